@@ -1,0 +1,1 @@
+"""SupportScope: does Microsoft support this AKS scenario?"""

@@ -1,0 +1,466 @@
+"""The policy engine: a pure function from answers to the next question or a verdict.
+
+It imports nothing from Django. ``build_tree`` turns the plain data of a tree (the
+same shape as ``policy_content/tree.json``) into an immutable, validated ``Tree``;
+``resolve`` walks it.
+
+Three kinds of data are kept apart:
+
+* routing: ``nodes`` say which question is asked where, and where each answer leads;
+* policy facts: ``verdicts`` carry a level, a rationale, what would make the case
+  supported, and citations of policy clauses;
+* wording: ``questions`` and their ``choices`` carry the text shown to people.
+
+A verdict may list *modifiers*: questions (such as ``preview``) whose answers overlay
+another verdict on it. The overlay can only lower the level, and a modifier is asked
+only while one of its overlays could still lower it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+UNKNOWN = "unknown"
+LANGUAGES = ("en", "ko")
+
+Text = Mapping[str, str]
+
+
+class Level(enum.Enum):
+    SUPPORTED = "supported"
+    BEST_EFFORT = "best_effort"
+    UNSUPPORTED = "unsupported"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def capped_by(self, other: Level) -> Level:
+        return self if self.rank <= other.rank else other
+
+
+_RANK = {Level.UNSUPPORTED: 0, Level.BEST_EFFORT: 1, Level.SUPPORTED: 2}
+
+
+def pick(text: Text | None, lang: str) -> str:
+    """The text in ``lang``, falling back to English."""
+    if not text:
+        return ""
+    return text.get(lang) or text.get("en", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    key: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: Text
+    description: Text
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    key: str
+    text: Text
+    help: Text
+    choices: tuple[Choice, ...]
+    allow_unknown: bool = False
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(choice.value for choice in self.choices)
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """Every value a link may carry for this key."""
+        return self.values + ((UNKNOWN,) if self.allow_unknown else ())
+
+    def choice(self, value: str) -> Choice | None:
+        return next((choice for choice in self.choices if choice.value == value), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    name: str
+    question: str
+    next: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    name: str
+    level: Level
+    rationale: Text
+    make_supported: Text | None
+    citations: tuple[str, ...]
+    modifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A verdict with the overlays that the modifiers applied to it."""
+
+    base: Verdict
+    overlays: tuple[Verdict, ...] = ()
+
+    @property
+    def parts(self) -> tuple[Verdict, ...]:
+        return (self.base, *self.overlays)
+
+    @property
+    def level(self) -> Level:
+        level = self.base.level
+        for overlay in self.overlays:
+            level = level.capped_by(overlay.level)
+        return level
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c for part in self.parts for c in part.citations))
+
+    def rationale(self, lang: str) -> list[str]:
+        return [pick(part.rationale, lang) for part in self.parts]
+
+    def make_supported(self, lang: str) -> list[str]:
+        """Advice from every part that keeps the case from full support."""
+        return [
+            pick(part.make_supported, lang)
+            for part in self.parts
+            if part.make_supported and part.level is not Level.SUPPORTED
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Where a set of answers leads.
+
+    Exactly one of ``question`` (ask this next), ``result`` (a verdict) and
+    ``branches`` (the answer to ``depends_on`` was "unknown": one outcome per value)
+    is set. ``answers`` are the answers that were used, in the order asked.
+    """
+
+    answers: tuple[tuple[str, str], ...]
+    question: Question | None = None
+    result: Result | None = None
+    depends_on: Question | None = None
+    branches: tuple[tuple[str, Outcome], ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return self.question is None
+
+    @property
+    def levels(self) -> frozenset[Level]:
+        if self.result is not None:
+            return frozenset({self.result.level})
+        return frozenset(level for _, branch in self.branches for level in branch.levels)
+
+
+class InvalidAnswer(ValueError):
+    def __init__(self, key: str, value: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(f"{value!r} is not a valid answer for {key!r}; allowed: {allowed}")
+        self.key = key
+        self.value = value
+        self.allowed = allowed
+
+
+class TreeError(ValueError):
+    """The tree data is inconsistent. ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Tree:
+    revision: int
+    start: str
+    groups: tuple[Group, ...]
+    questions: Mapping[str, Question]
+    nodes: Mapping[str, Node]
+    verdicts: Mapping[str, Verdict]
+    # modifier question key -> answer value -> overlay verdict name (or None: no change)
+    modifiers: Mapping[str, Mapping[str, str | None]]
+    # every clause anchor a citation may point to
+    clauses: frozenset[str] = field(default_factory=frozenset)
+
+    def target(self, name: str) -> Node | Verdict:
+        return self.nodes.get(name) or self.verdicts[name]
+
+    def overlay(self, key: str, value: str) -> Verdict | None:
+        name = self.modifiers[key].get(value)
+        return self.verdicts[name] if name else None
+
+
+# -- building ------------------------------------------------------------------
+
+
+def _text(data: Any) -> Text:
+    return MappingProxyType({lang: str(data.get(lang, "")) for lang in LANGUAGES}) if data else {}
+
+
+def build_tree(data: Mapping[str, Any], *, revision: int = 0, clauses: Iterable[str] = ()) -> Tree:
+    """Validate tree data and build the immutable tree, or raise ``TreeError``."""
+    try:
+        tree = Tree(
+            revision=revision,
+            start=data["start"],
+            groups=tuple(Group(g["key"], _text(g["label"])) for g in data.get("groups", ())),
+            questions=MappingProxyType(
+                {
+                    q["key"]: Question(
+                        key=q["key"],
+                        text=_text(q["text"]),
+                        help=_text(q.get("help")),
+                        allow_unknown=bool(q.get("allow_unknown", False)),
+                        choices=tuple(
+                            Choice(
+                                value=c["value"],
+                                label=_text(c["label"]),
+                                description=_text(c.get("description")),
+                                group=c.get("group"),
+                            )
+                            for c in q["choices"]
+                        ),
+                    )
+                    for q in data["questions"]
+                }
+            ),
+            nodes=MappingProxyType(
+                {
+                    n["name"]: Node(n["name"], n["question"], MappingProxyType(dict(n["next"])))
+                    for n in data["nodes"]
+                }
+            ),
+            verdicts=MappingProxyType(
+                {
+                    v["name"]: Verdict(
+                        name=v["name"],
+                        level=Level(v["level"]),
+                        rationale=_text(v["rationale"]),
+                        make_supported=_text(v.get("make_supported")) or None,
+                        citations=tuple(v["citations"]),
+                        modifiers=tuple(v.get("modifiers", ())),
+                    )
+                    for v in data["verdicts"]
+                }
+            ),
+            modifiers=MappingProxyType(
+                {
+                    m["question"]: MappingProxyType(dict(m["overlays"]))
+                    for m in data.get("modifiers", ())
+                }
+            ),
+            clauses=frozenset(clauses),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise TreeError([f"malformed tree data: {error!r}"]) from error
+    problems = list(validate(tree))
+    if problems:
+        raise TreeError(problems)
+    return tree
+
+
+def validate(tree: Tree) -> Iterator[str]:
+    """Every problem that would make the tree unsafe to serve."""
+    names = set(tree.nodes) & set(tree.verdicts)
+    for name in sorted(names):
+        yield f"{name!r} names both a question node and a verdict"
+    group_keys = {group.key for group in tree.groups}
+    for question in tree.questions.values():
+        if not question.choices:
+            yield f"question {question.key!r} has no choices"
+        values = question.values
+        if len(set(values)) != len(values):
+            yield f"question {question.key!r} repeats a choice value"
+        if UNKNOWN in values:
+            yield f"question {question.key!r} uses the reserved value {UNKNOWN!r} as a choice"
+        for choice in question.choices:
+            if choice.group is not None and choice.group not in group_keys:
+                yield f"choice {question.key}={choice.value} is in unknown group {choice.group!r}"
+    if tree.start not in tree.nodes:
+        yield f"start {tree.start!r} is not a question node"
+    for node in tree.nodes.values():
+        question = tree.questions.get(node.question)
+        if question is None:
+            yield f"node {node.name!r} asks unknown question {node.question!r}"
+            continue
+        if node.question in tree.modifiers:
+            yield f"node {node.name!r} asks modifier question {node.question!r} as a routing step"
+        missing = set(question.values) - set(node.next)
+        extra = set(node.next) - set(question.values)
+        for value in sorted(missing):
+            yield f"node {node.name!r} has no branch for {node.question}={value}"
+        for value in sorted(extra):
+            yield f"node {node.name!r} routes {node.question}={value}, which is not a choice"
+        for value, target in node.next.items():
+            if target not in tree.nodes and target not in tree.verdicts:
+                yield f"node {node.name!r} routes {node.question}={value} to unknown {target!r}"
+    for key, overlays in tree.modifiers.items():
+        question = tree.questions.get(key)
+        if question is None:
+            yield f"modifier {key!r} is not a question"
+            continue
+        if set(overlays) != set(question.values):
+            yield f"modifier {key!r} must map exactly the values {sorted(question.values)}"
+        for value, name in overlays.items():
+            if name is not None and name not in tree.verdicts:
+                yield f"modifier {key}={value} overlays unknown verdict {name!r}"
+            elif name is not None and tree.verdicts[name].modifiers:
+                yield f"overlay verdict {name!r} must not have modifiers of its own"
+    for verdict in tree.verdicts.values():
+        if not verdict.citations:
+            yield f"verdict {verdict.name!r} cites nothing"
+        for anchor in verdict.citations:
+            if tree.clauses and anchor not in tree.clauses:
+                yield f"verdict {verdict.name!r} cites unknown clause {anchor!r}"
+        for key in verdict.modifiers:
+            if key not in tree.modifiers:
+                yield f"verdict {verdict.name!r} uses unknown modifier {key!r}"
+        for lang in LANGUAGES:
+            if not verdict.rationale.get(lang):
+                yield f"verdict {verdict.name!r} has no {lang} rationale"
+    yield from _walk_problems(tree)
+
+
+def _walk_problems(tree: Tree) -> Iterator[str]:
+    """Cycles, questions asked twice on one path, and unreachable nodes or verdicts."""
+    if tree.start not in tree.nodes:
+        return
+    reached: set[str] = set()
+    problems: list[str] = []
+
+    def visit(name: str, asked: tuple[str, ...], stack: tuple[str, ...]) -> None:
+        if name in stack:
+            problems.append(f"cycle through {' -> '.join((*stack, name))}")
+            return
+        reached.add(name)
+        if name in tree.verdicts:
+            for key in tree.verdicts[name].modifiers:
+                if key in asked:
+                    problems.append(f"verdict {name!r} modifier {key!r} was already asked")
+                for overlay in tree.modifiers.get(key, {}).values():
+                    if overlay:
+                        reached.add(overlay)
+            return
+        node = tree.nodes.get(name)
+        if node is None:
+            return
+        if node.question in asked:
+            problems.append(f"node {name!r} asks {node.question!r} again on one path")
+            return
+        for target in dict.fromkeys(node.next.values()):
+            visit(target, (*asked, node.question), (*stack, name))
+
+    visit(tree.start, (), ())
+    for name in sorted((set(tree.nodes) | set(tree.verdicts)) - reached):
+        problems.append(f"{name!r} can never be reached")
+    yield from problems
+
+
+# -- resolving -----------------------------------------------------------------
+
+
+def check_answers(tree: Tree, answers: Mapping[str, str]) -> None:
+    """Raise ``InvalidAnswer`` for the first known key that carries an unknown value."""
+    for key, question in tree.questions.items():
+        value = answers.get(key)
+        if value is not None and value not in question.allowed:
+            raise InvalidAnswer(key, value, question.allowed)
+
+
+def resolve(tree: Tree, answers: Mapping[str, str]) -> Outcome:
+    """The next question to ask, or the verdict, for ``answers``.
+
+    Keys that are not questions of the tree, and answers that the path never asks
+    for, are ignored. A known key with a value outside its choices raises
+    ``InvalidAnswer``.
+    """
+    check_answers(tree, answers)
+    return _resolve_from(tree, answers, tree.start, ())
+
+
+def _resolve_from(
+    tree: Tree, answers: Mapping[str, str], name: str, used: tuple[tuple[str, str], ...]
+) -> Outcome:
+    nodes = tree.nodes
+    while name in nodes:
+        node = nodes[name]
+        question = tree.questions[node.question]
+        value = answers.get(question.key)
+        if value is None:
+            return Outcome(answers=used, question=question)
+        if value == UNKNOWN:
+            return _branch(
+                question,
+                used,
+                lambda v, u: _resolve_from(tree, {**answers, question.key: v}, node.next[v], u),
+            )
+        used = (*used, (question.key, value))
+        name = node.next[value]
+    return _modify(tree, answers, Result(tree.verdicts[name]), 0, used)
+
+
+def _modify(
+    tree: Tree,
+    answers: Mapping[str, str],
+    result: Result,
+    index: int,
+    used: tuple[tuple[str, str], ...],
+) -> Outcome:
+    """Apply the verdict's modifiers from ``index`` on."""
+    keys = result.base.modifiers
+    for position in range(index, len(keys)):
+        key = keys[position]
+        rank = result.level.rank
+        if not any(
+            name and tree.verdicts[name].level.rank < rank for name in tree.modifiers[key].values()
+        ):
+            continue  # no answer to this modifier could lower the verdict: don't ask it
+        question = tree.questions[key]
+        value = answers.get(key)
+        if value is None:
+            return Outcome(answers=used, question=question)
+        if value == UNKNOWN:
+            return _branch(
+                question,
+                used,
+                lambda v, u, p=position: _modify(
+                    tree, {**answers, key: v}, _overlaid(tree, result, key, v), p + 1, u
+                ),
+            )
+        used = (*used, (key, value))
+        result = _overlaid(tree, result, key, value)
+    return Outcome(answers=used, result=result)
+
+
+def _overlaid(tree: Tree, result: Result, key: str, value: str) -> Result:
+    overlay = tree.overlay(key, value)
+    return Result(result.base, (*result.overlays, overlay)) if overlay else result
+
+
+def _branch(
+    question: Question,
+    used: tuple[tuple[str, str], ...],
+    follow: Callable[[str, tuple[tuple[str, str], ...]], Outcome],
+) -> Outcome:
+    """The answer to ``question`` is unknown: follow every value and show them side by side."""
+    used = (*used, (question.key, UNKNOWN))
+    branches = []
+    for value in question.values:
+        branch = follow(value, used)
+        if branch.question is not None:
+            # A branch needs another answer first: ask for it, then come back here.
+            return Outcome(answers=used, question=branch.question)
+        branches.append((value, branch))
+    return Outcome(answers=used, depends_on=question, branches=tuple(branches))

@@ -1,0 +1,44 @@
+"""Content-Security-Policy for every response.
+
+No inline script or style is allowed anywhere. Pages refuse to be framed unless a
+view marks its response as embeddable (triage with ``embed=1``); those may be framed
+only by the origins in ``SUPPORTSCOPE_EMBED_ORIGINS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+BASE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+
+
+def mark_embeddable(response: HttpResponse) -> HttpResponse:
+    """Let the allowed embed origins frame this response (and nobody else)."""
+    response.supportscope_embeddable = True  # type: ignore[attr-defined]
+    response.xframe_options_exempt = True  # type: ignore[attr-defined]
+    return response
+
+
+def frame_ancestors(embeddable: bool) -> str:
+    origins = settings.SUPPORTSCOPE_EMBED_ORIGINS if embeddable else []
+    return "frame-ancestors " + (" ".join(origins) if origins else "'none'")
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        embeddable = getattr(response, "supportscope_embeddable", False)
+        response.headers.setdefault(
+            "Content-Security-Policy", f"{BASE_POLICY}; {frame_ancestors(embeddable)}"
+        )
+        return response
