@@ -1,0 +1,266 @@
+"""The policy and its decision tree, as admins edit them.
+
+Wording (``Question``, ``Choice``, ``ChoiceGroup``), routing (``Node``, ``Edge``) and
+policy facts (``Verdict``, ``Citation``, ``Overlay``) live in separate tables. Every
+saved change bumps ``PolicyState.revision``; workers compare it with the revision of
+the tree they hold and recompile when it moved.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from supportscope.content import KINDS, clause_anchor
+from supportscope.engine import Level
+from supportscope.rendering import render_markdown
+
+LEVEL_CHOICES = [
+    (Level.SUPPORTED.value, _("Supported")),
+    (Level.BEST_EFFORT.value, _("Best effort")),
+    (Level.UNSUPPORTED.value, _("Unsupported")),
+]
+
+
+class PolicyState(models.Model):
+    """A single row holding the current policy revision number."""
+
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("policy state")
+
+    def __str__(self) -> str:
+        return f"revision {self.revision}"
+
+
+class Revision(models.Model):
+    """One saved change to the policy: who, when and what."""
+
+    number = models.PositiveIntegerField(unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    summary = models.CharField(max_length=300)
+    # [{"model": ..., "object": ..., "field": ..., "before": ..., "after": ...}, ...]
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"r{self.number}: {self.summary}"
+
+
+class Versioned(models.Model):
+    """Rows that admins edit: an optimistic-lock version and the hash last imported."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Section(Versioned):
+    slug = models.SlugField(unique=True)
+    order = models.PositiveIntegerField()
+    level = models.PositiveSmallIntegerField(default=2, choices=[(2, "2"), (3, "3")])
+    title_en = models.CharField(max_length=200)
+    title_ko = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    @property
+    def official_url(self) -> str:
+        return f"https://learn.microsoft.com/azure/aks/support-policies#{self.slug}"
+
+
+class Clause(Versioned):
+    section = models.ForeignKey(Section, related_name="clauses", on_delete=models.PROTECT)
+    key = models.SlugField()
+    order = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=[(kind, kind) for kind in KINDS])
+    body_en = models.TextField()
+    body_ko = models.TextField()
+    # Sanitized HTML, rendered when the Markdown is saved, never per request.
+    html_en = models.TextField(editable=False, default="")
+    html_ko = models.TextField(editable=False, default="")
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["section__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "key"], name="unique_clause_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.anchor
+
+    @property
+    def anchor(self) -> str:
+        return clause_anchor(self.section.slug, self.key)
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.html_en = render_markdown(self.body_en)
+        self.html_ko = render_markdown(self.body_ko)
+        super().save(*args, **kwargs)
+
+
+class ChoiceGroup(Versioned):
+    key = models.SlugField(unique=True)
+    order = models.PositiveIntegerField()
+    label_en = models.CharField(max_length=100)
+    label_ko = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.label_en
+
+
+class Question(Versioned):
+    key = models.SlugField(unique=True, help_text=_("The query parameter name. Public contract."))
+    order = models.PositiveIntegerField()
+    text_en = models.CharField(max_length=300)
+    text_ko = models.CharField(max_length=300)
+    help_en = models.CharField(max_length=300, blank=True)
+    help_ko = models.CharField(max_length=300, blank=True)
+    allow_unknown = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Choice(Versioned):
+    question = models.ForeignKey(Question, related_name="choices", on_delete=models.CASCADE)
+    value = models.SlugField(help_text=_("The query parameter value. Public contract."))
+    order = models.PositiveIntegerField()
+    label_en = models.CharField(max_length=200)
+    label_ko = models.CharField(max_length=200)
+    description_en = models.CharField(max_length=300, blank=True)
+    description_ko = models.CharField(max_length=300, blank=True)
+    group = models.ForeignKey(ChoiceGroup, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["question__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="unique_choice_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key}={self.value}"
+
+
+class Verdict(Versioned):
+    name = models.SlugField(unique=True)
+    order = models.PositiveIntegerField()
+    level = models.CharField(max_length=12, choices=LEVEL_CHOICES)
+    rationale_en = models.TextField()
+    rationale_ko = models.TextField()
+    make_supported_en = models.TextField(blank=True)
+    make_supported_ko = models.TextField(blank=True)
+    modifiers = models.ManyToManyField(Question, blank=True, related_name="modified_verdicts")
+    clauses = models.ManyToManyField(Clause, through="Citation", related_name="verdicts")
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Citation(models.Model):
+    verdict = models.ForeignKey(Verdict, related_name="citations", on_delete=models.CASCADE)
+    clause = models.ForeignKey(Clause, related_name="citations", on_delete=models.PROTECT)
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["verdict", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["verdict", "clause"], name="unique_citation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verdict.name} → {self.clause.anchor}"
+
+
+class Node(Versioned):
+    """A point in the tree where a question is asked."""
+
+    name = models.SlugField(unique=True)
+    order = models.PositiveIntegerField()
+    question = models.ForeignKey(Question, related_name="nodes", on_delete=models.PROTECT)
+    is_start = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Edge(models.Model):
+    """Where one answer at a node leads: another node or a verdict."""
+
+    node = models.ForeignKey(Node, related_name="edges", on_delete=models.CASCADE)
+    value = models.SlugField()
+    to_node = models.ForeignKey(
+        Node, null=True, blank=True, related_name="incoming", on_delete=models.PROTECT
+    )
+    to_verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, related_name="incoming", on_delete=models.PROTECT
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["node", "value"], name="unique_edge"),
+            models.CheckConstraint(
+                condition=models.Q(to_node__isnull=True) ^ models.Q(to_verdict__isnull=True),
+                name="edge_has_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node.name}: {self.value} → {self.target_name}"
+
+    @property
+    def target_name(self) -> str:
+        return self.to_node.name if self.to_node else self.to_verdict.name  # type: ignore[union-attr]
+
+
+class Modifier(Versioned):
+    """A question, such as ``preview``, whose answer overlays a verdict on the result."""
+
+    question = models.OneToOneField(Question, related_name="modifier", on_delete=models.PROTECT)
+
+    def __str__(self) -> str:
+        return self.question.key
+
+
+class Overlay(models.Model):
+    """What one answer to a modifier lays over a verdict (nothing, when ``verdict`` is empty)."""
+
+    modifier = models.ForeignKey(Modifier, related_name="overlays", on_delete=models.CASCADE)
+    value = models.SlugField()
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, related_name="overlaid_by", on_delete=models.PROTECT
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["modifier", "value"], name="unique_overlay")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.modifier.question.key}={self.value}"

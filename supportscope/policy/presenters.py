@@ -1,0 +1,116 @@
+"""Turning engine outcomes into plain data for the API, the pages and the receipts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from supportscope.engine import UNKNOWN, InvalidAnswer, Outcome, Question, Result, Tree, pick
+from supportscope.policy.snapshot import Snapshot
+
+# Query parameters that are not answers.
+RESERVED_PARAMS = frozenset({"lang", "rev", "embed"})
+
+
+def current_lang() -> str:
+    lang = (get_language() or "en")[:2]
+    return lang if lang in {"en", "ko"} else "en"
+
+
+def answers_from_query(query: Mapping[str, Any], tree: Tree) -> dict[str, str]:
+    """The answers in a query string: known question keys only, each given once."""
+    answers: dict[str, str] = {}
+    getlist = getattr(query, "getlist", None)
+    for key, question in tree.questions.items():
+        if key not in query:
+            continue
+        values = list(dict.fromkeys(getlist(key))) if getlist else [query[key]]
+        if len(values) > 1:
+            raise InvalidAnswer(key, ",".join(values), question.allowed)
+        answers[key] = values[0]
+    return answers
+
+
+def query_string(answers: Mapping[str, str], **extra: str) -> str:
+    return urlencode({**answers, **{k: v for k, v in extra.items() if v}})
+
+
+def choice_label(question: Question, value: str, lang: str) -> str:
+    if value == UNKNOWN:
+        return {"en": "Don't know", "ko": "모름"}[lang]
+    choice = question.choice(value)
+    return pick(choice.label, lang) if choice else value
+
+
+def citations(snapshot: Snapshot, result: Result, lang: str) -> list[dict[str, str]]:
+    policy_url = reverse("policy")
+    out = []
+    for anchor in result.citations:
+        clause = snapshot.clauses[anchor]
+        section = snapshot.section(clause.section)
+        out.append(
+            {
+                "section": section.slug,
+                "clause": anchor,
+                "title": pick(section.title, lang),
+                "url": f"{policy_url}#{anchor}",
+                "official_url": section.official_url,
+                "quote": pick(clause.text, lang),
+            }
+        )
+    return out
+
+
+def verdict_payload(snapshot: Snapshot, result: Result, lang: str) -> dict[str, Any]:
+    make = result.make_supported(lang)
+    return {
+        "verdict": result.level.value,
+        "citations": citations(snapshot, result, lang),
+        "rationale": " ".join(result.rationale(lang)),
+        "make_supported": " ".join(make) if make else None,
+    }
+
+
+def question_payload(question: Question, lang: str) -> dict[str, Any]:
+    choices = [{"value": c.value, "label": pick(c.label, lang)} for c in question.choices]
+    if question.allow_unknown:
+        choices.append({"value": UNKNOWN, "label": choice_label(question, UNKNOWN, lang)})
+    return {"key": question.key, "text": pick(question.text, lang), "choices": choices}
+
+
+def outcome_payload(snapshot: Snapshot, outcome: Outcome, lang: str) -> dict[str, Any]:
+    """The API's answer for an outcome (see the README's API section)."""
+    answers = dict(outcome.answers)
+    payload: dict[str, Any] = {
+        "complete": outcome.complete,
+        "answers": answers,
+        "policy_revision": snapshot.revision,
+        "triage_url": reverse("triage")
+        + "?"
+        + query_string(answers, rev=str(snapshot.revision) if outcome.complete else ""),
+    }
+    if outcome.question is not None:
+        payload.update(verdict=None, next_question=question_payload(outcome.question, lang))
+    elif outcome.result is not None:
+        payload.update(verdict_payload(snapshot, outcome.result, lang))
+    else:
+        payload.update(verdict=None, depends_on=_depends_payload(snapshot, outcome, lang))
+    return payload
+
+
+def _depends_payload(snapshot: Snapshot, outcome: Outcome, lang: str) -> dict[str, Any]:
+    question = outcome.depends_on
+    assert question is not None  # noqa: S101 - an outcome without result has branches
+    branches = []
+    for value, branch in outcome.branches:
+        item: dict[str, Any] = {"value": value, "label": choice_label(question, value, lang)}
+        if branch.result is not None:
+            item.update(verdict_payload(snapshot, branch.result, lang))
+        else:
+            item.update(verdict=None, depends_on=_depends_payload(snapshot, branch, lang))
+        branches.append(item)
+    return {"key": question.key, "text": pick(question.text, lang), "branches": branches}

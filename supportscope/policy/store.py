@@ -1,0 +1,557 @@
+"""Moving the policy between ``policy_content/`` files and the database.
+
+The database is where admins edit. Each imported row remembers the hash of what
+was imported (``source_hash``), so a re-import can tell three cases apart:
+
+* the row still holds what was imported: take the file's version;
+* an admin edited the row and the file did not change: keep the admin's edit;
+* both changed: a conflict, reported and left alone unless ``force`` is given.
+
+Rows that are only in the database (an admin added them) are never removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Model
+
+from supportscope.content import ClauseData, PolicyData, SectionData, read_policy
+from supportscope.engine import TreeError, build_tree
+from supportscope.policy.models import (
+    Choice,
+    ChoiceGroup,
+    Citation,
+    Clause,
+    Edge,
+    Modifier,
+    Node,
+    Overlay,
+    PolicyState,
+    Question,
+    Revision,
+    Section,
+    Verdict,
+)
+
+CONTENT_DIR = Path(settings.BASE_DIR) / "policy_content"
+
+
+def content_hash(data: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+
+
+def _text(obj: Model, name: str) -> dict[str, str]:
+    return {"en": getattr(obj, f"{name}_en"), "ko": getattr(obj, f"{name}_ko")}
+
+
+def _set_text(obj: Model, name: str, text: dict[str, str] | None) -> None:
+    setattr(obj, f"{name}_en", (text or {}).get("en", ""))
+    setattr(obj, f"{name}_ko", (text or {}).get("ko", ""))
+
+
+# -- database -> plain data -----------------------------------------------------
+
+
+def section_data(section: Section) -> dict[str, Any]:
+    return {"slug": section.slug, "level": section.level, "title": _text(section, "title")}
+
+
+def clause_data(clause: Clause) -> dict[str, Any]:
+    return {
+        "key": clause.key,
+        "kind": clause.kind,
+        "body": _text(clause, "body"),
+        "retired": clause.retired,
+    }
+
+
+def group_data(group: ChoiceGroup) -> dict[str, Any]:
+    return {"key": group.key, "label": _text(group, "label")}
+
+
+def question_data(question: Question) -> dict[str, Any]:
+    return {
+        "key": question.key,
+        "text": _text(question, "text"),
+        "help": _text(question, "help"),
+        "allow_unknown": question.allow_unknown,
+        "choices": [
+            {
+                "value": choice.value,
+                "label": _text(choice, "label"),
+                "description": _text(choice, "description"),
+                **({"group": choice.group.key} if choice.group else {}),
+            }
+            for choice in question.choices.all()
+        ],
+    }
+
+
+def verdict_data(verdict: Verdict) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": verdict.name,
+        "level": verdict.level,
+        "rationale": _text(verdict, "rationale"),
+    }
+    if verdict.make_supported_en or verdict.make_supported_ko:
+        data["make_supported"] = _text(verdict, "make_supported")
+    data["citations"] = [citation.clause.anchor for citation in verdict.citations.all()]
+    modifiers = [question.key for question in verdict.modifiers.all()]
+    if modifiers:
+        data["modifiers"] = modifiers
+    return data
+
+
+def node_data(node: Node) -> dict[str, Any]:
+    return {
+        "name": node.name,
+        "question": node.question.key,
+        "next": {edge.value: edge.target_name for edge in node.edges.all()},
+    }
+
+
+def modifier_data(modifier: Modifier) -> dict[str, Any]:
+    order = {
+        value: index
+        for index, value in enumerate(modifier.question.choices.values_list("value", flat=True))
+    }
+    overlays = sorted(modifier.overlays.all(), key=lambda overlay: order.get(overlay.value, 0))
+    return {
+        "question": modifier.question.key,
+        "overlays": {
+            overlay.value: overlay.verdict.name if overlay.verdict else None for overlay in overlays
+        },
+    }
+
+
+def _questions() -> Iterable[Question]:
+    return Question.objects.prefetch_related("choices__group").order_by("order")
+
+
+def _verdicts() -> Iterable[Verdict]:
+    return Verdict.objects.prefetch_related(
+        "citations__clause__section", "modifiers"
+    ).order_by("order")
+
+
+def _nodes() -> Iterable[Node]:
+    return Node.objects.select_related("question").prefetch_related(
+        "edges__to_node", "edges__to_verdict"
+    )
+
+
+def tree_data() -> dict[str, Any]:
+    """The tree as stored, in the shape of ``tree.json``."""
+    nodes = list(_nodes())
+    start = next((node.name for node in nodes if node.is_start), "")
+    edges_ordered = []
+    for node in nodes:
+        data = node_data(node)
+        choice_order = {
+            value: index
+            for index, value in enumerate(
+                Choice.objects.filter(question_id=node.question_id)
+                .order_by("order")
+                .values_list("value", flat=True)
+            )
+        }
+        data["next"] = dict(
+            sorted(data["next"].items(), key=lambda item: choice_order.get(item[0], 1_000_000))
+        )
+        edges_ordered.append(data)
+    return {
+        "start": start,
+        "groups": [group_data(group) for group in ChoiceGroup.objects.order_by("order")],
+        "questions": [question_data(question) for question in _questions()],
+        "nodes": edges_ordered,
+        "verdicts": [verdict_data(verdict) for verdict in _verdicts()],
+        "modifiers": [
+            modifier_data(modifier)
+            for modifier in Modifier.objects.select_related("question")
+            .prefetch_related("overlays__verdict")
+            .order_by("question__order")
+        ],
+    }
+
+
+def live_anchors() -> set[str]:
+    return {
+        clause.anchor
+        for clause in Clause.objects.select_related("section").filter(retired=False)
+    }
+
+
+def export_data() -> PolicyData:
+    sections = []
+    for section in Section.objects.prefetch_related("clauses").order_by("order"):
+        sections.append(
+            SectionData(
+                slug=section.slug,
+                level=section.level,
+                title=_text(section, "title"),
+                clauses=[
+                    ClauseData(
+                        key=clause.key,
+                        kind=clause.kind,
+                        body=_text(clause, "body"),
+                        retired=clause.retired,
+                    )
+                    for clause in section.clauses.order_by("order")
+                ],
+            )
+        )
+    return PolicyData(sections=sections, tree=tree_data())
+
+
+# -- plain data -> database -----------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # admin edits left in place
+    conflicts: list[str] = field(default_factory=list)  # both sides changed
+    revision: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+@dataclass
+class _Unit:
+    """One importable row: how to read it from the database and how to write it."""
+
+    label: str
+    data: dict[str, Any]
+    find: Callable[[], Any]
+    read: Callable[[Any], dict[str, Any]]
+    write: Callable[[Any | None, dict[str, Any]], Any]
+
+
+def _sync(unit: _Unit, report: ImportReport, force: bool) -> None:
+    obj = unit.find()
+    file_hash = content_hash(unit.data)
+    if obj is None:
+        obj = unit.write(None, unit.data)
+        report.created.append(unit.label)
+    else:
+        db_hash = content_hash(unit.read(obj))
+        if db_hash == file_hash:
+            pass
+        elif db_hash == obj.source_hash or force:
+            obj = unit.write(obj, unit.data)
+            obj.version = F("version") + 1
+            report.updated.append(unit.label)
+        elif file_hash == obj.source_hash:
+            report.kept.append(unit.label)
+            return
+        else:
+            report.conflicts.append(unit.label)
+            return
+    obj.source_hash = file_hash
+    obj.save()
+    obj.refresh_from_db(fields=["version"])
+
+
+class ImportRefused(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def import_policy(
+    data: PolicyData, *, force: bool = False, summary: str = "load_policy", user: Any = None
+) -> ImportReport:
+    """Bring ``data`` into the database; all or nothing, and only into a valid tree."""
+    report = ImportReport()
+    with transaction.atomic():
+        _import_sections(data.sections, report, force)
+        _import_tree(data.tree, report, force)
+        try:
+            build_tree(tree_data(), clauses=live_anchors())
+        except TreeError as error:
+            transaction.set_rollback(True)
+            raise ImportRefused(error.problems) from error
+        if report.changed:
+            report.revision = record_revision(
+                user,
+                summary,
+                [{"object": label, "change": "created"} for label in report.created]
+                + [{"object": label, "change": "updated from files"} for label in report.updated],
+            )
+    return report
+
+
+def record_revision(user: Any, summary: str, changes: list[dict[str, Any]]) -> int:
+    """Bump the policy revision, inside the caller's transaction."""
+    state, _ = PolicyState.objects.select_for_update().get_or_create(pk=1)
+    state.revision = F("revision") + 1
+    state.save(update_fields=["revision"])
+    state.refresh_from_db()
+    Revision.objects.create(number=state.revision, user=user, summary=summary, changes=changes)
+    return state.revision
+
+
+def current_revision() -> int:
+    return PolicyState.objects.values_list("revision", flat=True).filter(pk=1).first() or 0
+
+
+def _import_sections(sections: list[SectionData], report: ImportReport, force: bool) -> None:
+    for order, section in enumerate(sections, start=1):
+        meta = {**section_data_from_file(section), "order": order}
+
+        def write_section(obj: Section | None, data: dict[str, Any], slug=section.slug) -> Section:
+            obj = obj or Section(slug=slug)
+            obj.level, obj.order = data["level"], data["order"]
+            _set_text(obj, "title", data["title"])
+            obj.save()
+            return obj
+
+        _sync(
+            _Unit(
+                label=f"section {section.slug}",
+                data=meta,
+                find=lambda slug=section.slug: Section.objects.filter(slug=slug).first(),
+                read=lambda obj: {**section_data(obj), "order": obj.order},
+                write=write_section,
+            ),
+            report,
+            force,
+        )
+        parent = Section.objects.get(slug=section.slug)
+        for clause_order, clause in enumerate(section.clauses, start=1):
+            clause_meta = {
+                "key": clause.key,
+                "kind": clause.kind,
+                "body": clause.body,
+                "retired": clause.retired,
+                "order": clause_order,
+            }
+
+            def write_clause(obj: Clause | None, data: dict[str, Any], parent=parent) -> Clause:
+                obj = obj or Clause(section=parent, key=data["key"])
+                obj.kind, obj.retired, obj.order = data["kind"], data["retired"], data["order"]
+                _set_text(obj, "body", data["body"])
+                obj.save()
+                return obj
+
+            _sync(
+                _Unit(
+                    label=f"clause {parent.slug}--{clause.key}",
+                    data=clause_meta,
+                    find=lambda parent=parent, key=clause.key: Clause.objects.filter(
+                        section=parent, key=key
+                    ).first(),
+                    read=lambda obj: {**clause_data(obj), "order": obj.order},
+                    write=write_clause,
+                ),
+                report,
+                force,
+            )
+
+
+def section_data_from_file(section: SectionData) -> dict[str, Any]:
+    return {"slug": section.slug, "level": section.level, "title": section.title}
+
+
+def _import_tree(tree: dict[str, Any], report: ImportReport, force: bool) -> None:
+    for order, group in enumerate(tree.get("groups", []), start=1):
+
+        def write_group(obj: ChoiceGroup | None, data: dict[str, Any]) -> ChoiceGroup:
+            obj = obj or ChoiceGroup(key=data["key"])
+            obj.order = data["order"]
+            _set_text(obj, "label", data["label"])
+            obj.save()
+            return obj
+
+        _sync(
+            _Unit(
+                label=f"group {group['key']}",
+                data={**group, "order": order},
+                find=lambda key=group["key"]: ChoiceGroup.objects.filter(key=key).first(),
+                read=lambda obj: {**group_data(obj), "order": obj.order},
+                write=write_group,
+            ),
+            report,
+            force,
+        )
+    for order, question in enumerate(tree["questions"], start=1):
+        _sync(
+            _Unit(
+                label=f"question {question['key']}",
+                data={**_question_file_data(question), "order": order},
+                find=lambda key=question["key"]: Question.objects.filter(key=key).first(),
+                read=lambda obj: {**question_data(obj), "order": obj.order},
+                write=_write_question,
+            ),
+            report,
+            force,
+        )
+    for order, verdict in enumerate(tree["verdicts"], start=1):
+        _sync(
+            _Unit(
+                label=f"verdict {verdict['name']}",
+                data={**_verdict_file_data(verdict), "order": order},
+                find=lambda name=verdict["name"]: Verdict.objects.filter(name=name).first(),
+                read=lambda obj: {**verdict_data(obj), "order": obj.order},
+                write=_write_verdict,
+            ),
+            report,
+            force,
+        )
+    # Create missing nodes first, without edges, so that any edge can point at any node;
+    # a node without edges counts as not yet imported below.
+    for order, node in enumerate(tree["nodes"], start=1):
+        if not Node.objects.filter(name=node["name"]).exists():
+            Node.objects.create(
+                name=node["name"],
+                order=order,
+                question=Question.objects.get(key=node["question"]),
+                is_start=node["name"] == tree["start"],
+            )
+    for order, node in enumerate(tree["nodes"], start=1):
+        _sync(
+            _Unit(
+                label=f"node {node['name']}",
+                data={**node, "order": order, "start": node["name"] == tree["start"]},
+                find=lambda name=node["name"]: Node.objects.filter(name=name, edges__isnull=False)
+                .distinct()
+                .first(),
+                read=lambda obj: {**node_data(obj), "order": obj.order, "start": obj.is_start},
+                write=_write_node,
+            ),
+            report,
+            force,
+        )
+    for modifier in tree.get("modifiers", []):
+        _sync(
+            _Unit(
+                label=f"modifier {modifier['question']}",
+                data=modifier,
+                find=lambda key=modifier["question"]: Modifier.objects.filter(
+                    question__key=key
+                ).first(),
+                read=modifier_data,
+                write=_write_modifier,
+            ),
+            report,
+            force,
+        )
+
+
+def _question_file_data(question: dict[str, Any]) -> dict[str, Any]:
+    """A question from tree.json, normalised like ``question_data`` reads it back."""
+    empty = {"en": "", "ko": ""}
+    return {
+        "key": question["key"],
+        "text": question["text"],
+        "help": question.get("help") or empty,
+        "allow_unknown": bool(question.get("allow_unknown", False)),
+        "choices": [
+            {
+                "value": choice["value"],
+                "label": choice["label"],
+                "description": choice.get("description") or empty,
+                **({"group": choice["group"]} if choice.get("group") else {}),
+            }
+            for choice in question["choices"]
+        ],
+    }
+
+
+def _verdict_file_data(verdict: dict[str, Any]) -> dict[str, Any]:
+    data = {k: verdict[k] for k in ("name", "level", "rationale")}
+    if verdict.get("make_supported"):
+        data["make_supported"] = verdict["make_supported"]
+    data["citations"] = list(verdict["citations"])
+    if verdict.get("modifiers"):
+        data["modifiers"] = list(verdict["modifiers"])
+    return data
+
+
+def _write_question(obj: Question | None, data: dict[str, Any]) -> Question:
+    obj = obj or Question(key=data["key"])
+    obj.order, obj.allow_unknown = data["order"], data["allow_unknown"]
+    _set_text(obj, "text", data["text"])
+    _set_text(obj, "help", data["help"])
+    obj.save()
+    keep = []
+    for order, item in enumerate(data["choices"], start=1):
+        choice = Choice.objects.filter(question=obj, value=item["value"]).first() or Choice(
+            question=obj, value=item["value"]
+        )
+        choice.order = order
+        _set_text(choice, "label", item["label"])
+        _set_text(choice, "description", item["description"])
+        choice.group = ChoiceGroup.objects.get(key=item["group"]) if item.get("group") else None
+        choice.save()
+        keep.append(choice.pk)
+    obj.choices.exclude(pk__in=keep).delete()
+    return obj
+
+
+def _find_clause(anchor: str) -> Clause:
+    slug, _, key = anchor.partition("--")
+    clause = Clause.objects.filter(section__slug=slug, key=key).first()
+    if clause is None:
+        raise ImportRefused([f"citation {anchor!r} names no clause"])
+    return clause
+
+
+def _write_verdict(obj: Verdict | None, data: dict[str, Any]) -> Verdict:
+    obj = obj or Verdict(name=data["name"])
+    obj.order, obj.level = data["order"], data["level"]
+    _set_text(obj, "rationale", data["rationale"])
+    _set_text(obj, "make_supported", data.get("make_supported"))
+    obj.save()
+    obj.citations.all().delete()
+    Citation.objects.bulk_create(
+        Citation(verdict=obj, clause=_find_clause(anchor), order=order)
+        for order, anchor in enumerate(data["citations"], start=1)
+    )
+    # Modifiers are imported after verdicts; their questions already exist.
+    obj.modifiers.set(Question.objects.filter(key__in=data.get("modifiers", [])))
+    return obj
+
+
+def _write_node(obj: Node | None, data: dict[str, Any]) -> Node:
+    obj = obj or Node.objects.get(name=data["name"])
+    obj.order, obj.is_start = data["order"], data["start"]
+    obj.question = Question.objects.get(key=data["question"])
+    obj.save()
+    obj.edges.all().delete()
+    for value, target in data["next"].items():
+        to_node = Node.objects.filter(name=target).first()
+        to_verdict = None if to_node else Verdict.objects.filter(name=target).first()
+        if to_node is None and to_verdict is None:
+            raise ImportRefused([f"node {data['name']!r} routes {value!r} to unknown {target!r}"])
+        Edge.objects.create(node=obj, value=value, to_node=to_node, to_verdict=to_verdict)
+    return obj
+
+
+def _write_modifier(obj: Modifier | None, data: dict[str, Any]) -> Modifier:
+    modifier = obj or Modifier.objects.create(question=Question.objects.get(key=data["question"]))
+    modifier.overlays.all().delete()
+    for value, name in data["overlays"].items():
+        Overlay.objects.create(
+            modifier=modifier,
+            value=value,
+            verdict=Verdict.objects.get(name=name) if name else None,
+        )
+    return modifier
+
+
+def load_shipped_policy() -> ImportReport:
+    return import_policy(read_policy(CONTENT_DIR))

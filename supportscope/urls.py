@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from supportscope.policy import api, triage, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("policy/", views.policy, name="policy"),
+    path("triage/", triage.triage, name="triage"),
+    path("triage/map/", triage.tree_map, name="tree-map"),
+    path("api/v1/verdict", api.verdict, name="api-verdict"),
+    path("api/v1/openapi.json", api.openapi, name="api-openapi"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
