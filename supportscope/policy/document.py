@@ -24,12 +24,12 @@ OFFICIAL_LABEL = {"en": "Official text", "ko": "공식 문서"}
 
 
 def document_html(snapshot: Snapshot, lang: str) -> SafeString:
-    key = (snapshot.revision, lang)
+    key = (snapshot.generation, lang)
     html = _cache.get(key)
     if html is None:
         html = mark_safe("\n".join(_section(section, lang) for section in snapshot.sections))  # noqa: S308
         with _lock:
-            for old in [k for k in _cache if k[0] != snapshot.revision]:
+            for old in [k for k in _cache if k[0] != snapshot.generation]:
                 del _cache[old]
             _cache[key] = html
     return html
@@ -63,7 +63,9 @@ def _one(clause: ClauseView, lang: str, tag: str, children: str = "") -> str:
     inner = _clause_html(clause, lang)
     if clause.kind == "note":
         inner = f'<p class="note-label">{NOTE_LABEL[lang]}</p>{inner}'
-    return f'<{tag} id="{clause.anchor}" class="clause clause-{clause.kind}">{inner}{children}</{tag}>'
+    return (
+        f'<{tag} id="{clause.anchor}" class="clause clause-{clause.kind}">{inner}{children}</{tag}>'
+    )
 
 
 def _children(children: list[ClauseView], lang: str) -> str:

@@ -96,9 +96,7 @@ class Clause(Versioned):
 
     class Meta:
         ordering = ["section__order", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["section", "key"], name="unique_clause_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["section", "key"], name="unique_clause_key")]
 
     def __str__(self) -> str:
         return self.anchor
@@ -258,9 +256,7 @@ class Overlay(models.Model):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["modifier", "value"], name="unique_overlay")
-        ]
+        constraints = [models.UniqueConstraint(fields=["modifier", "value"], name="unique_overlay")]
 
     def __str__(self) -> str:
         return f"{self.modifier.question.key}={self.value}"

@@ -8,11 +8,13 @@ the database cannot be reached, the last snapshot keeps serving, marked stale.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
+import dataclasses
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 from django.db import DatabaseError
 
@@ -21,6 +23,7 @@ from supportscope.policy.models import Section
 from supportscope.policy.store import current_revision, live_anchors, tree_data
 
 logger = logging.getLogger("supportscope.snapshot")
+_generations = itertools.count(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,8 @@ class Snapshot:
     tree: Tree
     sections: tuple[SectionView, ...]
     clauses: Mapping[str, ClauseView]
+    # Distinguishes two compilations of the same revision number (tests roll back).
+    generation: int = 0
     stale: bool = False
 
     def section(self, slug: str) -> SectionView:
@@ -85,7 +90,13 @@ def compile_snapshot(revision: int) -> Snapshot:
         {clause.anchor: clause for section in sections for clause in section.clauses}
     )
     tree = build_tree(tree_data(), revision=revision, clauses=live_anchors())
-    return Snapshot(revision=revision, tree=tree, sections=sections, clauses=clauses)
+    return Snapshot(
+        revision=revision,
+        tree=tree,
+        sections=sections,
+        clauses=clauses,
+        generation=next(_generations),
+    )
 
 
 class SnapshotCache:
@@ -120,13 +131,7 @@ class SnapshotCache:
             logger.error("database unreachable (%s); serving the last compiled policy", error)
         if self._snapshot is None:
             raise PolicyUnavailable(str(error)) from error
-        return Snapshot(
-            revision=self._snapshot.revision,
-            tree=self._snapshot.tree,
-            sections=self._snapshot.sections,
-            clauses=self._snapshot.clauses,
-            stale=True,
-        )
+        return dataclasses.replace(self._snapshot, stale=True)
 
     def peek(self) -> Snapshot | None:
         return self._snapshot

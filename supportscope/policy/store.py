@@ -139,9 +139,9 @@ def _questions() -> Iterable[Question]:
 
 
 def _verdicts() -> Iterable[Verdict]:
-    return Verdict.objects.prefetch_related(
-        "citations__clause__section", "modifiers"
-    ).order_by("order")
+    return Verdict.objects.prefetch_related("citations__clause__section", "modifiers").order_by(
+        "order"
+    )
 
 
 def _nodes() -> Iterable[Node]:
@@ -186,8 +186,7 @@ def tree_data() -> dict[str, Any]:
 
 def live_anchors() -> set[str]:
     return {
-        clause.anchor
-        for clause in Clause.objects.select_related("section").filter(retired=False)
+        clause.anchor for clause in Clause.objects.select_related("section").filter(retired=False)
     }
 
 
@@ -426,9 +425,9 @@ def _import_tree(tree: dict[str, Any], report: ImportReport, force: bool) -> Non
             _Unit(
                 label=f"node {node['name']}",
                 data={**node, "order": order, "start": node["name"] == tree["start"]},
-                find=lambda name=node["name"]: Node.objects.filter(name=name, edges__isnull=False)
-                .distinct()
-                .first(),
+                find=lambda name=node["name"]: (
+                    Node.objects.filter(name=name, edges__isnull=False).distinct().first()
+                ),
                 read=lambda obj: {**node_data(obj), "order": obj.order, "start": obj.is_start},
                 write=_write_node,
             ),

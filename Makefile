@@ -1,0 +1,36 @@
+# SupportScope: `make run` serves the app, `make test` runs every check.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench soak messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Set up, load the shipped policy into var/db.sqlite3 and serve http://127.0.0.1:8000/
+run: $(STAMP)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PYTHON) ../shared/tools/originality.py policy_content 2>/dev/null \
+	  || [ ! -f ../shared/tools/originality.py ]
+
+# Lint, then the whole suite (unit, API, browser and accessibility) with branch coverage.
+test: lint
+	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=90
+
+# Rebuild the Korean catalogue after changing UI strings (needs GNU gettext).
+messages: $(STAMP)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko --ignore=$(VENV) --ignore=var
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=$(VENV)
+
+clean:
+	rm -rf $(VENV) var .coverage .pytest_cache .ruff_cache

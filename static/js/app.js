@@ -1,0 +1,2 @@
+// SupportScope's small progressive enhancements. Every page works without this file.
+"use strict";

@@ -1,0 +1,48 @@
+import os
+import shutil
+
+import pytest
+
+from supportscope.policy.snapshot import cache
+
+# Playwright's sync API runs an event loop in the main thread; without this,
+# live_server's teardown raises SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache():
+    """Each test's database is rolled back, so no compiled snapshot may outlive it."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_FLAGS],
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests skip, with the reason printed, where Chromium is not installed."""
+    if os.path.exists(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}; .ci/run installs it")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
