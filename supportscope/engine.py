@@ -404,7 +404,9 @@ def _resolve_from(
             return _branch(
                 question,
                 used,
-                lambda v, u: _resolve_from(tree, {**answers, question.key: v}, node.next[v], u),
+                lambda v, u, key=question.key, routes=node.next: _resolve_from(
+                    tree, {**answers, key: v}, routes[v], u
+                ),
             )
         used = (*used, (question.key, value))
         name = node.next[value]
@@ -435,8 +437,8 @@ def _modify(
             return _branch(
                 question,
                 used,
-                lambda v, u, p=position: _modify(
-                    tree, {**answers, key: v}, _overlaid(tree, result, key, v), p + 1, u
+                lambda v, u, p=position, k=key, r=result: _modify(
+                    tree, {**answers, k: v}, _overlaid(tree, r, k, v), p + 1, u
                 ),
             )
         used = (*used, (key, value))

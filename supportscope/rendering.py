@@ -22,7 +22,7 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 class _EscapeRawHtml(Extension):
     """Treat raw HTML in the source as literal text."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
 

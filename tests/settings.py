@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-" + "x" * 40)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SUPPORTSCOPE_EMBED_ORIGINS", "http://127.0.0.1:8765")
 
-from supportscope.settings import *  # noqa: E402, F403
+from supportscope.settings import *  # noqa: F403
 
 # Tests talk plain http to the test client and the live server.
 SECURE_SSL_REDIRECT = False

@@ -37,7 +37,8 @@ def document_html(snapshot: Snapshot, lang: str) -> SafeString:
 
 def _clause_html(clause: ClauseView, lang: str) -> str:
     body = clause.html[lang] or clause.html["en"]  # sanitized when saved
-    return f'<div class="clause-body">{body}</div><a class="clause-link" href="#{clause.anchor}" aria-label="#{escape(clause.anchor)}">#</a>'
+    link = f'<a class="clause-link" href="#{clause.anchor}" aria-label="#{escape(clause.anchor)}">#</a>'
+    return f'<div class="clause-body">{body}</div>{link}'
 
 
 def _blocks(clauses: tuple[ClauseView, ...]) -> Iterator[tuple[ClauseView, list[ClauseView]]]:

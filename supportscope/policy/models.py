@@ -101,14 +101,14 @@ class Clause(Versioned):
     def __str__(self) -> str:
         return self.anchor
 
-    @property
-    def anchor(self) -> str:
-        return clause_anchor(self.section.slug, self.key)
-
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.html_en = render_markdown(self.body_en)
         self.html_ko = render_markdown(self.body_ko)
         super().save(*args, **kwargs)
+
+    @property
+    def anchor(self) -> str:
+        return clause_anchor(self.section.slug, self.key)
 
 
 class ChoiceGroup(Versioned):

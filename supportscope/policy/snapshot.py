@@ -8,13 +8,13 @@ the database cannot be reached, the last snapshot keeps serving, marked stale.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import threading
-import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from collections.abc import Mapping
 
 from django.db import DatabaseError
 
