@@ -37,7 +37,8 @@ def document_html(snapshot: Snapshot, lang: str) -> SafeString:
 
 def _clause_html(clause: ClauseView, lang: str) -> str:
     body = clause.html[lang] or clause.html["en"]  # sanitized when saved
-    link = f'<a class="clause-link" href="#{clause.anchor}" aria-label="#{escape(clause.anchor)}">#</a>'
+    anchor = escape(clause.anchor)
+    link = f'<a class="clause-link" href="#{anchor}" aria-label="#{anchor}">#</a>'
     return f'<div class="clause-body">{body}</div>{link}'
 
 
