@@ -10,8 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from supportscope.engine import pick
 from supportscope.policy.snapshot import ClauseView, SectionView, Snapshot
@@ -19,15 +21,15 @@ from supportscope.policy.snapshot import ClauseView, SectionView, Snapshot
 _cache: dict[tuple[int, str], SafeString] = {}
 _lock = threading.Lock()
 
-NOTE_LABEL = {"en": "Note", "ko": "참고"}
-OFFICIAL_LABEL = {"en": "Official text", "ko": "공식 문서"}
-
 
 def document_html(snapshot: Snapshot, lang: str) -> SafeString:
     key = (snapshot.generation, lang)
     html = _cache.get(key)
     if html is None:
-        html = mark_safe("\n".join(_section(section, lang) for section in snapshot.sections))  # noqa: S308
+        with translation.override(lang):
+            html = mark_safe(  # noqa: S308 - arranged from sanitized clause HTML
+                "\n".join(_section(section, lang) for section in snapshot.sections)
+            )
         with _lock:
             for old in [k for k in _cache if k[0] != snapshot.generation]:
                 del _cache[old]
@@ -64,7 +66,8 @@ def _blocks(clauses: tuple[ClauseView, ...]) -> Iterator[tuple[ClauseView, list[
 def _one(clause: ClauseView, lang: str, tag: str, children: str = "") -> str:
     inner = _clause_html(clause, lang)
     if clause.kind == "note":
-        inner = f'<p class="note-label">{NOTE_LABEL[lang]}</p>{inner}'
+        label = escape(gettext("Note"))
+        inner = f'<p class="note-label">{label}</p>{inner}'
     return (
         f'<{tag} id="{clause.anchor}" class="clause clause-{clause.kind}">{inner}{children}</{tag}>'
     )
@@ -103,7 +106,7 @@ def _section(section: SectionView, lang: str) -> str:
             section.slug,
             heading,
             section.official_url,
-            OFFICIAL_LABEL[lang],
+            gettext("This section on the official page"),
             mark_safe("".join(parts)),  # noqa: S308 - built above from sanitized clause HTML
         )
     )

@@ -7,7 +7,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import translation
+from django.utils.translation import get_language, gettext
 
 from supportscope.engine import UNKNOWN, InvalidAnswer, Outcome, Question, Result, Tree, pick
 from supportscope.policy.snapshot import Snapshot
@@ -41,7 +42,8 @@ def query_string(answers: Mapping[str, str], **extra: str) -> str:
 
 def choice_label(question: Question, value: str, lang: str) -> str:
     if value == UNKNOWN:
-        return {"en": "Don't know", "ko": "모름"}[lang]
+        with translation.override(lang):
+            return gettext("Don't know")
     choice = question.choice(value)
     return pick(choice.label, lang) if choice else value
 

@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 from django.db import DatabaseError
 
-from supportscope.engine import Tree, build_tree
+from supportscope.engine import Tree, TreeError, build_tree
 from supportscope.policy.models import Section
 from supportscope.policy.store import current_revision, live_anchors, tree_data
 
@@ -119,6 +119,13 @@ class SnapshotCache:
                         snapshot = compile_snapshot(revision)
                     except DatabaseError as error:
                         return self._stale(error)
+                    except TreeError as error:
+                        # Saving goes through validation, so this means a bypass (a raw
+                        # SQL edit, say). Never serve a broken tree: keep the last good one.
+                        logger.error("policy revision %s is invalid: %s", revision, error)
+                        if self._snapshot is None:
+                            raise PolicyUnavailable(str(error)) from error
+                        return self._snapshot
                     self._snapshot = snapshot
         if self._db_down:
             self._db_down = False

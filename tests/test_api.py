@@ -1,0 +1,160 @@
+"""The verdict API's contract: shapes, errors, languages and cost."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from supportscope.policy.models import Verdict
+from supportscope.policy.store import record_revision
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/verdict"
+
+
+def get(client, query: str = "", **headers):
+    return client.get(f"{URL}?{query}", **headers)
+
+
+def test_complete_answers_get_the_verdict_with_citations(client):
+    response = get(client, "component=ingress&ingress=nginx&preview=ga")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["complete"] is True
+    assert body["verdict"] == "unsupported"
+    assert body["answers"] == {"component": "ingress", "ingress": "nginx"}
+    assert body["citations"][0] == {
+        "section": "unsupported-scenarios",
+        "clause": "unsupported-scenarios--unmanaged-ingress",
+        "title": body["citations"][0]["title"],
+        "url": "/policy/#unsupported-scenarios--unmanaged-ingress",
+        "official_url": "https://learn.microsoft.com/azure/aks/support-policies#unsupported-scenarios",
+        "quote": body["citations"][0]["quote"],
+    }
+    assert "nginx" in body["citations"][0]["quote"]
+    assert "application routing" in body["make_supported"]
+    assert body["rationale"]
+    assert isinstance(body["policy_revision"], int)
+    assert body["triage_url"] == (
+        f"/triage/?component=ingress&ingress=nginx&rev={body['policy_revision']}"
+    )
+
+
+def test_a_supported_verdict_has_no_make_supported_advice(client):
+    body = get(client, "component=api-server&preview=ga").json()
+    assert body["verdict"] == "supported"
+    assert body["make_supported"] is None
+
+
+def test_missing_answers_get_the_next_question(client):
+    body = get(client, "component=ingress").json()
+    assert body["complete"] is False
+    assert body["verdict"] is None
+    question = body["next_question"]
+    assert question["key"] == "ingress"
+    values = [choice["value"] for choice in question["choices"]]
+    assert values == ["app-routing", "agic", "nginx", "kong", "traefik", "other", "unknown"]
+    assert all(choice["label"] for choice in question["choices"])
+
+
+def test_no_answers_ask_for_the_component(client):
+    body = get(client).json()
+    assert body["next_question"]["key"] == "component"
+    assert len(body["next_question"]["choices"]) == 30
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "value"),
+    [
+        ("component=bogus", "component", "bogus"),
+        ("component=ingress&ingress=haproxy", "ingress", "haproxy"),
+        ("component=app-certificate&cni=flannel", "cni", "flannel"),
+        ("component=api-server&lang=fr", "lang", "fr"),
+        ("component=api-server&component=etcd", "component", "api-server,etcd"),
+    ],
+)
+def test_a_bad_value_gets_400_naming_it_and_the_allowed_values(client, query, field, value):
+    response = get(client, query)
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"error", "field", "value", "allowed", "message"}
+    assert (body["field"], body["value"]) == (field, value)
+    assert body["allowed"]
+    assert value in body["message"]
+    assert body["allowed"][0] in body["message"]
+
+
+def test_unknown_keys_are_ignored(client):
+    body = get(client, "component=app-certificate&ticket=12345").json()
+    assert body["verdict"] == "unsupported"
+
+
+def test_a_don_t_know_answer_shows_the_verdict_for_each_value(client):
+    body = get(client, "component=cluster-networking&cni=unknown&preview=ga").json()
+    assert body["complete"] is True
+    assert body["verdict"] is None
+    depends = body["depends_on"]
+    assert depends["key"] == "cni"
+    verdicts = {branch["value"]: branch["verdict"] for branch in depends["branches"]}
+    assert verdicts["byocni"] == "unsupported"
+    assert verdicts["azure-cni"] == "supported"
+    assert all(branch["citations"] for branch in depends["branches"])
+
+
+def test_lang_parameter_gives_korean_text(client):
+    body = get(client, "component=ingress&ingress=nginx&lang=ko").json()
+    assert re.search("[가-힣]", body["rationale"])
+    assert re.search("[가-힣]", body["citations"][0]["title"])
+
+
+def test_accept_language_gives_korean_text(client):
+    body = get(client, "component=ingress", HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9").json()
+    assert re.search("[가-힣]", body["next_question"]["text"])
+
+
+def test_english_is_the_default(client):
+    body = get(client, "component=ingress").json()
+    assert body["next_question"]["text"] == "Which ingress controller is involved?"
+
+
+def test_a_warm_request_costs_at_most_one_query(client, django_assert_max_num_queries):
+    get(client, "component=api-server&preview=ga")
+    with django_assert_max_num_queries(1):
+        assert get(client, "component=api-server&preview=ga").status_code == 200
+
+
+def test_a_saved_change_is_served_at_once(client):
+    before = get(client, "component=app-certificate").json()
+    verdict = Verdict.objects.get(name="app-certificate-unsupported")
+    verdict.rationale_en = "Certificates are yours."
+    verdict.save()
+    record_revision(None, "test edit", [])
+    after = get(client, "component=app-certificate").json()
+    assert after["policy_revision"] == before["policy_revision"] + 1
+    assert after["rationale"] == "Certificates are yours."
+
+
+def test_post_is_not_allowed(client):
+    assert client.post(URL).status_code == 405
+
+
+def test_openapi_document_describes_every_parameter_and_value(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    params = {
+        p["name"]: p["schema"]["enum"] for p in doc["paths"]["/api/v1/verdict"]["get"]["parameters"]
+    }
+    assert "nginx" in params["ingress"]
+    assert params["preview"] == ["ga", "preview", "k8s-beta", "k8s-alpha", "unknown"]
+    assert "unknown" not in params["component"]
+    assert params["lang"] == ["en", "ko"]
+    assert set(doc["components"]["schemas"]) == {"Citation", "Outcome", "Error"}
+
+
+def test_every_cited_clause_url_exists_on_the_policy_page(client):
+    page = client.get("/policy/").content.decode()
+    for verdict in Verdict.objects.all():
+        for citation in verdict.citations.select_related("clause__section"):
+            assert f'id="{citation.clause.anchor}"' in page

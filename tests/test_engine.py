@@ -1,0 +1,234 @@
+"""The pure engine on small hand-made trees: validation and resolution rules."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from supportscope.engine import (
+    UNKNOWN,
+    InvalidAnswer,
+    Level,
+    TreeError,
+    build_tree,
+    pick,
+    resolve,
+)
+
+
+def T(en: str) -> dict[str, str]:
+    return {"en": en, "ko": en + " (ko)"}
+
+
+def question(key, *values, unknown=False):
+    return {
+        "key": key,
+        "text": T(key),
+        "allow_unknown": unknown,
+        "choices": [{"value": value, "label": T(value)} for value in values],
+    }
+
+
+def verdict(name, level, *cites, modifiers=(), make=None):
+    data = {"name": name, "level": level, "rationale": T(name), "citations": list(cites)}
+    if modifiers:
+        data["modifiers"] = list(modifiers)
+    if make:
+        data["make_supported"] = T(make)
+    return data
+
+
+BASE = {
+    "start": "kind",
+    "groups": [],
+    "questions": [
+        question("kind", "managed", "custom", "net"),
+        question("cni", "azure", "byo", unknown=True),
+        question("status", "ga", "preview", "alpha", unknown=True),
+    ],
+    "nodes": [
+        {
+            "name": "kind",
+            "question": "kind",
+            "next": {"managed": "ok", "custom": "no", "net": "cni"},
+        },
+        {"name": "cni", "question": "cni", "next": {"azure": "ok", "byo": "no"}},
+    ],
+    "verdicts": [
+        verdict("ok", "supported", "s--a", modifiers=["status"]),
+        verdict("no", "unsupported", "s--b", make="use the managed one"),
+        verdict("capped", "best_effort", "s--p", make="wait for GA"),
+        verdict("alpha", "unsupported", "s--x"),
+    ],
+    "modifiers": [
+        {"question": "status", "overlays": {"ga": None, "preview": "capped", "alpha": "alpha"}}
+    ],
+}
+CLAUSES = {"s--a", "s--b", "s--p", "s--x"}
+
+
+def tree(data=None, clauses=CLAUSES):
+    return build_tree(data or BASE, revision=7, clauses=clauses)
+
+
+def test_first_question_is_asked_with_no_answers():
+    outcome = resolve(tree(), {})
+    assert outcome.question.key == "kind"
+    assert not outcome.complete
+    assert outcome.answers == ()
+
+
+def test_answers_lead_to_a_verdict_with_citations():
+    outcome = resolve(tree(), {"kind": "managed", "status": "ga"})
+    assert outcome.result.level is Level.SUPPORTED
+    assert outcome.result.citations == ("s--a",)
+    assert outcome.answers == (("kind", "managed"), ("status", "ga"))
+
+
+def test_unknown_keys_and_answers_off_the_path_are_ignored():
+    outcome = resolve(tree(), {"kind": "custom", "cni": "azure", "colour": "blue"})
+    assert outcome.result.level is Level.UNSUPPORTED
+    assert outcome.answers == (("kind", "custom"),)
+
+
+def test_a_bad_value_of_a_known_key_is_refused_even_off_the_path():
+    with pytest.raises(InvalidAnswer) as error:
+        resolve(tree(), {"kind": "custom", "cni": "flannel"})
+    assert (error.value.key, error.value.value) == ("cni", "flannel")
+    assert error.value.allowed == ("azure", "byo", UNKNOWN)
+
+
+def test_unknown_is_refused_where_the_question_does_not_allow_it():
+    with pytest.raises(InvalidAnswer):
+        resolve(tree(), {"kind": UNKNOWN})
+
+
+def test_a_modifier_caps_the_level_and_adds_its_citations():
+    result = resolve(tree(), {"kind": "managed", "status": "preview"}).result
+    assert result.level is Level.BEST_EFFORT
+    assert result.citations == ("s--a", "s--p")
+    assert result.make_supported("en") == ["wait for GA"]
+    assert result.rationale("ko") == ["ok (ko)", "capped (ko)"]
+
+
+def test_a_modifier_is_not_asked_when_no_answer_could_lower_the_verdict():
+    outcome = resolve(tree(), {"kind": "net", "cni": "byo"})
+    assert outcome.result.level is Level.UNSUPPORTED
+    assert "status" not in dict(outcome.answers)
+
+
+def test_a_modifier_is_asked_when_an_answer_could_lower_the_verdict():
+    assert resolve(tree(), {"kind": "managed"}).question.key == "status"
+
+
+def test_unknown_answer_shows_the_verdict_for_each_value():
+    outcome = resolve(tree(), {"kind": "net", "cni": UNKNOWN, "status": "ga"})
+    assert outcome.complete
+    assert outcome.result is None
+    assert outcome.depends_on.key == "cni"
+    levels = {value: branch.result.level for value, branch in outcome.branches}
+    assert levels == {"azure": Level.SUPPORTED, "byo": Level.UNSUPPORTED}
+    assert outcome.levels == {Level.SUPPORTED, Level.UNSUPPORTED}
+
+
+def test_unknown_answer_asks_what_a_branch_still_needs_first():
+    outcome = resolve(tree(), {"kind": "net", "cni": UNKNOWN})
+    assert outcome.question.key == "status"
+
+
+def test_unknown_modifier_answer_branches_over_its_overlays():
+    outcome = resolve(tree(), {"kind": "managed", "status": UNKNOWN})
+    levels = {value: branch.result.level for value, branch in outcome.branches}
+    assert levels == {
+        "ga": Level.SUPPORTED,
+        "preview": Level.BEST_EFFORT,
+        "alpha": Level.UNSUPPORTED,
+    }
+
+
+def test_text_falls_back_to_english():
+    assert pick({"en": "hello", "ko": ""}, "ko") == "hello"
+    assert pick(None, "en") == ""
+
+
+def test_level_caps_never_raise():
+    assert Level.UNSUPPORTED.capped_by(Level.SUPPORTED) is Level.UNSUPPORTED
+    assert Level.SUPPORTED.capped_by(Level.BEST_EFFORT) is Level.BEST_EFFORT
+
+
+def test_the_tree_is_immutable():
+    built = tree()
+    with pytest.raises(TypeError):
+        built.nodes["x"] = None  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        built.verdicts["ok"].level = Level.UNSUPPORTED  # type: ignore[misc]
+
+
+def broken(change) -> list[str]:
+    data = copy.deepcopy(BASE)
+    change(data)
+    with pytest.raises(TreeError) as error:
+        tree(data)
+    return error.value.problems
+
+
+def test_a_missing_branch_is_refused():
+    problems = broken(lambda d: d["nodes"][1]["next"].pop("byo"))
+    assert any("no branch for cni=byo" in p for p in problems)
+
+
+def test_a_branch_to_nowhere_is_refused():
+    problems = broken(lambda d: d["nodes"][1]["next"].update(byo="nowhere"))
+    assert any("unknown 'nowhere'" in p for p in problems)
+
+
+def test_a_cycle_is_refused():
+    problems = broken(lambda d: d["nodes"][1]["next"].update(byo="kind"))
+    assert any("cycle" in p or "again" in p for p in problems)
+
+
+def test_an_unreachable_verdict_is_refused():
+    problems = broken(lambda d: d["verdicts"].append(verdict("orphan", "supported", "s--a")))
+    assert any("'orphan' can never be reached" in p for p in problems)
+
+
+def test_a_citation_of_a_missing_clause_is_refused():
+    problems = broken(lambda d: d["verdicts"][0]["citations"].append("s--gone"))
+    assert any("unknown clause 's--gone'" in p for p in problems)
+
+
+def test_a_verdict_without_citations_is_refused():
+    problems = broken(lambda d: d["verdicts"][1].update(citations=[]))
+    assert any("cites nothing" in p for p in problems)
+
+
+def test_a_question_asked_twice_on_one_path_is_refused():
+    def twice(d):
+        d["nodes"].append({"name": "cni2", "question": "cni", "next": {"azure": "ok", "byo": "no"}})
+        d["nodes"][1]["next"]["azure"] = "cni2"
+
+    problems = broken(twice)
+    assert any("asks 'cni' again" in p for p in problems)
+
+
+def test_a_modifier_must_cover_every_value():
+    problems = broken(lambda d: d["modifiers"][0]["overlays"].pop("alpha"))
+    assert any("must map exactly" in p for p in problems)
+
+
+def test_the_reserved_unknown_value_cannot_be_a_choice():
+    problems = broken(
+        lambda d: d["questions"][1]["choices"].append({"value": UNKNOWN, "label": T("?")})
+    )
+    assert any("reserved value" in p for p in problems)
+
+
+def test_a_missing_korean_rationale_is_refused():
+    problems = broken(lambda d: d["verdicts"][0].update(rationale={"en": "x", "ko": ""}))
+    assert any("no ko rationale" in p for p in problems)
+
+
+def test_malformed_data_is_a_tree_error_not_a_crash():
+    with pytest.raises(TreeError, match="malformed"):
+        build_tree({"start": "x"})

@@ -1,0 +1,315 @@
+"""The shipped decision tree: verdicts and cited sections, not HTML.
+
+The table holds the examples of the issue and one row for every rule read in the
+policy. The exhaustive tests walk every combination of every key's values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from supportscope.content import read_policy
+from supportscope.engine import UNKNOWN, Level, Outcome, Tree, build_tree, resolve
+
+CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
+
+
+@pytest.fixture(scope="module")
+def tree() -> Tree:
+    policy = read_policy(CONTENT)
+    live = {
+        f"{section.slug}--{clause.key}"
+        for section in policy.sections
+        for clause in section.clauses
+        if not clause.retired
+    }
+    return build_tree(policy.tree, clauses=live)
+
+
+def verdict(tree: Tree, query: str) -> Outcome:
+    answers = dict(pair.split("=") for pair in query.split("&"))
+    outcome = resolve(tree, answers)
+    assert outcome.result is not None, f"{query} did not reach a verdict: {outcome}"
+    return outcome
+
+
+def sections(outcome: Outcome) -> set[str]:
+    assert outcome.result is not None
+    return {anchor.split("--")[0] for anchor in outcome.result.citations}
+
+
+S, B, U = "supported", "best_effort", "unsupported"
+SUP = "supported-scenarios"
+UNS = "unsupported-scenarios"
+MS = "microsoft-responsibilities-for-aks-agent-nodes"
+STOP = "stopped-deallocated-and-not-ready-nodes"
+ALPHA = "unsupported-alpha-and-beta-kubernetes-features"
+PREVIEW = "preview-features-or-feature-flags"
+
+# (answers, verdict, a section that must be cited, a clause that must be cited or None)
+ISSUE_EXAMPLES = [
+    ("component=api-server&preview=ga", S, SUP, None),
+    ("component=cluster-networking&cni=byocni&preview=ga", U, UNS, None),
+    ("component=ingress&ingress=nginx&preview=ga", U, UNS, f"{UNS}--unmanaged-ingress"),
+    ("component=ingress&ingress=app-routing&preview=ga", S, SUP, f"{SUP}--networking-ingress-lb"),
+    ("component=ingress&ingress=app-routing&preview=preview", B, PREVIEW, None),
+    ("component=third-party-oss&oss=helm&preview=ga", B, UNS, None),
+    ("component=app-certificate", U, UNS, f"{UNS}--app-certificates"),
+    (
+        "component=cve&cve_fix_age=under-30-days&cve_source=managed-component",
+        U,
+        UNS,
+        f"{UNS}--cve-vendor-fix",
+    ),
+    ("component=kubelet&preview=ga", S, MS, f"{MS}--kubelet"),
+    ("component=cluster-stop&stop_method=manual-deallocation", U, STOP, None),
+    ("component=api-server&preview=k8s-alpha", U, ALPHA, f"{ALPHA}--alpha-unsupported"),
+    ("component=upstream-bug&preview=ga", S, "upstream-bugs-and-issues", None),
+    (
+        "component=network-policy&netpol=custom&cni=azure-cni",
+        U,
+        UNS,
+        f"{UNS}--custom-network-policy",
+    ),
+]
+
+POLICY_RULES = [
+    # Control plane: managed and monitored by Microsoft.
+    ("component=etcd&preview=ga", S, SUP, f"{SUP}--etcd"),
+    ("component=coredns&preview=ga", S, "managed-features-in-aks", None),
+    ("component=control-plane-customization&preview=ga", S, SUP, None),
+    ("component=kube-system-addon&preview=ga", S, "managed-features-in-aks", None),
+    # Networking: supported except with BYOCNI, whatever flavour of Azure CNI.
+    ("component=cluster-networking&cni=kubenet&preview=ga", S, SUP, f"{SUP}--networking"),
+    ("component=cluster-networking&cni=azure-cni&preview=ga", S, SUP, None),
+    ("component=cluster-networking&cni=azure-cni-overlay&preview=ga", S, SUP, None),
+    ("component=cluster-networking&cni=azure-cni-cilium&preview=ga", S, SUP, None),
+    ("component=kube-proxy&cni=azure-cni&preview=ga", S, MS, f"{MS}--kube-proxy"),
+    ("component=kube-proxy&cni=byocni", U, "managed-features-in-aks", None),
+    ("component=cni-plugin&cni=kubenet&preview=ga", S, SUP, f"{SUP}--networking-cni-subnets"),
+    ("component=cni-plugin&cni=byocni", U, UNS, f"{UNS}--byocni-plugins"),
+    ("component=load-balancer&preview=ga", S, SUP, f"{SUP}--azure-cloud-provider"),
+    ("component=network-policy&netpol=managed&cni=azure-cni&preview=ga", S, SUP, None),
+    ("component=network-policy&netpol=managed&cni=byocni", U, UNS, f"{UNS}--byocni-plugins"),
+    ("component=ingress&ingress=agic&preview=ga", S, SUP, None),
+    ("component=ingress&ingress=kong", U, UNS, f"{UNS}--unmanaged-ingress"),
+    ("component=ingress&ingress=traefik", U, UNS, None),
+    ("component=ingress&ingress=other", U, UNS, None),
+    (
+        "component=egress-appliance&appliance=azure-firewall",
+        S,
+        UNS,
+        f"{UNS}--azure-firewall-advice",
+    ),
+    ("component=egress-appliance&appliance=third-party", U, UNS, f"{UNS}--network-customizations"),
+    # Storage: an Azure integration of the cloud provider.
+    ("component=persistent-volume&preview=ga", S, SUP, f"{SUP}--azure-cloud-provider"),
+    # Nodes.
+    ("component=containerd&preview=ga", S, MS, f"{MS}--containerd"),
+    ("component=node-image&preview=ga", S, MS, f"{MS}--os-patches"),
+    ("component=daemonset-script", U, UNS, f"{UNS}--daemonset-customization"),
+    ("component=node-iaas-change", U, "user-customization-of-agent-nodes", None),
+    ("component=system-metadata", U, "shared-responsibility", None),
+    ("component=cluster-stop&stop_method=az-aks-stop", S, STOP, f"{STOP}--az-aks-stop"),
+    # Third party and apps.
+    ("component=third-party-oss&oss=istio", U, UNS, f"{UNS}--third-party-oss"),
+    ("component=third-party-oss&oss=envoy", U, UNS, None),
+    ("component=third-party-oss&oss=other", U, UNS, None),
+    ("component=third-party-closed-source", U, UNS, f"{UNS}--third-party-closed-source"),
+    ("component=application-code", U, UNS, f"{UNS}--application-code"),
+    # Kinds of request.
+    ("component=kubernetes-howto", U, UNS, f"{UNS}--kubernetes-howto"),
+    ("component=aks-operations-advice&preview=ga", S, UNS, f"{UNS}--aks-operations-advice"),
+    ("component=proactive-support", U, UNS, f"{UNS}--standby-proactive"),
+    (
+        "component=cve&cve_fix_age=over-30-days&cve_source=managed-component",
+        S,
+        UNS,
+        f"{UNS}--cve-managed-components",
+    ),
+    ("component=cve&cve_fix_age=over-30-days&cve_source=customer-image", U, UNS, None),
+    ("component=code-sample&sample_kind=small-feature-demo", S, UNS, None),
+    ("component=code-sample&sample_kind=custom", U, UNS, f"{UNS}--custom-code-samples"),
+    # Release status combines with the component's verdict.
+    ("component=api-server&preview=preview", B, PREVIEW, f"{PREVIEW}--best-effort"),
+    ("component=api-server&preview=k8s-beta", S, ALPHA, f"{ALPHA}--stable-and-beta-only"),
+    ("component=third-party-oss&oss=helm&preview=preview", B, PREVIEW, None),
+    ("component=third-party-oss&oss=helm&preview=k8s-alpha", U, ALPHA, None),
+    ("component=kubelet&preview=k8s-alpha", U, ALPHA, None),
+]
+
+
+@pytest.mark.parametrize(("query", "level", "section", "clause"), ISSUE_EXAMPLES + POLICY_RULES)
+def test_answers_reach_the_policy_verdict_and_cite_it(tree, query, level, section, clause):
+    outcome = verdict(tree, query)
+    assert outcome.result.level.value == level
+    assert section in sections(outcome)
+    if clause:
+        assert clause in outcome.result.citations
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "component=app-certificate",
+        "component=cluster-stop&stop_method=manual-deallocation",
+        "component=ingress&ingress=nginx",
+        "component=cni-plugin&cni=byocni",
+        "component=cve&cve_fix_age=under-30-days",
+    ],
+)
+def test_preview_is_not_asked_once_the_verdict_is_unsupported(tree, query):
+    outcome = verdict(tree, query)
+    assert "preview" not in dict(outcome.answers)
+
+
+def test_preview_is_asked_while_it_can_still_lower_a_best_effort_verdict(tree):
+    outcome = resolve(tree, {"component": "third-party-oss", "oss": "helm"})
+    assert outcome.question is not None
+    assert outcome.question.key == "preview"
+
+
+@pytest.mark.parametrize(
+    "component",
+    ["api-server", "etcd", "ingress", "kubelet", "third-party-oss", "cve", "app-certificate"],
+)
+def test_cni_is_never_asked_where_byocni_cannot_change_the_answer(tree, component):
+    asked = set()
+    for values in itertools.product(*(tree.questions[k].values for k in tree.questions)):
+        answers = dict(zip(tree.questions, values, strict=True))
+        if answers["component"] != component:
+            continue
+        asked |= set(dict(resolve(tree, answers).answers))
+        break
+    assert "cni" not in asked
+
+
+def test_netpol_is_asked_before_cni_so_custom_rules_need_no_cni(tree):
+    outcome = resolve(tree, {"component": "network-policy"})
+    assert outcome.question.key == "netpol"
+    outcome = resolve(tree, {"component": "network-policy", "netpol": "custom"})
+    assert outcome.result is not None
+
+
+def test_verdicts_that_block_support_say_what_would_make_it_supported(tree):
+    outcome = verdict(tree, "component=ingress&ingress=nginx")
+    assert "application routing" in " ".join(outcome.result.make_supported("en"))
+    outcome = verdict(tree, "component=cluster-stop&stop_method=manual-deallocation")
+    assert "az aks stop" in " ".join(outcome.result.make_supported("en"))
+    outcome = verdict(tree, "component=cve&cve_fix_age=under-30-days")
+    assert "30 days" in " ".join(outcome.result.make_supported("en"))
+
+
+def test_every_verdict_has_korean_text(tree):
+    for item in tree.verdicts.values():
+        assert item.rationale["ko"]
+        if item.make_supported:
+            assert item.make_supported["ko"]
+
+
+# -- exhaustive ------------------------------------------------------------------
+
+
+def _every_combination(tree: Tree, with_unknown: bool):
+    keys = list(tree.questions)
+    values = [
+        tree.questions[key].allowed if with_unknown else tree.questions[key].values for key in keys
+    ]
+    for combo in itertools.product(*values):
+        yield dict(zip(keys, combo, strict=True))
+
+
+def _check_outcome(tree: Tree, answers: dict[str, str], outcome: Outcome) -> None:
+    assert outcome.complete, f"{answers} asks {outcome.question}"
+    used = dict(outcome.answers)
+    assert all(answers[key] == value for key, value in used.items())
+    if outcome.result is None:
+        assert outcome.depends_on is not None
+        assert answers[outcome.depends_on.key] == UNKNOWN
+        for _, branch in outcome.branches:
+            # The branch still records the "unknown" answer it was built from.
+            _check_outcome(tree, answers, branch)
+        return
+    assert outcome.result.citations, f"{answers} cites nothing"
+    assert set(outcome.result.citations) <= tree.clauses
+
+
+def test_every_combination_of_every_value_ends_in_a_cited_verdict(tree):
+    """All 921,600 combinations of concrete values: a verdict, with resolvable citations."""
+    count = 0
+    memo: dict[tuple, Level] = {}
+    for answers in _every_combination(tree, with_unknown=False):
+        outcome = resolve(tree, answers)
+        used = outcome.answers
+        if used not in memo:
+            _check_outcome(tree, answers, outcome)
+            memo[used] = outcome.result.level
+        else:
+            # Same path, same verdict: the keys the path ignored changed nothing.
+            assert outcome.result.level is memo[used]
+        count += 1
+    expected = 1
+    for question in tree.questions.values():
+        expected *= len(question.values)
+    assert count == expected
+
+
+def _paths(tree: Tree, answers: dict[str, str], with_unknown: bool):
+    """Depth-first over the answers the engine actually asks for: every distinct path."""
+    outcome = resolve(tree, answers)
+    if outcome.question is None:
+        yield answers, outcome
+        return
+    question = outcome.question
+    values = question.allowed if with_unknown else question.values
+    for value in values:
+        yield from _paths(tree, answers | {question.key: value}, with_unknown)
+
+
+def test_don_t_know_answers_show_how_the_verdict_depends_on_them(tree):
+    paths = list(_paths(tree, {}, with_unknown=True))
+    depending = [outcome for _, outcome in paths if outcome.depends_on is not None]
+    assert depending, "no path shows a dependency on an unknown answer"
+    for answers, outcome in paths:
+        _check_outcome(tree, answers, outcome)
+
+
+def test_only_relevant_questions_are_asked_on_every_path(tree):
+    """Each asked question (but the first, and the modifiers) has answers that lead to
+    different verdicts or different reasons, so no question is asked for nothing."""
+    for answers, outcome in _paths(tree, {}, with_unknown=False):
+        keys = [key for key, _ in outcome.answers]
+        assert len(keys) == len(set(keys)), f"{answers} asks a question twice"
+        for key in keys:
+            if key == "component" or key in tree.modifiers:
+                continue
+            alternatives = {
+                _signature(resolve(tree, answers | {key: value}))
+                for value in tree.questions[key].values
+            }
+            assert len(alternatives) > 1, f"{key} cannot change the verdict for {answers}"
+
+
+def _signature(outcome: Outcome) -> tuple[str, ...]:
+    if outcome.result is None:
+        return ("asks", outcome.question.key)
+    return tuple(part.name for part in outcome.result.parts)
+
+
+def test_no_question_or_verdict_is_unreachable(tree):
+    reached_verdicts = set()
+    reached_keys = set()
+    for _answers, outcome in _paths(tree, {}, with_unknown=False):
+        reached_keys |= {key for key, _ in outcome.answers}
+        reached_verdicts |= {part.name for part in outcome.result.parts}
+    assert reached_verdicts == set(tree.verdicts)
+    assert reached_keys == set(tree.questions)
+
+
+def test_the_shipped_tree_file_is_what_the_engine_validates(tree):
+    data = json.loads((CONTENT / "tree.json").read_text(encoding="utf-8"))
+    assert {v["name"] for v in data["verdicts"]} == set(tree.verdicts)
