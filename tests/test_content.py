@@ -62,9 +62,11 @@ def test_shipped_policy_has_the_17_sections_in_document_order():
 
 def test_every_shipped_clause_has_english_and_korean_text():
     for section in read_policy(CONTENT).sections:
-        assert section.title["en"] and section.title["ko"]
+        assert section.title["en"]
+        assert section.title["ko"]
         for clause in section.clauses:
-            assert clause.body["en"].strip() and clause.body["ko"].strip()
+            assert clause.body["en"].strip()
+            assert clause.body["ko"].strip()
 
 
 def test_a_section_file_parses_into_clauses_with_kinds_and_retirement():

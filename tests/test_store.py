@@ -37,7 +37,9 @@ def test_load_export_load_is_lossless(tmp_path):
         assert exported.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path
     before = current_revision()
     report = import_policy(read_policy(tmp_path))
-    assert not report.changed and not report.kept and not report.conflicts
+    assert not report.changed
+    assert not report.kept
+    assert not report.conflicts
     assert current_revision() == before
 
 
