@@ -419,17 +419,17 @@ def rev_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Notice |
 
 
 def receipt_text(step: Step, levels: frozenset[Level], revision: int, absolute: Any) -> str:
-    """The plain-text (Markdown) receipt to paste into a ticket."""
-    lines = [f"**{_('SupportScope verdict')}: {levels_text(levels)}**", ""]
-    lines.append(f"{_('Answers')}:")
+    """The plain-text (Markdown) receipt to paste into a ticket, in the page's language."""
+    labelled = "{}: {}".format
+    lines = ["**" + labelled(_("SupportScope verdict"), levels_text(levels)) + "**", ""]
+    lines.append(_("Answers:"))
     lines += [f"- {row.question} {row.label} (`{row.key}={row.value}`)" for row in step.answers]
     lines.append("")
     if step.verdict is not None:
-        lines.append(f"{_('Why')}: {' '.join(step.verdict.rationale)}")
+        lines.append(labelled(_("Why"), " ".join(step.verdict.rationale)))
         if step.verdict.make_supported:
-            lines.append(
-                f"{_('What would make this supported')}: {' '.join(step.verdict.make_supported)}"
-            )
+            make = " ".join(step.verdict.make_supported)
+            lines.append(labelled(_("What would make this supported"), make))
         citations = step.verdict.citations
     else:
         assert step.depends is not None  # noqa: S101 - a complete outcome has one or the other
@@ -440,16 +440,16 @@ def receipt_text(step: Step, levels: frozenset[Level], revision: int, absolute: 
         citations = list(
             {c.anchor: c for r in step.depends.reasons for c in r.verdict.citations}.values()
         )
-    lines += ["", f"{_('Citations')}:"]
+    lines += ["", _("Citations:")]
     for citation in citations:
         quote = " ".join(citation.quote_text.split())
         lines.append(f"- {citation.title}: \u201c{quote}\u201d")
         lines.append(f"  {absolute(citation.policy_url)}")
-        lines.append(f"  {_('Official page')}: {citation.official_url}")
+        lines.append("  " + labelled(_("Official page"), citation.official_url))
     lines += [
         "",
-        f"{_('Permalink')}: {step.permalink}",
-        f"{_('Policy revision')}: {revision}",
+        labelled(_("Permalink"), step.permalink),
+        labelled(_("Policy revision"), revision),
     ]
     return "\n".join(lines)
 
