@@ -1,4 +1,4 @@
-"""The tree map: every question and verdict, coloured by level, every link leading somewhere real."""
+"""The tree map: every question and verdict, coloured by level, every link going somewhere."""
 
 from __future__ import annotations
 
@@ -132,13 +132,15 @@ def test_answers_leading_to_the_same_place_are_shown_together():
         ["kubenet", "azure-cni", "azure-cni-overlay", "azure-cni-cilium"],
         ["byocni"],
     ]
-    assert tree_map.node_count == 13 and tree_map.verdict_count == 44
+    assert tree_map.node_count == 13
+    assert tree_map.verdict_count == 44
 
 
 def test_map_in_korean_keeps_the_language_on_its_links(client):
     response = client.get("/triage/map/?lang=ko")
     html = response.content.decode()
-    assert "결정 트리 지도" in html and "컨트롤 플레인" in html
+    assert "결정 트리 지도" in html
+    assert "컨트롤 플레인" in html
     doc = parse(html)
     for link in doc.find_all("div", class_="map-tree")[0].find_all("a"):
         href = link.attrs["href"]

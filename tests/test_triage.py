@@ -52,8 +52,11 @@ def hidden_inputs(doc) -> dict[str, str]:
 def badge_level(doc) -> str:
     title = doc.find_all("h1", id="verdict-title")[0]
     badge = next(e for e in title.find_all("span") if "badge" in e.attrs.get("class", "").split())
-    return next(c[6:] for c in badge.attrs["class"].split() if c.startswith("badge-") and c[6:] in {
-        "supported", "best_effort", "unsupported"})
+    return next(
+        c[6:]
+        for c in badge.attrs["class"].split()
+        if c.startswith("badge-") and c[6:] in {"supported", "best_effort", "unsupported"}
+    )
 
 
 # -- full page and fragment -----------------------------------------------------
@@ -75,14 +78,18 @@ def test_htmx_request_gets_only_the_fragment_with_its_title(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.startswith("<title>Which ingress controller is involved?")
-    assert "<html" not in html and "site-nav" not in html and "<script" not in html
+    assert "<html" not in html
+    assert "site-nav" not in html
+    assert "<script" not in html
     doc = parse(html)
     assert len(doc.find_all("div", id="triage")) == 1
     assert buttons(doc, "ingress")[:2] == ["app-routing", "agic"]
 
 
 def test_history_restore_request_gets_the_whole_page(client):
-    response = get(client, "component=ingress", HX_Request="true", HX_History_Restore_Request="true")
+    response = get(
+        client, "component=ingress", HX_Request="true", HX_History_Restore_Request="true"
+    )
     assert response.content.decode().startswith("<!doctype html>")
 
 
@@ -164,7 +171,8 @@ def test_unknown_is_offered_only_where_the_question_allows_it(client):
 def test_prefill_asks_only_what_is_missing_and_keeps_the_rest_in_the_form(client):
     doc = page(get(client, "component=ingress&cni=azure-cni"))
     assert buttons(doc, "ingress")
-    assert not buttons(doc, "component") and not buttons(doc, "cni")
+    assert not buttons(doc, "component")
+    assert not buttons(doc, "cni")
     assert hidden_inputs(doc) == {"component": "ingress", "cni": "azure-cni"}
     unused = doc.find_all("dl", class_="answers answers-unused")[0]
     assert "Azure CNI" in squash(unused.text)
@@ -278,7 +286,9 @@ def test_receipt_has_verdict_answers_citations_permalink_and_revision(client):
     text = receipt.text
     revision = get_snapshot().revision
     assert text.startswith("**SupportScope verdict: Unsupported**")
-    assert "- Which part of AKS is the ticket about? Ingress controller (`component=ingress`)" in text
+    assert (
+        "- Which part of AKS is the ticket about? Ingress controller (`component=ingress`)" in text
+    )
     assert "(`ingress=nginx`)" in text
     assert "http://testserver/policy/#unsupported-scenarios--" in text
     assert "https://learn.microsoft.com/azure/aks/support-policies#unsupported-scenarios" in text
@@ -331,7 +341,8 @@ def test_two_unknown_answers_give_one_row_per_combination(client):
         "What is the release status of the feature involved?",
     ]
     answers = [squash(dd.text) for dd in doc.find_all("dl", class_="answers")[0].find_all("dd")]
-    assert len(answers) == 3 and all("Don't know" in a for a in answers[1:])
+    assert len(answers) == 3
+    assert all("Don't know" in a for a in answers[1:])
 
 
 # -- bad values -----------------------------------------------------------------
@@ -404,7 +415,9 @@ def test_400_for_htmx_is_a_fragment(client):
 KEYS = ["component", "cni", "ingress", "preview", "netpol", "rev", "was", "lang", "embed", "x"]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(
         st.tuples(
@@ -507,7 +520,8 @@ def test_every_other_page_refuses_to_be_framed(client, url):
 def test_embed_mode_has_no_site_navigation_and_every_link_and_form_keeps_embed(client):
     response = get(client, "component=ingress&embed=1&lang=en")
     html = response.content.decode()
-    assert "site-nav" not in html and "site-footer" not in html
+    assert "site-nav" not in html
+    assert "site-footer" not in html
     doc = parse(html)
     assert hidden_inputs(doc) == {"component": "ingress", "embed": "1", "lang": "en"}
     for link in doc.find_all("a"):
@@ -548,7 +562,8 @@ def test_accept_language_picks_korean(client):
     response = client.get("/triage/?component=ingress&ingress=nginx", HTTP_ACCEPT_LANGUAGE="ko")
     html = response.content.decode()
     assert '<html lang="ko">' in html
-    assert "지원되지 않음" in html and "티켓용으로 복사" in html
+    assert "지원되지 않음" in html
+    assert "티켓용으로 복사" in html
     assert "SupportScope 판정: 지원되지 않음" in html
     assert "Accept-Language" in response["Vary"]
 
@@ -572,7 +587,9 @@ def test_verdict_page_costs_one_query(client, django_assert_num_queries):
 
 def test_triage_url_keeps_order_and_leaves_out_an_empty_query():
     assert triage_url({}) == "/triage/"
-    assert triage_url({"component": "ingress"}, {"lang": "ko"}) == "/triage/?component=ingress&lang=ko"
+    assert (
+        triage_url({"component": "ingress"}, {"lang": "ko"}) == "/triage/?component=ingress&lang=ko"
+    )
 
 
 def test_only_get_and_head_are_allowed(client):

@@ -1,4 +1,4 @@
-"""The triage page in Chromium: with and without JavaScript, by keyboard, and framed by a ticket form."""
+"""The triage page in Chromium: with and without JavaScript, by keyboard, and in an iframe."""
 
 from __future__ import annotations
 
@@ -127,7 +127,8 @@ def test_copy_for_ticket_puts_the_receipt_on_the_clipboard(page: Page, live_serv
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#receipt-text").input_value()
     assert copied.startswith("**SupportScope verdict: Unsupported**")
-    assert "&rev=" in copied and "&was=unsupported" in copied
+    assert "&rev=" in copied
+    assert "&was=unsupported" in copied
 
 
 def test_bad_link_shows_the_400_page_and_its_links_lead_on(page: Page, live_server):
@@ -261,7 +262,7 @@ def ticket_form(port: int, frame_src: str) -> Iterator[str]:
     ).encode()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
@@ -285,7 +286,9 @@ def test_embed_page_works_inside_a_ticket_form_on_an_allowed_origin(page: Page, 
     with ticket_form(EMBED_ORIGIN_PORT, src) as url:
         page.goto(url)
         frame = page.frame_locator("#triage")
-        expect(frame.locator("#question-title")).to_have_text("Which ingress controller is involved?")
+        expect(frame.locator("#question-title")).to_have_text(
+            "Which ingress controller is involved?"
+        )
         expect(frame.locator(".site-nav")).to_have_count(0)
         frame.get_by_role("button", name=re.compile("^Application routing add-on")).click()
         frame.get_by_role("button", name=re.compile("^AKS preview or feature flag")).click()
