@@ -223,7 +223,6 @@ class Reason:
 
 @dataclass(frozen=True)
 class DependsView:
-    keys: list[str]
     questions: list[str]  # the column headers: the questions answered "don't know"
     rows: list[DependsRow]
     reasons: list[Reason]
@@ -241,7 +240,6 @@ class Step:
 
     answers: list[AnswerRow]
     unused: list[AnswerRow]
-    carry: dict[str, str]
     hidden: list[tuple[str, str]] = field(default_factory=list)
     question: QuestionView | None = None
     step: int = 0
@@ -345,7 +343,6 @@ def depends_view(snapshot: Snapshot, outcome: Outcome, params: Params, lang: str
             )
         )
     return DependsView(
-        keys=keys,
         questions=[pick(tree.questions[key].text, lang) for key in keys],
         rows=rows,
         reasons=list(reasons.values()),
@@ -463,7 +460,6 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
     step = Step(
         answers=answer_rows(tree, used, params, lang),
         unused=answer_rows(tree, unused, params, lang),
-        carry=params.carry,
         notice=rev_notice(snapshot, outcome, params),
     )
     if outcome.question is not None:
