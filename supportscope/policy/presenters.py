@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from supportscope.engine import UNKNOWN, InvalidAnswer, Outcome, Question, Result, Tree, pick
+from supportscope.engine import UNKNOWN, InvalidAnswer, Level, Outcome, Question, Result, Tree, pick
 from supportscope.policy.snapshot import Snapshot
 
 # Query parameters that are not answers.
@@ -36,6 +38,38 @@ def answers_from_query(query: Mapping[str, Any], tree: Tree) -> dict[str, str]:
     return answers
 
 
+@dataclass(frozen=True)
+class LevelView:
+    """A verdict level as the pages show it: text, an icon shape, and ``value`` for the colour."""
+
+    value: str
+    label: str
+    icon: str
+
+
+def level_view(level: Level) -> LevelView:
+    labels = {
+        Level.SUPPORTED: (_("Supported"), "✓"),
+        Level.BEST_EFFORT: (_("Best effort"), "~"),
+        Level.UNSUPPORTED: (_("Unsupported"), "✕"),
+    }
+    label, icon = labels[level]
+    return LevelView(level.value, label, icon)
+
+
+def _by_rank(levels: frozenset[Level]) -> list[Level]:
+    return sorted(levels, key=lambda level: -level.rank)
+
+
+def levels_text(levels: frozenset[Level]) -> str:
+    """``Supported``, or for a verdict that depends on an answer ``Supported / Unsupported``."""
+    return " / ".join(level_view(level).label for level in _by_rank(levels))
+
+
+def levels_param(levels: frozenset[Level]) -> str:
+    return ",".join(level.value for level in _by_rank(levels))
+
+
 def query_string(answers: Mapping[str, str], **extra: str) -> str:
     return urlencode({**answers, **{k: v for k, v in extra.items() if v}})
 
@@ -43,7 +77,7 @@ def query_string(answers: Mapping[str, str], **extra: str) -> str:
 def choice_label(question: Question, value: str, lang: str) -> str:
     if value == UNKNOWN:
         with translation.override(lang):
-            return gettext("Don't know")
+            return _("Don't know")
     choice = question.choice(value)
     return pick(choice.label, lang) if choice else value
 

@@ -1,16 +1,571 @@
-"""The triage flow (placeholder until the triage page lands)."""
+"""The triage page: one question per step, every step a bookmarkable GET.
+
+The answers live in the query string, keyed by question. ``lang`` and ``embed``
+ride along on every link and form; ``rev`` and ``was`` appear only on permalinks,
+so a page opened from an old ticket can say whether the policy (and the verdict)
+changed since. A request from htmx gets only the ``#triage`` fragment; any other
+request gets the whole page, from the same template.
+
+Everything a page needs comes from the compiled snapshot: no query beyond the
+snapshot's own revision check.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from supportscope.engine import (
+    UNKNOWN,
+    InvalidAnswer,
+    Level,
+    Outcome,
+    Question,
+    Result,
+    Tree,
+    check_answers,
+    pick,
+    resolve,
+)
+from supportscope.middleware import mark_embeddable
+from supportscope.policy import presenters
+from supportscope.policy.presenters import (
+    LevelView,
+    answers_from_query,
+    choice_label,
+    current_lang,
+    level_view,
+    levels_param,
+    levels_text,
+)
+from supportscope.policy.snapshot import Snapshot, get_snapshot
+from supportscope.policy.treemap import build_map
+
+LANGS = {"en": "English", "ko": "한국어"}
+EMBED_VALUES = ("1", "0")
+FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
+
+
+# -- reading the query ----------------------------------------------------------
+
+
+class BadParameter(Exception):
+    """A value in the link that the page cannot use. ``allowed`` pairs values with labels."""
+
+    def __init__(self, key: str, value: str, allowed: list[tuple[str, str]]) -> None:
+        super().__init__(f"{value!r} is not allowed for {key!r}")
+        self.key = key
+        self.value = value
+        self.allowed = allowed
+
+
+@dataclass(frozen=True)
+class Params:
+    answers: dict[str, str]
+    carry: dict[str, str]  # lang and embed, kept on every link and form
+    rev: int | None = None
+    was: frozenset[Level] | None = None
+
+    @property
+    def embed(self) -> bool:
+        return self.carry.get("embed") == "1"
+
+
+def _single(query: QueryDict, key: str) -> str | None:
+    values = list(dict.fromkeys(query.getlist(key)))
+    if not values:
+        return None
+    return ",".join(values)
+
+
+def _question_allowed(question: Question, lang: str) -> list[tuple[str, str]]:
+    return [(value, choice_label(question, value, lang)) for value in question.allowed]
+
+
+def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
+    """The answers and options in a query string, or ``BadParameter`` for the first bad one."""
+    carry: dict[str, str] = {}
+    lang_value = _single(query, "lang")
+    if lang_value is not None:
+        if lang_value not in LANGS:
+            raise BadParameter("lang", lang_value, list(LANGS.items()))
+        carry["lang"] = lang_value
+    embed = _single(query, "embed")
+    if embed is not None:
+        if embed not in EMBED_VALUES:
+            raise BadParameter("embed", embed, [("1", _("Embedded")), ("0", _("Full page"))])
+        if embed == "1":
+            carry["embed"] = embed
+    rev = _single(query, "rev")
+    revision: int | None = None
+    if rev is not None:
+        revision = int(rev) if rev.isascii() and rev.isdigit() else None
+        if revision is None or revision > snapshot.revision:
+            current = str(snapshot.revision)
+            raise BadParameter("rev", rev, [(current, _("Current revision"))])
+    was = _single(query, "was")
+    was_levels: frozenset[Level] | None = None
+    if was is not None:
+        try:
+            was_levels = frozenset(Level(part) for part in was.split(","))
+        except ValueError:
+            raise BadParameter(
+                "was", was, [(level.value, level_view(level).label) for level in Level]
+            ) from None
+    try:
+        answers = answers_from_query(query, snapshot.tree)
+        check_answers(snapshot.tree, answers)
+    except InvalidAnswer as error:
+        question = snapshot.tree.questions[error.key]
+        raise BadParameter(error.key, error.value, _question_allowed(question, lang)) from None
+    return Params(answers=answers, carry=carry, rev=revision, was=was_levels)
+
+
+# -- links ----------------------------------------------------------------------
+
+
+def triage_url(answers: Mapping[str, str], carry: Mapping[str, str] | None = None) -> str:
+    query = urlencode({**answers, **(carry or {})}, safe=",")
+    return reverse("triage") + ("?" + query if query else "")
+
+
+def max_remaining(tree: Tree, answers: Mapping[str, str]) -> int:
+    """How many more questions the longest way from these answers to a verdict asks."""
+    outcome = resolve(tree, answers)
+    if outcome.question is None:
+        return 0
+    key = outcome.question.key
+    return 1 + max(
+        max_remaining(tree, {**answers, key: value}) for value in outcome.question.values
+    )
+
+
+# -- what the templates show ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    value: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class GroupView:
+    key: str
+    label: str
+    choices: list[ChoiceView]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    key: str
+    text: str
+    help: str
+    groups: list[GroupView]
+    unknown: ChoiceView | None
+    filterable: bool
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    key: str
+    question: str
+    value: str
+    label: str
+    change_url: str
+
+
+@dataclass(frozen=True)
+class CitationView:
+    anchor: str
+    title: str
+    quote_html: SafeString
+    quote_text: str
+    policy_url: str
+    official_url: str
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    level: LevelView
+    rationale: list[str]
+    make_supported: list[str]
+    citations: list[CitationView]
+
+
+@dataclass(frozen=True)
+class DependsRow:
+    """One combination of the answers that were "don't know", and its verdict."""
+
+    cells: list[str]  # one label per column; "" where this combination does not ask it
+    values: list[tuple[str, str]]
+    choose_url: str
+    level: LevelView
+    reason: int  # the number of the reason (a distinct verdict) below the table
+
+
+@dataclass(frozen=True)
+class Reason:
+    number: int
+    verdict: VerdictView
+
+
+@dataclass(frozen=True)
+class DependsView:
+    questions: list[str]  # the column headers: the questions answered "don't know"
+    rows: list[DependsRow]
+    reasons: list[Reason]
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # "changed", "unchanged", "unknown", "incomplete"
+    text: str
+
+
+@dataclass
+class Step:
+    """Everything one triage page shows."""
+
+    answers: list[AnswerRow]
+    unused: list[AnswerRow]
+    hidden: list[tuple[str, str]] = field(default_factory=list)
+    question: QuestionView | None = None
+    step: int = 0
+    max_steps: int = 0
+    verdict: VerdictView | None = None
+    depends: DependsView | None = None
+    permalink: str = ""
+    receipt: str = ""
+    notice: Notice | None = None
+
+    @property
+    def segments(self) -> list[str]:
+        """One state per step for the progress bar: done, current, then to do."""
+        return ["done"] * (self.step - 1) + ["current"] + ["todo"] * (self.max_steps - self.step)
+
+
+def question_view(tree: Tree, question: Question, lang: str) -> QuestionView:
+    labels = {group.key: pick(group.label, lang) for group in tree.groups}
+    groups: dict[str | None, list[ChoiceView]] = {}
+    for choice in question.choices:
+        groups.setdefault(choice.group, []).append(
+            ChoiceView(choice.value, pick(choice.label, lang), pick(choice.description, lang))
+        )
+    unknown = (
+        ChoiceView(
+            UNKNOWN, choice_label(question, UNKNOWN, lang), _("Show how the verdict depends on it.")
+        )
+        if question.allow_unknown
+        else None
+    )
+    return QuestionView(
+        key=question.key,
+        text=pick(question.text, lang),
+        help=pick(question.help, lang),
+        groups=[
+            GroupView(key or "", labels.get(key or "", ""), items) for key, items in groups.items()
+        ],
+        unknown=unknown,
+        filterable=len(question.choices) > FILTER_THRESHOLD,
+    )
+
+
+def verdict_view(snapshot: Snapshot, result: Result, lang: str) -> VerdictView:
+    cited = []
+    for item in presenters.citations(snapshot, result, lang):
+        clause = snapshot.clauses[item["clause"]]
+        html = clause.html.get(lang) or clause.html["en"]
+        cited.append(
+            CitationView(
+                anchor=item["clause"],
+                title=item["title"],
+                quote_html=mark_safe(html),  # noqa: S308 - sanitized when the clause was saved
+                quote_text=item["quote"],
+                policy_url=item["url"],
+                official_url=item["official_url"],
+            )
+        )
+    return VerdictView(
+        level=level_view(result.level),
+        rationale=[text for text in result.rationale(lang) if text],
+        make_supported=result.make_supported(lang),
+        citations=cited,
+    )
+
+
+def _combinations(
+    outcome: Outcome, path: tuple[tuple[str, str], ...]
+) -> list[tuple[tuple[tuple[str, str], ...], Result]]:
+    """Every way through the "don't know" answers: the values chosen, and the result."""
+    if outcome.result is not None:
+        return [(path, outcome.result)]
+    question = outcome.depends_on
+    assert question is not None  # noqa: S101 - complete outcomes have a result or branches
+    out = []
+    for value, branch in outcome.branches:
+        out += _combinations(branch, (*path, (question.key, value)))
+    return out
+
+
+def depends_view(snapshot: Snapshot, outcome: Outcome, params: Params, lang: str) -> DependsView:
+    tree = snapshot.tree
+    combinations = _combinations(outcome, ())
+    keys = list(dict.fromkeys(key for path, _result in combinations for key, _value in path))
+    reasons: dict[tuple[str, ...], Reason] = {}
+    rows = []
+    for path, result in combinations:
+        identity = tuple(part.name for part in result.parts)
+        if identity not in reasons:
+            reasons[identity] = Reason(len(reasons) + 1, verdict_view(snapshot, result, lang))
+        chosen = dict(path)
+        rows.append(
+            DependsRow(
+                cells=[
+                    choice_label(tree.questions[key], chosen[key], lang) if key in chosen else ""
+                    for key in keys
+                ],
+                values=list(path),
+                choose_url=triage_url({**params.answers, **chosen}, params.carry),
+                level=level_view(result.level),
+                reason=reasons[identity].number,
+            )
+        )
+    return DependsView(
+        questions=[pick(tree.questions[key].text, lang) for key in keys],
+        rows=rows,
+        reasons=list(reasons.values()),
+    )
+
+
+def used_answers(outcome: Outcome) -> list[tuple[str, str]]:
+    """The answers an outcome used, with those its "don't know" branches went on to use."""
+    pairs = dict(outcome.answers)
+    for _value, branch in outcome.branches:
+        for key, value in used_answers(branch):
+            pairs.setdefault(key, value)
+    return list(pairs.items())
+
+
+def answer_rows(
+    tree: Tree, pairs: list[tuple[str, str]], params: Params, lang: str
+) -> list[AnswerRow]:
+    rows = []
+    for key, value in pairs:
+        question = tree.questions[key]
+        rest = {k: v for k, v in params.answers.items() if k != key}
+        rows.append(
+            AnswerRow(
+                key=key,
+                question=pick(question.text, lang),
+                value=value,
+                label=choice_label(question, value, lang),
+                change_url=triage_url(rest, params.carry),
+            )
+        )
+    return rows
+
+
+def rev_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Notice | None:
+    if params.rev is None or params.rev >= snapshot.revision:
+        return None
+    changed = _(
+        "The policy has changed since this link was made (revision %(old)s; now %(new)s)."
+    ) % {
+        "old": params.rev,
+        "new": snapshot.revision,
+    }
+    if not outcome.complete:
+        return Notice(
+            "incomplete",
+            changed
+            + " "
+            + _("These answers no longer reach a verdict: answer the question below."),
+        )
+    if params.was is None:
+        return Notice(
+            "unknown",
+            changed
+            + " "
+            + _("The link does not say what the verdict was then; compare with the ticket."),
+        )
+    now = outcome.levels
+    if now == params.was:
+        return Notice(
+            "unchanged",
+            changed + " " + _("The verdict is the same: %(level)s.") % {"level": levels_text(now)},
+        )
+    return Notice(
+        "changed",
+        changed
+        + " "
+        + _("The verdict changed: it was %(old)s, it is now %(new)s.")
+        % {"old": levels_text(params.was), "new": levels_text(now)},
+    )
+
+
+def receipt_text(step: Step, levels: frozenset[Level], revision: int, absolute: Any) -> str:
+    """The plain-text (Markdown) receipt to paste into a ticket, in the page's language."""
+    labelled = "{}: {}".format
+    lines = ["**" + labelled(_("SupportScope verdict"), levels_text(levels)) + "**", ""]
+    lines.append(_("Answers:"))
+    lines += [f"- {row.question} {row.label} (`{row.key}={row.value}`)" for row in step.answers]
+    lines.append("")
+    if step.verdict is not None:
+        lines.append(labelled(_("Why"), " ".join(step.verdict.rationale)))
+        if step.verdict.make_supported:
+            make = " ".join(step.verdict.make_supported)
+            lines.append(labelled(_("What would make this supported"), make))
+        citations = step.verdict.citations
+    else:
+        assert step.depends is not None  # noqa: S101 - a complete outcome has one or the other
+        lines.append(_("The verdict depends on answers not known yet:"))
+        for row in step.depends.rows:
+            values = ", ".join(f"`{key}={value}`" for key, value in row.values)
+            lines.append(f"- {values}: {row.level.label}")
+        citations = list(
+            {c.anchor: c for r in step.depends.reasons for c in r.verdict.citations}.values()
+        )
+    lines += ["", _("Citations:")]
+    for citation in citations:
+        quote = " ".join(citation.quote_text.split())
+        lines.append(f"- {citation.title}: \u201c{quote}\u201d")
+        lines.append(f"  {absolute(citation.policy_url)}")
+        lines.append("  " + labelled(_("Official page"), citation.official_url))
+    lines += [
+        "",
+        labelled(_("Permalink"), step.permalink),
+        labelled(_("Policy revision"), revision),
+    ]
+    return "\n".join(lines)
+
+
+def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome: Outcome) -> Step:
+    tree = snapshot.tree
+    lang = current_lang()
+    used = used_answers(outcome)
+    used_keys = {key for key, _value in used}
+    unused = [(k, v) for k, v in params.answers.items() if k not in used_keys]
+    step = Step(
+        answers=answer_rows(tree, used, params, lang),
+        unused=answer_rows(tree, unused, params, lang),
+        notice=rev_notice(snapshot, outcome, params),
+    )
+    if outcome.question is not None:
+        step.question = question_view(tree, outcome.question, lang)
+        step.hidden = [
+            (k, v)
+            for k, v in {**params.answers, **params.carry}.items()
+            if k != outcome.question.key
+        ]
+        step.step = len(used) + 1
+        step.max_steps = len(used) + max_remaining(tree, params.answers)
+        return step
+    if outcome.result is not None:
+        step.verdict = verdict_view(snapshot, outcome.result, lang)
+    else:
+        step.depends = depends_view(snapshot, outcome, params, lang)
+    step.step = step.max_steps = len(used)
+    permalink = triage_url(
+        dict(used), {"rev": str(snapshot.revision), "was": levels_param(outcome.levels)}
+    )
+    step.permalink = request.build_absolute_uri(permalink)
+    step.receipt = receipt_text(step, outcome.levels, snapshot.revision, request.build_absolute_uri)
+    return step
+
+
+# -- responses ------------------------------------------------------------------
+
+
+def _layout(request: HttpRequest, embed: bool) -> str:
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        return "triage/fragment.html"
+    return "triage/embed.html" if embed else "base.html"
+
+
+def _respond(
+    request: HttpRequest, template: str, context: dict[str, Any], embed: bool, status: int = 200
+) -> HttpResponse:
+    layout = _layout(request, embed)
+    context = {
+        **context,
+        "layout": layout,
+        "fragment": layout == "triage/fragment.html",
+        "embed": embed,
+    }
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    if embed:
+        mark_embeddable(response)
+    return response
+
+
+def bad_request(request: HttpRequest, snapshot: Snapshot, error: BadParameter) -> HttpResponse:
+    """A 400 page naming the bad value, offering every allowed value as a link."""
+    query = request.GET.copy()
+    carry = {
+        key: query[key]
+        for key, allowed in (("lang", LANGS), ("embed", ("1",)))
+        if key != error.key and query.get(key) in allowed
+    }
+    embed = "embed" in carry
+    links = []
+    for value, label in error.allowed:
+        fixed = query.copy()
+        fixed[error.key] = value
+        links.append((value, label, reverse("triage") + "?" + fixed.urlencode(safe=",")))
+    question = snapshot.tree.questions.get(error.key)
+    context = {
+        "snapshot": snapshot,
+        "nav": "triage",
+        "key": error.key,
+        "value": error.value,
+        "question": pick(question.text, current_lang()) if question else "",
+        "links": links,
+        "start_url": triage_url({}, carry),
+    }
+    return _respond(request, "triage/bad_request.html", context, embed, status=400)
 
 
 @require_safe
 def triage(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("triage")
+    snapshot = get_snapshot()
+    try:
+        params = read_params(request.GET, snapshot, current_lang())
+    except BadParameter as error:
+        return bad_request(request, snapshot, error)
+    outcome = resolve(snapshot.tree, params.answers)  # read_params checked every value
+    step = build_step(request, snapshot, params, outcome)
+    context = {
+        "snapshot": snapshot,
+        "nav": "triage",
+        "s": step,
+        "start_url": triage_url({}, params.carry),
+        "full_url": triage_url(
+            params.answers, {k: v for k, v in params.carry.items() if k != "embed"}
+        ),
+    }
+    return _respond(request, "triage/triage.html", context, params.embed)
 
 
 @require_safe
 def tree_map(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("map")
+    snapshot = get_snapshot()
+    lang = current_lang()
+    carry = {"lang": request.GET["lang"]} if request.GET.get("lang") in LANGS else {}
+    tree = build_map(snapshot, lang, lambda answers: triage_url(answers, carry))
+    levels = {level.value: level_view(level) for level in Level}
+    context = {"snapshot": snapshot, "nav": "map", "map": tree, "levels": levels}
+    return render(request, "triage/map.html", context)

@@ -1,0 +1,321 @@
+"""The triage page in Chromium: with and without JavaScript, by keyboard, and in an iframe."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EMBED_ORIGIN_PORT = 8765  # tests/settings.py allows http://127.0.0.1:8765 to frame embed pages
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def query(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def choose(page: Page, label: str) -> None:
+    """Press the choice whose visible label is ``label`` (its description follows it)."""
+    page.locator("button.choice").filter(
+        has=page.locator(".choice-label", has_text=re.compile(rf"^{re.escape(label)}$"))
+    ).click()
+
+
+def at(page: Page, path: str = "/triage/", **answers: str) -> None:
+    """Wait until the address bar shows ``path`` with exactly these query parameters."""
+    page.wait_for_url(lambda url: urlsplit(url).path == path and query(url) == answers)
+
+
+def heading(page: Page):
+    return page.locator("#triage h1")
+
+
+def assert_accessible(page: Page) -> None:
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+# -- with JavaScript ------------------------------------------------------------
+
+
+def test_each_step_is_swapped_in_and_the_address_bar_follows(page: Page, live_server):
+    page.goto(f"{live_server.url}/triage/")
+    page.evaluate("window.sameDocument = true")
+    choose(page, "Network policy")
+    at(page, component="network-policy")
+    expect(heading(page)).to_have_text(re.compile("policy engine"))
+    choose(page, "Microsoft-managed policy engine")
+    at(page, component="network-policy", netpol="managed")
+    choose(page, "Azure CNI")
+    at(page, component="network-policy", netpol="managed", cni="azure-cni")
+    choose(page, "AKS preview or feature flag")
+    at(page, component="network-policy", netpol="managed", cni="azure-cni", preview="preview")
+    expect(page.locator("#verdict-title .badge-best_effort")).to_be_visible()
+    expect(page).to_have_title(re.compile("^Verdict: Best effort"))
+    assert page.evaluate("window.sameDocument") is True  # no page load: htmx swapped every step
+    # The language links follow the address bar.
+    korean = page.locator(".lang-switch a[hreflang=ko]")
+    assert query(korean.get_attribute("href"))["preview"] == "preview"
+
+
+def test_back_and_forward_walk_the_steps(page: Page, live_server):
+    page.goto(f"{live_server.url}/triage/")
+    choose(page, "Ingress controller")
+    at(page, component="ingress")
+    choose(page, "NGINX (self-managed)")
+    expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
+    page.go_back()
+    at(page, component="ingress")
+    expect(heading(page)).to_have_text("Which ingress controller is involved?")
+    page.go_back()
+    at(page)
+    expect(heading(page)).to_have_text("Which part of AKS is the ticket about?")
+    page.go_forward()
+    expect(heading(page)).to_have_text("Which ingress controller is involved?")
+    # The restored step still works.
+    choose(page, "Application routing add-on")
+    at(page, component="ingress", ingress="app-routing")
+
+
+def test_change_keeps_the_answers_that_still_apply(page: Page, live_server):
+    page.goto(f"{live_server.url}/triage/?component=cluster-networking&cni=kubenet&preview=ga")
+    expect(page.locator("#verdict-title .badge-supported")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Change.*Which part of AKS")).click()
+    at(page, cni="kubenet", preview="ga")
+    choose(page, "kube-proxy")
+    expect(page.locator("#verdict-title .badge-supported")).to_be_visible()
+    assert query(page.url) == {"cni": "kubenet", "preview": "ga", "component": "kube-proxy"}
+    page.get_by_role("link", name="Start over").click()
+    at(page)
+
+
+def test_filter_narrows_the_components_and_enter_picks_the_only_match(page: Page, live_server):
+    page.goto(f"{live_server.url}/triage/")
+    box = page.get_by_label("Filter the choices")
+    expect(box).to_be_visible()
+    box.fill("certificate")
+    visible = page.locator("[data-choice]:visible")
+    expect(visible).to_have_count(1)
+    expect(page.locator("fieldset.choice-group:visible")).to_have_count(1)
+    expect(page.locator("#filter-status")).to_have_text("Choices shown: 1 of 30.")
+    box.fill("zzz")
+    expect(page.locator("#filter-status")).to_have_text(re.compile("No choice matches"))
+    box.fill("DNS")  # CoreDNS, cluster networking (DNS resolution) and control plane customization
+    expect(visible).to_have_count(3)
+    expect(page.locator("button[value=coredns]")).to_be_visible()
+    expect(page.locator("button[value=etcd]")).to_be_hidden()
+    box.fill("certif")
+    box.press("Enter")
+    at(page, component="app-certificate")
+    expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
+
+
+def test_copy_for_ticket_puts_the_receipt_on_the_clipboard(page: Page, live_server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{live_server.url}/triage/?component=ingress&ingress=nginx")
+    page.get_by_role("button", name="Copy for ticket").click()
+    expect(page.locator(".copy-status")).to_have_text("Copied to the clipboard.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#receipt-text").input_value()
+    assert copied.startswith("**SupportScope verdict: Unsupported**")
+    assert "&rev=" in copied
+    assert "&was=unsupported" in copied
+
+
+def test_bad_link_shows_the_400_page_and_its_links_lead_on(page: Page, live_server):
+    response = page.goto(f"{live_server.url}/triage/?component=ingress&ingress=haproxy")
+    assert response.status == 400
+    expect(page.locator(".bad-value")).to_have_text("haproxy")
+    page.get_by_role("link", name=re.compile("^nginx")).click()
+    at(page, component="ingress", ingress="nginx")
+    expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
+
+
+def test_language_survives_every_step(page: Page, live_server):
+    page.goto(f"{live_server.url}/triage/?lang=ko")
+    choose(page, "수신(Ingress) 컨트롤러")
+    at(page, component="ingress", lang="ko")
+    expect(heading(page)).to_have_text("어떤 수신 컨트롤러가 관련되어 있습니까?")
+    choose(page, "모름")
+    at(page, component="ingress", ingress="unknown", lang="ko")
+    expect(heading(page)).to_have_text("관련 기능의 출시 상태는 무엇입니까?")
+    choose(page, "정식 출시(GA)")
+    at(page, component="ingress", ingress="unknown", preview="ga", lang="ko")
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect(page.locator("table.depends")).to_be_visible()
+
+
+# -- without JavaScript ---------------------------------------------------------
+
+
+def test_the_flow_works_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/triage/")
+    expect(page.get_by_label("Filter the choices")).to_be_hidden()
+    expect(page.locator("[data-choice]")).to_have_count(30)
+    choose(page, "Third-party open source")
+    at(page, component="third-party-oss")
+    choose(page, "Helm")
+    at(page, component="third-party-oss", oss="helm")
+    choose(page, "Generally available")
+    at(page, component="third-party-oss", oss="helm", preview="ga")
+    expect(page.locator("#verdict-title .badge-best_effort")).to_be_visible()
+    expect(page.locator("#receipt-text")).to_be_visible()
+    expect(page.get_by_role("button", name="Copy for ticket")).to_be_hidden()
+    page.get_by_role("link", name=re.compile("^Change.*Which open-source project")).click()
+    at(page, component="third-party-oss", preview="ga")
+    choose(page, "Istio")
+    expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
+    context.close()
+
+
+# -- keyboard only --------------------------------------------------------------
+
+
+def tab_to(page: Page, selector: str, limit: int = 60, back: bool = False) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"{selector} never got the focus")
+
+
+def test_keyboard_only(page: Page, live_server):
+    page.goto(f"{live_server.url}/triage/")
+    tab_to(page, "#choice-filter")
+    page.keyboard.type("kubelet")
+    page.keyboard.press("Enter")
+    at(page, component="kubelet")
+    # The new step's heading has the focus, so the next Tab goes into the new question.
+    expect(page.locator("#question-title")).to_be_focused()
+    tab_to(page, "button[value=ga]")
+    page.keyboard.press("Enter")
+    at(page, component="kubelet", preview="ga")
+    expect(page.locator("#verdict-title")).to_be_focused()
+    tab_to(page, "a.change-link[href='/triage/?preview=ga']", back=True)  # change the component
+    page.keyboard.press("Enter")
+    expect(page.locator("#question-title")).to_be_focused()
+    tab_to(page, "button[value=ingress]")
+    page.keyboard.press("Space")
+    at(page, preview="ga", component="ingress")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/triage/",
+        "/triage/?component=ingress&cni=azure-cni",
+        "/triage/?component=ingress&ingress=nginx",
+        "/triage/?component=cluster-networking&cni=unknown&preview=unknown",
+        "/triage/?component=api-server&preview=ga&rev=0&was=unsupported",
+        "/triage/?component=bogus",
+        "/triage/?component=ingress&embed=1",
+        "/triage/map/",
+        "/triage/?lang=ko&component=ingress&ingress=unknown&preview=ga",
+    ],
+)
+def test_pages_pass_axe_wcag_21_aa(page: Page, live_server, path):
+    page.goto(f"{live_server.url}{path}")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/triage/",
+        "/triage/?component=ingress&ingress=nginx",
+        "/triage/?component=cluster-networking&cni=unknown&preview=unknown",
+        "/triage/?component=bogus",
+        "/triage/?component=ingress&embed=1",
+        "/triage/map/",
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_nothing_overflows_a_phone_screen(browser, live_server, path, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+# -- framed by a ticket form ----------------------------------------------------
+
+
+@contextmanager
+def ticket_form(port: int, frame_src: str) -> Iterator[str]:
+    """A tiny page on another origin with our triage page in an iframe."""
+    body = (
+        "<!doctype html><title>Ticket form</title><h1>Ticket 1234</h1>"
+        f'<iframe id="triage" title="SupportScope" src="{frame_src}" width="600" height="700">'
+        "</iframe>"
+    ).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/ticket"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_embed_page_works_inside_a_ticket_form_on_an_allowed_origin(page: Page, live_server):
+    src = f"{live_server.url}/triage/?component=ingress&embed=1"
+    with ticket_form(EMBED_ORIGIN_PORT, src) as url:
+        page.goto(url)
+        frame = page.frame_locator("#triage")
+        expect(frame.locator("#question-title")).to_have_text(
+            "Which ingress controller is involved?"
+        )
+        expect(frame.locator(".site-nav")).to_have_count(0)
+        frame.get_by_role("button", name=re.compile("^Application routing add-on")).click()
+        frame.get_by_role("button", name=re.compile("^AKS preview or feature flag")).click()
+        expect(frame.locator("#verdict-title .badge-best_effort")).to_be_visible()
+        inner = next(f for f in page.frames if f.url.startswith(live_server.url))
+        assert query(inner.url) == {
+            "component": "ingress",
+            "embed": "1",
+            "ingress": "app-routing",
+            "preview": "preview",
+        }
+
+
+@pytest.mark.parametrize(
+    ("port", "path"),
+    [
+        (0, "/triage/?component=ingress&embed=1"),  # an origin that is not allowed
+        (EMBED_ORIGIN_PORT, "/triage/?component=ingress"),  # not an embed page
+        (EMBED_ORIGIN_PORT, "/triage/map/"),
+    ],
+)
+def test_frames_are_refused_elsewhere(page: Page, live_server, port, path):
+    with ticket_form(port, f"{live_server.url}{path}") as url:
+        refused = []
+        page.on("console", lambda message: refused.append(message.text))
+        page.goto(url)
+        page.wait_for_load_state("load")
+        frame = page.frame_locator("#triage")
+        expect(frame.locator("#triage")).to_have_count(0)
+        assert any("frame" in text and "ancestor" in text.lower() for text in refused), refused
