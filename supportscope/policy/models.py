@@ -46,12 +46,41 @@ class Revision(models.Model):
     summary = models.CharField(max_length=300)
     # [{"model": ..., "object": ..., "field": ..., "before": ..., "after": ...}, ...]
     changes = models.JSONField(default=list, blank=True)
+    # " model:pk model:pk " for every object in ``changes``: finds an object's revisions
+    # with a plain substring match, on SQLite as on PostgreSQL.
+    touched = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
 
     def __str__(self) -> str:
         return f"r{self.number}: {self.summary}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        from supportscope.policy.revisions import touched_tokens
+
+        self.touched = touched_tokens(self.changes)
+        super().save(*args, **kwargs)
+
+
+class LoginFailure(models.Model):
+    """One failed admin sign-in, counted per client address and per user name.
+
+    Kept in the database so that every worker and instance counts the same failures.
+    ``key`` is a hash: user names typed by mistake (sometimes a password) are not stored.
+    """
+
+    scope = models.CharField(max_length=8)  # "ip" or "user"
+    key = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.created:%Y-%m-%d %H:%M}"
 
 
 class Versioned(models.Model):
