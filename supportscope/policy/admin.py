@@ -164,12 +164,12 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        refusal = getattr(getattr(self, "policy_request", None), "policy_refusal", None)
-        if refusal is not None and refusal.kind != "stale":
-            for problem in refusal.problems:
-                self.add_error(None, problem)
         if self.instance.pk is not None and (self.is_main or self.has_changed()):
             self.check_version()
+        refusal = getattr(getattr(self, "policy_request", None), "policy_refusal", None)
+        if refusal is not None and not (refusal.kind == "stale" and self.conflict):
+            for problem in refusal.problems:
+                self.add_error(None, problem)
         return cleaned
 
     def check_version(self) -> None:
@@ -227,7 +227,11 @@ class PolicyInlineFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         problems = []
-        for form in self.deleted_forms:
+        # Not ``deleted_forms``: that is empty as soon as any row has an error, such as
+        # Django's own "protected related objects" on a cited clause.
+        for form in self.forms:
+            if not (self.can_delete and self._should_delete_form(form)):
+                continue
             obj = form.instance
             if obj.pk is None:
                 continue
@@ -235,7 +239,8 @@ class PolicyInlineFormSet(BaseInlineFormSet):
                 current = (
                     type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True)
                 ).first()
-                if current is not None and form.cleaned_data.get("version") != current:
+                posted = getattr(form, "cleaned_data", {}).get("version")
+                if current is not None and posted != current:
                     problems.append(
                         _("%(object)s was changed by someone else; reload before deleting it.")
                         % {"object": obj}

@@ -17,6 +17,7 @@ slug, a verdict's citations as ordered clause anchors, a node's edges as
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,7 @@ from supportscope.policy.models import (
 )
 
 Snapshot = dict[str, Any]
+_WORDS = re.compile(r"\s+|\S+")
 
 
 class RestoreError(Exception):
@@ -340,22 +342,15 @@ def as_text(value: Any) -> str:
 
 
 def _words(text: str) -> list[str]:
-    out: list[str] = []
-    word = ""
-    for char in text:
-        if char.isspace() != (word[-1:].isspace() if word else char.isspace()):
-            out.append(word)
-            word = ""
-        word += char
-    if word:
-        out.append(word)
-    return out
+    return _WORDS.findall(text)
 
 
 def _inline(old: str, new: str) -> tuple[Line, Line]:
     """A replaced line, with the changed words marked on both sides."""
     a, b = _words(old), _words(new)
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    if matcher.ratio() < 0.5:  # mostly rewritten: word marks would only be noise
+        return Line("delete", [(True, old)]), Line("insert", [(True, new)])
     left: list[tuple[bool, str]] = []
     right: list[tuple[bool, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
