@@ -16,6 +16,15 @@ def _value(bound: Any) -> Any:
     return str(value)
 
 
+def _initial(value: Any) -> Any:
+    """A field's loaded value as its hidden "initial-" input posts it."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return [str(getattr(item, "pk", item)) for item in value]
+    return str(getattr(value, "pk", value))
+
+
 def form_data(response: Any) -> dict[str, Any]:
     """Every field of the change form in ``response``, as the browser would post it."""
     data: dict[str, Any] = {}
@@ -25,6 +34,8 @@ def form_data(response: Any) -> dict[str, Any]:
             value = _value(bound)
             if value is not None:
                 data[bound.html_name] = value
+            if bound.field.show_hidden_initial:
+                data[bound.html_initial_name] = _initial(bound.initial)
 
     add(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:

@@ -186,6 +186,35 @@ def test_a_stale_save_is_refused_and_shows_both_texts(admin_client, client, djan
     assert target.body_en == "Ann's wording, typed meanwhile."
 
 
+def test_a_refused_save_takes_their_change_to_fields_only_they_edited(admin_client, client):
+    target = clause()
+    url = clause_url(target)
+    mine = form_data(admin_client.get(url))
+    client.force_login(_other_admin())
+    post_change(client, url, {"body_ko": "상대방이 고친 한국어."})
+
+    mine.update({"body_en": "My English edit.", "_save": "Save"})
+    refused = admin_client.post(url, mine)
+
+    assert refused.status_code == 200
+    conflict = refused.context["policy_conflicts"][0]
+    assert [row.label for row in conflict.theirs_only] == ["Text (Korean)"]
+    assert conflict.both == []
+    again = form_data(refused)
+    assert again["body_ko"] == "상대방이 고친 한국어."  # their edit is in the form now
+    assert again["body_en"] == "My English edit."
+    again["_save"] = "Save"
+    assert admin_client.post(url, again).status_code == 302
+    target.refresh_from_db()
+    assert (target.body_en, target.body_ko) == ("My English edit.", "상대방이 고친 한국어.")
+
+
+def _other_admin():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("bea", "bea@example.com", "pw-bea-123")
+
+
 def test_the_conditional_update_refuses_a_stale_save_even_past_the_form_check(
     admin_client, monkeypatch
 ):
@@ -223,7 +252,11 @@ def test_a_stale_clause_row_on_the_section_page_is_refused(admin_client):
     target = clause()
     url = f"/admin/policy/section/{target.section_id}/change/"
     data = form_data(admin_client.get(url))
-    prefix = next(k[: -len("-key")] for k, v in data.items() if k.endswith("-key") and v == "unmanaged-ingress")
+    prefix = next(
+        k[: -len("-key")]
+        for k, v in data.items()
+        if k.endswith("-key") and v == "unmanaged-ingress"
+    )
     Clause.objects.filter(pk=target.pk).update(body_ko="다른 관리자의 문구.", version=5)
 
     data.update({f"{prefix}-body_ko": "내 문구.", "_save": "Save"})
@@ -260,7 +293,11 @@ def test_a_cited_clause_cannot_be_retired_or_deleted_from_its_section_page(admin
     target = clause()
     url = f"/admin/policy/section/{target.section_id}/change/"
     data = form_data(admin_client.get(url))
-    prefix = next(k[: -len("-key")] for k, v in data.items() if k.endswith("-key") and v == "unmanaged-ingress")
+    prefix = next(
+        k[: -len("-key")]
+        for k, v in data.items()
+        if k.endswith("-key") and v == "unmanaged-ingress"
+    )
     retire = post_change(admin_client, url, {f"{prefix}-retired": "on"})
     assert "cannot be retired: it is cited by unmanaged-ingress-unsupported" in errors(retire)
     delete = post_change(admin_client, url, {f"{prefix}-DELETE": "on"})
@@ -347,7 +384,9 @@ def test_a_new_verdict_alone_is_refused_as_unreachable_with_a_hint(admin_client)
 def test_a_reroute_shows_the_changed_answer_combinations_before_it_is_saved(admin_client):
     url = node_url("ingress")
     data = form_data(admin_client.get(url))
-    row = next(k[: -len("-value")] for k, v in data.items() if k.endswith("-value") and v == "nginx")
+    row = next(
+        k[: -len("-value")] for k, v in data.items() if k.endswith("-value") and v == "nginx"
+    )
     managed = Verdict.objects.get(name="managed-ingress-supported")
     data.update({f"{row}-to_verdict": str(managed.pk), "_save": "Save"})
     before = current_revision()
@@ -549,7 +588,7 @@ def test_the_change_form_has_an_htmx_live_preview_and_no_inline_script_or_style(
 
 
 def test_the_preview_renders_like_the_public_page_and_strips_script(admin_client):
-    payload = 'Hi **there** <script>alert(1)</script> [x](javascript:alert(1))'
+    payload = "Hi **there** <script>alert(1)</script> [x](javascript:alert(1))"
     response = admin_client.post(
         "/admin/policy/clause/preview/?field=body_en", {"body_en": payload}
     )

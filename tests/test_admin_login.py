@@ -23,9 +23,7 @@ def staff(django_user_model):
 
 
 def sign_in(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
-    return client.post(
-        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def test_a_correct_password_signs_in(client, staff):
@@ -67,9 +65,10 @@ def test_one_address_guessing_many_names_is_locked_too(client, staff, settings):
     settings.SUPPORTSCOPE_LOGIN_FAILURES_PER_IP = 8
     for number in range(8):
         sign_in(client, f"user{number}", "guess", ip="10.9.9.9")
-    assert "Too many failed" in sign_in(
-        client, "ann", "correct-horse-42", ip="10.9.9.9"
-    ).content.decode()
+    assert (
+        "Too many failed"
+        in sign_in(client, "ann", "correct-horse-42", ip="10.9.9.9").content.decode()
+    )
     # Another address is not affected.
     assert sign_in(Client(), "ann", "correct-horse-42", ip="10.0.0.2").status_code == 302
 

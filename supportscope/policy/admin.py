@@ -127,6 +127,7 @@ class ConflictRow:
     theirs: str
     mine: str
     lines: list[revisions.Line]
+    both: bool  # both changed it (else: only they did, and their text is now in the form)
 
 
 @dataclass
@@ -135,6 +136,14 @@ class Conflict:
     revision: Revision | None
     rows: list[ConflictRow]
 
+    @property
+    def both(self) -> list[ConflictRow]:
+        return [row for row in self.rows if row.both]
+
+    @property
+    def theirs_only(self) -> list[ConflictRow]:
+        return [row for row in self.rows if not row.both]
+
 
 def _display(value: Any) -> str:
     if value is None:
@@ -142,12 +151,21 @@ def _display(value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, Iterable) and not isinstance(value, str):
-        return "\n".join(str(item) for item in value)
+        return "\n".join(sorted(str(item) for item in value))
     return str(value)
 
 
+SKIP_FIELDS = frozenset({"version", "DELETE", "id"})
+
+
 class VersionedForm(forms.ModelForm):
-    """A policy form carrying the version it was loaded at, refusing stale saves."""
+    """A policy form carrying the version it was loaded at, refusing stale saves.
+
+    Each field also posts the value it was loaded with (``show_hidden_initial``), so a
+    refused save can be merged three ways: fields only the other admin changed take
+    their text, fields only this admin changed keep theirs, and fields both changed are
+    shown side by side.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
@@ -157,6 +175,9 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
+            for name, field in self.fields.items():
+                if name not in SKIP_FIELDS and not field.widget.is_hidden:
+                    field.show_hidden_initial = True
 
     @property
     def is_main(self) -> bool:
@@ -182,7 +203,8 @@ class VersionedForm(forms.ModelForm):
         if current_version is None:
             self.add_error(None, _("This object was deleted by someone else meanwhile."))
         elif posted is not None and posted != current_version:
-            self.conflict = self._conflict()
+            data = self.data.copy()
+            self.conflict = self._merge(data)
             self.add_error(
                 None,
                 _(
@@ -193,16 +215,17 @@ class VersionedForm(forms.ModelForm):
                 % {"object": model._meta.verbose_name},
             )
             # Saving again now deliberately replaces the version the admin has just seen.
-            data = self.data.copy()
             data[self.add_prefix("version")] = str(current_version)
             self.data = data
 
-    def _conflict(self) -> Conflict:
+    def _merge(self, data: Any) -> Conflict:
+        """Compare base (loaded), mine (posted) and theirs (saved); write the merge into
+        ``data``, which the re-rendered form shows."""
         model = type(self.instance)
         fresh = model._default_manager.get(pk=self.instance.pk)
         rows = []
         for name, field in self.fields.items():
-            if name in {"version", "DELETE", "id"} or field.widget.is_hidden:
+            if name in SKIP_FIELDS or field.widget.is_hidden:
                 continue
             try:
                 model_field = model._meta.get_field(name)
@@ -212,13 +235,46 @@ class VersionedForm(forms.ModelForm):
             if model_field.many_to_many:
                 theirs_value = list(theirs_value.all())
             theirs = _display(theirs_value)
-            mine = _display(self.cleaned_data.get(name, self.data.get(self.add_prefix(name))))
-            if theirs != mine:
-                rows.append(
-                    ConflictRow(str(field.label), theirs, mine, revisions.diff_lines(theirs, mine))
+            mine = _display(self.cleaned_data.get(name))
+            key = self.add_prefix(name)
+            initial_key = self.add_initial_prefix(name)
+            hidden = field.hidden_widget()
+            try:
+                base = _display(
+                    field.to_python(hidden.value_from_datadict(self.data, self.files, initial_key))
                 )
+            except ValidationError:
+                base = mine
+            if theirs in (base, mine):
+                continue  # they did not touch it, or both wrote the same
+            both = mine != base
+            if not both:
+                _put(data, key, model_field, theirs_value)
+            _put(data, initial_key, model_field, theirs_value, hidden=True)
+            rows.append(
+                ConflictRow(
+                    str(field.label), theirs, mine, revisions.diff_lines(theirs, mine), both
+                )
+            )
         history = revisions.revisions_of(revisions.model_key(model), self.instance.pk)
         return Conflict(str(fresh), history[0] if history else None, rows)
+
+
+def _put(data: Any, key: str, model_field: Any, value: Any, hidden: bool = False) -> None:
+    """Write a saved value into posted form data, in the shape its widget posts."""
+    if hidden and isinstance(value, bool):
+        data[key] = str(value)
+    elif model_field.many_to_many:
+        data.setlist(key, [str(item.pk) for item in value])
+    elif model_field.is_relation:
+        data[key] = "" if value is None else str(value.pk)
+    elif isinstance(value, bool):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    else:
+        data[key] = "" if value is None else str(value)
 
 
 class PolicyInlineFormSet(BaseInlineFormSet):
@@ -279,7 +335,11 @@ class MarkdownPreviewWidget(forms.Textarea):
             "admin/policy/markdown_preview.html",
             {"html": preview_html(value or ""), "preview_id": preview_id, "whole": True},
         )
-        return format_html("{}{}", textarea, mark_safe(preview))  # noqa: S308 - a template
+        return format_html(
+            '<div class="md-field">{}{}</div>',
+            textarea,
+            mark_safe(preview),  # noqa: S308 - rendered by a template from sanitized HTML
+        )
 
 
 def preview_html(text: str) -> Any:
@@ -359,7 +419,7 @@ class PolicyAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name in self.markdown_fields:
-            kwargs["widget"] = MarkdownPreviewWidget(attrs={"rows": 6})
+            kwargs["widget"] = MarkdownPreviewWidget(attrs={"rows": 6, "class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
