@@ -620,3 +620,97 @@ def test_the_admin_is_in_korean_with_our_own_strings_translated(admin_client):
     assert "변경" in html  # Django's own Korean
     assert "Check verdict changes" not in html
     assert "Preview, as readers will see it" not in html
+
+
+# -- inline rows, deletes and their history -------------------------------------------------
+
+
+def test_a_clause_edited_on_its_section_page_is_saved_and_recorded(admin_client):
+    target = clause()
+    url = f"/admin/policy/section/{target.section_id}/change/"
+    data = form_data(admin_client.get(url))
+    prefix = next(
+        k[: -len("-key")] for k, v in data.items() if k.endswith("-key") and v == target.key
+    )
+    data.update(
+        {f"{prefix}-body_en": "Edited inline.", "title_ko": "지원 범위 밖", "_save": "Save"}
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    target.refresh_from_db()
+    assert target.body_en == "Edited inline."
+    assert target.version == 2
+    changes = Revision.objects.order_by("-number").first().changes
+    assert {(c["model"], tuple(c["fields"])) for c in changes} == {
+        ("clause", ("body_en",)),
+        ("section", ("title_ko",)),
+    }
+
+
+def test_deleting_an_uncited_clause_is_recorded_and_can_be_restored(admin_client):
+    cited = Clause.objects.filter(citations__isnull=False).values_list("pk", flat=True)
+    target = Clause.objects.exclude(pk__in=list(cited)).first()
+    anchor, pk = target.anchor, target.pk
+    before = current_revision()
+    response = admin_client.post(f"/admin/policy/clause/{pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Clause.objects.filter(pk=pk).exists()
+    (change,) = Revision.objects.get(number=before + 1).changes
+    assert (change["change"], change["object"]) == ("deleted", f"clause {anchor}")
+
+    restore = f"/admin/policy/revision/restore/{before}/clause/{pk}/"
+    assert admin_client.post(restore, {"version": ""}).status_code == 302
+    assert Clause.objects.get(pk=pk).anchor == anchor
+    assert f'id="{anchor}"' in admin_client.get("/policy/").content.decode()
+
+
+def test_a_delete_that_would_break_the_tree_is_refused_with_the_problems(admin_client):
+    modifier = Question.objects.get(key="preview").modifier
+    response = admin_client.post(
+        f"/admin/policy/modifier/{modifier.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert "uses unknown modifier &#x27;preview&#x27;" in response.content.decode()
+    assert Question.objects.get(key="preview").modifier.pk == modifier.pk
+
+
+def test_a_refused_verdict_save_merges_levels_and_modifiers(admin_client, client):
+    url = verdict_url("unmanaged-ingress-unsupported")
+    mine = form_data(admin_client.get(url))
+    client.force_login(_other_admin())
+    first = post_change(client, url, {"level": "best_effort"})
+    post_change(client, url, {"level": "best_effort"}, _impact=first.context["impact_token"])
+
+    mine.update({"rationale_en": "Mine.", "_save": "Save"})
+    refused = admin_client.post(url, mine)
+
+    conflict = refused.context["policy_conflicts"][0]
+    assert [row.label for row in conflict.theirs_only] == ["Level"]
+    assert form_data(refused)["level"] == "best_effort"
+
+
+def test_history_and_restore_are_for_staff_only(client):
+    assert client.get("/admin/policy/revision/").status_code == 302
+    assert client.get("/admin/policy/revision/compare/").status_code == 302
+    assert client.get("/admin/policy/revision/restore/1/clause/1/").status_code == 302
+
+
+def test_a_route_change_can_be_restored(admin_client):
+    node = Node.objects.get(name="ingress")
+    start = current_revision()
+    url = node_url("ingress")
+    data = form_data(admin_client.get(url))
+    row = next(k[: -len("-value")] for k, v in data.items() if k.endswith("-value") and v == "kong")
+    managed = Verdict.objects.get(name="managed-ingress-supported")
+    data.update({f"{row}-to_verdict": str(managed.pk), "_save": "Save"})
+    check = admin_client.post(url, data)
+    assert confirm(admin_client, url, check).status_code == 302
+    assert Edge.objects.get(node=node, value="kong").to_verdict == managed
+
+    restore = f"/admin/policy/revision/restore/{start}/node/{node.pk}/"
+    node.refresh_from_db()
+    first = admin_client.post(restore, {"version": node.version})
+    assert first.context["impact_total"] == 4
+    admin_client.post(restore, {"version": node.version, "_impact": first.context["impact_token"]})
+    assert Edge.objects.get(node=node, value="kong").to_verdict.name == (
+        "unmanaged-ingress-unsupported"
+    )

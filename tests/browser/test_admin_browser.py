@@ -95,7 +95,7 @@ def test_admin_pages_render_under_the_csp_at_every_width(
     clause = ingress_clause()
     url = f"{live_server.url}/admin/policy/clause/{clause.pk}/change/"
     page.goto(url)
-    page.fill("#id_body_ko" if lang == "ko" else "#id_body_en", "미리 **보기** / *preview*")
+    page.fill(f"#id_body_{lang}", "미리 **보기** / *preview*")
     page.locator(f"#preview-id_body_{lang} strong").wait_for()
     shot(page, f"change-form-{lang}-{size}")
     assert page.locator(".md-preview-box").first.is_visible()
@@ -103,7 +103,9 @@ def test_admin_pages_render_under_the_csp_at_every_width(
     # Another admin saves while this one types: the save is refused with both texts.
     other = Client()
     other.force_login(admin_user_pw)
-    post_change(other, f"/admin/policy/clause/{clause.pk}/change/", {"body_en": "Saved first."})
+    post_change(
+        other, f"/admin/policy/clause/{clause.pk}/change/", {f"body_{lang}": "Saved first."}
+    )
     page.click("input[name=_save]")
     page.locator(".policy-conflict").wait_for()
     assert "Saved first." in page.locator(".policy-conflict").inner_text()
