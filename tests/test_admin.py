@@ -714,3 +714,49 @@ def test_a_route_change_can_be_restored(admin_client):
     assert Edge.objects.get(node=node, value="kong").to_verdict.name == (
         "unmanaged-ingress-unsupported"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_saves_of_one_version_let_exactly_one_through():
+    """Real concurrency, two connections: the second UPDATE waits for the first commit, then
+    matches no row. Needs a server database (CI runs the suite on PostgreSQL too)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite's in-memory test database cannot share writers")
+    pk = clause().pk
+    first_locked, second_started = threading.Event(), threading.Event()
+    results: dict[str, str] = {}
+
+    def save(name: str, text: str) -> None:
+        try:
+            with transaction.atomic():
+                target = Clause.objects.get(pk=pk)
+                if name == "second":
+                    first_locked.wait()
+                    second_started.set()
+                policy_admin.lock(target, 1)
+                if name == "first":
+                    first_locked.set()
+                    second_started.wait()
+                target.body_en = text
+                target.save()
+            results[name] = "saved"
+        except policy_admin.EditRefused:
+            results[name] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=("first", "First admin.")),
+        threading.Thread(target=save, args=("second", "Second admin.")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {"first": "saved", "second": "refused"}
+    assert Clause.objects.get(pk=pk).body_en == "First admin."
+    assert Clause.objects.get(pk=pk).version == 2
