@@ -760,3 +760,63 @@ def test_two_concurrent_saves_of_one_version_let_exactly_one_through():
     assert results == {"first": "saved", "second": "refused"}
     assert Clause.objects.get(pk=pk).body_en == "First admin."
     assert Clause.objects.get(pk=pk).version == 2
+
+
+XSS = (
+    "<script>alert(1)</script> <img src=x onerror=alert(2)> <svg onload=alert(3)></svg> "
+    "[a](javascript:alert(4)) [b](data:text/html;base64,PHNjcmlwdD4=)"
+)
+RAW = ("<script>alert", "<img src=x", "<svg onload", 'href="javascript:', 'href="data:')
+
+
+def test_script_in_every_editable_text_field_never_reaches_a_page(admin_client):
+    """Admins type it in through the admin; public pages, previews and history escape it."""
+    start = current_revision()
+    edits = [
+        (clause_url(clause()), {"body_en": XSS, "body_ko": XSS}),
+        (
+            f"/admin/policy/section/{clause().section_id}/change/",
+            {"title_en": XSS, "title_ko": XSS},
+        ),
+        (
+            verdict_url("unmanaged-ingress-unsupported"),
+            {
+                f"{name}_{lang}": XSS
+                for name in ("rationale", "make_supported")
+                for lang in ["en", "ko"]
+            },
+        ),
+        (
+            f"/admin/policy/question/{Question.objects.get(key='ingress').pk}/change/",
+            {
+                "text_en": XSS,
+                "text_ko": XSS,
+                "help_en": XSS,
+                "choices-0-label_en": XSS,
+                "choices-0-description_ko": XSS,
+            },
+        ),
+    ]
+    for url, changes in edits:
+        response = post_change(admin_client, url, changes)
+        assert response.status_code == 302, errors(response)
+    pages = [
+        "/",
+        "/policy/",
+        "/policy/?lang=ko",
+        *(url for url, _changes in edits),
+        "/admin/policy/revision/",
+        f"/admin/policy/revision/compare/?from={start}&to={current_revision()}",
+        f"/admin/policy/revision/restore/{start}/clause/{clause().pk}/",
+    ]
+    for page in pages:
+        html = admin_client.get(page).content.decode()
+        for raw in RAW:
+            assert raw not in html, (page, raw)
+    public = admin_client.get("/policy/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in public  # it is there, as text
+    preview = admin_client.post("/admin/policy/clause/preview/?field=body_en", {"body_en": XSS})
+    for raw in RAW:
+        assert raw not in preview.content.decode()
+    api = admin_client.get("/api/v1/verdict?component=ingress&ingress=nginx")
+    assert api["Content-Type"] == "application/json"
