@@ -30,6 +30,7 @@ class PolicyState(models.Model):
 
     class Meta:
         verbose_name = _("policy state")
+        verbose_name_plural = _("policy state")
 
     def __str__(self) -> str:
         return f"revision {self.revision}"
@@ -46,12 +47,41 @@ class Revision(models.Model):
     summary = models.CharField(max_length=300)
     # [{"model": ..., "object": ..., "field": ..., "before": ..., "after": ...}, ...]
     changes = models.JSONField(default=list, blank=True)
+    # " model:pk model:pk " for every object in ``changes``: finds an object's revisions
+    # with a plain substring match, on SQLite as on PostgreSQL.
+    touched = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
 
     def __str__(self) -> str:
         return f"r{self.number}: {self.summary}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        from supportscope.policy.revisions import touched_tokens
+
+        self.touched = touched_tokens(self.changes)
+        super().save(*args, **kwargs)
+
+
+class LoginFailure(models.Model):
+    """One failed admin sign-in, counted per client address and per user name.
+
+    Kept in the database so that every worker and instance counts the same failures.
+    ``key`` is a hash: user names typed by mistake (sometimes a password) are not stored.
+    """
+
+    scope = models.CharField(max_length=8)  # "ip" or "user"
+    key = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.created:%Y-%m-%d %H:%M}"
 
 
 class Versioned(models.Model):
@@ -65,14 +95,18 @@ class Versioned(models.Model):
 
 
 class Section(Versioned):
-    slug = models.SlugField(unique=True)
-    order = models.PositiveIntegerField()
-    level = models.PositiveSmallIntegerField(default=2, choices=[(2, "2"), (3, "3")])
-    title_en = models.CharField(max_length=200)
-    title_ko = models.CharField(max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+    order = models.PositiveIntegerField(_("order"))
+    level = models.PositiveSmallIntegerField(
+        _("heading level"), default=2, choices=[(2, "2"), (3, "3")]
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200)
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
 
     def __str__(self) -> str:
         return self.title_en
@@ -83,19 +117,23 @@ class Section(Versioned):
 
 
 class Clause(Versioned):
-    section = models.ForeignKey(Section, related_name="clauses", on_delete=models.PROTECT)
-    key = models.SlugField()
-    order = models.PositiveIntegerField()
-    kind = models.CharField(max_length=10, choices=[(kind, kind) for kind in KINDS])
-    body_en = models.TextField()
-    body_ko = models.TextField()
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), related_name="clauses", on_delete=models.PROTECT
+    )
+    key = models.SlugField(_("key"))
+    order = models.PositiveIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=10, choices=[(kind, kind) for kind in KINDS])
+    body_en = models.TextField(_("text (English)"))
+    body_ko = models.TextField(_("text (Korean)"))
     # Sanitized HTML, rendered when the Markdown is saved, never per request.
     html_en = models.TextField(editable=False, default="")
     html_ko = models.TextField(editable=False, default="")
-    retired = models.BooleanField(default=False)
+    retired = models.BooleanField(_("retired"), default=False)
 
     class Meta:
         ordering = ["section__order", "order"]
+        verbose_name = _("clause")
+        verbose_name_plural = _("clauses")
         constraints = [models.UniqueConstraint(fields=["section", "key"], name="unique_clause_key")]
 
     def __str__(self) -> str:
@@ -112,46 +150,58 @@ class Clause(Versioned):
 
 
 class ChoiceGroup(Versioned):
-    key = models.SlugField(unique=True)
-    order = models.PositiveIntegerField()
-    label_en = models.CharField(max_length=100)
-    label_ko = models.CharField(max_length=100)
+    key = models.SlugField(_("key"), unique=True)
+    order = models.PositiveIntegerField(_("order"))
+    label_en = models.CharField(_("label (English)"), max_length=100)
+    label_ko = models.CharField(_("label (Korean)"), max_length=100)
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("choice group")
+        verbose_name_plural = _("choice groups")
 
     def __str__(self) -> str:
         return self.label_en
 
 
 class Question(Versioned):
-    key = models.SlugField(unique=True, help_text=_("The query parameter name. Public contract."))
-    order = models.PositiveIntegerField()
-    text_en = models.CharField(max_length=300)
-    text_ko = models.CharField(max_length=300)
-    help_en = models.CharField(max_length=300, blank=True)
-    help_ko = models.CharField(max_length=300, blank=True)
-    allow_unknown = models.BooleanField(default=False)
+    key = models.SlugField(
+        _("key"), unique=True, help_text=_("The query parameter name. Public contract.")
+    )
+    order = models.PositiveIntegerField(_("order"))
+    text_en = models.CharField(_("question (English)"), max_length=300)
+    text_ko = models.CharField(_("question (Korean)"), max_length=300)
+    help_en = models.CharField(_("help (English)"), max_length=300, blank=True)
+    help_ko = models.CharField(_("help (Korean)"), max_length=300, blank=True)
+    allow_unknown = models.BooleanField(_("offer “don't know”"), default=False)
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
 
     def __str__(self) -> str:
         return self.key
 
 
 class Choice(Versioned):
-    question = models.ForeignKey(Question, related_name="choices", on_delete=models.CASCADE)
-    value = models.SlugField(help_text=_("The query parameter value. Public contract."))
-    order = models.PositiveIntegerField()
-    label_en = models.CharField(max_length=200)
-    label_ko = models.CharField(max_length=200)
-    description_en = models.CharField(max_length=300, blank=True)
-    description_ko = models.CharField(max_length=300, blank=True)
-    group = models.ForeignKey(ChoiceGroup, null=True, blank=True, on_delete=models.PROTECT)
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), related_name="choices", on_delete=models.CASCADE
+    )
+    value = models.SlugField(_("value"), help_text=_("The query parameter value. Public contract."))
+    order = models.PositiveIntegerField(_("order"))
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    label_ko = models.CharField(_("label (Korean)"), max_length=200)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    description_ko = models.CharField(_("description (Korean)"), max_length=300, blank=True)
+    group = models.ForeignKey(
+        ChoiceGroup, verbose_name=_("group"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         ordering = ["question__order", "order"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
         constraints = [
             models.UniqueConstraint(fields=["question", "value"], name="unique_choice_value")
         ]
@@ -161,30 +211,40 @@ class Choice(Versioned):
 
 
 class Verdict(Versioned):
-    name = models.SlugField(unique=True)
-    order = models.PositiveIntegerField()
-    level = models.CharField(max_length=12, choices=LEVEL_CHOICES)
-    rationale_en = models.TextField()
-    rationale_ko = models.TextField()
-    make_supported_en = models.TextField(blank=True)
-    make_supported_ko = models.TextField(blank=True)
-    modifiers = models.ManyToManyField(Question, blank=True, related_name="modified_verdicts")
+    name = models.SlugField(_("name"), unique=True)
+    order = models.PositiveIntegerField(_("order"))
+    level = models.CharField(_("level"), max_length=12, choices=LEVEL_CHOICES)
+    rationale_en = models.TextField(_("rationale (English)"))
+    rationale_ko = models.TextField(_("rationale (Korean)"))
+    make_supported_en = models.TextField(_("what would make it supported (English)"), blank=True)
+    make_supported_ko = models.TextField(_("what would make it supported (Korean)"), blank=True)
+    modifiers = models.ManyToManyField(
+        Question, verbose_name=_("modifiers"), blank=True, related_name="modified_verdicts"
+    )
     clauses = models.ManyToManyField(Clause, through="Citation", related_name="verdicts")
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("verdict")
+        verbose_name_plural = _("verdicts")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Citation(models.Model):
-    verdict = models.ForeignKey(Verdict, related_name="citations", on_delete=models.CASCADE)
-    clause = models.ForeignKey(Clause, related_name="citations", on_delete=models.PROTECT)
-    order = models.PositiveIntegerField()
+    verdict = models.ForeignKey(
+        Verdict, verbose_name=_("verdict"), related_name="citations", on_delete=models.CASCADE
+    )
+    clause = models.ForeignKey(
+        Clause, verbose_name=_("clause"), related_name="citations", on_delete=models.PROTECT
+    )
+    order = models.PositiveIntegerField(_("order"))
 
     class Meta:
         ordering = ["verdict", "order"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         constraints = [
             models.UniqueConstraint(fields=["verdict", "clause"], name="unique_citation")
         ]
@@ -196,13 +256,17 @@ class Citation(models.Model):
 class Node(Versioned):
     """A point in the tree where a question is asked."""
 
-    name = models.SlugField(unique=True)
-    order = models.PositiveIntegerField()
-    question = models.ForeignKey(Question, related_name="nodes", on_delete=models.PROTECT)
-    is_start = models.BooleanField(default=False)
+    name = models.SlugField(_("name"), unique=True)
+    order = models.PositiveIntegerField(_("order"))
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), related_name="nodes", on_delete=models.PROTECT
+    )
+    is_start = models.BooleanField(_("start of the tree"), default=False)
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("node")
+        verbose_name_plural = _("nodes")
 
     def __str__(self) -> str:
         return self.name
@@ -211,16 +275,30 @@ class Node(Versioned):
 class Edge(models.Model):
     """Where one answer at a node leads: another node or a verdict."""
 
-    node = models.ForeignKey(Node, related_name="edges", on_delete=models.CASCADE)
-    value = models.SlugField()
+    node = models.ForeignKey(
+        Node, verbose_name=_("node"), related_name="edges", on_delete=models.CASCADE
+    )
+    value = models.SlugField(_("answer value"))
     to_node = models.ForeignKey(
-        Node, null=True, blank=True, related_name="incoming", on_delete=models.PROTECT
+        Node,
+        verbose_name=_("to node"),
+        null=True,
+        blank=True,
+        related_name="incoming",
+        on_delete=models.PROTECT,
     )
     to_verdict = models.ForeignKey(
-        Verdict, null=True, blank=True, related_name="incoming", on_delete=models.PROTECT
+        Verdict,
+        verbose_name=_("to verdict"),
+        null=True,
+        blank=True,
+        related_name="incoming",
+        on_delete=models.PROTECT,
     )
 
     class Meta:
+        verbose_name = _("route")
+        verbose_name_plural = _("routes")
         constraints = [
             models.UniqueConstraint(fields=["node", "value"], name="unique_edge"),
             models.CheckConstraint(
@@ -240,7 +318,13 @@ class Edge(models.Model):
 class Modifier(Versioned):
     """A question, such as ``preview``, whose answer overlays a verdict on the result."""
 
-    question = models.OneToOneField(Question, related_name="modifier", on_delete=models.PROTECT)
+    question = models.OneToOneField(
+        Question, verbose_name=_("question"), related_name="modifier", on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("modifier")
+        verbose_name_plural = _("modifiers")
 
     def __str__(self) -> str:
         return self.question.key
@@ -249,13 +333,22 @@ class Modifier(Versioned):
 class Overlay(models.Model):
     """What one answer to a modifier lays over a verdict (nothing, when ``verdict`` is empty)."""
 
-    modifier = models.ForeignKey(Modifier, related_name="overlays", on_delete=models.CASCADE)
-    value = models.SlugField()
+    modifier = models.ForeignKey(
+        Modifier, verbose_name=_("modifier"), related_name="overlays", on_delete=models.CASCADE
+    )
+    value = models.SlugField(_("answer value"))
     verdict = models.ForeignKey(
-        Verdict, null=True, blank=True, related_name="overlaid_by", on_delete=models.PROTECT
+        Verdict,
+        verbose_name=_("overlay verdict"),
+        null=True,
+        blank=True,
+        related_name="overlaid_by",
+        on_delete=models.PROTECT,
     )
 
     class Meta:
+        verbose_name = _("overlay")
+        verbose_name_plural = _("overlays")
         constraints = [models.UniqueConstraint(fields=["modifier", "value"], name="unique_overlay")]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from django.db.models import F, Model
 
 from supportscope.content import ClauseData, PolicyData, SectionData, read_policy
 from supportscope.engine import TreeError, build_tree
+from supportscope.policy import revisions
 from supportscope.policy.models import (
     Choice,
     ChoiceGroup,
@@ -222,6 +223,8 @@ class ImportReport:
     kept: list[str] = field(default_factory=list)  # admin edits left in place
     conflicts: list[str] = field(default_factory=list)  # both sides changed
     revision: int | None = None
+    # Before/after snapshots of what changed, as admin saves record them (see revisions).
+    entries: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -242,14 +245,17 @@ class _Unit:
 def _sync(unit: _Unit, report: ImportReport, force: bool) -> None:
     obj = unit.find()
     file_hash = content_hash(unit.data)
+    before = None
+    written = True
     if obj is None:
         obj = unit.write(None, unit.data)
         report.created.append(unit.label)
     else:
         db_hash = content_hash(unit.read(obj))
         if db_hash == file_hash:
-            pass
+            written = False
         elif db_hash == obj.source_hash or force:
+            before = revisions.snapshot(obj)
             obj = unit.write(obj, unit.data)
             obj.version = F("version") + 1
             report.updated.append(unit.label)
@@ -262,6 +268,9 @@ def _sync(unit: _Unit, report: ImportReport, force: bool) -> None:
     obj.source_hash = file_hash
     obj.save()
     obj.refresh_from_db(fields=["version"])
+    after = revisions.snapshot(obj) if written else before
+    if before != after:
+        report.entries.append(revisions.entry(revisions.model_key(obj), obj.pk, before, after))
 
 
 class ImportRefused(Exception):
@@ -284,12 +293,7 @@ def import_policy(
             transaction.set_rollback(True)
             raise ImportRefused(error.problems) from error
         if report.changed:
-            report.revision = record_revision(
-                user,
-                summary,
-                [{"object": label, "change": "created"} for label in report.created]
-                + [{"object": label, "change": "updated from files"} for label in report.updated],
-            )
+            report.revision = record_revision(user, summary, report.entries)
     return report
 
 
