@@ -4,7 +4,7 @@
   a JavaScript dialog, an uncaught error) so a test can assert the page stayed clean;
 * ``axe_audit``: runs axe-core (shipped inside axe-playwright-python, no download) with
   the WCAG 2.1 A and AA rules and returns the violations, ready to print;
-* ``admin_page``: a browser page logged in as a superuser, for the admin pages.
+* ``admin_page`` (and ``log_in``): a browser page logged in as a superuser.
 
 The Chromium launch arguments and the skip when Chromium is missing live in
 ``tests/conftest.py``.
@@ -73,14 +73,14 @@ def guard(page: Any) -> PageGuard:
 
 
 def format_violations(violations: list[dict[str, Any]]) -> str:
-    """One block per violated rule: id, impact, help, and the CSS target of every node."""
+    """One block per violated rule: id, impact, help, then each node's target and why."""
     lines = []
     for violation in violations:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-        lines.extend(
-            f"    {' '.join(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}"
-            for node in violation["nodes"]
-        )
+        for node in violation["nodes"]:
+            checks = [*node.get("any", []), *node.get("all", []), *node.get("none", [])]
+            why = "; ".join(check["message"] for check in checks)
+            lines.append(f"    {' '.join(node['target'])}: {why}")
     return "\n".join(lines)
 
 
@@ -107,13 +107,18 @@ def superuser(django_user_model: Any) -> Any:
     )
 
 
-@pytest.fixture
-def admin_page(page: Any, live_server: Any, superuser: Any) -> Any:
-    """The ``page`` of pytest-playwright with a superuser's session cookie set."""
+def log_in(context: Any, live_server: Any, user: Any) -> None:
+    """Give a browser context the session cookie of ``user`` (no login form involved)."""
     client = Client()
-    client.force_login(superuser)
+    client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
+    context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
     )
+
+
+@pytest.fixture
+def admin_page(page: Any, live_server: Any, superuser: Any) -> Any:
+    """The ``page`` of pytest-playwright, logged in as a superuser."""
+    log_in(page.context, live_server, superuser)
     return page
