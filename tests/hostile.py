@@ -104,6 +104,25 @@ def seed_everywhere(payload: str) -> None:
         record_revision(None, "xss corpus", [])
 
 
+def seed_all_payloads() -> None:
+    """Spread the whole corpus over the rows: row i of every model gets payload i.
+
+    Every text field of every model then holds many different payloads at once, so
+    one page load in a browser meets most of the corpus. Clauses are saved one by one
+    through ``Clause.save()``.
+    """
+    with transaction.atomic():
+        for model, fields in TEXT_FIELDS:
+            for index, obj in enumerate(model.objects.order_by("pk")):
+                for name in fields:
+                    setattr(obj, name, PAYLOADS[index % len(PAYLOADS)])
+                obj.save(update_fields=fields)
+        for index, clause in enumerate(Clause.objects.select_related("section").order_by("pk")):
+            clause.body_en = clause.body_ko = PAYLOADS[index % len(PAYLOADS)]
+            clause.save()
+        record_revision(None, "xss corpus, all payloads", [])
+
+
 URL_ATTRIBUTES = frozenset(
     {
         "href",

@@ -122,3 +122,20 @@ def admin_page(page: Any, live_server: Any, superuser: Any) -> Any:
     """The ``page`` of pytest-playwright, logged in as a superuser."""
     log_in(page.context, live_server, superuser)
     return page
+
+
+@pytest.fixture(autouse=True)
+def _restore_policy_quickly(django_db_serialized_rollback: None) -> None:
+    """Restore the database after each live-server test from a copy, not from files.
+
+    Live-server tests are transactional: the database is flushed after each one, and
+    the post-migrate hook reloads the shipped policy from ``policy_content/`` (about a
+    second). Serialized rollback restores a copy taken after ``migrate`` instead. The
+    copy is kept on the connection object, and Playwright's sync API runs the tests in
+    another context (a greenlet) than the one where pytest-django made it, with its own
+    connection objects, so the copy is taken again here where it is missing.
+    """
+    from django.db import connection
+
+    if not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
