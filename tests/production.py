@@ -1,6 +1,6 @@
 """Python in a subprocess with the real settings module, as a deployment starts it.
 
-The environment is clean (only PATH is inherited) and holds production values: debug
+The environment is clean (only PATH and coverage's variables are inherited) and holds production values: debug
 off, a real secret key and allowed hosts. Keyword arguments change a variable, or
 leave it out when given None.
 """
@@ -18,6 +18,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def production_env(**variables: str | None) -> dict[str, str]:
     env = {
+        # Coverage's own variables let it measure the subprocess too.
+        **{name: value for name, value in os.environ.items() if name.startswith("COVERAGE_")},
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "supportscope.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
