@@ -202,7 +202,7 @@ class _Inspector(HTMLParser):
                 found(f"line {where[0]}: <form action={action!r}> leaves the site")
         for name, value in attrs:
             text = unescape(value or "")
-            if name.startswith("on") or name.startswith(("hx-on", "data-hx-on")):
+            if name.startswith(("on", "hx-on", "data-hx-on")):
                 found(f"line {where[0]}: <{tag} {name}=...> event handler")
             elif name == "style":
                 found(f"line {where[0]}: <{tag} style=...> inline style")

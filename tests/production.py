@@ -1,8 +1,8 @@
 """Python in a subprocess with the real settings module, as a deployment starts it.
 
-The environment is clean (only PATH and coverage's variables are inherited) and holds production values: debug
-off, a real secret key and allowed hosts. Keyword arguments change a variable, or
-leave it out when given None.
+The environment is clean (only PATH and coverage's variables are inherited) and
+holds production values: debug off, a real secret key and allowed hosts. Keyword
+arguments change a variable, or leave it out when given None.
 """
 
 from __future__ import annotations
