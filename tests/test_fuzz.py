@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from supportscope.engine import UNKNOWN
@@ -113,6 +113,12 @@ def warm(client):
 
 @FUZZ
 @given(query=query_strategy)
+# Each kind of answer, whatever the random draw: a question, a verdict, a verdict that
+# depends on an unknown answer, and a bad value.
+@example(query="")
+@example(query="component=third-party-oss&oss=helm&preview=preview")
+@example(query="component=ingress&ingress=unknown&preview=unknown")
+@example(query="component=ingress&ingress=bogus")
 def test_api_answers_200_or_400_for_any_answers(warm, query):
     assert_api_answer(get(warm, API, query))
 
