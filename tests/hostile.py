@@ -193,8 +193,8 @@ class _Inspector(HTMLParser):
             self._script_open = "json"  # data for scripts (json_script), never run
         elif tag == "script":
             src = values.get("src") or ""
-            if not src.startswith("/static/"):
-                found(f"line {where[0]}: <script> not loaded from /static/: src={src!r}")
+            if not (src.startswith("/") and not src.startswith("//")):
+                found(f"line {where[0]}: <script> not loaded from this site: src={src!r}")
             self._script_open = src
         if tag == "form":
             action = values.get("action") or ""

@@ -133,6 +133,8 @@ class TestInspector:
         [
             "<script>x()</script>",
             '<script src="https://cdn.example/x.js"></script>',
+            '<script src="//cdn.example/x.js"></script>',
+            "<script></script>",
             '<img src="x" onerror="x()">',
             '<a href=" jAvA&#x09;ScRiPt:x()">a</a>',
             '<a href="data:text/html,x">a</a>',
@@ -155,6 +157,7 @@ class TestInspector:
         "html",
         [
             '<script src="/static/js/app.js" defer></script>',
+            '<script src="/admin/jsi18n/"></script>',
             '<script type="application/json" id="d">{"a": "\\u003Cb\\u003E"}</script>',
             '<a href="https://learn.microsoft.com/azure/aks/support-policies">x</a>',
             '<a href="/policy/#unsupported-scenarios">x</a>',
