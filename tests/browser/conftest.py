@@ -1,0 +1,141 @@
+"""Shared fixtures for the browser tests.
+
+* ``guard``: records what a page must never do (a Content-Security-Policy violation,
+  a JavaScript dialog, an uncaught error) so a test can assert the page stayed clean;
+* ``axe_audit``: runs axe-core (shipped inside axe-playwright-python, no download) with
+  the WCAG 2.1 A and AA rules and returns the violations, ready to print;
+* ``admin_page`` (and ``log_in``): a browser page logged in as a superuser.
+
+The Chromium launch arguments and the skip when Chromium is missing live in
+``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+    "resultTypes": ["violations"],
+}
+
+
+@dataclass
+class PageGuard:
+    """What went wrong on a page: CSP violations, dialogs (alert, confirm...) and errors."""
+
+    csp_violations: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def on_console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{message.type}: {message.text}")
+
+    def on_dialog(self, dialog: Any) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def on_page_error(self, error: Any) -> None:
+        self.errors.append(str(error))
+
+    def problems(self) -> list[str]:
+        return [
+            *(f"CSP violation: {text}" for text in self.csp_violations),
+            *(f"dialog opened: {text}" for text in self.dialogs),
+            *(f"page error: {text}" for text in self.errors),
+        ]
+
+    def assert_clean(self, where: str = "") -> None:
+        problems = self.problems()
+        assert not problems, f"{where}: " + "\n".join(problems)
+
+
+def attach_guard(page: Any) -> PageGuard:
+    guard = PageGuard()
+    page.on("console", guard.on_console)
+    page.on("dialog", guard.on_dialog)
+    page.on("pageerror", guard.on_page_error)
+    return guard
+
+
+@pytest.fixture
+def guard(page: Any) -> PageGuard:
+    return attach_guard(page)
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    """One block per violated rule: id, impact, help, then each node's target and why."""
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            checks = [*node.get("any", []), *node.get("all", []), *node.get("none", [])]
+            why = "; ".join(check["message"] for check in checks)
+            lines.append(f"    {' '.join(node['target'])}: {why}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.fixture
+def axe_audit(axe: Axe) -> Callable[[Any], list[dict[str, Any]]]:
+    """``axe_audit(page)`` -> the WCAG 2.1 A/AA violations on the page as it is now."""
+
+    def audit(page: Any) -> list[dict[str, Any]]:
+        results = axe.run(page, options=AXE_OPTIONS)
+        return list(results.response["violations"])
+
+    return audit
+
+
+@pytest.fixture
+def superuser(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_superuser(
+        "policy-owner", "owner@example.com", "not-a-real-password"
+    )
+
+
+def log_in(context: Any, live_server: Any, user: Any) -> None:
+    """Give a browser context the session cookie of ``user`` (no login form involved)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+@pytest.fixture
+def admin_page(page: Any, live_server: Any, superuser: Any) -> Any:
+    """The ``page`` of pytest-playwright, logged in as a superuser."""
+    log_in(page.context, live_server, superuser)
+    return page
+
+
+@pytest.fixture(autouse=True)
+def _restore_policy_quickly(django_db_serialized_rollback: None) -> None:
+    """Restore the database after each live-server test from a copy, not from files.
+
+    Live-server tests are transactional: the database is flushed after each one, and
+    the post-migrate hook reloads the shipped policy from ``policy_content/`` (about a
+    second). Serialized rollback restores a copy taken after ``migrate`` instead. The
+    copy is kept on the connection object, and Playwright's sync API runs the tests in
+    another context (a greenlet) than the one where pytest-django made it, with its own
+    connection objects, so the copy is taken again here where it is missing.
+    """
+    from django.db import connection
+
+    if not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
