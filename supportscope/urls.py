@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from supportscope import health
 from supportscope.policy import api, triage, views
 
 urlpatterns = [
@@ -12,4 +13,7 @@ urlpatterns = [
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # ProbeMiddleware answers these first; the routes let them be reversed.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -4,6 +4,11 @@ Each request costs one cheap query: the current policy revision. When it differs
 from the revision this worker holds, the worker recompiles from the database, so
 an edit saved through any worker or instance is served everywhere at once. When
 the database cannot be reached, the last snapshot keeps serving, marked stale.
+
+While the database is down, a worker does not ask it on every request: it waits
+``retry_base`` seconds before the next attempt, doubling up to ``retry_max``, so a
+database that hangs (instead of refusing) costs one slow request per interval, not
+every request. The first successful query ends the outage; no restart is needed.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ import dataclasses
 import itertools
 import logging
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from supportscope.engine import Tree, build_tree
 from supportscope.policy.models import Section
@@ -24,6 +31,8 @@ from supportscope.policy.store import current_revision, live_anchors, tree_data
 
 logger = logging.getLogger("supportscope.snapshot")
 _generations = itertools.count(1)
+# The snapshot the current request was served from, for the stale header and the log.
+_served: ContextVar[Snapshot | None] = ContextVar("supportscope_served", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +108,40 @@ def compile_snapshot(revision: int) -> Snapshot:
     )
 
 
+def drop_broken_connection() -> None:
+    """Close the default connection after a database error, so the next query reconnects.
+
+    Django also does this when a request finishes; doing it at once also covers code
+    that runs outside the request cycle. Inside a transaction the connection belongs
+    to the transaction's owner, which rolls back and closes it.
+    """
+    if connection.in_atomic_block:
+        return
+    try:
+        connection.close()
+    except DatabaseError:  # pragma: no cover - closing a dead socket rarely fails
+        logger.debug("closing the broken database connection failed", exc_info=True)
+
+
 class SnapshotCache:
-    def __init__(self) -> None:
+    retry_base = 0.5  # seconds to wait before asking a database that failed again
+    retry_max = 8.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._clock = clock
         self._db_down = False
+        self._retry_at = 0.0
+        self._retry_delay = 0.0
+
+    @property
+    def db_down(self) -> bool:
+        return self._db_down
 
     def get(self) -> Snapshot:
+        if self._db_down and self._clock() < self._retry_at:
+            return self._stale(None)
         try:
             revision = current_revision()
         except DatabaseError as error:
@@ -122,22 +158,41 @@ class SnapshotCache:
                     self._snapshot = snapshot
         if self._db_down:
             self._db_down = False
+            self._retry_delay = 0.0
             logger.warning("database reachable again; serving policy revision %s", revision)
+        _served.set(snapshot)
         return snapshot
 
-    def _stale(self, error: DatabaseError) -> Snapshot:
-        if not self._db_down:
-            self._db_down = True
-            logger.error("database unreachable (%s); serving the last compiled policy", error)
+    def _stale(self, error: DatabaseError | None) -> Snapshot:
+        if error is not None:
+            drop_broken_connection()
+            if not self._db_down:
+                self._db_down = True
+                held = self._snapshot.revision if self._snapshot else None
+                logger.error(
+                    "database unreachable (%s); %s",
+                    str(error).strip() or type(error).__name__,
+                    f"serving the last compiled policy, revision {held}"
+                    if held is not None
+                    else "no policy compiled yet: answering 503",
+                )
+            self._retry_delay = min(self.retry_max, max(self.retry_base, self._retry_delay * 2))
+            self._retry_at = self._clock() + self._retry_delay
         if self._snapshot is None:
-            raise PolicyUnavailable(str(error)) from error
-        return dataclasses.replace(self._snapshot, stale=True)
+            reason = str(error) if error is not None else "the database is unreachable"
+            raise PolicyUnavailable(reason) from error
+        snapshot = dataclasses.replace(self._snapshot, stale=True)
+        _served.set(snapshot)
+        return snapshot
 
     def peek(self) -> Snapshot | None:
         return self._snapshot
 
     def clear(self) -> None:
         self._snapshot = None
+        self._db_down = False
+        self._retry_at = 0.0
+        self._retry_delay = 0.0
 
 
 cache = SnapshotCache()
@@ -145,3 +200,13 @@ cache = SnapshotCache()
 
 def get_snapshot() -> Snapshot:
     return cache.get()
+
+
+def served_snapshot() -> Snapshot | None:
+    """The snapshot that ``get_snapshot`` returned during the current request, if any."""
+    return _served.get()
+
+
+def forget_served() -> None:
+    """Called when a request starts: nothing has been served from a snapshot yet."""
+    _served.set(None)
