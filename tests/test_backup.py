@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from supportscope.engine import resolve
 from supportscope.policy.document import document_html
@@ -58,6 +59,7 @@ def fresh_snapshot() -> Snapshot:
     return get_snapshot()
 
 
+@transaction.atomic
 def edit_like_an_admin() -> None:
     """Changes that exist only in the database, so the backup must carry them."""
     clause = Clause.objects.get(section__slug="supported-scenarios", key="connectivity")
