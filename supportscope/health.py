@@ -22,6 +22,8 @@ from django.views.decorators.http import require_safe
 from supportscope.engine import TreeError
 from supportscope.policy.snapshot import PolicyUnavailable, get_snapshot
 
+BROKEN_TREE = "the policy tree in the database does not compile"
+
 
 @require_safe
 @never_cache
@@ -34,10 +36,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     try:
         snapshot = get_snapshot()
-    except PolicyUnavailable:
+    except PolicyUnavailable as error:
+        if isinstance(error.__cause__, TreeError):
+            return _not_ready(BROKEN_TREE)
         return _not_ready("database unreachable and no policy compiled yet")
     except TreeError:
-        return _not_ready("the policy tree in the database does not compile")
+        return _not_ready(BROKEN_TREE)
     if snapshot.stale:
         return _not_ready(
             f"database unreachable; serving policy revision {snapshot.revision} from memory",

@@ -3,6 +3,7 @@
 import pytest
 from django.db import OperationalError
 
+from supportscope import health
 from supportscope.engine import TreeError
 from supportscope.policy import snapshot
 from supportscope.policy.snapshot import cache
@@ -80,6 +81,21 @@ def test_readyz_reports_a_tree_that_does_not_compile(client, monkeypatch):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert "does not compile" in response.json()["reason"]
+
+
+def test_readyz_tells_a_broken_tree_from_a_down_database_when_no_policy_is_held(
+    client, monkeypatch
+):
+    def unavailable():
+        try:
+            raise TreeError(["cycle through a -> a"])
+        except TreeError as error:
+            raise snapshot.PolicyUnavailable(str(error)) from error
+
+    monkeypatch.setattr(health, "get_snapshot", unavailable)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["reason"] == health.BROKEN_TREE
 
 
 def test_readyz_recovers_when_the_database_comes_back(client, database_down):
