@@ -47,8 +47,9 @@ def looks_secret(key: str) -> bool:
 
 def safe_query(raw: str) -> str:
     """The query string with credential-like values masked, cut to ``MAX_QUERY`` characters."""
-    if not raw:
-        return ""
+    lowered = raw.lower()
+    if not any(word in lowered for word in SECRET_WORDS):  # the usual case: nothing to parse
+        return raw[:MAX_QUERY]
     pairs = parse_qsl(raw, keep_blank_values=True)
     if not any(looks_secret(key) for key, _value in pairs):
         return raw[:MAX_QUERY]
