@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.http import HttpRequest, HttpResponse
 
 from supportscope.health import PROBES
-from supportscope.policy.snapshot import forget_served, served_snapshot
+from supportscope.policy.snapshot import request_scope, served_snapshot
 
 logger = logging.getLogger("supportscope.request")
 
@@ -64,14 +64,14 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        forget_served()
-        started = time.perf_counter()
-        response = self.get_response(request)
-        duration_ms = (time.perf_counter() - started) * 1000
+        with request_scope():
+            started = time.perf_counter()
+            response = self.get_response(request)
+            duration_ms = (time.perf_counter() - started) * 1000
+            snapshot = served_snapshot()
         if request.path_info in PROBES and response.status_code == 200:
             return response
         if logger.isEnabledFor(logging.INFO):
-            snapshot = served_snapshot()
             logger.info(
                 json.dumps(
                     {

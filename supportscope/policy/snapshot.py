@@ -33,8 +33,10 @@ from supportscope.policy.store import current_revision, live_anchors, tree_data
 
 logger = logging.getLogger("supportscope.snapshot")
 _generations = itertools.count(1)
-# The snapshot the current request was served from, for the stale header and the log.
-_served: ContextVar[Snapshot | None] = ContextVar("supportscope_served", default=None)
+# The snapshot the current request is served from: None until the request first asks,
+# _OUTSIDE when no request is in progress (a command, a test calling code directly).
+_OUTSIDE = object()
+_served: ContextVar[object] = ContextVar("supportscope_served", default=_OUTSIDE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,9 @@ class SnapshotCache:
         return self._db_down
 
     def get(self) -> Snapshot:
+        served = _served.get()
+        if isinstance(served, Snapshot):
+            return served  # one consistent snapshot, and one revision check, per request
         if self._db_down and self._clock() < self._retry_at:
             return self._stale(None)
         try:
@@ -181,8 +186,7 @@ class SnapshotCache:
             self._db_down = False
             self._retry_delay = 0.0
             logger.warning("database reachable again; serving policy revision %s", revision)
-        _served.set(snapshot)
-        return snapshot
+        return _serve(snapshot)
 
     def _stale(self, error: DatabaseError | None) -> Snapshot:
         if error is not None:
@@ -202,9 +206,7 @@ class SnapshotCache:
         if self._snapshot is None:
             reason = str(error) if error is not None else "the database is unreachable"
             raise PolicyUnavailable(reason) from error
-        snapshot = dataclasses.replace(self._snapshot, stale=True)
-        _served.set(snapshot)
-        return snapshot
+        return _serve(dataclasses.replace(self._snapshot, stale=True))
 
     def peek(self) -> Snapshot | None:
         return self._snapshot
@@ -223,11 +225,23 @@ def get_snapshot() -> Snapshot:
     return cache.get()
 
 
+def _serve(snapshot: Snapshot) -> Snapshot:
+    if _served.get() is None:  # inside a request: remember it for the rest of the request
+        _served.set(snapshot)
+    return snapshot
+
+
 def served_snapshot() -> Snapshot | None:
     """The snapshot that ``get_snapshot`` returned during the current request, if any."""
-    return _served.get()
+    served = _served.get()
+    return served if isinstance(served, Snapshot) else None
 
 
-def forget_served() -> None:
-    """Called when a request starts: nothing has been served from a snapshot yet."""
-    _served.set(None)
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Around one request: every ``get_snapshot`` in it returns the same snapshot."""
+    token = _served.set(None)
+    try:
+        yield
+    finally:
+        _served.reset(token)
