@@ -125,39 +125,30 @@ def test_marks_that_middleware_reads_survive_the_cache():
     assert response.xframe_options_exempt is True
 
 
+def with_cookie(request):
+    response = HttpResponse("cookie")
+    response.set_cookie("who", "me")
+    return response
+
+
+def with_csrf_token(request):
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    return HttpResponse("form")
+
+
 @pytest.mark.parametrize(
     "make",
     [
         lambda request: HttpResponse("bad", status=400),
         lambda request: HttpResponse("private", headers={"Cache-Control": "private"}),
         lambda request: HttpResponse("no-store", headers={"Cache-Control": "no-store"}),
+        with_cookie,
+        with_csrf_token,
     ],
+    ids=["400", "private", "no-store", "cookie", "csrf-token"],
 )
 def test_answers_that_are_not_for_everyone_are_not_kept(make):
     view, calls = view_for(make)
-    serve(view)
-    serve(view)
-    assert calls["n"] == 2
-
-
-def test_a_response_that_sets_a_cookie_is_not_kept():
-    def with_cookie(request):
-        response = HttpResponse("cookie")
-        response.set_cookie("who", "me")
-        return response
-
-    view, calls = view_for(with_cookie)
-    serve(view)
-    serve(view)
-    assert calls["n"] == 2
-
-
-def test_a_page_that_used_the_csrf_token_is_not_kept():
-    def with_token(request):
-        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-        return HttpResponse("form")
-
-    view, calls = view_for(with_token)
     serve(view)
     serve(view)
     assert calls["n"] == 2
