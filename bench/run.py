@@ -8,9 +8,10 @@
 3. serves SupportScope and the bare Django project in ``bench/baseline`` side by side,
    each with gunicorn, 2 sync workers, production settings (debug off, HTTPS
    redirect on: the load generator sends ``X-Forwarded-Proto: https`` like a proxy);
-4. loads every target with wrk in rounds, in a rotating order, so that noise on the
-   machine hits the app and the baseline alike; reports requests per second as a
-   ratio to bare Django (median of the rounds' ratios), p50 and p99 latency;
+4. loads every target with wrk, each run next to a run of bare Django (in turn
+   before and after it), in rounds and in a rotating order, so that other work on
+   the machine hits both alike; reports requests per second as a ratio to bare
+   Django (the median of the pairs' ratios), p50 and p99 latency;
 5. measures the bytes of each page, with gzip, and for the triage page with every
    script and stylesheet it loads; reads the workers' RSS after the run;
 6. times the synthetic 10,000-question tree (``bench.inprocess scale``);
@@ -326,32 +327,52 @@ def run_wrk(
 
 
 def load_rounds(
-    wrk: str, urls: dict[str, str], rounds: int, seconds: int, connections: int
-) -> dict[str, list[dict[str, Any]]]:
-    names = list(urls)
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    wrk: str,
+    baseline_url: str,
+    targets: dict[str, str],
+    rounds: int,
+    seconds: int,
+    connections: int,
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[float]]]:
+    """Load each target right next to a run of bare Django, and keep the pair's ratio.
+
+    Other work on the machine comes and goes over seconds; pairing each target with
+    an adjacent baseline run (first one, then the other, in turn) keeps that noise
+    out of the ratio far better than comparing against a baseline run minutes away.
+    """
+    names = list(targets)
+    runs: dict[str, list[dict[str, Any]]] = {BASELINE: []} | {name: [] for name in names}
+    ratios: dict[str, list[float]] = {name: [] for name in names}
     for number in range(rounds):
         order = names[number % len(names) :] + names[: number % len(names)]
         print(f"  round {number + 1}/{rounds}: " + ", ".join(order), flush=True)
-        for name in order:
-            runs[name].append(run_wrk(wrk, urls[name], seconds, connections, "summary.lua"))
-    return runs
+        for index, name in enumerate(order):
+            pair = [(BASELINE, baseline_url), (name, targets[name])]
+            if (number + index) % 2:
+                pair.reverse()
+            measured = {}
+            for label, url in pair:
+                measured[label] = run_wrk(wrk, url, seconds, connections, "summary.lua")
+                runs[label].append(measured[label])
+            ratios[name].append(measured[name]["rps"] / measured[BASELINE]["rps"])
+    return runs, ratios
 
 
-def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    base = runs[BASELINE]
+def summarise(
+    runs: dict[str, list[dict[str, Any]]], ratios: dict[str, list[float]]
+) -> dict[str, dict[str, Any]]:
     summary = {}
     for name, results in runs.items():
-        ratios = [r["rps"] / b["rps"] for r, b in zip(results, base, strict=True)]
+        pairs = ratios.get(name, [1.0])
         summary[name] = {
             "rps": round(statistics.median(r["rps"] for r in results), 1),
-            "ratio": round(statistics.median(ratios), 3),
+            "ratio": round(statistics.median(pairs), 3),
             "p50_ms": round(statistics.median(r["p50_us"] for r in results) / 1000, 2),
             "p99_ms": round(statistics.median(r["p99_us"] for r in results) / 1000, 2),
             "requests": sum(r["requests"] for r in results),
             "errors": sum(r["errors"] for r in results),
             "non_2xx": sum(r["status"] for r in results),
-            "round_ratios": [round(x, 3) for x in ratios],
+            "pair_ratios": [round(x, 3) for x in pairs],
         }
     return summary
 
@@ -536,15 +557,18 @@ def benchmark(args: argparse.Namespace) -> int:
             run_wrk(wrk, url, args.warmup, args.connections, "summary.lua")
         rss_before = {"app": workers_rss(app), "baseline": workers_rss(baseline)}
         print(
-            f"loading: {args.rounds} rounds x {len(urls)} targets x {args.seconds:.0f} s, "
-            f"{args.connections} connections",
+            f"loading: {args.rounds} rounds x {len(TARGETS)} targets, each next to bare Django, "
+            f"{args.seconds} s per run, {args.connections} connections",
             flush=True,
         )
-        runs = load_rounds(wrk, urls, args.rounds, args.seconds, args.connections)
+        targets = {name: url for name, url in urls.items() if name != BASELINE}
+        runs, ratios = load_rounds(
+            wrk, urls[BASELINE], targets, args.rounds, args.seconds, args.connections
+        )
         rss_after = {"app": workers_rss(app), "baseline": workers_rss(baseline)}
         weights = {name: page_weight(app, path) for name, path in TARGETS.items()}
         weights[BASELINE] = page_weight(baseline, "/")
-    targets = summarise(runs)
+    targets = summarise(runs, ratios)
     for name, path in TARGETS.items():
         targets[name]["queries"] = queries[path]["queries"]
         targets[name]["path"] = path
@@ -653,7 +677,7 @@ def soak(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=4, help="per target and round")
+    parser.add_argument("--seconds", type=int, default=3, help="per run of one target")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--skip-scale", action="store_true")
