@@ -219,6 +219,18 @@ def workers_rss(server: Server) -> list[float]:
     return [round(rss_mb(pid), 1) for pid in server.workers()]
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def workers_cpu_seconds(server: Server) -> float:
+    """User and system CPU time the workers used so far."""
+    total = 0
+    for pid in server.workers():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
 # -- HTTP -----------------------------------------------------------------------------
 
 
@@ -328,6 +340,7 @@ def run_wrk(
 
 def load_rounds(
     wrk: str,
+    servers: dict[str, Server],
     baseline_url: str,
     targets: dict[str, str],
     rounds: int,
@@ -352,7 +365,10 @@ def load_rounds(
                 pair.reverse()
             measured = {}
             for label, url in pair:
+                server = servers[BASELINE if label == BASELINE else "app"]
+                cpu_before = workers_cpu_seconds(server)
                 measured[label] = run_wrk(wrk, url, seconds, connections, "summary.lua")
+                measured[label]["worker_cpu_s"] = workers_cpu_seconds(server) - cpu_before
                 runs[label].append(measured[label])
             ratios[name].append(measured[name]["rps"] / measured[BASELINE]["rps"])
     return runs, ratios
@@ -372,6 +388,10 @@ def summarise(
             "requests": sum(r["requests"] for r in results),
             "errors": sum(r["errors"] for r in results),
             "non_2xx": sum(r["status"] for r in results),
+            # Worker CPU per request: steadier than req/s while other work shares the machine.
+            "cpu_us": round(
+                sum(r["worker_cpu_s"] for r in results) / sum(r["requests"] for r in results) * 1e6
+            ),
             "pair_ratios": [round(x, 3) for x in pairs],
         }
     return summary
@@ -462,7 +482,7 @@ def print_table(result: dict[str, Any], previous: dict[str, Any] | None) -> None
     rows = result["targets"]
     header = (
         f"{'target':<16} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'queries':>7} {'bytes':>7} {'gzip':>6} {'Δratio':>7}"
+        f"{'CPU µs':>7} {'queries':>7} {'bytes':>7} {'gzip':>6} {'Δratio':>7}"
     )
     print()
     print(header)
@@ -473,7 +493,7 @@ def print_table(result: dict[str, Any], previous: dict[str, Any] | None) -> None
         weight = row.get("weight", {})
         print(
             f"{name:<16} {row['rps']:>8.0f} {row['ratio']:>6.2f} {row['p50_ms']:>7.2f} "
-            f"{row['p99_ms']:>7.2f} {row.get('queries', '-')!s:>7} "
+            f"{row['p99_ms']:>7.2f} {row['cpu_us']:>7} {row.get('queries', '-')!s:>7} "
             f"{weight.get('bytes', '-')!s:>7} {weight.get('gzip_bytes', '-')!s:>6} {delta:>7}"
         )
     triage = rows["triage start"]["weight"]
@@ -563,7 +583,13 @@ def benchmark(args: argparse.Namespace) -> int:
         )
         targets = {name: url for name, url in urls.items() if name != BASELINE}
         runs, ratios = load_rounds(
-            wrk, urls[BASELINE], targets, args.rounds, args.seconds, args.connections
+            wrk,
+            {BASELINE: baseline, "app": app},
+            urls[BASELINE],
+            targets,
+            args.rounds,
+            args.seconds,
+            args.connections,
         )
         rss_after = {"app": workers_rss(app), "baseline": workers_rss(baseline)}
         weights = {name: page_weight(app, path) for name, path in TARGETS.items()}
