@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "supportscope.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, triage steps and API answers rendered once per policy revision (pagecache.py).
+    "supportscope.pagecache.PageCacheMiddleware",
     "supportscope.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

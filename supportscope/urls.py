@@ -6,13 +6,13 @@ from supportscope.pagecache import rendered_once
 from supportscope.policy import api, triage, views
 
 urlpatterns = [
-    # Pages that depend only on the policy, the language and the URL are rendered once
+    # Answers that depend only on the policy, the language and the URL are rendered once
     # per policy revision and then served from memory (see pagecache.py).
     path("", rendered_once(views.home), name="home"),
     path("policy/", rendered_once(views.policy), name="policy"),
     path("triage/", rendered_once(triage.triage), name="triage"),
     path("triage/map/", rendered_once(triage.tree_map), name="tree-map"),
-    path("api/v1/verdict", api.verdict, name="api-verdict"),
+    path("api/v1/verdict", rendered_once(api.verdict), name="api-verdict"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
