@@ -369,10 +369,11 @@ def record_revision(user: Any, summary: str, changes: list[dict[str, Any]]) -> i
 def current_revision() -> int:
     """The policy revision. Every request asks, so this is one plain single-row read:
     building it with the ORM cost ten times the query itself (0.4 ms against 0.03 ms).
+    Without parameters, the backend has no placeholders to rewrite either.
     """
     table = connection.ops.quote_name(PolicyState._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT revision FROM {table} WHERE id = %s", [1])  # noqa: S608
+        cursor.execute(f"SELECT revision FROM {table} WHERE id = 1")  # noqa: S608 - constants
         row = cursor.fetchone()
     return row[0] if row else 0
 
