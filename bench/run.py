@@ -55,6 +55,7 @@ RESULTS = BENCH / "results"
 REFERENCE = BENCH / "reference.json"
 WRK_DIR = BENCH / "wrk"
 PROXY_HEADER = "X-Forwarded-Proto: https"
+STALE_HEADER = "supportscope-policy-stale"  # as fetch() gives header names: lower case
 WORKERS = 2
 
 # name -> path. The baseline is served by the bare Django project.
@@ -255,9 +256,13 @@ def fetch(url: str, gzip_ok: bool = False) -> Fetched:
     request.add_header("Accept-Encoding", "gzip" if gzip_ok else "identity")
     try:
         with _opener.open(request, timeout=10) as response:
-            return Fetched(response.status, response.read(), dict(response.headers))
+            return Fetched(response.status, response.read(), _lower(response.headers))
     except urllib.error.HTTPError as error:
-        return Fetched(error.code, error.read(), dict(error.headers))
+        return Fetched(error.code, error.read(), _lower(error.headers))
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 class _Assets(HTMLParser):
@@ -287,7 +292,7 @@ def page_weight(server: Server, path: str) -> dict[str, Any]:
             raise BenchError(f"{path} loads {url}, which is not served by the app")
         plain = fetch(server.url + url)
         zipped = fetch(server.url + url, gzip_ok=True)
-        compressed = zipped.headers.get("Content-Encoding") == "gzip"
+        compressed = zipped.headers.get("content-encoding") == "gzip"
         assets.append(
             {
                 "url": url,
@@ -556,6 +561,7 @@ def benchmark(args: argparse.Namespace) -> int:
         "connections": args.connections,
         "rounds": args.rounds,
         "seconds_per_run": args.seconds,
+        "label": args.label,
         **machine(),
     }
     prepare(env)
@@ -663,6 +669,7 @@ def soak(args: argparse.Namespace) -> int:
             "seconds": args.soak_seconds,
             "connections": args.soak_connections,
             "paths": SOAK_PATHS,
+            "label": args.label,
             **machine(),
         },
         "requests": load_result["requests"],
@@ -708,6 +715,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--soak", action="store_true", help="run the 60 s soak instead")
+    parser.add_argument(
+        "--outage",
+        action="store_true",
+        help="stop and start the local PostgreSQL cluster under load-free polling "
+        "(needs DATABASE_URL=postgres://... and root); prints the outage timeline",
+    )
+    parser.add_argument("--label", default="", help="a note stored with the results")
     parser.add_argument("--soak-seconds", type=int, default=60)
     parser.add_argument("--soak-connections", type=int, default=32)
     parser.add_argument("--max-growth-mb", type=float, default=2.0)
@@ -715,6 +729,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.output = args.output.resolve()
     try:
+        if args.outage:
+            from bench.outage import outage
+
+            return outage()
         return soak(args) if args.soak else benchmark(args)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
