@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 
 from supportscope.outage import STALE_HEADER
 from supportscope.policy import triage
@@ -191,6 +191,50 @@ def test_a_down_database_is_asked_again_only_after_a_growing_pause():
     assert not held.db_down
 
 
+class FailOnce:
+    """The first query fails as on a connection the server closed; later ones pass."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.attempts += 1
+        if self.attempts == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_that_died_is_replaced_at_once_without_a_stale_answer(caplog):
+    get_snapshot()
+    cache.clear()
+    failing = FailOnce()
+    with (
+        caplog.at_level(logging.INFO, logger="supportscope.snapshot"),
+        connection.execute_wrapper(failing),
+    ):
+        snapshot = get_snapshot()
+    assert not snapshot.stale
+    assert failing.attempts >= 2
+    assert not [r for r in caplog.records if r.name == "supportscope.snapshot"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_revision_query_stands_in_for_djangos_extra_health_check(monkeypatch):
+    get_snapshot()
+    wrapper = connections["default"]  # the wrapper itself, not the proxy
+    checks = []
+    monkeypatch.setattr(wrapper, "health_check_enabled", True)
+    monkeypatch.setattr(wrapper, "health_check_done", False)
+    monkeypatch.setattr(wrapper, "is_usable", lambda: checks.append(1) or True)
+    get_snapshot()
+    assert checks == []
+    # Other queries in the same request find the connection checked already.
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert checks == []
+
+
 # -- a real PostgreSQL server, stopped and started --------------------------------------
 
 
@@ -209,7 +253,7 @@ def _postgres_cluster() -> list[str] | None:
 
 
 def _pg_ctl(cluster: list[str], action: str) -> None:
-    mode = ["-m", "fast"] if action == "stop" else []  # fast: disconnect the clients at once
+    mode = ["-m", "fast"] if action in {"stop", "restart"} else []  # disconnect clients at once
     subprocess.run(["pg_ctlcluster", *cluster, action, *mode], check=True, capture_output=True)
 
 
@@ -277,5 +321,13 @@ def test_a_real_postgresql_outage_is_served_through_and_recovered_without_restar
     assert admin_client.get("/admin/").status_code == 200
     note("/policy/ fresh, /admin/ 200")
     assert get_snapshot().generation == held.generation  # same process, same tree
+    # A restart between two requests leaves this process a dead connection to reuse.
+    _pg_ctl(CLUSTER, "restart")
+    _wait_until_accepting()
+    note("PostgreSQL restarted between two requests")
+    page = admin_client.get("/policy/")
+    assert page.status_code == 200
+    assert STALE_HEADER not in page
+    note("/policy/ fresh at once: the dead kept connection was replaced")
     with capsys.disabled():
         print("\noutage timeline:\n  " + "\n  ".join(timeline))
