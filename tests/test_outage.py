@@ -18,7 +18,7 @@ from django.db import OperationalError, connection, connections
 
 from supportscope.outage import STALE_HEADER
 from supportscope.policy import triage
-from supportscope.policy.snapshot import SnapshotCache, cache, get_snapshot
+from supportscope.policy.snapshot import SnapshotCache, cache, get_snapshot, warm_up
 
 VERDICT_API = "/api/v1/verdict?component=ingress&ingress=nginx"
 TRIAGE_VERDICT = "/triage/?component=ingress&ingress=nginx"
@@ -233,6 +233,25 @@ def test_the_revision_query_stands_in_for_djangos_extra_health_check(monkeypatch
     with wrapper.cursor() as cursor:
         cursor.execute("SELECT 1")
     assert checks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_worker_compiles_the_policy_and_lets_go_of_its_connection(monkeypatch):
+    closed = []
+    real_close_all = connections.close_all
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append(1) or real_close_all())
+    assert cache.peek() is None
+    warm_up()
+    assert cache.peek() is not None
+    assert closed == [1]  # a preloading server forks after this
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_starting_while_the_database_is_down_still_starts(caplog):
+    with caplog.at_level(logging.WARNING), database_down():
+        warm_up()
+    assert cache.peek() is None
+    assert "starting without a compiled policy" in caplog.text
 
 
 # -- a real PostgreSQL server, stopped and started --------------------------------------

@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 
 from supportscope.engine import Tree, build_tree
 from supportscope.policy.models import Section
@@ -266,3 +266,23 @@ def request_scope() -> Iterator[None]:
         yield
     finally:
         _served.reset(token)
+
+
+def warm_up() -> None:
+    """Compile the policy now, as a server process starts, if the database answers.
+
+    Each worker then holds a tree before its first request, so a database that fails
+    later finds every worker able to answer from memory. The connection is closed
+    afterwards: a server that loads the app before forking its workers must not hand
+    them one shared connection.
+    """
+    try:
+        snapshot = get_snapshot()
+    except PolicyUnavailable:
+        logger.warning(
+            "starting without a compiled policy; it is compiled once the database answers"
+        )
+    else:
+        logger.info("policy revision %s compiled at start", snapshot.revision)
+    finally:
+        connections.close_all()
