@@ -10,13 +10,20 @@ must not run while anything else uses that cluster.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
+import re
+import secrets
 import shutil
 import subprocess
+import sys
 import time
+import urllib.parse
+import urllib.request
 from contextlib import ExitStack
 
 from bench.run import (
+    ROOT,
     STALE_HEADER,
     BenchError,
     Server,
@@ -30,8 +37,9 @@ PROBE_PATHS = {
     "readyz": "/readyz",
     "policy": "/policy/",
     "API": "/api/v1/verdict?component=ingress&ingress=nginx",
-    "admin": "/admin/login/",
+    "admin": "/admin/",  # as a logged-in user: the session lives in the database
 }
+ADMIN_USER = "bench-outage"
 
 
 def _cluster() -> list[str]:
@@ -46,11 +54,41 @@ def _pg(cluster: list[str], action: str) -> None:
     subprocess.run(["pg_ctlcluster", *cluster, action, *mode], check=True, capture_output=True)
 
 
-def _state(server: Server) -> dict[str, str]:
+def _admin_session(server: Server, env: dict[str, str]) -> str:
+    """Log a throwaway superuser in; return the session cookie ("name=value")."""
+    password = secrets.token_urlsafe(16)
+    script = (
+        "from django.contrib.auth import get_user_model as m;"
+        f"u, _ = m().objects.get_or_create(username={ADMIN_USER!r});"
+        f"u.is_staff = u.is_superuser = True; u.set_password({password!r}); u.save()"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        env=env, cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    headers = {"X-Forwarded-Proto": "https"}
+    login = server.url + "/admin/login/"
+    page = opener.open(urllib.request.Request(login, headers=headers)).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if token is None:
+        raise BenchError("the admin login page has no CSRF token")
+    form = urllib.parse.urlencode(
+        {"username": ADMIN_USER, "password": password, "csrfmiddlewaretoken": token[1]}
+    ).encode()
+    opener.open(urllib.request.Request(login, data=form, headers={**headers, "Referer": login}))
+    session = next((c for c in jar if c.name == "sessionid"), None)
+    if session is None:
+        raise BenchError("could not log in to the admin")
+    return f"{session.name}={session.value}"
+
+
+def _state(server: Server, session: str) -> dict[str, str]:
     state = {}
     for name, path in PROBE_PATHS.items():
         try:
-            answer = fetch(server.url + path)
+            answer = fetch(server.url + path, cookie=session if name == "admin" else "")
         except OSError as error:
             state[name] = f"error {type(error).__name__}"
             continue
@@ -78,10 +116,12 @@ def outage(seconds_down: float = 8.0) -> int:
         timeline.append(line)
         print(line, flush=True)
 
+    sessions: dict[str, str] = {}
+
     def watch(servers: dict[str, Server], until: float) -> None:
         while time.monotonic() < until:
             for label, server in servers.items():
-                state = _state(server)
+                state = _state(server, sessions.get(label, ""))
                 if state != last.get(label):
                     note(f"{label}: " + ", ".join(f"{k} {v}" for k, v in state.items()))
                     last[label] = state
@@ -92,6 +132,7 @@ def outage(seconds_down: float = 8.0) -> int:
             gunicorn("app", "supportscope.wsgi:application", env, "/readyz")
         )
         servers = {"warm server": first}
+        sessions["warm server"] = sessions["fresh server"] = _admin_session(first, env)
         watch(servers, time.monotonic() + 2)
         _pg(cluster, "stop")
         note("PostgreSQL stopped")

@@ -250,10 +250,12 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch(url: str, gzip_ok: bool = False) -> Fetched:
+def fetch(url: str, gzip_ok: bool = False, cookie: str = "") -> Fetched:
     request = urllib.request.Request(url)
     request.add_header("X-Forwarded-Proto", "https")
     request.add_header("Accept-Encoding", "gzip" if gzip_ok else "identity")
+    if cookie:
+        request.add_header("Cookie", cookie)
     try:
         with _opener.open(request, timeout=10) as response:
             return Fetched(response.status, response.read(), _lower(response.headers))

@@ -35,7 +35,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     try:
-        snapshot = get_snapshot()
+        # Readiness reports the database as it is now, not as it was at the last attempt.
+        snapshot = get_snapshot(check_now=True)
     except PolicyUnavailable as error:
         if isinstance(error.__cause__, TreeError):
             return _not_ready(BROKEN_TREE)

@@ -86,7 +86,7 @@ def test_readyz_reports_a_tree_that_does_not_compile(client, monkeypatch):
 def test_readyz_tells_a_broken_tree_from_a_down_database_when_no_policy_is_held(
     client, monkeypatch
 ):
-    def unavailable():
+    def unavailable(check_now=False):
         try:
             raise TreeError(["cycle through a -> a"])
         except TreeError as error:
@@ -130,3 +130,17 @@ def test_probes_set_no_cookie_and_are_never_cached(client):
 def test_head_is_answered_and_other_methods_are_refused(client):
     assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
+
+
+def test_readyz_asks_the_database_even_while_pages_wait_before_asking_again(client, monkeypatch):
+    client.get("/readyz")
+    monkeypatch.setattr(cache, "retry_base", 60.0)
+    monkeypatch.setattr(snapshot, "current_revision", refuse_connection)
+    assert client.get("/readyz").status_code == 503
+    assert cache.db_down
+    monkeypatch.undo()
+    # Pages wait for the pause to end; the probe does not, and ends the outage for all.
+    assert client.get("/policy/").headers.get("SupportScope-Policy-Stale")
+    assert client.get("/readyz").status_code == 200
+    assert not cache.db_down
+    assert "SupportScope-Policy-Stale" not in client.get("/policy/").headers

@@ -169,7 +169,7 @@ def _checked_revision() -> int:
 
 class SnapshotCache:
     retry_base = 0.5  # seconds to wait before asking a database that failed again
-    retry_max = 8.0
+    retry_max = 5.0
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._snapshot: Snapshot | None = None
@@ -183,11 +183,12 @@ class SnapshotCache:
     def db_down(self) -> bool:
         return self._db_down
 
-    def get(self) -> Snapshot:
+    def get(self, check_now: bool = False) -> Snapshot:
+        """The snapshot to serve; ``check_now`` asks the database even during the pause."""
         served = _served.get()
         if isinstance(served, Snapshot):
             return served  # one consistent snapshot, and one revision check, per request
-        if self._db_down and self._clock() < self._retry_at:
+        if self._db_down and not check_now and self._clock() < self._retry_at:
             return self._stale(None)
         try:
             revision = _checked_revision()
@@ -242,8 +243,8 @@ class SnapshotCache:
 cache = SnapshotCache()
 
 
-def get_snapshot() -> Snapshot:
-    return cache.get()
+def get_snapshot(check_now: bool = False) -> Snapshot:
+    return cache.get(check_now)
 
 
 def _serve(snapshot: Snapshot) -> Snapshot:
