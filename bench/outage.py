@@ -10,7 +10,7 @@ must not run while anything else uses that cluster.
 
 from __future__ import annotations
 
-import http.cookiejar
+import http.client
 import json
 import re
 import secrets
@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 from contextlib import ExitStack
 
 from bench.run import (
@@ -66,22 +65,47 @@ def _admin_session(server: Server, env: dict[str, str]) -> str:
         [sys.executable, "manage.py", "shell", "-c", script],
         env=env, cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    headers = {"X-Forwarded-Proto": "https"}
-    login = server.url + "/admin/login/"
-    page = opener.open(urllib.request.Request(login, headers=headers)).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    if token is None:
-        raise BenchError("the admin login page has no CSRF token")
+    # By hand: the cookies are Secure (production settings) and this is plain HTTP.
+    host = f"127.0.0.1:{server.port}"
+    login = "/admin/login/"
+    headers = {"X-Forwarded-Proto": "https", "Host": host}
+    conn = http.client.HTTPConnection(host, timeout=10)
+    conn.request("GET", login, headers=headers)
+    page = conn.getresponse()
+    body = page.read().decode()
+    csrf = _cookie(page.headers.get_all("Set-Cookie") or [], "csrftoken")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if token is None or csrf is None:
+        raise BenchError("the admin login page gave no CSRF token")
     form = urllib.parse.urlencode(
         {"username": ADMIN_USER, "password": password, "csrfmiddlewaretoken": token[1]}
-    ).encode()
-    opener.open(urllib.request.Request(login, data=form, headers={**headers, "Referer": login}))
-    session = next((c for c in jar if c.name == "sessionid"), None)
+    )
+    conn = http.client.HTTPConnection(host, timeout=10)
+    conn.request(
+        "POST",
+        login,
+        body=form,
+        headers={
+            **headers,
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"https://{host}{login}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    answer = conn.getresponse()
+    answer.read()
+    session = _cookie(answer.headers.get_all("Set-Cookie") or [], "sessionid")
     if session is None:
-        raise BenchError("could not log in to the admin")
-    return f"{session.name}={session.value}"
+        raise BenchError(f"could not log in to the admin (HTTP {answer.status})")
+    return f"sessionid={session}"
+
+
+def _cookie(set_cookies: list[str], name: str) -> str | None:
+    for header in set_cookies:
+        key, _, rest = header.partition("=")
+        if key.strip() == name:
+            return rest.split(";", 1)[0]
+    return None
 
 
 def _state(server: Server, session: str) -> dict[str, str]:
