@@ -27,6 +27,15 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=90
 
+# SupportScope against bare Django under gunicorn, loaded by wrk (apt-get install -y wrk).
+# SQLite by default; PostgreSQL when DATABASE_URL says so. Writes bench/results/latest.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+# 60 s at 32 connections on the verdict page, the API and /policy/: errors and worker memory.
+soak: $(STAMP)
+	$(BIN)/python -m bench --soak
+
 # Rebuild the Korean catalogue after changing UI strings (needs GNU gettext).
 messages: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko --ignore=$(VENV) --ignore=var

@@ -372,10 +372,15 @@ def _walk_problems(tree: Tree) -> Iterator[str]:
 
 
 def check_answers(tree: Tree, answers: Mapping[str, str]) -> None:
-    """Raise ``InvalidAnswer`` for the first known key that carries an unknown value."""
-    for key, question in tree.questions.items():
-        value = answers.get(key)
-        if value is not None and value not in question.allowed:
+    """Raise ``InvalidAnswer`` for the first known key that carries an unknown value.
+
+    It looks at the answers given, not at every question of the tree, so the cost of
+    a check does not grow with the size of the tree.
+    """
+    questions = tree.questions
+    for key, value in answers.items():
+        question = questions.get(key)
+        if question is not None and value not in question.allowed:
             raise InvalidAnswer(key, value, question.allowed)
 
 

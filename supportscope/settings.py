@@ -55,12 +55,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one log line per request, whatever answered it.
+    "supportscope.requestlog.RequestLogMiddleware",
+    # /healthz and /readyz answer before host checks and the HTTPS redirect (see health.py).
+    "supportscope.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, triage steps and API answers rendered once per policy revision (pagecache.py).
+    "supportscope.pagecache.PageCacheMiddleware",
     "supportscope.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "supportscope.middleware.QueryLanguageMiddleware",
+    # Stale-policy header; 503 instead of 500 while the database is down.
+    "supportscope.outage.OutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,8 +154,18 @@ SILENCED_SYSTEM_CHECKS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # supportscope.request writes one JSON object per line; add the time to it.
+        "request": {"format": '{"time": "%(asctime)s", "request": %(message)s}'},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "request"},
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "supportscope.request": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+    },
 }

@@ -1,15 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from supportscope import health
+from supportscope.pagecache import rendered_once
 from supportscope.policy import api, triage, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("policy/", views.policy, name="policy"),
-    path("triage/", triage.triage, name="triage"),
-    path("triage/map/", triage.tree_map, name="tree-map"),
-    path("api/v1/verdict", api.verdict, name="api-verdict"),
+    # Answers that depend only on the policy, the language and the URL are rendered once
+    # per policy revision and then served from memory (see pagecache.py).
+    path("", rendered_once(views.home), name="home"),
+    path("policy/", rendered_once(views.policy), name="policy"),
+    path("triage/", rendered_once(triage.triage), name="triage"),
+    path("triage/map/", rendered_once(triage.tree_map), name="tree-map"),
+    path("api/v1/verdict", rendered_once(api.verdict), name="api-verdict"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # ProbeMiddleware answers these first; the routes let them be reversed.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -4,19 +4,28 @@ Each request costs one cheap query: the current policy revision. When it differs
 from the revision this worker holds, the worker recompiles from the database, so
 an edit saved through any worker or instance is served everywhere at once. When
 the database cannot be reached, the last snapshot keeps serving, marked stale.
+
+While the database is down, a worker does not ask it on every request: it waits
+``retry_base`` seconds before the next attempt, doubling up to ``retry_max``, so a
+database that hangs (instead of refusing) costs one slow request per interval, not
+every request. The first successful query ends the outage; no restart is needed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import itertools
 import logging
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, connections
 
 from supportscope.engine import Tree, TreeError, build_tree
 from supportscope.policy.models import Section
@@ -24,6 +33,10 @@ from supportscope.policy.store import current_revision, live_anchors, tree_data
 
 logger = logging.getLogger("supportscope.snapshot")
 _generations = itertools.count(1)
+# The snapshot the current request is served from: None until the request first asks,
+# _OUTSIDE when no request is in progress (a command, a test calling code directly).
+_OUTSIDE = object()
+_served: ContextVar[object] = ContextVar("supportscope_served", default=_OUTSIDE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +79,26 @@ class PolicyUnavailable(Exception):
     """No snapshot could be compiled and none is held (the database is down at start)."""
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Compiling allocates many small objects that all stay alive; the cyclic garbage
+    collector's passes over them are wasted work (a third of the time on 10,000 questions).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def compile_snapshot(revision: int) -> Snapshot:
+    with _gc_paused():
+        return _compile(revision)
+
+
+def _compile(revision: int) -> Snapshot:
     sections = tuple(
         SectionView(
             slug=section.slug,
@@ -99,15 +131,67 @@ def compile_snapshot(revision: int) -> Snapshot:
     )
 
 
+def drop_broken_connection() -> None:
+    """Close the default connection after a database error, so the next query reconnects.
+
+    Django also does this when a request finishes; doing it at once also covers code
+    that runs outside the request cycle. Inside a transaction the connection belongs
+    to the transaction's owner, which rolls back and closes it.
+    """
+    if connection.in_atomic_block:
+        return
+    try:
+        connection.close()
+    except DatabaseError:  # pragma: no cover - closing a dead socket rarely fails
+        logger.debug("closing the broken database connection failed", exc_info=True)
+
+
+def _checked_revision() -> int:
+    """The current revision; the query doubles as the connection's health check.
+
+    With ``CONN_HEALTH_CHECKS``, Django sends an extra ``SELECT 1`` before the first
+    query of every request on a kept connection: a second round trip to PostgreSQL on
+    every page. The revision query proves the connection just as well, so the check is
+    skipped here, and a kept connection that turns out dead (the server restarted
+    since the last request) gets one fresh try at once, as the health check would.
+    """
+    reused = connection.connection is not None and not connection.in_atomic_block
+    if reused:
+        connection.health_check_done = True
+    try:
+        return current_revision()
+    except DatabaseError:
+        if not reused:
+            raise
+        drop_broken_connection()
+        return current_revision()
+
+
 class SnapshotCache:
-    def __init__(self) -> None:
+    retry_base = 0.5  # seconds to wait before asking a database that failed again
+    retry_max = 5.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._clock = clock
         self._db_down = False
+        self._retry_at = 0.0
+        self._retry_delay = 0.0
 
-    def get(self) -> Snapshot:
+    @property
+    def db_down(self) -> bool:
+        return self._db_down
+
+    def get(self, check_now: bool = False) -> Snapshot:
+        """The snapshot to serve; ``check_now`` asks the database even during the pause."""
+        served = _served.get()
+        if isinstance(served, Snapshot):
+            return served  # one consistent snapshot, and one revision check, per request
+        if self._db_down and not check_now and self._clock() < self._retry_at:
+            return self._stale(None)
         try:
-            revision = current_revision()
+            revision = _checked_revision()
         except DatabaseError as error:
             return self._stale(error)
         snapshot = self._snapshot
@@ -129,26 +213,84 @@ class SnapshotCache:
                     self._snapshot = snapshot
         if self._db_down:
             self._db_down = False
+            self._retry_delay = 0.0
             logger.warning("database reachable again; serving policy revision %s", revision)
-        return snapshot
+        return _serve(snapshot)
 
-    def _stale(self, error: DatabaseError) -> Snapshot:
-        if not self._db_down:
-            self._db_down = True
-            logger.error("database unreachable (%s); serving the last compiled policy", error)
+    def _stale(self, error: DatabaseError | None) -> Snapshot:
+        if error is not None:
+            drop_broken_connection()
+            if not self._db_down:
+                self._db_down = True
+                held = self._snapshot.revision if self._snapshot else None
+                logger.error(
+                    "database unreachable (%s); %s",
+                    str(error).strip() or type(error).__name__,
+                    f"serving the last compiled policy, revision {held}"
+                    if held is not None
+                    else "no policy compiled yet: answering 503",
+                )
+            self._retry_delay = min(self.retry_max, max(self.retry_base, self._retry_delay * 2))
+            self._retry_at = self._clock() + self._retry_delay
         if self._snapshot is None:
-            raise PolicyUnavailable(str(error)) from error
-        return dataclasses.replace(self._snapshot, stale=True)
+            reason = str(error) if error is not None else "the database is unreachable"
+            raise PolicyUnavailable(reason) from error
+        return _serve(dataclasses.replace(self._snapshot, stale=True))
 
     def peek(self) -> Snapshot | None:
         return self._snapshot
 
     def clear(self) -> None:
         self._snapshot = None
+        self._db_down = False
+        self._retry_at = 0.0
+        self._retry_delay = 0.0
 
 
 cache = SnapshotCache()
 
 
-def get_snapshot() -> Snapshot:
-    return cache.get()
+def get_snapshot(check_now: bool = False) -> Snapshot:
+    return cache.get(check_now)
+
+
+def _serve(snapshot: Snapshot) -> Snapshot:
+    if _served.get() is None:  # inside a request: remember it for the rest of the request
+        _served.set(snapshot)
+    return snapshot
+
+
+def served_snapshot() -> Snapshot | None:
+    """The snapshot that ``get_snapshot`` returned during the current request, if any."""
+    served = _served.get()
+    return served if isinstance(served, Snapshot) else None
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Around one request: every ``get_snapshot`` in it returns the same snapshot."""
+    token = _served.set(None)
+    try:
+        yield
+    finally:
+        _served.reset(token)
+
+
+def warm_up() -> None:
+    """Compile the policy now, as a server process starts, if the database answers.
+
+    Each worker then holds a tree before its first request, so a database that fails
+    later finds every worker able to answer from memory. The connection is closed
+    afterwards: a server that loads the app before forking its workers must not hand
+    them one shared connection.
+    """
+    try:
+        snapshot = get_snapshot()
+    except PolicyUnavailable:
+        logger.warning(
+            "starting without a compiled policy; it is compiled once the database answers"
+        )
+    else:
+        logger.info("policy revision %s compiled at start", snapshot.revision)
+    finally:
+        connections.close_all()

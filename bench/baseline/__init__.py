@@ -1,0 +1,1 @@
+"""A bare Django project: the yardstick the benchmark compares SupportScope with."""
