@@ -154,10 +154,13 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     result = yield  # every fixture is torn down now, the database flushed
     blocker = item.stash.get(_RESTORE, None)
     if blocker is not None:
+        from django.contrib.contenttypes.models import ContentType
         from django.db import connection
 
         with blocker.unblock():
-            connection.creation.deserialize_db_from_string(_AFTER_MIGRATE["default"])
+            # Empty unless the flush ran the post-migrate hooks after all (see below).
+            if not ContentType.objects.exists():
+                connection.creation.deserialize_db_from_string(_AFTER_MIGRATE["default"])
         # Playwright runs the tests in another context (a greenlet) than pytest-django's
         # setup, with its own connection objects; drop the copy from this one so the next
         # test does not restore it a second time at its start.
