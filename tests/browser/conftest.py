@@ -124,18 +124,46 @@ def admin_page(page: Any, live_server: Any, superuser: Any) -> Any:
     return page
 
 
-@pytest.fixture(autouse=True)
-def _restore_policy_quickly(django_db_serialized_rollback: None) -> None:
-    """Restore the database after each live-server test from a copy, not from files.
+# -- a faster reset between live-server tests ------------------------------------------------
+#
+# Live-server tests are transactional: afterwards the database is flushed, and the flush's
+# post-migrate hook reloads the shipped policy from ``policy_content/`` (a second or more
+# per test). Instead, the database as it was after ``migrate`` is copied once, the flush
+# is told to skip the reload (Django does so under serialized rollback when the copy is
+# on the connection), and the copy is written back after the test's teardown. Every test
+# that follows, browser or not, finds the shipped policy as before.
 
-    Live-server tests are transactional: the database is flushed after each one, and
-    the post-migrate hook reloads the shipped policy from ``policy_content/`` (about a
-    second). Serialized rollback restores a copy taken after ``migrate`` instead. The
-    copy is kept on the connection object, and Playwright's sync API runs the tests in
-    another context (a greenlet) than the one where pytest-django made it, with its own
-    connection objects, so the copy is taken again here where it is missing.
-    """
+_AFTER_MIGRATE: dict[str, str] = {}
+_RESTORE = pytest.StashKey[Any]()
+
+
+@pytest.fixture(autouse=True)
+def _restore_policy_quickly(
+    request: pytest.FixtureRequest, django_db_serialized_rollback: None, django_db_blocker: Any
+) -> None:
     from django.db import connection
 
-    if not hasattr(connection, "_test_serialized_contents"):
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    if "default" not in _AFTER_MIGRATE:
+        _AFTER_MIGRATE["default"] = connection.creation.serialize_db_to_string()
+    connection._test_serialized_contents = _AFTER_MIGRATE["default"]
+    request.node.stash[_RESTORE] = django_db_blocker
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    result = yield  # every fixture is torn down now, the database flushed
+    blocker = item.stash.get(_RESTORE, None)
+    if blocker is not None:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        with blocker.unblock():
+            # Empty unless the flush ran the post-migrate hooks after all (see below).
+            if not ContentType.objects.exists():
+                connection.creation.deserialize_db_from_string(_AFTER_MIGRATE["default"])
+        # Playwright runs the tests in another context (a greenlet) than pytest-django's
+        # setup, with its own connection objects; drop the copy from this one so the next
+        # test does not restore it a second time at its start.
+        if hasattr(connection, "_test_serialized_contents"):
+            del connection._test_serialized_contents
+    return result
