@@ -139,6 +139,21 @@ def test_a_worker_without_a_compiled_policy_answers_503_with_a_clear_message(cli
 
 
 @pytest.mark.django_db
+def test_the_503_pages_speak_korean(admin_client):
+    with database_down():
+        admin = admin_client.post("/admin/auth/user/add/", {}, HTTP_ACCEPT_LANGUAGE="ko")
+    admin_page = admin.content.decode()
+    assert "정책 데이터베이스에 연결할 수 없습니다" in admin_page
+    assert "관리 화면은 데이터베이스가 필요한데" in admin_page
+    assert "제출한 내용은 저장되지 않았습니다." in admin_page
+    assert "시작 페이지로 돌아가기" in admin_page
+    cache.clear()
+    with database_down():
+        api = admin_client.get(VERDICT_API, {"lang": "ko"})
+    assert api.json()["message"].startswith("아직 정책을 사용할 수 없습니다. SupportScope가")
+
+
+@pytest.mark.django_db
 def test_everything_resumes_when_the_database_is_back(admin_client):
     held = get_snapshot()
     with database_down():
