@@ -15,10 +15,17 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, connections
+from django.test import RequestFactory
 
-from supportscope.outage import STALE_HEADER
-from supportscope.policy import triage
-from supportscope.policy.snapshot import SnapshotCache, cache, get_snapshot, warm_up
+from supportscope.outage import STALE_HEADER, OutageMiddleware
+from supportscope.policy import snapshot, triage
+from supportscope.policy.snapshot import (
+    PolicyUnavailable,
+    SnapshotCache,
+    cache,
+    get_snapshot,
+    warm_up,
+)
 
 VERDICT_API = "/api/v1/verdict?component=ingress&ingress=nginx"
 TRIAGE_VERDICT = "/triage/?component=ingress&ingress=nginx"
@@ -136,6 +143,45 @@ def test_a_worker_without_a_compiled_policy_answers_503_with_a_clear_message(cli
     assert api.status_code == 503
     assert api.json()["error"] == "unavailable"
     assert "no copy of the policy in memory" in api.json()["message"]
+
+
+@pytest.mark.django_db
+def test_the_503_pages_speak_korean(admin_client):
+    with database_down():
+        admin = admin_client.post("/admin/auth/user/add/", {}, HTTP_ACCEPT_LANGUAGE="ko")
+    admin_page = admin.content.decode()
+    assert "정책 데이터베이스에 연결할 수 없습니다" in admin_page
+    assert "관리 화면은 데이터베이스가 필요한데" in admin_page
+    assert "제출한 내용은 저장되지 않았습니다." in admin_page
+    assert "시작 페이지로 돌아가기" in admin_page
+    cache.clear()
+    with database_down():
+        api = admin_client.get(VERDICT_API, {"lang": "ko"})
+    assert api.json()["message"].startswith("아직 정책을 사용할 수 없습니다. SupportScope가")
+
+
+def test_other_errors_are_left_to_django():
+    middleware = OutageMiddleware(lambda request: None)
+    assert middleware.process_exception(RequestFactory().get("/"), ValueError("bug")) is None
+
+
+@pytest.mark.django_db
+def test_a_database_failing_while_the_policy_compiles_serves_the_last_one(monkeypatch):
+    real_compile = snapshot.compile_snapshot
+    monkeypatch.setattr(snapshot, "compile_snapshot", fail_compiling)
+    with pytest.raises(PolicyUnavailable):
+        get_snapshot()  # nothing held yet
+    monkeypatch.setattr(snapshot, "compile_snapshot", real_compile)
+    held = get_snapshot()
+    monkeypatch.setattr(snapshot, "compile_snapshot", fail_compiling)
+    monkeypatch.setattr(snapshot, "current_revision", lambda: held.revision + 1)
+    served = get_snapshot()
+    assert served.stale
+    assert served.revision == held.revision
+
+
+def fail_compiling(revision):
+    raise OperationalError("connection lost while reading the tree")
 
 
 @pytest.mark.django_db
