@@ -178,6 +178,7 @@ class SnapshotCache:
         self._db_down = False
         self._retry_at = 0.0
         self._retry_delay = 0.0
+        self._invalid_revision: int | None = None  # compiled once, failed: don't retry
 
     @property
     def db_down(self) -> bool:
@@ -195,6 +196,8 @@ class SnapshotCache:
         except DatabaseError as error:
             return self._stale(error)
         snapshot = self._snapshot
+        if revision == self._invalid_revision and snapshot is not None:
+            return _serve(snapshot)  # the last good policy, until a valid revision lands
         if snapshot is None or snapshot.revision != revision:
             with self._lock:
                 snapshot = self._snapshot
@@ -207,9 +210,10 @@ class SnapshotCache:
                         # Saving goes through validation, so this means a bypass (a raw
                         # SQL edit, say). Never serve a broken tree: keep the last good one.
                         logger.error("policy revision %s is invalid: %s", revision, error)
+                        self._invalid_revision = revision
                         if self._snapshot is None:
                             raise PolicyUnavailable(str(error)) from error
-                        return self._snapshot
+                        return _serve(self._snapshot)
                     self._snapshot = snapshot
         if self._db_down:
             self._db_down = False
@@ -245,6 +249,7 @@ class SnapshotCache:
         self._db_down = False
         self._retry_at = 0.0
         self._retry_delay = 0.0
+        self._invalid_revision = None
 
 
 cache = SnapshotCache()
