@@ -12,28 +12,10 @@ import pytest
 from supportscope.policy.models import Clause
 from tests.browser.conftest import attach_guard
 from tests.pages import PAGES
+from tests.test_content import SLUGS
 
 pytestmark = pytest.mark.browser
 
-SLUGS = [
-    "service-updates-and-releases",
-    "managed-features-in-aks",
-    "shared-responsibility",
-    "aks-support-coverage",
-    "supported-scenarios",
-    "unsupported-scenarios",
-    "aks-support-coverage-for-agent-nodes",
-    "microsoft-responsibilities-for-aks-agent-nodes",
-    "customer-responsibilities-for-aks-agent-nodes",
-    "user-customization-of-agent-nodes",
-    "security-issues-and-patching",
-    "node-maintenance-and-access",
-    "network-ports-access-and-nsgs",
-    "stopped-deallocated-and-not-ready-nodes",
-    "unsupported-alpha-and-beta-kubernetes-features",
-    "preview-features-or-feature-flags",
-    "upstream-bugs-and-issues",
-]
 CLAUSE = "unsupported-scenarios--unmanaged-ingress"
 HIGHLIGHT = "rgb(255, 244, 214)"  # --warn-bg in app.css
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
