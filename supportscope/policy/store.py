@@ -440,51 +440,69 @@ def section_data_from_file(section: SectionData) -> dict[str, Any]:
     return {"slug": section.slug, "level": section.level, "title": section.title}
 
 
+def _sync_ordered(
+    kind: str,
+    items: list[dict[str, Any]],
+    model: type[Model],
+    key_field: str,
+    file_data: Callable[[dict[str, Any]], dict[str, Any]],
+    read: Callable[[Any], dict[str, Any]],
+    write: Callable[[Any, dict[str, Any]], Any],
+    report: ImportReport,
+    force: bool,
+) -> None:
+    """Sync rows found by ``key_field``, whose position in the file is their order."""
+    for order, item in enumerate(items, start=1):
+        data = {**file_data(item), "order": order}
+        key = data[key_field]
+        _sync(
+            _Unit(
+                label=f"{kind} {key}",
+                data=data,
+                find=lambda key=key: model.objects.filter(**{key_field: key}).first(),
+                read=lambda obj: {**read(obj), "order": obj.order},
+                write=write,
+            ),
+            report,
+            force,
+        )
+
+
+def _write_group(obj: ChoiceGroup | None, data: dict[str, Any]) -> ChoiceGroup:
+    obj = obj or ChoiceGroup(key=data["key"])
+    obj.order = data["order"]
+    _set_text(obj, "label", data["label"])
+    obj.save()
+    return obj
+
+
 def _import_tree(tree: dict[str, Any], report: ImportReport, force: bool) -> None:
-    for order, group in enumerate(tree.get("groups", []), start=1):
-
-        def write_group(obj: ChoiceGroup | None, data: dict[str, Any]) -> ChoiceGroup:
-            obj = obj or ChoiceGroup(key=data["key"])
-            obj.order = data["order"]
-            _set_text(obj, "label", data["label"])
-            obj.save()
-            return obj
-
-        _sync(
-            _Unit(
-                label=f"group {group['key']}",
-                data={**group, "order": order},
-                find=lambda key=group["key"]: ChoiceGroup.objects.filter(key=key).first(),
-                read=lambda obj: {**group_data(obj), "order": obj.order},
-                write=write_group,
-            ),
-            report,
-            force,
-        )
-    for order, question in enumerate(tree["questions"], start=1):
-        _sync(
-            _Unit(
-                label=f"question {question['key']}",
-                data={**_question_file_data(question), "order": order},
-                find=lambda key=question["key"]: Question.objects.filter(key=key).first(),
-                read=lambda obj: {**question_data(obj), "order": obj.order},
-                write=_write_question,
-            ),
-            report,
-            force,
-        )
-    for order, verdict in enumerate(tree["verdicts"], start=1):
-        _sync(
-            _Unit(
-                label=f"verdict {verdict['name']}",
-                data={**_verdict_file_data(verdict), "order": order},
-                find=lambda name=verdict["name"]: Verdict.objects.filter(name=name).first(),
-                read=lambda obj: {**verdict_data(obj), "order": obj.order},
-                write=_write_verdict,
-            ),
-            report,
-            force,
-        )
+    groups = tree.get("groups", [])
+    _sync_ordered(
+        "group", groups, ChoiceGroup, "key", dict, group_data, _write_group, report, force
+    )
+    _sync_ordered(
+        "question",
+        tree["questions"],
+        Question,
+        "key",
+        _question_file_data,
+        question_data,
+        _write_question,
+        report,
+        force,
+    )
+    _sync_ordered(
+        "verdict",
+        tree["verdicts"],
+        Verdict,
+        "name",
+        _verdict_file_data,
+        verdict_data,
+        _write_verdict,
+        report,
+        force,
+    )
     # Create missing nodes first, without edges, so that any edge can point at any node;
     # a node without edges counts as not yet imported below.
     for order, node in enumerate(tree["nodes"], start=1):
