@@ -115,17 +115,18 @@ def baseline_environment(app_env: dict[str, str]) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> None:
+def run_python(env: dict[str, str], args: list[str], what: str) -> str:
+    """Run this Python on ``args`` from the project folder; its stdout, or BenchError."""
     completed = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
     )
     if completed.returncode != 0:
-        raise BenchError(f"manage.py {' '.join(args)} failed:\n{completed.stderr[-2000:]}")
+        raise BenchError(f"{what} failed:\n{completed.stderr[-3000:]}")
+    return completed.stdout
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    run_python(env, [str(ROOT / "manage.py"), *args], f"manage.py {' '.join(args)}")
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -408,17 +409,8 @@ def summarise(
 
 
 def in_process(env: dict[str, str], *args: str) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.inprocess", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise BenchError(f"bench.inprocess {args[0]} failed:\n{completed.stderr[-3000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    stdout = run_python(env, ["-m", "bench.inprocess", *args], f"bench.inprocess {args[0]}")
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 # -- report ---------------------------------------------------------------------------
