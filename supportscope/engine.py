@@ -124,17 +124,25 @@ class Result:
         return level
 
     @property
+    def reading_order(self) -> tuple[Verdict, ...]:
+        """The parts as the text reads: an overlay that lowers the level leads, so the
+        first sentence always explains the level shown."""
+        lowering = tuple(o for o in self.overlays if o.level.rank < self.base.level.rank)
+        rest = tuple(o for o in self.overlays if o not in lowering)
+        return (*lowering, self.base, *rest)
+
+    @property
     def citations(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c for part in self.parts for c in part.citations))
+        return tuple(dict.fromkeys(c for part in self.reading_order for c in part.citations))
 
     def rationale(self, lang: str) -> list[str]:
-        return [pick(part.rationale, lang) for part in self.parts]
+        return [pick(part.rationale, lang) for part in self.reading_order]
 
     def make_supported(self, lang: str) -> list[str]:
         """Advice from every part that keeps the case from full support."""
         return [
             pick(part.make_supported, lang)
-            for part in self.parts
+            for part in self.reading_order
             if part.make_supported and part.level is not Level.SUPPORTED
         ]
 

@@ -104,12 +104,12 @@ def test_unknown_is_refused_where_the_question_does_not_allow_it():
         resolve(tree(), {"kind": UNKNOWN})
 
 
-def test_a_modifier_caps_the_level_and_adds_its_citations():
+def test_a_modifier_caps_the_level_and_its_text_and_citations_lead():
     result = resolve(tree(), {"kind": "managed", "status": "preview"}).result
     assert result.level is Level.BEST_EFFORT
-    assert result.citations == ("s--a", "s--p")
+    assert result.citations == ("s--p", "s--a")
     assert result.make_supported("en") == ["wait for GA"]
-    assert result.rationale("ko") == ["ok (ko)", "capped (ko)"]
+    assert result.rationale("ko") == ["capped (ko)", "ok (ko)"]
 
 
 def test_a_modifier_is_not_asked_when_no_answer_could_lower_the_verdict():

@@ -14,6 +14,7 @@ import pytest
 
 from supportscope.content import read_policy
 from supportscope.engine import UNKNOWN, Level, Outcome, Tree, build_tree, resolve
+from supportscope.vocabulary import upgrade
 
 CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
 
@@ -31,7 +32,7 @@ def tree() -> Tree:
 
 
 def verdict(tree: Tree, query: str) -> Outcome:
-    answers = dict(pair.split("=") for pair in query.split("&"))
+    answers, _changes = upgrade(tree, dict(pair.split("=") for pair in query.split("&")))
     outcome = resolve(tree, answers)
     assert outcome.result is not None, f"{query} did not reach a verdict: {outcome}"
     return outcome
@@ -142,8 +143,53 @@ POLICY_RULES = [
     ("component=kubelet&preview=k8s-alpha", U, ALPHA, None),
 ]
 
+# The patterns of the ticket issue: requests the policy judges by what is asked.
+TICKET_PATTERNS = [
+    # "Roll etcd back" / "restore the cluster from a backup": etcd is supported, a restore isn't.
+    ("component=restore", U, SUP, f"{SUP}--etcd"),
+    # Your own tags are allowed; changing the ones AKS created is not.
+    ("component=own-tags", S, "shared-responsibility", "shared-responsibility--system-metadata"),
+    ("component=aks-tags", U, "shared-responsibility", "shared-responsibility--system-metadata"),
+    # Suspended or deleted subscriptions.
+    (
+        "component=subscription&subscription_state=suspended",
+        S,
+        STOP,
+        f"{STOP}--suspended-subscription",
+    ),
+    (
+        "component=subscription&subscription_state=suspended-90-days",
+        U,
+        STOP,
+        f"{STOP}--suspended-subscription",
+    ),
+    ("component=subscription&subscription_state=deleted", U, STOP, f"{STOP}--deleted-subscription"),
+    # No Ready nodes and no running VMs: stopped after 30 days.
+    ("component=no-ready-nodes", S, STOP, f"{STOP}--no-ready-nodes"),
+    # An upstream alpha feature gate, a beta one, an AKS preview, a GA feature.
+    ("component=preview-feature&preview=k8s-alpha", U, ALPHA, f"{ALPHA}--alpha-unsupported"),
+    ("component=preview-feature&preview=k8s-beta", S, ALPHA, f"{ALPHA}--stable-and-beta-only"),
+    ("component=preview-feature&preview=preview", B, PREVIEW, f"{PREVIEW}--best-effort"),
+    ("component=preview-feature&preview=ga", S, ALPHA, f"{ALPHA}--stable-and-beta-only"),
+    # The Istio-based service mesh add-on is Microsoft-managed; self-installed Istio is not.
+    (
+        "component=third-party-oss&oss=istio-addon&preview=ga",
+        S,
+        "managed-features-in-aks",
+        "managed-features-in-aks--monitored-kube-system",
+    ),
+    ("component=managed-addon&preview=ga", S, "managed-features-in-aks", None),
+    ("component=third-party-oss&oss=istio", U, UNS, f"{UNS}--third-party-oss"),
+    # BYOCNI: reaching the API server and load balancers stay supported whatever the CNI.
+    ("component=api-server", S, SUP, f"{SUP}--connectivity"),
+    ("component=load-balancer", S, SUP, f"{SUP}--azure-cloud-provider"),
+    ("component=cluster-networking&cni=byocni", U, UNS, f"{UNS}--byocni-plugins"),
+]
 
-@pytest.mark.parametrize(("query", "level", "section", "clause"), ISSUE_EXAMPLES + POLICY_RULES)
+
+@pytest.mark.parametrize(
+    ("query", "level", "section", "clause"), ISSUE_EXAMPLES + POLICY_RULES + TICKET_PATTERNS
+)
 def test_answers_reach_the_policy_verdict_and_cite_it(tree, query, level, section, clause):
     outcome = verdict(tree, query)
     assert outcome.result.level.value == level
@@ -165,6 +211,29 @@ def test_answers_reach_the_policy_verdict_and_cite_it(tree, query, level, sectio
 def test_preview_is_not_asked_once_the_verdict_is_unsupported(tree, query):
     outcome = verdict(tree, query)
     assert "preview" not in dict(outcome.answers)
+
+
+@pytest.mark.parametrize(
+    "component",
+    ["api-server", "etcd", "coredns", "cluster-networking", "load-balancer", "kubelet", "restore"],
+)
+def test_release_status_is_not_asked_where_no_feature_is_involved(tree, component):
+    for answers, outcome in _paths(tree, {"component": component}, with_unknown=False):
+        assert "preview" not in dict(outcome.answers), answers
+
+
+def test_release_status_question_says_generally_available_is_the_usual_answer(tree):
+    question = tree.questions["preview"]
+    assert question.choices[0].value == "ga"
+    assert "usual" in question.choices[0].label["en"]
+    assert "대부분" in question.choices[0].label["ko"]
+
+
+def test_request_kinds_come_before_components_on_the_first_step(tree):
+    groups = [choice.group for choice in tree.questions["component"].choices]
+    assert groups[0] == "requests"
+    first_component = groups.index("control-plane")
+    assert "requests" not in groups[first_component:]
 
 
 def test_preview_is_asked_while_it_can_still_lower_a_best_effort_verdict(tree):

@@ -1,0 +1,81 @@
+"""Old parameter values, and what they mean in today's tree. Pure: no Django imports.
+
+The query-string vocabulary is a public contract: ticket forms carry links built
+with it. When a value is renamed, or an answer moves to another question, the old
+link must still give the same verdict. ``upgrade`` rewrites old answers into
+today's, and says what it changed so that a page can tell the engineer.
+
+Two kinds of change are kept here:
+
+* ``RENAMED``: a value that now has another name (key -> old value -> new value);
+* the release-status move: ``preview`` used to be asked on nearly every path. It is
+  now asked only where a feature is involved, so an old link that carries a
+  non-GA ``preview`` on a path that no longer asks it is routed through the
+  ``preview-feature`` choice, which does ask it: the verdict is the one it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from supportscope.engine import Tree, resolve
+
+RENAMED: Mapping[str, Mapping[str, str]] = {
+    "component": {
+        "kube-system-addon": "managed-addon",
+        "system-metadata": "aks-tags",
+    },
+}
+
+RELEASE_KEY = "preview"
+RELEASE_DEFAULT = "ga"
+RELEASE_COMPONENT = "preview-feature"
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    old: str
+    new: str
+
+
+def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tuple[Change, ...]]:
+    """Today's answers for a link's answers, and the changes made to them.
+
+    A renamed value is mapped only when the tree no longer offers the old one, so an
+    admin who brings a value back gets it back as it is.
+    """
+    out = dict(answers)
+    changes: list[Change] = []
+    for key, renames in RENAMED.items():
+        question = tree.questions.get(key)
+        old = out.get(key)
+        if question is None or old is None or old not in renames or old in question.values:
+            continue
+        new = renames[old]
+        if new in question.values:
+            out[key] = new
+            changes.append(Change(key, old, new))
+    release = out.get(RELEASE_KEY)
+    component = tree.questions.get("component")
+    if (
+        release not in (None, RELEASE_DEFAULT)
+        and component is not None
+        and RELEASE_COMPONENT in component.values
+        and out.get("component") not in (None, RELEASE_COMPONENT)
+        and _valid(tree, out)
+    ):
+        outcome = resolve(tree, out)
+        asked = {key for key, _value in outcome.answers}
+        if outcome.complete and RELEASE_KEY not in asked:
+            changes.append(Change("component", out["component"], RELEASE_COMPONENT))
+            out["component"] = RELEASE_COMPONENT
+    return out, tuple(changes)
+
+
+def _valid(tree: Tree, answers: Mapping[str, str]) -> bool:
+    questions = tree.questions
+    return all(
+        key not in questions or value in questions[key].allowed for key, value in answers.items()
+    )
