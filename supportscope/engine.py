@@ -59,12 +59,21 @@ class Group:
     label: Text
 
 
+Terms = Mapping[str, tuple[str, ...]]
+
+
+def _no_terms() -> Terms:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str
     label: Text
     description: Text
     group: str | None = None
+    # Words a ticket may use for this choice, per language: what the text matcher looks for.
+    terms: Terms = field(default_factory=_no_terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +226,14 @@ def _text(data: Any) -> Text:
     return MappingProxyType({lang: str(data.get(lang, "")) for lang in LANGUAGES}) if data else {}
 
 
+def _terms(data: Any) -> Terms:
+    if not data:
+        return _no_terms()
+    return MappingProxyType(
+        {lang: tuple(str(term) for term in data.get(lang, ())) for lang in LANGUAGES}
+    )
+
+
 def build_tree(data: Mapping[str, Any], *, revision: int = 0, clauses: Iterable[str] = ()) -> Tree:
     """Validate tree data and build the immutable tree, or raise ``TreeError``."""
     try:
@@ -237,6 +254,7 @@ def build_tree(data: Mapping[str, Any], *, revision: int = 0, clauses: Iterable[
                                 label=_text(c["label"]),
                                 description=_text(c.get("description")),
                                 group=c.get("group"),
+                                terms=_terms(c.get("terms")),
                             )
                             for c in q["choices"]
                         ),

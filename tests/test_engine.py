@@ -232,3 +232,13 @@ def test_a_missing_korean_rationale_is_refused():
 def test_malformed_data_is_a_tree_error_not_a_crash():
     with pytest.raises(TreeError, match="malformed"):
         build_tree({"start": "x"})
+
+
+def test_a_choice_carries_its_search_terms_per_language():
+    data = copy.deepcopy(BASE)
+    data["questions"][1]["choices"][1]["terms"] = {"en": ["BYOCNI", "--network-plugin none"]}
+    built = tree(data)
+    byo = built.questions["cni"].choice("byo")
+    assert byo.terms["en"] == ("BYOCNI", "--network-plugin none")
+    assert byo.terms["ko"] == ()
+    assert built.questions["cni"].choice("azure").terms == {}

@@ -138,3 +138,35 @@ def test_export_reflects_edits_in_the_database(tmp_path):
     assert next(c for c in section.clauses if c.key == "app-certificates").body["en"] == (
         "Edited by an admin."
     )
+
+
+def test_search_terms_round_trip_between_files_database_and_export(tmp_path):
+    """Terms load from tree.json, are edited one per line, and export as lists again."""
+    policy = read_policy(CONTENT_DIR)
+    question = next(q for q in policy.tree["questions"] if q["key"] == "ingress")
+    choice = next(c for c in question["choices"] if c["value"] == "kong")
+    choice["terms"] = {"en": ["Kong Gateway", "kong-proxy"], "ko": ["콩 게이트웨이"]}
+    import_policy(policy)
+    row = Question.objects.get(key="ingress").choices.get(value="kong")
+    assert row.terms_en == "Kong Gateway\nkong-proxy"
+    assert row.terms_ko == "콩 게이트웨이"
+
+    row.terms_en = "  Kong Gateway \n\n kong-proxy\nKIC\n"
+    row.save()
+    exported = export_data().tree
+    kong = next(
+        c
+        for q in exported["questions"]
+        if q["key"] == "ingress"
+        for c in q["choices"]
+        if c["value"] == "kong"
+    )
+    assert kong["terms"] == {"en": ["Kong Gateway", "kong-proxy", "KIC"], "ko": ["콩 게이트웨이"]}
+    nginx = next(
+        c
+        for q in exported["questions"]
+        if q["key"] == "ingress"
+        for c in q["choices"]
+        if c["value"] == "nginx"
+    )
+    assert "terms" not in nginx

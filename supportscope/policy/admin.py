@@ -704,6 +704,8 @@ class ChoiceInline(PolicyInline):
         "label_ko",
         "description_en",
         "description_ko",
+        "terms_en",
+        "terms_ko",
         "group",
     )
     ordering = ("order",)

@@ -23,6 +23,12 @@ LEVEL_CHOICES = [
 ]
 
 
+TERMS_HELP = _(
+    "One per line: words a ticket may use for this answer, such as synonyms, product and "
+    "tool names, CLI flags and error phrases."
+)
+
+
 class PolicyState(models.Model):
     """A single row holding the current policy revision number."""
 
@@ -194,6 +200,8 @@ class Choice(Versioned):
     label_ko = models.CharField(_("label (Korean)"), max_length=200)
     description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
     description_ko = models.CharField(_("description (Korean)"), max_length=300, blank=True)
+    terms_en = models.TextField(_("search terms (English)"), blank=True, help_text=TERMS_HELP)
+    terms_ko = models.TextField(_("search terms (Korean)"), blank=True, help_text=TERMS_HELP)
     group = models.ForeignKey(
         ChoiceGroup, verbose_name=_("group"), null=True, blank=True, on_delete=models.PROTECT
     )

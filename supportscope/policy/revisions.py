@@ -95,7 +95,16 @@ SPECS: dict[str, Spec] = {
     ),
     "choice": Spec(
         Choice,
-        ("value", "order", "label_en", "label_ko", "description_en", "description_ko"),
+        (
+            "value",
+            "order",
+            "label_en",
+            "label_ko",
+            "description_en",
+            "description_ko",
+            "terms_en",
+            "terms_ko",
+        ),
         keys={"question": (Question, "key"), "group": (ChoiceGroup, "key")},
         label=lambda s: f"choice {s['question']}={s['value']}",
     ),

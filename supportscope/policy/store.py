@@ -61,6 +61,21 @@ def _set_text(obj: Model, name: str, text: dict[str, str] | None) -> None:
     setattr(obj, f"{name}_ko", (text or {}).get("ko", ""))
 
 
+def terms_from_rows(en: str, ko: str) -> dict[str, dict[str, list[str]]]:
+    """``{"terms": {"en": [...], "ko": [...]}}`` from the one-per-line columns, or ``{}``.
+
+    The key is left out when a choice has no terms, so files without terms round-trip.
+    """
+    terms = {lang: [t.strip() for t in text.splitlines() if t.strip()] for lang, text in
+             (("en", en), ("ko", ko))}  # fmt: skip
+    return {"terms": terms} if terms["en"] or terms["ko"] else {}
+
+
+def _set_terms(choice: Choice, terms: dict[str, list[str]] | None) -> None:
+    choice.terms_en = "\n".join((terms or {}).get("en", ()))
+    choice.terms_ko = "\n".join((terms or {}).get("ko", ()))
+
+
 # -- database -> plain data -----------------------------------------------------
 
 
@@ -92,6 +107,7 @@ def question_data(question: Question) -> dict[str, Any]:
                 "value": choice.value,
                 "label": _text(choice, "label"),
                 "description": _text(choice, "description"),
+                **terms_from_rows(choice.terms_en, choice.terms_ko),
                 **({"group": choice.group.key} if choice.group else {}),
             }
             for choice in question.choices.all()
@@ -158,13 +174,14 @@ def tree_data() -> dict[str, Any]:
     choices: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in Choice.objects.order_by("question_id", "order").values(
         "question_id", "value", "label_en", "label_ko", "description_en", "description_ko",
-        "group_id",
+        "terms_en", "terms_ko", "group_id",
     ):  # fmt: skip
         choices[row["question_id"]].append(
             {
                 "value": row["value"],
                 "label": _pair(row, "label"),
                 "description": _pair(row, "description"),
+                **terms_from_rows(row["terms_en"], row["terms_ko"]),
                 **({"group": group_keys[row["group_id"]]} if row["group_id"] else {}),
             }
         )
@@ -556,11 +573,18 @@ def _question_file_data(question: dict[str, Any]) -> dict[str, Any]:
                 "value": choice["value"],
                 "label": choice["label"],
                 "description": choice.get("description") or empty,
+                **_file_terms(choice.get("terms")),
                 **({"group": choice["group"]} if choice.get("group") else {}),
             }
             for choice in question["choices"]
         ],
     }
+
+
+def _file_terms(terms: dict[str, list[str]] | None) -> dict[str, dict[str, list[str]]]:
+    """A choice's terms from tree.json, normalised like ``terms_from_rows`` reads them."""
+    terms = terms or {}
+    return terms_from_rows("\n".join(terms.get("en", ())), "\n".join(terms.get("ko", ())))
 
 
 def _verdict_file_data(verdict: dict[str, Any]) -> dict[str, Any]:
@@ -587,6 +611,7 @@ def _write_question(obj: Question | None, data: dict[str, Any]) -> Question:
         choice.order = order
         _set_text(choice, "label", item["label"])
         _set_text(choice, "description", item["description"])
+        _set_terms(choice, item.get("terms"))
         choice.group = ChoiceGroup.objects.get(key=item["group"]) if item.get("group") else None
         choice.save()
         keep.append(choice.pk)
