@@ -1,0 +1,234 @@
+"""The text matcher: finding choices in a ticket's words, and walking the tree with them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from supportscope.content import read_policy
+from supportscope.engine import Level, Tree, build_tree, resolve
+from supportscope.matcher import normalize, rank, settled, suggest
+from supportscope.vocabulary import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+PRIORITY = ("requests", "cluster-state")
+
+
+def small_tree() -> Tree:
+    def choice(value, en, ko=(), group=None):
+        return {
+            "value": value,
+            "label": {"en": value, "ko": value},
+            "group": group,
+            "terms": {"en": list(en), "ko": list(ko)},
+        }
+
+    return build_tree(
+        {
+            "start": "what",
+            "groups": [{"key": "asks", "label": {"en": "Asks"}}, {"key": "parts", "label": {}}],
+            "questions": [
+                {
+                    "key": "what",
+                    "text": {"en": "What?"},
+                    "choices": [
+                        choice("restore", ["roll back", "restore"], ["복원"], "asks"),
+                        choice("ingress", ["ingress", "nginx"], ["인그레스"], "parts"),
+                        choice("mesh", ["service mesh"], ["서비스 메시"], "parts"),
+                        choice("addon", ["service mesh add-on"], [], "parts"),
+                        choice("store", ["etcd"], [], "parts"),
+                        choice("net", ["cni"], [], "parts"),
+                    ],
+                },
+            ],
+            "nodes": [
+                {
+                    "name": "what",
+                    "question": "what",
+                    "next": {
+                        v: "ok" for v in ("restore", "ingress", "mesh", "addon", "store", "net")
+                    },
+                }
+            ],
+            "verdicts": [
+                {
+                    "name": "ok",
+                    "level": "supported",
+                    "rationale": {"en": "ok", "ko": "ok"},
+                    "citations": ["s--a"],
+                }
+            ],
+        }
+    )
+
+
+def top(text: str, priority=()) -> tuple[str, tuple[str, ...]]:
+    best = rank(small_tree().questions["what"], text, priority)[0]
+    return (best.value if best.score else "", best.matched)
+
+
+@pytest.mark.parametrize(
+    "text", ["인그레스가 죽었어요", "인그레스를 재시작", "인그레스에서 502", "인그레스"]
+)
+def test_a_korean_term_matches_with_particles_attached(text):
+    assert top(text) == ("ingress", ("인그레스",))
+
+
+def test_a_korean_term_is_not_found_inside_another_word():
+    assert top("비인그레스") == ("", ())
+
+
+def test_a_latin_term_matches_whole_words_and_plurals_only():
+    assert top("two ingresses are down")[0] == "ingress"
+    assert top("acnid cnix")[0] == ""
+    assert top("the CNI is broken")[0] == "net"
+
+
+def test_case_width_and_separators_are_folded():
+    assert normalize("Service_Mesh-ADD‐on  Ｉｎｇｒｅｓｓ") == "service mesh add on ingress"
+    assert top("SERVICE-MESH add_on broke")[0] == "addon"
+
+
+def test_the_longest_overlapping_term_wins():
+    ranked = rank(small_tree().questions["what"], "the service mesh add-on fails", ())
+    assert ranked[0].value == "addon"
+    assert [item.value for item in ranked if item.score] == ["addon"]
+
+
+def test_one_word_may_stand_between_the_words_of_a_term():
+    assert top("please roll etcd back")[0] == "restore"
+
+
+def test_choices_are_ranked_by_matched_terms_with_the_words_reported():
+    ranked = rank(small_tree().questions["what"], "nginx ingress returns 502 after etcd", ())
+    assert (ranked[0].value, set(ranked[0].matched), ranked[0].score) == (
+        "ingress",
+        {"nginx", "ingress"},
+        2.0,
+    )
+    assert ranked[1].value == "store"
+    assert settled(ranked)
+
+
+def test_a_request_outranks_a_component_named_as_often():
+    ranked = rank(small_tree().questions["what"], "restore etcd", ("asks",))
+    assert ranked[0].value == "restore"
+    assert settled(ranked)
+    assert not settled(rank(small_tree().questions["what"], "restore etcd", ()))
+
+
+def test_nothing_matched_settles_nothing():
+    assert not settled(rank(small_tree().questions["what"], "hello there", ()))
+
+
+def test_the_matcher_is_pure():
+    source = (ROOT / "supportscope/matcher.py").read_text()
+    imports = {
+        alias.name.split(".")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in (
+            node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")]
+        )
+    }
+    assert "django" not in imports
+
+
+# -- the shipped tree ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tree() -> Tree:
+    return build_tree(read_policy(ROOT / "policy_content").tree)
+
+
+def run(tree: Tree, text: str):
+    return suggest(
+        tree,
+        text,
+        priority_groups=PRIORITY,
+        defaults={"preview": "ga"},
+        upgrade=lambda answers: upgrade(tree, answers)[0],
+    )
+
+
+def test_every_choice_of_the_shipped_tree_has_terms_in_both_languages(tree):
+    for question in tree.questions.values():
+        for choice in question.choices:
+            assert choice.terms.get("en"), f"{question.key}={choice.value} has no English terms"
+            assert choice.terms.get("ko"), f"{question.key}={choice.value} has no Korean terms"
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "인그레스",
+        "로드밸런서",
+        "애드온",
+        "취약점",
+        "미리 보기",
+        "구독",
+        "Kong",
+        "Traefik",
+        "Calico",
+        "Istio",
+        "service mesh",
+        "cert-manager",
+        "Let's Encrypt",
+        "Terraform",
+        "sysctl",
+        "feature gate",
+        "subscription",
+        "Firewall",
+        "ContainerCreating",
+        "NotReady",
+    ],
+)
+def test_engineers_words_find_a_first_step_choice(tree, word):
+    from supportscope.matcher import filter_choices
+
+    assert filter_choices(tree, word)[0].score > 0, word
+
+
+def test_a_restore_request_is_judged_by_the_request_not_by_etcd(tree):
+    found = run(tree, "Can you roll etcd back to how it was yesterday?")
+    assert found.answers["component"] == "restore"
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+def test_korean_ticket_with_particles_reaches_the_ingress_verdict(tree):
+    found = run(tree, "직접 설치한 nginx 인그레스가 업그레이드 후 502를 반환합니다")
+    assert found.answers == {"component": "ingress", "ingress": "nginx"}
+    assert "인그레스" in found.evidence["component"]
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+def test_a_release_status_the_path_no_longer_asks_moves_to_the_preview_choice(tree):
+    found = run(tree, "kubelet keeps restarting since we turned on an alpha feature gate")
+    assert found.answers == {"component": "preview-feature", "preview": "k8s-alpha"}
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+def test_the_usual_release_status_is_assumed_and_said_so(tree):
+    found = run(tree, "The Istio-based service mesh add-on fails to inject sidecars")
+    assert found.answers == {"component": "managed-addon", "preview": "ga"}
+    assert found.assumed == ("preview",)
+    assert found.evidence["preview"] == []
+
+
+def test_an_ambiguous_text_is_left_open_with_ranked_candidates(tree):
+    found = run(
+        tree, "pods on the BYOCNI cluster with Cilium get no IP, stuck in ContainerCreating"
+    )
+    assert found.open_question is not None and found.open_question.key == "cni"
+    assert {c.value for c in found.candidates[:2]} == {"byocni", "azure-cni-cilium"}
+    assert found.answers == {"component": "cni-plugin"}
+
+
+def test_a_text_with_no_known_word_settles_nothing(tree):
+    found = run(tree, "hello, please call me back")
+    assert found.answers == {}
+    assert found.open_question.key == "component"
+    assert all(candidate.score == 0 for candidate in found.candidates)
