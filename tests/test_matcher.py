@@ -47,9 +47,9 @@ def small_tree() -> Tree:
                 {
                     "name": "what",
                     "question": "what",
-                    "next": {
-                        v: "ok" for v in ("restore", "ingress", "mesh", "addon", "store", "net")
-                    },
+                    "next": dict.fromkeys(
+                        ("restore", "ingress", "mesh", "addon", "store", "net"), "ok"
+                    ),
                 }
             ],
             "verdicts": [
@@ -222,7 +222,8 @@ def test_an_ambiguous_text_is_left_open_with_ranked_candidates(tree):
     found = run(
         tree, "pods on the BYOCNI cluster with Cilium get no IP, stuck in ContainerCreating"
     )
-    assert found.open_question is not None and found.open_question.key == "cni"
+    assert found.open_question is not None
+    assert found.open_question.key == "cni"
     assert {c.value for c in found.candidates[:2]} == {"byocni", "azure-cni-cilium"}
     assert found.answers == {"component": "cni-plugin"}
 
