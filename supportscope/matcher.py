@@ -39,7 +39,6 @@ from supportscope.engine import LANGUAGES, Question, Tree, resolve
 
 MARGIN = 0.5
 REQUEST_BONUS = 0.5
-MAX_TEXT = 20_000
 
 _SEPARATORS = re.compile(r"[\s_\-‐-―/·]+")
 _HANGUL = re.compile(r"[가-힣]")

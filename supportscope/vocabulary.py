@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from supportscope.engine import Tree, resolve
+from supportscope.matcher import Suggestion, suggest
 
 RENAMED: Mapping[str, Mapping[str, str]] = {
     "component": {
@@ -78,4 +79,26 @@ def _valid(tree: Tree, answers: Mapping[str, str]) -> bool:
     questions = tree.questions
     return all(
         key not in questions or value in questions[key].allowed for key, value in answers.items()
+    )
+
+
+# -- reading a ticket ---------------------------------------------------------------
+
+# The groups of the first step that name what the customer asks for, or the state of
+# the subscription or cluster: the policy judges those by the request, whatever
+# component the ticket also names, so a match there outranks a component's.
+REQUEST_GROUPS = ("requests", "cluster-state")
+# Answers a text may leave unsaid: generally available is the usual release status.
+DEFAULTS: Mapping[str, str] = {RELEASE_KEY: RELEASE_DEFAULT}
+MAX_TICKET_CHARS = 20_000
+
+
+def suggest_answers(tree: Tree, text: str) -> Suggestion:
+    """The answers a ticket's text settles, read the same way as an old link."""
+    return suggest(
+        tree,
+        text,
+        priority_groups=REQUEST_GROUPS,
+        defaults=DEFAULTS,
+        upgrade=lambda answers: upgrade(tree, answers)[0],
     )

@@ -9,11 +9,10 @@ import pytest
 
 from supportscope.content import read_policy
 from supportscope.engine import Level, Tree, build_tree, resolve
-from supportscope.matcher import normalize, rank, settled, suggest
-from supportscope.vocabulary import upgrade
+from supportscope.matcher import normalize, rank, settled
+from supportscope.vocabulary import suggest_answers
 
 ROOT = Path(__file__).resolve().parent.parent
-PRIORITY = ("requests", "cluster-state")
 
 
 def small_tree() -> Tree:
@@ -145,13 +144,7 @@ def tree() -> Tree:
 
 
 def run(tree: Tree, text: str):
-    return suggest(
-        tree,
-        text,
-        priority_groups=PRIORITY,
-        defaults={"preview": "ga"},
-        upgrade=lambda answers: upgrade(tree, answers)[0],
-    )
+    return suggest_answers(tree, text)
 
 
 def test_every_choice_of_the_shipped_tree_has_terms_in_both_languages(tree):

@@ -1,17 +1,31 @@
-"""The JSON API that ticket forms call: ``GET /api/v1/verdict?<answers>``."""
+"""The JSON API that ticket forms call.
+
+``GET /api/v1/verdict?<answers>`` resolves answers; ``POST /api/v1/suggest`` reads a
+ticket's text and proposes the answers it settles. The text is read from the body,
+used, and dropped: it is never stored, logged or put in a URL.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
-from supportscope.engine import InvalidAnswer, resolve
+from supportscope.engine import InvalidAnswer, pick, resolve
 from supportscope.policy.openapi import openapi_document
-from supportscope.policy.presenters import answers_from_query, current_lang, outcome_payload
+from supportscope.policy.presenters import (
+    answers_from_query,
+    current_lang,
+    outcome_payload,
+    query_string,
+)
 from supportscope.policy.snapshot import get_snapshot
+from supportscope.vocabulary import MAX_TICKET_CHARS, suggest_answers, upgrade
 
 LANGS = ("en", "ko")
 
@@ -37,7 +51,7 @@ def verdict(request: HttpRequest) -> JsonResponse:
         return error_response("lang", lang, LANGS)
     snapshot = get_snapshot()
     try:
-        answers = answers_from_query(request.GET, snapshot.tree)
+        answers, _changes = upgrade(snapshot.tree, answers_from_query(request.GET, snapshot.tree))
         outcome = resolve(snapshot.tree, answers)
     except InvalidAnswer as error:
         return error_response(error.key, error.value, error.allowed)
@@ -52,3 +66,83 @@ def verdict(request: HttpRequest) -> JsonResponse:
 def openapi(request: HttpRequest) -> JsonResponse:
     snapshot = get_snapshot()
     return JsonResponse(openapi_document(snapshot.tree), json_dumps_params={"ensure_ascii": False})
+
+
+class BadBody(ValueError):
+    def __init__(self, field: str, value: str, allowed: list[str]) -> None:
+        super().__init__(field)
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+
+
+TEXT_ALLOWED = [f"a string of 1 to {MAX_TICKET_CHARS} characters"]
+BODY_ALLOWED = [
+    'a JSON object {"text": "...", "lang": "en"}',
+    "a form-encoded body with text=",
+]
+
+
+def read_ticket(request: HttpRequest) -> tuple[str, str | None]:
+    """The ticket text and the language of a suggest request, or ``BadBody``.
+
+    The text itself never appears in an error: only its length does.
+    """
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body)
+        except (UnicodeDecodeError, ValueError):
+            raise BadBody("body", "not JSON", BODY_ALLOWED) from None
+        if not isinstance(body, dict):
+            raise BadBody("body", type(body).__name__, BODY_ALLOWED)
+        text, lang = body.get("text"), body.get("lang")
+    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        text, lang = request.POST.get("text"), request.POST.get("lang")
+    else:
+        raise BadBody("body", request.content_type or "no content type", BODY_ALLOWED)
+    if lang is not None and lang not in LANGS:
+        raise BadBody("lang", str(lang), list(LANGS))
+    if not isinstance(text, str) or not text.strip():
+        shown = "empty" if isinstance(text, str) or text is None else type(text).__name__
+        raise BadBody("text", shown, TEXT_ALLOWED)
+    if len(text) > MAX_TICKET_CHARS:
+        raise BadBody("text", f"{len(text)} characters", TEXT_ALLOWED)
+    return text, lang
+
+
+@csrf_exempt  # it changes nothing, and sets no cookie: there is nothing to forge
+@require_POST
+def suggest(request: HttpRequest) -> JsonResponse:
+    try:
+        text, lang = read_ticket(request)
+    except BadBody as error:
+        return error_response(error.field, error.value, error.allowed)
+    snapshot = get_snapshot()
+    tree = snapshot.tree
+    found = suggest_answers(tree, text)
+    lang = lang or current_lang()
+    open_key = found.open_question.key if found.open_question else None
+    with translation.override(lang):
+        outcome = outcome_payload(snapshot, resolve(tree, found.answers), lang)
+    candidates = [
+        {
+            "key": open_key,
+            "value": item.value,
+            "label": pick(found.open_question.choice(item.value).label, lang),
+            "score": round(item.score, 2),
+            "matched": list(item.matched),
+        }
+        for item in found.candidates
+        if found.open_question is not None
+    ]
+    query = dict(found.answers) | ({"lang": lang} if lang != "en" else {})
+    payload: dict[str, Any] = {
+        "answers": found.answers,
+        "evidence": found.evidence,
+        "candidates": candidates,
+        "outcome": outcome,
+        "triage_url": reverse("triage") + ("?" + query_string(query) if query else ""),
+    }
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response

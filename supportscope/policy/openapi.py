@@ -81,7 +81,44 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                         },
                     },
                 }
-            }
+            },
+            "/api/v1/suggest": {
+                "post": {
+                    "operationId": "suggest",
+                    "summary": "The answers that a ticket's text settles, and why",
+                    "description": (
+                        "Send the ticket text in the body (never in the URL). Nothing is "
+                        "stored or logged; no CSRF token is needed and no cookie is set."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Ticket"}},
+                            "application/x-www-form-urlencoded": {
+                                "schema": {"$ref": "#/components/schemas/Ticket"}
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "Proposed answers, evidence, candidates and outcome",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Suggestion"}
+                                }
+                            },
+                        },
+                        "400": {
+                            "description": "Empty or too long text, bad lang, or not JSON",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    },
+                }
+            },
         },
         "components": {
             "schemas": {
@@ -117,6 +154,47 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "type": "object",
                             "description": "When an answer was 'unknown': the verdict per value.",
                         },
+                    },
+                },
+                "Ticket": {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1, "maxLength": 20000},
+                        "lang": {"type": "string", "enum": ["en", "ko"]},
+                    },
+                },
+                "Suggestion": {
+                    "type": "object",
+                    "required": ["answers", "evidence", "candidates", "outcome", "triage_url"],
+                    "properties": {
+                        "answers": {
+                            "type": "object",
+                            "description": "Only the answers that the text settles.",
+                            "additionalProperties": {"type": "string"},
+                        },
+                        "evidence": {
+                            "type": "object",
+                            "description": "Per answer, the words that led to it "
+                            "(empty: assumed, the usual answer).",
+                            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "candidates": {
+                            "type": "array",
+                            "description": "The choices of the first question still open, ranked.",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "key": {"type": "string"},
+                                    "value": {"type": "string"},
+                                    "label": {"type": "string"},
+                                    "score": {"type": "number"},
+                                    "matched": {"type": "array", "items": {"type": "string"}},
+                                },
+                            },
+                        },
+                        "outcome": {"$ref": "#/components/schemas/Outcome"},
+                        "triage_url": {"type": "string"},
                     },
                 },
                 "Error": {
