@@ -1,0 +1,109 @@
+"""How often the suggester's answers reach the policy's verdict on the ticket corpus.
+
+``python -m tests.accuracy`` (``make accuracy``) prints, per corpus file and per
+language: right, wrong and left open. For each ticket the suggested answers are
+resolved on the shipped tree:
+
+* right: a complete verdict with the expected level that cites a clause of the
+  expected section (and the expected clause, where the ticket names one);
+* wrong: a complete verdict that is not right (another level, or the right level
+  for a reason the policy does not give);
+* left open: no verdict yet (a question the text does not settle) or a verdict that
+  depends on an answer not known.
+
+The holdout file measures generalisation: its tickets were never used to write the
+search terms. Nothing here reads the ticket texts except the suggester.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from supportscope.content import read_policy
+from supportscope.engine import Tree, build_tree, resolve
+from supportscope.vocabulary import suggest_answers
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+FILES = ("tickets.toml", "holdout.toml")
+RIGHT, WRONG, OPEN = "right", "wrong", "left open"
+
+
+@dataclass(frozen=True)
+class Graded:
+    id: str
+    lang: str
+    grade: str
+    answers: dict[str, str]
+    got: str
+
+
+def shipped_tree() -> Tree:
+    return build_tree(read_policy(ROOT / "policy_content").tree)
+
+
+def load(name: str) -> list[dict[str, str]]:
+    with (CORPUS / name).open("rb") as handle:
+        return tomllib.load(handle)["ticket"]
+
+
+def grade(tree: Tree, ticket: dict[str, str]) -> Graded:
+    found = suggest_answers(tree, ticket["text"])
+    outcome = resolve(tree, found.answers)
+    if outcome.result is None:
+        return Graded(ticket["id"], ticket["lang"], OPEN, found.answers, "open")
+    result = outcome.result
+    cited = set(result.citations)
+    right = (
+        result.level.value == ticket["verdict"]
+        and any(anchor.split("--")[0] == ticket["section"] for anchor in cited)
+        and ("clause" not in ticket or ticket["clause"] in cited)
+    )
+    return Graded(
+        ticket["id"], ticket["lang"], RIGHT if right else WRONG, found.answers, result.level.value
+    )
+
+
+def grade_file(tree: Tree, name: str) -> list[Graded]:
+    return [grade(tree, ticket) for ticket in load(name)]
+
+
+def table(rows: dict[str, list[Graded]]) -> str:
+    lines = [f"{'corpus':<22} {'tickets':>7} {RIGHT:>12} {WRONG:>12} {OPEN:>12}"]
+    for name, graded in rows.items():
+        for lang in (None, "en", "ko"):
+            part = [g for g in graded if lang is None or g.lang == lang]
+            if not part:
+                continue
+            counts = Counter(g.grade for g in part)
+            label = name if lang is None else f"  {lang}"
+
+            def cell(key: str, counts: Counter = counts, total: int = len(part)) -> str:
+                return f"{counts[key]} ({100 * counts[key] / total:.0f}%)"
+
+            lines.append(
+                f"{label:<22} {len(part):>7} {cell(RIGHT):>12} {cell(WRONG):>12} {cell(OPEN):>12}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    tree = shipped_tree()
+    rows = {name: grade_file(tree, name) for name in FILES if (CORPUS / name).exists()}
+    print(table(rows))
+    if "-v" in argv:  # the misses of the working corpus only: the holdout stays unseen
+        for name, graded in rows.items():
+            if name != "tickets.toml":
+                continue
+            for g in graded:
+                if g.grade != RIGHT:
+                    print(f"{name} {g.id}: {g.grade} ({g.got}) {g.answers}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))
