@@ -21,7 +21,8 @@ Matching rules:
   English product names.
 
 Scores: each distinct matched term counts 1, plus 0.5 for every extra word in it (a
-longer term is more specific). Choices in the tree's first groups (what the customer
+longer term is more specific); said again, a term adds a quarter of its weight, up
+to half as much again. Choices in the tree's first groups (what the customer
 asks for, and subscription and cluster state) get ``REQUEST_BONUS`` when they match:
 the policy judges those by the request, whatever component the text also names. A
 question is settled when its best choice leads the next one by ``MARGIN``; otherwise
@@ -30,6 +31,8 @@ the ranked choices are returned for the engineer to pick from.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -40,13 +43,14 @@ from supportscope.engine import LANGUAGES, Question, Tree, resolve
 MARGIN = 0.5
 REQUEST_BONUS = 0.5
 
-_SEPARATORS = re.compile(r"[\s_\-‐-―/·]+")
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·]+")
+_APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "`": " "})
 _HANGUL = re.compile(r"[가-힣]")
 _WORD_CHAR = r"0-9a-z가-힣"
 
 
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     return _SEPARATORS.sub(" ", text).strip()
 
 
@@ -70,26 +74,144 @@ class Suggestion:
     alternatives: dict[str, tuple[Ranked, ...]] = field(default_factory=dict)
 
 
+# -- durations ----------------------------------------------------------------------
+#
+# A term written ``@<30d`` or ``@>=365d`` matches a duration stated in the text
+# ("4 months ago", "older than 30 days", "두 달 전", "한 달 넘게"), compared in days.
+
+_DURATION_TERM = re.compile(r"^@(<|>=)(\d+)d$")
+_EN_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30,
+}  # fmt: skip
+_KO_NUMBERS = {
+    "한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
+    "아홉": 9, "열": 10, "열두": 12,
+}  # fmt: skip
+_EN_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_KO_UNITS = {"일": 1, "주": 7, "주일": 7, "개월": 30, "달": 30, "년": 365}
+_EN_DURATION = re.compile(
+    r"(?<![0-9a-z.])(?P<n>\d+|"
+    + "|".join(_EN_NUMBERS)
+    + r") ?(?P<u>day|week|month|year)s?(?![a-z])"
+)
+_KO_DURATION = re.compile(
+    r"(?<![0-9가-힣.])(?:(?P<d>\d+|일(?= ?(?:주일|년))) ?(?P<du>개월|주일|달|년|주|일)|(?P<w>"
+    + "|".join(sorted(_KO_NUMBERS, key=len, reverse=True))
+    + r") ?(?P<wu>개월|주일|달|년|주))"
+)
+_EN_AT_LEAST = re.compile(r"(?:more than|over|older than|at least|longer than|past) $")
+_EN_UNDER = re.compile(r"(?:less than|under|within|fewer than|younger than|only) $")
+_KO_AT_LEAST = re.compile(r"^ ?(?:[가-힣]{0,2} )?(?:이상|넘|보다 오래|보다 더|지난|지났)")
+_KO_UNDER = re.compile(r"^ ?(?:[가-힣]{0,2} )?(?:미만|이내|안 된|안 됐|도 안|안에|밖에 안)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Duration:
+    start: int
+    end: int
+    low: float  # days, inclusive
+    high: float  # days; inf when open-ended
+    strict: bool  # high is excluded
+
+
+def durations(haystack: str) -> tuple[_Duration, ...]:
+    """Every duration stated in a normalized text, as a range of days."""
+    found: list[_Duration] = []
+    for match in _EN_DURATION.finditer(haystack):
+        number = match["n"]
+        days = (int(number) if number.isdigit() else _EN_NUMBERS[number]) * _EN_UNITS[match["u"]]
+        before = haystack[max(0, match.start() - 16) : match.start()]
+        found.append(_ranged(match.start(), match.end(), days, before, "", english=True))
+    for match in _KO_DURATION.finditer(haystack):
+        if match["d"]:
+            number = 1 if match["d"] == "일" else int(match["d"])  # 일주일, 일 년
+            days = number * _KO_UNITS[match["du"]]
+        else:
+            days = _KO_NUMBERS[match["w"]] * _KO_UNITS[match["wu"]]
+        after = haystack[match.end() : match.end() + 10]
+        found.append(_ranged(match.start(), match.end(), days, "", after, english=False))
+    return tuple(found)
+
+
+def _ranged(
+    start: int, end: int, days: int, before: str, after: str, *, english: bool
+) -> _Duration:
+    if (english and _EN_AT_LEAST.search(before)) or (not english and _KO_AT_LEAST.match(after)):
+        return _Duration(start, end, days, math.inf, False)
+    if (english and _EN_UNDER.search(before)) or (not english and _KO_UNDER.match(after)):
+        return _Duration(start, end, 0, days, True)
+    return _Duration(start, end, days, days, False)
+
+
+def _satisfies(duration: _Duration, op: str, days: int) -> bool:
+    if op == ">=":
+        return duration.low >= days
+    return duration.high < days or (duration.strict and duration.high <= days)
+
+
+# -- negation -----------------------------------------------------------------------
+#
+# "We never ran az aks stop", "nobody installed Istio", "az aks stop 은 안 썼어요":
+# a term named only to say that it was not done does not count. Symptoms stay:
+# "can't resolve", "not ready" are not negations of an action.
+
+_EN_NEGATED = re.compile(
+    r"(?:never|nobody|no one|didn't|did not|don't|do not|haven't|have not|hasn't|has not|"
+    r"wasn't|was not|without) (?:[^ ]+ ){0,2}$"
+)
+_KO_NEGATED = re.compile(
+    r"^ ?(?:[가-힣]{1,2} )?(?:안 ?(?:썼|했|쓰|하|함|씀|해|돌)|"
+    r"(?:쓰|하|사용하|설치하|실행하|건드리)지 ?(?:않|말)|"
+    r"(?:쓴|한|사용한|설치한|건드린|실행한) ?적 ?(?:이 |은 |도 )?없)"
+)
+
+
+def _negated(haystack: str, start: int, end: int) -> bool:
+    if _EN_NEGATED.search(haystack[max(0, start - 40) : start]):
+        return True
+    return bool(_KO_NEGATED.match(haystack[end : end + 14]))
+
+
+# -- terms --------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
 class _Term:
     value: str  # the choice
     shown: str  # the term as written in the tree
     weight: float
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None  # None for a duration term
+    literal: str  # a word the text must contain for the pattern to match at all
+    duration: tuple[str, int] | None = None
 
 
 def _pattern(term: str) -> re.Pattern[str]:
-    # Between the words of a Latin term, one other word may stand ("roll etcd back").
-    words = [re.escape(word) for word in term.split(" ")]
-    body = words[0]
-    for word in words[1:]:
-        gap = "" if _HANGUL.search(word) else r"(?:[^ ]+ )?"
-        body += " " + gap + word
-    if _HANGUL.match(term):
-        # Starts a word; particles and endings may follow.
+    # Between the words of a longer term one other word may stand ("roll etcd back"),
+    # and a Korean word inside it may carry its particle ("태그를 추가" for "태그 추가").
+    words = term.split(" ")
+    body = re.escape(words[0])
+    for previous, word in itertools.pairwise(words):
+        particle = "[가-힣]{0,3}" if _HANGUL.search(previous[-1]) else ""
+        body += particle + " (?:[^ ]+ )?" + re.escape(word)
+    if _HANGUL.search(term[-1]):
+        # Particles and endings may follow the last Korean word.
         return re.compile(rf"(?<![{_WORD_CHAR}]){body}")
-    tail = "" if _HANGUL.search(term[-1]) else rf"(?:e?s)?(?![{_WORD_CHAR}])"
-    return re.compile(rf"(?<![{_WORD_CHAR}]){body}{tail}")
+    return re.compile(rf"(?<![{_WORD_CHAR}]){body}(?:e?s)?(?![{_WORD_CHAR}])")
+
+
+def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
+    term = normalize(raw)
+    if not term:
+        return None
+    duration = _DURATION_TERM.match(term)
+    if duration:
+        return _Term(value, raw, 1.0, None, "", (duration[1], int(duration[2])))
+    literal = max(term.split(" "), key=len)
+    if weight is None:
+        weight = 1.0 + 0.5 * term.count(" ")
+    return _Term(value, raw, weight, _pattern(term), literal)
 
 
 _CACHE: dict[int, tuple[Question, tuple[_Term, ...]]] = {}
@@ -104,42 +226,63 @@ def _compiled(question: Question) -> tuple[_Term, ...]:
         return cached[1]
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.clear()
-    compiled = _compile_terms(question)
-    _CACHE[id(question)] = (question, compiled)
-    return compiled
-
-
-def _compile_terms(question: Question) -> tuple[_Term, ...]:
     terms: dict[tuple[str, str], _Term] = {}
     for choice in question.choices:
         for lang in LANGUAGES:
             for raw in choice.terms.get(lang, ()):
-                term = normalize(raw)
-                if not term or (choice.value, term) in terms:
-                    continue
-                weight = 1.0 + 0.5 * term.count(" ")
-                terms[(choice.value, term)] = _Term(choice.value, raw, weight, _pattern(term))
-    return tuple(terms.values())
+                item = _term(choice.value, raw)
+                if item is not None:
+                    terms.setdefault((choice.value, normalize(raw)), item)
+    compiled = tuple(terms.values())
+    _CACHE[id(question)] = (question, compiled)
+    return compiled
+
+
+def _hits(terms: Iterable[_Term], haystack: str, spans: tuple[_Duration, ...]):
+    """(start, end, term, shown) for every place a term matches and is not negated."""
+    for term in terms:
+        if term.duration is not None:
+            op, days = term.duration
+            for span in spans:
+                if _satisfies(span, op, days):
+                    yield span.start, span.end, term, haystack[span.start : span.end]
+            continue
+        if term.literal not in haystack:
+            continue
+        assert term.pattern is not None  # noqa: S101 - only duration terms have none
+        for found in term.pattern.finditer(haystack):
+            if not _negated(haystack, found.start(), found.end()):
+                yield found.start(), found.end(), term, term.shown
 
 
 def rank(
-    question: Question, text: str, priority_groups: Iterable[str] = (), *, normalized: bool = False
+    question: Question,
+    text: str,
+    priority_groups: Iterable[str] = (),
+    *,
+    normalized: bool = False,
+    spans: tuple[_Duration, ...] | None = None,
 ) -> tuple[Ranked, ...]:
     """The question's choices, best first, with the terms each matched (all choices)."""
     haystack = text if normalized else normalize(text)
-    hits: list[tuple[int, int, _Term]] = []
-    for term in _compiled(question):
-        for found in term.pattern.finditer(haystack):
-            hits.append((found.start(), found.end(), term))
+    if spans is None:
+        spans = durations(haystack)
+    hits = list(_hits(_compiled(question), haystack, spans))
     # Longest match first; a hit inside a longer accepted hit of another term is dropped.
     hits.sort(key=lambda hit: (-(hit[1] - hit[0]), hit[0]))
     taken: list[tuple[int, int]] = []
     matched: dict[str, dict[str, float]] = {}
-    for start, end, term in hits:
+    for start, end, term, shown in hits:
         if any(s <= start and end <= e and (e - s) > (end - start) for s, e in taken):
             continue
         taken.append((start, end))
-        matched.setdefault(term.value, {})[term.shown] = term.weight
+        words = matched.setdefault(term.value, {})
+        # A term said again adds a quarter of its weight, twice at most.
+        words[shown] = (
+            min(words[shown] + term.weight / 4, term.weight * 1.5)
+            if shown in words
+            else term.weight
+        )
     priority = set(priority_groups)
     order = {choice.value: index for index, choice in enumerate(question.choices)}
     ranked = []
@@ -160,6 +303,18 @@ def settled(ranked: tuple[Ranked, ...]) -> bool:
     return ranked[0].score - runner_up >= MARGIN
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """One ticket being read: the tree, the normalized text and how to read it."""
+
+    tree: Tree
+    haystack: str
+    spans: tuple[_Duration, ...]
+    priority: tuple[str, ...]
+    defaults: Mapping[str, str]
+    upgrade: Callable[[dict[str, str]], dict[str, str]] | None
+
+
 def suggest(
     tree: Tree,
     text: str,
@@ -176,23 +331,38 @@ def suggest(
     usual release status); such answers are listed in ``assumed``. ``upgrade`` applies
     the rewriting that old links get, so that the same facts give the same verdict
     whichever way they arrive.
+
+    Where two choices match about equally, the text is ambiguous; but if following
+    each of them (with the rest of the text) reaches a verdict of the same level, the
+    ambiguity does not change the answer, and the best-ranked one is proposed with
+    the others listed as alternatives.
     """
     haystack = normalize(text)
-    priority = tuple(priority_groups)
-    defaults = defaults or {}
+    reading = _Reading(
+        tree, haystack, durations(haystack), tuple(priority_groups), defaults or {}, upgrade
+    )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
-    alternatives: dict[str, tuple[Ranked, ...]] = {}
-    assumed: list[str] = []
     for key in tree.modifiers:
-        found = rank(tree.questions[key], haystack, normalized=True)
+        found = rank(tree.questions[key], haystack, normalized=True, spans=reading.spans)
         if settled(found):
             answers[key] = found[0].value
             evidence[key] = list(found[0].matched)
+    return _walk(reading, answers, evidence, lookahead=True)
+
+
+def _walk(
+    reading: _Reading, answers: dict[str, str], evidence: dict[str, list[str]], *, lookahead: bool
+) -> Suggestion:
+    tree = reading.tree
+    answers = dict(answers)
+    evidence = dict(evidence)
+    alternatives: dict[str, tuple[Ranked, ...]] = {}
+    assumed: list[str] = []
     open_question: Question | None = None
     candidates: tuple[Ranked, ...] = ()
     for _step in range(len(tree.questions) + 1):
-        current = upgrade(dict(answers)) if upgrade is not None else dict(answers)
+        current = reading.upgrade(dict(answers)) if reading.upgrade else dict(answers)
         for key, value in current.items():
             if answers.get(key) != value:  # the upgrade moved this answer
                 evidence[key] = evidence.get(key, []) + [
@@ -205,13 +375,20 @@ def suggest(
             used = dict(outcome.answers)
             answers = {key: value for key, value in answers.items() if key in used}
             break
-        ranked = rank(question, haystack, priority, normalized=True)
-        if settled(ranked):
-            answers[question.key] = ranked[0].value
-            evidence[question.key] = list(ranked[0].matched)
-            alternatives[question.key] = tuple(item for item in ranked[1:] if item.score > 0)
-        elif ranked[0].score <= 0 and question.key in defaults:
-            answers[question.key] = defaults[question.key]
+        ranked = rank(
+            question, reading.haystack, reading.priority, normalized=True, spans=reading.spans
+        )
+        chosen = ranked[0] if settled(ranked) else None
+        if chosen is None and lookahead and ranked[0].score > 0:
+            chosen = _agreeing(reading, answers, evidence, question, ranked)
+        if chosen is not None:
+            answers[question.key] = chosen.value
+            evidence[question.key] = list(chosen.matched)
+            alternatives[question.key] = tuple(
+                item for item in ranked if item.score > 0 and item.value != chosen.value
+            )
+        elif ranked[0].score <= 0 and question.key in reading.defaults:
+            answers[question.key] = reading.defaults[question.key]
             evidence[question.key] = []
             assumed.append(question.key)
         else:
@@ -219,6 +396,26 @@ def suggest(
             break
     evidence = {key: words for key, words in evidence.items() if key in answers}
     return Suggestion(answers, evidence, open_question, candidates, tuple(assumed), alternatives)
+
+
+def _agreeing(
+    reading: _Reading,
+    answers: dict[str, str],
+    evidence: dict[str, list[str]],
+    question: Question,
+    ranked: tuple[Ranked, ...],
+) -> Ranked | None:
+    """The best choice, if every choice about as good leads to a verdict of one level."""
+    best = ranked[0].score
+    contenders = [item for item in ranked if item.score > 0 and best - item.score < MARGIN]
+    levels = set()
+    for item in contenders:
+        after = _walk(reading, {**answers, question.key: item.value}, evidence, lookahead=False)
+        outcome = resolve(reading.tree, after.answers)
+        if outcome.result is None:
+            return None
+        levels.add(outcome.result.level)
+    return ranked[0] if len(levels) == 1 else None
 
 
 # -- the filter on a step ---------------------------------------------------------
@@ -255,6 +452,8 @@ def _filter_terms(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
 
         def add(raw: str, weight: float, seen: dict[str, _FilterTerm] = seen) -> None:
             term = normalize(raw)
+            if term.startswith("@"):
+                return  # a duration: nothing an engineer types in a filter box
             if term and (term not in seen or seen[term].weight < weight):
                 seen[term] = _FilterTerm(raw, term, weight, _pattern(term))
 
