@@ -10,8 +10,10 @@ Two kinds of change are kept here:
 * ``RENAMED``: a value that now has another name (key -> old value -> new value);
 * the release-status move: ``preview`` used to be asked on nearly every path. It is
   now asked only where a feature is involved, so an old link that carries a
-  non-GA ``preview`` on a path that no longer asks it is routed through the
-  ``preview-feature`` choice, which does ask it: the verdict is the one it was.
+  non-GA ``preview`` on one of the supported paths that no longer ask it
+  (``RELEASE_MOVED_FROM``) is routed through the ``preview-feature`` choice, which
+  does ask it: the verdict is the one it was. A ticket's text that names a preview
+  or alpha feature is read the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from supportscope.engine import Tree, resolve
+from supportscope.engine import Level, Tree, resolve
 from supportscope.matcher import Suggestion, suggest
 
 RENAMED: Mapping[str, Mapping[str, str]] = {
@@ -32,6 +34,23 @@ RENAMED: Mapping[str, Mapping[str, str]] = {
 RELEASE_KEY = "preview"
 RELEASE_DEFAULT = "ga"
 RELEASE_COMPONENT = "preview-feature"
+# The first answers whose supported verdicts asked the release status until the tree
+# was reshaped around the ticket, and no longer do.
+RELEASE_MOVED_FROM = frozenset(
+    {
+        "api-server",
+        "etcd",
+        "coredns",
+        "cluster-networking",
+        "kube-proxy",
+        "load-balancer",
+        "persistent-volume",
+        "kubelet",
+        "containerd",
+        "node-image",
+        "upstream-bug",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -64,12 +83,16 @@ def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tup
         release not in (None, RELEASE_DEFAULT)
         and component is not None
         and RELEASE_COMPONENT in component.values
-        and out.get("component") not in (None, RELEASE_COMPONENT)
+        and out.get("component") in RELEASE_MOVED_FROM
         and _valid(tree, out)
     ):
         outcome = resolve(tree, out)
         asked = {key for key, _value in outcome.answers}
-        if outcome.complete and RELEASE_KEY not in asked:
+        if (
+            outcome.result is not None
+            and outcome.result.level is Level.SUPPORTED
+            and RELEASE_KEY not in asked
+        ):
             changes.append(Change("component", out["component"], RELEASE_COMPONENT))
             out["component"] = RELEASE_COMPONENT
     return out, tuple(changes)

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from supportscope.policy.models import Verdict
+from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.store import record_revision
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,8 @@ def test_missing_answers_get_the_next_question(client):
 def test_no_answers_ask_for_the_component(client):
     body = get(client).json()
     assert body["next_question"]["key"] == "component"
-    assert len(body["next_question"]["choices"]) == 30
+    component = get_snapshot().tree.questions["component"]
+    assert len(body["next_question"]["choices"]) == len(component.choices) == 39
 
 
 @pytest.mark.parametrize(
@@ -150,7 +152,19 @@ def test_openapi_document_describes_every_parameter_and_value(client):
     assert params["preview"] == ["ga", "preview", "k8s-beta", "k8s-alpha", "unknown"]
     assert "unknown" not in params["component"]
     assert params["lang"] == ["en", "ko"]
-    assert set(doc["components"]["schemas"]) == {"Citation", "Outcome", "Error"}
+    assert set(doc["components"]["schemas"]) == {
+        "Citation",
+        "Outcome",
+        "Error",
+        "Ticket",
+        "Suggestion",
+    }
+    suggest = doc["paths"]["/api/v1/suggest"]["post"]
+    assert set(suggest["requestBody"]["content"]) == {
+        "application/json",
+        "application/x-www-form-urlencoded",
+    }
+    assert set(suggest["responses"]) == {"200", "400"}
 
 
 def test_every_cited_clause_url_exists_on_the_policy_page(client):

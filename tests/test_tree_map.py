@@ -37,7 +37,7 @@ def test_every_verdict_appears(doc):
     tree = get_snapshot().tree
     shown = {element.attrs["data-verdict"] for element in leaves(doc)}
     assert shown == set(tree.verdicts)
-    assert len(shown) == 44
+    assert len(shown) == 57
 
 
 def test_counts_in_the_lead_match_the_tree(doc):
@@ -112,10 +112,10 @@ def test_modifier_panel_lists_each_answer_once_with_its_overlay(doc):
     panel = doc.find_all("section", id="modifier-preview")[0]
     rows = panel.find_all("li", class_="map-edge")
     assert [squash(r.find_all("span", class_="map-answer")[0].text) for r in rows] == [
-        "Generally available",
-        "AKS preview or feature flag",
-        "Upstream Kubernetes beta",
-        "Upstream Kubernetes alpha",
+        "No: generally available (the usual case)",
+        "AKS preview feature or feature flag",
+        "Upstream Kubernetes beta feature",
+        "Upstream Kubernetes alpha feature or feature gate",
     ]
     assert rows[0].find_all("span", class_="map-nochange")
     marked = sum(1 for leaf in leaves(doc) if leaf.find_all("a", class_="map-mod"))
@@ -132,8 +132,8 @@ def test_answers_leading_to_the_same_place_are_shown_together():
         ["kubenet", "azure-cni", "azure-cni-overlay", "azure-cni-cilium"],
         ["byocni"],
     ]
-    assert tree_map.node_count == 13
-    assert tree_map.verdict_count == 44
+    assert tree_map.node_count == 16
+    assert tree_map.verdict_count == 57
 
 
 def test_map_in_korean_keeps_the_language_on_its_links(client):

@@ -20,12 +20,13 @@ from tests.triage_html import parse, squash
 pytestmark = pytest.mark.django_db
 
 GROUPS = [
+    "What the customer asks for",
+    "Subscription and cluster state",
     "Control plane",
     "Networking",
     "Storage",
     "Nodes",
-    "Third party and apps",
-    "Kinds of request",
+    "Add-ons, open source and apps",
 ]
 
 
@@ -122,11 +123,15 @@ def test_component_picker_is_grouped_with_a_description_for_every_choice(client)
         assert squash(description[0].text) == choice.description["en"]
 
 
-def test_filter_box_is_hidden_until_javascript_shows_it(client):
+def test_search_box_is_a_get_form_of_its_own_that_works_without_javascript(client):
     doc = page(get(client))
     box = doc.find_all("div", class_="choice-filter")[0]
-    assert "hidden" in box.attrs
-    assert doc.find_all("input", id="choice-filter")[0].attrs.get("name") is None
+    assert "hidden" not in box.attrs
+    field = doc.find_all("input", id="choice-filter")[0]
+    assert (field.attrs["name"], field.attrs["form"]) == ("q", "choice-search")
+    form = doc.find_all("form", id="choice-search")[0]
+    assert (form.attrs["method"], form.attrs["action"]) == ("get", "/triage/")
+    assert field.attrs["hx-get"] == "/triage/"  # the same search, live, with htmx
     assert not page(get(client, "component=ingress")).find_all("div", class_="choice-filter")
 
 
@@ -144,7 +149,7 @@ def test_first_step_says_step_one_of_at_most_four(client):
         ("component=ingress", "Step 2 of at most 3"),
         ("component=cve", "Step 2 of at most 3"),
         ("component=cluster-stop", "Step 2 of at most 2"),
-        ("component=api-server", "Step 2 of at most 2"),
+        ("component=no-ready-nodes", "Step 2 of at most 2"),
     ],
 )
 def test_progress_counts_the_longest_way_left(client, query, expected):
@@ -216,15 +221,17 @@ def test_clicking_a_choice_is_the_same_get_as_the_form(client):
 
 
 def test_change_link_drops_only_that_answer_and_keeps_the_others(client):
-    doc = page(get(client, "component=cluster-networking&cni=kubenet&preview=preview"))
+    doc = page(get(client, "component=cni-plugin&cni=kubenet&preview=preview"))
     rows = doc.find_all("div", class_="answer")
     changes = {
         squash(row.find_all("dt")[0].text): row.find_all("a", class_="change-link")[0].attrs["href"]
         for row in rows
     }
-    component_change = changes["Which part of AKS is the ticket about?"]
+    component_change = changes["What is the ticket about?"]
     assert query_of(component_change) == {"cni": "kubenet", "preview": "preview"}
-    # Picking another networking component reuses the kept answers: straight to a verdict.
+    # Picking another networking component reuses the kept answers: straight to a verdict
+    # (kube-proxy no longer asks the release status: the preview answer takes the link
+    # through the preview-feature choice, which keeps the verdict).
     after = page(client.get("/triage/", {**query_of(component_change), "component": "kube-proxy"}))
     assert badge_level(after) == "best_effort"
     # Picking one that needs no CNI keeps cni in the link but does not use it.
@@ -237,7 +244,7 @@ def test_summary_shows_only_the_answers_the_engine_used(client):
     doc = page(get(client, "component=app-certificate&preview=preview&ingress=nginx"))
     used = doc.find_all("dl", class_="answers")[0]
     assert [squash(dd.find_all("span")[0].text) for dd in used.find_all("dd")] == [
-        "Application certificate"
+        "Certificates for applications"
     ]
     unused = doc.find_all("dl", class_="answers answers-unused")[0]
     assert len(unused.find_all("dd")) == 2
@@ -257,7 +264,7 @@ def test_verdict_page_quotes_each_cited_clause_and_links_policy_and_official_pag
     outcome = resolve(snapshot.tree, {"component": "node-iaas-change"})
     doc = page(get(client, "component=node-iaas-change"))
     items = doc.find_all("li", class_="citation")
-    assert len(items) == len(outcome.result.citations) == 4
+    assert len(items) == len(outcome.result.citations) == 5
     for item, anchor in zip(items, outcome.result.citations, strict=True):
         clause = snapshot.clauses[anchor]
         quote = item.find_all("blockquote")[0]
@@ -286,13 +293,11 @@ def test_receipt_has_verdict_answers_citations_permalink_and_revision(client):
     text = receipt.text
     revision = get_snapshot().revision
     assert text.startswith("**SupportScope verdict: Unsupported**")
-    assert (
-        "- Which part of AKS is the ticket about? Ingress controller (`component=ingress`)" in text
-    )
+    assert "- What is the ticket about? Ingress controller (`component=ingress`)" in text
     assert "(`ingress=nginx`)" in text
     assert "http://testserver/policy/#unsupported-scenarios--" in text
     assert "https://learn.microsoft.com/azure/aks/support-policies#unsupported-scenarios" in text
-    permalink = f"http://testserver/triage/?component=ingress&ingress=nginx&rev={revision}"
+    permalink = f"http://testserver/triage/?component=ingress&ingress=nginx&lang=en&rev={revision}"
     assert f"Permalink: {permalink}&was=unsupported" in text
     assert text.endswith(f"Policy revision: {revision}")
     copy = doc.find_all("button", **{"data-copy": "receipt-text"})[0]
@@ -300,11 +305,12 @@ def test_receipt_has_verdict_answers_citations_permalink_and_revision(client):
     assert doc.find_all("span", class_="copy-status")[0].attrs["aria-live"] == "polite"
 
 
-def test_permalink_leaves_out_language_and_unused_answers(client):
+def test_permalink_keeps_the_language_and_leaves_out_embed_and_unused_answers(client):
     doc = page(get(client, "component=app-certificate&cni=kubenet&lang=ko&embed=1"))
     link = doc.find_all("p", class_="permalink")[0].find_all("a")[0].attrs["href"]
     assert query_of(link) == {
         "component": "app-certificate",
+        "lang": "ko",
         "rev": str(get_snapshot().revision),
         "was": "unsupported",
     }
@@ -331,14 +337,14 @@ def test_unknown_answer_shows_how_the_verdict_depends_on_it(client):
 
 
 def test_two_unknown_answers_give_one_row_per_combination(client):
-    doc = page(get(client, "component=cluster-networking&cni=unknown&preview=unknown"))
+    doc = page(get(client, "component=cni-plugin&cni=unknown&preview=unknown"))
     rows = doc.find_all("table", class_="depends")[0].find_all("tbody")[0].find_all("tr")
     # four managed CNIs x four release states, and BYOCNI, which no release state changes
     assert len(rows) == 4 * 4 + 1
     headers = [squash(th.text) for th in doc.find_all("thead")[0].find_all("th")]
     assert headers[:2] == [
         "Which network plugin (CNI) does the cluster use?",
-        "What is the release status of the feature involved?",
+        "Is a preview feature or an upstream alpha or beta feature involved?",
     ]
     answers = [squash(dd.text) for dd in doc.find_all("dl", class_="answers")[0].find_all("dd")]
     assert len(answers) == 3
@@ -571,7 +577,8 @@ def test_accept_language_picks_korean(client):
 def test_every_step_is_in_korean(client):
     doc = page(get(client, "lang=ko"))
     legends = [squash(e.text) for e in doc.find_all("legend", class_="group-label")]
-    assert legends[0] == "컨트롤 플레인"
+    assert legends[0] == "고객이 요청하는 것"
+    assert "컨트롤 플레인" in legends
     assert squash(doc.find_all("p", class_="progress-text")[0].text) == "최대 4단계 중 1단계"
 
 

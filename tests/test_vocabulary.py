@@ -122,3 +122,10 @@ def test_bad_values_are_left_for_the_engine_to_refuse(tree):
     answers, changes = upgrade(tree, {"component": "etcd", "preview": "nonsense"})
     assert answers == {"component": "etcd", "preview": "nonsense"}
     assert changes == ()
+
+
+def test_a_release_status_on_a_path_that_never_asked_it_is_left_alone(tree):
+    old = {"component": "app-certificate", "preview": "preview"}
+    assert upgrade(tree, old) == (old, ())
+    byocni = {"component": "cluster-networking", "cni": "byocni", "preview": "k8s-alpha"}
+    assert upgrade(tree, byocni) == (byocni, ())

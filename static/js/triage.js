@@ -1,73 +1,14 @@
 // The triage page's enhancements. Every step works without this file: the
 // choices are submit buttons of a GET form and every link is a plain href.
 //
-// With it: a type-to-filter box over long choice lists, "Copy for ticket" to the
-// clipboard, focus moved to the new question after each htmx swap, the language
+// With it: "Copy for ticket" to the clipboard (the search box over long choice
+// lists is plain htmx: the server ranks the choices, with or without this file), focus moved to the new question after each htmx swap, the language
 // links kept in step with the address bar, and 400 pages swapped in like any step.
 "use strict";
 
 (function () {
   // Elements already wired up. History snapshots are copies, so they are wired up again.
   const ready = new WeakSet();
-
-  function normalise(text) {
-    return text.toLocaleLowerCase().normalize("NFKC");
-  }
-
-  function setUpFilter(root) {
-    const box = root.querySelector("[data-filter]");
-    if (!box || ready.has(box)) return;
-    ready.add(box);
-    box.hidden = false;
-    const input = box.querySelector("input");
-    const status = box.querySelector(".filter-status");
-    const form = box.closest("form");
-    const items = Array.from(form.querySelectorAll("[data-choice]"));
-    const groups = Array.from(form.querySelectorAll("[data-group]"));
-
-    function apply() {
-      const words = normalise(input.value).split(/\s+/).filter(Boolean);
-      let shown = 0;
-      for (const item of items) {
-        const text = normalise(item.dataset.search || item.textContent);
-        const match = words.every((word) => text.includes(word));
-        item.hidden = !match;
-        if (match) shown += 1;
-      }
-      for (const group of groups) {
-        group.hidden = !group.querySelector("[data-choice]:not([hidden])");
-      }
-      if (!words.length) {
-        status.textContent = "";
-      } else if (!shown) {
-        status.textContent = status.dataset.statusNone;
-      } else {
-        status.textContent = status.dataset.statusSome
-          .replace("%(count)s", String(shown))
-          .replace("%(total)s", String(items.length));
-      }
-      return shown;
-    }
-
-    input.addEventListener("input", apply);
-    input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") {
-        // Never submit the form from the filter box: pick the only match, or move to the first.
-        event.preventDefault();
-        const visible = items.filter((item) => !item.hidden);
-        if (visible.length === 1) {
-          visible[0].querySelector("button").click();
-        } else if (visible.length) {
-          visible[0].querySelector("button").focus();
-        }
-      } else if (event.key === "Escape" && input.value) {
-        event.preventDefault();
-        input.value = "";
-        apply();
-      }
-    });
-    if (input.value) apply();
-  }
 
   function setUpCopy(root) {
     for (const button of root.querySelectorAll("[data-copy]")) {
@@ -108,7 +49,6 @@
   }
 
   function setUp(root) {
-    setUpFilter(root);
     setUpCopy(root);
   }
 

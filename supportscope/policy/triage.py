@@ -12,6 +12,7 @@ snapshot's own revision check.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from supportscope.engine import (
     UNKNOWN,
@@ -37,6 +39,7 @@ from supportscope.engine import (
     pick,
     resolve,
 )
+from supportscope.matcher import Ranked, filter_choices
 from supportscope.middleware import mark_embeddable
 from supportscope.policy import presenters
 from supportscope.policy.presenters import (
@@ -50,10 +53,13 @@ from supportscope.policy.presenters import (
 )
 from supportscope.policy.snapshot import Snapshot, get_snapshot
 from supportscope.policy.treemap import build_map
+from supportscope.rendering import render_markdown
+from supportscope.vocabulary import MAX_TICKET_CHARS, Change, suggest_answers, upgrade
 
 LANGS = {"en": "English", "ko": "한국어"}
 EMBED_VALUES = ("1", "0")
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
+MAX_QUERY = 100  # characters of a filter query that are read
 
 
 # -- reading the query ----------------------------------------------------------
@@ -75,6 +81,8 @@ class Params:
     carry: dict[str, str]  # lang and embed, kept on every link and form
     rev: int | None = None
     was: frozenset[Level] | None = None
+    query: str = ""  # the words typed in the filter box of a long question
+    changes: tuple[Change, ...] = ()  # old values that the link carried, rewritten
 
     @property
     def embed(self) -> bool:
@@ -123,12 +131,15 @@ def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
                 "was", was, [(level.value, level_view(level).label) for level in Level]
             ) from None
     try:
-        answers = answers_from_query(query, snapshot.tree)
+        answers, changes = upgrade(snapshot.tree, answers_from_query(query, snapshot.tree))
         check_answers(snapshot.tree, answers)
     except InvalidAnswer as error:
         question = snapshot.tree.questions[error.key]
         raise BadParameter(error.key, error.value, _question_allowed(question, lang)) from None
-    return Params(answers=answers, carry=carry, rev=revision, was=was_levels)
+    words = " ".join((_single(query, "q") or "").split())[:MAX_QUERY]
+    return Params(
+        answers=answers, carry=carry, rev=revision, was=was_levels, query=words, changes=changes
+    )
 
 
 # -- links ----------------------------------------------------------------------
@@ -158,6 +169,7 @@ class ChoiceView:
     value: str
     label: str
     description: str
+    matched: tuple[str, ...] = ()  # the words of a filter or a ticket that found it
 
 
 @dataclass(frozen=True)
@@ -175,6 +187,8 @@ class QuestionView:
     groups: list[GroupView]
     unknown: ChoiceView | None
     filterable: bool
+    query: str = ""
+    matches: list[ChoiceView] | None = None  # ranked, when a filter query was given
 
 
 @dataclass(frozen=True)
@@ -199,9 +213,12 @@ class CitationView:
 @dataclass(frozen=True)
 class VerdictView:
     level: LevelView
-    rationale: list[str]
+    rationale: list[str]  # Markdown, for the receipt
     make_supported: list[str]
     citations: list[CitationView]
+    rationale_html: list[SafeString] = field(default_factory=list)
+    make_supported_html: list[SafeString] = field(default_factory=list)
+    exception: bool = False  # supported, on the strength of an exception to an exclusion
 
 
 @dataclass(frozen=True)
@@ -210,6 +227,7 @@ class DependsRow:
 
     cells: list[str]  # one label per column; "" where this combination does not ask it
     values: list[tuple[str, str]]
+    headers: list[str]  # the column headers again, to label each cell on a narrow screen
     choose_url: str
     level: LevelView
     reason: int  # the number of the reason (a distinct verdict) below the table
@@ -256,7 +274,7 @@ class Step:
         return ["done"] * (self.step - 1) + ["current"] + ["todo"] * (self.max_steps - self.step)
 
 
-def question_view(tree: Tree, question: Question, lang: str) -> QuestionView:
+def question_view(tree: Tree, question: Question, lang: str, query: str = "") -> QuestionView:
     labels = {group.key: pick(group.label, lang) for group in tree.groups}
     groups: dict[str | None, list[ChoiceView]] = {}
     for choice in question.choices:
@@ -270,6 +288,14 @@ def question_view(tree: Tree, question: Question, lang: str) -> QuestionView:
         if question.allow_unknown
         else None
     )
+    filterable = len(question.choices) > FILTER_THRESHOLD
+    matches = None
+    if filterable and query and question.key == tree.nodes[tree.start].question:
+        matches = [
+            _choice_view(question, item, lang)
+            for item in filter_choices(tree, query)
+            if item.score > 0
+        ]
     return QuestionView(
         key=question.key,
         text=pick(question.text, lang),
@@ -278,8 +304,27 @@ def question_view(tree: Tree, question: Question, lang: str) -> QuestionView:
             GroupView(key or "", labels.get(key or "", ""), items) for key, items in groups.items()
         ],
         unknown=unknown,
-        filterable=len(question.choices) > FILTER_THRESHOLD,
+        filterable=filterable,
+        query=query if filterable else "",
+        matches=matches,
     )
+
+
+def _choice_view(question: Question, item: Ranked, lang: str) -> ChoiceView:
+    choice = question.choice(item.value)
+    assert choice is not None  # noqa: S101 - ranked values are the question's own
+    return ChoiceView(
+        choice.value, pick(choice.label, lang), pick(choice.description, lang), item.matched
+    )
+
+
+EXCLUSIONS_SECTION = "unsupported-scenarios"
+
+
+@functools.lru_cache(maxsize=2048)
+def markdown_html(text: str) -> SafeString:
+    """Admin-written Markdown (`code`, emphasis, links) as sanitized HTML."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - render_markdown sanitizes
 
 
 def verdict_view(snapshot: Snapshot, result: Result, lang: str) -> VerdictView:
@@ -297,11 +342,17 @@ def verdict_view(snapshot: Snapshot, result: Result, lang: str) -> VerdictView:
                 official_url=item["official_url"],
             )
         )
+    rationale = [text for text in result.rationale(lang) if text]
+    make_supported = result.make_supported(lang)
+    sections = {anchor.split("--")[0] for anchor in result.citations}
     return VerdictView(
         level=level_view(result.level),
-        rationale=[text for text in result.rationale(lang) if text],
-        make_supported=result.make_supported(lang),
+        rationale=rationale,
+        make_supported=make_supported,
         citations=cited,
+        rationale_html=[markdown_html(text) for text in rationale],
+        make_supported_html=[markdown_html(text) for text in make_supported],
+        exception=result.level is Level.SUPPORTED and sections == {EXCLUSIONS_SECTION},
     )
 
 
@@ -324,6 +375,7 @@ def depends_view(snapshot: Snapshot, outcome: Outcome, params: Params, lang: str
     combinations = _combinations(outcome, ())
     keys = list(dict.fromkeys(key for path, _result in combinations for key, _value in path))
     reasons: dict[tuple[str, ...], Reason] = {}
+    headers = [pick(tree.questions[key].text, lang) for key in keys]
     rows = []
     for path, result in combinations:
         identity = tuple(part.name for part in result.parts)
@@ -337,13 +389,14 @@ def depends_view(snapshot: Snapshot, outcome: Outcome, params: Params, lang: str
                     for key in keys
                 ],
                 values=list(path),
+                headers=headers,
                 choose_url=triage_url({**params.answers, **chosen}, params.carry),
                 level=level_view(result.level),
                 reason=reasons[identity].number,
             )
         )
     return DependsView(
-        questions=[pick(tree.questions[key].text, lang) for key in keys],
+        questions=headers,
         rows=rows,
         reasons=list(reasons.values()),
     )
@@ -415,10 +468,32 @@ def rev_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Notice |
     )
 
 
+def vocabulary_notice(changes: tuple[Change, ...]) -> Notice | None:
+    """Say so when a link's old answers were read as today's (see vocabulary.py)."""
+    if not changes:
+        return None
+    parts = ", ".join(f"{c.key}={c.old} \u2192 {c.key}={c.new}" for c in changes)
+    return Notice(
+        "renamed",
+        _(
+            "This link uses older answers, read as today's: %(changes)s. "
+            "The permalink below uses the new ones."
+        )
+        % {"changes": parts},
+    )
+
+
 def receipt_text(step: Step, levels: frozenset[Level], revision: int, absolute: Any) -> str:
     """The plain-text (Markdown) receipt to paste into a ticket, in the page's language."""
     labelled = "{}: {}".format
-    lines = ["**" + labelled(_("SupportScope verdict"), levels_text(levels)) + "**", ""]
+    if step.depends is not None:
+        headline = _("SupportScope verdict: %(levels)s, depending on %(questions)s") % {
+            "levels": levels_text(levels),
+            "questions": "; ".join(step.depends.questions),
+        }
+    else:
+        headline = labelled(_("SupportScope verdict"), levels_text(levels))
+    lines = ["**" + headline + "**", ""]
     lines.append(_("Answers:"))
     lines += [f"- {row.question} {row.label} (`{row.key}={row.value}`)" for row in step.answers]
     lines.append("")
@@ -460,10 +535,10 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
     step = Step(
         answers=answer_rows(tree, used, params, lang),
         unused=answer_rows(tree, unused, params, lang),
-        notice=rev_notice(snapshot, outcome, params),
+        notice=rev_notice(snapshot, outcome, params) or vocabulary_notice(params.changes),
     )
     if outcome.question is not None:
-        step.question = question_view(tree, outcome.question, lang)
+        step.question = question_view(tree, outcome.question, lang, params.query)
         step.hidden = [
             (k, v)
             for k, v in {**params.answers, **params.carry}.items()
@@ -478,7 +553,12 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
         step.depends = depends_view(snapshot, outcome, params, lang)
     step.step = step.max_steps = len(used)
     permalink = triage_url(
-        dict(used), {"rev": str(snapshot.revision), "was": levels_param(outcome.levels)}
+        dict(used),
+        {
+            **({"lang": params.carry["lang"]} if "lang" in params.carry else {}),
+            "rev": str(snapshot.revision),
+            "was": levels_param(outcome.levels),
+        },
     )
     step.permalink = request.build_absolute_uri(permalink)
     step.receipt = receipt_text(step, outcome.levels, snapshot.revision, request.build_absolute_uri)
@@ -556,6 +636,11 @@ def triage(request: HttpRequest) -> HttpResponse:
         "full_url": triage_url(
             params.answers, {k: v for k, v in params.carry.items() if k != "embed"}
         ),
+        "all_choices_url": triage_url(params.answers, params.carry),
+        "paste_url": reverse("triage-suggest")
+        + ("?" + urlencode(params.carry) if params.carry else ""),
+        "show_paste": not params.answers and not params.query,
+        "max_chars": MAX_TICKET_CHARS,
     }
     return _respond(request, "triage/triage.html", context, params.embed)
 
@@ -569,3 +654,115 @@ def tree_map(request: HttpRequest) -> HttpResponse:
     levels = {level.value: level_view(level) for level in Level}
     context = {"snapshot": snapshot, "nav": "map", "map": tree, "levels": levels}
     return render(request, "triage/map.html", context)
+
+
+# -- from a ticket's text -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One question the text settles: the proposed choice, why, and the other choices."""
+
+    key: str
+    question: str
+    value: str
+    label: str
+    matched: list[str]
+    assumed: bool
+    options: list[ChoiceView]  # the proposed choice first, then those the text also matched
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    key: str
+    question: str
+    candidates: list[ChoiceView]  # ranked; only those the text matched
+
+
+def proposal_rows(tree: Tree, found: Any, lang: str) -> list[Proposal]:
+    rows = []
+    for key, value in found.answers.items():
+        question = tree.questions[key]
+        matched_first = [value] + [item.value for item in found.alternatives.get(key, ())]
+        order = matched_first + [v for v in question.values if v not in matched_first]
+        words = {item.value: item.matched for item in found.alternatives.get(key, ())}
+        words[value] = tuple(found.evidence.get(key, ()))
+        options = [
+            ChoiceView(v, choice_label(question, v, lang), "", words.get(v, ())) for v in order
+        ]
+        rows.append(
+            Proposal(
+                key=key,
+                question=pick(question.text, lang),
+                value=value,
+                label=choice_label(question, value, lang),
+                matched=list(found.evidence.get(key, ())),
+                assumed=key in found.assumed,
+                options=options,
+            )
+        )
+    return rows
+
+
+def open_question(found: Any, lang: str) -> OpenQuestion | None:
+    question = found.open_question
+    if question is None:
+        return None
+    return OpenQuestion(
+        key=question.key,
+        question=pick(question.text, lang),
+        candidates=[_choice_view(question, item, lang) for item in found.candidates if item.score],
+    )
+
+
+def _post_carry(request: HttpRequest) -> dict[str, str]:
+    carry = {}
+    if request.GET.get("lang") in LANGS:
+        carry["lang"] = request.GET["lang"]
+    if request.GET.get("embed") == "1":
+        carry["embed"] = "1"
+    return carry
+
+
+@csrf_exempt  # reading a text changes nothing; no token means no cookie and no session
+@require_POST
+def proposals(request: HttpRequest) -> HttpResponse:
+    """Read a pasted ticket (POST body only) and propose answers for the engineer to check.
+
+    The text is neither stored nor logged, nor put in any link: the page carries only
+    the proposed answers, in a GET form that leads to the usual triage steps.
+    """
+    snapshot = get_snapshot()
+    lang = current_lang()
+    carry = _post_carry(request)
+    text = request.POST.get("text", "")
+    context: dict[str, Any] = {
+        "snapshot": snapshot,
+        "nav": "triage",
+        "carry": carry,
+        "start_url": triage_url({}, carry),
+        "max_chars": MAX_TICKET_CHARS,
+    }
+    error = ""
+    if not text.strip():
+        error = _("Paste the text of the ticket first.")
+    elif len(text) > MAX_TICKET_CHARS:
+        error = _(
+            "The text has %(count)s characters; at most %(max)s are read. "
+            "Paste the part that describes the problem."
+        ) % {"count": len(text), "max": MAX_TICKET_CHARS}
+    if error:
+        context["error"] = error
+        response = _respond(request, "triage/proposals.html", context, "embed" in carry, 400)
+    else:
+        found = suggest_answers(snapshot.tree, text)
+        outcome = resolve(snapshot.tree, found.answers)
+        context.update(
+            proposals=proposal_rows(snapshot.tree, found, lang),
+            open=open_question(found, lang),
+            complete=outcome.complete,
+            confirm_url=triage_url(found.answers, carry),
+        )
+        response = _respond(request, "triage/proposals.html", context, "embed" in carry)
+    response["Cache-Control"] = "no-store"
+    return response
