@@ -1,0 +1,305 @@
+"""Starting from a ticket's text: POST /api/v1/suggest, the paste box and the proposals page.
+
+The text goes in a POST body, and nowhere else: not in a URL, a log, a cookie or the
+database. The answers it settles come back with the words that led to them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from supportscope.policy.models import Revision
+from supportscope.vocabulary import MAX_TICKET_CHARS
+from tests.triage_html import parse, squash
+
+pytestmark = pytest.mark.django_db
+
+
+def page(response):
+    return parse(response.content)
+
+
+def query_of(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+API = "/api/v1/suggest"
+ERROR_KEYS = {"error", "field", "value", "allowed", "message"}
+TICKET = (
+    "Since the upgrade our self-installed ingress-nginx returns 502 for every host; "
+    "we installed it with Helm last year."
+)
+KO_TICKET = (
+    "직접 설치한 nginx 인그레스가 업그레이드 뒤로 502를 반환합니다. 로드밸런서는 정상입니다."
+)
+
+
+def suggest(client: Client, body, content_type: str = "application/json", **extra):
+    data = (
+        json.dumps(body)
+        if content_type == "application/json" and not isinstance(body, str | bytes)
+        else body
+    )
+    return client.post(API, data=data, content_type=content_type, **extra)
+
+
+def test_a_ticket_settles_the_component_and_the_follow_up_with_the_words_behind_them(client):
+    response = suggest(client, {"text": TICKET, "lang": "en"})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"answers", "evidence", "candidates", "outcome", "triage_url"}
+    assert body["answers"] == {"component": "ingress", "ingress": "nginx"}
+    assert "ingress-nginx" in body["evidence"]["ingress"] or "nginx" in body["evidence"]["ingress"]
+    assert body["candidates"] == []
+    assert body["outcome"]["verdict"] == "unsupported"
+    assert body["outcome"]["citations"][0]["clause"] == "unsupported-scenarios--unmanaged-ingress"
+    assert body["triage_url"] == "/triage/?component=ingress&ingress=nginx"
+    # The outcome is what the verdict API gives for those answers.
+    verdict = client.get("/api/v1/verdict", {**body["answers"], "lang": "en"}).json()
+    assert body["outcome"] == verdict
+
+
+def test_korean_text_and_lang_give_korean_labels_and_keep_the_language_in_the_link(client):
+    body = suggest(client, {"text": KO_TICKET, "lang": "ko"}).json()
+    assert body["answers"] == {"component": "ingress", "ingress": "nginx"}
+    assert "인그레스" in body["evidence"]["component"]
+    assert body["triage_url"] == "/triage/?component=ingress&ingress=nginx&lang=ko"
+    assert "지원" in body["outcome"]["rationale"] or body["outcome"]["rationale"]
+
+
+def test_an_ambiguous_text_ranks_the_candidates_of_the_first_open_question(client):
+    text = "Pods on our cluster (BYOCNI, Cilium) stay in ContainerCreating: failed to allocate IP"
+    body = suggest(client, {"text": text}).json()
+    assert body["answers"] == {"component": "cni-plugin"}
+    keys = {c["key"] for c in body["candidates"]}
+    assert keys == {"cni"}
+    top = body["candidates"][:2]
+    assert {c["value"] for c in top} == {"byocni", "azure-cni-cilium"}
+    assert all(c["score"] > 0 and c["matched"] and c["label"] for c in top)
+    assert body["candidates"][0]["score"] >= body["candidates"][-1]["score"]
+    assert body["outcome"]["complete"] is False
+    assert body["outcome"]["next_question"]["key"] == "cni"
+
+
+def test_a_form_encoded_text_works_too(client):
+    response = client.post(API, {"text": TICKET})
+    assert response.status_code == 200
+    assert response.json()["answers"]["component"] == "ingress"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "field"),
+    [
+        ({"text": ""}, "application/json", "text"),
+        ({"text": "   \n "}, "application/json", "text"),
+        ({"text": 42}, "application/json", "text"),
+        ({}, "application/json", "text"),
+        ({"text": "x" * (MAX_TICKET_CHARS + 1)}, "application/json", "text"),
+        ({"text": "ok", "lang": "fr"}, "application/json", "lang"),
+        ("{not json", "application/json", "body"),
+        ('["a list"]', "application/json", "body"),
+        ("text=hello", "text/plain", "body"),
+        (b"\xff\xfe", "application/json", "body"),
+    ],
+)
+def test_bad_bodies_get_a_400_in_the_api_error_shape(client, body, content_type, field):
+    response = suggest(client, body, content_type)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    error = response.json()
+    assert set(error) == ERROR_KEYS
+    assert error["field"] == field
+    assert error["allowed"]
+
+
+def test_a_too_long_text_is_not_echoed_in_the_error(client):
+    secret = "customer-secret-" * 1400
+    error = suggest(client, {"text": secret}).json()
+    assert "customer-secret" not in json.dumps(error)
+    assert error["value"] == f"{len(secret)} characters"
+
+
+def test_exactly_the_maximum_length_is_read(client):
+    assert suggest(client, {"text": "kubelet " + "x" * (MAX_TICKET_CHARS - 8)}).status_code == 200
+
+
+def test_get_is_refused_with_405(client):
+    assert client.get(API).status_code == 405
+
+
+def test_it_needs_no_csrf_token_and_sets_no_cookie(client):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(API, data=json.dumps({"text": TICKET}), content_type="application/json")
+    assert response.status_code == 200
+    assert not response.cookies
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_the_text_is_neither_logged_nor_stored(client, caplog):
+    marker = "ZZ-private-marker-ingress-nginx"
+    revisions = Revision.objects.count()
+    with caplog.at_level(logging.DEBUG):
+        suggest(client, {"text": marker})
+        client.post("/triage/suggest/", {"text": marker})
+    assert marker not in caplog.text
+    assert marker.lower() not in caplog.text.lower()
+    assert Revision.objects.count() == revisions
+
+
+SUGGEST_FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@SUGGEST_FUZZ
+@given(
+    text=st.text(max_size=300),
+    lang=st.one_of(st.none(), st.sampled_from(["en", "ko", "", "EN", "x" * 50])),
+)
+def test_any_text_gets_a_200_with_an_outcome_or_a_400_in_the_error_shape(client, text, lang):
+    body = {"text": text} if lang is None else {"text": text, "lang": lang}
+    response = suggest(client, body)
+    assert response.status_code in (200, 400)
+    payload = response.json()
+    if response.status_code == 400:
+        assert set(payload) == ERROR_KEYS
+    else:
+        assert set(payload) == {"answers", "evidence", "candidates", "outcome", "triage_url"}
+        assert set(payload["evidence"]) == set(payload["answers"])
+        verdict = client.get("/api/v1/verdict", payload["answers"])
+        assert verdict.status_code == 200
+
+
+@SUGGEST_FUZZ
+@given(raw=st.binary(max_size=200))
+def test_any_bytes_get_a_200_or_a_400_never_a_500(client, raw):
+    response = client.post(API, data=raw, content_type="application/json")
+    assert response.status_code in (200, 400)
+    assert response["Content-Type"] == "application/json"
+
+
+# -- the pages ------------------------------------------------------------------------
+
+
+def test_the_first_step_offers_a_paste_box_that_posts_the_text(client):
+    doc = page(client.get("/triage/?lang=ko"))
+    form = doc.find_all("form", class_="paste-box")[0]
+    assert form.attrs["method"] == "post"
+    assert form.attrs["action"] == "/triage/suggest/?lang=ko"
+    assert doc.find_all("textarea", id="ticket-text")[0].attrs["name"] == "text"
+    assert not page(client.get("/triage/?component=ingress")).find_all("form", class_="paste-box")
+
+
+def test_proposals_show_each_answer_with_its_words_and_a_get_form_of_answers_only(client):
+    response = client.post("/triage/suggest/", {"text": TICKET})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    assert "every host" not in html  # the text itself is not echoed
+    doc = page(response)
+    form = doc.find_all("form", class_="proposals-form")[0]
+    assert (form.attrs["method"], form.attrs["action"]) == ("get", "/triage/")
+    names = [e.attrs["name"] for e in form.find_all("select")]
+    assert names == ["component", "ingress"]
+    assert not form.find_all("textarea")
+    why = squash(doc.find_all("p", id="why-component")[0].text)
+    assert "ingress" in why
+    selected = [o.attrs["value"] for o in form.find_all("option") if "selected" in o.attrs]
+    assert selected == ["ingress", "nginx"]
+
+
+def test_confirming_the_proposals_leads_to_the_verdict(client):
+    doc = page(client.get("/triage/", {"component": "ingress", "ingress": "nginx"}))
+    assert (
+        "badge-unsupported"
+        in doc.find_all("h1", id="verdict-title")[0].find_all("span")[1].attrs["class"]
+    )
+
+
+def test_an_open_question_lists_the_ranked_candidates_as_radio_buttons(client):
+    text = "Pods on our cluster (BYOCNI, Cilium) stay in ContainerCreating"
+    doc = page(client.post("/triage/suggest/?lang=en", {"text": text}))
+    radios = doc.find_all("fieldset", class_="proposal-open")[0].find_all("input")
+    assert {r.attrs["value"] for r in radios[:2]} == {"byocni", "azure-cni-cilium"}
+    assert all(r.attrs["name"] == "cni" for r in radios)
+    hidden = {e.attrs["name"]: e.attrs["value"] for e in doc.find_all("input", type="hidden")}
+    assert hidden == {"lang": "en"}
+
+
+def test_an_empty_or_too_long_paste_gets_a_400_page_that_says_why(client):
+    for text in ("", "y" * (MAX_TICKET_CHARS + 1)):
+        response = client.post("/triage/suggest/", {"text": text})
+        assert response.status_code == 400
+        assert page(response).find_all("p", class_="error-text")
+
+
+def test_the_proposals_page_refuses_get(client):
+    assert client.get("/triage/suggest/").status_code == 405
+
+
+def test_the_release_status_assumed_is_said_so(client):
+    doc = page(client.post("/triage/suggest/", {"text": "The Istio service mesh add-on fails"}))
+    assert "Assumed" in squash(doc.find_all("p", id="why-preview")[0].text)
+
+
+# -- the search box -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "word"),
+    [
+        ("Kong", "ingress", "Kong"),
+        ("인그레스가", "ingress", "인그레스"),
+        ("로드밸런서", "load-balancer", "로드밸런서"),
+        ("cert-manager", "app-certificate", "cert-manager"),
+        ("BYOCNI", None, "BYOCNI"),
+        ("feature gate", "preview-feature", "feature gate"),
+        ("구독", "subscription", "구독"),
+    ],
+)
+def test_the_search_ranks_choices_by_terms_and_shows_the_matched_word(client, query, first, word):
+    doc = page(client.get("/triage/", {"q": query}))
+    matches = doc.find_all("ul", class_="choices choice-matches")[0].find_all("button")
+    if first:
+        assert matches[0].attrs["value"] == first
+    words = [squash(m.text) for m in matches[0].find_all("mark")]
+    assert any(w.casefold() == word.casefold() for w in words), words
+    show_all = doc.find_all("p", class_="show-all")[0].find_all("a")[0]
+    assert query_of(show_all.attrs["href"]) == {}
+
+
+def test_a_search_with_no_match_says_so_and_shows_every_choice(client):
+    doc = page(client.get("/triage/", {"q": "zzzz qqqq"}))
+    assert "No choice matches" in squash(doc.find_all("p", id="filter-status")[0].text)
+    assert len(doc.find_all("button", class_="choice")) >= 39
+
+
+def test_an_htmx_search_returns_the_fragment_from_the_same_template(client):
+    response = client.get("/triage/", {"q": "traefik"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="choice-list"' in html
+    assert 'id="filter-status"' in html
+
+
+def test_an_old_value_is_read_as_the_new_one_with_a_notice(client):
+    doc = page(client.get("/triage/", {"component": "system-metadata"}))
+    assert doc.find_all("div", class_="notice notice-renamed")
+    assert "component=aks-tags" in squash(
+        doc.find_all("div", class_="notice notice-renamed")[0].text
+    )
+    assert (
+        "badge-unsupported"
+        in doc.find_all("h1", id="verdict-title")[0].find_all("span")[1].attrs["class"]
+    )
+    link = doc.find_all("p", class_="permalink")[0].find_all("a")[0].attrs["href"]
+    assert query_of(link)["component"] == "aks-tags"
