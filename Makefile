@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# deploy/ is validated against the oldest Kubernetes version AKS supports that we target.
+K8S_VERSION ?= 1.32.0
+MANIFESTS = $(shell find deploy -name '*.yaml' ! -name kustomization.yaml | sort)
 
 .PHONY: run test lint bench soak messages clean
 
@@ -22,6 +25,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(PYTHON) ../shared/tools/originality.py policy_content 2>/dev/null \
 	  || [ ! -f ../shared/tools/originality.py ]
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/kubernetes-validate --strict --quiet -k $(K8S_VERSION) $(MANIFESTS)
 
 # Lint, then the whole suite (unit, API, browser and accessibility) with branch coverage.
 test: lint
