@@ -63,6 +63,10 @@ error_log {var}/nginx-error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
+    # A connection per request: a reload (our stand-in for an endpoint change; the AKS
+    # ingress changes endpoints without one) then never closes a kept-alive connection
+    # just as the client sends on it, which wrk would count as an error.
+    keepalive_timeout 0;
     client_body_temp_path {tmp}/body;
     proxy_temp_path {tmp}/proxy;
     fastcgi_temp_path {tmp}/fastcgi;
@@ -185,43 +189,79 @@ class Instance:
         return time.monotonic() - started
 
 
-@contextlib.contextmanager
-def nginx(port: int, upstreams: list[int]) -> Iterator[str]:
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(binary).exists():
-        raise BenchError("nginx is not installed; on Debian: apt-get install -y nginx")
-    tmp = VAR / "nginx-tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    tmp.chmod(0o777)  # nginx's workers run as an unprivileged user when started as root
-    servers = "\n".join(f"        server 127.0.0.1:{up} max_fails=0;" for up in upstreams)
-    conf = VAR / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(var=VAR, tmp=tmp, servers=servers, port=port))
-    log = VAR / "nginx-error.log"
-    process = subprocess.Popen(
-        [binary, "-p", str(VAR), "-c", str(conf), "-e", str(log), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+class Proxy:
+    """nginx in front of the instances; ``route()`` changes which ones get traffic.
+
+    Taking an instance out before it stops, and putting it back once it is ready, is what
+    the ingress does on AKS when a pod's endpoint leaves (``preStop`` pause) and joins
+    (readiness probe) the Service. nginx rereads its configuration on SIGHUP, gracefully.
+    """
+
+    def __init__(self, port: int, upstreams: list[int]) -> None:
+        self.port = port
+        self.upstreams = upstreams
+        self.url = f"http://127.0.0.1:{port}"
+        self.conf = VAR / "nginx.conf"
+        self.log = VAR / "nginx-error.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def write(self, routed: set[int]) -> None:
+        tmp = VAR / "nginx-tmp"
+        tmp.mkdir(parents=True, exist_ok=True)
+        tmp.chmod(0o777)  # nginx's workers run as an unprivileged user when started as root
+        servers = "\n".join(
+            f"        server 127.0.0.1:{up} max_fails=0{'' if up in routed else ' down'};"
+            for up in self.upstreams
+        )
+        self.conf.write_text(NGINX_CONF.format(var=VAR, tmp=tmp, servers=servers, port=self.port))
+
+    def start(self) -> None:
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(binary).exists():
+            raise BenchError("nginx is not installed; on Debian: apt-get install -y nginx")
+        self.write(set(self.upstreams))
+        command = [binary, "-p", str(VAR), "-c", str(self.conf), "-e", str(self.log)]
+        self.process = subprocess.Popen(
+            [*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 10
         while True:
-            if process.poll() is not None:
-                raise BenchError(f"nginx exited; see {log}")
+            if self.process.poll() is not None:
+                raise BenchError(f"nginx exited; see {self.log}")
             with contextlib.suppress(OSError):
-                if get(url, "/healthz").status == 200:
-                    break
+                if get(self.url, "/healthz").status == 200:
+                    return
             if time.monotonic() > deadline:
-                raise BenchError(f"nginx did not answer within 10 s; see {log}")
+                raise BenchError(f"nginx did not answer within 10 s; see {self.log}")
             time.sleep(0.1)
-        yield url
-    finally:
-        process.send_signal(signal.SIGQUIT)  # graceful
+
+    def route(self, routed: set[int], settle: float = 0.5) -> None:
+        """Send traffic only to ``routed``; wait ``settle`` s for the old workers to finish."""
+        if self.process is None:
+            raise BenchError("nginx is not running")
+        self.write(routed)
+        self.process.send_signal(signal.SIGHUP)
+        time.sleep(settle)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGQUIT)  # graceful
         try:
-            process.wait(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            self.process.kill()
+            self.process.wait()
+
+
+@contextlib.contextmanager
+def nginx(port: int, upstreams: list[int]) -> Iterator[Proxy]:
+    proxy = Proxy(port, upstreams)
+    try:
+        proxy.start()
+        yield proxy
+    finally:
+        proxy.stop()
 
 
 # -- HTTP -----------------------------------------------------------------------------
@@ -414,7 +454,12 @@ class Load:
 
 
 def rehearse(
-    database_url: str, rounds: int, connections: int, pause: float, baseline_s: int
+    database_url: str,
+    rounds: int,
+    connections: int,
+    pause: float,
+    baseline_s: int,
+    drain: bool = True,
 ) -> dict[str, Any]:
     wrk = require_wrk()
     if not database_url.startswith(("postgres://", "postgresql://")):
@@ -432,7 +477,8 @@ def rehearse(
     try:
         for instance in instances:
             instance.start()
-        with nginx(free_port(), [i.port for i in instances]) as url:
+        with nginx(free_port(), [i.port for i in instances]) as proxy:
+            url = proxy.url
             steady = None
             if baseline_s:
                 # The same load with nothing restarting: what the latency is without a rollout.
@@ -443,8 +489,13 @@ def rehearse(
                 time.sleep(pause)
                 for number in range(1, rounds + 1):
                     for instance in instances:
+                        others = {i.port for i in instances if i is not instance}
+                        if drain:
+                            proxy.route(others)  # the endpoint leaves; preStop pause
                         stopped = instance.stop()
                         ready = instance.start()
+                        if drain:
+                            proxy.route(others | {instance.port})  # ready: it joins again
                         events.append(
                             {
                                 "round": number,
@@ -475,6 +526,7 @@ def rehearse(
         "connections": connections,
         "paths": PATHS,
         "rounds": rounds,
+        "drain": drain,
         "restarts": events,
         "load": summary,
         "steady": steady,
@@ -518,6 +570,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pause", type=float, default=3.0, help="seconds between restarts")
     parser.add_argument(
         "--baseline", type=int, default=10, help="seconds of load before, without restarts"
+    )
+    parser.add_argument(
+        "--no-drain",
+        action="store_true",
+        help="keep every instance in nginx while it restarts (no endpoint removal, no preStop)",
     )
     args = parser.parse_args(argv)
     # Not DATABASE_URL: the rehearsal drops and creates its database, so it has its own.
