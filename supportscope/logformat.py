@@ -13,11 +13,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from pythonjsonlogger.json import JsonFormatter as _LibraryFormatter
+
+
+class JsonFormatter(_LibraryFormatter):
+    """python-json-logger's formatter, without Django's request objects.
+
+    Django's loggers (``django.request``, ``django.security``) pass the ``HttpRequest`` as
+    ``request``; written as text it carries the raw query string, which would bypass the
+    request log's masking of credential-like values. Only a ``request`` that is a dict
+    (the request log's own fields) is written.
+    """
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(log_data.get("request"), dict):
+            log_data.pop("request", None)
+        return super().process_log_record(log_data)
+
 
 def json_formatter() -> dict[str, Any]:
     """A ``logging.config.dictConfig`` formatter entry (a fresh dict: dictConfig consumes it)."""
     return {
-        "()": "pythonjsonlogger.json.JsonFormatter",
+        "()": "supportscope.logformat.JsonFormatter",
         "fmt": ["levelname", "name", "message"],
         "rename_fields": {"levelname": "level", "name": "logger"},
         "timestamp": "time",

@@ -83,7 +83,8 @@ def boom(request):
 urls.urlpatterns.append(path("boom/", boom))
 client = Client(raise_request_exception=False)
 client.get("/boom/", HTTP_HOST="supportscope.example.com", HTTP_X_FORWARDED_PROTO="https")
-client.get("/no-such-page/", HTTP_HOST="supportscope.example.com", HTTP_X_FORWARDED_PROTO="https")
+client.get("/no-such-page/?token=s3cr3t-value", HTTP_HOST="supportscope.example.com",
+           HTTP_X_FORWARDED_PROTO="https")
 logging.getLogger("supportscope.snapshot").warning("plain warning")
 """
     completed = run_python("-c", script, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
@@ -99,3 +100,9 @@ logging.getLogger("supportscope.snapshot").warning("plain warning")
     statuses = [line["request"]["status"] for line in by_logger["supportscope.request"]]
     assert statuses == [500, 404]
     assert by_logger["supportscope.snapshot"][-1]["message"] == "plain warning"
+    # Django's 404 warning passes the request object; its raw query must not be written.
+    assert [line["message"] for line in by_logger["django.request"]][1] == (
+        "Not Found: /no-such-page/"
+    )
+    assert "s3cr3t-value" not in completed.stderr
+    assert by_logger["supportscope.request"][1]["request"]["query"] == "token=%2A%2A%2A"
