@@ -9,19 +9,22 @@ What AKS runs, rehearsed on 127.0.0.1 only:
   on one PostgreSQL database (``REHEARSE_DATABASE_URL``, by default ``app_rehearse`` on
   the local server; dropped, made afresh and migrated once, as the migration Job does),
   with production settings and ``SUPPORTSCOPE_PROXY_COUNT=1``;
-* wrk loads nginx steadily (a few connections, cycling through the triage verdict page,
-  the verdict API and ``/policy/``) while the instances are restarted one after the
-  other, each new one ready (``/readyz``) before the next one stops, as a rolling update
-  does with ``maxUnavailable: 0``; this is repeated ``--rounds`` times;
+* wrk loads nginx (a few connections, cycling through the triage verdict page, the
+  verdict API and ``/policy/``), first for ``--baseline`` seconds with nothing
+  restarting, then while the instances are restarted one after the other, as a rolling
+  update with ``maxUnavailable: 0`` does, ``--rounds`` times: nginx stops sending to the
+  instance (its endpoint leaves; the ``preStop`` pause), gunicorn gets SIGTERM and
+  finishes its requests, a new instance starts, and nginx sends to it again once it
+  answers ``/readyz`` (the readiness probe);
 * between two rounds an admin edits a question's text through one instance, and the
   other instance must serve the new text at once.
 
 It prints the requests, the failed ones (connection errors, timeouts and every answer
 that is not 2xx: the target is 0) and the latency percentiles, writes
 ``bench/results/rehearsal.json``, and exits 1 when a request failed or the edit was not
-served. The stop is graceful: gunicorn finishes its requests on SIGTERM, and nginx sends
-a request whose connection is refused to the other instance (``proxy_next_upstream``),
-which is what the pod's ``preStop`` pause and the endpoint removal give on AKS.
+served. ``--no-drain`` leaves every instance in nginx while it restarts: nginx then
+retries a refused connection on the other instance (``proxy_next_upstream``), and the
+latency shows what the draining spares.
 """
 
 from __future__ import annotations
