@@ -35,18 +35,20 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from supportscope.engine import LANGUAGES, Question, Tree, resolve
 
 MARGIN = 0.5
 REQUEST_BONUS = 0.5
+REPEATS_COUNTED = 3  # occurrences of one term that can add to its score
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·]+")
 _APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "`": " "})
 _HANGUL = re.compile(r"[가-힣]")
 _WORD_CHAR = r"0-9a-z가-힣"
+_WORD = re.compile(rf"[{_WORD_CHAR}]")
 
 
 def normalize(text: str) -> str:
@@ -182,23 +184,35 @@ class _Term:
     value: str  # the choice
     shown: str  # the term as written in the tree
     weight: float
-    pattern: re.Pattern[str] | None  # None for a duration term
-    literal: str  # a word the text must contain for the pattern to match at all
+    term: str  # normalized; "" for a duration term
+    first: str  # the first word: the text is searched for it before any pattern runs
     duration: tuple[str, int] | None = None
 
 
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
 def _pattern(term: str) -> re.Pattern[str]:
-    # Between the words of a longer term one other word may stand ("roll etcd back"),
-    # and a Korean word inside it may carry its particle ("태그를 추가" for "태그 추가").
+    """The pattern of a normalized term, compiled on first use, matched where its first
+    word starts a word.
+
+    Between the words of a longer term one other word may stand ("roll etcd back"),
+    and a Korean word inside it may carry its particle ("태그를 추가" for "태그 추가").
+    """
+    pattern = _PATTERNS.get(term)
+    if pattern is not None:
+        return pattern
     words = term.split(" ")
     body = re.escape(words[0])
     for previous, word in itertools.pairwise(words):
         particle = "[가-힣]{0,3}" if _HANGUL.search(previous[-1]) else ""
         body += particle + " (?:[^ ]+ )?" + re.escape(word)
-    if _HANGUL.search(term[-1]):
-        # Particles and endings may follow the last Korean word.
-        return re.compile(rf"(?<![{_WORD_CHAR}]){body}")
-    return re.compile(rf"(?<![{_WORD_CHAR}]){body}(?:e?s)?(?![{_WORD_CHAR}])")
+    if not _HANGUL.search(term[-1]):
+        # A Latin term ends where a word ends (an "s" or "es" plural may follow); after a
+        # Korean word, particles and endings may follow.
+        body += rf"(?:e?s)?(?![{_WORD_CHAR}])"
+    pattern = _PATTERNS[term] = re.compile(body)
+    return pattern
 
 
 def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
@@ -207,11 +221,10 @@ def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
         return None
     duration = _DURATION_TERM.match(term)
     if duration:
-        return _Term(value, raw, 1.0, None, "", (duration[1], int(duration[2])))
-    literal = max(term.split(" "), key=len)
+        return _Term(value, raw, 1.0, "", "", (duration[1], int(duration[2])))
     if weight is None:
         weight = 1.0 + 0.5 * term.count(" ")
-    return _Term(value, raw, weight, _pattern(term), literal)
+    return _Term(value, raw, weight, term, term.split(" ")[0])
 
 
 _CACHE: dict[int, tuple[Question, tuple[_Term, ...]]] = {}
@@ -219,8 +232,8 @@ _CACHE_SIZE = 4096
 
 
 def _compiled(question: Question) -> tuple[_Term, ...]:
-    """The question's terms as patterns, compiled once per question object (the tree is
-    immutable, so a question's terms never change under the same object)."""
+    """The question's terms, read once per question object (the tree is immutable, so
+    a question's terms never change under the same object)."""
     cached = _CACHE.get(id(question))
     if cached is not None and cached[0] is question:
         return cached[1]
@@ -238,7 +251,56 @@ def _compiled(question: Question) -> tuple[_Term, ...]:
     return compiled
 
 
-def _hits(terms: Iterable[_Term], haystack: str, spans: tuple[_Duration, ...]):
+def _starts_word(haystack: str, index: int) -> bool:
+    return index == 0 or not _WORD.match(haystack[index - 1])
+
+
+_WORD_START = re.compile(rf"(?<![{_WORD_CHAR}])[{_WORD_CHAR}]")
+
+
+class TextIndex:
+    """Where each word of a normalized text starts, by its first two characters, so that
+    a term is looked for only where a word begins as it does."""
+
+    def __init__(self, haystack: str) -> None:
+        self.haystack = haystack
+        self.starts: dict[str, list[int]] = {}
+        for found in _WORD_START.finditer(haystack):
+            position = found.start()
+            self.starts.setdefault(haystack[position : position + 2], []).append(position)
+
+    def word_starts(self, word: str) -> Iterator[int]:
+        haystack = self.haystack
+        if len(word) >= 2 and _WORD.match(word):
+            for position in self.starts.get(word[:2], ()):
+                if haystack.startswith(word, position):
+                    yield position
+            return
+        start = haystack.find(word)  # one letter, or a sign first: search it all
+        while start != -1:
+            if _starts_word(haystack, start):
+                yield start
+            start = haystack.find(word, start + 1)
+
+
+def find_term(
+    haystack: str, term: str, first: str, index: TextIndex | None = None
+) -> Iterator[re.Match[str]]:
+    """Where a normalized term matches in a normalized text, starting a word."""
+    if index is None:
+        index = TextIndex(haystack)
+    for start in index.word_starts(first):
+        found = _pattern(term).match(haystack, start)
+        if found is not None:
+            yield found
+
+
+def _hits(
+    terms: Iterable[_Term],
+    haystack: str,
+    spans: tuple[_Duration, ...],
+    index: TextIndex,
+):
     """(start, end, term, shown) for every place a term matches and is not negated."""
     for term in terms:
         if term.duration is not None:
@@ -247,12 +309,13 @@ def _hits(terms: Iterable[_Term], haystack: str, spans: tuple[_Duration, ...]):
                 if _satisfies(span, op, days):
                     yield span.start, span.end, term, haystack[span.start : span.end]
             continue
-        if term.literal not in haystack:
-            continue
-        assert term.pattern is not None  # noqa: S101 - only duration terms have none
-        for found in term.pattern.finditer(haystack):
+        said = 0
+        for found in find_term(haystack, term.term, term.first, index):
             if not _negated(haystack, found.start(), found.end()):
                 yield found.start(), found.end(), term, term.shown
+                said += 1
+                if said == REPEATS_COUNTED:
+                    break
 
 
 def rank(
@@ -262,20 +325,27 @@ def rank(
     *,
     normalized: bool = False,
     spans: tuple[_Duration, ...] | None = None,
+    index: TextIndex | None = None,
 ) -> tuple[Ranked, ...]:
     """The question's choices, best first, with the terms each matched (all choices)."""
     haystack = text if normalized else normalize(text)
     if spans is None:
         spans = durations(haystack)
-    hits = list(_hits(_compiled(question), haystack, spans))
+    if index is None:
+        index = TextIndex(haystack)
+    hits = list(_hits(_compiled(question), haystack, spans, index))
     # Longest match first; a hit inside a longer accepted hit of another term is dropped.
     hits.sort(key=lambda hit: (-(hit[1] - hit[0]), hit[0]))
-    taken: list[tuple[int, int]] = []
+    # reach[p]: the furthest end of an accepted hit that covers position p.
+    reach = [0] * (len(haystack) + 1)
+    accepted: set[tuple[int, int]] = set()
     matched: dict[str, dict[str, float]] = {}
     for start, end, term, shown in hits:
-        if any(s <= start and end <= e and (e - s) > (end - start) for s, e in taken):
+        if reach[start] >= end and not (reach[start] == end and (start, end) in accepted):
             continue
-        taken.append((start, end))
+        accepted.add((start, end))
+        for position in range(start, end):
+            reach[position] = max(reach[position], end)
         words = matched.setdefault(term.value, {})
         # A term said again adds a quarter of its weight, twice at most.
         words[shown] = (
@@ -313,6 +383,7 @@ class _Reading:
     priority: tuple[str, ...]
     defaults: Mapping[str, str]
     upgrade: Callable[[dict[str, str]], dict[str, str]] | None
+    index: TextIndex
 
 
 def suggest(
@@ -339,12 +410,24 @@ def suggest(
     """
     haystack = normalize(text)
     reading = _Reading(
-        tree, haystack, durations(haystack), tuple(priority_groups), defaults or {}, upgrade
+        tree,
+        haystack,
+        durations(haystack),
+        tuple(priority_groups),
+        defaults or {},
+        upgrade,
+        TextIndex(haystack),
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
     for key in tree.modifiers:
-        found = rank(tree.questions[key], haystack, normalized=True, spans=reading.spans)
+        found = rank(
+            tree.questions[key],
+            haystack,
+            normalized=True,
+            spans=reading.spans,
+            index=reading.index,
+        )
         if settled(found):
             answers[key] = found[0].value
             evidence[key] = list(found[0].matched)
@@ -376,7 +459,12 @@ def _walk(
             answers = {key: value for key, value in answers.items() if key in used}
             break
         ranked = rank(
-            question, reading.haystack, reading.priority, normalized=True, spans=reading.spans
+            question,
+            reading.haystack,
+            reading.priority,
+            normalized=True,
+            spans=reading.spans,
+            index=reading.index,
         )
         chosen = ranked[0] if settled(ranked) else None
         if chosen is None and lookahead and ranked[0].score > 0:
@@ -430,7 +518,6 @@ class _FilterTerm:
     shown: str
     term: str
     weight: float
-    pattern: re.Pattern[str]
 
 
 _FILTER_CACHE: dict[int, tuple[Tree, dict[str, tuple[_FilterTerm, ...]]]] = {}
@@ -455,7 +542,7 @@ def _filter_terms(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
             if term.startswith("@"):
                 return  # a duration: nothing an engineer types in a filter box
             if term and (term not in seen or seen[term].weight < weight):
-                seen[term] = _FilterTerm(raw, term, weight, _pattern(term))
+                seen[term] = _FilterTerm(raw, term, weight)
 
         for lang in LANGUAGES:
             add(choice.label.get(lang, ""), 1.0)
@@ -496,13 +583,14 @@ def filter_choices(tree: Tree, query: str) -> tuple[Ranked, ...]:
     Every choice is returned; those with a score of 0 did not match.
     """
     words = normalize(query)
+    text = TextIndex(words)
     question = tree.questions[tree.nodes[tree.start].question]
     terms = _filter_terms(tree)
     ranked = []
     for index, choice in enumerate(question.choices):
         matched: dict[str, float] = {}
         for item in terms[choice.value]:
-            if item.pattern.search(words):
+            if next(find_term(words, item.term, item.term.split(" ")[0], text), None):
                 score = item.weight * (1.0 + 0.5 * item.term.count(" "))
             elif len(words) >= MIN_PARTIAL and (
                 item.term.startswith(words) or f" {words}" in item.term
