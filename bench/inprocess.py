@@ -8,7 +8,11 @@ served from the document rendered once per policy revision.
 10,000 verdicts: compile time from plain data and from the database, and the time to
 resolve every path.
 
-Both print one JSON object on the last line of stdout. The environment (settings,
+``python -m bench.inprocess suggest`` times ``POST /api/v1/suggest`` with a ticket of
+5,000 characters (English and Korean): the server time of the request in process,
+and the suggester alone.
+
+Each prints one JSON object on the last line of stdout. The environment (settings,
 database) is the one the benchmark serves the app with.
 """
 
@@ -137,6 +141,40 @@ def _compile_from_database(data: dict[str, Any]) -> dict[str, Any]:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def suggest() -> dict[str, Any]:
+    from django.test import Client
+
+    from bench.tickets import ENGLISH, KOREAN
+    from supportscope.policy.snapshot import get_snapshot
+    from supportscope.vocabulary import suggest_answers
+
+    client = Client(headers={"host": "127.0.0.1", "x-forwarded-proto": "https"})
+    tree = get_snapshot().tree
+    result: dict[str, Any] = {}
+    for lang, text in (("en", ENGLISH), ("ko", KOREAN)):
+        body = json.dumps({"text": text, "lang": lang})
+
+        def post(body: str = body) -> int:
+            response = client.post("/api/v1/suggest", body, content_type="application/json")
+            return response.status_code
+
+        post()  # warm: snapshot, term patterns
+        times = []
+        for _ in range(50):
+            best, status = _best_of(1, post)
+            assert status == 200  # noqa: S101
+            times.append(best)
+        times.sort()
+        alone, _found = _best_of(20, lambda text=text: suggest_answers(tree, text))
+        result[lang] = {
+            "chars": len(text),
+            "request_median_ms": round(statistics.median(times) * 1000, 2),
+            "request_p90_ms": round(times[int(len(times) * 0.9)] * 1000, 2),
+            "suggester_best_ms": round(alone * 1000, 2),
+        }
+    return result
+
+
 def main(argv: list[str]) -> None:
     _setup()
     command, *rest = argv
@@ -144,8 +182,10 @@ def main(argv: list[str]) -> None:
         output = queries(rest)
     elif command == "scale":
         output = scale()
+    elif command == "suggest":
+        output = suggest()
     else:
-        raise SystemExit(f"unknown command {command!r}; use queries or scale")
+        raise SystemExit(f"unknown command {command!r}; use queries, scale or suggest")
     print(json.dumps(output))
 
 

@@ -76,6 +76,7 @@ MAX_TRIAGE_GZIP_BYTES = 60 * 1024
 MAX_RSS_MB = 80.0
 MAX_RESOLVE_US = 1000.0
 MAX_COMPILE_S = 2.0
+MAX_SUGGEST_MS = 5.0  # POST /api/v1/suggest with a 5,000-character ticket, server time
 
 
 class BenchError(Exception):
@@ -474,6 +475,16 @@ def checks(result: dict[str, Any]) -> list[tuple[str, bool, str]]:
                 f"{compile_s:.2f} s",
             )
         )
+    suggest = result.get("suggest")
+    if suggest:
+        slowest = max(part["request_median_ms"] for part in suggest.values())
+        out.append(
+            (
+                "5,000-character ticket suggested < 5 ms (median, server time)",
+                slowest < MAX_SUGGEST_MS,
+                f"{slowest:.2f} ms",
+            )
+        )
     return out
 
 
@@ -516,6 +527,12 @@ def print_table(result: dict[str, Any], previous: dict[str, Any] | None) -> None
             f"{scale.get('compile_from_database_s', scale.get('compile_from_database'))} s, "
             f"resolve {scale['paths']} paths: mean {scale['resolve_mean_us']} us, "
             f"p99 {scale['resolve_p99_us']} us, max {scale['resolve_max_us']} us"
+        )
+    for lang, part in result.get("suggest", {}).items():
+        print(
+            f"suggest ({lang}, {part['chars']} chars): request median "
+            f"{part['request_median_ms']} ms, p90 {part['request_p90_ms']} ms, "
+            f"suggester alone {part['suggester_best_ms']} ms"
         )
     print()
     for label, ok, figure in result["checks"]:
@@ -612,6 +629,8 @@ def benchmark(args: argparse.Namespace) -> int:
     if not args.skip_scale:
         print("timing the synthetic tree of 10,000 questions", flush=True)
         result["scale"] = in_process(env, "scale")
+    print("timing suggestions for 5,000-character tickets", flush=True)
+    result["suggest"] = in_process(env, "suggest")
     result["checks"] = checks(result)
     previous = write_results(result, args.output)
     print_table(result, previous)
