@@ -37,6 +37,11 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# The suggester on the ticket corpus (tests/corpus/*.toml): right, wrong and left open,
+# per file and per language. -v lists the misses of tickets.toml (never of the holdout).
+accuracy: $(STAMP)
+	$(BIN)/python -m tests.accuracy $(ACCURACY_ARGS)
+
 # 60 s at 32 connections on the verdict page, the API and /policy/: errors and worker memory.
 soak: $(STAMP)
 	$(BIN)/python -m bench --soak

@@ -1,0 +1,72 @@
+"""The suggester on the ticket corpus: right at least 90%, wrong at most 3% (tickets.toml).
+
+Each ticket's suggested answers are resolved on the shipped tree and graded as in
+``tests/accuracy.py``. The holdout file is graded too, but only so that the suite
+fails loudly if reading it breaks; its figures are reported by ``make accuracy``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.accuracy import OPEN, RIGHT, WRONG, grade, grade_file, shipped_tree, table
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return shipped_tree()
+
+
+@pytest.fixture(scope="module")
+def graded(tree):
+    return grade_file(tree, "tickets.toml")
+
+
+def test_the_corpus_meets_the_targets(graded):
+    counts = Counter(g.grade for g in graded)
+    total = len(graded)
+    assert total >= 80
+    assert counts[WRONG] / total <= 0.03, [g for g in graded if g.grade == WRONG]
+    assert counts[RIGHT] / total >= 0.90, [g for g in graded if g.grade != RIGHT]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_each_language_meets_the_targets_on_its_own(graded, lang):
+    part = [g for g in graded if g.lang == lang]
+    counts = Counter(g.grade for g in part)
+    assert counts[WRONG] / len(part) <= 0.03
+    assert counts[RIGHT] / len(part) >= 0.90
+
+
+def test_grading_tells_right_from_wrong_from_open(tree):
+    base = {"id": "t", "lang": "en", "section": "unsupported-scenarios"}
+    nginx = "our self-installed ingress-nginx controller returns 502 after the upgrade"
+    right = grade(tree, {**base, "text": nginx, "verdict": "unsupported"})
+    wrong = grade(tree, {**base, "text": nginx, "verdict": "supported"})
+    other_clause = grade(
+        tree,
+        {**base, "text": nginx, "verdict": "unsupported", "clause": "unsupported-scenarios--intro"},
+    )
+    left_open = grade(tree, {**base, "text": "hello, please call me", "verdict": "supported"})
+    assert (right.grade, wrong.grade, other_clause.grade, left_open.grade) == (
+        RIGHT,
+        WRONG,
+        WRONG,
+        OPEN,
+    )
+
+
+def test_the_table_has_a_row_per_file_and_language(tree):
+    rows = {"tickets.toml": grade_file(tree, "tickets.toml")}
+    text = table(rows)
+    lines = text.splitlines()
+    assert lines[0].split()[:2] == ["corpus", "tickets"]
+    assert [line.split()[0] for line in lines[1:]] == ["tickets.toml", "en", "ko"]
+
+
+def test_the_holdout_file_can_be_graded(tree):
+    graded = grade_file(tree, "holdout.toml")
+    assert len(graded) >= 30
+    assert {g.grade for g in graded} <= {RIGHT, WRONG, OPEN}
