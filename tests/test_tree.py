@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from supportscope.content import read_policy
-from supportscope.engine import UNKNOWN, Outcome, Tree, build_tree, resolve
+from supportscope.engine import UNKNOWN, Level, Outcome, Tree, build_tree, resolve
 from supportscope.vocabulary import upgrade
 
 CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
@@ -377,3 +377,53 @@ def test_no_question_or_verdict_is_unreachable(tree):
 def test_the_shipped_tree_file_is_what_the_engine_validates(tree):
     data = json.loads((CONTENT / "tree.json").read_text(encoding="utf-8"))
     assert {v["name"] for v in data["verdicts"]} == set(tree.verdicts)
+
+
+# -- verdict texts that agree with their level ----------------------------------------
+
+EXCEPTION_OPENING = {
+    "en": "An exception named among the scenarios outside support",
+    "ko": "지원 범위 밖 시나리오에 명시된 예외",
+}
+NEGATIVE_OPENINGS = ("not a feature", "is not offered", "are outside support", "is outside support")
+POSITIVE_OPENINGS = ("in scope", "are supported", "is supported")
+
+
+def _first_sentence(text: str) -> str:
+    """The opening clause: what a reader takes in first, next to the badge."""
+    return text.split(". ")[0].split(": ")[0].split(", ")[0]
+
+
+def test_a_supported_verdict_that_rests_on_an_exclusion_says_it_is_an_exception(tree):
+    for item in tree.verdicts.values():
+        sections = {anchor.split("--")[0] for anchor in item.citations}
+        if item.level is Level.SUPPORTED and sections == {UNS}:
+            for lang, opening in EXCEPTION_OPENING.items():
+                assert item.rationale[lang].startswith(opening), (item.name, lang)
+
+
+def test_no_verdict_opens_with_a_sentence_that_contradicts_its_level(tree):
+    for item in tree.verdicts.values():
+        first = _first_sentence(item.rationale["en"])
+        if item.level is Level.SUPPORTED:
+            assert not any(p in first for p in NEGATIVE_OPENINGS), (item.name, first)
+        if item.level is Level.UNSUPPORTED:
+            assert not any(p in first for p in POSITIVE_OPENINGS), (item.name, first)
+
+
+def test_an_overlay_that_lowers_the_level_leads_the_rationale(tree):
+    outcome = resolve(
+        tree, {"component": "ingress", "ingress": "app-routing", "preview": "preview"}
+    )
+    result = outcome.result
+    assert result.level is Level.BEST_EFFORT
+    assert result.rationale("en")[0] == tree.verdicts["preview-best-effort"].rationale["en"]
+    assert result.citations[0].startswith(PREVIEW)
+
+
+def test_a_restore_request_never_gets_a_supported_badge(tree):
+    for component in ("restore",):
+        for _answers, outcome in _paths(tree, {"component": component}, with_unknown=False):
+            assert outcome.result.level is Level.UNSUPPORTED
+    etcd = resolve(tree, {"component": "etcd"}).result
+    assert "not a feature" not in etcd.rationale("en")[0]

@@ -602,3 +602,32 @@ def test_triage_url_keeps_order_and_leaves_out_an_empty_query():
 def test_only_get_and_head_are_allowed(client):
     assert client.post("/triage/").status_code == 405
     assert client.head("/triage/").status_code == 200
+
+
+def test_a_list_item_is_quoted_with_its_lead_in_so_that_it_stands_alone(client):
+    snapshot = get_snapshot()
+    doc = page(get(client, "component=kubelet"))
+    quotes = [squash(q.text) for q in doc.find_all("blockquote")]
+    lead = squash(
+        parse(
+            snapshot.clauses[
+                "microsoft-responsibilities-for-aks-agent-nodes--component-remediation"
+            ].html["en"]
+        ).text
+    )
+    assert lead.endswith("include:")
+    # The lead-in is quoted once, as the opening of the item's quote, not alone.
+    assert not any(q == lead for q in quotes)
+    kubelet = [q for q in quotes if q.startswith(lead)]
+    assert kubelet
+    assert kubelet[0].endswith("Kubelet")
+    assert not any(q.endswith(":") for q in quotes)
+
+
+def test_the_api_quotes_the_lead_in_too(client):
+    body = client.get("/api/v1/verdict", {"component": "kubelet"}).json()
+    quotes = [c["quote"] for c in body["citations"]]
+    assert any(
+        q.startswith("Problems with Kubernetes control plane") and "Kubelet" in q for q in quotes
+    )
+    assert not any(q.rstrip().endswith(":") for q in quotes)

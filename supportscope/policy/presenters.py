@@ -82,12 +82,42 @@ def choice_label(question: Question, value: str, lang: str) -> str:
     return pick(choice.label, lang) if choice else value
 
 
+LEAD_IN_OF = {"item": ("para",), "subitem": ("item", "para")}
+
+
+def lead_in(snapshot: Snapshot, anchor: str, lang: str) -> str | None:
+    """The clause that introduces a list item ("… include:"), when the item needs it to be
+    understood on its own; None for clauses that stand alone."""
+    clause = snapshot.clauses[anchor]
+    kinds = LEAD_IN_OF.get(clause.kind)
+    if not kinds:
+        return None
+    clauses = snapshot.section(clause.section).clauses
+    index = next(i for i, c in enumerate(clauses) if c.anchor == anchor)
+    for previous in reversed(clauses[:index]):
+        if previous.kind in kinds:
+            text = pick(previous.text, lang).rstrip()
+            return previous.anchor if text.endswith((":", "：")) else None
+    return None
+
+
+def quoted(snapshot: Snapshot, anchors: tuple[str, ...], lang: str) -> list[tuple[str, str | None]]:
+    """Each cited clause with the lead-in to quote before it, so that every quote stands on
+    its own. A cited lead-in whose item is cited too is quoted once, with that item."""
+    pairs = [(anchor, lead_in(snapshot, anchor, lang)) for anchor in anchors]
+    introduced = {lead for _anchor, lead in pairs if lead}
+    return [(anchor, lead) for anchor, lead in pairs if anchor not in introduced]
+
+
 def citations(snapshot: Snapshot, result: Result, lang: str) -> list[dict[str, str]]:
     policy_url = reverse("policy")
     out = []
-    for anchor in result.citations:
+    for anchor, lead in quoted(snapshot, result.citations, lang):
         clause = snapshot.clauses[anchor]
         section = snapshot.section(clause.section)
+        text = pick(clause.text, lang)
+        if lead:
+            text = f"{pick(snapshot.clauses[lead].text, lang).rstrip()} … {text}"
         out.append(
             {
                 "section": section.slug,
@@ -95,7 +125,7 @@ def citations(snapshot: Snapshot, result: Result, lang: str) -> list[dict[str, s
                 "title": pick(section.title, lang),
                 "url": f"{policy_url}#{anchor}",
                 "official_url": section.official_url,
-                "quote": pick(clause.text, lang),
+                "quote": text,
             }
         )
     return out

@@ -329,9 +329,14 @@ def markdown_html(text: str) -> SafeString:
 
 def verdict_view(snapshot: Snapshot, result: Result, lang: str) -> VerdictView:
     cited = []
+    leads = dict(presenters.quoted(snapshot, result.citations, lang))
     for item in presenters.citations(snapshot, result, lang):
         clause = snapshot.clauses[item["clause"]]
         html = clause.html.get(lang) or clause.html["en"]
+        lead_anchor = leads.get(item["clause"])
+        if lead_anchor:
+            lead = snapshot.clauses[lead_anchor]
+            html = (lead.html.get(lang) or lead.html["en"]) + html
         cited.append(
             CitationView(
                 anchor=item["clause"],
