@@ -57,7 +57,7 @@ def test_each_step_is_swapped_in_and_the_address_bar_follows(page: Page, live_se
     at(page, component="network-policy", netpol="managed")
     choose(page, "Azure CNI")
     at(page, component="network-policy", netpol="managed", cni="azure-cni")
-    choose(page, "AKS preview or feature flag")
+    choose(page, "AKS preview feature or feature flag")
     at(page, component="network-policy", netpol="managed", cni="azure-cni", preview="preview")
     expect(page.locator("#verdict-title .badge-best_effort")).to_be_visible()
     expect(page).to_have_title(re.compile("^Verdict: Best effort"))
@@ -78,7 +78,7 @@ def test_back_and_forward_walk_the_steps(page: Page, live_server):
     expect(heading(page)).to_have_text("Which ingress controller is involved?")
     page.go_back()
     at(page)
-    expect(heading(page)).to_have_text("Which part of AKS is the ticket about?")
+    expect(heading(page)).to_have_text("What is the ticket about?")
     page.go_forward()
     expect(heading(page)).to_have_text("Which ingress controller is involved?")
     # The restored step still works.
@@ -89,7 +89,7 @@ def test_back_and_forward_walk_the_steps(page: Page, live_server):
 def test_change_keeps_the_answers_that_still_apply(page: Page, live_server):
     page.goto(f"{live_server.url}/triage/?component=cluster-networking&cni=kubenet&preview=ga")
     expect(page.locator("#verdict-title .badge-supported")).to_be_visible()
-    page.get_by_role("link", name=re.compile("^Change.*Which part of AKS")).click()
+    page.get_by_role("link", name=re.compile("^Change.*What is the ticket about")).click()
     at(page, cni="kubenet", preview="ga")
     choose(page, "kube-proxy")
     expect(page.locator("#verdict-title .badge-supported")).to_be_visible()
@@ -98,24 +98,94 @@ def test_change_keeps_the_answers_that_still_apply(page: Page, live_server):
     at(page)
 
 
-def test_filter_narrows_the_components_and_enter_picks_the_only_match(page: Page, live_server):
+def test_search_ranks_by_terms_as_you_type_and_shows_the_matched_word(page: Page, live_server):
     page.goto(f"{live_server.url}/triage/")
-    box = page.get_by_label("Filter the choices")
+    page.evaluate("window.sameDocument = true")
+    box = page.get_by_label("Search the choices")
     expect(box).to_be_visible()
-    box.fill("certificate")
-    visible = page.locator("[data-choice]:visible")
-    expect(visible).to_have_count(1)
-    expect(page.locator("fieldset.choice-group:visible")).to_have_count(1)
-    expect(page.locator("#filter-status")).to_have_text("Choices shown: 1 of 30.")
-    box.fill("zzz")
+    box.fill("Kong")  # a product name that appears only as an answer to a later question
+    first = page.locator("ul.choice-matches button.choice").first
+    expect(first).to_have_attribute("value", "ingress")
+    expect(first.locator("mark").first).to_have_text(re.compile("kong", re.I))
+    expect(page.locator("#filter-status")).to_have_text(re.compile("matches “Kong”"))
+    box.fill("로드밸런서에")  # an everyday Korean word with a particle attached
+    first = page.locator("ul.choice-matches button.choice").first
+    expect(first).to_have_attribute("value", "load-balancer")
+    expect(first.locator("mark").first).to_have_text("로드밸런서")
+    box.fill("zzzz")
     expect(page.locator("#filter-status")).to_have_text(re.compile("No choice matches"))
-    box.fill("DNS")  # CoreDNS, cluster networking (DNS resolution) and control plane customization
-    expect(visible).to_have_count(3)
-    expect(page.locator("button[value=coredns]")).to_be_visible()
-    expect(page.locator("button[value=etcd]")).to_be_hidden()
-    box.fill("certif")
-    box.press("Enter")
+    expect(page.locator("button.choice")).to_have_count(39)
+    box.fill("cert-manager")
+    expect(page.locator("ul.choice-matches button.choice").first).to_have_attribute(
+        "value", "app-certificate"
+    )
+    expect(box).to_be_focused()  # the swap replaced the list, not the box
+    assert page.evaluate("window.sameDocument") is True
+    page.locator("ul.choice-matches button.choice").first.click()
     at(page, component="app-certificate")
+    expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
+
+
+def paste_and_propose(page: Page, text: str) -> None:
+    page.locator("#ticket-text").fill(text)
+    page.locator("form.paste-box button[type=submit]").click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/triage/suggest/")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "answers", "badge"),
+    [
+        (
+            "en",
+            "After the 1.30 upgrade the ingress-nginx controller we installed with Helm "
+            "returns 404 for every host. Can you fix our controller?",
+            {"component": "ingress", "ingress": "nginx"},
+            "unsupported",
+        ),
+        (
+            "ko",
+            "애드온으로 켠 Istio 기반 서비스 메시에서 사이드카 주입이 안 됩니다. "
+            "Istio를 따로 설치한 적은 없어요.",
+            {"component": "managed-addon", "preview": "ga"},
+            "supported",
+        ),
+    ],
+)
+def test_paste_a_ticket_confirm_the_proposals_and_get_the_verdict(
+    page: Page, live_server, guard, lang, text, answers, badge
+):
+    page.goto(f"{live_server.url}/triage/?lang={lang}")
+    paste_and_propose(page, text)
+    assert "text=" not in page.url
+    form = page.locator("form.proposals-form")
+    for key, value in answers.items():
+        expect(form.locator(f"select[name={key}]")).to_have_value(value)
+    expect(page.locator(".proposal-why mark").first).to_be_visible()
+    assert_accessible(page)
+    page.locator("form.proposals-form button[type=submit]").click()
+    at(page, **answers, lang=lang)
+    expect(page.locator(f"#verdict-title .badge-{badge}")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    guard.assert_clean("paste flow")
+
+
+def test_changing_a_proposal_changes_the_verdict(page: Page, live_server):
+    page.goto(f"{live_server.url}/triage/")
+    paste_and_propose(page, "Our Kong ingress returns 502 since the upgrade")
+    page.locator("select[name=ingress]").select_option("app-routing")
+    page.locator("form.proposals-form button[type=submit]").click()
+    at(page, component="ingress", ingress="app-routing")
+    expect(heading(page)).to_have_text(re.compile("preview"))  # the managed add-on asks it
+
+
+def test_an_ambiguous_paste_offers_ranked_candidates(page: Page, live_server):
+    page.goto(f"{live_server.url}/triage/")
+    paste_and_propose(page, "Pods on our BYOCNI cluster with Cilium stay in ContainerCreating")
+    radios = page.locator("fieldset.proposal-open input[type=radio]")
+    expect(radios.first).to_be_visible()
+    page.locator("fieldset.proposal-open label", has_text="Bring your own CNI").click()
+    page.locator("form.proposals-form button[type=submit]").click()
+    at(page, component="cni-plugin", cni="byocni")
     expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
 
 
@@ -147,8 +217,10 @@ def test_language_survives_every_step(page: Page, live_server):
     expect(heading(page)).to_have_text("어떤 수신 컨트롤러가 관련되어 있습니까?")
     choose(page, "모름")
     at(page, component="ingress", ingress="unknown", lang="ko")
-    expect(heading(page)).to_have_text("관련 기능의 출시 상태는 무엇입니까?")
-    choose(page, "정식 출시(GA)")
+    expect(heading(page)).to_have_text(
+        "미리 보기 기능이나 업스트림 알파·베타 기능이 관련되어 있습니까?"
+    )
+    choose(page, "아니요: 정식 출시(GA) 기능(대부분의 경우)")
     at(page, component="ingress", ingress="unknown", preview="ga", lang="ko")
     expect(page.locator("html")).to_have_attribute("lang", "ko")
     expect(page.locator("table.depends")).to_be_visible()
@@ -161,21 +233,44 @@ def test_the_flow_works_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/triage/")
-    expect(page.get_by_label("Filter the choices")).to_be_hidden()
-    expect(page.locator("[data-choice]")).to_have_count(30)
-    choose(page, "Third-party open source")
+    expect(page.get_by_label("Search the choices")).to_be_visible()
+    expect(page.locator("[data-choice]")).to_have_count(39)
+    choose(page, "Open source the customer installed")
     at(page, component="third-party-oss")
     choose(page, "Helm")
     at(page, component="third-party-oss", oss="helm")
-    choose(page, "Generally available")
+    choose(page, "No: generally available (the usual case)")
     at(page, component="third-party-oss", oss="helm", preview="ga")
     expect(page.locator("#verdict-title .badge-best_effort")).to_be_visible()
     expect(page.locator("#receipt-text")).to_be_visible()
     expect(page.get_by_role("button", name="Copy for ticket")).to_be_hidden()
     page.get_by_role("link", name=re.compile("^Change.*Which open-source project")).click()
     at(page, component="third-party-oss", preview="ga")
-    choose(page, "Istio")
+    choose(page, "Istio, installed by the customer")
     expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
+    context.close()
+
+
+def test_the_search_and_the_paste_box_work_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/triage/?lang=ko")
+    box = page.locator("#choice-filter")
+    box.fill("취약점")
+    box.press("Enter")  # submits the search form of its own, not the first choice
+    page.wait_for_url(lambda url: query(url) == {"lang": "ko", "q": "취약점"})
+    first = page.locator("ul.choice-matches button.choice").first
+    expect(first).to_have_attribute("value", "cve")
+    expect(first.locator("mark").first).to_have_text("취약점")
+    first.click()
+    at(page, component="cve", lang="ko")
+    page.goto(f"{live_server.url}/triage/?lang=ko")
+    page.locator("#ticket-text").fill("로드밸런서에 공용 IP가 안 붙고 EXTERNAL-IP가 pending 입니다")
+    page.locator("form.paste-box button[type=submit]").click()
+    expect(page.locator("select[name=component]")).to_have_value("load-balancer")
+    page.locator("form.proposals-form button[type=submit]").click()
+    at(page, component="load-balancer", lang="ko")
+    expect(page.locator("#verdict-title .badge-supported")).to_be_visible()
     context.close()
 
 
@@ -194,20 +289,20 @@ def test_keyboard_only(page: Page, live_server):
     page.goto(f"{live_server.url}/triage/")
     tab_to(page, "#choice-filter")
     page.keyboard.type("kubelet")
+    expect(page.locator("ul.choice-matches button.choice").first).to_have_attribute(
+        "value", "kubelet"
+    )
+    tab_to(page, "ul.choice-matches button.choice")
     page.keyboard.press("Enter")
     at(page, component="kubelet")
-    # The new step's heading has the focus, so the next Tab goes into the new question.
-    expect(page.locator("#question-title")).to_be_focused()
-    tab_to(page, "button[value=ga]")
-    page.keyboard.press("Enter")
-    at(page, component="kubelet", preview="ga")
+    # kubelet asks nothing more: the verdict's heading has the focus.
     expect(page.locator("#verdict-title")).to_be_focused()
-    tab_to(page, "a.change-link[href='/triage/?preview=ga']", back=True)  # change the component
+    tab_to(page, "a.change-link[href='/triage/']", back=True)  # change the component
     page.keyboard.press("Enter")
     expect(page.locator("#question-title")).to_be_focused()
     tab_to(page, "button[value=ingress]")
     page.keyboard.press("Space")
-    at(page, preview="ga", component="ingress")
+    at(page, component="ingress")
 
 
 @pytest.mark.parametrize(
@@ -216,8 +311,13 @@ def test_keyboard_only(page: Page, live_server):
         "/triage/",
         "/triage/?component=ingress&cni=azure-cni",
         "/triage/?component=ingress&ingress=nginx",
-        "/triage/?component=cluster-networking&cni=unknown&preview=unknown",
+        "/triage/?component=cni-plugin&cni=unknown&preview=unknown",
         "/triage/?component=api-server&preview=ga&rev=0&was=unsupported",
+        "/triage/?q=kong",
+        "/triage/?q=인그레스&lang=ko",
+        "/triage/?component=system-metadata",
+        "/triage/?component=aks-operations-advice&preview=ga",
+        "/triage/?component=kubelet&lang=ko",
         "/triage/?component=bogus",
         "/triage/?component=ingress&embed=1",
         "/triage/map/",
@@ -234,7 +334,9 @@ def test_pages_pass_axe_wcag_21_aa(page: Page, live_server, path):
     [
         "/triage/",
         "/triage/?component=ingress&ingress=nginx",
-        "/triage/?component=cluster-networking&cni=unknown&preview=unknown",
+        "/triage/?component=cni-plugin&cni=unknown&preview=unknown",
+        "/triage/?component=network-policy&netpol=managed&cni=unknown&preview=unknown",
+        "/triage/?q=cert-manager",
         "/triage/?component=bogus",
         "/triage/?component=ingress&embed=1",
         "/triage/map/",
@@ -291,7 +393,7 @@ def test_embed_page_works_inside_a_ticket_form_on_an_allowed_origin(page: Page, 
         )
         expect(frame.locator(".site-nav")).to_have_count(0)
         frame.get_by_role("button", name=re.compile("^Application routing add-on")).click()
-        frame.get_by_role("button", name=re.compile("^AKS preview or feature flag")).click()
+        frame.get_by_role("button", name=re.compile("^AKS preview feature or feature flag")).click()
         expect(frame.locator("#verdict-title .badge-best_effort")).to_be_visible()
         inner = next(f for f in page.frames if f.url.startswith(live_server.url))
         assert query(inner.url) == {
