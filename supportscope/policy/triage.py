@@ -13,6 +13,7 @@ snapshot's own revision check.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,7 @@ LANGS = {"en": "English", "ko": "한국어"}
 EMBED_VALUES = ("1", "0")
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
 MAX_QUERY = 100  # characters of a filter query that are read
+HANGUL = re.compile("[가-힣]")
 
 
 # -- reading the query ----------------------------------------------------------
@@ -310,11 +312,25 @@ def question_view(tree: Tree, question: Question, lang: str, query: str = "") ->
     )
 
 
+def shown_words(words: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """The matched words worth showing: once each, and on an English page no Korean
+    label or term (a Korean page shows both, as Korean tickets use English names)."""
+    out: dict[str, str] = {}
+    for word in words:
+        if lang != "ko" and HANGUL.search(word):
+            continue
+        out.setdefault(word.casefold(), word)
+    return tuple(out.values()) or words[:1]
+
+
 def _choice_view(question: Question, item: Ranked, lang: str) -> ChoiceView:
     choice = question.choice(item.value)
     assert choice is not None  # noqa: S101 - ranked values are the question's own
     return ChoiceView(
-        choice.value, pick(choice.label, lang), pick(choice.description, lang), item.matched
+        choice.value,
+        pick(choice.label, lang),
+        pick(choice.description, lang),
+        shown_words(item.matched, lang),
     )
 
 
@@ -675,6 +691,7 @@ class Proposal:
     matched: list[str]
     assumed: bool
     options: list[ChoiceView]  # the proposed choice first, then those the text also matched
+    also: list[ChoiceView]  # the other choices that the text matched, best first
 
 
 @dataclass(frozen=True)
@@ -701,9 +718,14 @@ def proposal_rows(tree: Tree, found: Any, lang: str) -> list[Proposal]:
                 question=pick(question.text, lang),
                 value=value,
                 label=choice_label(question, value, lang),
-                matched=list(found.evidence.get(key, ())),
+                matched=list(shown_words(tuple(found.evidence.get(key, ())), lang)),
                 assumed=key in found.assumed,
                 options=options,
+                also=[
+                    ChoiceView(o.value, o.label, "", shown_words(o.matched, lang))
+                    for o in options[1:]
+                    if o.matched
+                ],
             )
         )
     return rows
