@@ -92,6 +92,7 @@ _KO_NUMBERS = {
     "아홉": 9, "열": 10, "열두": 12, "석": 3, "넉": 4,
 }  # fmt: skip
 _EN_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_KO_DAYS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "열흘": 10, "보름": 15}
 _KO_UNITS = {"일": 1, "주": 7, "주일": 7, "개월": 30, "달": 30, "년": 365}
 _EN_DURATION = re.compile(
     r"(?<![0-9a-z.])(?P<n>\d+|"
@@ -101,7 +102,9 @@ _EN_DURATION = re.compile(
 _KO_DURATION = re.compile(
     r"(?<![0-9가-힣.])(?:(?P<d>\d+|일(?= ?(?:주일|년))) ?(?P<du>개월|주일|달|년|주|일)|(?P<w>"
     + "|".join(sorted(_KO_NUMBERS, key=len, reverse=True))
-    + r") ?(?P<wu>개월|주일|달|년|주))"
+    + r") ?(?P<wu>개월|주일|달|년|주)|(?P<day>"
+    + "|".join(_KO_DAYS)
+    + "))"
 )
 _EN_AT_LEAST = re.compile(r"(?:more than|over|older than|at least|longer than|past) $")
 _EN_UNDER = re.compile(r"(?:less than|under|within|fewer than|younger than|only) $")
@@ -130,6 +133,8 @@ def durations(haystack: str) -> tuple[_Duration, ...]:
         if match["d"]:
             number = 1 if match["d"] == "일" else int(match["d"])  # 일주일, 일 년
             days = number * _KO_UNITS[match["du"]]
+        elif match["day"]:
+            days = _KO_DAYS[match["day"]]
         else:
             days = _KO_NUMBERS[match["w"]] * _KO_UNITS[match["wu"]]
         after = haystack[match.end() : match.end() + 10]
@@ -208,9 +213,10 @@ def _pattern(term: str) -> re.Pattern[str]:
         particle = "[가-힣]{0,3}" if _HANGUL.search(previous[-1]) else ""
         body += particle + " (?:[^ ]+ )?" + re.escape(word)
     if not _HANGUL.search(term[-1]):
-        # A Latin term ends where a word ends (an "s" or "es" plural may follow); after a
-        # Korean word, particles and endings may follow.
-        body += rf"(?:e?s)?(?![{_WORD_CHAR}])"
+        # A Latin term ends where a Latin word ends (an "s" or "es" plural may follow, and
+        # so may a Korean particle: "nginx가", "BYOCNI를"); after a Korean word,
+        # particles and endings may follow.
+        body += r"(?:e?s)?(?![0-9a-z])"
     pattern = _PATTERNS[term] = re.compile(body)
     return pattern
 
