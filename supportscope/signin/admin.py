@@ -19,7 +19,7 @@ from supportscope.signin.protection import is_locked, lift
 
 @admin.register(FailedSignIn)
 class FailedSignInAdmin(admin.ModelAdmin):
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
+    list_display = ["user_name", "address", "failures", "last_failure", "locked"]
     list_display_links = None
     search_fields = ["username", "ip_address"]
     actions = ["lift_locks"]
@@ -35,6 +35,23 @@ class FailedSignInAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    # axes' own field names have no Korean translation: the columns are named here.
+    @admin.display(description=_("User name"), ordering="username")
+    def user_name(self, attempt: FailedSignIn) -> str:
+        return attempt.username or ""
+
+    @admin.display(description=_("Client address"), ordering="ip_address")
+    def address(self, attempt: FailedSignIn) -> str:
+        return attempt.ip_address or ""
+
+    @admin.display(description=_("Failures"), ordering="failures_since_start")
+    def failures(self, attempt: FailedSignIn) -> int:
+        return attempt.failures_since_start
+
+    @admin.display(description=_("Last failure"), ordering="attempt_time")
+    def last_failure(self, attempt: FailedSignIn) -> object:
+        return attempt.attempt_time
 
     @admin.display(boolean=True, description=_("Locked now"))
     def locked(self, attempt: FailedSignIn) -> bool:
