@@ -95,8 +95,8 @@ def lockout_response(
 ) -> HttpResponse:
     """The admin's sign-in page saying why and for how long, with 429 and Retry-After.
 
-    The wait is the cool-off: the attempt that got this answer was itself recorded as a
-    failure, so no lock it belongs to ends sooner than a cool-off from now at the latest.
+    The wait given is the cool-off: this very attempt was recorded as a failure, so a lock
+    on the name lasts exactly that long from now, and one on the address at most that long.
     """
     cool_off: timedelta = get_cool_off(request)
     seconds = int(cool_off.total_seconds())
@@ -113,5 +113,5 @@ def lockout_response(
 
 def lift(attempts: QuerySet[AccessAttempt]) -> int:
     """Forget the given failed sign-ins, lifting the locks they made; how many were removed."""
-    removed, _ = attempts.delete()
+    removed, _by_model = attempts.delete()
     return removed
