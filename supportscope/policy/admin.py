@@ -50,7 +50,6 @@ from supportscope.policy.integrity import (
     citing_verdicts,
     compiled_tree,
 )
-from supportscope.policy.login import ThrottledAdminLoginForm
 from supportscope.policy.models import (
     LEVEL_CHOICES,
     Choice,
@@ -71,7 +70,6 @@ from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.store import record_revision
 from supportscope.rendering import render_markdown
 
-admin.site.login_form = ThrottledAdminLoginForm
 admin.site.site_header = gettext_lazy("SupportScope administration")
 admin.site.site_title = gettext_lazy("SupportScope admin")
 admin.site.index_title = gettext_lazy("Policy administration")
