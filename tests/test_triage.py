@@ -624,10 +624,10 @@ def test_a_list_item_is_quoted_with_its_lead_in_so_that_it_stands_alone(client):
     assert not any(q.endswith(":") for q in quotes)
 
 
-def test_the_api_quotes_the_lead_in_too(client):
+def test_the_receipt_quotes_the_item_with_its_lead_in_and_the_api_keeps_each_clause(client):
+    receipt = page(get(client, "component=kubelet")).find_all("textarea", id="receipt-text")[0]
+    assert "Those components include: … Kubelet" in receipt.text
     body = client.get("/api/v1/verdict", {"component": "kubelet"}).json()
-    quotes = [c["quote"] for c in body["citations"]]
-    assert any(
-        q.startswith("Problems with Kubernetes control plane") and "Kubelet" in q for q in quotes
+    assert [c["clause"] for c in body["citations"]] == list(
+        get_snapshot().tree.verdicts["kubelet-supported"].citations
     )
-    assert not any(q.rstrip().endswith(":") for q in quotes)

@@ -112,12 +112,9 @@ def quoted(snapshot: Snapshot, anchors: tuple[str, ...], lang: str) -> list[tupl
 def citations(snapshot: Snapshot, result: Result, lang: str) -> list[dict[str, str]]:
     policy_url = reverse("policy")
     out = []
-    for anchor, lead in quoted(snapshot, result.citations, lang):
+    for anchor in result.citations:
         clause = snapshot.clauses[anchor]
         section = snapshot.section(clause.section)
-        text = pick(clause.text, lang)
-        if lead:
-            text = f"{pick(snapshot.clauses[lead].text, lang).rstrip()} … {text}"
         out.append(
             {
                 "section": section.slug,
@@ -125,7 +122,7 @@ def citations(snapshot: Snapshot, result: Result, lang: str) -> list[dict[str, s
                 "title": pick(section.title, lang),
                 "url": f"{policy_url}#{anchor}",
                 "official_url": section.official_url,
-                "quote": text,
+                "quote": pick(clause.text, lang),
             }
         )
     return out

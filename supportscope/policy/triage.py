@@ -345,20 +345,26 @@ def markdown_html(text: str) -> SafeString:
 
 def verdict_view(snapshot: Snapshot, result: Result, lang: str) -> VerdictView:
     cited = []
+    # The page quotes each cited list item with its lead-in ("… include:"), so that every
+    # quote stands on its own; the API keeps the clauses as they are.
     leads = dict(presenters.quoted(snapshot, result.citations, lang))
     for item in presenters.citations(snapshot, result, lang):
+        if item["clause"] not in leads:
+            continue  # a lead-in, quoted with its item
         clause = snapshot.clauses[item["clause"]]
         html = clause.html.get(lang) or clause.html["en"]
-        lead_anchor = leads.get(item["clause"])
+        text = item["quote"]
+        lead_anchor = leads[item["clause"]]
         if lead_anchor:
             lead = snapshot.clauses[lead_anchor]
             html = (lead.html.get(lang) or lead.html["en"]) + html
+            text = f"{pick(lead.text, lang).rstrip()} … {text}"
         cited.append(
             CitationView(
                 anchor=item["clause"],
                 title=item["title"],
                 quote_html=mark_safe(html),  # noqa: S308 - sanitized when the clause was saved
-                quote_text=item["quote"],
+                quote_text=text,
                 policy_url=item["url"],
                 official_url=item["official_url"],
             )
