@@ -126,6 +126,23 @@ def test_a_too_long_text_is_not_echoed_in_the_error(client):
     assert error["value"] == f"{len(secret)} characters"
 
 
+@pytest.mark.parametrize("form", [False, True])
+def test_a_body_too_large_for_django_to_read_is_a_400_in_the_api_shape(client, form):
+    text = "x" * 3_000_000
+    if form:
+        response = client.post(API, {"text": text})
+    else:
+        response = suggest(client, {"text": text})
+    assert response.status_code == 400
+    assert response.json()["field"] == "text"
+
+
+def test_a_paste_too_large_for_django_to_read_gets_the_400_page(client):
+    response = client.post("/triage/suggest/", {"text": "x" * 3_000_000})
+    assert response.status_code == 400
+    assert page(response).find_all("p", class_="error-text")
+
+
 def test_exactly_the_maximum_length_is_read(client):
     assert suggest(client, {"text": "kubelet " + "x" * (MAX_TICKET_CHARS - 8)}).status_code == 200
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -88,6 +89,13 @@ def read_ticket(request: HttpRequest) -> tuple[str, str | None]:
 
     The text itself never appears in an error: only its length does.
     """
+    try:
+        return _read_ticket(request)
+    except RequestDataTooBig:
+        raise BadBody("text", "a body too large to read", TEXT_ALLOWED) from None
+
+
+def _read_ticket(request: HttpRequest) -> tuple[str, str | None]:
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body)

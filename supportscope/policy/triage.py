@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -768,7 +769,11 @@ def proposals(request: HttpRequest) -> HttpResponse:
     snapshot = get_snapshot()
     lang = current_lang()
     carry = _post_carry(request)
-    text = request.POST.get("text", "")
+    try:
+        text = request.POST.get("text", "")
+        too_big = False
+    except RequestDataTooBig:
+        text, too_big = "", True
     context: dict[str, Any] = {
         "snapshot": snapshot,
         "nav": "triage",
@@ -777,7 +782,11 @@ def proposals(request: HttpRequest) -> HttpResponse:
         "max_chars": MAX_TICKET_CHARS,
     }
     error = ""
-    if not text.strip():
+    if too_big:
+        error = _("The text is far too long to read: at most %(max)s characters are read.") % {
+            "max": MAX_TICKET_CHARS
+        }
+    elif not text.strip():
         error = _("Paste the text of the ticket first.")
     elif len(text) > MAX_TICKET_CHARS:
         error = _(
