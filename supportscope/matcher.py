@@ -524,6 +524,7 @@ class _FilterTerm:
     shown: str
     term: str
     weight: float
+    label: bool = False  # the choice's own label, in either language
 
 
 _FILTER_CACHE: dict[int, tuple[Tree, dict[str, tuple[_FilterTerm, ...]]]] = {}
@@ -543,15 +544,17 @@ def _filter_terms(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
     for choice in question.choices:
         seen: dict[str, _FilterTerm] = {}
 
-        def add(raw: str, weight: float, seen: dict[str, _FilterTerm] = seen) -> None:
+        def add(
+            raw: str, weight: float, seen: dict[str, _FilterTerm] = seen, label: bool = False
+        ) -> None:
             term = normalize(raw)
             if term.startswith("@"):
                 return  # a duration: nothing an engineer types in a filter box
             if term and (term not in seen or seen[term].weight < weight):
-                seen[term] = _FilterTerm(raw, term, weight)
+                seen[term] = _FilterTerm(raw, term, weight, label)
 
         for lang in LANGUAGES:
-            add(choice.label.get(lang, ""), 1.0)
+            add(choice.label.get(lang, ""), 1.0, label=True)
             for raw in choice.terms.get(lang, ()):
                 add(raw, 1.0)
         for below in _questions_below(tree, start.next[choice.value]):
@@ -594,24 +597,21 @@ def filter_choices(tree: Tree, query: str) -> tuple[Ranked, ...]:
     terms = _filter_terms(tree)
     ranked = []
     for index, choice in enumerate(question.choices):
-        matched: dict[str, float] = {}
+        full: dict[str, float] = {}
+        partial: dict[str, float] = {}
         for item in terms[choice.value]:
             if next(find_term(words, item.term, item.term.split(" ")[0], text), None):
                 score = item.weight * (1.0 + 0.5 * item.term.count(" "))
-            elif len(words) >= MIN_PARTIAL and (
-                item.term.startswith(words) or f" {words}" in item.term
-            ):
-                score = item.weight * PARTIAL_WEIGHT
-            else:
-                continue
-            matched[item.shown] = max(score, matched.get(item.shown, 0.0))
-        best = sorted(matched.items(), key=lambda pair: -pair[1])
-        ranked.append(
-            (
-                -sum(matched.values()),
-                index,
-                Ranked(choice.value, sum(matched.values()), tuple(w for w, _ in best)),
-            )
-        )
+                full[item.shown] = max(score, full.get(item.shown, 0.0))
+            elif len(words) >= MIN_PARTIAL and item.term.startswith(words):
+                # Typing the start of a choice's own label is the clearest intent.
+                partial[item.shown] = item.weight * PARTIAL_WEIGHT + (0.1 if item.label else 0.05)
+            elif len(words) >= MIN_PARTIAL and f" {words}" in item.term:
+                partial[item.shown] = item.weight * PARTIAL_WEIGHT
+        # Every word found counts; unfinished words count once, however many terms
+        # they could still become.
+        score = sum(full.values()) + max(partial.values(), default=0.0)
+        best = sorted({**partial, **full}.items(), key=lambda pair: -pair[1])
+        ranked.append((-score, index, Ranked(choice.value, score, tuple(w for w, _ in best))))
     ranked.sort(key=lambda item: item[:2])
     return tuple(item[2] for item in ranked)

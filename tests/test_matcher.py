@@ -172,6 +172,8 @@ def test_every_choice_of_the_shipped_tree_has_terms_in_both_languages(tree):
         "Let's Encrypt",
         "Terraform",
         "sysctl",
+        "scheduler",
+        "스케줄러",
         "feature gate",
         "subscription",
         "Firewall",
@@ -226,3 +228,27 @@ def test_a_text_with_no_known_word_settles_nothing(tree):
     assert found.answers == {}
     assert found.open_question.key == "component"
     assert all(candidate.score == 0 for candidate in found.candidates)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("NotReady", "kubelet"),
+        ("ingr", "ingress"),
+        ("인그", "ingress"),
+        ("nginx", "ingress"),
+        ("BYOCNI", "cluster-networking"),
+        ("application routing", "ingress"),
+    ],
+)
+def test_the_filter_ranks_the_likeliest_first_step_first(tree, query, first):
+    from supportscope.matcher import filter_choices
+
+    assert filter_choices(tree, query)[0].value == first
+
+
+def test_unfinished_words_count_once_however_many_terms_they_start(tree):
+    from supportscope.matcher import filter_choices
+
+    ranked = {item.value: item for item in filter_choices(tree, "notrea")}
+    assert ranked["no-ready-nodes"].score <= 1.0
