@@ -252,3 +252,80 @@ def test_unfinished_words_count_once_however_many_terms_they_start(tree):
 
     ranked = {item.value: item for item in filter_choices(tree, "notrea")}
     assert ranked["no-ready-nodes"].score <= 1.0
+
+
+# The overlapping choices of the ticket issue: each text has one obvious first step, and
+# the verdict and clause the policy gives.
+OVERLAPS = [
+    (
+        "Pods fail DNS resolution for external names: nslookup times out (Azure CNI)",
+        "cluster-networking",
+        "supported-scenarios--networking",
+    ),
+    (
+        "The CoreDNS pods in kube-system crash with OOMKilled",
+        "coredns",
+        "managed-features-in-aks--monitored-dns",
+    ),
+    (
+        "We want a coredns-custom ConfigMap to forward corp.local to our DNS servers",
+        "control-plane-customization",
+        "supported-scenarios--control-plane-customization",
+    ),
+    (
+        "kubelet keeps restarting on two nodes and they flap NotReady",
+        "kubelet",
+        "microsoft-responsibilities-for-aks-agent-nodes--kubelet",
+    ),
+    (
+        "After the weekly node image upgrade the kernel version did not change",
+        "node-image",
+        "microsoft-responsibilities-for-aks-agent-nodes--os-patches",
+    ),
+    (
+        "Someone deallocated all node VMs from the portal to save money",
+        "cluster-stop",
+        "stopped-deallocated-and-not-ready-nodes--manual-deallocation",
+    ),
+    (
+        "The helm client crashes with a nil pointer panic on helm upgrade",
+        "third-party-oss",
+        "unsupported-scenarios--third-party-oss-best-effort",
+    ),
+    (
+        "Our application's values.yaml has a wrong image tag, so our app's pods fail",
+        "application-code",
+        "unsupported-scenarios--application-code",
+    ),
+    (
+        "How do I use a StatefulSet with a headless service? General Kubernetes question",
+        "kubernetes-howto",
+        "unsupported-scenarios--kubernetes-howto",
+    ),
+    (
+        "Please write a script for our environment that rotates all our node pools",
+        "code-sample",
+        "unsupported-scenarios--custom-code-samples",
+    ),
+    (
+        "Sidecars are not injected by the Istio-based service mesh add-on",
+        "managed-addon",
+        "managed-features-in-aks--monitored-kube-system",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "component", "clause"), OVERLAPS)
+def test_overlapping_choices_have_one_obvious_first_step(tree, text, component, clause):
+    found = run(tree, text)
+    assert found.answers.get("component") == component, found
+    outcome = resolve(tree, found.answers)
+    assert outcome.result is not None, found
+    assert clause in outcome.result.citations
+
+
+def test_a_label_and_its_description_say_the_same_threshold(tree):
+    over = tree.questions["cve_fix_age"].choice("over-30-days")
+    assert over.label["en"] == "30 days or more"
+    assert "30 days ago or more" in over.description["en"]
+    assert "more than 30" not in over.description["en"]
