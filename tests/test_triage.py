@@ -631,3 +631,21 @@ def test_the_receipt_quotes_the_item_with_its_lead_in_and_the_api_keeps_each_cla
     assert [c["clause"] for c in body["citations"]] == list(
         get_snapshot().tree.verdicts["kubelet-supported"].citations
     )
+
+
+def test_a_supported_verdict_resting_on_an_exception_says_so_once(client):
+    import dataclasses
+    from types import MappingProxyType
+
+    from supportscope.engine import Result
+    from supportscope.policy.triage import verdict_view
+
+    snapshot = get_snapshot()
+    shipped = snapshot.tree.verdicts["aks-operations-advice-supported"]
+    assert verdict_view(snapshot, Result(shipped), "en").exception is False  # text says it
+    plain = dataclasses.replace(
+        shipped, rationale=MappingProxyType({"en": "Support can advise.", "ko": "조언합니다."})
+    )
+    assert verdict_view(snapshot, Result(plain), "en").exception is True
+    doc = page(get(client, "component=aks-operations-advice&preview=ga"))
+    assert "exception" in squash(doc.find_all("div", class_="rationale")[0].text)

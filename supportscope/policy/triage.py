@@ -380,7 +380,11 @@ def verdict_view(snapshot: Snapshot, result: Result, lang: str) -> VerdictView:
         citations=cited,
         rationale_html=[markdown_html(text) for text in rationale],
         make_supported_html=[markdown_html(text) for text in make_supported],
-        exception=result.level is Level.SUPPORTED and sections == {EXCLUSIONS_SECTION},
+        # Supported on the strength of an exception to an exclusion: the page says so,
+        # unless the rationale already opens by saying it.
+        exception=result.level is Level.SUPPORTED
+        and sections == {EXCLUSIONS_SECTION}
+        and not any(word in (rationale or [""])[0][:80] for word in ("exception", "예외")),
     )
 
 
