@@ -649,3 +649,16 @@ def test_a_supported_verdict_resting_on_an_exception_says_so_once(client):
     assert verdict_view(snapshot, Result(plain), "en").exception is True
     doc = page(get(client, "component=aks-operations-advice&preview=ga"))
     assert "exception" in squash(doc.find_all("div", class_="rationale")[0].text)
+
+
+@pytest.mark.parametrize(("lang", "lead"), [("en", "Apart from that: "), ("ko", "그 밖에는: ")])
+def test_a_lowering_overlay_leads_and_the_base_text_follows_as_what_holds_apart(client, lang, lead):
+    tree = get_snapshot().tree
+    doc = page(get(client, f"component=preview-feature&preview=k8s-alpha&lang={lang}"))
+    paragraphs = [squash(p.text) for p in doc.find_all("div", class_="rationale")[0].find_all("p")]
+    assert paragraphs[0] == tree.verdicts["k8s-alpha-unsupported"].rationale[lang]
+    assert paragraphs[1] == lead + tree.verdicts["release-status-supported"].rationale[lang]
+    body = client.get(
+        "/api/v1/verdict", {"component": "preview-feature", "preview": "k8s-alpha", "lang": lang}
+    ).json()
+    assert body["rationale"].startswith(tree.verdicts["k8s-alpha-unsupported"].rationale[lang])

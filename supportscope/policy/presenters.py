@@ -128,12 +128,23 @@ def citations(snapshot: Snapshot, result: Result, lang: str) -> list[dict[str, s
     return out
 
 
+def rationale(result: Result, lang: str) -> list[str]:
+    """The rationale as it reads next to the badge: an overlay that lowers the level leads,
+    and the base verdict's text follows, introduced as what holds apart from that."""
+    parts = [pick(part.rationale, lang) for part in result.reading_order]
+    lowering = sum(1 for o in result.overlays if o.level.rank < result.base.level.rank)
+    if lowering and len(parts) > lowering and parts[lowering]:
+        with translation.override(lang):
+            parts[lowering] = _("Apart from that: %(text)s") % {"text": parts[lowering]}
+    return [text for text in parts if text]
+
+
 def verdict_payload(snapshot: Snapshot, result: Result, lang: str) -> dict[str, Any]:
     make = result.make_supported(lang)
     return {
         "verdict": result.level.value,
         "citations": citations(snapshot, result, lang),
-        "rationale": " ".join(result.rationale(lang)),
+        "rationale": " ".join(rationale(result, lang)),
         "make_supported": " ".join(make) if make else None,
     }
 

@@ -370,7 +370,7 @@ def verdict_view(snapshot: Snapshot, result: Result, lang: str) -> VerdictView:
                 official_url=item["official_url"],
             )
         )
-    rationale = [text for text in result.rationale(lang) if text]
+    rationale = presenters.rationale(result, lang)
     make_supported = result.make_supported(lang)
     sections = {anchor.split("--")[0] for anchor in result.citations}
     return VerdictView(
