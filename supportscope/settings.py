@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "supportscope.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A scheduled draft goes live at the first request after its time (policy/preview.py).
+    "supportscope.policy.preview.ScheduledPublishMiddleware",
     # Pages, triage steps and API answers rendered once per policy revision (pagecache.py).
     "supportscope.pagecache.PageCacheMiddleware",
     "supportscope.middleware.ContentSecurityPolicyMiddleware",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff previews of the public site under a draft; never cached (policy/preview.py).
+    "supportscope.policy.preview.DraftPreviewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

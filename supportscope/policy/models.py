@@ -108,6 +108,8 @@ class Draft(models.Model):
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True, db_index=True)
     published_revision = models.PositiveIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Why a scheduled publication did not happen (cleared by the next edit).
+    problems = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created"]
@@ -407,3 +409,23 @@ class Overlay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.modifier.question.key}={self.value}"
+
+
+class RetiredAnswer(Versioned):
+    """An answer that was removed from the tree. Links that still carry it are answered
+    with a notice and the question asked again, never with an error."""
+
+    question = models.SlugField(_("question key"))
+    value = models.SlugField(_("value"))
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    label_ko = models.CharField(_("label (Korean)"), max_length=200)
+
+    class Meta:
+        verbose_name = _("retired answer")
+        verbose_name_plural = _("retired answers")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="unique_retired_answer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}={self.value}"

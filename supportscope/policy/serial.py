@@ -42,6 +42,7 @@ from supportscope.policy.models import (
     Node,
     Overlay,
     Question,
+    RetiredAnswer,
     Section,
     Verdict,
 )
@@ -92,6 +93,7 @@ LABELS = {
     "verdict": "verdict",
     "node": "node",
     "modifier": "modifier",
+    "retiredanswer": "retired answer",
 }
 
 # In the order they are written: each kind refers only to kinds above it (by natural key),
@@ -171,6 +173,14 @@ SPECS: dict[str, Spec] = {
             extras=("overlays",),
             ident=lambda r: r["question"],
             file=("question", "overlays"),
+        ),
+        Spec(
+            "retiredanswer",
+            RetiredAnswer,
+            ("question", "value"),
+            texts=("label",),
+            ident=lambda r: f"{r['question']}={r['value']}",
+            file=("question", "value", "label"),
         ),
     )
 }
@@ -279,7 +289,7 @@ def read_all(kinds: Iterable[str] = ORDER) -> Records:
     return {ref(kind, pk): record for kind in kinds for pk, record in read_kind(kind).items()}
 
 
-TREE_KINDS = ("choicegroup", "question", "choice", "verdict", "node", "modifier")
+TREE_KINDS = ("choicegroup", "question", "choice", "verdict", "node", "modifier", "retiredanswer")
 
 
 # -- writing -----------------------------------------------------------------------
@@ -394,7 +404,8 @@ def from_file(kind: str, item: dict[str, Any], order: int, **refs: Any) -> Recor
     record: Record = {}
     for name in spec.scalars:
         record[name] = item.get(spec.file_names.get(name, name))
-    record["order"] = order
+    if "order" in spec.scalars:
+        record["order"] = order
     for name in spec.texts:
         text = item.get(name) or {}
         record[f"{name}_en"], record[f"{name}_ko"] = text.get("en", ""), text.get("ko", "")
@@ -420,7 +431,7 @@ def from_file(kind: str, item: dict[str, Any], order: int, **refs: Any) -> Recor
 
 def _sorted(records: Iterable[Record], kind: str) -> list[Record]:
     spec = SPECS[kind]
-    return sorted(records, key=lambda r: (r.get("order") or 0, spec.ident(r)))
+    return sorted(records, key=lambda r: (r.get("order") or 0, spec.ident(r)))  # type: ignore[no-any-return]
 
 
 def by_kind(records: Records) -> dict[str, list[Record]]:
@@ -490,6 +501,8 @@ def to_document(records: Records) -> PolicyData:
         "verdicts": verdicts,
         "modifiers": modifiers,
     }
+    if kinds["retiredanswer"]:  # left out when empty, so older files round-trip
+        tree["retired"] = [to_file("retiredanswer", r) for r in kinds["retiredanswer"]]
     return PolicyData(sections=sections, tree=tree)
 
 

@@ -34,6 +34,7 @@ from supportscope.policy.models import (
     Node,
     PolicyState,
     Question,
+    RetiredAnswer,
     Revision,
     Section,
     Verdict,
@@ -392,6 +393,31 @@ def _import_tree(tree: dict[str, Any], report: ImportReport, force: bool) -> Non
                 ).first(),
                 read=modifier_data,
                 write=_write_modifier,
+            ),
+            report,
+            force,
+        )
+    _import_retired(tree.get("retired", []), report, force)
+
+
+def _write_retired(obj: RetiredAnswer | None, data: dict[str, Any]) -> RetiredAnswer:
+    return _write("retiredanswer", serial.from_file("retiredanswer", data, 0), obj)
+
+
+def _import_retired(items: list[dict[str, Any]], report: ImportReport, force: bool) -> None:
+    for item in items:
+        data = serial.to_file("retiredanswer", serial.from_file("retiredanswer", item, 0))
+        _sync(
+            _Unit(
+                label=f"retired answer {data['question']}={data['value']}",
+                data=data,
+                find=lambda q=data["question"], v=data["value"]: RetiredAnswer.objects.filter(
+                    question=q, value=v
+                ).first(),
+                read=lambda obj: serial.to_file("retiredanswer", serial.read(obj)),
+                write=lambda obj, d: _write(
+                    "retiredanswer", serial.from_file("retiredanswer", d, 0), obj
+                ),
             ),
             report,
             force,
