@@ -274,8 +274,10 @@ def apply_records(live: Records, target: Records) -> list[dict[str, Any]]:
     for key in removed:  # routes, overlays and citations of removed rows go first
         kind, ident = serial.split_ref(key)
         if serial.SPECS[kind].extras:
-            empty = {name: [] if name in ("citations", "modifiers") else {} for name in
-                     serial.SPECS[kind].extras}  # fmt: skip
+            empty = {
+                name: [] if name in ("citations", "modifiers") else {}
+                for name in serial.SPECS[kind].extras
+            }
             serial.write_extras(kind, empty, serial.SPECS[kind].model(pk=int(ident)))
     for key in removed:
         kind, ident = serial.split_ref(key)
@@ -297,6 +299,7 @@ def publish_records(
     expected_live: Records | None = None,
     confirm: str | None = None,
     needs_confirmation: bool = True,
+    check_only: bool = False,
 ) -> Saved:
     """Make ``target`` the live policy as one revision, atomically.
 
@@ -317,7 +320,7 @@ def publish_records(
         new_tree = check_records(target)
         changes = impact.compare(old_tree, new_tree)
         token = impact.fingerprint(changes)
-        if needs_confirmation and changes and confirm != token:
+        if check_only or (needs_confirmation and changes and confirm != token):
             raise ConfirmationNeeded(changes, token)
         try:
             with transaction.atomic():
@@ -359,11 +362,13 @@ def rollback_revision(
     if moved:
         raise EditRefused(
             [
-                _("Changed again after revision %(number)s: %(objects)s. Roll back the later "
-                  "revisions first, or restore objects one by one.")
+                _(
+                    "Changed again after revision %(number)s: %(objects)s. Roll back the later "
+                    "revisions first, or restore objects one by one."
+                )
                 % {"number": number, "objects": ", ".join(moved)}
             ]
-        )  # fmt: skip
+        )
     if check_only:
         old_tree, new_tree = check_records(live), check_records(target)
         changes = impact.compare(old_tree, new_tree)
@@ -626,6 +631,59 @@ class NewChoice:
     leads_to: str  # an existing verdict or node name, or a verdict in ``new_verdicts``
 
 
+def add_answer(
+    records: Records,
+    *,
+    question: str,
+    choice: Record,
+    verdict: str | None = None,
+    new_verdict: Record | None = None,
+) -> Records:
+    """A new answer to ``question``, routed by every node that asks it to ``verdict`` (an
+    existing one) or to ``new_verdict``, as one step."""
+    out = dict(records)
+    _require(out, "question", question)
+    if find(out, "choice", f"{question}={choice['value']}") is not None:
+        raise EditRefused(
+            [
+                _("%(key)s already has the value %(value)s.")
+                % {"key": question, "value": choice["value"]}
+            ]
+        )
+    if new_verdict is not None:
+        if find(out, "verdict", new_verdict["name"]) is not None:
+            raise EditRefused(
+                [_("A verdict named %(name)s exists.") % {"name": new_verdict["name"]}]
+            )
+        out[new_key(out, "verdict")] = {
+            "order": _next_order(out, "verdict"),
+            "make_supported_en": "",
+            "make_supported_ko": "",
+            "modifiers": [],
+            **new_verdict,
+        }
+        verdict = new_verdict["name"]
+    elif verdict is None or find(out, "verdict", verdict) is None:
+        raise EditRefused([_("Pick an existing verdict or describe a new one.")])
+    out[new_key(out, "choice")] = {
+        "description_en": "",
+        "description_ko": "",
+        "terms_en": "",
+        "terms_ko": "",
+        "group": None,
+        **choice,
+        "question": question,
+        "order": _next_order(out, "choice", question=question),
+    }
+    for key, record in list(out.items()):
+        if key.startswith("node:") and record["question"] == question:
+            out[key] = {**record, "edges": {**record["edges"], choice["value"]: verdict}}
+    retired = find(out, "retiredanswer", f"{question}={choice['value']}")
+    if retired is not None:  # the value is valid again
+        del out[retired]
+    return out
+
+
 def add_follow_up(
     records: Records,
     *,
@@ -660,11 +718,17 @@ def add_follow_up(
     out[new_key(out, "question")] = q
     for order, choice in enumerate(choices, start=1):
         out[new_key(out, "choice")] = {
-            "question": q["key"], "value": choice.value, "order": order,
-            "label_en": choice.label_en, "label_ko": choice.label_ko,
-            "description_en": "", "description_ko": "", "terms_en": "", "terms_ko": "",
+            "question": q["key"],
+            "value": choice.value,
+            "order": order,
+            "label_en": choice.label_en,
+            "label_ko": choice.label_ko,
+            "description_en": "",
+            "description_ko": "",
+            "terms_en": "",
+            "terms_ko": "",
             "group": None,
-        }  # fmt: skip
+        }
     for verdict in new_verdicts:
         if find(out, "verdict", verdict["name"]) is not None:
             raise EditRefused([_("A verdict named %(name)s exists.") % {"name": verdict["name"]}])

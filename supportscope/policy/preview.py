@@ -37,11 +37,13 @@ class ScheduledPublishMiddleware:
         if editing.schedule.due(now):
             for done in editing.publish_due(now):
                 if done.revision is not None:
-                    logger.warning("published scheduled draft %s as revision %s", done.draft,
-                                   done.revision)  # fmt: skip
+                    logger.warning(
+                        "published scheduled draft %s as revision %s", done.draft, done.revision
+                    )
                 else:
-                    logger.error("scheduled draft %s not published: %s", done.draft,
-                                 "; ".join(done.problems))  # fmt: skip
+                    logger.error(
+                        "scheduled draft %s not published: %s", done.draft, "; ".join(done.problems)
+                    )
         return self.get_response(request)
 
 
