@@ -1,0 +1,132 @@
+"""The ticket corpus (tests/corpus/*.toml): its format, not the app's answers.
+
+Each ticket names the verdict the policy gives and the section (optionally the one
+clause) that must be cited. These checks keep the corpus well formed and tied to the
+shipped policy: ids are unique, values come from the allowed sets, every section and
+clause anchor exists, and each file is large enough and balanced between languages.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from supportscope.content import clause_anchor, read_policy
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "corpus"
+LANGS = {"en", "ko"}
+VERDICTS = {"supported", "best_effort", "unsupported"}
+REQUIRED = {"id", "lang", "text", "verdict", "section"}
+OPTIONAL = {"clause", "note"}
+# File name -> the fewest tickets it must hold.
+MINIMUM = {"tickets.toml": 84, "holdout.toml": 30}
+
+
+def load(name: str) -> list[dict[str, str]]:
+    with (CORPUS / name).open("rb") as handle:
+        data = tomllib.load(handle)
+    assert set(data) == {"ticket"}, f"{name}: only [[ticket]] tables are allowed"
+    return data["ticket"]
+
+
+@pytest.fixture(scope="module")
+def policy():
+    policy = read_policy(ROOT / "policy_content")
+    sections = {section.slug for section in policy.sections}
+    anchors = {
+        clause_anchor(section.slug, clause.key)
+        for section in policy.sections
+        for clause in section.clauses
+        if not clause.retired
+    }
+    return sections, anchors
+
+
+@pytest.fixture(scope="module", params=sorted(MINIMUM))
+def corpus(request):
+    return request.param, load(request.param)
+
+
+def test_each_ticket_has_exactly_the_known_fields_as_strings(corpus):
+    name, tickets = corpus
+    for ticket in tickets:
+        where = f"{name}: {ticket.get('id', '<no id>')}"
+        assert set(ticket) >= REQUIRED, f"{where}: missing {sorted(REQUIRED - set(ticket))}"
+        unknown = set(ticket) - REQUIRED - OPTIONAL
+        assert unknown == set(), f"{where}: unknown fields {sorted(unknown)}"
+        for key, value in ticket.items():
+            assert isinstance(value, str), f"{where}: {key} must be a string"
+            assert value.strip(), f"{where}: {key} is empty"
+
+
+def test_ids_are_unique_and_prefixed_with_the_language(corpus):
+    name, tickets = corpus
+    counts = Counter(ticket["id"] for ticket in tickets)
+    assert [key for key, count in counts.items() if count > 1] == [], name
+    for ticket in tickets:
+        assert ticket["id"].startswith(f"{ticket['lang']}-"), f"{name}: {ticket['id']}"
+
+
+def test_ids_are_not_shared_between_corpus_and_holdout():
+    shared = {t["id"] for t in load("tickets.toml")} & {t["id"] for t in load("holdout.toml")}
+    assert shared == set()
+
+
+def test_texts_are_not_repeated_between_or_within_files():
+    texts = [t["text"].strip() for name in MINIMUM for t in load(name)]
+    repeated = [text[:60] for text, count in Counter(texts).items() if count > 1]
+    assert repeated == []
+
+
+def test_language_and_verdict_are_allowed_values(corpus):
+    name, tickets = corpus
+    for ticket in tickets:
+        assert ticket["lang"] in LANGS, f"{name}: {ticket['id']}: lang {ticket['lang']!r}"
+        assert ticket["verdict"] in VERDICTS, f"{name}: {ticket['id']}: {ticket['verdict']!r}"
+
+
+def test_korean_tickets_are_written_in_korean(corpus):
+    name, tickets = corpus
+    for ticket in tickets:
+        has_hangul = any("\uac00" <= char <= "\ud7a3" for char in ticket["text"])
+        assert has_hangul == (ticket["lang"] == "ko"), f"{name}: {ticket['id']}"
+
+
+def test_sections_exist_in_the_policy(corpus, policy):
+    name, tickets = corpus
+    sections, _ = policy
+    for ticket in tickets:
+        assert ticket["section"] in sections, f"{name}: {ticket['id']}: {ticket['section']!r}"
+
+
+def test_clauses_exist_and_belong_to_the_ticket_section(corpus, policy):
+    name, tickets = corpus
+    _, anchors = policy
+    for ticket in tickets:
+        if "clause" not in ticket:
+            continue
+        where = f"{name}: {ticket['id']}: {ticket['clause']!r}"
+        assert ticket["clause"] in anchors, f"{where} is not a clause anchor"
+        assert ticket["clause"].startswith(f"{ticket['section']}--"), f"{where} not in section"
+
+
+def test_each_file_holds_enough_tickets(corpus):
+    name, tickets = corpus
+    assert len(tickets) >= MINIMUM[name]
+
+
+def test_languages_are_balanced_within_ten_percent(corpus):
+    name, tickets = corpus
+    counts = Counter(ticket["lang"] for ticket in tickets)
+    assert abs(counts["en"] - counts["ko"]) <= 0.1 * len(tickets), f"{name}: {dict(counts)}"
+
+
+def test_every_verdict_appears_in_both_languages(corpus):
+    name, tickets = corpus
+    pairs = {(ticket["lang"], ticket["verdict"]) for ticket in tickets}
+    missing = {(lang, verdict) for lang in LANGS for verdict in VERDICTS} - pairs
+    assert missing == set(), name
