@@ -12,6 +12,7 @@ snapshot's own revision check.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,6 +76,9 @@ class Params:
     carry: dict[str, str]  # lang and embed, kept on every link and form
     rev: int | None = None
     was: frozenset[Level] | None = None
+    fp: str | None = None  # the policy's content fingerprint when the link was made
+    res: str | None = None  # a hash of the verdict's levels and citations then
+    retired: tuple[tuple[str, str, str], ...] = ()  # (key, value, label) no longer offered
 
     @property
     def embed(self) -> bool:
@@ -106,11 +110,18 @@ def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
             raise BadParameter("embed", embed, [("1", _("Embedded")), ("0", _("Full page"))])
         if embed == "1":
             carry["embed"] = embed
+    fp = _single(query, "fp")
+    if fp is not None and not _is_hex(fp, FINGERPRINT_SIZE):
+        raise BadParameter("fp", fp, [(snapshot.fingerprint, _("Current policy"))])
+    res = _single(query, "res")
+    if res is not None and not _is_hex(res, RESULT_SIZE):
+        raise BadParameter("res", res, [("0" * RESULT_SIZE, _("A hash of the verdict"))])
     rev = _single(query, "rev")
     revision: int | None = None
     if rev is not None:
         revision = int(rev) if rev.isascii() and rev.isdigit() else None
-        if revision is None or revision > snapshot.revision:
+        # With a fingerprint, the revision may come from another instance: any number goes.
+        if revision is None or (fp is None and revision > snapshot.revision):
             current = str(snapshot.revision)
             raise BadParameter("rev", rev, [(current, _("Current revision"))])
     was = _single(query, "was")
@@ -122,13 +133,62 @@ def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
             raise BadParameter(
                 "was", was, [(level.value, level_view(level).label) for level in Level]
             ) from None
+    query, retired = drop_retired(query, snapshot, lang)
     try:
         answers = answers_from_query(query, snapshot.tree)
         check_answers(snapshot.tree, answers)
     except InvalidAnswer as error:
         question = snapshot.tree.questions[error.key]
         raise BadParameter(error.key, error.value, _question_allowed(question, lang)) from None
-    return Params(answers=answers, carry=carry, rev=revision, was=was_levels)
+    return Params(
+        answers=answers,
+        carry=carry,
+        rev=revision,
+        was=was_levels,
+        fp=fp,
+        res=res,
+        retired=retired,
+    )
+
+
+FINGERPRINT_SIZE = 12
+RESULT_SIZE = 8
+
+
+def _is_hex(value: str, size: int) -> bool:
+    return len(value) == size and all(c in "0123456789abcdef" for c in value)
+
+
+def result_hash(outcome: Outcome) -> str:
+    """A short hash of what a verdict says: its levels and cited clauses."""
+    cited = sorted({c for result in _results(outcome) for c in result.citations})
+    data = ",".join(sorted(level.value for level in outcome.levels)) + "|" + ",".join(cited)
+    return hashlib.sha256(data.encode()).hexdigest()[:RESULT_SIZE]
+
+
+def _results(outcome: Outcome) -> list[Result]:
+    if outcome.result is not None:
+        return [outcome.result]
+    return [r for _value, branch in outcome.branches for r in _results(branch)]
+
+
+def drop_retired(
+    query: QueryDict, snapshot: Snapshot, lang: str
+) -> tuple[QueryDict, tuple[tuple[str, str, str], ...]]:
+    """Answers that were valid once and were retired: dropped, so the question is asked
+    again with a notice, never refused."""
+    if not snapshot.retired:
+        return query, ()
+    dropped = []
+    kept = query.copy()
+    for key in query:
+        question = snapshot.tree.questions.get(key)
+        for value in query.getlist(key):
+            label = snapshot.retired.get((key, value))
+            if label is not None and (question is None or value not in question.values):
+                dropped.append((key, value, label.get(lang) or label.get("en", value)))
+                kept.setlist(key, [v for v in kept.getlist(key) if v != value])
+    return kept, tuple(dropped)
 
 
 # -- links ----------------------------------------------------------------------
@@ -230,7 +290,7 @@ class DependsView:
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str  # "changed", "unchanged", "unknown", "incomplete"
+    kind: str  # "changed", "unchanged", "citations", "unknown", "incomplete", "retired"
     text: str
 
 
@@ -378,14 +438,28 @@ def answer_rows(
 
 
 def rev_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Notice | None:
-    if params.rev is None or params.rev >= snapshot.revision:
+    retired = " ".join(
+        _("The answer “%(label)s” (%(key)s=%(value)s) is no longer offered; answer the "
+          "question again.") % {"label": label, "key": key, "value": value}
+        for key, value, label in params.retired
+    )  # fmt: skip
+    notice = _policy_notice(snapshot, outcome, params)
+    if not retired:
+        return notice
+    return Notice("retired", retired + (" " + notice.text if notice else ""))
+
+
+def _policy_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Notice | None:
+    if params.fp is not None:  # the content fingerprint travels between instances
+        if params.fp == snapshot.fingerprint:
+            return None
+        changed = _("The policy has changed since this link was made.")
+    elif params.rev is None or params.rev >= snapshot.revision:
         return None
-    changed = _(
-        "The policy has changed since this link was made (revision %(old)s; now %(new)s)."
-    ) % {
-        "old": params.rev,
-        "new": snapshot.revision,
-    }
+    else:
+        changed = _(
+            "The policy has changed since this link was made (revision %(old)s; now %(new)s)."
+        ) % {"old": params.rev, "new": snapshot.revision}
     if not outcome.complete:
         return Notice(
             "incomplete",
@@ -402,6 +476,14 @@ def rev_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Notice |
         )
     now = outcome.levels
     if now == params.was:
+        if params.res is not None and params.res != result_hash(outcome):
+            return Notice(
+                "citations",
+                changed
+                + " "
+                + _("The verdict is the same (%(level)s), but the clauses it cites changed.")
+                % {"level": levels_text(now)},
+            )
         return Notice(
             "unchanged",
             changed + " " + _("The verdict is the same: %(level)s.") % {"level": levels_text(now)},
@@ -478,7 +560,13 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
         step.depends = depends_view(snapshot, outcome, params, lang)
     step.step = step.max_steps = len(used)
     permalink = triage_url(
-        dict(used), {"rev": str(snapshot.revision), "was": levels_param(outcome.levels)}
+        dict(used),
+        {
+            "rev": str(snapshot.revision),
+            "was": levels_param(outcome.levels),
+            "fp": snapshot.fingerprint,
+            "res": result_hash(outcome),
+        },
     )
     step.permalink = request.build_absolute_uri(permalink)
     step.receipt = receipt_text(step, outcome.levels, snapshot.revision, request.build_absolute_uri)
