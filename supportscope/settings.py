@@ -61,8 +61,6 @@ MIDDLEWARE = [
     "supportscope.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A scheduled draft goes live at the first request after its time (policy/preview.py).
-    "supportscope.policy.preview.ScheduledPublishMiddleware",
     # Pages, triage steps and API answers rendered once per policy revision (pagecache.py).
     "supportscope.pagecache.PageCacheMiddleware",
     "supportscope.middleware.ContentSecurityPolicyMiddleware",

@@ -1,9 +1,9 @@
 """Drafts in the request cycle: scheduled publication, and staff previews of the site.
 
-``ScheduledPublishMiddleware`` publishes a scheduled draft at the first request after
-its time. The time is held in memory (``editing.schedule``): a request costs a clock
-reading, no query; the held time is read again once a minute, and at once on the worker
-that scheduled. ``manage.py publish_scheduled`` does the same from cron.
+``publish_if_due`` publishes a scheduled draft at the first request after its time that
+uses the policy. The time is held in memory (``editing.schedule``): a request costs a
+clock reading, no query; the held time is read again once a minute, and at once on the
+worker that scheduled. ``manage.py publish_scheduled`` does the same from cron.
 
 ``DraftPreviewMiddleware`` serves the public pages (triage, tree map, policy page, API)
 under a draft to a staff member who chose "Preview the site" on the draft: the choice is
@@ -28,23 +28,20 @@ logger = logging.getLogger("supportscope.drafts")
 PREVIEW_COOKIE = "supportscope_preview"
 
 
-class ScheduledPublishMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        now = timezone.now()
-        if editing.schedule.due(now):
-            for done in editing.publish_due(now):
-                if done.revision is not None:
-                    logger.warning(
-                        "published scheduled draft %s as revision %s", done.draft, done.revision
-                    )
-                else:
-                    logger.error(
-                        "scheduled draft %s not published: %s", done.draft, "; ".join(done.problems)
-                    )
-        return self.get_response(request)
+def publish_if_due() -> None:
+    """Publish the scheduled drafts whose time has come. Called by ``get_snapshot`` at the
+    first use of the policy in a request (cached pages included): it costs a clock reading
+    and a comparison, and a query once a minute per worker (``editing.schedule``)."""
+    now = timezone.now()
+    if not editing.schedule.due(now):
+        return
+    for done in editing.publish_due(now):
+        if done.revision is not None:
+            logger.warning("published scheduled draft %s as revision %s", done.draft, done.revision)
+        else:
+            logger.error(
+                "scheduled draft %s not published: %s", done.draft, "; ".join(done.problems)
+            )
 
 
 def preview_draft(request: HttpRequest) -> int | None:

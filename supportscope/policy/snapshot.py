@@ -313,6 +313,8 @@ cache = SnapshotCache()
 
 
 def get_snapshot(check_now: bool = False) -> Snapshot:
+    if _served.get() is None and not cache.db_down:  # the first use in a request
+        _publish_if_due()
     draft = _preview.get()
     if draft is None:
         return cache.get(check_now)
@@ -323,6 +325,15 @@ def get_snapshot(check_now: bool = False) -> Snapshot:
     if _served.get() is not _OUTSIDE:
         _served.set(found)  # the rest of the request sees the draft, never cached
     return found
+
+
+def _publish_if_due() -> None:
+    from supportscope.policy.preview import publish_if_due
+
+    try:
+        publish_if_due()
+    except DatabaseError:  # the revision check below notices the outage and answers it
+        drop_broken_connection()
 
 
 class PreviewCache:
