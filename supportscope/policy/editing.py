@@ -542,8 +542,12 @@ def schedule_draft(draft_id: int, when: datetime | None, *, now: datetime | None
 class DuePublication:
     draft: int
     title: str
-    revision: int | None
+    revision: int | None  # None: refused (see problems), or the draft changed nothing
     problems: list[str]
+
+    @property
+    def published(self) -> bool:
+        return not self.problems
 
 
 def publish_due(now: datetime | None = None) -> list[DuePublication]:

@@ -36,7 +36,7 @@ def publish_if_due() -> None:
     if not editing.schedule.due(now):
         return
     for done in editing.publish_due(now):
-        if done.revision is not None:
+        if done.published:
             logger.warning("published scheduled draft %s as revision %s", done.draft, done.revision)
         else:
             logger.error(

@@ -187,7 +187,11 @@ def drop_retired(
             label = snapshot.retired.get((key, value))
             if label is not None and (question is None or value not in question.values):
                 dropped.append((key, value, label.get(lang) or label.get("en", value)))
-                kept.setlist(key, [v for v in kept.getlist(key) if v != value])
+                remaining = [v for v in kept.getlist(key) if v != value]
+                if remaining:
+                    kept.setlist(key, remaining)
+                else:
+                    del kept[key]
     return kept, tuple(dropped)
 
 

@@ -10,14 +10,19 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from supportscope.policy import drafts_report, editing, revisions, serial
 from supportscope.policy.editing import EditRefused
@@ -234,16 +239,13 @@ class DraftAdmin(admin.ModelAdmin):
         report = drafts_report.changes(draft)
         kind = request.GET.get("kind", "verdict")
         kind = kind if kind in EDITABLE else "verdict"
-        objects = (
-            [
+        objects = sorted(
+            (
                 (key, serial.label(kind, record))
-                for key, record in sorted(
-                    draft.records.items(), key=lambda item: serial.label(kind, item[1])
-                )
+                for key, record in draft.records.items()
                 if serial.split_ref(key)[0] == kind
-            ]
-            if kind in EDITABLE
-            else []
+            ),
+            key=lambda item: item[1],
         )
         context = {
             **self.admin_site.each_context(request),
@@ -374,8 +376,9 @@ ACTIONS = (
 )
 
 
-@require_POST
 def _act(model_admin: DraftAdmin, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if action not in ACTIONS:
         return HttpResponse(
             _("Unknown action %(action)s; expected one of %(allowed)s.")

@@ -14,9 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         done = publish_due()
-        failed = [item for item in done if item.revision is None]
+        failed = [item for item in done if not item.published]
         for item in done:
-            if item.revision is not None:
+            if item.published:
                 self.stdout.write(
                     f"published draft {item.draft} ({item.title}) as revision {item.revision}"
                 )
