@@ -346,7 +346,7 @@ class NewChoiceForm(forms.Form):
 
 class NewVerdictForm(forms.Form):
     name = forms.SlugField(label=gettext_lazy("New verdict name"))
-    level = forms.ChoiceField(choices=LEVEL_CHOICES, label=gettext_lazy("Level"))
+    level = forms.ChoiceField(choices=[("", "—"), *LEVEL_CHOICES], label=gettext_lazy("Level"))
     rationale_en = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Rationale (English)")
     )
