@@ -61,6 +61,9 @@ def _parse_pairs(text: str, allow_none: bool) -> dict[str, str | None]:
     return out
 
 
+FILTER_LABEL = gettext_lazy("Filter clauses")
+
+
 class RecordForm(forms.Form):
     """The editable fields of one kind of policy object, from its ``serial`` spec; related
     objects are picked by natural key among the draft's own records."""
@@ -95,7 +98,9 @@ class RecordForm(forms.Form):
                     if not r["retired"]
                 ],
                 label=_("Cited clauses"),
-                widget=forms.SelectMultiple(attrs={"size": 10, "class": "clause-picker"}),
+                widget=forms.SelectMultiple(
+                    attrs={"size": 10, "class": "clause-picker", "data-filter-label": FILTER_LABEL}
+                ),
             )
         if "modifiers" in spec.extras:
             modifier_keys = {r["question"] for r in by_kind["modifier"]}

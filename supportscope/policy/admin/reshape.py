@@ -36,6 +36,8 @@ from supportscope.policy.models import (
 )
 from supportscope.policy.serial import Records
 
+FILTER_LABEL = gettext_lazy("Filter clauses")
+
 
 class ClauseChoiceField(forms.ModelMultipleChoiceField):
     """Clauses listed with the start of their text, so an admin picks by content."""
@@ -108,7 +110,9 @@ class AddAnswerForm(forms.Form):
         queryset=clause_choices(),
         required=False,
         label=gettext_lazy("Cited clauses"),
-        widget=forms.SelectMultiple(attrs={"size": 8, "class": "clause-picker"}),
+        widget=forms.SelectMultiple(
+            attrs={"size": 8, "class": "clause-picker", "data-filter-label": FILTER_LABEL}
+        ),
     )
     modifiers = forms.ModelMultipleChoiceField(
         queryset=Question.objects.filter(modifier__isnull=False),
@@ -356,12 +360,14 @@ class NewVerdictForm(forms.Form):
     citations = ClauseChoiceField(
         queryset=clause_choices(),
         label=gettext_lazy("Cited clauses"),
-        widget=forms.SelectMultiple(attrs={"size": 6, "class": "clause-picker"}),
+        widget=forms.SelectMultiple(
+            attrs={"size": 6, "class": "clause-picker", "data-filter-label": FILTER_LABEL}
+        ),
     )
 
 
-ChoiceRows = formset_factory(NewChoiceForm, extra=3, min_num=2, validate_min=True)
-VerdictRows = formset_factory(NewVerdictForm, extra=2)
+ChoiceRows = formset_factory(NewChoiceForm, extra=1, min_num=2, validate_min=True)
+VerdictRows = formset_factory(NewVerdictForm, extra=1)
 
 
 def _filled(formset: Any) -> list[dict[str, Any]]:
