@@ -3,7 +3,6 @@ import shutil
 
 import pytest
 
-from supportscope.policy.editing import schedule
 from supportscope.policy.snapshot import cache
 
 # Playwright's sync API runs an event loop in the main thread; without this,
@@ -26,10 +25,8 @@ CHROMIUM_FLAGS = [
 def _fresh_policy_cache():
     """Each test's database is rolled back, so no compiled snapshot may outlive it."""
     cache.clear()
-    schedule.forget()
     yield
     cache.clear()
-    schedule.forget()
 
 
 @pytest.fixture(scope="session")

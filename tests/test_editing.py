@@ -12,18 +12,11 @@ from supportscope.policy import drafts_report, editing, serial
 from supportscope.policy.editing import ConfirmationNeeded, DraftOutdated, EditRefused, NewChoice
 from supportscope.policy.models import Choice, Clause, Draft, Edge, Node, Revision, Verdict
 from supportscope.policy.snapshot import compile_records
-from supportscope.policy.store import current_revision, export_data
+from supportscope.policy.store import current_revision, current_state, export_data
 
 pytestmark = pytest.mark.django_db
 
 INGRESS = "unsupported-scenarios--unmanaged-ingress"
-
-
-@pytest.fixture(autouse=True)
-def _no_held_schedule():
-    editing.schedule.forget()
-    yield
-    editing.schedule.forget()
 
 
 def level(records: serial.Records, **answers: str) -> str:
@@ -266,7 +259,7 @@ def test_a_scheduled_draft_goes_live_at_its_time_and_not_before():
         expected_version=None,
     )
     editing.schedule_draft(draft.pk, now + timedelta(hours=1), now=now)
-    assert editing.schedule.due(now) is False
+    assert current_state()[1] == int((now + timedelta(hours=1)).timestamp())
     assert editing.publish_due(now + timedelta(minutes=59)) == []
     assert Verdict.objects.get(name="unmanaged-ingress-unsupported").rationale_en != "From nine."
 
@@ -300,12 +293,18 @@ def test_scheduling_needs_a_future_time():
         editing.schedule_draft(draft.pk, timezone.now() - timedelta(minutes=1))
 
 
-def test_the_schedule_is_held_in_memory_between_reads(django_assert_num_queries):
+def test_the_next_publication_time_rides_on_the_revision_check():
     now = timezone.now()
-    editing.schedule.due(now)  # reads the next time once
-    with django_assert_num_queries(0):
-        for second in range(1, 30):
-            editing.schedule.due(now + timedelta(seconds=second))
+    first = editing.open_draft("First", user=None)
+    second = editing.open_draft("Second", user=None)
+    assert current_state()[1] is None
+    editing.schedule_draft(second.pk, now + timedelta(hours=2), now=now)
+    editing.schedule_draft(first.pk, now + timedelta(hours=1), now=now)
+    assert current_state()[1] == int((now + timedelta(hours=1)).timestamp())
+    editing.discard_draft(first.pk)
+    assert current_state()[1] == int((now + timedelta(hours=2)).timestamp())
+    editing.schedule_draft(second.pk, None)
+    assert current_state()[1] is None
 
 
 # -- reshaping ---------------------------------------------------------------------------------

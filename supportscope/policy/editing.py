@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from supportscope.engine import Tree, TreeError, build_tree
 from supportscope.policy import impact, revisions, serial
 from supportscope.policy.integrity import EditRefused, compiled_tree
-from supportscope.policy.models import Draft, Revision
+from supportscope.policy.models import Draft, PolicyState, Revision
 from supportscope.policy.serial import Record, Records
 from supportscope.policy.store import current_revision, record_revision
 
@@ -513,6 +513,7 @@ def publish_draft(
         draft.published_revision = saved.revision
         draft.publish_at = None
         draft.save()
+        sync_next_publication()
     return saved
 
 
@@ -522,6 +523,7 @@ def discard_draft(draft_id: int) -> None:
         draft.state = Draft.DISCARDED
         draft.publish_at = None
         draft.save()
+        sync_next_publication()
 
 
 def schedule_draft(draft_id: int, when: datetime | None, *, now: datetime | None = None) -> Draft:
@@ -534,7 +536,7 @@ def schedule_draft(draft_id: int, when: datetime | None, *, now: datetime | None
             check_records(draft.records)
         draft.publish_at = when
         draft.save(update_fields=["publish_at", "updated"])
-    schedule.forget()
+        sync_next_publication()
     return draft
 
 
@@ -564,46 +566,23 @@ def publish_due(now: datetime | None = None) -> list[DuePublication]:
             done.append(DuePublication(draft.pk, draft.title, None, refused.problems))
         else:
             done.append(DuePublication(draft.pk, draft.title, saved.revision, []))
-    schedule.forget()
+    sync_next_publication()
     return done
 
 
-class Schedule:
-    """The next scheduled publication, held in memory: a request costs no query for it.
-
-    ``due`` is true once the held time has passed; the held time is read again when a
-    draft is scheduled here, after ``refresh`` seconds, or after a publication.
-    """
-
-    refresh = 60.0
-
-    def __init__(self) -> None:
-        self._next: datetime | None = None
-        self._read_at: datetime | None = None
-
-    def forget(self) -> None:
-        self._read_at = None
-
-    def next_time(self, now: datetime) -> datetime | None:
-        if self._read_at is None or (now - self._read_at).total_seconds() > self.refresh:
-            self._read_at = now
-            try:
-                self._next = (
-                    Draft.objects.filter(state=Draft.OPEN, publish_at__isnull=False)
-                    .order_by("publish_at")
-                    .values_list("publish_at", flat=True)
-                    .first()
-                )
-            except DatabaseError:  # an outage is answered further in; ask again later
-                self._next = None
-        return self._next
-
-    def due(self, now: datetime) -> bool:
-        found = self.next_time(now)
-        return found is not None and found <= now
-
-
-schedule = Schedule()
+def sync_next_publication() -> None:
+    """Write when the next open draft is due into the policy state row, which every
+    worker reads with the revision: no extra query per request to notice a schedule."""
+    first = (
+        Draft.objects.filter(state=Draft.OPEN, publish_at__isnull=False)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    PolicyState.objects.get_or_create(pk=1)
+    PolicyState.objects.filter(pk=1).update(
+        next_publication=int(first.timestamp()) if first else None
+    )
 
 
 # -- reshaping, as changes of records --------------------------------------------------------

@@ -33,6 +33,9 @@ class PolicyState(models.Model):
     """A single row holding the current policy revision number."""
 
     revision = models.PositiveIntegerField(default=0)
+    # When the next scheduled draft is due (Unix seconds), read with the revision in one
+    # query: a worker knows without asking again when to publish (see editing.py).
+    next_publication = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("policy state")

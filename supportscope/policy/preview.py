@@ -1,9 +1,9 @@
 """Drafts in the request cycle: scheduled publication, and staff previews of the site.
 
 ``publish_if_due`` publishes a scheduled draft at the first request after its time that
-uses the policy. The time is held in memory (``editing.schedule``): a request costs a
-clock reading, no query; the held time is read again once a minute, and at once on the
-worker that scheduled. ``manage.py publish_scheduled`` does the same from cron.
+uses the policy. The time comes with the revision check every request makes anyway (one
+row holds both), so noticing a schedule costs no query; a request compares two numbers.
+``manage.py publish_scheduled`` does the same from cron.
 
 ``DraftPreviewMiddleware`` serves the public pages (triage, tree map, policy page, API)
 under a draft to a staff member who chose "Preview the site" on the draft: the choice is
@@ -28,13 +28,12 @@ logger = logging.getLogger("supportscope.drafts")
 PREVIEW_COOKIE = "supportscope_preview"
 
 
-def publish_if_due() -> None:
-    """Publish the scheduled drafts whose time has come. Called by ``get_snapshot`` at the
-    first use of the policy in a request (cached pages included): it costs a clock reading
-    and a comparison, and a query once a minute per worker (``editing.schedule``)."""
+def publish_if_due(due_at: int) -> bool:
+    """Publish the scheduled drafts whose time has come, if ``due_at`` (read with the
+    revision, see ``store.current_state``) has passed. Returns whether it published."""
     now = timezone.now()
-    if not editing.schedule.due(now):
-        return
+    if now.timestamp() < due_at:
+        return False
     for done in editing.publish_due(now):
         if done.published:
             logger.warning("published scheduled draft %s as revision %s", done.draft, done.revision)
@@ -42,6 +41,7 @@ def publish_if_due() -> None:
             logger.error(
                 "scheduled draft %s not published: %s", done.draft, "; ".join(done.problems)
             )
+    return True
 
 
 def preview_draft(request: HttpRequest) -> int | None:

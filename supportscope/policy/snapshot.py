@@ -31,7 +31,7 @@ from supportscope.content import PolicyData
 from supportscope.engine import Tree, TreeError, build_tree
 from supportscope.policy import serial
 from supportscope.policy.models import Clause
-from supportscope.policy.store import current_revision
+from supportscope.policy.store import current_state
 from supportscope.rendering import render_markdown
 
 logger = logging.getLogger("supportscope.snapshot")
@@ -203,7 +203,7 @@ def drop_broken_connection() -> None:
         logger.debug("closing the broken database connection failed", exc_info=True)
 
 
-def _checked_revision() -> int:
+def _checked_revision() -> tuple[int, int | None]:
     """The current revision; the query doubles as the connection's health check.
 
     With ``CONN_HEALTH_CHECKS``, Django sends an extra ``SELECT 1`` before the first
@@ -216,12 +216,12 @@ def _checked_revision() -> int:
     if reused:
         connection.health_check_done = True
     try:
-        return current_revision()
+        return current_state()
     except DatabaseError:
         if not reused:
             raise
         drop_broken_connection()
-        return current_revision()
+        return current_state()
 
 
 class SnapshotCache:
@@ -249,7 +249,11 @@ class SnapshotCache:
         if self._db_down and not check_now and self._clock() < self._retry_at:
             return self._stale(None)
         try:
-            revision = _checked_revision()
+            revision, due_at = _checked_revision()
+            # A scheduled draft whose time has come is published by the first request
+            # that asks for the policy; the time came with the revision, at no cost.
+            if due_at is not None and _publish_if_due(due_at):
+                revision, due_at = _checked_revision()
         except DatabaseError as error:
             return self._stale(error)
         snapshot = self._snapshot
@@ -313,8 +317,6 @@ cache = SnapshotCache()
 
 
 def get_snapshot(check_now: bool = False) -> Snapshot:
-    if _served.get() is None and not cache.db_down:  # the first use in a request
-        _publish_if_due()
     draft = _preview.get()
     if draft is None:
         return cache.get(check_now)
@@ -327,13 +329,10 @@ def get_snapshot(check_now: bool = False) -> Snapshot:
     return found
 
 
-def _publish_if_due() -> None:
+def _publish_if_due(due_at: int) -> bool:
     from supportscope.policy.preview import publish_if_due
 
-    try:
-        publish_if_due()
-    except DatabaseError:  # the revision check below notices the outage and answers it
-        drop_broken_connection()
+    return publish_if_due(due_at)
 
 
 class PreviewCache:

@@ -86,6 +86,11 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('revision', 'kind', 'object_id'), name='unique_revision_object')],
             },
         ),
+        migrations.AddField(
+            model_name='policystate',
+            name='next_publication',
+            field=models.BigIntegerField(blank=True, null=True),
+        ),
         migrations.RunPython(fill_history_table, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='revision',
