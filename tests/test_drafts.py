@@ -47,11 +47,7 @@ def draft_url(draft: Draft, rest: str = "") -> str:
 
 def edit_in_draft(admin_client, draft: Draft, key: str, **changes: str):
     form = admin_client.get(draft_url(draft, f"edit/{key}/")).context["form"]
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if name in form.fields
-    }
+    data = {name: value for name, value in form.initial.items() if name in form.fields}
     for name, value in list(data.items()):
         if isinstance(value, bool):
             data[name] = "on" if value else ""
