@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# deploy/ is validated against the oldest Kubernetes version AKS supports that we target.
+K8S_VERSION ?= 1.32.0
+MANIFESTS = $(shell find deploy -name '*.yaml' ! -name kustomization.yaml | sort)
 
-.PHONY: run test lint bench soak messages clean
+.PHONY: run test lint bench soak rehearse messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +25,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(PYTHON) ../shared/tools/originality.py policy_content 2>/dev/null \
 	  || [ ! -f ../shared/tools/originality.py ]
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/kubernetes-validate --strict --quiet -k $(K8S_VERSION) $(MANIFESTS)
 
 # Lint, then the whole suite (unit, API, browser and accessibility) with branch coverage.
 test: lint
@@ -35,6 +40,13 @@ bench: $(STAMP)
 # 60 s at 32 connections on the verdict page, the API and /policy/: errors and worker memory.
 soak: $(STAMP)
 	$(BIN)/python -m bench --soak
+
+# Production in miniature on 127.0.0.1: nginx in front of two gunicorn instances on one
+# PostgreSQL database, rolling restarts under wrk load (apt-get install -y nginx wrk).
+# REHEARSE_DATABASE_URL (default postgres://app:app@127.0.0.1:5432/app_rehearse) is dropped
+# and made afresh. Writes bench/results/rehearsal.json.
+rehearse: $(STAMP)
+	$(BIN)/python -m bench.rehearse
 
 # Rebuild the Korean catalogue after changing UI strings (needs GNU gettext).
 messages: $(STAMP)

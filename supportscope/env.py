@@ -93,3 +93,20 @@ def database_from_url(name: str, url: str, base_dir: Path) -> dict[str, object]:
             "OPTIONS": {"connect_timeout": 3},
         }
     raise ConfigError(name, f"unsupported scheme {parts.scheme!r}; use sqlite:/// or postgres://")
+
+
+def env_int(
+    name: str,
+    default: int,
+    maximum: int,
+    environ: Mapping[str, str] = os.environ,
+    minimum: int = 0,
+) -> int:
+    """A whole number from ``minimum`` to ``maximum``, in plain digits (no sign, no blanks)."""
+    raw = environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    word = raw.strip()
+    if not (word.isascii() and word.isdigit()) or not minimum <= int(word) <= maximum:
+        raise ConfigError(name, f"{raw!r} is not a whole number from {minimum} to {maximum}")
+    return int(word)

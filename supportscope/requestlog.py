@@ -1,9 +1,12 @@
 """One structured log line per request.
 
-The line is a JSON object on the ``supportscope.request`` logger::
+The record on the ``supportscope.request`` logger carries, as ``extra``, a ``request``
+object, which the JSON formatter (logformat.py) writes into the line::
 
-    {"method": "GET", "path": "/triage/", "query": "component=ingress", "status": 200,
-     "duration_ms": 2.41, "revision": 7, "stale": false}
+    {"level": "INFO", "logger": "supportscope.request", "message": "GET /triage/ 200",
+     "request": {"method": "GET", "path": "/triage/", "query": "component=ingress",
+     "status": 200, "duration_ms": 2.41, "revision": 7, "stale": false},
+     "time": "2026-11-30T12:00:00.123456+00:00"}
 
 It carries the method, the path, the query string (answers live there, and they are
 not secret; values of keys that look like credentials are masked), the status, the
@@ -15,7 +18,6 @@ are not logged: the kubelet asks every few seconds and would drown everything el
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -72,18 +74,21 @@ class RequestLogMiddleware:
         if request.path_info in PROBES and response.status_code == 200:
             return response
         if logger.isEnabledFor(logging.INFO):
+            fields = {
+                "method": request.method,
+                "path": request.path,
+                "query": safe_query(request.META.get("QUERY_STRING", "")),
+                "status": response.status_code,
+                "duration_ms": round(duration_ms, 2),
+                "revision": snapshot.revision if snapshot else None,
+                "stale": bool(snapshot and snapshot.stale),
+            }
+            # The formatter (logformat.py) writes the fields as the line's "request" object.
             logger.info(
-                json.dumps(
-                    {
-                        "method": request.method,
-                        "path": request.path,
-                        "query": safe_query(request.META.get("QUERY_STRING", "")),
-                        "status": response.status_code,
-                        "duration_ms": round(duration_ms, 2),
-                        "revision": snapshot.revision if snapshot else None,
-                        "stale": bool(snapshot and snapshot.stale),
-                    },
-                    ensure_ascii=False,
-                )
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={"request": fields},
             )
         return response

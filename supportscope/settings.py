@@ -6,13 +6,23 @@ Debug is off unless DJANGO_DEBUG asks for it. Every variable is parsed strictly
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from supportscope.env import ConfigError, database_from_url, env_bool, env_list, env_origins
+from supportscope.clientip import MAX_PROXIES
+from supportscope.env import (
+    ConfigError,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_origins,
+)
+from supportscope.logformat import json_formatter
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +49,8 @@ try:
     }
     SUPPORTSCOPE_EMBED_ORIGINS = env_origins("SUPPORTSCOPE_EMBED_ORIGINS")
     CSRF_TRUSTED_ORIGINS = env_origins("DJANGO_CSRF_TRUSTED_ORIGINS")
+    # How many reverse proxies the operator runs in front of the app (see clientip.py).
+    SUPPORTSCOPE_PROXY_COUNT = env_int("SUPPORTSCOPE_PROXY_COUNT", default=0, maximum=MAX_PROXIES)
 except ConfigError as error:
     sys.exit(f"SupportScope configuration error: {error}")
 
@@ -153,21 +165,14 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
+# One JSON object per line for every record, tracebacks included (see logformat.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        # supportscope.request writes one JSON object per line; add the time to it.
-        "request": {"format": '{"time": "%(asctime)s", "request": %(message)s}'},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "requests": {"class": "logging.StreamHandler", "formatter": "request"},
-    },
+    "formatters": {"json": json_formatter()},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {
-        "django.server": {"level": "WARNING"},
-        "supportscope.request": {"handlers": ["requests"], "level": "INFO", "propagate": False},
-    },
+    "loggers": {"django.server": {"level": "WARNING"}},
 }
+# Python's warnings too (py.warnings logger), instead of raw lines on stderr.
+logging.captureWarnings(True)

@@ -2,6 +2,7 @@
 
 import json
 import logging
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db import OperationalError, connection
 
 from supportscope.policy.snapshot import cache, get_snapshot
 from supportscope.requestlog import MAX_QUERY, looks_secret, safe_query
+from tests.jsonlog import configured_formatter
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +22,7 @@ def request_lines(caplog):
 
     def lines():
         return [
-            json.loads(record.getMessage())
-            for record in caplog.records
-            if record.name == "supportscope.request"
+            record.request for record in caplog.records if record.name == "supportscope.request"
         ]
 
     return lines
@@ -92,7 +92,8 @@ def test_cookies_session_authorization_and_bodies_are_never_logged(admin_user, c
     client.cookies["custom"] = "cookie-secret-value"
     client.get("/policy/", HTTP_AUTHORIZATION="Bearer header-secret-value")
     client.post("/admin/logout/", {"password": "body-secret-value"})
-    logged = "\n".join(record.getMessage() for record in caplog.records)
+    formatter = configured_formatter()
+    logged = "\n".join(formatter.format(record) for record in caplog.records)
     assert "/admin/logout/" in logged
     for secret in (session_key, "cookie-secret-value", "header-secret-value", "body-secret-value"):
         assert secret not in logged
@@ -131,13 +132,23 @@ def test_answers_are_logged_as_sent_and_long_queries_are_cut():
     assert len(safe_query("a=" + "x" * 5000)) == MAX_QUERY
 
 
-def test_the_configured_format_makes_each_line_a_json_object(client, caplog):
+def test_the_configured_format_writes_each_request_as_one_json_line_with_its_fields(client, caplog):
     caplog.set_level(logging.INFO, logger="supportscope.request")
-    client.get("/policy/")
+    client.get("/policy/", {"lang": "ko", "component": "ingress"})
     [record] = [r for r in caplog.records if r.name == "supportscope.request"]
-    fmt = settings.LOGGING["formatters"]["request"]["format"]
-    line = logging.Formatter(fmt).format(record)
+    line = configured_formatter().format(record)
     assert "\n" not in line
     parsed = json.loads(line)
-    assert parsed["request"]["path"] == "/policy/"
-    assert parsed["time"]
+    assert parsed["logger"] == "supportscope.request"
+    assert parsed["level"] == "INFO"
+    assert parsed["message"] == "GET /policy/ 200"
+    assert parsed["request"] == {
+        "method": "GET",
+        "path": "/policy/",
+        "query": "lang=ko&component=ingress",
+        "status": 200,
+        "duration_ms": record.request["duration_ms"],
+        "revision": get_snapshot().revision,
+        "stale": False,
+    }
+    assert datetime.fromisoformat(parsed["time"]).utcoffset() == timedelta(0)
