@@ -406,3 +406,20 @@ def test_a_draft_compiles_to_a_snapshot_with_its_own_fingerprint():
     assert snapshot.draft == 7
     assert "nginx-operator" in snapshot.tree.questions
     assert snapshot.fingerprint != serial.fingerprint(serial.to_document(live))
+
+
+@pytest.mark.parametrize("kind", list(serial.SPECS))
+def test_every_editable_field_of_a_policy_object_is_in_its_one_serialiser(kind):
+    """A new field goes into the spec once; import/export, revisions, drafts, restore and
+    the fingerprint then carry it. This fails if a field is added to a model only."""
+    spec = serial.SPECS[kind]
+    editable = {
+        field.name
+        for field in spec.model._meta.get_fields()
+        if getattr(field, "editable", False)
+        and not field.auto_created
+        and field.concrete
+        and field.name not in {"version", "source_hash"}
+    }
+    covered = {*spec.fields, *spec.keys, *spec.extras, "clauses"}  # clauses: the citations
+    assert editable <= covered, editable - covered
