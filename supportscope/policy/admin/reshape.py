@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supportscope.policy import editing
+from supportscope.policy import editing, serial
 from supportscope.policy.admin.base import impact_panel, wants
 from supportscope.policy.editing import EditRefused, NewChoice
 from supportscope.policy.models import (
@@ -296,18 +296,19 @@ def _component_question() -> Question | None:
 # -- a follow-up question on a path ----------------------------------------------------------
 
 
-def _route_choices() -> list[tuple[str, str]]:
+def _records(request: HttpRequest) -> Records:
+    """The policy a step starts from: the draft it was opened from, or the live policy."""
+    draft_id = _draft_id(request)
+    draft = Draft.objects.filter(pk=draft_id).first() if draft_id is not None else None
+    return draft.records if draft is not None else editing.live_records()
+
+
+def _route_choices(records: Records) -> list[tuple[str, str]]:
     out = []
-    for node in Node.objects.select_related("question").prefetch_related(
-        "edges__to_node", "edges__to_verdict"
-    ):
-        for edge in node.edges.all():
-            out.append(
-                (
-                    f"{node.name}|{edge.value}",
-                    f"{node.question.key}={edge.value} (node {node.name}) → {edge.target_name}",
-                )
-            )
+    for node in serial.by_kind(records)["node"]:
+        for value, target in node["edges"].items():
+            label = f"{node['question']}={value} (node {node['name']}) → {target}"
+            out.append((f"{node['name']}|{value}", label))
     return out
 
 
@@ -326,13 +327,14 @@ class FollowUpForm(forms.Form):
     help_ko = forms.CharField(label=gettext_lazy("Help (Korean)"), max_length=300, required=False)
     allow_unknown = forms.BooleanField(label=gettext_lazy("Offer “don't know”"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, records: Records, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["at"].choices = _route_choices()
+        self.records = records
+        self.fields["at"].choices = _route_choices(self.records)
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"]
-        if Question.objects.filter(key=key).exists():
+        if editing.find(self.records, "question", key) is not None:
             raise forms.ValidationError(_("A question %(key)s exists.") % {"key": key})
         return key
 
@@ -379,7 +381,7 @@ def add_follow_up(model_admin: Any, request: HttpRequest) -> HttpResponse:
     verdicts with their citations: one step, checked as a whole."""
     _require_change(request, "add_question", "add_node", "change_node", "add_verdict")
     data = request.POST if request.method == "POST" else None
-    form = FollowUpForm(data)
+    form = FollowUpForm(data, records=_records(request))
     choices = ChoiceRows(data, prefix="choice")
     verdicts = VerdictRows(data, prefix="verdict")
     refusal: EditRefused | None = None
@@ -448,13 +450,13 @@ def add_follow_up(model_admin: Any, request: HttpRequest) -> HttpResponse:
 class RetireAnswerForm(forms.Form):
     answer = forms.ChoiceField(label=gettext_lazy("Answer to retire"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, records: Records, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        kinds = serial.by_kind(records)
+        rank = {q["key"]: i for i, q in enumerate(kinds["question"])}
         self.fields["answer"].choices = [
-            (f"{q}={v}", f"{q}={v} — {label}")
-            for q, v, label in Question.objects.order_by("order")
-            .filter(choices__isnull=False)
-            .values_list("key", "choices__value", "choices__label_en")
+            (f"{r['question']}={r['value']}", f"{r['question']}={r['value']} — {r['label_en']}")
+            for r in sorted(kinds["choice"], key=lambda r: (rank.get(r["question"], 0), r["order"]))
         ]
 
 
@@ -462,7 +464,11 @@ def retire_answer(model_admin: Any, request: HttpRequest) -> HttpResponse:
     """Remove an answer, its routes and what only it led to, in one step; old links
     carrying it get a notice and the question again."""
     _require_change(request, "delete_choice", "change_node")
-    form = RetireAnswerForm(request.POST or None, initial={"answer": request.GET.get("answer")})
+    form = RetireAnswerForm(
+        request.POST or None,
+        records=_records(request),
+        initial={"answer": request.GET.get("answer")},
+    )
     refusal: EditRefused | None = None
     if request.method == "POST" and form.is_valid():
         question, _sep, value = form.cleaned_data["answer"].partition("=")
