@@ -300,3 +300,16 @@ def citing_context(anchors: list[str]) -> dict[str, Any]:
         "citing_paths_total": len(found),
         "citing_anchors": anchors,
     }
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept by the system (revisions, retired answers): listed, never edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

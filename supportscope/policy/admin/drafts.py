@@ -281,34 +281,25 @@ class DraftAdmin(admin.ModelAdmin):
         initial = RecordForm.initial_of(kind, record) if record else {}
         form = RecordForm(data, kind=kind, records=draft.records, initial=initial)
         refusal: EditRefused | None = None
+        change: Any = None
         if data is not None and "_delete" in data:
-            try:
-                editing.edit_draft(
-                    pk,
-                    lambda records: editing.delete_record(records, key),
-                    expected_version=_int(data.get("draft_version")),
-                )
-            except EditRefused as refused:
-                refusal = refused
-            else:
-                messages.success(
-                    request, _("Removed from the draft: %(o)s") % {"o": serial.label(kind, record)}
-                )
-                return _back(draft, kind)
+            change, done = (
+                (lambda records: editing.delete_record(records, key)),
+                _("Removed from the draft: %(o)s") % {"o": serial.label(kind, record)},
+            )
         elif data is not None and form.is_valid():
             new = form.record()
+            change, done = (
+                (lambda records: editing.set_record(records, key, new)),
+                _("Saved in the draft: %(o)s") % {"o": serial.label(kind, new)},
+            )
+        if change is not None:
             try:
-                editing.edit_draft(
-                    pk,
-                    lambda records: editing.set_record(records, key, new),
-                    expected_version=_int(data.get("draft_version")),
-                )
+                editing.edit_draft(pk, change, expected_version=_int(data.get("draft_version")))
             except EditRefused as refused:
                 refusal = refused
             else:
-                messages.success(
-                    request, _("Saved in the draft: %(o)s") % {"o": serial.label(kind, new)}
-                )
+                messages.success(request, done)
                 return _back(draft, kind)
         if refusal is not None:
             for problem in refusal.problems:

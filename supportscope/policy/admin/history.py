@@ -3,8 +3,6 @@ rolling a whole revision back. Thin views over ``revisions`` and ``editing``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -15,27 +13,18 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from supportscope.policy import editing, revisions
-from supportscope.policy.admin.base import impact_panel, wants
+from supportscope.policy.admin.base import ReadOnlyAdmin, impact_panel, wants
 from supportscope.policy.editing import EditRefused
 from supportscope.policy.models import Revision
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ReadOnlyAdmin):
     list_display = ("number", "created", "user", "summary")
     list_display_links = ("number", "summary")
     search_fields = ("summary",)
     list_select_related = ("user",)
     change_list_template = "admin/policy/revision/change_list.html"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self):  # type: ignore[no-untyped-def]
         view = self.admin_site.admin_view

@@ -22,6 +22,7 @@ from supportscope.policy.admin.base import (
     SHOWN_CHANGES,
     PolicyAdmin,
     PolicyInline,
+    ReadOnlyAdmin,
     citing_context,
     current_tree,
 )
@@ -355,17 +356,8 @@ class ModifierAdmin(PolicyAdmin):
 
 
 @admin.register(RetiredAnswer)
-class RetiredAnswerAdmin(admin.ModelAdmin):
+class RetiredAnswerAdmin(ReadOnlyAdmin):
     """Answers removed from the tree; links carrying them get a notice. Read-only."""
 
     list_display = ("question", "value", "label_en", "label_ko")
     search_fields = ("question", "value", "label_en", "label_ko")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
