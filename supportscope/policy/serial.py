@@ -266,15 +266,14 @@ def read_kind(kind: str, pks: list[int] | None = None) -> dict[int, Record]:
     if pks is not None:
         query = query.filter(pk__in=pks)
     extras = _extras(kind, pks)
+    names = (*spec.fields, *spec.keys)
+    found = [(name, extras[name], name in ("citations", "modifiers")) for name in spec.extras]
     out: dict[int, Record] = {}
-    for row in query.values("pk", *columns):
-        record: Record = {name: row[name] for name in spec.fields}
-        for name, (_model, attr) in spec.keys.items():
-            record[name] = row[f"{name}__{attr}"]
-        for name in spec.extras:
-            default: Any = [] if name in ("citations", "modifiers") else {}
-            record[name] = extras[name].get(row["pk"], default)
-        out[row["pk"]] = record
+    for pk, *values in query.values_list("pk", *columns):
+        record: Record = dict(zip(names, values, strict=True))
+        for name, by_owner, is_list in found:
+            record[name] = by_owner.get(pk) or ([] if is_list else {})
+        out[pk] = record
     return out
 
 
@@ -376,24 +375,44 @@ def _empty(value: Any) -> bool:
     return value in (None, "", [], {})
 
 
+def _file_plan(spec: Spec) -> tuple[tuple[str, str, str, str, str, bool], ...]:
+    """Per file key: (mode, record key or en key, ko key, file key, name, optional)."""
+    plan = []
+    for name in spec.file:
+        mode = "text" if name in spec.texts else "lines" if name in spec.lines else "plain"
+        first, second = (f"{name}_en", f"{name}_ko") if mode != "plain" else (name, "")
+        out = spec.file_names.get(name, name)
+        plan.append((mode, first, second, out, name, name in spec.optional))
+    return tuple(plan)
+
+
+_PLANS: dict[str, tuple[tuple[str, str, str, str, str, bool], ...]] = {}
+
+
 def to_file(kind: str, record: Record) -> dict[str, Any]:
     """One record as an item of ``tree.json`` (or a section's front matter)."""
-    spec = SPECS[kind]
+    plan = _PLANS.get(kind)
+    if plan is None:
+        plan = _PLANS[kind] = _file_plan(SPECS[kind])
     item: dict[str, Any] = {}
-    for name in spec.file:
-        if name in spec.texts:
-            value: Any = _pair(record, name)
-        elif name in spec.lines:
-            value = {
-                "en": _lines(record.get(f"{name}_en", "")),
-                "ko": _lines(record.get(f"{name}_ko", "")),
-            }
-            value = value if value["en"] or value["ko"] else {}
+    for mode, first, second, out, _name, optional in plan:
+        if mode == "text":
+            value: Any = {"en": record.get(first) or "", "ko": record.get(second) or ""}
+            if optional and not value["en"] and not value["ko"]:
+                continue
+        elif mode == "lines":
+            en, ko = _lines(record.get(first, "")), _lines(record.get(second, ""))
+            if not en and not ko:
+                if optional:
+                    continue
+                value = {}
+            else:
+                value = {"en": en, "ko": ko}
         else:
-            value = record.get(name)
-        if name in spec.optional and _empty(value):
-            continue
-        item[spec.file_names.get(name, name)] = value
+            value = record.get(first)
+            if optional and _empty(value):
+                continue
+        item[out] = value
     return item
 
 
@@ -518,5 +537,6 @@ def live_anchors(records: Records) -> set[str]:
 def fingerprint(document: PolicyData) -> str:
     """A short hash of the policy's content: equal on every instance holding it."""
     data = {"sections": [asdict(s) for s in document.sections], "tree": document.tree}
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # The document's keys come in a fixed order (the specs'), so no sorting is needed.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
