@@ -423,3 +423,12 @@ def test_every_editable_field_of_a_policy_object_is_in_its_one_serialiser(kind):
     }
     covered = {*spec.fields, *spec.keys, *spec.extras, "clauses"}  # clauses: the citations
     assert editable <= covered, editable - covered
+
+
+def test_two_objects_with_the_same_natural_key_are_refused_before_writing():
+    records = editing.live_records()
+    key = key_of(records, "verdict", "oss-unsupported")
+    doubled = editing.set_record(records, "verdict:new", dict(records[key]))
+    with pytest.raises(EditRefused) as refused:
+        editing.check_records(doubled)
+    assert "verdict oss-unsupported" in refused.value.problems[0]

@@ -219,6 +219,20 @@ def check_records(records: Records) -> Tree:
     resolve to live clauses, nothing is unreachable, and no two clauses of a section or
     choices of a question share a position. Raises ``EditRefused``."""
     problems = []
+    idents: dict[tuple[str, str], int] = {}
+    for key, record in records.items():
+        kind = serial.split_ref(key)[0]
+        try:
+            ident = (kind, serial.SPECS[kind].ident(record))
+        except (KeyError, TypeError):
+            continue  # an incomplete record: the compile below names it
+        idents[ident] = idents.get(ident, 0) + 1
+    problems += [
+        _("Two objects are both %(object)s; rename or remove one.")
+        % {"object": f"{serial.LABELS[kind]} {ident}"}
+        for (kind, ident), count in idents.items()
+        if count > 1
+    ]
     positions: dict[tuple[str, str, int], str] = {}
     for key, record in records.items():
         kind = serial.split_ref(key)[0]
@@ -308,6 +322,10 @@ def publish_records(
     """
     check_records(target)
     with transaction.atomic():
+        # One publisher at a time: the state row is locked before live is read, so two
+        # publications based on the same live policy cannot both pass the check below.
+        PolicyState.objects.get_or_create(pk=1)
+        PolicyState.objects.select_for_update().filter(pk=1).first()
         live = live_records()
         if expected_live is not None and live != expected_live:
             changed = sorted(

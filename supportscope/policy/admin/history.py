@@ -20,9 +20,10 @@ from supportscope.policy.models import Revision
 
 @admin.register(Revision)
 class RevisionAdmin(ReadOnlyAdmin):
-    list_display = ("number", "created", "user", "summary")
+    list_display = ("number", "created", "user", "summary", "fingerprint")
     list_display_links = ("number", "summary")
-    search_fields = ("summary",)
+    # A permalink's ``fp`` finds the revision that had that content on this instance.
+    search_fields = ("summary", "fingerprint")
     list_select_related = ("user",)
     change_list_template = "admin/policy/revision/change_list.html"
 
