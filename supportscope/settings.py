@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,24 @@ try:
     CSRF_TRUSTED_ORIGINS = env_origins("DJANGO_CSRF_TRUSTED_ORIGINS")
     # How many reverse proxies the operator runs in front of the app (see clientip.py).
     SUPPORTSCOPE_PROXY_COUNT = env_int("SUPPORTSCOPE_PROXY_COUNT", default=0, maximum=MAX_PROXIES)
+    # Admin sign-in protection (supportscope/signin): failures allowed per user name from
+    # one address, per address whatever the names, and minutes a lock lasts.
+    SUPPORTSCOPE_SIGNIN_LIMIT_PER_USER = env_int(
+        "SUPPORTSCOPE_SIGNIN_LIMIT_PER_USER", default=5, minimum=1, maximum=100
+    )
+    SUPPORTSCOPE_SIGNIN_LIMIT_PER_ADDRESS = env_int(
+        "SUPPORTSCOPE_SIGNIN_LIMIT_PER_ADDRESS", default=30, minimum=1, maximum=10000
+    )
+    if SUPPORTSCOPE_SIGNIN_LIMIT_PER_ADDRESS < SUPPORTSCOPE_SIGNIN_LIMIT_PER_USER:
+        raise ConfigError(
+            "SUPPORTSCOPE_SIGNIN_LIMIT_PER_ADDRESS",
+            f"{SUPPORTSCOPE_SIGNIN_LIMIT_PER_ADDRESS} is below "
+            f"SUPPORTSCOPE_SIGNIN_LIMIT_PER_USER ({SUPPORTSCOPE_SIGNIN_LIMIT_PER_USER}); "
+            "an address must be allowed at least as many failures as one user name",
+        )
+    SUPPORTSCOPE_SIGNIN_COOLOFF_MINUTES = env_int(
+        "SUPPORTSCOPE_SIGNIN_COOLOFF_MINUTES", default=15, minimum=1, maximum=1440
+    )
 except ConfigError as error:
     sys.exit(f"SupportScope configuration error: {error}")
 
@@ -63,7 +82,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "supportscope.policy",
+    "supportscope.signin",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost: turns a refused sign-in into the lockout page (supportscope/signin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "supportscope.urls"
@@ -111,6 +134,26 @@ TEMPLATES = [
 ]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Admin sign-in protection: django-axes, fitted by supportscope/signin/protection.py.
+# axes' backend comes first and refuses to check a password while a lock holds.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "supportscope.signin.protection.SignInHandler"
+AXES_CLIENT_IP_CALLABLE = "supportscope.signin.protection.client_address"
+AXES_LOCKOUT_CALLABLE = "supportscope.signin.protection.lockout_response"
+# Counted per user name and address together; the per-address limit is the handler's.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = SUPPORTSCOPE_SIGNIN_LIMIT_PER_USER
+AXES_COOLOFF_TIME = timedelta(minutes=SUPPORTSCOPE_SIGNIN_COOLOFF_MINUTES)
+# A correct password clears that name's failures from that address.
+AXES_RESET_ON_SUCCESS = True
+# Our translated admin (supportscope/signin/admin.py) replaces axes' own.
+AXES_ENABLE_ADMIN = False
+# Only failures are kept, not a history of every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -615,8 +615,8 @@ def test_the_preview_and_the_admin_are_for_staff_only(client, django_user_model)
     response = client.post("/admin/policy/clause/preview/?field=body_en", {"body_en": "x"})
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
-    django_user_model.objects.create_user("reader", password="pw-reader-123")
-    client.login(username="reader", password="pw-reader-123")
+    # Signed in without the form: sign-in itself is tested in test_signin.py.
+    client.force_login(django_user_model.objects.create_user("reader", password="pw-reader-123"))
     assert client.get(clause_url(clause())).status_code == 302
 
 

@@ -15,9 +15,7 @@ from django.utils.translation import gettext_lazy
 from supportscope.policy.admin import drafts, history, objects, reshape
 from supportscope.policy.admin.forms import VersionedForm
 from supportscope.policy.editing import EditRefused, lock
-from supportscope.policy.login import ThrottledAdminLoginForm
 
-admin.site.login_form = ThrottledAdminLoginForm
 admin.site.site_header = gettext_lazy("SupportScope administration")
 admin.site.site_title = gettext_lazy("SupportScope admin")
 admin.site.index_title = gettext_lazy("Policy administration")
