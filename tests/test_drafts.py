@@ -419,3 +419,70 @@ def test_a_permalink_notices_a_changed_verdict_and_names_a_malformed_fingerprint
     bad = client.get("/triage/?component=ingress&fp=nothex")
     assert bad.status_code == 400
     assert "nothex" in bad.content.decode()
+
+
+def test_a_new_object_is_added_to_a_draft_and_one_change_can_be_undone(admin_client):
+    draft = open_draft(admin_client)
+    data = {
+        "key": "cloud-shell", "order": "99", "kind": "item", "retired": "",
+        "body_en": "A new clause.", "body_ko": "새 조항.", "section": "unsupported-scenarios",
+        "draft_version": str(Draft.objects.get(pk=draft.pk).version),
+    }  # fmt: skip
+    added = admin_client.post(draft_url(draft, "edit/clause:new/"), data)
+    assert added.status_code == 302
+    records = Draft.objects.get(pk=draft.pk).records
+    key = editing.find(records, "clause", "unsupported-scenarios--cloud-shell")
+    assert key == "clause:new-1"
+    assert not Clause.objects.filter(key="cloud-shell").exists()
+
+    verdict = verdict_key(draft, "oss-unsupported")
+    edit_in_draft(admin_client, draft, verdict, rationale_en="Changed.")
+    admin_client.post(draft_url(draft, "act/revert/"), {"key": verdict})
+    draft.refresh_from_db()
+    assert draft.records[verdict] == draft.base[verdict]
+    assert key in draft.records  # the other change stays
+
+    removed = admin_client.post(
+        draft_url(draft, f"edit/{key}/"),
+        {"_delete": "1", "draft_version": str(draft.version)},
+    )
+    assert removed.status_code == 302
+    assert key not in Draft.objects.get(pk=draft.pk).records
+
+
+def test_a_stale_draft_form_is_refused_and_says_so(admin_client):
+    draft = open_draft(admin_client)
+    key = verdict_key(draft, "oss-unsupported")
+    form = admin_client.get(draft_url(draft, f"edit/{key}/")).context["form"]
+    editing.edit_draft(draft.pk, lambda r: r, expected_version=None)  # someone else saved
+    data = {k: v for k, v in form.initial.items() if k in form.fields}
+    data["modifiers"] = []
+    data["draft_version"] = str(draft.version)  # the version the form was loaded at
+    response = admin_client.post(draft_url(draft, f"edit/{key}/"), data)
+    assert response.status_code == 200
+    assert "Someone else changed this draft" in str(response.context["form"].non_field_errors())
+
+
+def test_draft_actions_take_post_only_and_name_bad_input(admin_client):
+    draft = open_draft(admin_client)
+    assert admin_client.get(draft_url(draft, "act/publish/")).status_code == 405
+    bad = admin_client.post(draft_url(draft, "act/schedule/"), {"publish_at": "soon"})
+    assert bad.status_code == 302
+    assert Draft.objects.get(pk=draft.pk).publish_at is None
+    at = timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    admin_client.post(draft_url(draft, "act/schedule/"), {"publish_at": at})
+    assert Draft.objects.get(pk=draft.pk).publish_at is not None
+    admin_client.post(draft_url(draft, "act/unschedule/"))
+    assert Draft.objects.get(pk=draft.pk).publish_at is None
+    assert admin_client.get(draft_url(draft, "edit/nothing:1/")).status_code == 404
+
+
+def test_drafts_are_for_staff_with_policy_permissions(client, django_user_model):
+    viewer = django_user_model.objects.create_user(
+        "viewer", password="pw-viewer-123", is_staff=True
+    )
+    client.force_login(viewer)
+    assert client.get("/admin/policy/draft/add/").status_code == 403
+    draft = editing.open_draft("Private", user=None)
+    client.cookies[PREVIEW_COOKIE] = str(draft.pk)
+    assert "Preview of the draft" not in client.get("/triage/").content.decode()
