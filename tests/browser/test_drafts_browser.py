@@ -145,3 +145,27 @@ def test_every_new_admin_page_has_no_accessibility_violations(
         if violations:
             found[path] = format_violations(violations)
     assert found == {}, "\n".join(f"{path} ({lang}):\n{text}" for path, text in found.items())
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_change_forms_with_row_tables_name_every_field(
+    page, live_server, superuser, axe_audit, lang
+):
+    """Row tables (citations, routes, choices, clauses) label each cell for screen readers."""
+    from supportscope.policy.models import Node, Question, Verdict
+
+    log_in(page.context, live_server, superuser)
+    page.set_extra_http_headers({"Accept-Language": lang})
+    paths = [
+        f"/admin/policy/verdict/{Verdict.objects.get(name='oss-unsupported').pk}/change/",
+        f"/admin/policy/node/{Node.objects.get(name='oss').pk}/change/",
+        f"/admin/policy/question/{Question.objects.get(key='oss').pk}/change/",
+        f"/admin/policy/section/{Clause.objects.first().section_id}/change/",
+    ]
+    found = {}
+    for path in paths:
+        page.goto(live_server.url + path)
+        violations = axe_audit(page)
+        if violations:
+            found[path] = format_violations(violations)
+    assert found == {}, "\n".join(f"{path}:\n{text}" for path, text in found.items())

@@ -193,7 +193,21 @@ class RowForm(VersionedForm):
 
 
 class PolicyInlineFormSet(BaseInlineFormSet):
-    """Checks what row forms cannot: deletions of rows that others edited or verdicts cite."""
+    """Checks what row forms cannot: deletions of rows that others edited or verdicts cite.
+
+    A table row has no label per cell, so each field is named for assistive technology
+    by its column and row ("Clause, row 2").
+    """
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        row = _("new row") if index is None else _("row %(n)s") % {"n": index + 1}
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            label = _("Delete") if name == "DELETE" else str(field.label or name)
+            widget = getattr(field.widget, "widget", field.widget)  # inside the +/✎ wrapper
+            widget.attrs.setdefault("aria-label", f"{label}, {row}")
 
     def clean(self) -> None:
         super().clean()

@@ -33,6 +33,7 @@ from supportscope.policy.admin.forms import (
     VersionedForm,
     preview_html,
 )
+from supportscope.policy.admin.reshape import clause_choices
 from supportscope.policy.integrity import cited_clause_message, citing_verdicts
 from supportscope.policy.models import (
     Choice,
@@ -281,8 +282,18 @@ class CitationInline(PolicyInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "clause":
-            kwargs["queryset"] = Clause.objects.select_related("section").filter(retired=False)
+            # The picker shows each clause's text and can be filtered as one types.
+            kwargs["queryset"] = clause_choices()
+            kwargs["form_class"] = ClausePickField
+            kwargs["widget"] = forms.Select(
+                attrs={"class": "clause-picker", "data-filter-label": reshape.FILTER_LABEL}
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ClausePickField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return reshape.ClauseChoiceField.label_from_instance(self, obj)  # type: ignore[arg-type]
 
 
 @admin.register(Verdict)
