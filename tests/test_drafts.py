@@ -158,6 +158,9 @@ def test_staff_preview_shows_the_draft_on_every_public_page_and_nobody_else(admi
     assert "Preview of the draft" not in public
     assert api(client)["verdict"] == "unsupported"
 
+    editing.discard_draft(draft.pk)  # a closed draft is previewed no more
+    assert "Preview of the draft" not in admin_client.get("/triage/").content.decode()
+
     stopped = admin_client.post(draft_url(draft, "act/unpreview/"))
     assert stopped.cookies[PREVIEW_COOKIE].value == ""
     admin_client.cookies.pop(PREVIEW_COOKIE, None)

@@ -347,8 +347,12 @@ class PreviewCache:
     def get(self, draft_id: int, live: Snapshot) -> Snapshot:
         from supportscope.policy.models import Draft
 
-        draft = Draft.objects.filter(pk=draft_id).values("version", "records", "title").first()
-        if draft is None:
+        draft = (
+            Draft.objects.filter(pk=draft_id, state=Draft.OPEN)
+            .values("version", "records", "title")
+            .first()
+        )
+        if draft is None:  # gone, published or discarded: the live policy, no banner
             return live
         key = (draft_id, draft["version"], live.generation)
         with self._lock:
