@@ -143,7 +143,7 @@ class PageCacheMiddleware:
                 return page.response()
         response = self.get_response(request)
         snapshot = served_snapshot()
-        if snapshot is not None and keepable(request, response):
+        if snapshot is not None and snapshot.draft is None and keepable(request, response):
             self.paths.add(request.path)
             page = Page(response.content, response.status_code, tuple(response.items()))
             pages.put(page_key(request, snapshot), snapshot.generation, page)

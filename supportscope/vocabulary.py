@@ -60,6 +60,19 @@ class Change:
     new: str
 
 
+def renamed(tree: Tree, key: str, value: str) -> str | None:
+    """Today's name of an old value, or None when the value is not a renamed one.
+
+    A renamed value is mapped only when the tree no longer offers the old one, so an
+    admin who brings a value back gets it back as it is.
+    """
+    question = tree.questions.get(key)
+    new = RENAMED.get(key, {}).get(value)
+    if question is None or new is None or value in question.values or new not in question.values:
+        return None
+    return new
+
+
 def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tuple[Change, ...]]:
     """Today's answers for a link's answers, and the changes made to them.
 
@@ -68,13 +81,10 @@ def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tup
     """
     out = dict(answers)
     changes: list[Change] = []
-    for key, renames in RENAMED.items():
-        question = tree.questions.get(key)
+    for key in RENAMED:
         old = out.get(key)
-        if question is None or old is None or old not in renames or old in question.values:
-            continue
-        new = renames[old]
-        if new in question.values:
+        new = renamed(tree, key, old) if old is not None else None
+        if new is not None:
             out[key] = new
             changes.append(Change(key, old, new))
     release = out.get(RELEASE_KEY)

@@ -418,8 +418,13 @@ def test_the_check_button_saves_nothing_and_says_when_no_verdict_changes(admin_c
         admin_client, clause_url(clause()), {"body_en": "Only words."}, _check="1"
     )
     assert response.status_code == 200
-    assert "this change alters no verdict" in errors(response)
-    assert "Only words." in response.content.decode()  # kept in the form
+    html = response.content.decode()
+    # The check's result is information, not an error: no red "Please correct" note.
+    assert errors(response) == ""
+    assert "errornote" not in html
+    panel = html[html.index('id="impact-title"') :]
+    assert "this change alters no verdict" in panel[: panel.index("</section>")]
+    assert "Only words." in html  # kept in the form
     assert current_revision() == before
 
 

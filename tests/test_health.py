@@ -25,7 +25,7 @@ def refuse_connection():
 
 @pytest.fixture
 def database_down(monkeypatch, no_retry_wait):
-    monkeypatch.setattr(snapshot, "current_revision", refuse_connection)
+    monkeypatch.setattr(snapshot, "current_state", refuse_connection)
     return monkeypatch
 
 
@@ -34,7 +34,7 @@ def test_readyz_is_ready_with_the_revision_when_the_database_answers(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready"
-    assert body["revision"] == snapshot.current_revision() >= 1
+    assert body["revision"] == snapshot.current_state()[0] >= 1
 
 
 def test_readyz_compiles_the_tree_so_a_ready_worker_holds_one(client):
@@ -54,7 +54,7 @@ def test_readyz_is_not_ready_while_the_database_is_down_but_a_tree_is_held(
     client, monkeypatch, no_retry_wait
 ):
     revision = client.get("/readyz").json()["revision"]
-    monkeypatch.setattr(snapshot, "current_revision", refuse_connection)
+    monkeypatch.setattr(snapshot, "current_state", refuse_connection)
     response = client.get("/readyz")
     assert response.status_code == 503
     body = response.json()
@@ -135,7 +135,7 @@ def test_head_is_answered_and_other_methods_are_refused(client):
 def test_readyz_asks_the_database_even_while_pages_wait_before_asking_again(client, monkeypatch):
     client.get("/readyz")
     monkeypatch.setattr(cache, "retry_base", 60.0)
-    monkeypatch.setattr(snapshot, "current_revision", refuse_connection)
+    monkeypatch.setattr(snapshot, "current_state", refuse_connection)
     assert client.get("/readyz").status_code == 503
     assert cache.db_down
     monkeypatch.undo()

@@ -174,7 +174,7 @@ def test_a_database_failing_while_the_policy_compiles_serves_the_last_one(monkey
     monkeypatch.setattr(snapshot, "compile_snapshot", real_compile)
     held = get_snapshot()
     monkeypatch.setattr(snapshot, "compile_snapshot", fail_compiling)
-    monkeypatch.setattr(snapshot, "current_revision", lambda: held.revision + 1)
+    monkeypatch.setattr(snapshot, "current_state", lambda: (held.revision + 1, None))
     served = get_snapshot()
     assert served.stale
     assert served.revision == held.revision

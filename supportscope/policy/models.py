@@ -33,6 +33,9 @@ class PolicyState(models.Model):
     """A single row holding the current policy revision number."""
 
     revision = models.PositiveIntegerField(default=0)
+    # When the next scheduled draft is due (Unix seconds), read with the revision in one
+    # query: a worker knows without asking again when to publish (see editing.py).
+    next_publication = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("policy state")
@@ -51,11 +54,10 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     summary = models.CharField(max_length=300)
-    # [{"model": ..., "object": ..., "field": ..., "before": ..., "after": ...}, ...]
+    # [{"model": ..., "pk": ..., "object": ..., "before": {...}, "after": {...}}, ...]
     changes = models.JSONField(default=list, blank=True)
-    # " model:pk model:pk " for every object in ``changes``: finds an object's revisions
-    # with a plain substring match, on SQLite as on PostgreSQL.
-    touched = models.TextField(blank=True, default="", editable=False)
+    # The fingerprint of the policy's content right after this revision (see serial.py).
+    fingerprint = models.CharField(max_length=12, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["-number"]
@@ -65,11 +67,60 @@ class Revision(models.Model):
     def __str__(self) -> str:
         return f"r{self.number}: {self.summary}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        from supportscope.policy.revisions import touched_tokens
 
-        self.touched = touched_tokens(self.changes)
-        super().save(*args, **kwargs)
+class RevisionObject(models.Model):
+    """One object a revision changed: finds an object's history with an indexed lookup."""
+
+    revision = models.ForeignKey(Revision, related_name="touched_objects", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "kind", "object_id"], name="unique_revision_object"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"r{self.revision_id} {self.kind}:{self.object_id}"
+
+
+class Draft(models.Model):
+    """A staged change of the policy: records edited apart from the live policy.
+
+    ``base`` holds the live records when the draft was opened, ``records`` the draft's;
+    publishing merges live changes made meanwhile (or refuses, on a conflict) and writes
+    the result as one revision. ``publish_at`` schedules it.
+    """
+
+    OPEN, PUBLISHED, DISCARDED = "open", "published", "discarded"
+    STATES = [(OPEN, _("open")), (PUBLISHED, _("published")), (DISCARDED, _("discarded"))]
+
+    title = models.CharField(_("title"), max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    base_revision = models.PositiveIntegerField(default=0)
+    base = models.JSONField(default=dict)
+    records = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=STATES, default=OPEN, db_index=True)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True, db_index=True)
+    published_revision = models.PositiveIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    # Why a scheduled publication did not happen (cleared by the next edit).
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class LoginFailure(models.Model):
@@ -361,3 +412,23 @@ class Overlay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.modifier.question.key}={self.value}"
+
+
+class RetiredAnswer(Versioned):
+    """An answer that was removed from the tree. Links that still carry it are answered
+    with a notice and the question asked again, never with an error."""
+
+    question = models.SlugField(_("question key"))
+    value = models.SlugField(_("value"))
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    label_ko = models.CharField(_("label (Korean)"), max_length=200)
+
+    class Meta:
+        verbose_name = _("retired answer")
+        verbose_name_plural = _("retired answers")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="unique_retired_answer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}={self.value}"

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -27,116 +26,16 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supportscope.policy.models import (
-    Choice,
-    ChoiceGroup,
-    Citation,
-    Clause,
-    Edge,
-    Modifier,
-    Node,
-    Overlay,
-    Question,
-    Revision,
-    Section,
-    Verdict,
-)
+from supportscope.policy import serial
+from supportscope.policy.models import Revision, RevisionObject
+from supportscope.policy.serial import SPECS, WriteError, is_tracked, label, write
+from supportscope.policy.serial import kind_of as model_key
 
 Snapshot = dict[str, Any]
 _WORDS = re.compile(r"\s+|\S+")
+RestoreError = WriteError  # a snapshot cannot be written back: something it names is gone
 
-
-class RestoreError(Exception):
-    """A snapshot cannot be written back (something it refers to is gone)."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class Spec:
-    """How one model is snapshotted, labelled and restored."""
-
-    model: type[Model]
-    fields: tuple[str, ...]
-    # field -> (related model, natural key attribute)
-    keys: dict[str, tuple[type[Model], str]] = field(default_factory=dict)
-    label: Callable[[Snapshot], str] = str
-    extras: tuple[str, ...] = ()
-
-
-def _section_of(anchor: str) -> tuple[str, str]:
-    slug, _sep, key = anchor.partition("--")
-    return slug, key
-
-
-SPECS: dict[str, Spec] = {
-    "section": Spec(
-        Section,
-        ("slug", "order", "level", "title_en", "title_ko"),
-        label=lambda s: f"section {s['slug']}",
-    ),
-    "clause": Spec(
-        Clause,
-        ("key", "order", "kind", "body_en", "body_ko", "retired"),
-        keys={"section": (Section, "slug")},
-        label=lambda s: f"clause {s['section']}--{s['key']}",
-    ),
-    "choicegroup": Spec(
-        ChoiceGroup,
-        ("key", "order", "label_en", "label_ko"),
-        label=lambda s: f"group {s['key']}",
-    ),
-    "question": Spec(
-        Question,
-        ("key", "order", "text_en", "text_ko", "help_en", "help_ko", "allow_unknown"),
-        label=lambda s: f"question {s['key']}",
-    ),
-    "choice": Spec(
-        Choice,
-        (
-            "value",
-            "order",
-            "label_en",
-            "label_ko",
-            "description_en",
-            "description_ko",
-            "terms_en",
-            "terms_ko",
-        ),
-        keys={"question": (Question, "key"), "group": (ChoiceGroup, "key")},
-        label=lambda s: f"choice {s['question']}={s['value']}",
-    ),
-    "verdict": Spec(
-        Verdict,
-        (
-            "name",
-            "order",
-            "level",
-            "rationale_en",
-            "rationale_ko",
-            "make_supported_en",
-            "make_supported_ko",
-        ),
-        label=lambda s: f"verdict {s['name']}",
-        extras=("citations", "modifiers"),
-    ),
-    "node": Spec(
-        Node,
-        ("name", "order", "is_start"),
-        keys={"question": (Question, "key")},
-        label=lambda s: f"node {s['name']}",
-        extras=("edges",),
-    ),
-    "modifier": Spec(
-        Modifier,
-        (),
-        keys={"question": (Question, "key")},
-        label=lambda s: f"modifier {s['question']}",
-        extras=("overlays",),
-    ),
-}
+__all__ = ["SPECS", "is_tracked", "label", "model_key", "write"]
 
 EXTRA_LABELS = {
     "citations": gettext_lazy("citations"),
@@ -146,58 +45,9 @@ EXTRA_LABELS = {
 }
 
 
-def model_key(obj_or_model: Model | type[Model]) -> str:
-    return obj_or_model._meta.model_name  # type: ignore[union-attr,return-value]
-
-
-def is_tracked(obj_or_model: Model | type[Model]) -> bool:
-    return model_key(obj_or_model) in SPECS
-
-
-# -- snapshots -----------------------------------------------------------------
-
-
-def _extra(obj: Model, name: str) -> Any:
-    if name == "citations":
-        return [
-            citation.clause.anchor
-            for citation in Citation.objects.filter(verdict=obj)
-            .select_related("clause__section")
-            .order_by("order", "pk")
-        ]
-    if name == "modifiers":
-        return sorted(Question.objects.filter(modified_verdicts=obj).values_list("key", flat=True))
-    if name == "edges":
-        return {
-            edge.value: edge.target_name
-            for edge in Edge.objects.filter(node=obj)
-            .select_related("to_node", "to_verdict")
-            .order_by("value")
-        }
-    if name == "overlays":
-        return {
-            overlay.value: overlay.verdict.name if overlay.verdict else None
-            for overlay in Overlay.objects.filter(modifier=obj)
-            .select_related("verdict")
-            .order_by("value")
-        }
-    raise KeyError(name)
-
-
 def snapshot(obj: Model) -> Snapshot:
-    """The editable state of ``obj`` as plain JSON (read from the database for relations)."""
-    spec = SPECS[model_key(obj)]
-    data: Snapshot = {name: getattr(obj, name) for name in spec.fields}
-    for name, (_model, attr) in spec.keys.items():
-        related = getattr(obj, name)
-        data[name] = getattr(related, attr) if related is not None else None
-    for name in spec.extras:
-        data[name] = _extra(obj, name)
-    return data
-
-
-def label(model: str, data: Snapshot) -> str:
-    return SPECS[model].label(data)
+    """The editable state of ``obj`` as plain JSON: its record (see ``serial``)."""
+    return serial.read(obj)
 
 
 def changed_fields(before: Snapshot | None, after: Snapshot | None) -> list[str]:
@@ -272,16 +122,20 @@ class Recorder:
 # -- history -------------------------------------------------------------------
 
 
-def touched_tokens(changes: Iterable[dict[str, Any]]) -> str:
-    """`` model:pk `` tokens, so that an object's revisions can be found on any database."""
-    tokens = [f"{c['model']}:{c['pk']}" for c in changes if c.get("model") and c.get("pk")]
-    return (" " + " ".join(dict.fromkeys(tokens)) + " ") if tokens else ""
+def record_objects(revision: Revision) -> None:
+    """Index the objects ``revision`` changed, for ``revisions_of``."""
+    idents = dict.fromkeys(
+        (c["model"], c["pk"]) for c in revision.changes if c.get("model") and c.get("pk")
+    )
+    RevisionObject.objects.bulk_create(
+        RevisionObject(revision=revision, kind=kind, object_id=pk) for kind, pk in idents
+    )
 
 
 def revisions_of(model: str, pk: int) -> list[Revision]:
     """The revisions that changed one object, newest first."""
     return list(
-        Revision.objects.filter(touched__contains=f" {model}:{pk} ")
+        Revision.objects.filter(touched_objects__kind=model, touched_objects__object_id=pk)
         .select_related("user")
         .order_by("-number")
     )
@@ -453,53 +307,8 @@ def diff_between(first: int, second: int) -> list[ObjectDiff]:
 # -- restoring -----------------------------------------------------------------
 
 
-def _lookup(model: type[Model], attr: str, value: Any, what: str) -> Model:
-    found = model._default_manager.filter(**{attr: value}).first()
-    if found is None:
-        raise RestoreError(
-            [_("%(what)s %(value)s no longer exists") % {"what": what, "value": value}]
-        )
-    return found
-
-
-def _clause(anchor: str) -> Clause:
-    slug, key = _section_of(anchor)
-    clause = Clause.objects.filter(section__slug=slug, key=key).first()
-    if clause is None:
-        raise RestoreError([_("clause %(anchor)s no longer exists") % {"anchor": anchor}])
-    return clause
-
-
 def apply_snapshot(model: str, pk: int, data: Snapshot) -> Model:
     """Write ``data`` onto the object (re-creating it if it was deleted). The caller holds
     the transaction, bumps the version and records the revision."""
-    spec = SPECS[model]
-    obj = spec.model._default_manager.filter(pk=pk).first() or spec.model(pk=pk)
-    for name in spec.fields:
-        setattr(obj, name, data[name])
-    for name, (related, attr) in spec.keys.items():
-        value = data.get(name)
-        setattr(obj, name, _lookup(related, attr, value, name) if value is not None else None)
-    obj.save()
-    if "citations" in data:
-        Citation.objects.filter(verdict=obj).delete()
-        for order, anchor in enumerate(data["citations"], start=1):
-            Citation.objects.create(verdict=obj, clause=_clause(anchor), order=order)
-    if "modifiers" in data:
-        obj.modifiers.set(  # type: ignore[attr-defined]
-            [_lookup(Question, "key", key, "question") for key in data["modifiers"]]
-        )
-    if "edges" in data:
-        Edge.objects.filter(node=obj).delete()
-        for value, target in data["edges"].items():
-            to_node = Node.objects.filter(name=target).first()
-            to_verdict = None if to_node else Verdict.objects.filter(name=target).first()
-            if to_node is None and to_verdict is None:
-                raise RestoreError([_("route target %(name)s no longer exists") % {"name": target}])
-            Edge.objects.create(node=obj, value=value, to_node=to_node, to_verdict=to_verdict)
-    if "overlays" in data:
-        Overlay.objects.filter(modifier=obj).delete()
-        for value, name in data["overlays"].items():
-            verdict = _lookup(Verdict, "name", name, "verdict") if name else None
-            Overlay.objects.create(modifier=obj, value=value, verdict=verdict)
-    return obj
+    obj = SPECS[model].model._default_manager.filter(pk=pk).first() or SPECS[model].model(pk=pk)
+    return write(model, data, obj)

@@ -27,9 +27,12 @@ from types import MappingProxyType
 
 from django.db import DatabaseError, connection, connections
 
+from supportscope.content import PolicyData
 from supportscope.engine import Tree, TreeError, build_tree
-from supportscope.policy.models import Section
-from supportscope.policy.store import current_revision, live_anchors, tree_data
+from supportscope.policy import serial
+from supportscope.policy.models import Clause
+from supportscope.policy.store import current_state
+from supportscope.rendering import render_markdown
 
 logger = logging.getLogger("supportscope.snapshot")
 _generations = itertools.count(1)
@@ -37,6 +40,8 @@ _generations = itertools.count(1)
 # _OUTSIDE when no request is in progress (a command, a test calling code directly).
 _OUTSIDE = object()
 _served: ContextVar[object] = ContextVar("supportscope_served", default=_OUTSIDE)
+# The draft a staff member previews the public site under, during one request.
+_preview: ContextVar[int | None] = ContextVar("supportscope_preview", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,15 @@ class Snapshot:
     # Distinguishes two compilations of the same revision number (tests roll back).
     generation: int = 0
     stale: bool = False
+    # A hash of the policy's content, equal on every instance holding it (serial.py).
+    fingerprint: str = ""
+    # Answers removed from the tree: (question, value) -> {"en": label, "ko": label}.
+    retired: Mapping[tuple[str, str], Mapping[str, str]] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    # Set when this is a draft, compiled for a staff preview: never cached for the public.
+    draft: int | None = None
+    draft_title: str = ""
 
     def section(self, slug: str) -> SectionView:
         return next(section for section in self.sections if section.slug == slug)
@@ -99,35 +113,78 @@ def compile_snapshot(revision: int) -> Snapshot:
 
 
 def _compile(revision: int) -> Snapshot:
+    html = {
+        (row["section__slug"], row["key"]): (row["html_en"], row["html_ko"], row["body_en"],
+                                             row["body_ko"])
+        for row in Clause.objects.values(
+            "section__slug", "key", "html_en", "html_ko", "body_en", "body_ko"
+        )
+    }  # fmt: skip
+    return compile_records(serial.read_all(), revision=revision, html=html)
+
+
+def compile_records(
+    records: serial.Records,
+    *,
+    revision: int,
+    html: Mapping[tuple[str, str], tuple[str, str, str, str]] | None = None,
+    draft: int | None = None,
+    draft_title: str = "",
+) -> Snapshot:
+    """A snapshot of a set of records: the live policy, or a draft. ``html`` holds the
+    clauses' rendered HTML as saved; a clause whose text differs is rendered here."""
+    document = serial.to_document(records)
+    saved = html or {}
+
+    def rendered(slug: str, key: str, body: Mapping[str, str]) -> dict[str, str]:
+        found = saved.get((slug, key))
+        if found is not None and (found[2], found[3]) == (body["en"], body["ko"]):
+            return {"en": found[0], "ko": found[1]}
+        return {"en": render_markdown(body["en"]), "ko": render_markdown(body["ko"])}
+
     sections = tuple(
         SectionView(
             slug=section.slug,
             level=section.level,
-            title=MappingProxyType({"en": section.title_en, "ko": section.title_ko}),
+            title=MappingProxyType(dict(section.title)),
             clauses=tuple(
                 ClauseView(
                     anchor=f"{section.slug}--{clause.key}",
                     section=section.slug,
                     kind=clause.kind,
-                    html=MappingProxyType({"en": clause.html_en, "ko": clause.html_ko}),
-                    text=MappingProxyType({"en": clause.body_en, "ko": clause.body_ko}),
+                    html=MappingProxyType(rendered(section.slug, clause.key, clause.body)),
+                    text=MappingProxyType(dict(clause.body)),
                     retired=clause.retired,
                 )
-                for clause in section.clauses.all()
+                for clause in section.clauses
             ),
         )
-        for section in Section.objects.prefetch_related("clauses").order_by("order")
+        for section in document.sections
     )
     clauses = MappingProxyType(
         {clause.anchor: clause for section in sections for clause in section.clauses}
     )
-    tree = build_tree(tree_data(), revision=revision, clauses=live_anchors())
+    live = {clause.anchor for clause in clauses.values() if not clause.retired}
+    tree = build_tree(document.tree, revision=revision, clauses=live)
     return Snapshot(
         revision=revision,
         tree=tree,
         sections=sections,
         clauses=clauses,
         generation=next(_generations),
+        fingerprint=serial.fingerprint(document),
+        retired=_retired(document),
+        draft=draft,
+        draft_title=draft_title,
+    )
+
+
+def _retired(document: PolicyData) -> Mapping[tuple[str, str], Mapping[str, str]]:
+    return MappingProxyType(
+        {
+            (item["question"], item["value"]): MappingProxyType(dict(item["label"]))
+            for item in document.tree.get("retired", ())
+        }
     )
 
 
@@ -146,7 +203,7 @@ def drop_broken_connection() -> None:
         logger.debug("closing the broken database connection failed", exc_info=True)
 
 
-def _checked_revision() -> int:
+def _checked_revision() -> tuple[int, int | None]:
     """The current revision; the query doubles as the connection's health check.
 
     With ``CONN_HEALTH_CHECKS``, Django sends an extra ``SELECT 1`` before the first
@@ -159,12 +216,12 @@ def _checked_revision() -> int:
     if reused:
         connection.health_check_done = True
     try:
-        return current_revision()
+        return current_state()
     except DatabaseError:
         if not reused:
             raise
         drop_broken_connection()
-        return current_revision()
+        return current_state()
 
 
 class SnapshotCache:
@@ -192,7 +249,11 @@ class SnapshotCache:
         if self._db_down and not check_now and self._clock() < self._retry_at:
             return self._stale(None)
         try:
-            revision = _checked_revision()
+            revision, due_at = _checked_revision()
+            # A scheduled draft whose time has come is published by the first request
+            # that asks for the policy; the time came with the revision, at no cost.
+            if due_at is not None and _publish_if_due(due_at):
+                revision, due_at = _checked_revision()
         except DatabaseError as error:
             return self._stale(error)
         snapshot = self._snapshot
@@ -256,7 +317,77 @@ cache = SnapshotCache()
 
 
 def get_snapshot(check_now: bool = False) -> Snapshot:
-    return cache.get(check_now)
+    draft = _preview.get()
+    if draft is None:
+        return cache.get(check_now)
+    served = _served.get()
+    if isinstance(served, Snapshot) and served.draft == draft:
+        return served
+    found = previews.get(draft, cache.get(check_now))
+    if _served.get() is not _OUTSIDE:
+        _served.set(found)  # the rest of the request sees the draft, never cached
+    return found
+
+
+def _publish_if_due(due_at: int) -> bool:
+    from supportscope.policy.preview import publish_if_due
+
+    return publish_if_due(due_at)
+
+
+class PreviewCache:
+    """Drafts compiled for staff previews, by draft version; a few at a time."""
+
+    size = 4
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[int, int, int], Snapshot] = {}
+        self._lock = threading.Lock()
+
+    def get(self, draft_id: int, live: Snapshot) -> Snapshot:
+        from supportscope.policy.models import Draft
+
+        draft = (
+            Draft.objects.filter(pk=draft_id, state=Draft.OPEN)
+            .values("version", "records", "title")
+            .first()
+        )
+        if draft is None:  # gone, published or discarded: the live policy, no banner
+            return live
+        key = (draft_id, draft["version"], live.generation)
+        with self._lock:
+            found = self._held.get(key)
+        if found is not None:
+            return found
+        try:
+            found = compile_records(
+                draft["records"],
+                revision=live.revision,
+                draft=draft_id,
+                draft_title=draft["title"],
+            )
+        except (TreeError, KeyError, TypeError) as error:
+            # An unfinished draft may not compile: preview the live policy, say why.
+            logger.info("draft %s does not compile: %s", draft_id, error)
+            return dataclasses.replace(live, draft=draft_id, draft_title=draft["title"])
+        with self._lock:
+            if len(self._held) >= self.size:
+                self._held.clear()
+            self._held[key] = found
+        return found
+
+
+previews = PreviewCache()
+
+
+@contextmanager
+def previewing(draft_id: int | None) -> Iterator[None]:
+    """Inside: ``get_snapshot`` serves the draft (for a staff preview of the public site)."""
+    token = _preview.set(draft_id)
+    try:
+        yield
+    finally:
+        _preview.reset(token)
 
 
 def _serve(snapshot: Snapshot) -> Snapshot:

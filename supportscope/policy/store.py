@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,20 +23,18 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Model
 
-from supportscope.content import ClauseData, PolicyData, SectionData, clause_anchor, read_policy
+from supportscope.content import PolicyData, SectionData, read_policy
 from supportscope.engine import TreeError, build_tree
-from supportscope.policy import revisions
+from supportscope.policy import revisions, serial
 from supportscope.policy.models import (
     Choice,
     ChoiceGroup,
-    Citation,
     Clause,
-    Edge,
     Modifier,
     Node,
-    Overlay,
     PolicyState,
     Question,
+    RetiredAnswer,
     Revision,
     Section,
     Verdict,
@@ -52,108 +49,61 @@ def content_hash(data: Any) -> str:
     ).hexdigest()
 
 
-def _text(obj: Model, name: str) -> dict[str, str]:
-    return {"en": getattr(obj, f"{name}_en"), "ko": getattr(obj, f"{name}_ko")}
+# -- database -> plain data (the shape of the files) ----------------------------------
 
 
-def _set_text(obj: Model, name: str, text: dict[str, str] | None) -> None:
-    setattr(obj, f"{name}_en", (text or {}).get("en", ""))
-    setattr(obj, f"{name}_ko", (text or {}).get("ko", ""))
-
-
-def terms_from_rows(en: str, ko: str) -> dict[str, dict[str, list[str]]]:
-    """``{"terms": {"en": [...], "ko": [...]}}`` from the one-per-line columns, or ``{}``.
-
-    The key is left out when a choice has no terms, so files without terms round-trip.
-    """
-    terms = {lang: [t.strip() for t in text.splitlines() if t.strip()] for lang, text in
-             (("en", en), ("ko", ko))}  # fmt: skip
-    return {"terms": terms} if terms["en"] or terms["ko"] else {}
-
-
-def _set_terms(choice: Choice, terms: dict[str, list[str]] | None) -> None:
-    choice.terms_en = "\n".join((terms or {}).get("en", ()))
-    choice.terms_ko = "\n".join((terms or {}).get("ko", ()))
-
-
-# -- database -> plain data -----------------------------------------------------
+def _file_item(obj: Model) -> dict[str, Any]:
+    kind = serial.kind_of(obj)
+    return serial.to_file(kind, serial.read(obj))
 
 
 def section_data(section: Section) -> dict[str, Any]:
-    return {"slug": section.slug, "level": section.level, "title": _text(section, "title")}
+    return _file_item(section)
 
 
 def clause_data(clause: Clause) -> dict[str, Any]:
-    return {
-        "key": clause.key,
-        "kind": clause.kind,
-        "body": _text(clause, "body"),
-        "retired": clause.retired,
-    }
+    return _file_item(clause)
 
 
 def group_data(group: ChoiceGroup) -> dict[str, Any]:
-    return {"key": group.key, "label": _text(group, "label")}
+    return _file_item(group)
 
 
 def question_data(question: Question) -> dict[str, Any]:
-    return {
-        "key": question.key,
-        "text": _text(question, "text"),
-        "help": _text(question, "help"),
-        "allow_unknown": question.allow_unknown,
-        "choices": [
-            {
-                "value": choice.value,
-                "label": _text(choice, "label"),
-                "description": _text(choice, "description"),
-                **terms_from_rows(choice.terms_en, choice.terms_ko),
-                **({"group": choice.group.key} if choice.group else {}),
-            }
-            for choice in question.choices.all()
-        ],
-    }
+    choices = serial.read_kind("choice", list(question.choices.values_list("pk", flat=True)))
+    ordered = sorted(choices.values(), key=lambda r: (r["order"], r["value"]))
+    return {**_file_item(question), "choices": [serial.to_file("choice", r) for r in ordered]}
 
 
 def verdict_data(verdict: Verdict) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "name": verdict.name,
-        "level": verdict.level,
-        "rationale": _text(verdict, "rationale"),
-    }
-    if verdict.make_supported_en or verdict.make_supported_ko:
-        data["make_supported"] = _text(verdict, "make_supported")
-    data["citations"] = [citation.clause.anchor for citation in verdict.citations.all()]
-    modifiers = [question.key for question in verdict.modifiers.all()]
-    if modifiers:
-        data["modifiers"] = modifiers
+    data = _file_item(verdict)
+    if "modifiers" in data:
+        data["modifiers"] = [q.key for q in verdict.modifiers.order_by("order")]
     return data
 
 
 def node_data(node: Node) -> dict[str, Any]:
-    return {
-        "name": node.name,
-        "question": node.question.key,
-        "next": {edge.value: edge.target_name for edge in node.edges.all()},
-    }
+    return serial.to_document(
+        {serial.ref("node", node.pk): serial.read(node), **_choices_of(node.question)}
+    ).tree["nodes"][0]
 
 
 def modifier_data(modifier: Modifier) -> dict[str, Any]:
-    order = {
-        value: index
-        for index, value in enumerate(modifier.question.choices.values_list("value", flat=True))
-    }
-    overlays = sorted(modifier.overlays.all(), key=lambda overlay: order.get(overlay.value, 0))
+    return serial.to_document(
+        {
+            serial.ref("modifier", modifier.pk): serial.read(modifier),
+            **_choices_of(modifier.question),
+        }
+    ).tree["modifiers"][0]
+
+
+def _choices_of(question: Question) -> serial.Records:
+    """The question and its choices, which give routes and overlays their order."""
+    pks = list(question.choices.values_list("pk", flat=True))
     return {
-        "question": modifier.question.key,
-        "overlays": {
-            overlay.value: overlay.verdict.name if overlay.verdict else None for overlay in overlays
-        },
+        serial.ref("question", question.pk): serial.read(question),
+        **{serial.ref("choice", pk): r for pk, r in serial.read_kind("choice", pks).items()},
     }
-
-
-def _pair(row: dict[str, Any], name: str) -> dict[str, str]:
-    return {"en": row[f"{name}_en"], "ko": row[f"{name}_ko"]}
 
 
 def tree_data() -> dict[str, Any]:
@@ -162,107 +112,10 @@ def tree_data() -> dict[str, Any]:
     It reads plain rows with a fixed number of queries, whatever the size of the tree,
     and builds no model instances: a tree of 10,000 questions compiles in well under
     two seconds this way (prefetching model instances took over six, and SQLite refused
-    the prefetch's IN lists). Each part equals what the per-row readers above return
-    (``question_data`` and the others, which the importer compares against).
+    the prefetch's IN lists). The records are those of ``serial``, which every other
+    part of the write side uses too.
     """
-    group_keys: dict[int, str] = {}
-    groups = []
-    for row in ChoiceGroup.objects.order_by("order").values("pk", "key", "label_en", "label_ko"):
-        group_keys[row["pk"]] = row["key"]
-        groups.append({"key": row["key"], "label": _pair(row, "label")})
-
-    choices: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in Choice.objects.order_by("question_id", "order").values(
-        "question_id", "value", "label_en", "label_ko", "description_en", "description_ko",
-        "terms_en", "terms_ko", "group_id",
-    ):  # fmt: skip
-        choices[row["question_id"]].append(
-            {
-                "value": row["value"],
-                "label": _pair(row, "label"),
-                "description": _pair(row, "description"),
-                **terms_from_rows(row["terms_en"], row["terms_ko"]),
-                **({"group": group_keys[row["group_id"]]} if row["group_id"] else {}),
-            }
-        )
-    question_keys: dict[int, str] = {}
-    questions = []
-    for row in Question.objects.order_by("order").values(
-        "pk", "key", "text_en", "text_ko", "help_en", "help_ko", "allow_unknown"
-    ):
-        question_keys[row["pk"]] = row["key"]
-        questions.append(
-            {
-                "key": row["key"],
-                "text": _pair(row, "text"),
-                "help": _pair(row, "help"),
-                "allow_unknown": row["allow_unknown"],
-                "choices": choices[row["pk"]],
-            }
-        )
-
-    edges: defaultdict[int, dict[str, str]] = defaultdict(dict)
-    for row in Edge.objects.order_by("pk").values(
-        "node_id", "value", "to_node__name", "to_verdict__name"
-    ):
-        edges[row["node_id"]][row["value"]] = row["to_node__name"] or row["to_verdict__name"]
-    nodes = []
-    start = ""
-    for row in Node.objects.order_by("order").values("pk", "name", "question_id", "is_start"):
-        if row["is_start"] and not start:
-            start = row["name"]
-        order = {c["value"]: i for i, c in enumerate(choices[row["question_id"]])}
-        routes = sorted(edges[row["pk"]].items(), key=lambda item: order.get(item[0], 1_000_000))
-        nodes.append(
-            {
-                "name": row["name"],
-                "question": question_keys[row["question_id"]],
-                "next": dict(routes),
-            }
-        )
-
-    citations: defaultdict[int, list[str]] = defaultdict(list)
-    for row in Citation.objects.order_by("verdict_id", "order").values(
-        "verdict_id", "clause__section__slug", "clause__key"
-    ):
-        citations[row["verdict_id"]].append(
-            clause_anchor(row["clause__section__slug"], row["clause__key"])
-        )
-    modifiers: defaultdict[int, list[str]] = defaultdict(list)
-    for row in Verdict.modifiers.through.objects.order_by("question__order").values(
-        "verdict_id", "question__key"
-    ):
-        modifiers[row["verdict_id"]].append(row["question__key"])
-    verdicts = []
-    for row in Verdict.objects.order_by("order").values(
-        "pk", "name", "level", "rationale_en", "rationale_ko", "make_supported_en",
-        "make_supported_ko",
-    ):  # fmt: skip
-        verdict: dict[str, Any] = {
-            "name": row["name"],
-            "level": row["level"],
-            "rationale": _pair(row, "rationale"),
-        }
-        if row["make_supported_en"] or row["make_supported_ko"]:
-            verdict["make_supported"] = _pair(row, "make_supported")
-        verdict["citations"] = citations[row["pk"]]
-        if modifiers[row["pk"]]:
-            verdict["modifiers"] = modifiers[row["pk"]]
-        verdicts.append(verdict)
-
-    return {
-        "start": start,
-        "groups": groups,
-        "questions": questions,
-        "nodes": nodes,
-        "verdicts": verdicts,
-        "modifiers": [
-            modifier_data(modifier)
-            for modifier in Modifier.objects.select_related("question")
-            .prefetch_related("overlays__verdict")
-            .order_by("question__order")
-        ],
-    }
+    return serial.to_document(serial.read_all(serial.TREE_KINDS)).tree
 
 
 def live_anchors() -> set[str]:
@@ -272,25 +125,7 @@ def live_anchors() -> set[str]:
 
 
 def export_data() -> PolicyData:
-    sections = []
-    for section in Section.objects.prefetch_related("clauses").order_by("order"):
-        sections.append(
-            SectionData(
-                slug=section.slug,
-                level=section.level,
-                title=_text(section, "title"),
-                clauses=[
-                    ClauseData(
-                        key=clause.key,
-                        kind=clause.kind,
-                        body=_text(clause, "body"),
-                        retired=clause.retired,
-                    )
-                    for clause in section.clauses.order_by("order")
-                ],
-            )
-        )
-    return PolicyData(sections=sections, tree=tree_data())
+    return serial.to_document(serial.read_all())
 
 
 # -- plain data -> database -----------------------------------------------------
@@ -383,8 +218,25 @@ def record_revision(user: Any, summary: str, changes: list[dict[str, Any]]) -> i
     state.revision = F("revision") + 1
     state.save(update_fields=["revision"])
     state.refresh_from_db()
-    Revision.objects.create(number=state.revision, user=user, summary=summary, changes=changes)
+    revision = Revision.objects.create(
+        number=state.revision,
+        user=user,
+        summary=summary,
+        changes=changes,
+        fingerprint=serial.fingerprint(export_data()),
+    )
+    revisions.record_objects(revision)
     return state.revision
+
+
+def current_state() -> tuple[int, int | None]:
+    """The policy revision and when the next scheduled draft is due (Unix seconds), in
+    one plain single-row read (see ``current_revision``)."""
+    table = connection.ops.quote_name(PolicyState._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT revision, next_publication FROM {table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, None)
 
 
 def current_revision() -> int:
@@ -403,12 +255,8 @@ def _import_sections(sections: list[SectionData], report: ImportReport, force: b
     for order, section in enumerate(sections, start=1):
         meta = {**section_data_from_file(section), "order": order}
 
-        def write_section(obj: Section | None, data: dict[str, Any], slug=section.slug) -> Section:
-            obj = obj or Section(slug=slug)
-            obj.level, obj.order = data["level"], data["order"]
-            _set_text(obj, "title", data["title"])
-            obj.save()
-            return obj
+        def write_section(obj: Section | None, data: dict[str, Any]) -> Section:
+            return _write("section", serial.from_file("section", data, data["order"]), obj)
 
         _sync(
             _Unit(
@@ -431,12 +279,9 @@ def _import_sections(sections: list[SectionData], report: ImportReport, force: b
                 "order": clause_order,
             }
 
-            def write_clause(obj: Clause | None, data: dict[str, Any], parent=parent) -> Clause:
-                obj = obj or Clause(section=parent, key=data["key"])
-                obj.kind, obj.retired, obj.order = data["kind"], data["retired"], data["order"]
-                _set_text(obj, "body", data["body"])
-                obj.save()
-                return obj
+            def write_clause(obj: Clause | None, data: dict[str, Any], slug=parent.slug) -> Clause:
+                record = serial.from_file("clause", data, data["order"], section=slug)
+                return _write("clause", record, obj)
 
             _sync(
                 _Unit(
@@ -485,12 +330,16 @@ def _sync_ordered(
         )
 
 
+def _write(kind: str, record: dict[str, Any], obj: Any) -> Any:
+    """The one writer (``serial.write``), its refusals as the importer's."""
+    try:
+        return serial.write(kind, record, obj)
+    except serial.WriteError as error:
+        raise ImportRefused(error.problems) from error
+
+
 def _write_group(obj: ChoiceGroup | None, data: dict[str, Any]) -> ChoiceGroup:
-    obj = obj or ChoiceGroup(key=data["key"])
-    obj.order = data["order"]
-    _set_text(obj, "label", data["label"])
-    obj.save()
-    return obj
+    return _write("choicegroup", serial.from_file("choicegroup", data, data["order"]), obj)
 
 
 def _import_tree(tree: dict[str, Any], report: ImportReport, force: bool) -> None:
@@ -558,6 +407,31 @@ def _import_tree(tree: dict[str, Any], report: ImportReport, force: bool) -> Non
             report,
             force,
         )
+    _import_retired(tree.get("retired", []), report, force)
+
+
+def _write_retired(obj: RetiredAnswer | None, data: dict[str, Any]) -> RetiredAnswer:
+    return _write("retiredanswer", serial.from_file("retiredanswer", data, 0), obj)
+
+
+def _import_retired(items: list[dict[str, Any]], report: ImportReport, force: bool) -> None:
+    for item in items:
+        data = serial.to_file("retiredanswer", serial.from_file("retiredanswer", item, 0))
+        _sync(
+            _Unit(
+                label=f"retired answer {data['question']}={data['value']}",
+                data=data,
+                find=lambda q=data["question"], v=data["value"]: RetiredAnswer.objects.filter(
+                    question=q, value=v
+                ).first(),
+                read=lambda obj: serial.to_file("retiredanswer", serial.read(obj)),
+                write=lambda obj, d: _write(
+                    "retiredanswer", serial.from_file("retiredanswer", d, 0), obj
+                ),
+            ),
+            report,
+            force,
+        )
 
 
 def _question_file_data(question: dict[str, Any]) -> dict[str, Any]:
@@ -583,8 +457,9 @@ def _question_file_data(question: dict[str, Any]) -> dict[str, Any]:
 
 def _file_terms(terms: dict[str, list[str]] | None) -> dict[str, dict[str, list[str]]]:
     """A choice's terms from tree.json, normalised like ``terms_from_rows`` reads them."""
-    terms = terms or {}
-    return terms_from_rows("\n".join(terms.get("en", ())), "\n".join(terms.get("ko", ())))
+    record = {f"terms_{lang}": "\n".join((terms or {}).get(lang, ())) for lang in ("en", "ko")}
+    found = serial.to_file("choice", record).get("terms")
+    return {"terms": found} if found else {}
 
 
 def _verdict_file_data(verdict: dict[str, Any]) -> dict[str, Any]:
@@ -598,76 +473,28 @@ def _verdict_file_data(verdict: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_question(obj: Question | None, data: dict[str, Any]) -> Question:
-    obj = obj or Question(key=data["key"])
-    obj.order, obj.allow_unknown = data["order"], data["allow_unknown"]
-    _set_text(obj, "text", data["text"])
-    _set_text(obj, "help", data["help"])
-    obj.save()
+    obj = _write("question", serial.from_file("question", data, data["order"]), obj)
     keep = []
     for order, item in enumerate(data["choices"], start=1):
-        choice = Choice.objects.filter(question=obj, value=item["value"]).first() or Choice(
-            question=obj, value=item["value"]
-        )
-        choice.order = order
-        _set_text(choice, "label", item["label"])
-        _set_text(choice, "description", item["description"])
-        _set_terms(choice, item.get("terms"))
-        choice.group = ChoiceGroup.objects.get(key=item["group"]) if item.get("group") else None
-        choice.save()
-        keep.append(choice.pk)
+        record = serial.from_file("choice", item, order, question=obj.key)
+        choice = Choice.objects.filter(question=obj, value=item["value"]).first()
+        keep.append(_write("choice", record, choice).pk)
     obj.choices.exclude(pk__in=keep).delete()
     return obj
 
 
-def _find_clause(anchor: str) -> Clause:
-    slug, _, key = anchor.partition("--")
-    clause = Clause.objects.filter(section__slug=slug, key=key).first()
-    if clause is None:
-        raise ImportRefused([f"citation {anchor!r} names no clause"])
-    return clause
-
-
 def _write_verdict(obj: Verdict | None, data: dict[str, Any]) -> Verdict:
-    obj = obj or Verdict(name=data["name"])
-    obj.order, obj.level = data["order"], data["level"]
-    _set_text(obj, "rationale", data["rationale"])
-    _set_text(obj, "make_supported", data.get("make_supported"))
-    obj.save()
-    obj.citations.all().delete()
-    Citation.objects.bulk_create(
-        Citation(verdict=obj, clause=_find_clause(anchor), order=order)
-        for order, anchor in enumerate(data["citations"], start=1)
-    )
     # Modifiers are imported after verdicts; their questions already exist.
-    obj.modifiers.set(Question.objects.filter(key__in=data.get("modifiers", [])))
-    return obj
+    return _write("verdict", serial.from_file("verdict", data, data["order"]), obj)
 
 
 def _write_node(obj: Node | None, data: dict[str, Any]) -> Node:
-    obj = obj or Node.objects.get(name=data["name"])
-    obj.order, obj.is_start = data["order"], data["start"]
-    obj.question = Question.objects.get(key=data["question"])
-    obj.save()
-    obj.edges.all().delete()
-    for value, target in data["next"].items():
-        to_node = Node.objects.filter(name=target).first()
-        to_verdict = None if to_node else Verdict.objects.filter(name=target).first()
-        if to_node is None and to_verdict is None:
-            raise ImportRefused([f"node {data['name']!r} routes {value!r} to unknown {target!r}"])
-        Edge.objects.create(node=obj, value=value, to_node=to_node, to_verdict=to_verdict)
-    return obj
+    record = {**serial.from_file("node", data, data["order"]), "is_start": data["start"]}
+    return _write("node", record, obj or Node.objects.get(name=data["name"]))
 
 
 def _write_modifier(obj: Modifier | None, data: dict[str, Any]) -> Modifier:
-    modifier = obj or Modifier.objects.create(question=Question.objects.get(key=data["question"]))
-    modifier.overlays.all().delete()
-    for value, name in data["overlays"].items():
-        Overlay.objects.create(
-            modifier=modifier,
-            value=value,
-            verdict=Verdict.objects.get(name=name) if name else None,
-        )
-    return modifier
+    return _write("modifier", serial.from_file("modifier", data, 0), obj)
 
 
 def load_shipped_policy() -> ImportReport:

@@ -13,6 +13,7 @@ snapshot's own revision check.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ from supportscope.policy.presenters import (
 from supportscope.policy.snapshot import Snapshot, get_snapshot
 from supportscope.policy.treemap import build_map
 from supportscope.rendering import render_markdown
-from supportscope.vocabulary import MAX_TICKET_CHARS, Change, suggest_answers, upgrade
+from supportscope.vocabulary import MAX_TICKET_CHARS, Change, renamed, suggest_answers, upgrade
 
 LANGS = {"en": "English", "ko": "한국어"}
 EMBED_VALUES = ("1", "0")
@@ -84,6 +85,9 @@ class Params:
     carry: dict[str, str]  # lang and embed, kept on every link and form
     rev: int | None = None
     was: frozenset[Level] | None = None
+    fp: str | None = None  # the policy's content fingerprint when the link was made
+    res: str | None = None  # a hash of the verdict's levels and citations then
+    retired: tuple[tuple[str, str, str], ...] = ()  # (key, value, label) no longer offered
     query: str = ""  # the words typed in the filter box of a long question
     changes: tuple[Change, ...] = ()  # old values that the link carried, rewritten
 
@@ -117,11 +121,18 @@ def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
             raise BadParameter("embed", embed, [("1", _("Embedded")), ("0", _("Full page"))])
         if embed == "1":
             carry["embed"] = embed
+    fp = _single(query, "fp")
+    if fp is not None and not _is_hex(fp, FINGERPRINT_SIZE):
+        raise BadParameter("fp", fp, [(snapshot.fingerprint, _("Current policy"))])
+    res = _single(query, "res")
+    if res is not None and not _is_hex(res, RESULT_SIZE):
+        raise BadParameter("res", res, [("0" * RESULT_SIZE, _("A hash of the verdict"))])
     rev = _single(query, "rev")
     revision: int | None = None
     if rev is not None:
         revision = int(rev) if rev.isascii() and rev.isdigit() else None
-        if revision is None or revision > snapshot.revision:
+        # With a fingerprint, the revision may come from another instance: any number goes.
+        if revision is None or (fp is None and revision > snapshot.revision):
             current = str(snapshot.revision)
             raise BadParameter("rev", rev, [(current, _("Current revision"))])
     was = _single(query, "was")
@@ -133,6 +144,10 @@ def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
             raise BadParameter(
                 "was", was, [(level.value, level_view(level).label) for level in Level]
             ) from None
+    # Renamed values are read as today's before retired ones are dropped: an old value
+    # that has a new name keeps its answer (see vocabulary.py).
+    query, renames = renamed_query(query, snapshot.tree)
+    query, retired = drop_retired(query, snapshot, lang)
     try:
         answers, changes = upgrade(snapshot.tree, answers_from_query(query, snapshot.tree))
         check_answers(snapshot.tree, answers)
@@ -141,8 +156,75 @@ def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
         raise BadParameter(error.key, error.value, _question_allowed(question, lang)) from None
     words = " ".join((_single(query, "q") or "").split())[:MAX_QUERY]
     return Params(
-        answers=answers, carry=carry, rev=revision, was=was_levels, query=words, changes=changes
+        answers=answers,
+        carry=carry,
+        rev=revision,
+        was=was_levels,
+        fp=fp,
+        res=res,
+        retired=retired,
+        query=words,
+        changes=renames + changes,
     )
+
+
+FINGERPRINT_SIZE = 12
+RESULT_SIZE = 8
+
+
+def _is_hex(value: str, size: int) -> bool:
+    return len(value) == size and all(c in "0123456789abcdef" for c in value)
+
+
+def result_hash(outcome: Outcome) -> str:
+    """A short hash of what a verdict says: its levels and cited clauses."""
+    cited = sorted({c for result in _results(outcome) for c in result.citations})
+    data = ",".join(sorted(level.value for level in outcome.levels)) + "|" + ",".join(cited)
+    return hashlib.sha256(data.encode()).hexdigest()[:RESULT_SIZE]
+
+
+def _results(outcome: Outcome) -> list[Result]:
+    if outcome.result is not None:
+        return [outcome.result]
+    return [r for _value, branch in outcome.branches for r in _results(branch)]
+
+
+def renamed_query(query: QueryDict, tree: Tree) -> tuple[QueryDict, tuple[Change, ...]]:
+    """The query with every renamed old value replaced by its new name (vocabulary.py)."""
+    changes = []
+    kept = query
+    for key in query:
+        values = query.getlist(key)
+        new = [renamed(tree, key, value) or value for value in values]
+        if new != values:
+            if kept is query:
+                kept = query.copy()
+            kept.setlist(key, new)
+            changes += [Change(key, old, n) for old, n in zip(values, new, strict=True) if old != n]
+    return kept, tuple(changes)
+
+
+def drop_retired(
+    query: QueryDict, snapshot: Snapshot, lang: str
+) -> tuple[QueryDict, tuple[tuple[str, str, str], ...]]:
+    """Answers that were valid once and were retired: dropped, so the question is asked
+    again with a notice, never refused."""
+    if not snapshot.retired:
+        return query, ()
+    dropped = []
+    kept = query.copy()
+    for key in query:
+        question = snapshot.tree.questions.get(key)
+        for value in query.getlist(key):
+            label = snapshot.retired.get((key, value))
+            if label is not None and (question is None or value not in question.values):
+                dropped.append((key, value, label.get(lang) or label.get("en", value)))
+                remaining = [v for v in kept.getlist(key) if v != value]
+                if remaining:
+                    kept.setlist(key, remaining)
+                else:
+                    del kept[key]
+    return kept, tuple(dropped)
 
 
 # -- links ----------------------------------------------------------------------
@@ -251,7 +333,7 @@ class DependsView:
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str  # "changed", "unchanged", "unknown", "incomplete"
+    kind: str  # "changed", "unchanged", "citations", "unknown", "incomplete", "retired"
     text: str
 
 
@@ -463,14 +545,28 @@ def answer_rows(
 
 
 def rev_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Notice | None:
-    if params.rev is None or params.rev >= snapshot.revision:
+    retired = " ".join(
+        _("The answer “%(label)s” (%(key)s=%(value)s) is no longer offered; answer the "
+          "question again.") % {"label": label, "key": key, "value": value}
+        for key, value, label in params.retired
+    )  # fmt: skip
+    notice = _policy_notice(snapshot, outcome, params)
+    if not retired:
+        return notice
+    return Notice("retired", retired + (" " + notice.text if notice else ""))
+
+
+def _policy_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Notice | None:
+    if params.fp is not None:  # the content fingerprint travels between instances
+        if params.fp == snapshot.fingerprint:
+            return None
+        changed = _("The policy has changed since this link was made.")
+    elif params.rev is None or params.rev >= snapshot.revision:
         return None
-    changed = _(
-        "The policy has changed since this link was made (revision %(old)s; now %(new)s)."
-    ) % {
-        "old": params.rev,
-        "new": snapshot.revision,
-    }
+    else:
+        changed = _(
+            "The policy has changed since this link was made (revision %(old)s; now %(new)s)."
+        ) % {"old": params.rev, "new": snapshot.revision}
     if not outcome.complete:
         return Notice(
             "incomplete",
@@ -487,6 +583,14 @@ def rev_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Notice |
         )
     now = outcome.levels
     if now == params.was:
+        if params.res is not None and params.res != result_hash(outcome):
+            return Notice(
+                "citations",
+                changed
+                + " "
+                + _("The verdict is the same (%(level)s), but the clauses it cites changed.")
+                % {"level": levels_text(now)},
+            )
         return Notice(
             "unchanged",
             changed + " " + _("The verdict is the same: %(level)s.") % {"level": levels_text(now)},
@@ -590,6 +694,8 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
             **({"lang": params.carry["lang"]} if "lang" in params.carry else {}),
             "rev": str(snapshot.revision),
             "was": levels_param(outcome.levels),
+            "fp": snapshot.fingerprint,
+            "res": result_hash(outcome),
         },
     )
     step.permalink = request.build_absolute_uri(permalink)

@@ -1,0 +1,491 @@
+"""Drafts, guided steps and receipts through the admin and the public site."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from supportscope.pagecache import pages
+from supportscope.policy import editing, preview, serial
+from supportscope.policy.models import (
+    Clause,
+    Draft,
+    Question,
+    Verdict,
+)
+from supportscope.policy.preview import PREVIEW_COOKIE
+from supportscope.policy.snapshot import cache, previews
+from supportscope.policy.store import current_revision
+
+pytestmark = pytest.mark.django_db
+
+INGRESS = "unsupported-scenarios--unmanaged-ingress"
+NGINX = "component=ingress&ingress=nginx&preview=ga"
+
+
+@pytest.fixture(autouse=True)
+def _clean_memory():
+    pages.clear()
+    yield
+    pages.clear()
+
+
+def open_draft(admin_client, title: str = "Spring update") -> Draft:
+    response = admin_client.post("/admin/policy/draft/add/", {"title": title})
+    assert response.status_code == 302
+    return Draft.objects.get(title=title)
+
+
+def draft_url(draft: Draft, rest: str = "") -> str:
+    return f"/admin/policy/draft/{draft.pk}/{rest}"
+
+
+def edit_in_draft(admin_client, draft: Draft, key: str, **changes: str):
+    form = admin_client.get(draft_url(draft, f"edit/{key}/")).context["form"]
+    data = {name: value for name, value in form.initial.items() if name in form.fields}
+    for name, value in list(data.items()):
+        if isinstance(value, bool):
+            data[name] = "on" if value else ""
+        elif value is None:
+            data[name] = ""
+    data.update(changes)
+    data["draft_version"] = str(Draft.objects.get(pk=draft.pk).version)
+    return admin_client.post(draft_url(draft, f"edit/{key}/"), data)
+
+
+def verdict_key(draft: Draft, name: str) -> str:
+    return editing.find(Draft.objects.get(pk=draft.pk).records, "verdict", name)
+
+
+def api(client, query: str = NGINX) -> dict:
+    return client.get(f"/api/v1/verdict?{query}").json()
+
+
+def test_a_drafts_life_through_the_admin(admin_client, client):
+    draft = open_draft(admin_client)
+    key = verdict_key(draft, "unmanaged-ingress-unsupported")
+    response = edit_in_draft(admin_client, draft, key, level="best_effort")
+    assert response.status_code == 302, response.context["form"].errors
+
+    # Live is untouched, for the public and for the admin.
+    assert api(client)["verdict"] == "unsupported"
+    page = admin_client.get(draft_url(draft, "change/")).content.decode()
+    assert "1 object changed in this draft" in page
+
+    report = admin_client.get(draft_url(draft, "impact/"))
+    assert report.status_code == 200
+    queries = {change.query for change in report.context["report"].verdicts}
+    assert "component=ingress&ingress=nginx" in queries
+    token = report.context["report"].token
+
+    before = current_revision()
+    published = admin_client.post(draft_url(draft, "act/publish/"), {"_impact": token})
+    assert published.status_code == 302
+    assert current_revision() == before + 1
+    assert api(client)["verdict"] == "best_effort"
+    assert Draft.objects.get(pk=draft.pk).state == Draft.PUBLISHED
+
+
+def test_publishing_with_a_stale_report_goes_back_to_the_report(admin_client):
+    draft = open_draft(admin_client)
+    edit_in_draft(admin_client, draft, verdict_key(draft, "unmanaged-ingress-unsupported"),
+                  level="best_effort")  # fmt: skip
+    response = admin_client.post(draft_url(draft, "act/publish/"), {"_impact": "0" * 16})
+    assert response["Location"].endswith(draft_url(draft, "impact/"))
+    assert Draft.objects.get(pk=draft.pk).state == Draft.OPEN
+
+
+def test_an_edit_form_names_a_bad_route_line(admin_client):
+    draft = open_draft(admin_client)
+    node = editing.find(draft.records, "node", "ingress")
+    response = edit_in_draft(admin_client, draft, node, edges="nginx unmanaged")
+    assert response.status_code == 200
+    assert "value -> target" in response.context["form"].errors["edges"][0]
+
+
+def test_the_impact_report_lists_citations_extra_answers_and_gone_values(admin_client):
+    draft = open_draft(admin_client)
+
+    def reshape(records):
+        records = editing.cite_clause(
+            records, anchor="supported-scenarios--networking", verdicts=["oss-unsupported"]
+        )
+        records = editing.retire_answer(records, question="oss", value="helm")
+        return editing.add_follow_up(
+            records, node="ingress", value="nginx",
+            question={"key": "nginx-operator", "text_en": "Who?", "text_ko": "누가?"},
+            choices=[editing.NewChoice("customer", "Customer", "고객",
+                                       "unmanaged-ingress-unsupported"),
+                     editing.NewChoice("addon", "Add-on", "추가", "managed-ingress-supported")],
+        )  # fmt: skip
+
+    editing.edit_draft(draft.pk, reshape, expected_version=None)
+    report = admin_client.get(draft_url(draft, "impact/")).context["report"]
+    assert any(c.verdict == "oss-unsupported" for c in report.citations)
+    assert any(row.question == "nginx-operator" for row in report.extra_answers)
+    assert [(g.key, g.value, g.notice) for g in report.gone] == [("oss", "helm", True)]
+    assert not report.problems
+
+
+def test_staff_preview_shows_the_draft_on_every_public_page_and_nobody_else(admin_client, client):
+    draft = open_draft(admin_client)
+    edit_in_draft(admin_client, draft, verdict_key(draft, "unmanaged-ingress-unsupported"),
+                  level="best_effort", rationale_en="Draft rationale.")  # fmt: skip
+    clause = editing.find(Draft.objects.get(pk=draft.pk).records, "clause", INGRESS)
+    edit_in_draft(admin_client, draft, clause, body_en="Draft clause text.")
+
+    client.get(f"/triage/?{NGINX}")  # a public page, now held by the page cache
+    started = admin_client.post(draft_url(draft, "act/preview/"))
+    assert started.cookies[PREVIEW_COOKIE].value == str(draft.pk)
+
+    staff_page = admin_client.get(f"/triage/?{NGINX}")
+    assert "Draft rationale." in staff_page.content.decode()
+    assert "Preview of the draft" in staff_page.content.decode()
+    assert "no-store" in staff_page["Cache-Control"]
+    assert api(admin_client)["verdict"] == "best_effort"
+    assert "Draft clause text." in admin_client.get("/policy/").content.decode()
+    assert admin_client.get("/triage/map/").status_code == 200
+
+    # The public, even with the cookie, sees the live policy; the cache holds no draft page.
+    client.cookies[PREVIEW_COOKIE] = str(draft.pk)
+    public = client.get(f"/triage/?{NGINX}").content.decode()
+    assert "Draft rationale." not in public
+    assert "Preview of the draft" not in public
+    assert api(client)["verdict"] == "unsupported"
+
+    editing.discard_draft(draft.pk)  # a closed draft is previewed no more
+    assert "Preview of the draft" not in admin_client.get("/triage/").content.decode()
+
+    stopped = admin_client.post(draft_url(draft, "act/unpreview/"))
+    assert stopped.cookies[PREVIEW_COOKIE].value == ""
+    admin_client.cookies.pop(PREVIEW_COOKIE, None)
+    assert api(admin_client)["verdict"] == "unsupported"
+
+
+def test_an_unfinished_draft_previews_the_live_policy_with_the_banner(admin_client):
+    draft = open_draft(admin_client)
+    node = editing.find(draft.records, "node", "ingress")
+    edit_in_draft(admin_client, draft, node, edges="nginx -> nowhere")
+    admin_client.post(draft_url(draft, "act/preview/"))
+    page = admin_client.get("/triage/").content.decode()
+    assert "Preview of the draft" in page
+    previews._held.clear()
+
+
+def test_a_scheduled_draft_shows_as_scheduled_and_goes_live_at_the_first_request_after(
+    admin_client, client, monkeypatch
+):
+    draft = open_draft(admin_client)
+    edit_in_draft(admin_client, draft, verdict_key(draft, "unmanaged-ingress-unsupported"),
+                  level="best_effort")  # fmt: skip
+    at = timezone.localtime(timezone.now() + timedelta(hours=2)).replace(second=0, microsecond=0)
+    response = admin_client.post(
+        draft_url(draft, "act/schedule/"), {"publish_at": at.strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert response.status_code == 302
+    assert "scheduled for" in admin_client.get("/admin/policy/draft/").content.decode()
+    assert (
+        "Scheduled: goes live at" in admin_client.get(draft_url(draft, "change/")).content.decode()
+    )
+
+    assert api(client)["verdict"] == "unsupported"  # before its time
+    later = at + timedelta(minutes=1)
+    assert api(client)["verdict"] == "unsupported"  # the page is cached...
+    monkeypatch.setattr(preview.timezone, "now", lambda: later)
+    assert api(client)["verdict"] == "best_effort"  # ...yet the first request after its time
+    assert Draft.objects.get(pk=draft.pk).state == Draft.PUBLISHED
+
+
+def test_the_publish_scheduled_command_publishes_what_is_due():
+    draft = editing.open_draft("Cron", user=None)
+    now = timezone.now()
+    editing.schedule_draft(draft.pk, now + timedelta(seconds=1), now=now)
+    Draft.objects.filter(pk=draft.pk).update(publish_at=now - timedelta(seconds=1))
+    out = io.StringIO()
+    call_command("publish_scheduled", stdout=out)
+    # The draft changed nothing, so publishing records no revision, and closes it.
+    assert Draft.objects.get(pk=draft.pk).state == Draft.PUBLISHED
+    call_command("publish_scheduled", stdout=out)
+    assert "no scheduled draft is due" in out.getvalue()
+
+
+def test_discard_and_rebase_through_the_admin(admin_client):
+    draft = open_draft(admin_client)
+    edit_in_draft(admin_client, draft, verdict_key(draft, "oss-unsupported"),
+                  rationale_en="Mine.")  # fmt: skip
+    Verdict.objects.filter(name="coredns-supported").update(rationale_en="Live moved.")
+    page = admin_client.get(draft_url(draft, "change/")).content.decode()
+    assert "The live policy changed after this draft began" in page
+    admin_client.post(draft_url(draft, "act/rebase/"))
+    assert Draft.objects.get(pk=draft.pk).base == editing.live_records()
+    admin_client.post(draft_url(draft, "act/discard/"))
+    assert Draft.objects.get(pk=draft.pk).state == Draft.DISCARDED
+    assert admin_client.post(draft_url(draft, "act/explode/")).status_code == 400
+
+
+# -- guided steps through the admin ------------------------------------------------------
+
+
+def follow_up_data(**extra: str) -> dict[str, str]:
+    return {
+        "at": "ingress|nginx",
+        "key": "nginx-operator",
+        "text_en": "Who runs the nginx controller?",
+        "text_ko": "nginx 컨트롤러는 누가 운영합니까?",
+        "choice-TOTAL_FORMS": "2",
+        "choice-INITIAL_FORMS": "0",
+        "choice-MIN_NUM_FORMS": "2",
+        "choice-MAX_NUM_FORMS": "1000",
+        "choice-0-value": "customer",
+        "choice-0-label_en": "The customer",
+        "choice-0-label_ko": "고객",
+        "choice-0-leads_to": "unmanaged-ingress-unsupported",
+        "choice-1-value": "addon",
+        "choice-1-label_en": "The routing add-on",
+        "choice-1-label_ko": "라우팅 추가 기능",
+        "choice-1-leads_to": "nginx-addon-supported",
+        "verdict-TOTAL_FORMS": "1",
+        "verdict-INITIAL_FORMS": "0",
+        "verdict-MIN_NUM_FORMS": "0",
+        "verdict-MAX_NUM_FORMS": "1000",
+        "verdict-0-name": "nginx-addon-supported",
+        "verdict-0-level": "supported",
+        "verdict-0-rationale_en": "The add-on's nginx is managed.",
+        "verdict-0-rationale_ko": "추가 기능의 nginx는 관리됩니다.",
+        "verdict-0-citations": [str(Clause.objects.get(section__slug="supported-scenarios",
+                                                       key="networking").pk)],
+        **extra,
+    }  # fmt: skip
+
+
+def test_a_follow_up_question_is_added_live_in_one_checked_step(admin_client, client):
+    url = "/admin/policy/question/add-follow-up/"
+    assert admin_client.get(url).status_code == 200
+    asked = admin_client.post(url, follow_up_data())
+    assert asked.status_code == 200
+    token = asked.context["impact_token"]
+    assert token
+    assert "errornote" not in asked.content.decode()
+    done = admin_client.post(url, follow_up_data(_impact=token))
+    assert done.status_code == 302
+    first = api(client, "component=ingress&ingress=nginx")
+    assert first["next_question"]["key"] == "nginx-operator"
+    addon = api(client, "component=ingress&ingress=nginx&nginx-operator=addon&preview=ga")
+    assert addon["verdict"] == "supported"
+
+
+def test_a_follow_up_question_goes_into_a_draft_when_opened_from_it(admin_client, client):
+    draft = open_draft(admin_client)
+    url = f"/admin/policy/question/add-follow-up/?draft={draft.pk}"
+    assert "into the draft" in admin_client.get(url).content.decode()
+    done = admin_client.post(url, follow_up_data(draft=str(draft.pk)))
+    assert done.status_code == 302
+    assert not Question.objects.filter(key="nginx-operator").exists()
+    assert editing.find(Draft.objects.get(pk=draft.pk).records, "question", "nginx-operator")
+    assert api(client, "component=ingress&ingress=nginx")["complete"] is True
+
+
+def test_retiring_an_answer_keeps_old_links_working_with_a_notice(admin_client, client):
+    url = "/admin/policy/question/retire-answer/"
+    asked = admin_client.post(url, {"answer": "oss=helm"})
+    done = admin_client.post(url, {"answer": "oss=helm", "_impact": asked.context["impact_token"]})
+    assert done.status_code == 302
+    old_link = client.get("/triage/?component=third-party-oss&oss=helm&lang=en")
+    assert old_link.status_code == 200
+    html = old_link.content.decode()
+    assert "is no longer offered" in html
+    assert 'name="oss"' in html  # the question is asked again
+
+
+def test_a_clause_is_moved_and_cited_from_its_page(admin_client):
+    clause = Clause.objects.get(section__slug="unsupported-scenarios", key="unmanaged-ingress")
+    page = admin_client.get(f"/admin/policy/clause/{clause.pk}/change/").content.decode()
+    assert f"/admin/policy/clause/{clause.pk}/move/" in page
+    moved = admin_client.post(f"/admin/policy/clause/{clause.pk}/move/", {"position": "1"})
+    assert moved.status_code in (200, 302)
+    if moved.status_code == 200:  # verdicts do not change, so no confirmation is needed
+        pytest.fail(str(moved.context["policy_refusal"]))
+    orders = list(
+        Clause.objects.filter(section=clause.section).order_by("order").values_list("order", "key")
+    )
+    assert orders[0] == (1, "unmanaged-ingress")
+    assert len({order for order, _key in orders}) == len(orders)
+
+    cite = f"/admin/policy/clause/{clause.pk}/cite/"
+    assert "oss-unsupported" in admin_client.get(cite).content.decode()
+    asked = admin_client.post(cite, {"verdicts": ["oss-unsupported"]})
+    if asked.status_code == 200:
+        asked = admin_client.post(
+            cite, {"verdicts": ["oss-unsupported"], "_impact": asked.context["impact_token"]}
+        )
+    assert asked.status_code == 302
+    cited = serial.read(Verdict.objects.get(name="oss-unsupported"))["citations"]
+    assert cited[-1] == INGRESS
+
+
+def test_a_duplicate_clause_position_is_refused_on_the_clause_page(admin_client):
+    from tests.adminforms import post_change
+
+    clause = Clause.objects.get(section__slug="unsupported-scenarios", key="unmanaged-ingress")
+    other = Clause.objects.filter(section=clause.section).exclude(pk=clause.pk).first()
+    response = post_change(
+        admin_client, f"/admin/policy/clause/{clause.pk}/change/", {"order": str(other.order)}
+    )
+    assert response.status_code == 200
+    assert "already has position" in str(response.context["adminform"].form.errors)
+
+
+def test_the_modifier_list_of_a_verdict_offers_only_modifiers(admin_client):
+    verdict = Verdict.objects.get(name="oss-unsupported")
+    form = admin_client.get(f"/admin/policy/verdict/{verdict.pk}/change/").context["adminform"].form
+    assert [q.key for q in form.fields["modifiers"].queryset] == ["preview"]
+
+
+def test_a_whole_revision_is_rolled_back_from_the_history(admin_client):
+    live = editing.live_records()
+    changed = editing.cite_clause(live, anchor=INGRESS, verdicts=["oss-unsupported"])
+    editing.publish_records(changed, user=None, summary="cite", expected_live=live)
+    number = current_revision()
+    url = f"/admin/policy/revision/rollback/{number}/"
+    assert admin_client.get(url).status_code == 200
+    done = admin_client.post(url)
+    assert done.status_code == 302
+    assert INGRESS not in serial.read(Verdict.objects.get(name="oss-unsupported"))["citations"]
+
+
+# -- receipts pinned to the content -------------------------------------------------------
+
+
+def permalink(client, query: str = NGINX) -> str:
+    response = client.get(f"/triage/?{query}&lang=en")
+    return response.context["s"].permalink
+
+
+def notice(client, link: str) -> str:
+    parts = urlsplit(link)
+    response = client.get(f"{parts.path}?{parts.query}")
+    assert response.status_code == 200
+    found = response.context["s"].notice
+    return found.text if found else ""
+
+
+def test_an_old_permalink_still_knows_after_export_and_load_into_a_fresh_database(client, tmp_path):
+    for text in ("One.", "Two.", "Three."):  # this instance is at a higher revision
+        live = editing.live_records()
+        changed = editing.set_record(live, editing.find(live, "verdict", "oss-unsupported"),
+                                     {**live[editing.find(live, "verdict", "oss-unsupported")],
+                                      "rationale_en": text})  # fmt: skip
+        editing.publish_records(changed, user=None, summary=text, expected_live=live)
+    link = permalink(client)
+    old_revision = current_revision()
+    assert dict(parse_qsl(urlsplit(link).query))["rev"] == str(old_revision)
+    call_command("export_policy", str(tmp_path), stdout=io.StringIO())
+
+    # A fresh database: no rows, no revisions; then the exported files.
+    from supportscope.policy import models
+
+    for model in ("Overlay", "Modifier", "Edge", "Node", "Verdict", "Choice", "Question",
+                  "ChoiceGroup", "Clause", "Section", "Revision", "PolicyState"):  # fmt: skip
+        getattr(models, model).objects.all().delete()
+    call_command("load_policy", str(tmp_path), stdout=io.StringIO())
+    cache.clear()
+    pages.clear()
+    assert current_revision() < old_revision
+
+    assert notice(client, link) == ""  # the same policy: recognised, no notice
+
+    live = editing.live_records()
+    key = editing.find(live, "verdict", "unmanaged-ingress-unsupported")
+    reworded = editing.cite_clause(live, anchor="supported-scenarios--networking",
+                                   verdicts=["unmanaged-ingress-unsupported"])  # fmt: skip
+    assert reworded[key]["level"] == "unsupported"
+    editing.publish_records(reworded, user=None, summary="cite more", expected_live=live)
+    text = notice(client, link)
+    assert "The policy has changed since this link was made." in text
+    assert "the clauses it cites changed" in text
+
+
+def test_a_permalink_notices_a_changed_verdict_and_names_a_malformed_fingerprint(client):
+    link = permalink(client)
+    live = editing.live_records()
+    key = editing.find(live, "verdict", "unmanaged-ingress-unsupported")
+    editing.publish_records(
+        editing.set_record(live, key, {**live[key], "level": "best_effort"}),
+        user=None, summary="soften", expected_live=live, needs_confirmation=False,
+    )  # fmt: skip
+    assert "The verdict changed" in notice(client, link)
+    bad = client.get("/triage/?component=ingress&fp=nothex")
+    assert bad.status_code == 400
+    assert "nothex" in bad.content.decode()
+
+
+def test_a_new_object_is_added_to_a_draft_and_one_change_can_be_undone(admin_client):
+    draft = open_draft(admin_client)
+    data = {
+        "key": "cloud-shell", "order": "99", "kind": "item", "retired": "",
+        "body_en": "A new clause.", "body_ko": "새 조항.", "section": "unsupported-scenarios",
+        "draft_version": str(Draft.objects.get(pk=draft.pk).version),
+    }  # fmt: skip
+    added = admin_client.post(draft_url(draft, "edit/clause:new/"), data)
+    assert added.status_code == 302
+    records = Draft.objects.get(pk=draft.pk).records
+    key = editing.find(records, "clause", "unsupported-scenarios--cloud-shell")
+    assert key == "clause:new-1"
+    assert not Clause.objects.filter(key="cloud-shell").exists()
+
+    verdict = verdict_key(draft, "oss-unsupported")
+    edit_in_draft(admin_client, draft, verdict, rationale_en="Changed.")
+    admin_client.post(draft_url(draft, "act/revert/"), {"key": verdict})
+    draft.refresh_from_db()
+    assert draft.records[verdict] == draft.base[verdict]
+    assert key in draft.records  # the other change stays
+
+    removed = admin_client.post(
+        draft_url(draft, f"edit/{key}/"),
+        {"_delete": "1", "draft_version": str(draft.version)},
+    )
+    assert removed.status_code == 302
+    assert key not in Draft.objects.get(pk=draft.pk).records
+
+
+def test_a_stale_draft_form_is_refused_and_says_so(admin_client):
+    draft = open_draft(admin_client)
+    key = verdict_key(draft, "oss-unsupported")
+    form = admin_client.get(draft_url(draft, f"edit/{key}/")).context["form"]
+    editing.edit_draft(draft.pk, lambda r: r, expected_version=None)  # someone else saved
+    data = {k: v for k, v in form.initial.items() if k in form.fields}
+    data["modifiers"] = []
+    data["draft_version"] = str(draft.version)  # the version the form was loaded at
+    response = admin_client.post(draft_url(draft, f"edit/{key}/"), data)
+    assert response.status_code == 200
+    assert "Someone else changed this draft" in str(response.context["form"].non_field_errors())
+
+
+def test_draft_actions_take_post_only_and_name_bad_input(admin_client):
+    draft = open_draft(admin_client)
+    assert admin_client.get(draft_url(draft, "act/publish/")).status_code == 405
+    bad = admin_client.post(draft_url(draft, "act/schedule/"), {"publish_at": "soon"})
+    assert bad.status_code == 302
+    assert Draft.objects.get(pk=draft.pk).publish_at is None
+    at = timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    admin_client.post(draft_url(draft, "act/schedule/"), {"publish_at": at})
+    assert Draft.objects.get(pk=draft.pk).publish_at is not None
+    admin_client.post(draft_url(draft, "act/unschedule/"))
+    assert Draft.objects.get(pk=draft.pk).publish_at is None
+    assert admin_client.get(draft_url(draft, "edit/nothing:1/")).status_code == 404
+
+
+def test_drafts_are_for_staff_with_policy_permissions(client, django_user_model):
+    viewer = django_user_model.objects.create_user(
+        "viewer", password="pw-viewer-123", is_staff=True
+    )
+    client.force_login(viewer)
+    assert client.get("/admin/policy/draft/add/").status_code == 403
+    draft = editing.open_draft("Private", user=None)
+    client.cookies[PREVIEW_COOKIE] = str(draft.pk)
+    assert "Preview of the draft" not in client.get("/triage/").content.decode()
