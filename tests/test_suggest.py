@@ -320,3 +320,19 @@ def test_an_old_value_is_read_as_the_new_one_with_a_notice(client):
     )
     link = doc.find_all("p", class_="permalink")[0].find_all("a")[0].attrs["href"]
     assert query_of(link)["component"] == "aks-tags"
+
+
+def test_a_renamed_value_is_read_before_retired_answers_are_dropped():
+    from django.http import QueryDict
+
+    from supportscope.policy.snapshot import get_snapshot
+    from supportscope.policy.triage import renamed_query
+    from supportscope.vocabulary import Change
+
+    tree = get_snapshot().tree
+    query, changes = renamed_query(QueryDict("component=kube-system-addon&lang=ko"), tree)
+    assert query["component"] == "managed-addon"
+    assert query["lang"] == "ko"
+    assert changes == (Change("component", "kube-system-addon", "managed-addon"),)
+    same = QueryDict("component=etcd")
+    assert renamed_query(same, tree) == (same, ())
