@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # The suggester on the ticket corpus (tests/corpus/*.toml): right, wrong and left open,
-# per file and per language. -v lists the misses of tickets.toml (never of the holdout).
+# per file and per language. -v lists the misses of the working files (never of the holdout).
 accuracy: $(STAMP)
 	$(BIN)/python -m tests.accuracy $(ACCURACY_ARGS)
 

@@ -1,8 +1,9 @@
-"""The suggester on the ticket corpus: right at least 90%, wrong at most 3% (tickets.toml).
+"""The suggester on the ticket corpus: right at least 90%, wrong at most 3%, on every
+working file (tickets.toml, tickets-b.toml, tickets-c.toml) and in each language.
 
 Each ticket's suggested answers are resolved on the shipped tree and graded as in
-``tests/accuracy.py``. The holdout file is graded too, but only so that the suite
-fails loudly if reading it breaks; its figures are reported by ``make accuracy``.
+``tests/accuracy.py``. A holdout file, when present, is graded too, but only so that the
+suite fails loudly if reading it breaks; its figures are reported by ``make accuracy``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from collections import Counter
 
 import pytest
 
-from tests.accuracy import OPEN, RIGHT, WRONG, grade, grade_file, shipped_tree, table
+from tests.accuracy import (
+    CORPUS,
+    HOLDOUT,
+    OPEN,
+    RIGHT,
+    WORKING,
+    WRONG,
+    grade,
+    grade_file,
+    shipped_tree,
+    table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,23 +33,26 @@ def tree():
 
 @pytest.fixture(scope="module")
 def graded(tree):
-    return grade_file(tree, "tickets.toml")
+    return {name: grade_file(tree, name) for name in WORKING}
 
 
-def test_the_corpus_meets_the_targets(graded):
-    counts = Counter(g.grade for g in graded)
-    total = len(graded)
-    assert total >= 80
-    assert counts[WRONG] / total <= 0.03, [g for g in graded if g.grade == WRONG]
-    assert counts[RIGHT] / total >= 0.90, [g for g in graded if g.grade != RIGHT]
-
-
-@pytest.mark.parametrize("lang", ["en", "ko"])
-def test_each_language_meets_the_targets_on_its_own(graded, lang):
-    part = [g for g in graded if g.lang == lang]
+@pytest.mark.parametrize("name", WORKING)
+def test_each_working_file_meets_the_targets(graded, name):
+    part = graded[name]
     counts = Counter(g.grade for g in part)
-    assert counts[WRONG] / len(part) <= 0.03
-    assert counts[RIGHT] / len(part) >= 0.90
+    total = len(part)
+    assert total >= 30
+    assert counts[WRONG] / total <= 0.03, [g for g in part if g.grade == WRONG]
+    assert counts[RIGHT] / total >= 0.90, [g for g in part if g.grade != RIGHT]
+
+
+@pytest.mark.parametrize("name", WORKING)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_each_language_meets_the_targets_on_its_own(graded, name, lang):
+    part = [g for g in graded[name] if g.lang == lang]
+    counts = Counter(g.grade for g in part)
+    assert counts[WRONG] / len(part) <= 0.03, [g for g in part if g.grade == WRONG]
+    assert counts[RIGHT] / len(part) >= 0.90, [g for g in part if g.grade != RIGHT]
 
 
 def test_grading_tells_right_from_wrong_from_open(tree):
@@ -66,7 +81,9 @@ def test_the_table_has_a_row_per_file_and_language(tree):
     assert [line.split()[0] for line in lines[1:]] == ["tickets.toml", "en", "ko"]
 
 
-def test_the_holdout_file_can_be_graded(tree):
-    graded = grade_file(tree, "holdout.toml")
+def test_the_holdout_file_can_be_graded_when_present(tree):
+    if not (CORPUS / HOLDOUT).exists():
+        pytest.skip(f"no {HOLDOUT}: the coordinator adds the unseen set at the end")
+    graded = grade_file(tree, HOLDOUT)
     assert len(graded) >= 30
     assert {g.grade for g in graded} <= {RIGHT, WRONG, OPEN}
