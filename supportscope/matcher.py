@@ -41,8 +41,18 @@ from dataclasses import dataclass, field
 from supportscope.engine import LANGUAGES, Question, Tree, resolve
 
 MARGIN = 0.5
+# The best choice must also outscore the runner-up by this factor: two choices with
+# 3 and 2.5 points are a coin flip, whatever the margin says.
+RATIO = 1.5
 REQUEST_BONUS = 0.5
 REPEATS_COUNTED = 3  # occurrences of one term that can add to its score
+# A term found inside an identifier (a URL, an image or annotation name, a generated
+# resource name) counts this much: the customer's own sentences say what they ask.
+IDENTIFIER_WEIGHT = 0.25
+# A term written "~how do we" is weak: generic wording that counts half, and earns no
+# request bonus on its own.
+WEAK_MARK = "~"
+WEAK_WEIGHT = 0.5
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·]+")
 _APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "`": " "})
@@ -51,9 +61,61 @@ _WORD_CHAR = r"0-9a-z가-힣"
 _WORD = re.compile(rf"[{_WORD_CHAR}]")
 
 
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+
+
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    return _SEPARATORS.sub(" ", text).strip()
+    return _SEPARATORS.sub(" ", _fold(text)).strip()
+
+
+# -- identifiers ----------------------------------------------------------------------
+#
+# Words inside a URL, an image reference, an annotation or label key, an ARM id or a
+# name AKS generates (MC_rg_cluster_region, aks-nodepool1-12345678-vmss) were not
+# chosen by the customer to say what happened: `service.beta.kubernetes.io/...` is not
+# a beta feature, `mcr.microsoft.com/.../nginx-ingress-controller` in an add-on's image
+# is not a self-installed nginx.
+
+_TOKEN = re.compile(r"[^\s\"'`()<>\[\]{},;|=]+")
+_IDENTIFIER = re.compile(
+    r"[^/]*://"  # a URL
+    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)+[/:][^ ]"  # host or domain, then a path: images, keys
+    r"|[^ ]*/subscriptions/|[^ ]*/resourcegroups/"  # an ARM id
+    r"|mc_[^ ]*_"  # the node resource group's name
+    r"|aks-[a-z0-9]+-\d{4,}-vmss"  # a node pool's scale set or node name
+    r"|(?:[a-z0-9-]+\.)+(?:com|io|net|org|dev|cloud|sh|ms)$"  # a host name
+)
+
+
+def normalize_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The normalized text, and where identifiers stand in it (start, end)."""
+    folded = _fold(text)
+    found = [
+        (token.start(), token.end())
+        for token in _TOKEN.finditer(folded)
+        if _IDENTIFIER.match(token.group())
+    ]
+    haystack = _SEPARATORS.sub(" ", folded)
+    lead = len(haystack) - len(haystack.lstrip())
+    haystack = haystack.strip()
+    if not found:
+        return haystack, ()
+    # Map positions of the folded text to the normalized one: each run of separators
+    # became one space.
+    runs = [(run.start(), run.end()) for run in _SEPARATORS.finditer(folded)]
+
+    def where(position: int) -> int:
+        removed = 0
+        for start, end in runs:
+            if start >= position:
+                break
+            removed += min(end, position) - start - 1 if end > start + 1 else 0
+            if end > position:
+                removed = removed + 1 if position > start else removed
+        return max(0, min(len(haystack), position - removed - lead))
+
+    return haystack, tuple((where(start), where(end)) for start, end in found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,21 +226,41 @@ def _satisfies(duration: _Duration, op: str, days: int) -> bool:
 # a term named only to say that it was not done does not count. Symptoms stay:
 # "can't resolve", "not ready" are not negations of an action.
 
+# Contrast counts as denial: "the managed add-on, not upstream Istio", "instead of
+# nginx", "사용자 지정 서브넷 아니고 관리형 서브넷", "직접 설치한 게 아니라 add-on". A bare
+# "not" or "no" denies only when it names what is (not) used or done ("not on BYOCNI",
+# "no custom iptables rules"); "could not connect to the API server", "no external IP"
+# are symptoms and stay.
+
 _EN_NEGATED = re.compile(
     r"(?:never|nobody|no one|didn't|did not|don't|do not|haven't|have not|hasn't|has not|"
-    r"wasn't|was not|without) (?:[^ ]+ ){0,2}$"
+    r"wasn't|was not|weren't|were not|without|instead of|rather than|other than|neither|nor) "
+    r"(?:[^ ]+ ){0,2}$"
+    r"|(?:not|isn't|aren't) (?:(?:on|using|use|a|an|the|from|via|upstream|self|installed|"
+    r"our|any|custom|own|through|by|in|running|deployed|with) ){0,2}$"
+    r"|\bno (?:custom|own|other|additional|extra|manual|third party|self installed|"
+    r"changes to|change to|changes in) (?:[^ ]+ )?$"
+)
+_KO_ACTIONS = (
+    "켜|쓰|하|사용하|설치하|실행하|건드리|바꾸|변경하|추가하|적용하|만들|수정하|배포하|"
+    "등록하|활성화하|구성하|설정하|올리|깔"
 )
 _KO_NEGATED = re.compile(
-    r"^ ?(?:[가-힣]{1,2} )?(?:안 ?(?:썼|했|쓰|하|함|씀|해|돌)|"
-    r"(?:쓰|하|사용하|설치하|실행하|건드리)지 ?(?:않|말)|"
-    r"(?:쓴|한|사용한|설치한|건드린|실행한) ?(?:적 ?(?:이 |은 |도 )?없|건 ?아니))"
+    r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,2} ?(?:"
+    r"안 ?(?:썼|했|쓰|하|함|씀|해|돌|켰|켜|깔|바꿨|건드|만들)|"
+    rf"(?:{_KO_ACTIONS})지 ?(?:않|말)|"
+    r"[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된) ?(?:적|게|건|것은?) ?(?:이 |은 |도 )?(?:없|아니)|"
+    r"아니[고라며다ㅂ니에야]|아닌|아닙|말고|대신)"
 )
+# "직접 설치한 nginx는 없습니다": a term with a topic particle, then "없": not there.
+_KO_ABSENT = re.compile(r"^[은는도] ?(?:[가-힣]{1,4} )?없")
 
 
 def _negated(haystack: str, start: int, end: int) -> bool:
     if _EN_NEGATED.search(haystack[max(0, start - 40) : start]):
         return True
-    return bool(_KO_NEGATED.match(haystack[end : end + 14]))
+    after = haystack[end : end + 24]
+    return bool(_KO_NEGATED.match(after) or _KO_ABSENT.match(after))
 
 
 # -- terms --------------------------------------------------------------------------
@@ -192,6 +274,8 @@ class _Term:
     term: str  # normalized; "" for a duration term
     first: str  # the first word: the text is searched for it before any pattern runs
     duration: tuple[str, int] | None = None
+    weak: bool = False  # generic wording ("~how do we"): half weight, no request bonus
+    exact: bool = False  # written with '.', '/' or ':': meant for identifiers too
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -221,16 +305,26 @@ def _pattern(term: str) -> re.Pattern[str]:
     return pattern
 
 
+def term_text(raw: str) -> str:
+    """A term as an engineer reads it: without the weak mark."""
+    return raw.strip().removeprefix(WEAK_MARK).strip()
+
+
 def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
-    term = normalize(raw)
+    weak = raw.strip().startswith(WEAK_MARK)
+    shown = term_text(raw)
+    term = normalize(shown)
     if not term:
         return None
     duration = _DURATION_TERM.match(term)
     if duration:
-        return _Term(value, raw, 1.0, "", "", (duration[1], int(duration[2])))
+        return _Term(value, shown, 1.0, "", "", (duration[1], int(duration[2])))
     if weight is None:
         weight = 1.0 + 0.5 * term.count(" ")
-    return _Term(value, raw, weight, term, term.split(" ")[0])
+    if weak:
+        weight *= WEAK_WEIGHT
+    exact = any(sign in shown for sign in "./:")
+    return _Term(value, shown, weight, term, term.split(" ")[0], weak=weak, exact=exact)
 
 
 _CACHE: dict[int, tuple[Question, tuple[_Term, ...]]] = {}
@@ -251,7 +345,7 @@ def _compiled(question: Question) -> tuple[_Term, ...]:
             for raw in choice.terms.get(lang, ()):
                 item = _term(choice.value, raw)
                 if item is not None:
-                    terms.setdefault((choice.value, normalize(raw)), item)
+                    terms.setdefault((choice.value, normalize(term_text(raw))), item)
     compiled = tuple(terms.values())
     _CACHE[id(question)] = (question, compiled)
     return compiled
@@ -268,12 +362,16 @@ class TextIndex:
     """Where each word of a normalized text starts, by its first two characters, so that
     a term is looked for only where a word begins as it does."""
 
-    def __init__(self, haystack: str) -> None:
+    def __init__(self, haystack: str, identifiers: tuple[tuple[int, int], ...] = ()) -> None:
         self.haystack = haystack
+        self.identifiers = identifiers
         self.starts: dict[str, list[int]] = {}
         for found in _WORD_START.finditer(haystack):
             position = found.start()
             self.starts.setdefault(haystack[position : position + 2], []).append(position)
+
+    def in_identifier(self, position: int) -> bool:
+        return any(start <= position < end for start, end in self.identifiers)
 
     def word_starts(self, word: str) -> Iterator[int]:
         haystack = self.haystack
@@ -307,18 +405,22 @@ def _hits(
     spans: tuple[_Duration, ...],
     index: TextIndex,
 ):
-    """(start, end, term, shown) for every place a term matches and is not negated."""
+    """(start, end, term, shown, weight) for every place a term matches and is not
+    negated; inside an identifier a term counts ``IDENTIFIER_WEIGHT`` of its weight."""
     for term in terms:
         if term.duration is not None:
             op, days = term.duration
             for span in spans:
                 if _satisfies(span, op, days):
-                    yield span.start, span.end, term, haystack[span.start : span.end]
+                    yield span.start, span.end, term, haystack[span.start : span.end], term.weight
             continue
         said = 0
         for found in find_term(haystack, term.term, term.first, index):
             if not _negated(haystack, found.start(), found.end()):
-                yield found.start(), found.end(), term, term.shown
+                weight = term.weight
+                if not term.exact and index.in_identifier(found.start()):
+                    weight *= IDENTIFIER_WEIGHT
+                yield found.start(), found.end(), term, term.shown, weight
                 said += 1
                 if said == REPEATS_COUNTED:
                     break
@@ -334,11 +436,14 @@ def rank(
     index: TextIndex | None = None,
 ) -> tuple[Ranked, ...]:
     """The question's choices, best first, with the terms each matched (all choices)."""
-    haystack = text if normalized else normalize(text)
+    if normalized:
+        haystack, identifiers = text, ()
+    else:
+        haystack, identifiers = normalize_marked(text)
     if spans is None:
         spans = durations(haystack)
     if index is None:
-        index = TextIndex(haystack)
+        index = TextIndex(haystack, identifiers)
     hits = list(_hits(_compiled(question), haystack, spans, index))
     # Longest match first; a hit inside a longer accepted hit of another term is dropped.
     hits.sort(key=lambda hit: (-(hit[1] - hit[0]), hit[0]))
@@ -346,18 +451,21 @@ def rank(
     reach = [0] * (len(haystack) + 1)
     accepted: set[tuple[int, int]] = set()
     matched: dict[str, dict[str, float]] = {}
-    for start, end, term, shown in hits:
+    strong: set[str] = set()  # choices with a match that is neither weak nor in an identifier
+    for start, end, term, shown, weight in hits:
         if reach[start] >= end and not (reach[start] == end and (start, end) in accepted):
             continue
         accepted.add((start, end))
         for position in range(start, end):
             reach[position] = max(reach[position], end)
         words = matched.setdefault(term.value, {})
+        if not term.weak and weight == term.weight:
+            strong.add(term.value)
         # A term said again adds a quarter of its weight, twice at most.
         words[shown] = (
-            min(words[shown] + term.weight / 4, term.weight * 1.5)
+            min(words[shown] + weight / 4, max(words[shown], term.weight * 1.5))
             if shown in words
-            else term.weight
+            else weight
         )
     priority = set(priority_groups)
     order = {choice.value: index for index, choice in enumerate(question.choices)}
@@ -365,18 +473,23 @@ def rank(
     for choice in question.choices:
         words = matched.get(choice.value, {})
         score = sum(words.values())
-        if words and choice.group in priority:
+        if choice.value in strong and choice.group in priority:
             score += REQUEST_BONUS
         ranked.append(Ranked(choice.value, score, tuple(words)))
     ranked.sort(key=lambda item: (-item.score, order[item.value]))
     return tuple(ranked)
 
 
+def clearly_ahead(best: float, other: float) -> bool:
+    """Whether a score beats another by both the margin and the ratio."""
+    return best - other >= MARGIN and best >= RATIO * other
+
+
 def settled(ranked: tuple[Ranked, ...]) -> bool:
     if not ranked or ranked[0].score <= 0:
         return False
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    return ranked[0].score - runner_up >= MARGIN
+    return clearly_ahead(ranked[0].score, runner_up)
 
 
 @dataclass(frozen=True)
@@ -414,7 +527,7 @@ def suggest(
     ambiguity does not change the answer, and the best-ranked one is proposed with
     the others listed as alternatives.
     """
-    haystack = normalize(text)
+    haystack, identifiers = normalize_marked(text)
     reading = _Reading(
         tree,
         haystack,
@@ -422,7 +535,7 @@ def suggest(
         tuple(priority_groups),
         defaults or {},
         upgrade,
-        TextIndex(haystack),
+        TextIndex(haystack, identifiers),
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
@@ -501,7 +614,7 @@ def _agreeing(
 ) -> Ranked | None:
     """The best choice, if every choice about as good leads to a verdict of one level."""
     best = ranked[0].score
-    contenders = [item for item in ranked if item.score > 0 and best - item.score < MARGIN]
+    contenders = [item for item in ranked if item.score > 0 and not clearly_ahead(best, item.score)]
     levels = set()
     for item in contenders:
         after = _walk(reading, {**answers, question.key: item.value}, evidence, lookahead=False)
@@ -547,6 +660,7 @@ def _filter_terms(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
         def add(
             raw: str, weight: float, seen: dict[str, _FilterTerm] = seen, label: bool = False
         ) -> None:
+            raw = term_text(raw)
             term = normalize(raw)
             if term.startswith("@"):
                 return  # a duration: nothing an engineer types in a filter box
