@@ -42,9 +42,13 @@ from supportscope.engine import LANGUAGES, Question, Tree, resolve
 
 MARGIN = 0.5
 # The best choice must also outscore the runner-up by this factor: two choices with
-# 3 and 2.5 points are a coin flip, whatever the margin says.
-RATIO = 1.5
+# 2.5 and 2 points are a coin flip, whatever the margin says.
+RATIO = 1.25
 REQUEST_BONUS = 0.5
+# A request matched this strongly (two distinct terms, or one of three words) counts
+# double: "Defender flagged a CVE in the add-on's image" is a vulnerability question
+# whatever component the image belongs to.
+REQUEST_CLEAR = 2.0
 REPEATS_COUNTED = 3  # occurrences of one term that can add to its score
 # A term found inside an identifier (a URL, an image or annotation name, a generated
 # resource name) counts this much: the customer's own sentences say what they ask.
@@ -54,7 +58,7 @@ IDENTIFIER_WEIGHT = 0.25
 WEAK_MARK = "~"
 WEAK_WEIGHT = 0.5
 
-_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·()\[\]{}<>\"“”,;]+")
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]+")
 _APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "`": " "})
 _HANGUL = re.compile(r"[가-힣]")
 _WORD_CHAR = r"0-9a-z가-힣"
@@ -246,7 +250,7 @@ _KO_ACTIONS = (
     "등록하|활성화하|구성하|설정하|올리|깔"
 )
 _KO_NEGATED = re.compile(
-    r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,3} ?(?:"
+    r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,4} ?(?:"
     r"안 ?(?:썼|했|쓰|하|함|씀|해|돌|켰|켜|깔|바꿨|건드|만들)|"
     rf"(?:{_KO_ACTIONS})지 ?(?:않|말)|"
     r"[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된) ?(?:적|게|건|것은?) ?(?:이 |은 |도 )?(?:없|아니)|"
@@ -259,7 +263,7 @@ _KO_ABSENT = re.compile(r"^[은는도] ?(?:[가-힣]{1,4} )?없")
 def _negated(haystack: str, start: int, end: int) -> bool:
     if _EN_NEGATED.search(haystack[max(0, start - 40) : start]):
         return True
-    after = haystack[end : end + 24]
+    after = haystack[end : end + 28]
     return bool(_KO_NEGATED.match(after) or _KO_ABSENT.match(after))
 
 
@@ -405,8 +409,8 @@ def _hits(
     spans: tuple[_Duration, ...],
     index: TextIndex,
 ):
-    """(start, end, term, shown, weight) for every place a term matches and is not
-    negated; inside an identifier a term counts ``IDENTIFIER_WEIGHT`` of its weight."""
+    """(start, end, term, shown, weight) for every place a term matches; a denied one
+    weighs 0, and inside an identifier a term counts ``IDENTIFIER_WEIGHT`` of its weight."""
     for term in terms:
         if term.duration is not None:
             op, days = term.duration
@@ -416,14 +420,17 @@ def _hits(
             continue
         said = 0
         for found in find_term(haystack, term.term, term.first, index):
-            if not _negated(haystack, found.start(), found.end()):
-                weight = term.weight
-                if not term.exact and index.in_identifier(found.start()):
-                    weight *= IDENTIFIER_WEIGHT
-                yield found.start(), found.end(), term, term.shown, weight
-                said += 1
-                if said == REPEATS_COUNTED:
-                    break
+            if _negated(haystack, found.start(), found.end()):
+                # Denied: it scores nothing, and no shorter term inside it counts either.
+                yield found.start(), found.end(), term, term.shown, 0.0
+                continue
+            weight = term.weight
+            if not term.exact and index.in_identifier(found.start()):
+                weight *= IDENTIFIER_WEIGHT
+            yield found.start(), found.end(), term, term.shown, weight
+            said += 1
+            if said == REPEATS_COUNTED:
+                break
 
 
 def rank(
@@ -458,6 +465,8 @@ def rank(
         accepted.add((start, end))
         for position in range(start, end):
             reach[position] = max(reach[position], end)
+        if not weight:
+            continue
         words = matched.setdefault(term.value, {})
         if not term.weak and weight == term.weight:
             strong.add(term.value)
@@ -474,7 +483,8 @@ def rank(
         words = matched.get(choice.value, {})
         score = sum(words.values())
         if choice.value in strong and choice.group in priority:
-            score += REQUEST_BONUS
+            # Asked for in so many words: the request outweighs the components named.
+            score += score if score >= REQUEST_CLEAR else REQUEST_BONUS
         ranked.append(Ranked(choice.value, score, tuple(words)))
     ranked.sort(key=lambda item: (-item.score, order[item.value]))
     return tuple(ranked)
