@@ -31,6 +31,7 @@ the ranked choices are returned for the engineer to pick from.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -107,16 +108,19 @@ def normalize_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
         return haystack, ()
     # Map positions of the folded text to the normalized one: each run of separators
     # became one space.
-    runs = [(run.start(), run.end()) for run in _SEPARATORS.finditer(folded)]
+    starts: list[int] = []
+    removed_before: list[int] = [0]  # removed by the runs before the k-th
+    ends: list[int] = []
+    for run in _SEPARATORS.finditer(folded):
+        starts.append(run.start())
+        ends.append(run.end())
+        removed_before.append(removed_before[-1] + run.end() - run.start() - 1)
 
     def where(position: int) -> int:
-        removed = 0
-        for start, end in runs:
-            if start >= position:
-                break
-            removed += min(end, position) - start - 1 if end > start + 1 else 0
-            if end > position:
-                removed = removed + 1 if position > start else removed
+        k = bisect.bisect_left(starts, position)  # runs that start before the position
+        removed = removed_before[k]
+        if k and ends[k - 1] > position:  # inside the last of them: only part removed
+            removed -= ends[k - 1] - position
         return max(0, min(len(haystack), position - removed - lead))
 
     return haystack, tuple((where(start), where(end)) for start, end in found)
@@ -250,7 +254,7 @@ _KO_ACTIONS = (
     "등록하|활성화하|구성하|설정하|올리|깔"
 )
 _KO_NEGATED = re.compile(
-    r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,4} ?(?:"
+    r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,4} (?:"
     r"안 ?(?:썼|했|쓰|하|함|씀|해|돌|켰|켜|깔|바꿨|건드|만들)|"
     rf"(?:{_KO_ACTIONS})지 ?(?:않|말)|"
     r"[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된) ?(?:적|게|건|것은?) ?(?:이 |은 |도 )?(?:없|아니)|"

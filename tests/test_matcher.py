@@ -9,7 +9,7 @@ import pytest
 
 from supportscope.content import read_policy
 from supportscope.engine import Level, Tree, build_tree, resolve
-from supportscope.matcher import normalize, rank, settled
+from supportscope.matcher import Ranked, normalize, normalize_marked, rank, settled
 from supportscope.vocabulary import suggest_answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,7 @@ def small_tree() -> Tree:
                         choice("addon", ["service mesh add-on"], [], "parts"),
                         choice("store", ["etcd"], [], "parts"),
                         choice("net", ["cni"], [], "parts"),
+                        choice("howto", ["~how do we", "tutorial"], [], "asks"),
                     ],
                 },
             ],
@@ -47,7 +48,7 @@ def small_tree() -> Tree:
                     "name": "what",
                     "question": "what",
                     "next": dict.fromkeys(
-                        ("restore", "ingress", "mesh", "addon", "store", "net"), "ok"
+                        ("restore", "ingress", "mesh", "addon", "store", "net", "howto"), "ok"
                     ),
                 }
             ],
@@ -116,6 +117,85 @@ def test_a_request_outranks_a_component_named_as_often():
     assert ranked[0].value == "restore"
     assert settled(ranked)
     assert not settled(rank(small_tree().questions["what"], "restore etcd", ()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we are not on nginx, the service mesh drops requests",
+        "there is no custom ingress here; the service mesh drops requests",
+        "instead of an ingress we route through the service mesh",
+        "the service mesh, not the ingress, drops requests",
+        "인그레스 아니고 서비스 메시에서 요청이 끊깁니다",
+        "인그레스를 직접 설치한 게 아니라 서비스 메시 문제입니다",
+        "인그레스는 전혀 건드리지 않았고 서비스 메시가 요청을 끊습니다",
+        "직접 설치한 nginx는 없습니다. 서비스 메시가 요청을 끊습니다",
+    ],
+)
+def test_a_denied_or_contrasted_mention_does_not_count_and_the_alternative_does(text):
+    assert top(text)[0] == "mesh"
+    assert set(top(text)[1]) <= {"service mesh", "서비스 메시"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pods could not connect to the ingress",
+        "nginx is not responding since noon",
+        "인그레스가 동작하지 않습니다",
+        "there is no ingress response at all",
+    ],
+)
+def test_a_symptom_said_with_not_or_no_still_counts(text):
+    assert top(text)[0] == "ingress"
+
+
+def test_a_denied_term_hides_the_shorter_terms_inside_it():
+    assert top("we do not use the service mesh add-on at all") == ("", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "identifiers"),
+    [
+        ("pull from mcr.microsoft.com/oss/nginx:1.2 fails", ["mcr.microsoft.com oss nginx:1.2"]),
+        ("see https://example.org/ingress for it", ["https: example.org ingress"]),
+        (
+            "annotation service.beta.kubernetes.io/azure-dns-label-name set",
+            ["service.beta.kubernetes.io azure dns label name"],
+        ),
+        ("in MC_rg_aks_westeurope today", ["mc rg aks westeurope"]),
+        ("node aks-nodepool1-12345678-vmss000001 down", ["aks nodepool1 12345678 vmss000001"]),
+        ("we edited /etc/sysctl.conf and the ingress yaml", []),
+    ],
+)
+def test_urls_images_keys_and_generated_names_are_found_as_identifiers(text, identifiers):
+    haystack, spans = normalize_marked(text)
+    assert haystack == normalize(text)
+    assert [haystack[start:end] for start, end in spans] == identifiers
+
+
+def test_a_word_inside_an_identifier_weighs_less_than_the_customers_own():
+    text = "image mcr.microsoft.com/oss/kubernetes/ingress/nginx-ingress-controller; etcd is slow"
+    ranked = {item.value: item.score for item in rank(small_tree().questions["what"], text)}
+    assert ranked["store"] == 1.0
+    assert 0 < ranked["ingress"] < 1.0
+
+
+def test_a_weak_term_counts_half_earns_no_request_bonus_and_is_shown_without_its_mark():
+    ranked = rank(small_tree().questions["what"], "how do we read this", ("asks",))
+    assert (ranked[0].value, ranked[0].score, ranked[0].matched) == ("howto", 1.0, ("how do we",))
+    assert top("how do we fix the nginx ingress", ("asks",))[0] == "ingress"
+
+
+def test_a_request_asked_for_in_so_many_words_counts_double():
+    ranked = rank(small_tree().questions["what"], "restore it, roll back etcd", ("asks",))
+    assert (ranked[0].value, ranked[0].score) == ("restore", 5.0)  # 1 + 1.5, doubled
+
+
+def test_a_lead_must_clear_both_the_margin_and_the_ratio():
+    assert settled((Ranked("a", 3.0, ()), Ranked("b", 2.0, ())))
+    assert not settled((Ranked("a", 3.0, ()), Ranked("b", 2.5, ())))  # 0.5 ahead: a coin flip
+    assert not settled((Ranked("a", 1.2, ()), Ranked("b", 0.8, ())))  # under the margin
 
 
 def test_nothing_matched_settles_nothing():
@@ -329,3 +409,55 @@ def test_a_label_and_its_description_say_the_same_threshold(tree):
     assert over.label["en"] == "30 days or more"
     assert "30 days ago or more" in over.description["en"]
     assert "more than 30" not in over.description["en"]
+
+
+# -- classes of failure seen on unseen tickets (texts written for these tests) ----------
+
+
+def test_an_annotation_key_is_not_a_beta_feature(tree):
+    found = run(
+        tree,
+        "Our Service annotated service.beta.kubernetes.io/azure-load-balancer-internal "
+        "never gets an external IP from the internal load balancer.",
+    )
+    assert found.answers.get("component") == "load-balancer", found
+    assert found.answers.get("preview") in (None, "ga"), found
+
+
+def test_a_scale_set_deallocated_with_az_vmss_is_a_manual_deallocation(tree):
+    found = run(
+        tree,
+        "We run az vmss deallocate on the node pool's scale set every night; "
+        "how do we get the nodes Ready again?",
+    )
+    outcome = resolve(tree, found.answers)
+    assert found.answers.get("stop_method") == "manual-deallocation", found
+    assert outcome.result is not None and outcome.result.level is Level.UNSUPPORTED
+    assert (
+        "stopped-deallocated-and-not-ready-nodes--manual-deallocation" in outcome.result.citations
+    )
+
+
+def test_a_cilium_l7_policy_the_customer_wrote_is_a_custom_network_policy(tree):
+    found = run(tree, "The CiliumNetworkPolicy we wrote with an L7 rule blocks every POST.")
+    outcome = resolve(tree, found.answers)
+    assert found.answers.get("component") == "network-policy", found
+    assert outcome.result is not None
+    assert outcome.result.citations == ("unsupported-scenarios--custom-network-policy",)
+
+
+def test_a_contrasted_korean_subnet_answers_the_other_one(tree):
+    found = run(
+        tree,
+        "사용자 지정 서브넷 아니고 AKS가 만든 서브넷입니다. 거기 NSG 규칙을 바꿨어요.",
+    )
+    assert found.answers.get("nsg_scope") == "managed-subnet", found
+
+
+def test_a_vulnerability_in_an_add_on_image_is_a_cve_question(tree):
+    found = run(
+        tree,
+        "Trivy reports a CVE in mcr.microsoft.com/oss/kubernetes/ingress/nginx-ingress-controller "
+        "used by the application routing add-on; the vendor's fix is three months old.",
+    )
+    assert found.answers.get("component") == "cve", found
