@@ -432,7 +432,8 @@ def test_a_scale_set_deallocated_with_az_vmss_is_a_manual_deallocation(tree):
     )
     outcome = resolve(tree, found.answers)
     assert found.answers.get("stop_method") == "manual-deallocation", found
-    assert outcome.result is not None and outcome.result.level is Level.UNSUPPORTED
+    assert outcome.result is not None
+    assert outcome.result.level is Level.UNSUPPORTED
     assert (
         "stopped-deallocated-and-not-ready-nodes--manual-deallocation" in outcome.result.citations
     )
