@@ -82,25 +82,23 @@ def normalize(text: str) -> str:
 # a beta feature, `mcr.microsoft.com/.../nginx-ingress-controller` in an add-on's image
 # is not a self-installed nginx.
 
-_TOKEN = re.compile(r"[^\s\"'`()<>\[\]{},;|=]+")
+_TOKEN_CHAR = r"[^\s\"'`()<>\[\]{},;|=]"
 _IDENTIFIER = re.compile(
-    r"[^/]*://"  # a URL
-    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)+[/:][^ ]"  # host or domain, then a path: images, keys
-    r"|[^ ]*/subscriptions/|[^ ]*/resourcegroups/"  # an ARM id
-    r"|mc_[^ ]*_"  # the node resource group's name
+    rf"(?<!{_TOKEN_CHAR})(?:"
+    rf"{_TOKEN_CHAR}*?://"  # a URL
+    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)+[/:](?=[^\s])"  # a host or domain, then a path: images, keys
+    rf"|{_TOKEN_CHAR}*?/(?:subscriptions|resourcegroups)/"  # an ARM id
+    r"|mc_[^\s_]*_"  # the node resource group's name
     r"|aks-[a-z0-9]+-\d{4,}-vmss"  # a node pool's scale set or node name
-    r"|(?:[a-z0-9-]+\.)+(?:com|io|net|org|dev|cloud|sh|ms)$"  # a host name
+    rf"|(?:[a-z0-9-]+\.)+(?:com|io|net|org|dev|cloud|sh|ms)(?!{_TOKEN_CHAR})"  # a host name
+    rf"){_TOKEN_CHAR}*"
 )
 
 
 def normalize_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The normalized text, and where identifiers stand in it (start, end)."""
     folded = _fold(text)
-    found = [
-        (token.start(), token.end())
-        for token in _TOKEN.finditer(folded)
-        if _IDENTIFIER.match(token.group())
-    ]
+    found = [(token.start(), token.end()) for token in _IDENTIFIER.finditer(folded)]
     haystack = _SEPARATORS.sub(" ", folded)
     lead = len(haystack) - len(haystack.lstrip())
     haystack = haystack.strip()
@@ -380,7 +378,9 @@ class TextIndex:
             self.starts.setdefault(haystack[position : position + 2], []).append(position)
 
     def in_identifier(self, position: int) -> bool:
-        return any(start <= position < end for start, end in self.identifiers)
+        # Identifiers are found left to right and do not overlap.
+        k = bisect.bisect_right(self.identifiers, (position, math.inf)) - 1
+        return k >= 0 and position < self.identifiers[k][1]
 
     def word_starts(self, word: str) -> Iterator[int]:
         haystack = self.haystack
