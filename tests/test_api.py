@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
 from supportscope.policy.models import Verdict
 from supportscope.policy.snapshot import get_snapshot
@@ -140,6 +141,47 @@ def test_a_saved_change_is_served_at_once(client):
 
 def test_post_is_not_allowed(client):
     assert client.post(URL).status_code == 405
+
+
+GET_ONLY = (URL, "/api/v1/openapi.json")
+
+
+@pytest.mark.parametrize("path", GET_ONLY)
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "QUERY", "OPTIONS"])
+def test_other_methods_get_405_in_the_json_error_shape_with_allow_never_a_csrf_page(path, method):
+    # A real browser's or tool's request: CSRF checks on, no token, no cookie.
+    client = Client(enforce_csrf_checks=True)
+    response = client.generic(method, path, "{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json() == {
+        "error": "method_not_allowed",
+        "field": "method",
+        "value": method,
+        "allowed": ["GET", "HEAD"],
+        "message": f"{method!r} is not allowed here. Allowed methods: GET, HEAD.",
+    }
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "PUT", "DELETE", "QUERY"])
+def test_suggest_answers_other_methods_with_405_and_allow_post(method):
+    response = Client(enforce_csrf_checks=True).generic(method, "/api/v1/suggest")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    if method != "HEAD":
+        assert response.json()["allowed"] == ["POST"]
+
+
+def test_the_openapi_document_declares_the_405_of_every_operation(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            answer = operation["responses"]["405"]
+            schema = answer["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/Error"}, (path, method)
+            assert "Allow" in answer["headers"], (path, method)
+    assert set(doc["paths"]) == {"/api/v1/verdict", "/api/v1/suggest", "/api/v1/openapi.json"}
 
 
 def test_openapi_document_describes_every_parameter_and_value(client):
