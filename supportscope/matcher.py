@@ -82,16 +82,16 @@ def normalize(text: str) -> str:
 # a beta feature, `mcr.microsoft.com/.../nginx-ingress-controller` in an add-on's image
 # is not a self-installed nginx.
 
-_TOKEN_CHAR = r"[^\s\"'`()<>\[\]{},;|=]"
+_IDENT_CHAR = r"[^\s\"'`()<>\[\]{},;|=]"
 _IDENTIFIER = re.compile(
-    rf"(?<!{_TOKEN_CHAR})(?:"
-    rf"{_TOKEN_CHAR}*?://"  # a URL
+    rf"(?<!{_IDENT_CHAR})(?:"
+    rf"{_IDENT_CHAR}*?://"  # a URL
     r"|[a-z0-9-]+(?:\.[a-z0-9-]+)+[/:](?=[^\s])"  # a host or domain, then a path: images, keys
-    rf"|{_TOKEN_CHAR}*?/(?:subscriptions|resourcegroups)/"  # an ARM id
+    rf"|{_IDENT_CHAR}*?/(?:subscriptions|resourcegroups)/"  # an ARM id
     r"|mc_[^\s_]*_"  # the node resource group's name
     r"|aks-[a-z0-9]+-\d{4,}-vmss"  # a node pool's scale set or node name
-    rf"|(?:[a-z0-9-]+\.)+(?:com|io|net|org|dev|cloud|sh|ms)(?!{_TOKEN_CHAR})"  # a host name
-    rf"){_TOKEN_CHAR}*"
+    rf"|(?:[a-z0-9-]+\.)+(?:com|io|net|org|dev|cloud|sh|ms)(?!{_IDENT_CHAR})"  # a host name
+    rf"){_IDENT_CHAR}*"
 )
 
 

@@ -206,7 +206,7 @@ def test_openapi_document_describes_every_parameter_and_value(client):
         "application/json",
         "application/x-www-form-urlencoded",
     }
-    assert set(suggest["responses"]) == {"200", "400"}
+    assert set(suggest["responses"]) == {"200", "400", "405"}
 
 
 def test_every_cited_clause_url_exists_on_the_policy_page(client):

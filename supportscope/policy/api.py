@@ -7,7 +7,9 @@ used, and dropped: it is never stored, logged or put in a URL.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -15,7 +17,6 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
 
 from supportscope.engine import InvalidAnswer, pick, resolve
 from supportscope.policy.openapi import openapi_document
@@ -45,7 +46,45 @@ def error_response(field: str, value: str, allowed: list[str] | tuple[str, ...])
     )
 
 
-@require_safe
+View = Callable[..., JsonResponse]
+
+
+def method_not_allowed(method: str, allowed: tuple[str, ...]) -> JsonResponse:
+    response = JsonResponse(
+        {
+            "error": "method_not_allowed",
+            "field": "method",
+            "value": method,
+            "allowed": list(allowed),
+            "message": f"{method!r} is not allowed here. Allowed methods: {', '.join(allowed)}.",
+        },
+        status=405,
+    )
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def methods(*allowed: str) -> Callable[[View], View]:
+    """Answer any other method, known or not, with 405 in the API's error shape and
+    ``Allow``. The API changes nothing and reads no cookie, so it is exempt from CSRF:
+    without that, Django's HTML CSRF page would answer an unsafe method first."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+            if request.method not in allowed:
+                return method_not_allowed(str(request.method), allowed)
+            return view(request, *args, **kwargs)
+
+        return csrf_exempt(wrapper)
+
+    return decorate
+
+
+SAFE = ("GET", "HEAD")
+
+
+@methods(*SAFE)
 def verdict(request: HttpRequest) -> JsonResponse:
     lang = request.GET.get("lang")
     if lang is not None and lang not in LANGS:
@@ -63,7 +102,7 @@ def verdict(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@require_safe
+@methods(*SAFE)
 def openapi(request: HttpRequest) -> JsonResponse:
     snapshot = get_snapshot()
     return JsonResponse(openapi_document(snapshot.tree), json_dumps_params={"ensure_ascii": False})
@@ -118,8 +157,7 @@ def _read_ticket(request: HttpRequest) -> tuple[str, str | None]:
     return text, lang
 
 
-@csrf_exempt  # it changes nothing, and sets no cookie: there is nothing to forge
-@require_POST
+@methods("POST")  # it changes nothing, and sets no cookie: there is nothing to forge
 def suggest(request: HttpRequest) -> JsonResponse:
     try:
         text, lang = read_ticket(request)

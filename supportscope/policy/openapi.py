@@ -26,6 +26,15 @@ _VERDICT_FIELDS = {
 }
 
 
+def _not_allowed(allowed: str) -> dict[str, Any]:
+    """The 405 every operation answers to any other method, known or not."""
+    return {
+        "description": f"Another method than {allowed}: error 'method_not_allowed'",
+        "headers": {"Allow": {"description": "The methods allowed", "schema": {"type": "string"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
 def openapi_document(tree: Tree) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
         {
@@ -79,6 +88,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                 }
                             },
                         },
+                        "405": _not_allowed("GET or HEAD"),
                     },
                 }
             },
@@ -116,6 +126,20 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                 }
                             },
                         },
+                        "405": _not_allowed("POST"),
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document, generated from the live tree",
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI document",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "405": _not_allowed("GET or HEAD"),
                     },
                 }
             },
