@@ -103,6 +103,8 @@ def test_a_form_encoded_text_works_too(client):
         ({}, "application/json", "text"),
         ({"text": "x" * (MAX_TICKET_CHARS + 1)}, "application/json", "text"),
         ({"text": "ok", "lang": "fr"}, "application/json", "lang"),
+        ({"text": "ok", "lang": None}, "application/json", "lang"),
+        ({"text": "ok", "lang": ["en"]}, "application/json", "lang"),
         ("{not json", "application/json", "body"),
         ('["a list"]', "application/json", "body"),
         ("text=hello", "text/plain", "body"),

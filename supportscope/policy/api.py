@@ -143,6 +143,8 @@ def _read_ticket(request: HttpRequest) -> tuple[str, str | None]:
         if not isinstance(body, dict):
             raise BadBody("body", type(body).__name__, BODY_ALLOWED)
         text, lang = body.get("text"), body.get("lang")
+        if "lang" in body and not isinstance(lang, str):  # null is not a language
+            raise BadBody("lang", json.dumps(lang), list(LANGS))
     elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         text, lang = request.POST.get("text"), request.POST.get("lang")
     else:
