@@ -464,13 +464,18 @@ def rank(
     accepted: set[tuple[int, int]] = set()
     matched: dict[str, dict[str, float]] = {}
     strong: set[str] = set()  # choices with a match that is neither weak nor in an identifier
+    denied = bytearray(len(haystack) + 1)  # inside a denied mention
     for start, end, term, shown, weight in hits:
-        if reach[start] >= end and not (reach[start] == end and (start, end) in accepted):
+        if denied[start] or (
+            reach[start] >= end and not (reach[start] == end and (start, end) in accepted)
+        ):
             continue
         accepted.add((start, end))
         for position in range(start, end):
             reach[position] = max(reach[position], end)
         if not weight:
+            # A denied mention: no term that starts inside it counts either.
+            denied[start:end] = b"\x01" * (end - start)
             continue
         words = matched.setdefault(term.value, {})
         if not term.weak and weight == term.weight:

@@ -462,3 +462,13 @@ def test_a_vulnerability_in_an_add_on_image_is_a_cve_question(tree):
         "used by the application routing add-on; the vendor's fix is three months old.",
     )
     assert found.answers.get("component") == "cve", found
+
+
+def test_a_term_that_starts_inside_a_denied_mention_does_not_count(tree):
+    ranked = rank(
+        tree.questions["component"],
+        "CoreDNS answers SERVFAIL; we haven't touched the coredns-custom configmap.",
+    )
+    scores = {item.value: item.score for item in ranked}
+    assert scores["control-plane-customization"] == 0
+    assert scores["coredns"] > 0
