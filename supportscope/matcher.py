@@ -464,19 +464,19 @@ def rank(
     accepted: set[tuple[int, int]] = set()
     matched: dict[str, dict[str, float]] = {}
     strong: set[str] = set()  # choices with a match that is neither weak nor in an identifier
-    denied = bytearray(len(haystack) + 1)  # inside a denied mention
+    # A denied mention counts nothing, and no term that starts inside it counts either.
+    denied = bytearray(len(haystack) + 1)
+    for start, end, _term, _shown, weight in hits:
+        if not weight:
+            denied[start:end] = b"\x01" * (end - start)
     for start, end, term, shown, weight in hits:
-        if denied[start] or (
-            reach[start] >= end and not (reach[start] == end and (start, end) in accepted)
-        ):
+        if not weight or denied[start]:
+            continue
+        if reach[start] >= end and not (reach[start] == end and (start, end) in accepted):
             continue
         accepted.add((start, end))
         for position in range(start, end):
             reach[position] = max(reach[position], end)
-        if not weight:
-            # A denied mention: no term that starts inside it counts either.
-            denied[start:end] = b"\x01" * (end - start)
-            continue
         words = matched.setdefault(term.value, {})
         if not term.weak and weight == term.weight:
             strong.add(term.value)
