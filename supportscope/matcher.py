@@ -7,8 +7,9 @@ stopping at the first one it does not.
 
 Matching rules:
 
-* Case and width are folded (NFKC, casefold); runs of spaces, hyphens and
-  underscores count as one space, so ``ingress-nginx`` finds ``ingress nginx``.
+* Case and width are folded (NFKC, casefold); runs of spaces, hyphens, underscores,
+  slashes, brackets, double quotes, commas and semicolons count as one space, so
+  ``ingress-nginx`` finds ``ingress nginx``.
 * A Latin term matches whole words only (``cni`` is not found in ``acnid``), with an
   optional plural ``s`` or ``es``; between the words of a longer term one other word may stand
   ("roll etcd back" matches "roll back").
@@ -19,13 +20,19 @@ Matching rules:
   match for the add-on, not also a match for "service mesh".
 * Terms of both languages are looked for in every text: Korean tickets are full of
   English product names.
+* A mention denied or contrasted away ("we did not change", "not on BYOCNI", "아니고",
+  "설치한 게 아니라") counts nothing, nor does any term that starts inside it.
+* Inside an identifier (a URL, an image or annotation key, a generated resource name)
+  a term counts ``IDENTIFIER_WEIGHT``, unless it is written with ``.``, ``/`` or ``:``.
+* A term written ``~how do we`` is weak: ``WEAK_WEIGHT``, and no request bonus alone.
 
 Scores: each distinct matched term counts 1, plus 0.5 for every extra word in it (a
 longer term is more specific); said again, a term adds a quarter of its weight, up
 to half as much again. Choices in the tree's first groups (what the customer
 asks for, and subscription and cluster state) get ``REQUEST_BONUS`` when they match:
-the policy judges those by the request, whatever component the text also names. A
-question is settled when its best choice leads the next one by ``MARGIN``; otherwise
+the policy judges those by the request, whatever component the text also names; one
+matched as strongly as ``REQUEST_CLEAR`` counts double. A question is settled when its
+best choice leads the next one by ``MARGIN`` and by a factor of ``RATIO``; otherwise
 the ranked choices are returned for the engineer to pick from.
 """
 
