@@ -33,7 +33,9 @@ def queries(paths: list[str]) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from supportscope.policy import document
+    from supportscope.policy.snapshot import warm_up
 
+    warm_up()  # as wsgi.py does in every server process: compile, start the watcher
     client = Client(headers={"host": "127.0.0.1", "x-forwarded-proto": "https"})
     result: dict[str, Any] = {}
     for path in paths:

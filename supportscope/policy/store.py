@@ -25,7 +25,7 @@ from django.db.models import F, Model
 
 from supportscope.content import PolicyData, SectionData, read_policy
 from supportscope.engine import TreeError, build_tree
-from supportscope.policy import revisions, serial
+from supportscope.policy import freshness, revisions, serial
 from supportscope.policy.models import (
     Choice,
     ChoiceGroup,
@@ -217,6 +217,7 @@ def record_revision(user: Any, summary: str, changes: list[dict[str, Any]]) -> i
     state, _ = PolicyState.objects.select_for_update().get_or_create(pk=1)
     state.revision = F("revision") + 1
     state.save(update_fields=["revision"])
+    freshness.changed()  # other workers hear of it through the watcher (freshness.py)
     state.refresh_from_db()
     revision = Revision.objects.create(
         number=state.revision,
