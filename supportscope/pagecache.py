@@ -60,12 +60,18 @@ def rendered_once(view: View) -> View:
 class Page:
     content: bytes
     status: int
-    headers: tuple[tuple[str, str], ...]
+    # The headers as Django's ResponseHeaders holds them ({lower name: (name, value)}),
+    # checked and encoded once when the page was kept: a hit copies them in one step
+    # instead of validating a dozen headers again on every request.
+    headers: dict[str, tuple[str, str]]
+
+    @classmethod
+    def of(cls, response: HttpResponse) -> Page:
+        return cls(response.content, response.status_code, dict(response.headers._store))
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.content, status=self.status)
-        for name, value in self.headers:
-            response[name] = value
+        response.headers._store = self.headers.copy()
         return response
 
 
@@ -145,7 +151,7 @@ class PageCacheMiddleware:
         snapshot = served_snapshot()
         if snapshot is not None and snapshot.draft is None and keepable(request, response):
             self.paths.add(request.path)
-            page = Page(response.content, response.status_code, tuple(response.items()))
+            page = Page.of(response)
             pages.put(page_key(request, snapshot), snapshot.generation, page)
         return response
 

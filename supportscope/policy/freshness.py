@@ -14,7 +14,8 @@ moved, so a warm request asks the database nothing:
   itself, and counts a reconnection as a change (a notification may have been missed).
 * SQLite: ``PRAGMA data_version`` on a connection of its own, kept open. The number
   changes whenever another connection commits to the file; reading it is a call into
-  the SQLite library, not a round trip. Any commit counts as a possible change.
+  the SQLite library, not a round trip, and is done at most every ``POLL_SECONDS``.
+  Any commit counts as a possible change.
 
 ``changes()`` is a number that grows with every possible change; the cache remembers
 the number it last checked the database at and checks again when it differs. Writes in
@@ -44,6 +45,7 @@ LISTENER_NAME = "supportscope-listener"
 PING_SECONDS = 0.5  # the listener proves its connection this often
 STALE_AFTER = 2.0  # seconds without a sign of life before the watcher is not trusted
 RECONNECT_MAX = 2.0  # seconds between attempts to reconnect, at most
+POLL_SECONDS = 0.05  # SQLite: data_version is read at most this often per process
 
 
 class Watcher:
@@ -71,10 +73,15 @@ class SqliteWatcher(Watcher):
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._seen: int | None = None
+        self._next_poll = 0.0
         self._lock = threading.Lock()
 
     def changes(self) -> int | None:
+        now = time.monotonic()
+        if now < self._next_poll and self._db is not None:
+            return self._count
         with self._lock:
+            self._next_poll = now + POLL_SECONDS
             try:
                 if self._db is None:
                     # Read-only, and never in a transaction: it only ever asks data_version.
