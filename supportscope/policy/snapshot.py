@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from django.db import DatabaseError, connection, connections
+from django.utils import timezone
 
 from supportscope.content import PolicyData
 from supportscope.engine import Tree, TreeError, build_tree
@@ -261,7 +262,7 @@ class SnapshotCache:
             and seen == self._checked_at
             and snapshot is not None
             and not check_now
-            and (self._due_at is None or time.time() < self._due_at)
+            and (self._due_at is None or timezone.now().timestamp() < self._due_at)
         ):
             return _serve(snapshot)  # nothing moved since the last check: no query
         if self._db_down and not check_now and self._clock() < self._retry_at:
