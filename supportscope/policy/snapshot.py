@@ -262,6 +262,7 @@ class SnapshotCache:
             and seen == self._checked_at
             and snapshot is not None
             and not check_now
+            and not self._db_down
             and (self._due_at is None or timezone.now().timestamp() < self._due_at)
         ):
             return _serve(snapshot)  # nothing moved since the last check: no query
