@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from django.db import DatabaseError, connection, connections
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from supportscope.content import PolicyData
@@ -229,6 +230,22 @@ def _checked_revision() -> tuple[int, int | None]:
         return current_state()
 
 
+class SnapshotScopeMiddleware:
+    """Outermost middleware: every ``get_snapshot`` in a request returns the same snapshot.
+
+    What runs inside (the request log, the page cache, the stale header of the outage
+    middleware) reads the snapshot the request was served from with ``served_snapshot``,
+    whichever of them is installed.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_scope():
+            return self.get_response(request)
+
+
 class SnapshotCache:
     retry_base = 0.5  # seconds to wait before asking a database that failed again
     retry_max = 5.0
@@ -272,7 +289,7 @@ class SnapshotCache:
             revision, due_at = _checked_revision()
             # A scheduled draft whose time has come is published by the first request
             # that asks for the policy after it; the time is kept from the last check.
-            if due_at is not None and _publish_if_due(due_at):
+            if due_at is not None and _publisher(due_at):
                 revision, due_at = _checked_revision()
         except DatabaseError as error:
             return self._stale(error)
@@ -360,10 +377,19 @@ def get_snapshot(check_now: bool = False) -> Snapshot:
     return found
 
 
-def _publish_if_due(due_at: int) -> bool:
-    from supportscope.policy.preview import publish_if_due
+def _no_publisher(due_at: int) -> bool:
+    return False
 
-    return publish_if_due(due_at)
+
+# Publishes the scheduled drafts that are due; returns whether it did. The app's
+# ``ready()`` sets it (preview.publish_if_due): the write side depends on this module,
+# never the other way round.
+_publisher: Callable[[int], bool] = _no_publisher
+
+
+def set_publisher(publisher: Callable[[int], bool]) -> None:
+    global _publisher
+    _publisher = publisher
 
 
 class PreviewCache:

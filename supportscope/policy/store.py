@@ -25,6 +25,7 @@ from django.db.models import F, Model
 
 from supportscope.content import PolicyData, SectionData, read_policy
 from supportscope.engine import TreeError, build_tree
+from supportscope.languages import CODES
 from supportscope.policy import freshness, revisions, serial
 from supportscope.policy.models import (
     Choice,
@@ -437,7 +438,7 @@ def _import_retired(items: list[dict[str, Any]], report: ImportReport, force: bo
 
 def _question_file_data(question: dict[str, Any]) -> dict[str, Any]:
     """A question from tree.json, normalised like ``question_data`` reads it back."""
-    empty = {"en": "", "ko": ""}
+    empty = dict.fromkeys(CODES, "")
     return {
         "key": question["key"],
         "text": question["text"],
@@ -458,7 +459,7 @@ def _question_file_data(question: dict[str, Any]) -> dict[str, Any]:
 
 def _file_terms(terms: dict[str, list[str]] | None) -> dict[str, dict[str, list[str]]]:
     """A choice's terms from tree.json, normalised like ``terms_from_rows`` reads them."""
-    record = {f"terms_{lang}": "\n".join((terms or {}).get(lang, ())) for lang in ("en", "ko")}
+    record = {f"terms_{lang}": "\n".join((terms or {}).get(lang, ())) for lang in CODES}
     found = serial.to_file("choice", record).get("terms")
     return {"terms": found} if found else {}
 
