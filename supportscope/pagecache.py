@@ -6,7 +6,7 @@ more than Django itself. ``rendered_once`` marks such a view in ``urls.py``;
 ``PageCacheMiddleware`` keeps the finished response of a marked view (after every
 middleware inside it has added its headers) and gives the same bytes back to the
 next request for the same page, before that inner middleware runs again. A warm
-request then costs the outer middleware and one cheap query: the revision check.
+request then costs the outer middleware and no query (see ``policy.freshness``).
 
 The key is everything such an answer can depend on: the policy snapshot (its
 generation, and whether it is stale), the path and query string, the inputs of the
