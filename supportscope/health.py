@@ -5,10 +5,11 @@
 * ``/readyz`` (readiness): 200 only when the database answers and a policy tree is
   compiled; otherwise 503 with a short JSON reason.
 
-``ProbeMiddleware`` sits first in ``MIDDLEWARE`` and answers both paths before any
-other middleware runs. A probe therefore needs no allowed ``Host`` (the kubelet
-sends the pod IP), is never redirected to HTTPS (the kubelet speaks plain HTTP to
-the container), and sets no cookie.
+``ProbeMiddleware`` sits before ``SecurityMiddleware`` in ``MIDDLEWARE`` (only the
+snapshot scope and the request log run first) and answers both paths before the rest. A
+probe therefore needs no allowed ``Host`` (the kubelet sends the pod IP), is never
+redirected to HTTPS (the kubelet speaks plain HTTP to the container), and sets no
+cookie.
 """
 
 from __future__ import annotations

@@ -11,9 +11,14 @@ one line), and ``time`` is the record's creation time in ISO 8601, in UTC. Djang
 
 from __future__ import annotations
 
+import json
+import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter as _LibraryFormatter
+
+REQUEST_LOGGER = "supportscope.request"  # requestlog.py
 
 
 class JsonFormatter(_LibraryFormatter):
@@ -24,6 +29,28 @@ class JsonFormatter(_LibraryFormatter):
     request log's masking of credential-like values. Only a ``request`` that is a dict
     (the request log's own fields) is written.
     """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The request log's lines (one per request) take a direct path to the same JSON:
+        the library's general one costs more than the rest of a warm request together."""
+        request = record.__dict__.get("request")
+        if (
+            type(request) is dict
+            and record.name == REQUEST_LOGGER
+            and not record.exc_info
+            and not record.stack_info
+        ):
+            return json.dumps(
+                {
+                    "level": record.levelname,
+                    "logger": record.name,
+                    "message": record.getMessage(),
+                    "request": request,
+                    "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
+                },
+                ensure_ascii=False,
+            )
+        return super().format(record)
 
     def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(log_data.get("request"), dict):

@@ -13,18 +13,23 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+# mark_embeddable is the app's (policy/embedding.py); still importable from here until
+# every view imports it from the app.
+from supportscope.policy.embedding import is_embeddable, mark_embeddable
+
+__all__ = [
+    "BASE_POLICY",
+    "ContentSecurityPolicyMiddleware",
+    "QueryLanguageMiddleware",
+    "frame_ancestors",
+    "mark_embeddable",
+]
+
 BASE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'"
 )
-
-
-def mark_embeddable(response: HttpResponse) -> HttpResponse:
-    """Let the allowed embed origins frame this response (and nobody else)."""
-    response.supportscope_embeddable = True  # type: ignore[attr-defined]
-    response.xframe_options_exempt = True  # type: ignore[attr-defined]
-    return response
 
 
 def frame_ancestors(embeddable: bool) -> str:
@@ -38,7 +43,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        embeddable = getattr(response, "supportscope_embeddable", False)
+        embeddable = is_embeddable(response)
         response.headers.setdefault(
             "Content-Security-Policy", f"{BASE_POLICY}; {frame_ancestors(embeddable)}"
         )

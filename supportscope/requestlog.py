@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.http import HttpRequest, HttpResponse
 
 from supportscope.health import PROBES
-from supportscope.policy.snapshot import request_scope, served_snapshot
+from supportscope.policy.snapshot import served_snapshot
 
 logger = logging.getLogger("supportscope.request")
 
@@ -60,17 +60,16 @@ def safe_query(raw: str) -> str:
 
 
 class RequestLogMiddleware:
-    """Outermost middleware: times the whole request and logs how it ended."""
+    """Outermost but the snapshot scope: times the whole request and logs how it ended."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with request_scope():
-            started = time.perf_counter()
-            response = self.get_response(request)
-            duration_ms = (time.perf_counter() - started) * 1000
-            snapshot = served_snapshot()
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = (time.perf_counter() - started) * 1000
+        snapshot = served_snapshot()
         if request.path_info in PROBES and response.status_code == 200:
             return response
         if logger.isEnabledFor(logging.INFO):

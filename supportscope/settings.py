@@ -12,8 +12,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
+from supportscope import languages
 from supportscope.clientip import MAX_PROXIES
 from supportscope.env import (
     ConfigError,
@@ -88,7 +87,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: one log line per request, whatever answered it.
+    # Outermost: one policy snapshot per request, for everything inside (policy/snapshot.py).
+    "supportscope.policy.snapshot.SnapshotScopeMiddleware",
+    # One log line per request, whatever answered it.
     "supportscope.requestlog.RequestLogMiddleware",
     # /healthz and /readyz answer before host checks and the HTTPS redirect (see health.py).
     "supportscope.health.ProbeMiddleware",
@@ -162,9 +163,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Internationalisation: English and Korean, picked from Accept-Language or the switch.
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
+# Internationalisation: the languages of supportscope/languages.py (English and Korean),
+# picked from Accept-Language or the switch. Each is named in itself.
+LANGUAGE_CODE = languages.DEFAULT
+LANGUAGES = list(languages.LANGUAGES)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

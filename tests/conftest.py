@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 
+from supportscope.policy import freshness
 from supportscope.policy.snapshot import cache
 
 # Playwright's sync API runs an event loop in the main thread; without this,
@@ -27,6 +28,7 @@ def _fresh_policy_cache():
     cache.clear()
     yield
     cache.clear()
+    freshness.stop()  # a test that started a watcher (warm_up) leaves none behind
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from datetime import UTC, datetime, timedelta
@@ -106,3 +107,19 @@ logging.getLogger("supportscope.snapshot").warning("plain warning")
     )
     assert "s3cr3t-value" not in completed.stderr
     assert by_logger["supportscope.request"][1]["request"]["query"] == "token=%2A%2A%2A"
+
+
+def test_a_request_line_takes_the_direct_path_to_the_same_json_as_the_library():
+    from pythonjsonlogger.json import JsonFormatter as LibraryFormatter
+
+    formatter = configured_formatter()
+    made = logging.LogRecord(
+        "supportscope.request", logging.INFO, __file__, 1, "%s %s %s", ("GET", "/정책/", 200), None
+    )
+    made.request = {
+        "method": "GET", "path": "/정책/", "query": 'q="x"', "status": 200,
+        "duration_ms": 1.25, "revision": 3, "stale": False,
+    }  # fmt: skip
+    direct = formatter.format(made)
+    assert direct == LibraryFormatter.format(formatter, made)
+    assert json.loads(direct)["request"]["path"] == "/정책/"

@@ -14,8 +14,8 @@ from supportscope.middleware import (
     ContentSecurityPolicyMiddleware,
     QueryLanguageMiddleware,
     frame_ancestors,
-    mark_embeddable,
 )
+from supportscope.policy.embedding import mark_embeddable
 
 EMBED_ORIGINS = ["https://tickets.example.com", "https://forms.example.net:8443"]
 

@@ -15,10 +15,11 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, connections
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from supportscope.outage import STALE_HEADER, OutageMiddleware
-from supportscope.policy import snapshot, triage
+from supportscope.policy import freshness, snapshot, triage
 from supportscope.policy.snapshot import (
     PolicyUnavailable,
     SnapshotCache,
@@ -324,7 +325,9 @@ def _pg_ctl(cluster: list[str], action: str) -> None:
 
 def _wait_until_accepting(timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
-    while subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], check=False).returncode != 0:
+    port = str(connection.settings_dict["PORT"] or 5432)
+    ready = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", port]
+    while subprocess.run(ready, check=False).returncode != 0:
         if time.monotonic() > deadline:
             raise AssertionError("PostgreSQL did not come back")
         time.sleep(0.2)
@@ -349,10 +352,20 @@ def test_a_real_postgresql_outage_is_served_through_and_recovered_without_restar
     def note(event: str) -> None:
         timeline.append(f"{time.monotonic() - started:6.2f}s {event}")
 
+    # As in production: the worker listens for changes (no query per warm request).
+    freshness.start()
     assert admin_client.get("/readyz").status_code == 200
     held = get_snapshot()
+    listener = freshness.current()
+    assert listener is not None
+    assert listener.wait_until_healthy(10)
     fresh_api = admin_client.get(VERDICT_API).json()
-    note(f"ready, revision {held.revision}")
+    anonymous = Client()
+    anonymous.get(VERDICT_API)
+    with CaptureQueriesContext(connection) as captured:
+        anonymous.get(VERDICT_API)
+    assert len(captured) == 0
+    note(f"ready, revision {held.revision}, listening")
     try:
         _pg_ctl(CLUSTER, "stop")
         note("PostgreSQL stopped")

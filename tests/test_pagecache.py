@@ -61,7 +61,7 @@ def test_refused_answers_are_not_kept(client, renders):
         assert client.get("/api/v1/verdict", {"component": "nope"}).status_code == 400
 
 
-def test_a_warm_page_costs_one_query_and_so_does_its_first_rendering(
+def test_without_a_watcher_a_warm_page_costs_one_check_and_so_does_its_first_rendering(
     client, django_assert_num_queries
 ):
     get_snapshot()
@@ -249,3 +249,11 @@ def test_the_shared_cache_is_cleared_on_demand(client):
     assert len(pages) > 0
     pages.clear()
     assert len(pages) == 0
+
+
+def test_a_page_from_memory_carries_every_header_of_the_first_answer(client):
+    first = client.get("/policy/", {"lang": "ko"})
+    second = client.get("/policy/", {"lang": "ko"})
+    assert second.content == first.content
+    assert list(second.items()) == list(first.items())
+    assert second.headers["content-type"] == first["Content-Type"]  # still case-insensitive

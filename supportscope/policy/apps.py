@@ -20,4 +20,8 @@ class PolicyConfig(AppConfig):
     verbose_name = _("AKS support policy")
 
     def ready(self) -> None:
+        from supportscope.policy import preview, snapshot
+
         post_migrate.connect(load_policy_into_empty_database, sender=self)
+        # A request that finds a scheduled draft due publishes it (see preview.py).
+        snapshot.set_publisher(preview.publish_if_due)

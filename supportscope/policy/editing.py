@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportscope.engine import Tree, TreeError, build_tree
-from supportscope.policy import impact, revisions, serial
+from supportscope.policy import freshness, impact, revisions, serial
 from supportscope.policy.integrity import EditRefused, compiled_tree
 from supportscope.policy.models import Draft, PolicyState, Revision
 from supportscope.policy.serial import Record, Records
@@ -601,6 +601,7 @@ def sync_next_publication() -> None:
     PolicyState.objects.filter(pk=1).update(
         next_publication=int(first.timestamp()) if first else None
     )
+    freshness.changed()  # other workers hear of it through the watcher (freshness.py)
 
 
 # -- reshaping, as changes of records --------------------------------------------------------

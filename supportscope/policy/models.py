@@ -123,24 +123,6 @@ class Draft(models.Model):
         return self.title
 
 
-class LoginFailure(models.Model):
-    """One failed admin sign-in, counted per client address and per user name.
-
-    Kept in the database so that every worker and instance counts the same failures.
-    ``key`` is a hash: user names typed by mistake (sometimes a password) are not stored.
-    """
-
-    scope = models.CharField(max_length=8)  # "ip" or "user"
-    key = models.CharField(max_length=64)
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["scope", "key", "created"])]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key[:8]} {self.created:%Y-%m-%d %H:%M}"
-
-
 class Versioned(models.Model):
     """Rows that admins edit: an optimistic-lock version and the hash last imported."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from supportscope.engine import Tree, pick
+from supportscope.languages import CODES
 
 _CITATION = {
     "type": "object",
@@ -52,7 +53,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
             "in": "query",
             "required": False,
             "description": "Language of the texts; defaults to Accept-Language.",
-            "schema": {"type": "string", "enum": ["en", "ko"]},
+            "schema": {"type": "string", "enum": list(CODES)},
         }
     )
     return {

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from supportscope.engine import UNKNOWN, InvalidAnswer, Level, Outcome, Question, Result, Tree, pick
+from supportscope.languages import CODES, DEFAULT
 from supportscope.policy.snapshot import Snapshot
 
 # Query parameters that are not answers.
@@ -20,8 +21,8 @@ RESERVED_PARAMS = frozenset({"lang", "rev", "embed"})
 
 
 def current_lang() -> str:
-    lang = (get_language() or "en")[:2]
-    return lang if lang in {"en", "ko"} else "en"
+    lang = (get_language() or DEFAULT)[:2]
+    return lang if lang in CODES else DEFAULT
 
 
 def answers_from_query(query: Mapping[str, Any], tree: Tree) -> dict[str, str]:

@@ -1,9 +1,11 @@
 """Drafts in the request cycle: scheduled publication, and staff previews of the site.
 
 ``publish_if_due`` publishes a scheduled draft at the first request after its time that
-uses the policy. The time comes with the revision check every request makes anyway (one
-row holds both), so noticing a schedule costs no query; a request compares two numbers.
-``manage.py publish_scheduled`` does the same from cron.
+uses the policy. The time is read with the revision (one row holds both) whenever a
+worker checks the policy, and kept in memory between checks; scheduling a draft moves
+that row, which every worker's watcher hears of (``freshness``). So noticing a schedule
+costs no query: a request compares two numbers. The app's ``ready()`` hands this
+function to the snapshot cache. ``manage.py publish_scheduled`` does the same from cron.
 
 ``DraftPreviewMiddleware`` serves the public pages (triage, tree map, policy page, API)
 under a draft to a staff member who chose "Preview the site" on the draft: the choice is

@@ -32,6 +32,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from supportscope.content import ClauseData, PolicyData, SectionData, clause_anchor
+from supportscope.languages import CODES
 from supportscope.policy.models import (
     Choice,
     ChoiceGroup,
@@ -66,7 +67,7 @@ class Spec:
     kind: str
     model: type[Model]
     scalars: tuple[str, ...]  # plain columns
-    texts: tuple[str, ...] = ()  # <name>_en / <name>_ko pairs, {"en", "ko"} in files
+    texts: tuple[str, ...] = ()  # <name>_<lang> columns, {lang: text} in files
     lines: tuple[str, ...] = ()  # pairs holding one item per line, lists in files
     keys: dict[str, tuple[type[Model], str]] = field(default_factory=dict)  # FK -> natural key
     extras: tuple[str, ...] = ()  # citations, modifiers, edges, overlays
@@ -77,7 +78,7 @@ class Spec:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        pairs = [f"{name}_{lang}" for name in (*self.texts, *self.lines) for lang in ("en", "ko")]
+        pairs = [f"{name}_{lang}" for name in (*self.texts, *self.lines) for lang in CODES]
         return (*self.scalars, *pairs)
 
     def label(self, record: Record) -> str:
@@ -362,7 +363,7 @@ def write_extras(kind: str, record: Record, obj: Model) -> None:
 
 
 def _pair(record: Record, name: str) -> dict[str, str]:
-    return {"en": record.get(f"{name}_en") or "", "ko": record.get(f"{name}_ko") or ""}
+    return {lang: record.get(f"{name}_{lang}") or "" for lang in CODES}
 
 
 def _lines(text: str) -> list[str]:
@@ -370,8 +371,8 @@ def _lines(text: str) -> list[str]:
 
 
 def _empty(value: Any) -> bool:
-    if isinstance(value, dict) and set(value) == {"en", "ko"}:
-        return not value["en"] and not value["ko"]
+    if isinstance(value, dict) and set(value) == set(CODES):
+        return not any(value[lang] for lang in CODES)
     return value in (None, "", [], {})
 
 

@@ -1,9 +1,13 @@
 """The compiled policy held in memory: the engine's tree and the rendered document.
 
-Each request costs one cheap query: the current policy revision. When it differs
-from the revision this worker holds, the worker recompiles from the database, so
-an edit saved through any worker or instance is served everywhere at once. When
-the database cannot be reached, the last snapshot keeps serving, marked stale.
+A warm request costs no query. The worker checks the current policy revision (one
+cheap query) only when its watcher (``freshness``: LISTEN/NOTIFY on PostgreSQL, ``PRAGMA
+data_version`` on SQLite) says the policy row may have moved, when the next scheduled
+publication it keeps in memory falls due, or when no watcher can be trusted right now
+(then on every request, as a fallback that also notices an outage). When the revision
+differs from the one this worker holds, it recompiles from the database, so an edit
+saved through any worker or instance is served everywhere within the watcher's delay.
+When the database cannot be reached, the last snapshot keeps serving, marked stale.
 
 While the database is down, a worker does not ask it on every request: it waits
 ``retry_base`` seconds before the next attempt, doubling up to ``retry_max``, so a
@@ -26,10 +30,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from django.db import DatabaseError, connection, connections
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from supportscope.content import PolicyData
 from supportscope.engine import Tree, TreeError, build_tree
-from supportscope.policy import serial
+from supportscope.policy import freshness, serial
 from supportscope.policy.models import Clause
 from supportscope.policy.store import current_state
 from supportscope.rendering import render_markdown
@@ -224,6 +230,22 @@ def _checked_revision() -> tuple[int, int | None]:
         return current_state()
 
 
+class SnapshotScopeMiddleware:
+    """Outermost middleware: every ``get_snapshot`` in a request returns the same snapshot.
+
+    What runs inside (the request log, the page cache, the stale header of the outage
+    middleware) reads the snapshot the request was served from with ``served_snapshot``,
+    whichever of them is installed.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_scope():
+            return self.get_response(request)
+
+
 class SnapshotCache:
     retry_base = 0.5  # seconds to wait before asking a database that failed again
     retry_max = 5.0
@@ -236,6 +258,10 @@ class SnapshotCache:
         self._retry_at = 0.0
         self._retry_delay = 0.0
         self._invalid_revision: int | None = None  # compiled once, failed: don't retry
+        # The watcher's change count when the database was last checked (None: check),
+        # and the next scheduled publication that check reported (Unix seconds).
+        self._checked_at: int | None = None
+        self._due_at: int | None = None
 
     @property
     def db_down(self) -> bool:
@@ -245,19 +271,31 @@ class SnapshotCache:
         """The snapshot to serve; ``check_now`` asks the database even during the pause."""
         served = _served.get()
         if isinstance(served, Snapshot):
-            return served  # one consistent snapshot, and one revision check, per request
+            return served  # one consistent snapshot, and at most one check, per request
+        seen = freshness.changes()
+        snapshot = self._snapshot
+        if (
+            seen is not None
+            and seen == self._checked_at
+            and snapshot is not None
+            and not check_now
+            and not self._db_down
+            and (self._due_at is None or timezone.now().timestamp() < self._due_at)
+        ):
+            return _serve(snapshot)  # nothing moved since the last check: no query
         if self._db_down and not check_now and self._clock() < self._retry_at:
             return self._stale(None)
         try:
             revision, due_at = _checked_revision()
             # A scheduled draft whose time has come is published by the first request
-            # that asks for the policy; the time came with the revision, at no cost.
-            if due_at is not None and _publish_if_due(due_at):
+            # that asks for the policy after it; the time is kept from the last check.
+            if due_at is not None and _publisher(due_at):
                 revision, due_at = _checked_revision()
         except DatabaseError as error:
             return self._stale(error)
         snapshot = self._snapshot
         if revision == self._invalid_revision and snapshot is not None:
+            self._checked(seen, due_at)
             return _serve(snapshot)  # the last good policy, until a valid revision lands
         if snapshot is None or snapshot.revision != revision:
             with self._lock:
@@ -280,9 +318,17 @@ class SnapshotCache:
             self._db_down = False
             self._retry_delay = 0.0
             logger.warning("database reachable again; serving policy revision %s", revision)
+        self._checked(seen, due_at)
         return _serve(snapshot)
 
+    def _checked(self, seen: int | None, due_at: int | None) -> None:
+        # Inside a transaction the check may have seen uncommitted rows (or a test's,
+        # rolled back later): trust it for this request only.
+        self._checked_at = None if connection.in_atomic_block else seen
+        self._due_at = due_at
+
     def _stale(self, error: DatabaseError | None) -> Snapshot:
+        self._checked_at = None
         if error is not None:
             drop_broken_connection()
             if not self._db_down:
@@ -311,6 +357,8 @@ class SnapshotCache:
         self._retry_at = 0.0
         self._retry_delay = 0.0
         self._invalid_revision = None
+        self._checked_at = None
+        self._due_at = None
 
 
 cache = SnapshotCache()
@@ -329,10 +377,19 @@ def get_snapshot(check_now: bool = False) -> Snapshot:
     return found
 
 
-def _publish_if_due(due_at: int) -> bool:
-    from supportscope.policy.preview import publish_if_due
+def _no_publisher(due_at: int) -> bool:
+    return False
 
-    return publish_if_due(due_at)
+
+# Publishes the scheduled drafts that are due; returns whether it did. The app's
+# ``ready()`` sets it (preview.publish_if_due): the write side depends on this module,
+# never the other way round.
+_publisher: Callable[[int], bool] = _no_publisher
+
+
+def set_publisher(publisher: Callable[[int], bool]) -> None:
+    global _publisher
+    _publisher = publisher
 
 
 class PreviewCache:
@@ -416,10 +473,12 @@ def warm_up() -> None:
     """Compile the policy now, as a server process starts, if the database answers.
 
     Each worker then holds a tree before its first request, so a database that fails
-    later finds every worker able to answer from memory. The connection is closed
+    later finds every worker able to answer from memory, and watches for changes from
+    then on (``freshness``; a forked worker starts its own watcher). The connection is closed
     afterwards: a server that loads the app before forking its workers must not hand
     them one shared connection.
     """
+    freshness.start()
     try:
         snapshot = get_snapshot()
     except PolicyUnavailable:

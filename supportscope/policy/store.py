@@ -25,7 +25,8 @@ from django.db.models import F, Model
 
 from supportscope.content import PolicyData, SectionData, read_policy
 from supportscope.engine import TreeError, build_tree
-from supportscope.policy import revisions, serial
+from supportscope.languages import CODES
+from supportscope.policy import freshness, revisions, serial
 from supportscope.policy.models import (
     Choice,
     ChoiceGroup,
@@ -217,6 +218,7 @@ def record_revision(user: Any, summary: str, changes: list[dict[str, Any]]) -> i
     state, _ = PolicyState.objects.select_for_update().get_or_create(pk=1)
     state.revision = F("revision") + 1
     state.save(update_fields=["revision"])
+    freshness.changed()  # other workers hear of it through the watcher (freshness.py)
     state.refresh_from_db()
     revision = Revision.objects.create(
         number=state.revision,
@@ -436,7 +438,7 @@ def _import_retired(items: list[dict[str, Any]], report: ImportReport, force: bo
 
 def _question_file_data(question: dict[str, Any]) -> dict[str, Any]:
     """A question from tree.json, normalised like ``question_data`` reads it back."""
-    empty = {"en": "", "ko": ""}
+    empty = dict.fromkeys(CODES, "")
     return {
         "key": question["key"],
         "text": question["text"],
@@ -457,7 +459,7 @@ def _question_file_data(question: dict[str, Any]) -> dict[str, Any]:
 
 def _file_terms(terms: dict[str, list[str]] | None) -> dict[str, dict[str, list[str]]]:
     """A choice's terms from tree.json, normalised like ``terms_from_rows`` reads them."""
-    record = {f"terms_{lang}": "\n".join((terms or {}).get(lang, ())) for lang in ("en", "ko")}
+    record = {f"terms_{lang}": "\n".join((terms or {}).get(lang, ())) for lang in CODES}
     found = serial.to_file("choice", record).get("terms")
     return {"terms": found} if found else {}
 
