@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from supportscope.languages import CODES
+
 UNKNOWN = "unknown"
-LANGUAGES = ("en", "ko")
+LANGUAGES = CODES
 
 Text = Mapping[str, str]
 

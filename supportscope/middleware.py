@@ -13,16 +13,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-# mark_embeddable is the app's (policy/embedding.py); still importable from here until
-# every view imports it from the app.
-from supportscope.policy.embedding import is_embeddable, mark_embeddable
+from supportscope.policy.embedding import is_embeddable
 
 __all__ = [
     "BASE_POLICY",
     "ContentSecurityPolicyMiddleware",
     "QueryLanguageMiddleware",
     "frame_ancestors",
-    "mark_embeddable",
 ]
 
 BASE_POLICY = (

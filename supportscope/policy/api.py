@@ -19,6 +19,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
 from supportscope.engine import InvalidAnswer, pick, resolve
+from supportscope.languages import CODES
 from supportscope.policy.openapi import openapi_document
 from supportscope.policy.presenters import (
     answers_from_query,
@@ -29,7 +30,7 @@ from supportscope.policy.presenters import (
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.vocabulary import MAX_TICKET_CHARS, suggest_answers, upgrade
 
-LANGS = ("en", "ko")
+LANGS = CODES
 
 
 def error_response(field: str, value: str, allowed: list[str] | tuple[str, ...]) -> JsonResponse:

@@ -186,7 +186,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                     "required": ["text"],
                     "properties": {
                         "text": {"type": "string", "minLength": 1, "maxLength": 20000},
-                        "lang": {"type": "string", "enum": ["en", "ko"]},
+                        "lang": {"type": "string", "enum": list(CODES)},
                     },
                 },
                 "Suggestion": {

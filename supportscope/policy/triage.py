@@ -42,9 +42,10 @@ from supportscope.engine import (
     pick,
     resolve,
 )
+from supportscope.languages import LANGUAGES
 from supportscope.matcher import Ranked, filter_choices
-from supportscope.middleware import mark_embeddable
 from supportscope.policy import presenters
+from supportscope.policy.embedding import mark_embeddable
 from supportscope.policy.presenters import (
     LevelView,
     answers_from_query,
@@ -59,7 +60,7 @@ from supportscope.policy.treemap import build_map
 from supportscope.rendering import render_markdown
 from supportscope.vocabulary import MAX_TICKET_CHARS, Change, renamed, suggest_answers, upgrade
 
-LANGS = {"en": "English", "ko": "한국어"}
+LANGS = dict(LANGUAGES)
 EMBED_VALUES = ("1", "0")
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
 MAX_QUERY = 100  # characters of a filter query that are read
