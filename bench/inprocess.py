@@ -62,7 +62,7 @@ def queries(paths: list[str]) -> dict[str, Any]:
         rendered += 1
         return section(*args, **kwargs)
 
-    document._section = counting  # type: ignore[assignment]
+    document._section = counting
     try:
         for lang in CODES:
             client.get("/policy/", {"lang": lang})
@@ -71,7 +71,7 @@ def queries(paths: list[str]) -> dict[str, Any]:
         for lang in CODES:
             client.get("/policy/", {"lang": lang})
     finally:
-        document._section = section  # type: ignore[assignment]
+        document._section = section
     result["policy_prerendered"] = rendered == rendered_before
     return result
 
@@ -119,7 +119,7 @@ def _compile_from_database(data: dict[str, Any]) -> dict[str, Any]:
     from supportscope.policy.snapshot import compile_snapshot
     from supportscope.policy.store import current_revision
 
-    db = settings.DATABASES["default"]
+    db: dict[str, Any] = settings.DATABASES["default"]
     db.setdefault("TEST", {})
     if db["ENGINE"].endswith("sqlite3"):
         db["TEST"]["NAME"] = str(settings.BASE_DIR / "var" / "bench" / "scale.sqlite3")

@@ -286,6 +286,8 @@ def request(
 ) -> Answer:
     """One request over loopback, as nginx forwards it (plain HTTP, the scheme in a header)."""
     parts = urllib.parse.urlsplit(url)
+    if parts.hostname is None:
+        raise ValueError(f"no host in {url!r}")
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
         sent = {"X-Forwarded-Proto": "https", "Host": parts.netloc, **headers}

@@ -93,7 +93,8 @@ class BenchError(Exception):
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def app_environment() -> dict[str, str]:
@@ -294,7 +295,7 @@ def page_weight(server: Server, path: str) -> dict[str, Any]:
     page = fetch(server.url + path)
     parser = _Assets()
     parser.feed(page.body.decode("utf-8", "replace"))
-    assets = []
+    assets: list[dict[str, Any]] = []
     for url in dict.fromkeys(parser.urls):
         if not url.startswith("/"):
             raise BenchError(f"{path} loads {url}, which is not served by the app")
@@ -345,7 +346,7 @@ def run_wrk(
     line = next((ln for ln in completed.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if completed.returncode != 0 or line is None:
         raise BenchError(f"wrk failed on {url}:\n{completed.stdout}\n{completed.stderr}")
-    result = json.loads(line.removeprefix("BENCH_JSON "))
+    result: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["errors"] = sum(result[k] for k in ("connect", "read", "write", "timeout"))
     return result
@@ -367,7 +368,7 @@ def load_rounds(
     out of the ratio far better than comparing against a baseline run minutes away.
     """
     names = list(targets)
-    runs: dict[str, list[dict[str, Any]]] = {BASELINE: []} | {name: [] for name in names}
+    runs: dict[str, list[dict[str, Any]]] = {BASELINE: [], **{name: [] for name in names}}
     ratios: dict[str, list[float]] = {name: [] for name in names}
     for number in range(rounds):
         order = names[number % len(names) :] + names[: number % len(names)]
@@ -415,7 +416,8 @@ def summarise(
 
 def in_process(env: dict[str, str], *args: str) -> dict[str, Any]:
     stdout = run_python(env, ["-m", "bench.inprocess", *args], f"bench.inprocess {args[0]}")
-    return json.loads(stdout.strip().splitlines()[-1])
+    measured: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    return measured
 
 
 # -- report ---------------------------------------------------------------------------
@@ -612,12 +614,12 @@ def benchmark(args: argparse.Namespace) -> int:
             f"{args.seconds} s per run, {args.connections} connections",
             flush=True,
         )
-        targets = {name: url for name, url in urls.items() if name != BASELINE}
+        loaded = {name: url for name, url in urls.items() if name != BASELINE}
         runs, ratios = load_rounds(
             wrk,
             {BASELINE: baseline, "app": app, LIMIT: hello},
             urls[BASELINE],
-            targets,
+            loaded,
             args.rounds,
             args.seconds,
             args.connections,

@@ -118,8 +118,8 @@ def store_tree(data: dict[str, Any]) -> None:
     for model in (m.Edge, m.Overlay, m.Modifier, m.Citation, m.Node):
         model.objects.all().delete()
     m.Verdict.modifiers.through.objects.all().delete()
-    for model in (m.Verdict, m.Choice, m.Question, m.ChoiceGroup, m.Clause, m.Section):
-        model.objects.all().delete()
+    for parent in (m.Verdict, m.Choice, m.Question, m.ChoiceGroup, m.Clause, m.Section):
+        parent.objects.all().delete()
     section = m.Section.objects.create(slug="synthetic", order=1, title_en="S", title_ko="S")
     clauses = m.Clause.objects.bulk_create(
         m.Clause(

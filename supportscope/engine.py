@@ -301,10 +301,12 @@ def build_tree(data: Mapping[str, Any], *, revision: int = 0, clauses: Iterable[
 
 def validate(tree: Tree) -> Iterator[str]:
     """Every problem that would make the tree unsafe to serve."""
+    name: str | None
     names = set(tree.nodes) & set(tree.verdicts)
     for name in sorted(names):
         yield f"{name!r} names both a question node and a verdict"
     group_keys = {group.key for group in tree.groups}
+    question: Question | None
     for question in tree.questions.values():
         if not question.choices:
             yield f"question {question.key!r} has no choices"
@@ -437,9 +439,7 @@ def _resolve_from(
             return _branch(
                 question,
                 used,
-                lambda v, u, key=question.key, routes=node.next: _resolve_from(
-                    tree, {**answers, key: v}, routes[v], u
-                ),
+                lambda v, u: _resolve_from(tree, {**answers, question.key: v}, node.next[v], u),
             )
         used = (*used, (question.key, value))
         name = node.next[value]
@@ -470,8 +470,8 @@ def _modify(
             return _branch(
                 question,
                 used,
-                lambda v, u, p=position, k=key, r=result: _modify(
-                    tree, {**answers, k: v}, _overlaid(tree, r, k, v), p + 1, u
+                lambda v, u: _modify(
+                    tree, {**answers, key: v}, _overlaid(tree, result, key, v), position + 1, u
                 ),
             )
         used = (*used, (key, value))

@@ -420,7 +420,7 @@ def _hits(
     haystack: str,
     spans: tuple[_Duration, ...],
     index: TextIndex,
-):
+) -> Iterator[tuple[int, int, _Term, str, float]]:
     """(start, end, term, shown, weight) for every place a term matches; a denied one
     weighs 0, and inside an identifier a term counts ``IDENTIFIER_WEIGHT`` of its weight."""
     for term in terms:
@@ -455,6 +455,7 @@ def rank(
     index: TextIndex | None = None,
 ) -> tuple[Ranked, ...]:
     """The question's choices, best first, with the terms each matched (all choices)."""
+    identifiers: tuple[tuple[int, int], ...]
     if normalized:
         haystack, identifiers = text, ()
     else:

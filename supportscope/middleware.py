@@ -73,6 +73,7 @@ class QueryLanguageMiddleware:
                 path=settings.LANGUAGE_COOKIE_PATH,
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                # The stubs' plugin types a project setting by its value (str), not the Literal.
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
             )
         return response

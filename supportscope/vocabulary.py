@@ -84,7 +84,7 @@ def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tup
     for key in RENAMED:
         old = out.get(key)
         new = renamed(tree, key, old) if old is not None else None
-        if new is not None:
+        if old is not None and new is not None:
             out[key] = new
             changes.append(Change(key, old, new))
     release = out.get(RELEASE_KEY)

@@ -17,7 +17,7 @@ MARK = "supportscope_embeddable"
 def mark_embeddable(response: HttpResponse) -> HttpResponse:
     """Let the allowed embed origins frame this response (and nobody else)."""
     setattr(response, MARK, True)
-    response.xframe_options_exempt = True  # type: ignore[attr-defined]
+    response.xframe_options_exempt = True
     return response
 
 

@@ -19,7 +19,7 @@ _CITATION = {
         "quote": {"type": "string", "description": "The clause's text (Markdown)."},
     },
 }
-_VERDICT_FIELDS = {
+_VERDICT_FIELDS: dict[str, dict[str, Any]] = {
     "verdict": {"type": "string", "enum": ["supported", "best_effort", "unsupported"]},
     "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
     "rationale": {"type": "string"},
