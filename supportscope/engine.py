@@ -436,11 +436,16 @@ def _resolve_from(
         if value is None:
             return Outcome(answers=used, question=question)
         if value == UNKNOWN:
-            return _branch(
-                question,
-                used,
-                lambda v, u: _resolve_from(tree, {**answers, question.key: v}, node.next[v], u),
-            )
+
+            def follow(
+                v: str,
+                u: tuple[tuple[str, str], ...],
+                key: str = question.key,
+                routes: Mapping[str, str] = node.next,
+            ) -> Outcome:
+                return _resolve_from(tree, {**answers, key: v}, routes[v], u)
+
+            return _branch(question, used, follow)
         used = (*used, (question.key, value))
         name = node.next[value]
     return _modify(tree, answers, Result(tree.verdicts[name]), 0, used)
@@ -467,13 +472,17 @@ def _modify(
         if value is None:
             return Outcome(answers=used, question=question)
         if value == UNKNOWN:
-            return _branch(
-                question,
-                used,
-                lambda v, u: _modify(
-                    tree, {**answers, key: v}, _overlaid(tree, result, key, v), position + 1, u
-                ),
-            )
+
+            def modify(
+                v: str,
+                u: tuple[tuple[str, str], ...],
+                p: int = position,
+                k: str = key,
+                r: Result = result,
+            ) -> Outcome:
+                return _modify(tree, {**answers, k: v}, _overlaid(tree, r, k, v), p + 1, u)
+
+            return _branch(question, used, modify)
         used = (*used, (key, value))
         result = _overlaid(tree, result, key, value)
     return Outcome(answers=used, result=result)

@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -42,6 +42,7 @@ from supportscope.policy.models import (
 )
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "policy_content"
+_M = TypeVar("_M", bound=Model)
 
 
 def content_hash(data: Any) -> str:
@@ -84,18 +85,20 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
 
 
 def node_data(node: Node) -> dict[str, Any]:
-    return serial.to_document(
+    data: dict[str, Any] = serial.to_document(
         {serial.ref("node", node.pk): serial.read(node), **_choices_of(node.question)}
     ).tree["nodes"][0]
+    return data
 
 
 def modifier_data(modifier: Modifier) -> dict[str, Any]:
-    return serial.to_document(
+    data: dict[str, Any] = serial.to_document(
         {
             serial.ref("modifier", modifier.pk): serial.read(modifier),
             **_choices_of(modifier.question),
         }
     ).tree["modifiers"][0]
+    return data
 
 
 def _choices_of(question: Question) -> serial.Records:
@@ -153,7 +156,8 @@ class _Unit:
 
     label: str
     data: dict[str, Any]
-    find: Callable[[], Any]
+    # Called with no arguments; its defaults bind the loop's values (see _sync's callers).
+    find: Callable[..., Any]
     read: Callable[[Any], dict[str, Any]]
     write: Callable[[Any | None, dict[str, Any]], Any]
 
@@ -258,7 +262,7 @@ def _import_sections(sections: list[SectionData], report: ImportReport, force: b
         meta = {**section_data_from_file(section), "order": order}
 
         def write_section(obj: Section | None, data: dict[str, Any]) -> Section:
-            return _write("section", serial.from_file("section", data, data["order"]), obj)
+            return _write(Section, serial.from_file("section", data, data["order"]), obj)
 
         _sync(
             _Unit(
@@ -281,9 +285,11 @@ def _import_sections(sections: list[SectionData], report: ImportReport, force: b
                 "order": clause_order,
             }
 
-            def write_clause(obj: Clause | None, data: dict[str, Any], slug=parent.slug) -> Clause:
+            def write_clause(
+                obj: Clause | None, data: dict[str, Any], slug: str = parent.slug
+            ) -> Clause:
                 record = serial.from_file("clause", data, data["order"], section=slug)
-                return _write("clause", record, obj)
+                return _write(Clause, record, obj)
 
             _sync(
                 _Unit(
@@ -323,7 +329,7 @@ def _sync_ordered(
             _Unit(
                 label=f"{kind} {key}",
                 data=data,
-                find=lambda key=key: model.objects.filter(**{key_field: key}).first(),
+                find=lambda key=key: model._default_manager.filter(**{key_field: key}).first(),
                 read=lambda obj: {**read(obj), "order": obj.order},
                 write=write,
             ),
@@ -332,16 +338,19 @@ def _sync_ordered(
         )
 
 
-def _write(kind: str, record: dict[str, Any], obj: Any) -> Any:
+def _write(model: type[_M], record: dict[str, Any], obj: _M | None) -> _M:
     """The one writer (``serial.write``), its refusals as the importer's."""
     try:
-        return serial.write(kind, record, obj)
+        written = serial.write(serial.kind_of(model), record, obj)
     except serial.WriteError as error:
         raise ImportRefused(error.problems) from error
+    if not isinstance(written, model):
+        raise TypeError(f"serial.write made a {type(written).__name__}, not a {model.__name__}")
+    return written
 
 
 def _write_group(obj: ChoiceGroup | None, data: dict[str, Any]) -> ChoiceGroup:
-    return _write("choicegroup", serial.from_file("choicegroup", data, data["order"]), obj)
+    return _write(ChoiceGroup, serial.from_file("choicegroup", data, data["order"]), obj)
 
 
 def _import_tree(tree: dict[str, Any], report: ImportReport, force: bool) -> None:
@@ -413,7 +422,7 @@ def _import_tree(tree: dict[str, Any], report: ImportReport, force: bool) -> Non
 
 
 def _write_retired(obj: RetiredAnswer | None, data: dict[str, Any]) -> RetiredAnswer:
-    return _write("retiredanswer", serial.from_file("retiredanswer", data, 0), obj)
+    return _write(RetiredAnswer, serial.from_file("retiredanswer", data, 0), obj)
 
 
 def _import_retired(items: list[dict[str, Any]], report: ImportReport, force: bool) -> None:
@@ -428,7 +437,7 @@ def _import_retired(items: list[dict[str, Any]], report: ImportReport, force: bo
                 ).first(),
                 read=lambda obj: serial.to_file("retiredanswer", serial.read(obj)),
                 write=lambda obj, d: _write(
-                    "retiredanswer", serial.from_file("retiredanswer", d, 0), obj
+                    RetiredAnswer, serial.from_file("retiredanswer", d, 0), obj
                 ),
             ),
             report,
@@ -475,28 +484,28 @@ def _verdict_file_data(verdict: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_question(obj: Question | None, data: dict[str, Any]) -> Question:
-    obj = _write("question", serial.from_file("question", data, data["order"]), obj)
+    obj = _write(Question, serial.from_file("question", data, data["order"]), obj)
     keep = []
     for order, item in enumerate(data["choices"], start=1):
         record = serial.from_file("choice", item, order, question=obj.key)
         choice = Choice.objects.filter(question=obj, value=item["value"]).first()
-        keep.append(_write("choice", record, choice).pk)
+        keep.append(_write(Choice, record, choice).pk)
     obj.choices.exclude(pk__in=keep).delete()
     return obj
 
 
 def _write_verdict(obj: Verdict | None, data: dict[str, Any]) -> Verdict:
     # Modifiers are imported after verdicts; their questions already exist.
-    return _write("verdict", serial.from_file("verdict", data, data["order"]), obj)
+    return _write(Verdict, serial.from_file("verdict", data, data["order"]), obj)
 
 
 def _write_node(obj: Node | None, data: dict[str, Any]) -> Node:
     record = {**serial.from_file("node", data, data["order"]), "is_start": data["start"]}
-    return _write("node", record, obj or Node.objects.get(name=data["name"]))
+    return _write(Node, record, obj or Node.objects.get(name=data["name"]))
 
 
 def _write_modifier(obj: Modifier | None, data: dict[str, Any]) -> Modifier:
-    return _write("modifier", serial.from_file("modifier", data, 0), obj)
+    return _write(Modifier, serial.from_file("modifier", data, 0), obj)
 
 
 def load_shipped_policy() -> ImportReport:
