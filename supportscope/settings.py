@@ -12,6 +12,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
+
 from supportscope import languages
 from supportscope.clientip import MAX_PROXIES
 from supportscope.env import (
@@ -23,6 +25,10 @@ from supportscope.env import (
     env_origins,
 )
 from supportscope.logformat import json_formatter
+
+# Lets the type checker's generic admin and form classes be subscripted at run time
+# (admin.ModelAdmin[Model]); it only adds __class_getitem__.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

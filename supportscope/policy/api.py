@@ -173,11 +173,12 @@ def suggest(request: HttpRequest) -> JsonResponse:
     open_key = found.open_question.key if found.open_question else None
     with translation.override(lang):
         outcome = outcome_payload(snapshot, resolve(tree, found.answers), lang)
+    choices = {c.value: c for c in found.open_question.choices} if found.open_question else {}
     candidates = [
         {
             "key": open_key,
             "value": item.value,
-            "label": pick(found.open_question.choice(item.value).label, lang),
+            "label": pick(choices[item.value].label, lang),
             "score": round(item.score, 2),
             "matched": list(item.matched),
         }

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from supportscope.engine import Tree, TreeError, build_tree
 from supportscope.policy import freshness, impact, revisions, serial
-from supportscope.policy.integrity import EditRefused, compiled_tree
+from supportscope.policy.integrity import EditRefused as EditRefused
+from supportscope.policy.integrity import compiled_tree
 from supportscope.policy.models import Draft, PolicyState, Revision
 from supportscope.policy.serial import Record, Records
 from supportscope.policy.store import current_revision, record_revision
@@ -288,7 +289,7 @@ def apply_records(live: Records, target: Records) -> list[dict[str, Any]]:
     for key in removed:  # routes, overlays and citations of removed rows go first
         kind, ident = serial.split_ref(key)
         if serial.SPECS[kind].extras:
-            empty = {
+            empty: dict[str, Any] = {
                 name: [] if name in ("citations", "modifiers") else {}
                 for name in serial.SPECS[kind].extras
             }

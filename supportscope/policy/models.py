@@ -262,7 +262,9 @@ class Verdict(Versioned):
     modifiers = models.ManyToManyField(
         Question, verbose_name=_("modifiers"), blank=True, related_name="modified_verdicts"
     )
-    clauses = models.ManyToManyField(Clause, through="Citation", related_name="verdicts")
+    clauses: models.ManyToManyField[Clause, Citation] = models.ManyToManyField(
+        Clause, through="Citation", related_name="verdicts"
+    )
 
     class Meta:
         ordering = ["order"]

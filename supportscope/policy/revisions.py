@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -152,13 +152,15 @@ def state_at(model: str, pk: int, number: int) -> Snapshot | None:
         if revision.number <= number:
             found = _entries_for(revision, model, pk)
             if found and "after" in found[-1]:
-                return found[-1]["after"]
+                after: dict[str, Any] | None = found[-1]["after"]
+                return after
             break
     later = [r for r in revisions if r.number > number]
     if later:
         found = _entries_for(later[-1], model, pk)
         if found and "before" in found[0]:
-            return found[0]["before"]
+            before: dict[str, Any] | None = found[0]["before"]
+            return before
     obj = SPECS[model].model._default_manager.filter(pk=pk).first()
     return snapshot(obj) if obj is not None else None
 
@@ -254,9 +256,10 @@ def field_label(model: str, name: str) -> str:
     if name in EXTRA_LABELS:
         return str(EXTRA_LABELS[name])
     try:
-        return str(SPECS[model].model._meta.get_field(name).verbose_name)
+        field = SPECS[model].model._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 def object_diff(model: str, pk: int, before: Snapshot | None, after: Snapshot | None) -> ObjectDiff:

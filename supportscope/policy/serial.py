@@ -26,7 +26,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -48,6 +48,7 @@ from supportscope.policy.models import (
     Verdict,
 )
 
+_M = TypeVar("_M", bound=Model)
 Record = dict[str, Any]
 Records = dict[str, Record]  # "kind:id" -> record; id is a row id, or "new-N" in a draft
 
@@ -189,7 +190,7 @@ ORDER = tuple(SPECS)
 
 
 def kind_of(obj_or_model: Model | type[Model]) -> str:
-    return obj_or_model._meta.model_name  # type: ignore[union-attr,return-value]
+    return obj_or_model._meta.model_name  # type: ignore[return-value]
 
 
 def is_tracked(obj_or_model: Model | type[Model]) -> bool:
@@ -295,7 +296,7 @@ TREE_KINDS = ("choicegroup", "question", "choice", "verdict", "node", "modifier"
 # -- writing -----------------------------------------------------------------------
 
 
-def _lookup(model: type[Model], attr: str, value: Any, what: str) -> Model:
+def _lookup(model: type[_M], attr: str, value: Any, what: str) -> _M:
     found = model._default_manager.filter(**{attr: value}).first()
     if found is None:
         raise WriteError([_("%(what)s %(value)s does not exist") % {"what": what, "value": value}])
@@ -327,20 +328,29 @@ def write(kind: str, record: Record, obj: Model | None = None, *, extras: bool =
     return obj
 
 
+def _as(obj: Model, model: type[_M]) -> _M:
+    """``obj`` as the model whose extras its record carries."""
+    if not isinstance(obj, model):
+        raise TypeError(f"{type(obj).__name__} has no extras of a {model.__name__}")
+    return obj
+
+
 def write_extras(kind: str, record: Record, obj: Model) -> None:
     """The related rows of ``record``: citations, modifiers, routes, overlays."""
     if "citations" in record:
-        Citation.objects.filter(verdict=obj).delete()
+        verdict = _as(obj, Verdict)
+        Citation.objects.filter(verdict=verdict).delete()
         Citation.objects.bulk_create(
-            Citation(verdict=obj, clause=_clause(anchor), order=order)
+            Citation(verdict=verdict, clause=_clause(anchor), order=order)
             for order, anchor in enumerate(record["citations"], start=1)
         )
     if "modifiers" in record:
-        obj.modifiers.set(  # type: ignore[attr-defined]
+        _as(obj, Verdict).modifiers.set(
             [_lookup(Question, "key", key, "question") for key in record["modifiers"]]
         )
     if "edges" in record:
-        Edge.objects.filter(node=obj).delete()
+        node = _as(obj, Node)
+        Edge.objects.filter(node=node).delete()
         for value, target in record["edges"].items():
             to_node = Node.objects.filter(name=target).first()
             to_verdict = None if to_node else Verdict.objects.filter(name=target).first()
@@ -351,12 +361,13 @@ def write_extras(kind: str, record: Record, obj: Model) -> None:
                         % {"object": label(kind, record), "value": value, "target": target}
                     ]
                 )
-            Edge.objects.create(node=obj, value=value, to_node=to_node, to_verdict=to_verdict)
+            Edge.objects.create(node=node, value=value, to_node=to_node, to_verdict=to_verdict)
     if "overlays" in record:
-        Overlay.objects.filter(modifier=obj).delete()
+        modifier = _as(obj, Modifier)
+        Overlay.objects.filter(modifier=modifier).delete()
         for value, name in record["overlays"].items():
-            verdict = _lookup(Verdict, "name", name, "verdict") if name else None
-            Overlay.objects.create(modifier=obj, value=value, verdict=verdict)
+            overlaid = _lookup(Verdict, "name", name, "verdict") if name else None
+            Overlay.objects.create(modifier=modifier, value=value, verdict=overlaid)
 
 
 # -- files and the whole document ---------------------------------------------------
@@ -451,7 +462,7 @@ def from_file(kind: str, item: dict[str, Any], order: int, **refs: Any) -> Recor
 
 def _sorted(records: Iterable[Record], kind: str) -> list[Record]:
     spec = SPECS[kind]
-    return sorted(records, key=lambda r: (r.get("order") or 0, spec.ident(r)))  # type: ignore[no-any-return]
+    return sorted(records, key=lambda r: (r.get("order") or 0, spec.ident(r)))
 
 
 def by_kind(records: Records) -> dict[str, list[Record]]:

@@ -220,7 +220,8 @@ def _checked_revision() -> tuple[int, int | None]:
     """
     reused = connection.connection is not None and not connection.in_atomic_block
     if reused:
-        connection.health_check_done = True
+        # Django's wrapper keeps this flag (since 4.1); the stubs do not declare it.
+        connection.health_check_done = True  # type: ignore[attr-defined]
     try:
         return current_state()
     except DatabaseError:

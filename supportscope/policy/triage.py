@@ -735,9 +735,9 @@ def bad_request(request: HttpRequest, snapshot: Snapshot, error: BadParameter) -
     """A 400 page naming the bad value, offering every allowed value as a link."""
     query = request.GET.copy()
     carry = {
-        key: query[key]
+        key: given
         for key, allowed in (("lang", LANGS), ("embed", ("1",)))
-        if key != error.key and query.get(key) in allowed
+        if key != error.key and (given := query.get(key)) is not None and given in allowed
     }
     embed = "embed" in carry
     links = []

@@ -6,6 +6,8 @@ names, with whether each one is locked now; lifting deletes the selected records
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,9 +18,12 @@ from django.utils.translation import ngettext
 from supportscope.signin.models import FailedSignIn
 from supportscope.signin.protection import is_locked, lift
 
+# An admin action as ModelAdmin.get_actions gives it: (function, name, description).
+_Action = tuple[Callable[..., str], str, str]
+
 
 @admin.register(FailedSignIn)
-class FailedSignInAdmin(admin.ModelAdmin):
+class FailedSignInAdmin(admin.ModelAdmin[FailedSignIn]):
     list_display = ["user_name", "address", "failures", "last_failure", "locked"]
     list_display_links = None
     search_fields = ["username", "ip_address"]
@@ -30,7 +35,7 @@ class FailedSignInAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def get_actions(self, request: HttpRequest) -> dict[str, object]:
+    def get_actions(self, request: HttpRequest) -> dict[str, _Action | None]:
         # Lifting is the one way to remove these; no second, generic delete action.
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
@@ -47,7 +52,8 @@ class FailedSignInAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Failures"), ordering="failures_since_start")
     def failures(self, attempt: FailedSignIn) -> int:
-        return attempt.failures_since_start
+        count: int = attempt.failures_since_start
+        return count
 
     @admin.display(description=_("Last failure"), ordering="attempt_time")
     def last_failure(self, attempt: FailedSignIn) -> object:

@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.utils.translation import gettext_lazy as _
 
 
-class FailedSignIn(AccessAttempt):
+class FailedSignIn(AccessAttempt):  # type: ignore[misc]  # axes is untyped (see pyproject)
     class Meta:
         proxy = True
         verbose_name = _("failed sign-in")

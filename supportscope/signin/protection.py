@@ -69,7 +69,7 @@ def is_locked(username: str | None, address: str, now: datetime) -> bool:
     return counted(*failures(username, address, now - cool_off)) >= settings.AXES_FAILURE_LIMIT
 
 
-class SignInHandler(AxesDatabaseHandler):
+class SignInHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes is untyped
     """axes' database handler, counting failures against both limits."""
 
     def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
