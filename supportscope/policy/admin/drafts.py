@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Field, Model
 from django.http import (
     Http404,
     HttpRequest,
@@ -64,6 +65,22 @@ def _parse_pairs(text: str, allow_none: bool) -> dict[str, str | None]:
 FILTER_LABEL = gettext_lazy("Filter clauses")
 
 
+def _model_field(model: type[Model], name: str) -> Field[Any, Any]:
+    """The column ``name`` of ``model`` (the serial specs name no reverse relations)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def _form_field(model: type[Model], name: str) -> forms.Field:
+    """The form field Django makes for the column ``name`` of ``model``."""
+    field = _model_field(model, name).formfield()
+    if field is None:
+        raise TypeError(f"{model.__name__}.{name} has no form field")
+    return field
+
+
 class RecordForm(forms.Form):
     """The editable fields of one kind of policy object, from its ``serial`` spec; related
     objects are picked by natural key among the draft's own records."""
@@ -74,18 +91,18 @@ class RecordForm(forms.Form):
         spec = serial.SPECS[kind]
         by_kind = serial.by_kind(records)
         for name in spec.fields:
-            field = spec.model._meta.get_field(name).formfield()
+            field = _form_field(spec.model, name)
             if name == "order":
                 field.help_text = _("Position among its siblings (1 = first).")
             self.fields[name] = field
         for name, (model, _attr) in spec.keys.items():
             related = serial.kind_of(model)
             options = [(serial.SPECS[related].ident(r),) * 2 for r in by_kind[related]]
-            optional = spec.model._meta.get_field(name).null
+            optional = _model_field(spec.model, name).null
             self.fields[name] = forms.ChoiceField(
                 choices=[("", "—")] * optional + options,
                 required=not optional,
-                label=spec.model._meta.get_field(name).verbose_name,
+                label=_model_field(spec.model, name).verbose_name,
             )
         if "citations" in spec.extras:
             self.fields["citations"] = forms.MultipleChoiceField(
@@ -178,7 +195,7 @@ class ScheduleForm(forms.Form):
 
 
 @admin.register(Draft)
-class DraftAdmin(admin.ModelAdmin):
+class DraftAdmin(admin.ModelAdmin[Draft]):
     list_display = ("title", "state_display", "created_by", "created", "base_revision")
     list_filter = ("state",)
     search_fields = ("title",)
@@ -293,7 +310,7 @@ class DraftAdmin(admin.ModelAdmin):
                 (lambda records: editing.set_record(records, key, new)),
                 _("Saved in the draft: %(o)s") % {"o": serial.label(kind, new)},
             )
-        if change is not None:
+        if change is not None and data is not None:
             try:
                 editing.edit_draft(pk, change, expected_version=_int(data.get("draft_version")))
             except EditRefused as refused:
@@ -457,7 +474,7 @@ def _act(model_admin: DraftAdmin, request: HttpRequest, pk: int, action: str) ->
 
 def _preview(request: HttpRequest, draft: Draft, on: bool) -> HttpResponse:
     if on:
-        response = HttpResponseRedirect(reverse("triage"))
+        response: HttpResponse = HttpResponseRedirect(reverse("triage"))
         response.set_cookie(
             PREVIEW_COOKIE,
             str(draft.pk),

@@ -68,7 +68,20 @@ def _display(value: Any) -> str:
 SKIP_FIELDS = frozenset({"version", "DELETE", "id"})
 
 
-class VersionedForm(forms.ModelForm):
+def cleaned_of(form: forms.BaseForm, cleaned: dict[str, Any] | None) -> dict[str, Any]:
+    """What a ``clean()`` returned; when that is None, Django keeps the form's cleaned data."""
+    return form.cleaned_data if cleaned is None else cleaned
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Iterable[tuple[str, str]]) -> None:
+    """Give the choice field ``name`` of ``form`` its choices (``form.fields`` holds Fields)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    field.choices = choices
+
+
+class VersionedForm(forms.ModelForm[Any]):
     """A policy form carrying the version it was loaded at, refusing stale saves.
 
     Each field also posts the value it was loaded with (``show_hidden_initial``), so a
@@ -93,7 +106,7 @@ class VersionedForm(forms.ModelForm):
     check_always = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cleaned_of(self, super().clean())
         if self.instance.pk is not None and (self.check_always or self.has_changed()):
             self.check_version()
         return cleaned
@@ -108,7 +121,8 @@ class VersionedForm(forms.ModelForm):
         if current_version is None:
             self.add_error(None, _("This object was deleted by someone else meanwhile."))
         elif posted is not None and posted != current_version:
-            data = self.data.copy()
+            # Bound data is a QueryDict (or a dict in tests): both copy; the stubs say Mapping.
+            data = self.data.copy()  # type: ignore[attr-defined]
             self.conflict = self._merge(data)
             if self.conflict.both:
                 message = _(
@@ -192,7 +206,7 @@ class RowForm(VersionedForm):
     check_always = False
 
 
-class PolicyInlineFormSet(BaseInlineFormSet):
+class PolicyInlineFormSet(BaseInlineFormSet[Any, Any, Any]):
     """Checks what row forms cannot: deletions of rows that others edited or verdicts cite.
 
     A table row has no label per cell, so each field is named for assistive technology
@@ -215,7 +229,8 @@ class PolicyInlineFormSet(BaseInlineFormSet):
         # Not ``deleted_forms``: that is empty as soon as any row has an error, such as
         # Django's own "protected related objects" on a cited clause.
         for form in self.forms:
-            if not (self.can_delete and self._should_delete_form(form)):
+            # _should_delete_form: Django's formset API, private, so not in the stubs.
+            if not (self.can_delete and self._should_delete_form(form)):  # type: ignore[attr-defined]
                 continue
             obj = form.instance
             if obj.pk is None:

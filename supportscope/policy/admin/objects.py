@@ -70,7 +70,7 @@ class SectionClauseForm(RowForm):
         return cleaned
 
 
-def _check_retire(form: forms.ModelForm) -> None:
+def _check_retire(form: forms.ModelForm[Any]) -> None:
     obj = form.instance
     if obj.pk is None or not form.cleaned_data.get("retired"):
         return
@@ -105,13 +105,16 @@ class ClauseForm(VersionedForm):
         cleaned = super().clean()
         _check_retire(self)
         section, order = cleaned.get("section"), cleaned.get("order")
+        if section is None or order is None:
+            return cleaned
         taken = Clause.objects.filter(section=section, order=order).exclude(pk=self.instance.pk)
-        if section is not None and order is not None and taken.exists():
+        other = taken.first()
+        if other is not None:
             self.add_error(
                 "order",
                 _("Clause %(anchor)s already has position %(order)s in this section. Use "
                   "“Move within the section” below: the other clauses renumber.")
-                % {"anchor": taken.first().anchor, "order": order},
+                % {"anchor": other.anchor, "order": order},
             )  # fmt: skip
         return cleaned
 
@@ -123,7 +126,7 @@ class ClauseFormSet(PolicyInlineFormSet):
         super().clean()
         seen: dict[int, str] = {}
         for form in self.forms:
-            if self.can_delete and self._should_delete_form(form):
+            if self.can_delete and self._should_delete_form(form):  # type: ignore[attr-defined]
                 continue
             order = getattr(form, "cleaned_data", {}).get("order")
             key = getattr(form, "cleaned_data", {}).get("key", "")
@@ -291,9 +294,9 @@ class CitationInline(PolicyInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ClausePickField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return reshape.ClauseChoiceField.label_from_instance(self, obj)  # type: ignore[arg-type]
+class ClausePickField(forms.ModelChoiceField[Clause]):
+    def label_from_instance(self, obj: Clause) -> str:
+        return reshape.clause_label(obj)
 
 
 @admin.register(Verdict)

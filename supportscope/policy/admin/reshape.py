@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from supportscope.policy import editing, serial
 from supportscope.policy.admin.base import impact_panel, wants
+from supportscope.policy.admin.forms import cleaned_of, set_choices
 from supportscope.policy.editing import EditRefused, NewChoice
 from supportscope.policy.models import (
     LEVEL_CHOICES,
@@ -39,12 +40,17 @@ from supportscope.policy.serial import Records
 FILTER_LABEL = gettext_lazy("Filter clauses")
 
 
-class ClauseChoiceField(forms.ModelMultipleChoiceField):
+def clause_label(clause: Clause) -> str:
+    """A clause with the start of its text, so an admin picks by content."""
+    text = " ".join(clause.body_en.split())
+    return f"{clause.anchor} — {text[:90]}{'…' if len(text) > 90 else ''}"
+
+
+class ClauseChoiceField(forms.ModelMultipleChoiceField[Clause]):
     """Clauses listed with the start of their text, so an admin picks by content."""
 
-    def label_from_instance(self, obj: Any) -> str:
-        text = " ".join(obj.body_en.split())
-        return f"{obj.anchor} — {text[:90]}{'…' if len(text) > 90 else ''}"
+    def label_from_instance(self, obj: Clause) -> str:
+        return clause_label(obj)
 
 
 def clause_choices() -> Any:
@@ -123,7 +129,7 @@ class AddAnswerForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cleaned_of(self, super().clean())
         question, value = cleaned.get("question"), cleaned.get("value")
         if question and value and question.choices.filter(value=value).exists():
             self.add_error(
@@ -136,9 +142,11 @@ class AddAnswerForm(forms.Form):
         for name in ("verdict_name", "level", "rationale_en", "rationale_ko", "citations"):
             if not cleaned.get(name):
                 self.add_error(name, _("Needed for a new verdict."))
-        name = cleaned.get("verdict_name")
-        if name and Verdict.objects.filter(name=name).exists():
-            self.add_error("verdict_name", _("A verdict named %(name)s exists.") % {"name": name})
+        new_name = cleaned.get("verdict_name")
+        if new_name and Verdict.objects.filter(name=new_name).exists():
+            self.add_error(
+                "verdict_name", _("A verdict named %(name)s exists.") % {"name": new_name}
+            )
         return cleaned
 
 
@@ -330,10 +338,10 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args: Any, records: Records, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.records = records
-        self.fields["at"].choices = _route_choices(self.records)
+        set_choices(self, "at", _route_choices(self.records))
 
     def clean_key(self) -> str:
-        key = self.cleaned_data["key"]
+        key: str = self.cleaned_data["key"]
         if editing.find(self.records, "question", key) is not None:
             raise forms.ValidationError(_("A question %(key)s exists.") % {"key": key})
         return key
@@ -454,10 +462,16 @@ class RetireAnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         kinds = serial.by_kind(records)
         rank = {q["key"]: i for i, q in enumerate(kinds["question"])}
-        self.fields["answer"].choices = [
-            (f"{r['question']}={r['value']}", f"{r['question']}={r['value']} — {r['label_en']}")
-            for r in sorted(kinds["choice"], key=lambda r: (rank.get(r["question"], 0), r["order"]))
-        ]
+        set_choices(
+            self,
+            "answer",
+            [
+                (f"{r['question']}={r['value']}", f"{r['question']}={r['value']} — {r['label_en']}")
+                for r in sorted(
+                    kinds["choice"], key=lambda r: (rank.get(r["question"], 0), r["order"])
+                )
+            ],
+        )
 
 
 def retire_answer(model_admin: Any, request: HttpRequest) -> HttpResponse:
@@ -546,7 +560,7 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args: Any, positions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["position"].choices = positions
+        set_choices(self, "position", positions)
 
 
 class CiteForm(forms.Form):
@@ -557,13 +571,17 @@ class CiteForm(forms.Form):
 
     def __init__(self, *args: Any, anchor: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["verdicts"].choices = [
-            (
-                v.name,
-                f"{v.name} ({v.get_level_display()}) — {' '.join(v.rationale_en.split())[:80]}",
-            )
-            for v in Verdict.objects.exclude(citations__clause__in=_clause_by_anchor(anchor))
-        ]
+        set_choices(
+            self,
+            "verdicts",
+            [
+                (
+                    v.name,
+                    f"{v.name} ({v.get_level_display()}) — {' '.join(v.rationale_en.split())[:80]}",
+                )
+                for v in Verdict.objects.exclude(citations__clause__in=_clause_by_anchor(anchor))
+            ],
+        )
 
 
 def _clause_by_anchor(anchor: str) -> Any:
