@@ -46,6 +46,7 @@ def test_schemathesis_with_every_check_finds_no_failure_in_the_live_api(live_ser
             "--report-junit-path",
             str(junit),
         ],
+        cwd=tmp_path,  # its crash cache (.schemathesis/) stays out of the work tree
         capture_output=True,
         text=True,
         timeout=180,
