@@ -23,6 +23,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(PYTHON) ../shared/tools/originality.py policy_content 2>/dev/null \
 	  || [ ! -f ../shared/tools/originality.py ]
 	$(BIN)/hadolint Dockerfile
@@ -59,4 +60,4 @@ messages: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 clean:
-	rm -rf $(VENV) var .coverage .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .coverage .pytest_cache .ruff_cache .mypy_cache
