@@ -17,7 +17,7 @@ passed through the request: the admin views call these functions and show the re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -694,7 +694,7 @@ def add_follow_up(
     value: str,
     question: Record,
     choices: list[NewChoice],
-    new_verdicts: list[Record] = (),  # type: ignore[assignment]
+    new_verdicts: Sequence[Record] = (),
 ) -> Records:
     """Ask a new question after ``node`` answered ``value``: the question, its choices,
     a new node asking it where that answer led, where each choice leads, and any new

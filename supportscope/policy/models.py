@@ -8,6 +8,8 @@ the tree they hold and recompile when it moved.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -178,7 +180,7 @@ class Clause(Versioned):
     def __str__(self) -> str:
         return self.anchor
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.html_en = render_markdown(self.body_en)
         self.html_ko = render_markdown(self.body_ko)
         super().save(*args, **kwargs)

@@ -8,16 +8,19 @@ the response. The state of one save lives in local variables, never on the reque
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
 from django.forms.formsets import all_valid
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +35,9 @@ from supportscope.policy.admin.forms import (
 )
 from supportscope.policy.editing import EditRefused, lock
 from supportscope.policy.snapshot import get_snapshot
+
+if TYPE_CHECKING:  # a name of the stubs only
+    from django.contrib.admin.options import _FieldsetSpec
 
 IMPACT_TOKEN = "_impact"  # noqa: S105 - a form field name, not a secret
 CHECK_BUTTON = "_check"
@@ -76,17 +82,21 @@ class PolicyAdmin(admin.ModelAdmin[Any]):
         actions.pop("delete_selected", None)  # deletes go through the checked delete page
         return actions
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         if db_field.name in self.markdown_fields:
             kwargs["widget"] = MarkdownPreviewWidget(attrs={"rows": 6, "class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Any]]:
         if kwargs.get("fields"):
             kwargs["fields"] = [name for name in kwargs["fields"] if name != "version"]
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> _FieldsetSpec:
         fieldsets = super().get_fieldsets(request, obj)
         names = {name for _title, options in fieldsets for name in options["fields"]}
         if "version" not in names:
@@ -99,7 +109,13 @@ class PolicyAdmin(admin.ModelAdmin[Any]):
 
     # The flow of one POST ------------------------------------------------------
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         if request.method != "POST" or "_saveasnew" in request.POST:
             return super().changeform_view(request, object_id, form_url, extra_context)
         return self.save_view(request, object_id, form_url)
@@ -140,7 +156,8 @@ class PolicyAdmin(admin.ModelAdmin[Any]):
                     for problem in refused.problems:
                         form.add_error(None, problem)
             else:
-                message = self.construct_change_message(request, form, formsets, add)
+                # The stubs type this form a Form, though Django passes get_form's ModelForm.
+                message = self.construct_change_message(request, form, formsets, add)  # type: ignore[arg-type]
                 if add:
                     self.log_addition(request, new_object, message)
                     return self.response_add(request, new_object)
@@ -148,7 +165,8 @@ class PolicyAdmin(admin.ModelAdmin[Any]):
                 return self.response_change(request, new_object)
         admin_form = helpers.AdminForm(
             form,
-            list(fieldsets),
+            # The stubs type AdminForm's fieldsets narrower than get_fieldsets' own type.
+            list(fieldsets),  # type: ignore[arg-type]
             self.get_prepopulated_fields(request, obj),
             self.get_readonly_fields(request, obj),
             model_admin=self,
@@ -231,7 +249,9 @@ class PolicyAdmin(admin.ModelAdmin[Any]):
         recorder.touched(parent)
         return locked
 
-    def delete_view(self, request, object_id, extra_context=None):  # type: ignore[no-untyped-def]
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         try:
             return super().delete_view(request, object_id, extra_context)
         except EditRefused as refused:
@@ -251,7 +271,9 @@ class PolicyAdmin(admin.ModelAdmin[Any]):
 
         editing.save(apply, user=request.user, needs_confirmation=False)
 
-    def get_deleted_objects(self, objs, request):  # type: ignore[no-untyped-def]
+    def get_deleted_objects(
+        self, objs: Sequence[Any] | QuerySet[Any], request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
         deleted, count, perms, protected = super().get_deleted_objects(objs, request)
         cited = self.citing(objs)
         if cited:
@@ -298,7 +320,9 @@ class PolicyInline(admin.TabularInline[Any, Any]):
     formset = PolicyInlineFormSet
     extra = 0
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def get_formset(
+        self, request: HttpRequest, obj: Any = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[Any, Any, forms.ModelForm[Any]]]:
         # ``version`` is a form field (the model's is not editable): keep it out of the
         # model form factory, which would refuse it; the fieldsets still render it.
         fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))

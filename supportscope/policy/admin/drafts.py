@@ -20,7 +20,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -216,7 +216,7 @@ class DraftAdmin(admin.ModelAdmin[Draft]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # discard keeps the record of what was proposed
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/edit/<str:key>/", view(self.edit_view), name="policy_draft_edit"),
@@ -233,7 +233,9 @@ class DraftAdmin(admin.ModelAdmin[Draft]):
             raise PermissionDenied
         return draft
 
-    def add_view(self, request, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if not (self.has_add_permission(request) and _may_edit_policy(request)):
             raise PermissionDenied
         form = OpenDraftForm(request.POST or None)
@@ -254,7 +256,13 @@ class DraftAdmin(admin.ModelAdmin[Draft]):
         }
         return TemplateResponse(request, "admin/policy/draft/open.html", context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         if not str(object_id).isdigit():
             raise Http404
         draft = self._draft(request, int(object_id))

@@ -10,10 +10,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.forms.renderers import BaseRenderer
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from supportscope.policy import revisions
@@ -263,7 +264,13 @@ class MarkdownPreviewWidget(forms.Textarea):
     renders the public page, so what the admin sees is what readers will see.
     """
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer=None):  # type: ignore[no-untyped-def]
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         preview_id = f"preview-{(attrs or {}).get('id') or name}"
         url = reverse("admin:policy_markdown_preview") + f"?field={name}"
         attrs = {

@@ -3,13 +3,15 @@ rolling a whole revision back. Thin views over ``revisions`` and ``editing``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from supportscope.policy import editing, revisions
@@ -27,7 +29,7 @@ class RevisionAdmin(ReadOnlyAdmin):
     list_select_related = ("user",)
     change_list_template = "admin/policy/revision/change_list.html"
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path("compare/", view(self.compare_view), name="policy_revision_compare"),
@@ -44,13 +46,21 @@ class RevisionAdmin(ReadOnlyAdmin):
             *super().get_urls(),
         ]
 
-    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         numbers = list(Revision.objects.order_by("-number").values_list("number", flat=True)[:200])
         return super().changelist_view(
             request, {**(extra_context or {}), "revision_numbers": numbers}
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         revision = get_object_or_404(Revision, pk=unquote(object_id))
         if not self.has_view_permission(request, revision):
             raise PermissionDenied

@@ -9,9 +9,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -167,7 +168,7 @@ class ClauseAdmin(PolicyAdmin):
         }
         return {**citing_context([obj.anchor]), "clause_tools": tools}
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "preview/",
@@ -241,7 +242,7 @@ class QuestionAdmin(PolicyAdmin):
     )
     inlines = [ChoiceInline]
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "add-answer/",
@@ -283,7 +284,9 @@ class CitationInline(PolicyInline):
     autocomplete_fields = ()
     min_num = 1
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "clause":
             # The picker shows each clause's text and can be filtered as one types.
             kwargs["queryset"] = clause_choices()
@@ -320,7 +323,9 @@ class VerdictAdmin(PolicyAdmin):
     inlines = [CitationInline]
     markdown_fields = MARKDOWN_FIELDS
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         if db_field.name == "modifiers":  # only questions that are modifiers can be one
             kwargs["queryset"] = Question.objects.filter(modifier__isnull=False)
             kwargs["help_text"] = _("Questions set up as modifiers, such as preview.")

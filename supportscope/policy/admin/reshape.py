@@ -8,7 +8,7 @@ verdict changes shown for confirmation, and published as one revision.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -185,7 +185,7 @@ def step_page(
     title: str,
     intro: str,
     form: forms.Form,
-    formsets: list[tuple[str, Any]] = (),  # type: ignore[assignment]
+    formsets: Sequence[tuple[str, Any]] = (),
     refusal: EditRefused | None = None,
     template: str = "admin/policy/step.html",
     extra: dict[str, Any] | None = None,
