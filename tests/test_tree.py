@@ -446,9 +446,6 @@ UNCITED_ON_PURPOSE = {
     "unsupported-scenarios--intro": "heading of a list whose items are cited",
     "aks-support-coverage-for-agent-nodes--overview": "heading: announces the subsections",
     "microsoft-responsibilities-for-aks-agent-nodes--intro": "heading of a cited list",
-    "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions": (
-        "states a customer duty and gives no verdict on a cluster that neglects it"
-    ),
     "network-ports-access-and-nsgs--ingress-requirements": (
         "says only that ingress needs depend on the customer's applications: no verdict"
     ),
@@ -584,3 +581,85 @@ def test_an_open_source_tool_on_the_azure_cloud_provider_follows_the_documented_
     assert item.level is Level.SUPPORTED
     assert "unsupported-scenarios--third-party-oss-best-effort" in item.citations
     assert "supported-scenarios--azure-cloud-provider" in item.citations
+
+
+# The situations of the audit: each has a path, a level and the clause it rests on.
+AUDIT_SITUATIONS = [
+    # Node access: discouraged, and Microsoft signs in only with the customer's permission.
+    ("component=node-login", U, "node-maintenance-and-access--login-discouraged"),
+    ("component=node-login", U, "shared-responsibility--limited-access"),
+    # NSGs: a custom subnet yes; the managed subnet or a node's NIC no.
+    (
+        "component=nsg&nsg_scope=custom-subnet",
+        S,
+        "network-ports-access-and-nsgs--custom-subnet-nsgs",
+    ),
+    (
+        "component=nsg&nsg_scope=managed-subnet",
+        U,
+        "network-ports-access-and-nsgs--custom-subnet-nsgs",
+    ),
+    ("component=nsg&nsg_scope=node-nic", U, "network-ports-access-and-nsgs--custom-subnet-nsgs"),
+    # Outbound traffic.
+    (
+        "component=egress-appliance&appliance=azure-firewall",
+        S,
+        "network-ports-access-and-nsgs--egress-requirements",
+    ),
+    (
+        "component=egress-appliance&appliance=third-party",
+        U,
+        "unsupported-scenarios--network-customizations",
+    ),
+    # Kubernetes version and node patches: the customer's duty, stated with the images.
+    (
+        "component=node-image",
+        S,
+        "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
+    ),
+    (
+        "component=node-image",
+        S,
+        "customer-responsibilities-for-aks-agent-nodes--weekly-node-images",
+    ),
+    ("component=security-flaw", S, "security-issues-and-patching--managed-components"),
+    # Open-source tools where they meet the Azure cloud provider.
+    (
+        "component=third-party-oss&oss=azure-integration",
+        S,
+        "unsupported-scenarios--third-party-oss-best-effort",
+    ),
+    # Node extensions and the node resource group.
+    ("component=node-iaas-change", U, "user-customization-of-agent-nodes--node-extensions"),
+    ("component=node-iaas-change", U, "user-customization-of-agent-nodes--mc-resource-group"),
+    # Stopped over 12 months; archived control planes.
+    (
+        "component=cluster-stop&stop_method=az-aks-stop-12-months",
+        U,
+        "stopped-deallocated-and-not-ready-nodes--az-aks-stop",
+    ),
+    (
+        "component=no-ready-nodes&not_ready_for=30-days-or-more",
+        U,
+        "stopped-deallocated-and-not-ready-nodes--archiving",
+    ),
+    (
+        "component=cluster-stop&stop_method=manual-deallocation",
+        U,
+        "stopped-deallocated-and-not-ready-nodes--archiving",
+    ),
+    # Application deployment unrelated to the platform.
+    ("component=application-code", U, "unsupported-scenarios--application-code"),
+]
+
+
+@pytest.mark.parametrize(("query", "level", "clause"), AUDIT_SITUATIONS)
+def test_each_situation_of_the_audit_has_a_path_a_level_and_its_clause(tree, query, level, clause):
+    result = verdict(tree, query).result
+    assert result.level.value == level
+    assert clause in result.citations
+
+
+def test_a_deployment_problem_the_platform_causes_is_not_called_unrelated(tree):
+    text = tree.verdicts["application-code-unsupported"].rationale["en"]
+    assert "the AKS platform itself causes is not excluded" in text
