@@ -588,6 +588,7 @@ AUDIT_SITUATIONS = [
     # Node access: discouraged, and Microsoft signs in only with the customer's permission.
     ("component=node-login", U, "node-maintenance-and-access--login-discouraged"),
     ("component=node-login", U, "shared-responsibility--limited-access"),
+    ("component=support-node-access", S, "shared-responsibility--limited-access"),
     # NSGs: a custom subnet yes; the managed subnet or a node's NIC no.
     (
         "component=nsg&nsg_scope=custom-subnet",
@@ -663,3 +664,9 @@ def test_each_situation_of_the_audit_has_a_path_a_level_and_its_clause(tree, que
 def test_a_deployment_problem_the_platform_causes_is_not_called_unrelated(tree):
     text = tree.verdicts["application-code-unsupported"].rationale["en"]
     assert "the AKS platform itself causes is not excluded" in text
+
+
+def test_support_works_on_a_node_only_with_the_customer_s_permission(tree):
+    text = verdict(tree, "component=support-node-access").result.rationale("en")[0]
+    assert "express permission" in text
+    assert "without it, support does none of these" in text
