@@ -603,6 +603,16 @@ AUDIT_SITUATIONS = [
     ("component=nsg&nsg_scope=node-nic", U, "network-ports-access-and-nsgs--custom-subnet-nsgs"),
     # Outbound traffic.
     (
+        "component=cluster-networking&cni=azure-cni",
+        S,
+        "network-ports-access-and-nsgs--egress-requirements",
+    ),
+    (
+        "component=cluster-networking&cni=kubenet",
+        S,
+        "unsupported-scenarios--network-customizations",
+    ),
+    (
         "component=egress-appliance&appliance=azure-firewall",
         S,
         "network-ports-access-and-nsgs--egress-requirements",
