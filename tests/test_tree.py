@@ -427,3 +427,256 @@ def test_a_restore_request_never_gets_a_supported_badge(tree):
             assert outcome.result.level is Level.UNSUPPORTED
     etcd = resolve(tree, {"component": "etcd"}).result
     assert "not a feature" not in etcd.rationale("en")[0]
+
+
+# -- every clause of the policy is cited, or left uncited on purpose ---------------------
+
+# Clauses that no verdict cites, each with the reason. A clause listed here that some
+# verdict comes to cite, or a live clause in neither place, fails the test below.
+UNCITED_ON_PURPOSE = {
+    "service-updates-and-releases--scope": "context: what the page is about",
+    "managed-features-in-aks--iaas-vs-aks": "context: how AKS differs from IaaS",
+    "managed-features-in-aks--managed-control-plane": "context: the control plane is managed",
+    "managed-features-in-aks--monitored-intro": "heading of a list whose items are cited",
+    "managed-features-in-aks--not-paas": "context: why responsibility is shared",
+    "managed-features-in-aks--managed-meaning": "context: what managed means",
+    "shared-responsibility--agent-nodes-defined": "definition of agent nodes",
+    "aks-support-coverage--overview": "heading: announces the two subsections",
+    "supported-scenarios--intro": "heading of a list whose items are cited",
+    "unsupported-scenarios--intro": "heading of a list whose items are cited",
+    "aks-support-coverage-for-agent-nodes--overview": "heading: announces the subsections",
+    "microsoft-responsibilities-for-aks-agent-nodes--intro": "heading of a cited list",
+    "network-ports-access-and-nsgs--ingress-requirements": (
+        "says only that ingress needs depend on the customer's applications: no verdict"
+    ),
+}
+
+
+def test_every_clause_is_cited_or_left_uncited_on_purpose_with_a_reason(tree):
+    cited = {anchor for item in tree.verdicts.values() for anchor in item.citations}
+    assert all(reason.strip() for reason in UNCITED_ON_PURPOSE.values())
+    assert not cited & set(UNCITED_ON_PURPOSE), "cited clauses listed as uncited"
+    assert set(UNCITED_ON_PURPOSE) <= tree.clauses, "unknown clauses listed as uncited"
+    missing = tree.clauses - cited - set(UNCITED_ON_PURPOSE)
+    assert not missing, f"clauses neither cited nor listed: {sorted(missing)}"
+
+
+# -- no verdict contradicts itself ----------------------------------------------------
+
+# Words that deny support, and words that grant it, in the English rationales.
+DENYING = (
+    "not supported",
+    "unsupported",
+    "outside support",
+    "is not offered",
+    "are not offered",
+    "not taken on",
+    "does not support",
+    "cannot troubleshoot",
+    "not covered",
+)
+GRANTING = ("is supported", "are supported", "supports ", "is in support", "best effort")
+# A sentence that denies support in a supported verdict (or grants it in an unsupported
+# one) must show that it speaks of something else: a contrast, a condition, an aside.
+CONTRAST = (
+    "an exception",
+    "(",
+    " but ",
+    "however",
+    "although",
+    "only ",
+    " if ",
+    "if ",
+    "unless",
+    "instead",
+    " may ",
+    "still",
+)
+
+
+def contradictions(level: Level, rationale: str) -> list[str]:
+    """The sentences of a rationale that say the opposite of its level, unqualified."""
+    found = []
+    for sentence in rationale.replace("; ", ". ").split(". "):
+        lower = sentence.lower()
+        if any(mark in lower for mark in CONTRAST):
+            continue
+        if level is Level.SUPPORTED and any(word in lower for word in DENYING):
+            found.append(sentence)
+        if level is Level.UNSUPPORTED and any(word in lower for word in GRANTING):
+            found.append(sentence)
+    if level is Level.BEST_EFFORT and "best effort" not in rationale.replace("-", " ").lower():
+        found.append("a best-effort verdict that never says best effort")
+    return found
+
+
+def test_no_verdict_contradicts_its_level_anywhere_in_its_rationale(tree):
+    for item in tree.verdicts.values():
+        assert contradictions(item.level, item.rationale["en"]) == [], item.name
+
+
+@pytest.mark.parametrize(
+    ("level", "text"),
+    [
+        (Level.SUPPORTED, "Support advises on it. Configuring it is not supported."),
+        (Level.SUPPORTED, "This is outside support."),
+        (Level.UNSUPPORTED, "The component is supported."),
+        (Level.BEST_EFFORT, "Microsoft looks at it."),
+    ],
+)
+def test_the_contradiction_check_catches_a_verdict_that_says_the_opposite(level, text):
+    assert contradictions(level, text)
+
+
+def test_best_effort_for_open_source_is_possible_not_promised(tree):
+    for name in ("oss-helm-best-effort", "oss-unsupported"):
+        item = tree.verdicts[name]
+        assert "may" in item.rationale["en"], name
+        assert "unsupported-scenarios--third-party-oss-best-effort" in item.citations
+    assert tree.verdicts["oss-unsupported"].level is Level.UNSUPPORTED
+    help_en = tree.questions["oss"].help["en"]
+    assert "may" in help_en
+    assert "gets best effort" not in help_en
+
+
+def test_azure_firewall_advice_is_advice_and_not_configuration(tree):
+    item = verdict(tree, "component=egress-appliance&appliance=azure-firewall").result
+    text = " ".join(item.rationale("en"))
+    assert "advi" in text
+    assert "configuring the firewall stays with the customer" in text
+    assert "unsupported-scenarios--network-customizations" in item.citations
+
+
+def test_upstream_bugs_get_workarounds_not_fixes_in_both_languages(tree):
+    item = tree.verdicts["upstream-bug-supported"]
+    assert "workarounds" in item.rationale["en"]
+    assert "only when the issue can be mitigated" in item.rationale["en"]
+    assert "우회 방법" in item.rationale["ko"]
+    assert "해결 방법" not in item.rationale["ko"]
+    assert "upstream-bugs-and-issues--known-issue-workaround" in item.citations
+
+
+def test_cve_verdicts_name_the_images_aks_deploys_and_the_customer_s_two_steps(tree):
+    managed = tree.verdicts["cve-managed-supported"].rationale["en"]
+    assert "cluster creation" in managed
+    assert "managed add-ons" in managed
+    assert "VHD" in managed
+    assert "filtered" in managed
+    waiting = " ".join(
+        verdict(tree, "component=cve&cve_fix_age=under-30-days").result.make_supported("en")
+    )
+    assert "waiting does not help" in waiting
+
+
+def test_manual_deallocation_says_a_put_can_start_recovery_and_cites_it(tree):
+    item = verdict(tree, "component=cluster-stop&stop_method=manual-deallocation").result
+    text = " ".join(item.make_supported("en"))
+    assert "can start" in text
+    assert "brings the cluster back" not in text
+    assert "stopped-deallocated-and-not-ready-nodes--archiving" in item.citations
+
+
+def test_an_open_source_tool_on_the_azure_cloud_provider_follows_the_documented_examples(tree):
+    item = verdict(tree, "component=third-party-oss&oss=azure-integration").result
+    assert item.level is Level.SUPPORTED
+    assert "unsupported-scenarios--third-party-oss-best-effort" in item.citations
+    assert "supported-scenarios--azure-cloud-provider" in item.citations
+
+
+# The situations of the audit: each has a path, a level and the clause it rests on.
+AUDIT_SITUATIONS = [
+    # Node access: discouraged, and Microsoft signs in only with the customer's permission.
+    ("component=node-login", U, "node-maintenance-and-access--login-discouraged"),
+    ("component=node-login", U, "shared-responsibility--limited-access"),
+    ("component=support-node-access", S, "shared-responsibility--limited-access"),
+    # NSGs: a custom subnet yes; the managed subnet or a node's NIC no.
+    (
+        "component=nsg&nsg_scope=custom-subnet",
+        S,
+        "network-ports-access-and-nsgs--custom-subnet-nsgs",
+    ),
+    (
+        "component=nsg&nsg_scope=managed-subnet",
+        U,
+        "network-ports-access-and-nsgs--custom-subnet-nsgs",
+    ),
+    ("component=nsg&nsg_scope=node-nic", U, "network-ports-access-and-nsgs--custom-subnet-nsgs"),
+    # Outbound traffic.
+    (
+        "component=cluster-networking&cni=azure-cni",
+        S,
+        "network-ports-access-and-nsgs--egress-requirements",
+    ),
+    (
+        "component=cluster-networking&cni=kubenet",
+        S,
+        "unsupported-scenarios--network-customizations",
+    ),
+    (
+        "component=egress-appliance&appliance=azure-firewall",
+        S,
+        "network-ports-access-and-nsgs--egress-requirements",
+    ),
+    (
+        "component=egress-appliance&appliance=third-party",
+        U,
+        "unsupported-scenarios--network-customizations",
+    ),
+    # Kubernetes version and node patches: the customer's duty, stated with the images.
+    (
+        "component=node-image",
+        S,
+        "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
+    ),
+    (
+        "component=node-image",
+        S,
+        "customer-responsibilities-for-aks-agent-nodes--weekly-node-images",
+    ),
+    ("component=security-flaw", S, "security-issues-and-patching--managed-components"),
+    # Open-source tools where they meet the Azure cloud provider.
+    (
+        "component=third-party-oss&oss=azure-integration",
+        S,
+        "unsupported-scenarios--third-party-oss-best-effort",
+    ),
+    # Node extensions and the node resource group.
+    ("component=node-iaas-change", U, "user-customization-of-agent-nodes--node-extensions"),
+    ("component=node-iaas-change", U, "user-customization-of-agent-nodes--mc-resource-group"),
+    # Stopped over 12 months; archived control planes.
+    (
+        "component=cluster-stop&stop_method=az-aks-stop-12-months",
+        U,
+        "stopped-deallocated-and-not-ready-nodes--az-aks-stop",
+    ),
+    (
+        "component=no-ready-nodes&not_ready_for=30-days-or-more",
+        U,
+        "stopped-deallocated-and-not-ready-nodes--archiving",
+    ),
+    (
+        "component=cluster-stop&stop_method=manual-deallocation",
+        U,
+        "stopped-deallocated-and-not-ready-nodes--archiving",
+    ),
+    # Application deployment unrelated to the platform.
+    ("component=application-code", U, "unsupported-scenarios--application-code"),
+]
+
+
+@pytest.mark.parametrize(("query", "level", "clause"), AUDIT_SITUATIONS)
+def test_each_situation_of_the_audit_has_a_path_a_level_and_its_clause(tree, query, level, clause):
+    result = verdict(tree, query).result
+    assert result.level.value == level
+    assert clause in result.citations
+
+
+def test_a_deployment_problem_the_platform_causes_is_not_called_unrelated(tree):
+    text = tree.verdicts["application-code-unsupported"].rationale["en"]
+    assert "the AKS platform itself causes is not excluded" in text
+
+
+def test_support_works_on_a_node_only_with_the_customer_s_permission(tree):
+    text = verdict(tree, "component=support-node-access").result.rationale("en")[0]
+    assert "express permission" in text
+    assert "without it, support does none of these" in text

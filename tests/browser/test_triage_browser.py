@@ -114,7 +114,7 @@ def test_search_ranks_by_terms_as_you_type_and_shows_the_matched_word(page: Page
     expect(first.locator("mark").first).to_have_text("로드밸런서")
     box.fill("zzzz")
     expect(page.locator("#filter-status")).to_have_text(re.compile("No choice matches"))
-    expect(page.locator("button.choice")).to_have_count(39)
+    expect(page.locator("button.choice")).to_have_count(40)
     box.fill("cert-manager")
     expect(page.locator("ul.choice-matches button.choice").first).to_have_attribute(
         "value", "app-certificate"
@@ -214,7 +214,7 @@ def test_language_survives_every_step(page: Page, live_server):
     page.goto(f"{live_server.url}/triage/?lang=ko")
     choose(page, "수신(Ingress) 컨트롤러")
     at(page, component="ingress", lang="ko")
-    expect(heading(page)).to_have_text("어떤 수신 컨트롤러가 관련되어 있습니까?")
+    expect(heading(page)).to_have_text("어떤 인그레스(수신) 컨트롤러가 관련되어 있습니까?")
     choose(page, "모름")
     at(page, component="ingress", ingress="unknown", lang="ko")
     expect(heading(page)).to_have_text(
@@ -234,7 +234,7 @@ def test_the_flow_works_without_javascript(browser, live_server):
     page = context.new_page()
     page.goto(f"{live_server.url}/triage/")
     expect(page.get_by_label("Search the choices")).to_be_visible()
-    expect(page.locator("[data-choice]")).to_have_count(39)
+    expect(page.locator("[data-choice]")).to_have_count(40)
     choose(page, "Open source the customer installed")
     at(page, component="third-party-oss")
     choose(page, "Helm")
