@@ -467,7 +467,7 @@ def _question_file_data(question: dict[str, Any]) -> dict[str, Any]:
 
 
 def _file_terms(terms: dict[str, list[str]] | None) -> dict[str, dict[str, list[str]]]:
-    """A choice's terms from tree.json, normalised like ``terms_from_rows`` reads them."""
+    """A choice's terms from tree.json, normalised as the serialiser writes them to a file."""
     record = {f"terms_{lang}": "\n".join((terms or {}).get(lang, ())) for lang in CODES}
     found = serial.to_file("choice", record).get("terms")
     return {"terms": found} if found else {}
