@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from supportscope import health
 from supportscope.pagecache import rendered_once
-from supportscope.policy import api, triage, views
+from supportscope.policy import api, proposals, triage, views
 
 urlpatterns = [
     # Answers that depend only on the policy, the language and the URL are rendered once
@@ -12,7 +12,7 @@ urlpatterns = [
     path("policy/", rendered_once(views.policy), name="policy"),
     path("triage/", rendered_once(triage.triage), name="triage"),
     path("triage/map/", rendered_once(triage.tree_map), name="tree-map"),
-    path("triage/suggest/", triage.proposals, name="triage-suggest"),
+    path("triage/suggest/", proposals.proposals, name="triage-suggest"),
     path("api/v1/verdict", rendered_once(api.verdict), name="api-verdict"),
     path("api/v1/suggest", api.suggest, name="api-suggest"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),

@@ -20,15 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from supportscope.engine import (
     UNKNOWN,
@@ -58,7 +56,7 @@ from supportscope.policy.presenters import (
 from supportscope.policy.snapshot import Snapshot, get_snapshot
 from supportscope.policy.treemap import build_map
 from supportscope.rendering import render_markdown
-from supportscope.vocabulary import MAX_TICKET_CHARS, Change, renamed, suggest_answers, upgrade
+from supportscope.vocabulary import MAX_TICKET_CHARS, Change, renamed, upgrade
 
 LANGS = dict(LANGUAGES)
 EMBED_VALUES = ("1", "0")
@@ -378,7 +376,7 @@ def question_view(tree: Tree, question: Question, lang: str, query: str = "") ->
     matches = None
     if filterable and query and question.key == tree.nodes[tree.start].question:
         matches = [
-            _choice_view(question, item, lang)
+            choice_view(question, item, lang)
             for item in filter_choices(tree, query)
             if item.score > 0
         ]
@@ -407,7 +405,7 @@ def shown_words(words: tuple[str, ...], lang: str) -> tuple[str, ...]:
     return tuple(out.values()) or words[:1]
 
 
-def _choice_view(question: Question, item: Ranked, lang: str) -> ChoiceView:
+def choice_view(question: Question, item: Ranked, lang: str) -> ChoiceView:
     choice = question.choice(item.value)
     assert choice is not None  # noqa: S101 - ranked values are the question's own
     return ChoiceView(
@@ -714,7 +712,7 @@ def _layout(request: HttpRequest, embed: bool) -> str:
     return "triage/embed.html" if embed else "base.html"
 
 
-def _respond(
+def respond(
     request: HttpRequest, template: str, context: dict[str, Any], embed: bool, status: int = 200
 ) -> HttpResponse:
     layout = _layout(request, embed)
@@ -755,7 +753,7 @@ def bad_request(request: HttpRequest, snapshot: Snapshot, error: BadParameter) -
         "links": links,
         "start_url": triage_url({}, carry),
     }
-    return _respond(request, "triage/bad_request.html", context, embed, status=400)
+    return respond(request, "triage/bad_request.html", context, embed, status=400)
 
 
 @require_safe
@@ -781,7 +779,7 @@ def triage(request: HttpRequest) -> HttpResponse:
         "show_paste": not params.answers and not params.query,
         "max_chars": MAX_TICKET_CHARS,
     }
-    return _respond(request, "triage/triage.html", context, params.embed)
+    return respond(request, "triage/triage.html", context, params.embed)
 
 
 @require_safe
@@ -793,129 +791,3 @@ def tree_map(request: HttpRequest) -> HttpResponse:
     levels = {level.value: level_view(level) for level in Level}
     context = {"snapshot": snapshot, "nav": "map", "map": tree, "levels": levels}
     return render(request, "triage/map.html", context)
-
-
-# -- from a ticket's text -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """One question the text settles: the proposed choice, why, and the other choices."""
-
-    key: str
-    question: str
-    value: str
-    label: str
-    matched: list[str]
-    assumed: bool
-    options: list[ChoiceView]  # the proposed choice first, then those the text also matched
-    also: list[ChoiceView]  # the other choices that the text matched, best first
-
-
-@dataclass(frozen=True)
-class OpenQuestion:
-    key: str
-    question: str
-    candidates: list[ChoiceView]  # ranked; only those the text matched
-
-
-def proposal_rows(tree: Tree, found: Any, lang: str) -> list[Proposal]:
-    rows = []
-    for key, value in found.answers.items():
-        question = tree.questions[key]
-        matched_first = [value] + [item.value for item in found.alternatives.get(key, ())]
-        order = matched_first + [v for v in question.values if v not in matched_first]
-        words = {item.value: item.matched for item in found.alternatives.get(key, ())}
-        words[value] = tuple(found.evidence.get(key, ()))
-        options = [
-            ChoiceView(v, choice_label(question, v, lang), "", words.get(v, ())) for v in order
-        ]
-        rows.append(
-            Proposal(
-                key=key,
-                question=pick(question.text, lang),
-                value=value,
-                label=choice_label(question, value, lang),
-                matched=list(shown_words(tuple(found.evidence.get(key, ())), lang)),
-                assumed=key in found.assumed,
-                options=options,
-                also=[
-                    ChoiceView(o.value, o.label, "", shown_words(o.matched, lang))
-                    for o in options[1:]
-                    if o.matched
-                ],
-            )
-        )
-    return rows
-
-
-def open_question(found: Any, lang: str) -> OpenQuestion | None:
-    question = found.open_question
-    if question is None:
-        return None
-    return OpenQuestion(
-        key=question.key,
-        question=pick(question.text, lang),
-        candidates=[_choice_view(question, item, lang) for item in found.candidates if item.score],
-    )
-
-
-def _post_carry(request: HttpRequest) -> dict[str, str]:
-    carry = {}
-    if request.GET.get("lang") in LANGS:
-        carry["lang"] = request.GET["lang"]
-    if request.GET.get("embed") == "1":
-        carry["embed"] = "1"
-    return carry
-
-
-@csrf_exempt  # reading a text changes nothing; no token means no cookie and no session
-@require_POST
-def proposals(request: HttpRequest) -> HttpResponse:
-    """Read a pasted ticket (POST body only) and propose answers for the engineer to check.
-
-    The text is neither stored nor logged, nor put in any link: the page carries only
-    the proposed answers, in a GET form that leads to the usual triage steps.
-    """
-    snapshot = get_snapshot()
-    lang = current_lang()
-    carry = _post_carry(request)
-    try:
-        text = request.POST.get("text", "")
-        too_big = False
-    except RequestDataTooBig:
-        text, too_big = "", True
-    context: dict[str, Any] = {
-        "snapshot": snapshot,
-        "nav": "triage",
-        "carry": carry,
-        "start_url": triage_url({}, carry),
-        "max_chars": MAX_TICKET_CHARS,
-    }
-    error = ""
-    if too_big:
-        error = _("The text is far too long to read: at most %(max)s characters are read.") % {
-            "max": MAX_TICKET_CHARS
-        }
-    elif not text.strip():
-        error = _("Paste the text of the ticket first.")
-    elif len(text) > MAX_TICKET_CHARS:
-        error = _(
-            "The text has %(count)s characters; at most %(max)s are read. "
-            "Paste the part that describes the problem."
-        ) % {"count": len(text), "max": MAX_TICKET_CHARS}
-    if error:
-        context["error"] = error
-        response = _respond(request, "triage/proposals.html", context, "embed" in carry, 400)
-    else:
-        found = suggest_answers(snapshot.tree, text)
-        outcome = resolve(snapshot.tree, found.answers)
-        context.update(
-            proposals=proposal_rows(snapshot.tree, found, lang),
-            open=open_question(found, lang),
-            complete=outcome.complete,
-            confirm_url=triage_url(found.answers, carry),
-        )
-        response = _respond(request, "triage/proposals.html", context, "embed" in carry)
-    response["Cache-Control"] = "no-store"
-    return response

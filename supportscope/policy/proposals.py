@@ -1,0 +1,154 @@
+"""From a ticket's text to proposed answers: the page that the paste box on /triage/ posts to.
+
+The text is read once, in the POST body, and goes no further: not into the database, a
+log line or a link. The engineer confirms or changes the proposals, and the form leads by
+GET to the usual triage steps with the answers only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from supportscope.engine import Tree, pick, resolve
+from supportscope.matcher import Suggestion
+from supportscope.policy.presenters import choice_label, current_lang
+from supportscope.policy.snapshot import get_snapshot
+from supportscope.policy.triage import (
+    LANGS,
+    ChoiceView,
+    choice_view,
+    respond,
+    shown_words,
+    triage_url,
+)
+from supportscope.vocabulary import MAX_TICKET_CHARS, suggest_answers
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One question the text settles: the proposed choice, why, and the other choices."""
+
+    key: str
+    question: str
+    value: str
+    label: str
+    matched: list[str]
+    assumed: bool
+    options: list[ChoiceView]  # the proposed choice first, then those the text also matched
+    also: list[ChoiceView]  # the other choices that the text matched, best first
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    key: str
+    question: str
+    candidates: list[ChoiceView]  # ranked; only those the text matched
+
+
+def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
+    rows = []
+    for key, value in found.answers.items():
+        question = tree.questions[key]
+        matched_first = [value] + [item.value for item in found.alternatives.get(key, ())]
+        order = matched_first + [v for v in question.values if v not in matched_first]
+        words = {item.value: item.matched for item in found.alternatives.get(key, ())}
+        words[value] = tuple(found.evidence.get(key, ()))
+        options = [
+            ChoiceView(v, choice_label(question, v, lang), "", words.get(v, ())) for v in order
+        ]
+        rows.append(
+            Proposal(
+                key=key,
+                question=pick(question.text, lang),
+                value=value,
+                label=choice_label(question, value, lang),
+                matched=list(shown_words(tuple(found.evidence.get(key, ())), lang)),
+                assumed=key in found.assumed,
+                options=options,
+                also=[
+                    ChoiceView(o.value, o.label, "", shown_words(o.matched, lang))
+                    for o in options[1:]
+                    if o.matched
+                ],
+            )
+        )
+    return rows
+
+
+def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
+    question = found.open_question
+    if question is None:
+        return None
+    return OpenQuestion(
+        key=question.key,
+        question=pick(question.text, lang),
+        candidates=[choice_view(question, item, lang) for item in found.candidates if item.score],
+    )
+
+
+def _post_carry(request: HttpRequest) -> dict[str, str]:
+    carry = {}
+    if request.GET.get("lang") in LANGS:
+        carry["lang"] = request.GET["lang"]
+    if request.GET.get("embed") == "1":
+        carry["embed"] = "1"
+    return carry
+
+
+@csrf_exempt  # reading a text changes nothing; no token means no cookie and no session
+@require_POST
+def proposals(request: HttpRequest) -> HttpResponse:
+    """Read a pasted ticket (POST body only) and propose answers for the engineer to check.
+
+    The text is neither stored nor logged, nor put in any link: the page carries only
+    the proposed answers, in a GET form that leads to the usual triage steps.
+    """
+    snapshot = get_snapshot()
+    lang = current_lang()
+    carry = _post_carry(request)
+    try:
+        text = request.POST.get("text", "")
+        too_big = False
+    except RequestDataTooBig:
+        text, too_big = "", True
+    context: dict[str, Any] = {
+        "snapshot": snapshot,
+        "nav": "triage",
+        "carry": carry,
+        "start_url": triage_url({}, carry),
+        "max_chars": MAX_TICKET_CHARS,
+    }
+    error = ""
+    if too_big:
+        error = _("The text is far too long to read: at most %(max)s characters are read.") % {
+            "max": MAX_TICKET_CHARS
+        }
+    elif not text.strip():
+        error = _("Paste the text of the ticket first.")
+    elif len(text) > MAX_TICKET_CHARS:
+        error = _(
+            "The text has %(count)s characters; at most %(max)s are read. "
+            "Paste the part that describes the problem."
+        ) % {"count": len(text), "max": MAX_TICKET_CHARS}
+    if error:
+        context["error"] = error
+        response = respond(request, "triage/proposals.html", context, "embed" in carry, 400)
+    else:
+        found = suggest_answers(snapshot.tree, text)
+        outcome = resolve(snapshot.tree, found.answers)
+        context.update(
+            proposals=proposal_rows(snapshot.tree, found, lang),
+            open=open_question(found, lang),
+            complete=outcome.complete,
+            confirm_url=triage_url(found.answers, carry),
+        )
+        response = respond(request, "triage/proposals.html", context, "embed" in carry)
+    response["Cache-Control"] = "no-store"
+    return response
