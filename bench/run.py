@@ -8,7 +8,8 @@
 3. serves SupportScope, the bare Django project in ``bench/baseline`` and a frameworkless
    WSGI hello (``bench/baseline/hello.py``, the physical limit) side by side, each with
    gunicorn, 2 sync workers, production settings (debug off, HTTPS
-   redirect on: the load generator sends ``X-Forwarded-Proto: https`` like a proxy);
+   redirect on: the load generator sends ``X-Forwarded-Proto: https`` like a proxy,
+   and ``Accept-Encoding: gzip, deflate, br`` like every browser, to every target);
 4. loads every target with wrk, each run next to a run of bare Django (in turn
    before and after it), in rounds and in a rotating order, so that other work on
    the machine hits both alike; reports requests per second as a ratio to bare
@@ -57,6 +58,7 @@ RESULTS = BENCH / "results"
 REFERENCE = BENCH / "reference.json"
 WRK_DIR = BENCH / "wrk"
 PROXY_HEADER = "X-Forwarded-Proto: https"
+BROWSER_HEADER = "Accept-Encoding: gzip, deflate, br"  # what every browser sends
 STALE_HEADER = "supportscope-policy-stale"  # as fetch() gives header names: lower case
 WORKERS = 2
 
@@ -338,7 +340,7 @@ def run_wrk(
 ) -> dict[str, Any]:
     command = [
         wrk, "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
-        "-H", PROXY_HEADER, "-s", str(WRK_DIR / script), url,
+        "-H", PROXY_HEADER, "-H", BROWSER_HEADER, "-s", str(WRK_DIR / script), url,
     ]  # fmt: skip
     if args:
         command += ["--", *args]
@@ -675,7 +677,8 @@ def soak(args: argparse.Namespace) -> int:
         started = time.monotonic()
         command = [
             require_wrk(), "-t", "2", "-c", str(args.soak_connections),
-            "-d", f"{args.soak_seconds}s", "--timeout", "10s", "-H", PROXY_HEADER,
+            "-d", f"{args.soak_seconds}s", "--timeout", "10s",
+            "-H", PROXY_HEADER, "-H", BROWSER_HEADER,
             "-s", str(WRK_DIR / "soak.lua"), app.url, "--", *SOAK_PATHS,
         ]  # fmt: skip
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as load:

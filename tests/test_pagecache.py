@@ -1,5 +1,7 @@
 """Answers rendered once per policy revision, language and URL, then served from memory."""
 
+import gzip
+
 import pytest
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -7,7 +9,15 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from supportscope.outage import STALE_HEADER
-from supportscope.pagecache import MARK, Page, PageCache, PageCacheMiddleware, pages
+from supportscope.pagecache import (
+    GZIP_MIN_BYTES,
+    MARK,
+    Page,
+    PageCache,
+    PageCacheMiddleware,
+    accepts_gzip,
+    pages,
+)
 from supportscope.policy import api, document
 from supportscope.policy.models import Clause
 from supportscope.policy.snapshot import PolicyUnavailable, cache, get_snapshot, request_scope
@@ -257,3 +267,72 @@ def test_a_page_from_memory_carries_every_header_of_the_first_answer(client):
     assert second.content == first.content
     assert list(second.items()) == list(first.items())
     assert second.headers["content-type"] == first["Content-Type"]  # still case-insensitive
+
+
+# -- compressed once, for clients that take gzip ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("*", True),
+        ("GZIP", True),
+        ("", False),
+        ("identity", False),
+        ("br", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0, *", False),
+        ("gzip;q=zero", False),
+        ("x-gzip-ish", False),
+    ],
+)
+def test_accept_encoding_is_read_by_coding_and_quality(header, expected):
+    assert accepts_gzip(header) is expected
+
+
+def test_a_large_kept_page_goes_out_compressed_to_clients_that_take_gzip(client):
+    plain = client.get("/policy/")
+    zipped = client.get("/policy/", headers={"accept-encoding": "gzip, deflate, br"})
+    again = client.get("/policy/", headers={"accept-encoding": "gzip"})
+    assert "Content-Encoding" not in plain
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert again.content == zipped.content
+    assert int(zipped["Content-Length"]) == len(zipped.content) < len(plain.content) / 3
+    for response in (plain, zipped):
+        assert "Accept-Encoding" in response["Vary"]
+        assert response["Content-Security-Policy"] == plain["Content-Security-Policy"]
+
+
+def test_the_first_answer_for_a_page_is_already_compressed(client):
+    first = client.get("/policy/", headers={"accept-encoding": "gzip", "accept-language": "ko"})
+    assert first["Content-Encoding"] == "gzip"
+    assert '<html lang="ko">' in gzip.decompress(first.content).decode()
+
+
+def test_a_client_that_refuses_gzip_gets_the_text(client):
+    client.get("/policy/", headers={"accept-encoding": "gzip"})
+    refused = client.get("/policy/", headers={"accept-encoding": "gzip;q=0, *"})
+    assert "Content-Encoding" not in refused
+    assert refused.content.startswith(b"<!doctype html>")
+
+
+def test_answers_that_are_not_kept_are_never_compressed(client):
+    client.get("/healthz")  # a page that is not kept at all
+    tiny = client.get("/healthz", headers={"accept-encoding": "gzip"})
+    assert "Content-Encoding" not in tiny
+    refused = client.get("/triage/?component=bogus", headers={"accept-encoding": "gzip"})
+    assert refused.status_code == 400
+    assert "Content-Encoding" not in refused
+
+
+def test_a_page_worth_compressing_is_kept_in_both_forms():
+    response = HttpResponse(b"x" * GZIP_MIN_BYTES)
+    page = Page.of(response)
+    assert page.gzipped is not None
+    assert gzip.decompress(page.gzipped[0]) == page.content
+    tiny = Page.of(HttpResponse(b"x" * (GZIP_MIN_BYTES - 1)))
+    assert tiny.gzipped is None
+    assert tiny.response(gzip_ok=True).content == b"x" * (GZIP_MIN_BYTES - 1)
