@@ -576,6 +576,13 @@ def test_manual_deallocation_says_a_put_can_start_recovery_and_cites_it(tree):
     assert "stopped-deallocated-and-not-ready-nodes--archiving" in item.citations
 
 
+def test_a_version_ticket_is_told_that_staying_on_a_supported_version_is_the_customers_part(tree):
+    item = verdict(tree, "component=kubernetes-version").result
+    for lang, duty in (("en", "customer's duty"), ("ko", "고객의 의무")):
+        assert duty in " ".join(item.rationale(lang))
+    assert "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions" in item.citations
+
+
 def test_an_open_source_tool_on_the_azure_cloud_provider_follows_the_documented_examples(tree):
     item = verdict(tree, "component=third-party-oss&oss=azure-integration").result
     assert item.level is Level.SUPPORTED
@@ -623,6 +630,12 @@ AUDIT_SITUATIONS = [
         "unsupported-scenarios--network-customizations",
     ),
     # Kubernetes version and node patches: the customer's duty, stated with the images.
+    (
+        "component=kubernetes-version",
+        S,
+        "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
+    ),
+    ("component=kubernetes-version", S, "supported-scenarios--control-plane-services"),
     (
         "component=node-image",
         S,
