@@ -445,6 +445,11 @@ def _hits(
                 break
 
 
+def _gapped(haystack: str, start: int, end: int, term: _Term) -> bool:
+    """Whether another word stands between the words of a term where it matched."""
+    return bool(term.term) and haystack.count(" ", start, end) > term.term.count(" ")
+
+
 def rank(
     question: Question,
     text: str,
@@ -465,8 +470,16 @@ def rank(
     if index is None:
         index = TextIndex(haystack, identifiers)
     hits = list(_hits(_compiled(question), haystack, spans, index))
+
     # Longest match first; a hit inside a longer accepted hit of another term is dropped.
-    hits.sort(key=lambda hit: (-(hit[1] - hit[0]), hit[0]))
+    # A hit with a word standing between its words ("azure [network] policy") is as long
+    # as its term, not its span, and is dropped if it overlaps any accepted hit: the
+    # word it stepped over belongs to the other term ("network policy").
+    def length(hit: tuple[int, int, _Term, str, float]) -> int:
+        start, end, term = hit[0], hit[1], hit[2]
+        return len(term.term) if _gapped(haystack, start, end, term) else end - start
+
+    hits.sort(key=lambda hit: (-length(hit), hit[0]))
     # reach[p]: the furthest end of an accepted hit that covers position p.
     reach = [0] * (len(haystack) + 1)
     accepted: set[tuple[int, int]] = set()
@@ -481,6 +494,8 @@ def rank(
         if not weight or denied[start]:
             continue
         if reach[start] >= end and not (reach[start] == end and (start, end) in accepted):
+            continue
+        if _gapped(haystack, start, end, term) and any(reach[start:end]):
             continue
         accepted.add((start, end))
         for position in range(start, end):

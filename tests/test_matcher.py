@@ -40,6 +40,8 @@ def small_tree() -> Tree:
                         choice("store", ["etcd"], [], "parts"),
                         choice("net", ["cni"], [], "parts"),
                         choice("howto", ["~how do we", "tutorial"], [], "asks"),
+                        choice("azpolicy", ["azure policy"], [], "parts"),
+                        choice("netpol", ["network policy"], [], "parts"),
                     ],
                 },
             ],
@@ -48,7 +50,11 @@ def small_tree() -> Tree:
                     "name": "what",
                     "question": "what",
                     "next": dict.fromkeys(
-                        ("restore", "ingress", "mesh", "addon", "store", "net", "howto"), "ok"
+                        (
+                            *("restore", "ingress", "mesh", "addon", "store", "net", "howto"),
+                            *("azpolicy", "netpol"),
+                        ),
+                        "ok",
                     ),
                 }
             ],
@@ -99,6 +105,15 @@ def test_the_longest_overlapping_term_wins():
 
 def test_one_word_may_stand_between_the_words_of_a_term():
     assert top("please roll etcd back")[0] == "restore"
+
+
+def test_a_term_cannot_step_over_a_word_that_another_term_needs():
+    # "azure [network] policy" would be Azure Policy; the word belongs to "network policy".
+    ranked = rank(small_tree().questions["what"], "Azure network policy drops traffic", ())
+    assert [(item.value, item.matched) for item in ranked if item.score] == [
+        ("netpol", ("network policy",))
+    ]
+    assert top("an azure custom policy denies the pod")[0] == "azpolicy"
 
 
 def test_choices_are_ranked_by_matched_terms_with_the_words_reported():
