@@ -439,7 +439,6 @@ UNCITED_ON_PURPOSE = {
     "managed-features-in-aks--managed-control-plane": "context: the control plane is managed",
     "managed-features-in-aks--monitored-intro": "heading of a list whose items are cited",
     "managed-features-in-aks--not-paas": "context: why responsibility is shared",
-    "managed-features-in-aks--managed-meaning": "context: what managed means",
     "shared-responsibility--agent-nodes-defined": "definition of agent nodes",
     "aks-support-coverage--overview": "heading: announces the two subsections",
     "supported-scenarios--intro": "heading of a list whose items are cited",
@@ -629,6 +628,11 @@ AUDIT_SITUATIONS = [
         U,
         "unsupported-scenarios--network-customizations",
     ),
+    # Operations through the AKS API, and connections to other Azure services.
+    ("component=cluster-operation", S, "supported-scenarios--control-plane-services"),
+    ("component=cluster-operation", S, "managed-features-in-aks--managed-meaning"),
+    ("component=azure-service-integration", S, "supported-scenarios--networking-azure-services"),
+    ("component=azure-service-integration", S, "supported-scenarios--azure-cloud-provider"),
     # Kubernetes version and node patches: the customer's duty, stated with the images.
     (
         "component=kubernetes-version",
