@@ -309,13 +309,19 @@ def test_the_usual_release_status_is_assumed_and_said_so(tree):
 
 
 def test_an_ambiguous_text_is_left_open_with_ranked_candidates(tree):
-    found = run(
-        tree, "pods on the BYOCNI cluster with Cilium get no IP, stuck in ContainerCreating"
-    )
+    # Cilium runs both as Azure CNI powered by Cilium and, self-installed, on BYOCNI.
+    found = run(tree, "pods on the cluster with Cilium get no IP, stuck in ContainerCreating")
     assert found.open_question is not None
     assert found.open_question.key == "cni"
     assert {c.value for c in found.candidates[:2]} == {"byocni", "azure-cni-cilium"}
     assert found.answers == {"component": "cni-plugin"}
+
+
+def test_cilium_named_beside_byocni_is_byocni(tree):
+    found = run(
+        tree, "pods on the BYOCNI cluster with Cilium get no IP, stuck in ContainerCreating"
+    )
+    assert found.answers == {"component": "cni-plugin", "cni": "byocni"}
 
 
 def test_a_text_with_no_known_word_settles_nothing(tree):

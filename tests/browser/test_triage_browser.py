@@ -180,7 +180,7 @@ def test_changing_a_proposal_changes_the_verdict(page: Page, live_server):
 
 def test_an_ambiguous_paste_offers_ranked_candidates(page: Page, live_server):
     page.goto(f"{live_server.url}/triage/")
-    paste_and_propose(page, "Pods on our BYOCNI cluster with Cilium stay in ContainerCreating")
+    paste_and_propose(page, "Pods on our cluster with Cilium stay in ContainerCreating")
     radios = page.locator("fieldset.proposal-open input[type=radio]")
     expect(radios.first).to_be_visible()
     page.locator("fieldset.proposal-open label", has_text="Bring your own CNI").click()
