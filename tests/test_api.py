@@ -57,7 +57,10 @@ def test_missing_answers_get_the_next_question(client):
     question = body["next_question"]
     assert question["key"] == "ingress"
     values = [choice["value"] for choice in question["choices"]]
-    assert values == ["app-routing", "agic", "nginx", "kong", "traefik", "other", "unknown"]
+    assert values == [
+        *("app-routing", "agic", "istio-addon-gateway"),
+        *("nginx", "kong", "traefik", "other", "unknown"),
+    ]
     assert all(choice["label"] for choice in question["choices"])
 
 

@@ -98,6 +98,12 @@ POLICY_RULES = [
     ("component=ingress&ingress=agic&preview=ga", S, SUP, None),
     ("component=ingress&ingress=kong", U, UNS, f"{UNS}--unmanaged-ingress"),
     ("component=ingress&ingress=traefik", U, UNS, None),
+    (
+        "component=ingress&ingress=istio-addon-gateway&preview=ga",
+        S,
+        SUP,
+        f"{SUP}--networking-ingress-lb",
+    ),
     ("component=ingress&ingress=other", U, UNS, None),
     (
         "component=egress-appliance&appliance=azure-firewall",
