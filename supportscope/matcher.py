@@ -21,7 +21,9 @@ Matching rules:
 * Terms of both languages are looked for in every text: Korean tickets are full of
   English product names.
 * A mention denied or contrasted away ("we did not change", "not on BYOCNI", "아니고",
-  "설치한 게 아니라") counts nothing, nor does any term that starts inside it.
+  "설치한 게 아니라") counts nothing, nor does any term that starts inside it. A Korean
+  term carrying the subject particle is what acts ("카펜터가 노드를 안 만들어요"): "안"
+  after it is a symptom, not a denial.
 * Inside an identifier (a URL, an image or annotation key, a generated resource name)
   a term counts ``IDENTIFIER_WEIGHT``, unless it is written with ``.``, ``/`` or ``:``.
 * A term written ``~how do we`` is weak: ``WEAK_WEIGHT``, and no request bonus alone.
@@ -258,14 +260,21 @@ _KO_ACTIONS = (
     "켜|쓰|하|사용하|설치하|실행하|건드리|바꾸|변경하|추가하|적용하|만들|수정하|배포하|"
     "등록하|활성화하|구성하|설정하|올리|깔"
 )
-_KO_NEGATED = re.compile(
-    r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,4} (?:"
-    r"안 ?(?:썼|했|쓰|하|함|씀|해|돌|켰|켜|깔|바꿨|건드|만들)|"
-    rf"(?:{_KO_ACTIONS})지 ?(?:않|말)|"
-    r"[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된) ?(?:적|게|건|것은?) ?"
+_KO_LEAD = r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,4} "
+# "안 썼어요", "설치하지 않았습니다": not done.
+_KO_NOT_DONE = re.compile(
+    _KO_LEAD + r"(?:안 ?(?:썼|했|쓰|하|함|씀|해|돌|켰|켜|깔|바꿨|건드|만들)|"
+    rf"(?:{_KO_ACTIONS})지 ?(?:않|말))"
+)
+# "쓴 적이 없습니다", "직접 설치한 게 아니라", "nginx 말고": never done, or contrasted away.
+_KO_NEVER_OR_CONTRAST = re.compile(
+    _KO_LEAD + r"(?:[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된) ?(?:적|게|건|것은?) ?"
     r"(?:이 |은 |도 )?(?:없|아니)|"
     r"아니[고라며다니에야]|아닌|아닙|말고|대신)"
 )
+# A term that carries the subject particle is what acts: "카펜터가 노드를 안 만들어요",
+# "nginx가 안 돌아요" say what it fails to do (a symptom), not that it was not used.
+_KO_SUBJECT = re.compile(r"^ ?[이가] ")
 # "직접 설치한 nginx는 없습니다": a term with a topic particle, then "없": not there.
 _KO_ABSENT = re.compile(r"^[은는도] ?(?:[가-힣]{1,4} )?없")
 
@@ -274,7 +283,9 @@ def _negated(haystack: str, start: int, end: int) -> bool:
     if _EN_NEGATED.search(haystack[max(0, start - 40) : start]):
         return True
     after = haystack[end : end + 28]
-    return bool(_KO_NEGATED.match(after) or _KO_ABSENT.match(after))
+    if _KO_NEVER_OR_CONTRAST.match(after) or _KO_ABSENT.match(after):
+        return True
+    return not _KO_SUBJECT.match(after) and bool(_KO_NOT_DONE.match(after))
 
 
 # -- terms --------------------------------------------------------------------------

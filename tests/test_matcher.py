@@ -145,6 +145,8 @@ def test_a_request_outranks_a_component_named_as_often():
         "인그레스를 직접 설치한 게 아니라 서비스 메시 문제입니다",
         "인그레스는 전혀 건드리지 않았고 서비스 메시가 요청을 끊습니다",
         "직접 설치한 nginx는 없습니다. 서비스 메시가 요청을 끊습니다",
+        "nginx가 아니라 서비스 메시가 요청을 끊습니다",
+        "인그레스를 안 썼고 서비스 메시가 요청을 끊습니다",
     ],
 )
 def test_a_denied_or_contrasted_mention_does_not_count_and_the_alternative_does(text):
@@ -159,6 +161,10 @@ def test_a_denied_or_contrasted_mention_does_not_count_and_the_alternative_does(
         "nginx is not responding since noon",
         "인그레스가 동작하지 않습니다",
         "there is no ingress response at all",
+        # With the subject particle, the term is what acts: what it fails to do.
+        "인그레스가 안 돌아요",
+        "nginx가 트래픽을 안 넘겨줍니다",
+        "인그레스가 설정을 바꾸지 않습니다",
     ],
 )
 def test_a_symptom_said_with_not_or_no_still_counts(text):
