@@ -44,11 +44,22 @@ import bisect
 import itertools
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from supportscope.engine import LANGUAGES, Question, Tree, resolve
+from supportscope.tickettext import (
+    DURATION_TERM,
+    HANGUL,
+    WORD,
+    WORD_CHAR,
+    Duration,
+    durations,
+    negated,
+    normalize,
+    normalize_marked,
+    satisfies,
+)
 
 MARGIN = 0.5
 # The best choice must also outscore the runner-up by this factor: two choices with
@@ -67,70 +78,6 @@ IDENTIFIER_WEIGHT = 0.25
 # request bonus on its own.
 WEAK_MARK = "~"
 WEAK_WEIGHT = 0.5
-
-_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]+")
-_APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "`": " "})
-_HANGUL = re.compile(r"[가-힣]")
-_WORD_CHAR = r"0-9a-z가-힣"
-_WORD = re.compile(rf"[{_WORD_CHAR}]")
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-
-
-def normalize(text: str) -> str:
-    return _SEPARATORS.sub(" ", _fold(text)).strip()
-
-
-# -- identifiers ----------------------------------------------------------------------
-#
-# Words inside a URL, an image reference, an annotation or label key, an ARM id or a
-# name AKS generates (MC_rg_cluster_region, aks-nodepool1-12345678-vmss) were not
-# chosen by the customer to say what happened: `service.beta.kubernetes.io/...` is not
-# a beta feature, `mcr.microsoft.com/.../nginx-ingress-controller` in an add-on's image
-# is not a self-installed nginx.
-
-_IDENT_CHAR = r"[^\s\"'`()<>\[\]{},;|=]"
-_IDENTIFIER = re.compile(
-    rf"(?<!{_IDENT_CHAR})(?:"
-    rf"{_IDENT_CHAR}*?://"  # a URL
-    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)+[/:](?=[^\s])"  # a host or domain, then a path: images, keys
-    rf"|{_IDENT_CHAR}*?/(?:subscriptions|resourcegroups)/"  # an ARM id
-    r"|mc_[^\s_]*_"  # the node resource group's name
-    r"|aks-[a-z0-9]+-\d{4,}-vmss"  # a node pool's scale set or node name
-    rf"|(?:[a-z0-9-]+\.)+(?:com|io|net|org|dev|cloud|sh|ms)(?!{_IDENT_CHAR})"  # a host name
-    rf"){_IDENT_CHAR}*"
-)
-
-
-def normalize_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The normalized text, and where identifiers stand in it (start, end)."""
-    folded = _fold(text)
-    found = [(token.start(), token.end()) for token in _IDENTIFIER.finditer(folded)]
-    haystack = _SEPARATORS.sub(" ", folded)
-    lead = len(haystack) - len(haystack.lstrip())
-    haystack = haystack.strip()
-    if not found:
-        return haystack, ()
-    # Map positions of the folded text to the normalized one: each run of separators
-    # became one space.
-    starts: list[int] = []
-    removed_before: list[int] = [0]  # removed by the runs before the k-th
-    ends: list[int] = []
-    for run in _SEPARATORS.finditer(folded):
-        starts.append(run.start())
-        ends.append(run.end())
-        removed_before.append(removed_before[-1] + run.end() - run.start() - 1)
-
-    def where(position: int) -> int:
-        k = bisect.bisect_left(starts, position)  # runs that start before the position
-        removed = removed_before[k]
-        if k and ends[k - 1] > position:  # inside the last of them: only part removed
-            removed -= ends[k - 1] - position
-        return max(0, min(len(haystack), position - removed - lead))
-
-    return haystack, tuple((where(start), where(end)) for start, end in found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,141 +98,6 @@ class Suggestion:
     assumed: tuple[str, ...] = ()
     # per settled question, the runners-up that also matched
     alternatives: dict[str, tuple[Ranked, ...]] = field(default_factory=dict)
-
-
-# -- durations ----------------------------------------------------------------------
-#
-# A term written ``@<30d`` or ``@>=365d`` matches a duration stated in the text
-# ("4 months ago", "older than 30 days", "두 달 전", "한 달 넘게"), compared in days.
-
-_DURATION_TERM = re.compile(r"^@(<|>=)(\d+)d$")
-_EN_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30,
-}  # fmt: skip
-_KO_NUMBERS = {
-    "한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
-    "아홉": 9, "열": 10, "열두": 12, "석": 3, "넉": 4,
-}  # fmt: skip
-_EN_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
-_KO_DAYS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "열흘": 10, "보름": 15}
-_KO_UNITS = {"일": 1, "주": 7, "주일": 7, "개월": 30, "달": 30, "년": 365}
-_EN_DURATION = re.compile(
-    r"(?<![0-9a-z.])(?P<n>\d+|"
-    + "|".join(_EN_NUMBERS)
-    + r") ?(?P<u>day|week|month|year)s?(?![a-z])"
-)
-_KO_DURATION = re.compile(
-    r"(?<![0-9가-힣.])(?:(?P<d>\d+|일(?= ?(?:주일|년))) ?(?P<du>개월|주일|달|년|주|일)|(?P<w>"
-    + "|".join(sorted(_KO_NUMBERS, key=len, reverse=True))
-    + r") ?(?P<wu>개월|주일|달|년|주)|(?P<day>"
-    + "|".join(_KO_DAYS)
-    + "))"
-)
-_EN_AT_LEAST = re.compile(r"(?:more than|over|older than|at least|longer than|past) $")
-_EN_UNDER = re.compile(r"(?:less than|under|within|fewer than|younger than|only) $")
-_KO_AT_LEAST = re.compile(r"^ ?(?:[가-힣]{0,2} )?(?:이상|넘|보다 오래|보다 더|지난|지났)")
-_KO_UNDER = re.compile(r"^ ?(?:[가-힣]{0,2} )?(?:미만|이내|안 된|안 됐|도 안|안에|밖에 안)")
-
-
-@dataclass(frozen=True, slots=True)
-class _Duration:
-    start: int
-    end: int
-    low: float  # days, inclusive
-    high: float  # days; inf when open-ended
-    strict: bool  # high is excluded
-
-
-def durations(haystack: str) -> tuple[_Duration, ...]:
-    """Every duration stated in a normalized text, as a range of days."""
-    found: list[_Duration] = []
-    for match in _EN_DURATION.finditer(haystack):
-        number = match["n"]
-        days = (int(number) if number.isdigit() else _EN_NUMBERS[number]) * _EN_UNITS[match["u"]]
-        before = haystack[max(0, match.start() - 16) : match.start()]
-        found.append(_ranged(match.start(), match.end(), days, before, "", english=True))
-    for match in _KO_DURATION.finditer(haystack):
-        if match["d"]:
-            number = 1 if match["d"] == "일" else int(match["d"])  # 일주일, 일 년
-            days = number * _KO_UNITS[match["du"]]
-        elif match["day"]:
-            days = _KO_DAYS[match["day"]]
-        else:
-            days = _KO_NUMBERS[match["w"]] * _KO_UNITS[match["wu"]]
-        after = haystack[match.end() : match.end() + 10]
-        found.append(_ranged(match.start(), match.end(), days, "", after, english=False))
-    return tuple(found)
-
-
-def _ranged(
-    start: int, end: int, days: int, before: str, after: str, *, english: bool
-) -> _Duration:
-    if (english and _EN_AT_LEAST.search(before)) or (not english and _KO_AT_LEAST.match(after)):
-        return _Duration(start, end, days, math.inf, False)
-    if (english and _EN_UNDER.search(before)) or (not english and _KO_UNDER.match(after)):
-        return _Duration(start, end, 0, days, True)
-    return _Duration(start, end, days, days, False)
-
-
-def _satisfies(duration: _Duration, op: str, days: int) -> bool:
-    if op == ">=":
-        return duration.low >= days
-    return duration.high < days or (duration.strict and duration.high <= days)
-
-
-# -- negation -----------------------------------------------------------------------
-#
-# "We never ran az aks stop", "nobody installed Istio", "az aks stop 은 안 썼어요":
-# a term named only to say that it was not done does not count. Symptoms stay:
-# "can't resolve", "not ready" are not negations of an action.
-
-# Contrast counts as denial: "the managed add-on, not upstream Istio", "instead of
-# nginx", "사용자 지정 서브넷 아니고 관리형 서브넷", "직접 설치한 게 아니라 add-on". A bare
-# "not" or "no" denies only when it names what is (not) used or done ("not on BYOCNI",
-# "no custom iptables rules"); "could not connect to the API server", "no external IP"
-# are symptoms and stay.
-
-_EN_NEGATED = re.compile(
-    r"(?:never|nobody|no one|didn't|did not|don't|do not|haven't|have not|hasn't|has not|"
-    r"wasn't|was not|weren't|were not|without|instead of|rather than|other than|neither|nor) "
-    r"(?:[^ ]+ ){0,2}$"
-    r"|(?:not|isn't|aren't) (?:(?:on|using|use|a|an|the|from|via|upstream|self|installed|"
-    r"our|any|custom|own|through|by|in|running|deployed|with) ){0,2}$"
-    r"|\bno (?:custom|own|other|additional|extra|manual|third party|self installed|"
-    r"changes to|change to|changes in) (?:[^ ]+ )?$"
-)
-_KO_ACTIONS = (
-    "켜|쓰|하|사용하|설치하|실행하|건드리|바꾸|변경하|추가하|적용하|만들|수정하|배포하|"
-    "등록하|활성화하|구성하|설정하|올리|깔"
-)
-_KO_LEAD = r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,4} "
-# "안 썼어요", "설치하지 않았습니다": not done.
-_KO_NOT_DONE = re.compile(
-    _KO_LEAD + r"(?:안 ?(?:썼|했|쓰|하|함|씀|해|돌|켰|켜|깔|바꿨|건드|만들)|"
-    rf"(?:{_KO_ACTIONS})지 ?(?:않|말))"
-)
-# "쓴 적이 없습니다", "직접 설치한 게 아니라", "nginx 말고": never done, or contrasted away.
-_KO_NEVER_OR_CONTRAST = re.compile(
-    _KO_LEAD + r"(?:[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된) ?(?:적|게|건|것은?) ?"
-    r"(?:이 |은 |도 )?(?:없|아니)|"
-    r"아니[고라며다니에야]|아닌|아닙|말고|대신)"
-)
-# A term that carries the subject particle is what acts: "카펜터가 노드를 안 만들어요",
-# "nginx가 안 돌아요" say what it fails to do (a symptom), not that it was not used.
-_KO_SUBJECT = re.compile(r"^ ?[이가] ")
-# "직접 설치한 nginx는 없습니다": a term with a topic particle, then "없": not there.
-_KO_ABSENT = re.compile(r"^[은는도] ?(?:[가-힣]{1,4} )?없")
-
-
-def _negated(haystack: str, start: int, end: int) -> bool:
-    if _EN_NEGATED.search(haystack[max(0, start - 40) : start]):
-        return True
-    after = haystack[end : end + 28]
-    if _KO_NEVER_OR_CONTRAST.match(after) or _KO_ABSENT.match(after):
-        return True
-    return not _KO_SUBJECT.match(after) and bool(_KO_NOT_DONE.match(after))
 
 
 # -- terms --------------------------------------------------------------------------
@@ -319,9 +131,9 @@ def _pattern(term: str) -> re.Pattern[str]:
     words = term.split(" ")
     body = re.escape(words[0])
     for previous, word in itertools.pairwise(words):
-        particle = "[가-힣]{0,3}" if _HANGUL.search(previous[-1]) else ""
+        particle = "[가-힣]{0,3}" if HANGUL.search(previous[-1]) else ""
         body += particle + " (?:[^ ]+ )?" + re.escape(word)
-    if not _HANGUL.search(term[-1]):
+    if not HANGUL.search(term[-1]):
         # A Latin term ends where a Latin word ends (an "s" or "es" plural may follow, and
         # so may a Korean particle: "nginx가", "BYOCNI를"); after a Korean word,
         # particles and endings may follow.
@@ -341,7 +153,7 @@ def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
     term = normalize(shown)
     if not term:
         return None
-    duration = _DURATION_TERM.match(term)
+    duration = DURATION_TERM.match(term)
     if duration:
         return _Term(value, shown, 1.0, "", "", (duration[1], int(duration[2])))
     if weight is None:
@@ -377,10 +189,10 @@ def _compiled(question: Question) -> tuple[_Term, ...]:
 
 
 def _starts_word(haystack: str, index: int) -> bool:
-    return index == 0 or not _WORD.match(haystack[index - 1])
+    return index == 0 or not WORD.match(haystack[index - 1])
 
 
-_WORD_START = re.compile(rf"(?<![{_WORD_CHAR}])[{_WORD_CHAR}]")
+_WORD_START = re.compile(rf"(?<![{WORD_CHAR}])[{WORD_CHAR}]")
 
 
 class TextIndex:
@@ -402,7 +214,7 @@ class TextIndex:
 
     def word_starts(self, word: str) -> Iterator[int]:
         haystack = self.haystack
-        if len(word) >= 2 and _WORD.match(word):
+        if len(word) >= 2 and WORD.match(word):
             for position in self.starts.get(word[:2], ()):
                 if haystack.startswith(word, position):
                     yield position
@@ -429,7 +241,7 @@ def find_term(
 def _hits(
     terms: Iterable[_Term],
     haystack: str,
-    spans: tuple[_Duration, ...],
+    spans: tuple[Duration, ...],
     index: TextIndex,
 ) -> Iterator[tuple[int, int, _Term, str, float]]:
     """(start, end, term, shown, weight) for every place a term matches; a denied one
@@ -438,12 +250,12 @@ def _hits(
         if term.duration is not None:
             op, days = term.duration
             for span in spans:
-                if _satisfies(span, op, days):
+                if satisfies(span, op, days):
                     yield span.start, span.end, term, haystack[span.start : span.end], term.weight
             continue
         said = 0
         for found in find_term(haystack, term.term, term.first, index):
-            if _negated(haystack, found.start(), found.end()):
+            if negated(haystack, found.start(), found.end()):
                 # Denied: it scores nothing, and no shorter term inside it counts either.
                 yield found.start(), found.end(), term, term.shown, 0.0
                 continue
@@ -467,7 +279,7 @@ def rank(
     priority_groups: Iterable[str] = (),
     *,
     normalized: bool = False,
-    spans: tuple[_Duration, ...] | None = None,
+    spans: tuple[Duration, ...] | None = None,
     index: TextIndex | None = None,
 ) -> tuple[Ranked, ...]:
     """The question's choices, best first, with the terms each matched (all choices)."""
@@ -552,7 +364,7 @@ class _Reading:
 
     tree: Tree
     haystack: str
-    spans: tuple[_Duration, ...]
+    spans: tuple[Duration, ...]
     priority: tuple[str, ...]
     defaults: Mapping[str, str]
     upgrade: Callable[[dict[str, str]], dict[str, str]] | None

@@ -9,7 +9,7 @@ import pytest
 
 from supportscope.content import read_policy
 from supportscope.engine import Level, Tree, build_tree, resolve
-from supportscope.matcher import Ranked, normalize, normalize_marked, rank, settled
+from supportscope.matcher import Ranked, rank, settled
 from supportscope.vocabulary import suggest_answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,11 +92,6 @@ def test_a_latin_term_matches_whole_words_and_plurals_only():
     assert top("the CNI is broken")[0] == "net"
 
 
-def test_case_width_and_separators_are_folded():
-    assert normalize("Service_Mesh-ADD‐on  Ｉｎｇｒｅｓｓ") == "service mesh add on ingress"
-    assert top("SERVICE-MESH add_on broke")[0] == "addon"
-
-
 def test_the_longest_overlapping_term_wins():
     ranked = rank(small_tree().questions["what"], "the service mesh add-on fails", ())
     assert ranked[0].value == "addon"
@@ -175,26 +170,6 @@ def test_a_denied_term_hides_the_shorter_terms_inside_it():
     assert top("we do not use the service mesh add-on at all") == ("", ())
 
 
-@pytest.mark.parametrize(
-    ("text", "identifiers"),
-    [
-        ("pull from mcr.microsoft.com/oss/nginx:1.2 fails", ["mcr.microsoft.com oss nginx:1.2"]),
-        ("see https://example.org/ingress for it", ["https: example.org ingress"]),
-        (
-            "annotation service.beta.kubernetes.io/azure-dns-label-name set",
-            ["service.beta.kubernetes.io azure dns label name"],
-        ),
-        ("in MC_rg_aks_westeurope today", ["mc rg aks westeurope"]),
-        ("node aks-nodepool1-12345678-vmss000001 down", ["aks nodepool1 12345678 vmss000001"]),
-        ("we edited /etc/sysctl.conf and the ingress yaml", []),
-    ],
-)
-def test_urls_images_keys_and_generated_names_are_found_as_identifiers(text, identifiers):
-    haystack, spans = normalize_marked(text)
-    assert haystack == normalize(text)
-    assert [haystack[start:end] for start, end in spans] == identifiers
-
-
 def test_a_word_inside_an_identifier_weighs_less_than_the_customers_own():
     text = "image mcr.microsoft.com/oss/kubernetes/ingress/nginx-ingress-controller; etcd is slow"
     ranked = {item.value: item.score for item in rank(small_tree().questions["what"], text)}
@@ -223,8 +198,9 @@ def test_nothing_matched_settles_nothing():
     assert not settled(rank(small_tree().questions["what"], "hello there", ()))
 
 
-def test_the_matcher_is_pure():
-    source = (ROOT / "supportscope/matcher.py").read_text()
+@pytest.mark.parametrize("module", ["matcher", "tickettext"])
+def test_the_matcher_and_the_text_reader_are_pure(module):
+    source = (ROOT / f"supportscope/{module}.py").read_text()
     imports = {
         alias.name.split(".")[0]
         for node in ast.walk(ast.parse(source))

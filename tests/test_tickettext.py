@@ -1,0 +1,69 @@
+"""Reading a ticket's text: folding, identifiers, stated durations, denials."""
+
+import math
+
+import pytest
+
+from supportscope.tickettext import durations, negated, normalize, normalize_marked
+
+
+def test_case_width_and_separators_are_folded():
+    assert normalize("Service_Mesh-ADD‐on  Ｉｎｇｒｅｓｓ") == "service mesh add on ingress"
+
+
+@pytest.mark.parametrize(
+    ("text", "identifiers"),
+    [
+        ("pull from mcr.microsoft.com/oss/nginx:1.2 fails", ["mcr.microsoft.com oss nginx:1.2"]),
+        ("see https://example.org/ingress for it", ["https: example.org ingress"]),
+        (
+            "annotation service.beta.kubernetes.io/azure-dns-label-name set",
+            ["service.beta.kubernetes.io azure dns label name"],
+        ),
+        ("in MC_rg_aks_westeurope today", ["mc rg aks westeurope"]),
+        ("node aks-nodepool1-12345678-vmss000001 down", ["aks nodepool1 12345678 vmss000001"]),
+        ("we edited /etc/sysctl.conf and the ingress yaml", []),
+    ],
+)
+def test_urls_images_keys_and_generated_names_are_found_as_identifiers(text, identifiers):
+    haystack, spans = normalize_marked(text)
+    assert haystack == normalize(text)
+    assert [haystack[start:end] for start, end in spans] == identifiers
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("the fix came out 4 months ago", 120, 120),
+        ("older than 30 days", 30, math.inf),
+        ("less than two weeks", 0, 14),
+        ("두 달 전에 나온 패치", 60, 60),
+        ("한 달 넘게 NotReady", 30, math.inf),
+        ("열흘 이내", 0, 10),
+    ],
+)
+def test_a_stated_duration_is_read_in_days_with_its_direction(text, low, high):
+    (found,) = durations(normalize(text))
+    assert (found.low, found.high) == (low, high)
+
+
+def test_a_text_with_no_duration_has_none():
+    assert durations(normalize("pods restart every few minutes")) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "denied"),
+    [
+        ("we never ran az aks stop", "az aks stop", True),
+        ("the managed add on not upstream istio", "istio", True),
+        ("nginx is not responding", "nginx", False),
+        ("az aks stop 은 안 썼어요", "az aks stop", True),
+        ("istio를 직접 설치한 게 아니라 애드온입니다", "istio", True),
+        ("카펜터가 노드를 안 만들어요", "카펜터", False),
+        ("인그레스가 동작하지 않습니다", "인그레스", False),
+    ],
+)
+def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):
+    haystack = normalize(text)
+    start = haystack.index(term)
+    assert negated(haystack, start, start + len(term)) is denied
