@@ -3,7 +3,7 @@
 // named its origin with parent_origin) and is framed. Without it, or without
 // JavaScript, the embed works as plain links and forms.
 //
-// Out: ready on load, then step or verdict for each page (#embed-event), resize when
+// Out: ready on load, then step or verdict for each step (data-embed-event), resize when
 // the height changes; always to the host's origin, never to "*".
 // In: ticket-text and prefill, from the parent window on that origin only; anything
 // else is ignored without a reply. The ticket text goes in a POST body to the paste
@@ -28,13 +28,14 @@
     window.parent.postMessage(protocol.envelope(type, payload), origin);
   }
 
-  // The event of the page shown now, once per page (an htmx swap brings a new one).
+  // The event of the step shown now (data-embed-event on #triage), once per step: an
+  // htmx swap brings a new #triage.
   const posted = new WeakSet();
   function postPageEvent() {
-    const data = document.getElementById("embed-event");
-    if (!data || posted.has(data)) return;
-    posted.add(data);
-    const event = JSON.parse(data.textContent);
+    const triage = document.getElementById("triage");
+    if (!triage || !triage.dataset.embedEvent || posted.has(triage)) return;
+    posted.add(triage);
+    const event = JSON.parse(triage.dataset.embedEvent);
     post(event.type, event.payload);
   }
 

@@ -2,11 +2,13 @@
 
 A ticket form frames ``/triage/?embed=1&parent_origin=<its origin>``; the origin must be
 one of ``SUPPORTSCOPE_EMBED_ORIGINS`` (``triage.read_carry``), the same list that CSP's
-``frame-ancestors`` allows. The page then carries, as JSON that no script executes:
+``frame-ancestors`` allows. The page then carries, as JSON (CSP allows no inline code):
 
-* the channel (``channel``): the host's origin, the policy revision and language, and
-  what ``static/js/embed-protocol.js`` needs to check the messages that come in;
-* on a triage step, the event for the host (``step_event``, ``verdict_event``).
+* the channel (``channel``, a ``json_script`` element): the host's origin, the policy
+  revision and language, and what ``static/js/embed-protocol.js`` needs to check the
+  messages that come in;
+* on a triage step, the event for the host (``step_event``, ``verdict_event``), in a
+  data attribute of ``#triage``, which htmx swaps with each step.
 
 ``static/js/embed.js`` posts the events to that origin only (never to ``"*"``) and takes
 ``ticket-text`` and ``prefill`` from the parent window on that origin only. The README

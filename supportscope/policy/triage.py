@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -830,7 +831,8 @@ def triage(request: HttpRequest) -> HttpResponse:
         "max_chars": MAX_TICKET_CHARS,
     }
     if embed_messages.listening(params.carry):
-        context["embed_event"] = embed_event(step, outcome, snapshot.revision)
+        # On #triage itself, as JSON in a data attribute: htmx swaps it with the step.
+        context["embed_event"] = json.dumps(embed_event(step, outcome, snapshot.revision))
     return respond(request, "triage/triage.html", context, params.carry)
 
 
