@@ -55,8 +55,10 @@
     if (!fresh || !current) return;
     current.replaceWith(document.adoptNode(fresh));
     if (page.title) document.title = page.title;
+    // Like an htmx step, start again at the heading; but never take the focus from the
+    // host page (the engineer may be typing in the ticket).
     const heading = fresh.querySelector("[data-focus]");
-    if (heading) heading.focus();
+    if (heading && document.hasFocus()) heading.focus();
   }
 
   let pending = null;

@@ -388,6 +388,26 @@ def test_a_host_on_another_origin_naming_an_allowed_one_is_still_refused(page: P
         assert requests == []
 
 
+def test_without_javascript_the_listening_embed_is_plain_links_and_forms(browser, live_server):
+    src = f"{live_server.url}/triage/?embed=1&parent_origin={quote(ALLOWED, safe='')}"
+    body = f'<!doctype html><title>Ticket</title><iframe id="supportscope" src="{src}"></iframe>'
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    with serve(ALLOWED_PORT, html_page(body)) as host:
+        page.goto(f"{host}/ticket")
+        choose(page, "Ingress controller")
+        choose(page, "NGINX (self-managed)")
+        frame = page.frame_locator("#supportscope")
+        expect(frame.locator("#verdict-title .badge-unsupported")).to_be_visible()
+        assert dict(parse_qsl(urlsplit(embed_frame(page, live_server).url).query)) == {
+            "component": "ingress",
+            "ingress": "nginx",
+            "embed": "1",
+            "parent_origin": ALLOWED,
+        }
+    context.close()
+
+
 def test_a_parent_origin_that_is_not_allowed_gets_a_400(page: Page, live_server):
     bad = "http://127.0.0.1:9"
     response = page.goto(f"{live_server.url}/triage/?embed=1&parent_origin={quote(bad, safe='')}")
