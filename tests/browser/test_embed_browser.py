@@ -11,10 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -26,7 +23,7 @@ from supportscope.engine import resolve
 from supportscope.policy import embed_messages
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.vocabulary import MAX_TICKET_CHARS
-from tests.browser.conftest import format_violations
+from tests.browser.conftest import format_violations, html_page, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,38 +49,9 @@ class Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def serve(port: int, handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A second local origin: ``port`` 0 picks a free one, which no setting allows."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def host_pages(port: int = ALLOWED_PORT) -> Any:
     """The example ticket form of docs/embed-host/ on its own origin."""
     return serve(port, functools.partial(Quiet, directory=str(HOST_DIR)))  # type: ignore[arg-type]
-
-
-def html_page(body: str) -> type[BaseHTTPRequestHandler]:
-    """A handler that answers every GET with ``body`` (a page of ours, no CSP)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(body.encode())
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    return Handler
 
 
 def open_host(page: Page, host: str, live_server: Any, lang: str = "") -> None:
