@@ -91,10 +91,6 @@ class Params:
     query: str = ""  # the words typed in the filter box of a long question
     changes: tuple[Change, ...] = ()  # old values that the link carried, rewritten
 
-    @property
-    def embed(self) -> bool:
-        return self.carry.get("embed") == "1"
-
 
 def _single(query: QueryDict, key: str) -> str | None:
     values = list(dict.fromkeys(query.getlist(key)))
