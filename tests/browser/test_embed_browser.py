@@ -180,8 +180,8 @@ def test_a_depends_on_outcome_sends_a_null_verdict_with_its_branches(page: Page,
         assert verdict["verdict"] is None
         assert verdict["answers"] == answers
         branches = {b["answers"]["ingress"]: b for b in verdict["branches"]}
-        assert set(branches) == {"app-routing", "agic", "nginx", "kong", "traefik", "other"}
         tree = get_snapshot().tree
+        assert set(branches) == set(tree.questions["ingress"].values)
         for value, branch in branches.items():
             result = resolve(tree, {**answers, "ingress": value}).result
             assert result is not None
