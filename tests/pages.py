@@ -42,6 +42,11 @@ PAGES = [
     Page("/triage/?component=system-metadata", "old-value-notice"),
     Page("/triage/map/", "tree-map"),
     Page("/triage/?embed=1", "embed", embeddable=True),
+    Page(
+        "/triage/?embed=1&parent_origin=http%3A%2F%2F127.0.0.1%3A8765&component=ingress&ingress=nginx",
+        "embed-listening",
+        embeddable=True,
+    ),
     Page("/triage/?component=bogus", "bad-request", status=400),
     Page("/admin/policy/clause/{clause}/change/", "admin-change-form", needs_login=True),
 ]

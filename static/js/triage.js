@@ -43,6 +43,7 @@
     if (open) {
       const params = new URLSearchParams(window.location.search);
       params.delete("embed");
+      params.delete("parent_origin");
       const query = params.toString();
       open.href = window.location.pathname + (query ? "?" + query : "");
     }

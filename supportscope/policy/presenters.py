@@ -17,7 +17,7 @@ from supportscope.languages import CODES, DEFAULT
 from supportscope.policy.snapshot import Snapshot
 
 # Query parameters that are not answers.
-RESERVED_PARAMS = frozenset({"lang", "rev", "embed"})
+RESERVED_PARAMS = frozenset({"lang", "rev", "embed", "parent_origin"})
 
 
 def current_lang() -> str:

@@ -21,9 +21,9 @@ from supportscope.matcher import Suggestion
 from supportscope.policy.presenters import choice_label, current_lang
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.triage import (
-    LANGS,
     ChoiceView,
     choice_view,
+    read_carry,
     respond,
     shown_words,
     triage_url,
@@ -93,15 +93,6 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
     )
 
 
-def _post_carry(request: HttpRequest) -> dict[str, str]:
-    carry = {}
-    if request.GET.get("lang") in LANGS:
-        carry["lang"] = request.GET["lang"]
-    if request.GET.get("embed") == "1":
-        carry["embed"] = "1"
-    return carry
-
-
 @csrf_exempt  # reading a text changes nothing; no token means no cookie and no session
 @require_POST
 def proposals(request: HttpRequest) -> HttpResponse:
@@ -112,7 +103,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
     """
     snapshot = get_snapshot()
     lang = current_lang()
-    carry = _post_carry(request)
+    carry = read_carry(request.GET, strict=False)
     try:
         text = request.POST.get("text", "")
         too_big = False
@@ -139,7 +130,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
         ) % {"count": len(text), "max": MAX_TICKET_CHARS}
     if error:
         context["error"] = error
-        response = respond(request, "triage/proposals.html", context, "embed" in carry, 400)
+        response = respond(request, "triage/proposals.html", context, carry, 400)
     else:
         found = suggest_answers(snapshot.tree, text)
         outcome = resolve(snapshot.tree, found.answers)
@@ -149,6 +140,6 @@ def proposals(request: HttpRequest) -> HttpResponse:
             complete=outcome.complete,
             confirm_url=triage_url(found.answers, carry),
         )
-        response = respond(request, "triage/proposals.html", context, "embed" in carry)
+        response = respond(request, "triage/proposals.html", context, carry)
     response["Cache-Control"] = "no-store"
     return response

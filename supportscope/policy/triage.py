@@ -1,10 +1,10 @@
 """The triage page: one question per step, every step a bookmarkable GET.
 
-The answers live in the query string, keyed by question. ``lang`` and ``embed``
-ride along on every link and form; ``rev`` and ``was`` appear only on permalinks,
-so a page opened from an old ticket can say whether the policy (and the verdict)
-changed since. A request from htmx gets only the ``#triage`` fragment; any other
-request gets the whole page, from the same template.
+The answers live in the query string, keyed by question. ``lang``, ``embed`` and
+``parent_origin`` ride along on every link and form (``read_carry``); ``rev`` and
+``was`` appear only on permalinks, so a page opened from an old ticket can say whether
+the policy (and the verdict) changed since. A request from htmx gets only the
+``#triage`` fragment; any other request gets the whole page, from the same template.
 
 Everything a page needs comes from the compiled snapshot: no query beyond the
 snapshot's own revision check.
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -42,7 +44,7 @@ from supportscope.engine import (
 )
 from supportscope.languages import LANGUAGES
 from supportscope.matcher import Ranked, filter_choices
-from supportscope.policy import presenters
+from supportscope.policy import embed_messages, presenters
 from supportscope.policy.embedding import mark_embeddable
 from supportscope.policy.presenters import (
     LevelView,
@@ -59,7 +61,6 @@ from supportscope.rendering import render_markdown
 from supportscope.vocabulary import MAX_TICKET_CHARS, Change, renamed, upgrade
 
 LANGS = dict(LANGUAGES)
-EMBED_VALUES = ("1", "0")
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
 MAX_QUERY = 100  # characters of a filter query that are read
 HANGUL = re.compile("[가-힣]")
@@ -81,7 +82,7 @@ class BadParameter(Exception):
 @dataclass(frozen=True)
 class Params:
     answers: dict[str, str]
-    carry: dict[str, str]  # lang and embed, kept on every link and form
+    carry: dict[str, str]  # lang, embed and parent_origin, kept on every link and form
     rev: int | None = None
     was: frozenset[Level] | None = None
     fp: str | None = None  # the policy's content fingerprint when the link was made
@@ -89,10 +90,6 @@ class Params:
     retired: tuple[tuple[str, str, str], ...] = ()  # (key, value, label) no longer offered
     query: str = ""  # the words typed in the filter box of a long question
     changes: tuple[Change, ...] = ()  # old values that the link carried, rewritten
-
-    @property
-    def embed(self) -> bool:
-        return self.carry.get("embed") == "1"
 
 
 def _single(query: QueryDict, key: str) -> str | None:
@@ -102,24 +99,45 @@ def _single(query: QueryDict, key: str) -> str | None:
     return ",".join(values)
 
 
+def _carried() -> list[tuple[str, list[tuple[str, str]], tuple[str, ...] | None]]:
+    """Each parameter kept on every link and form: its allowed values (with labels) and
+    the values that are kept (None: every allowed one)."""
+    return [
+        ("lang", list(LANGS.items()), None),
+        ("embed", [("1", _("Embedded")), ("0", _("Full page"))], ("1",)),
+        (
+            "parent_origin",
+            [(origin, _("Allowed host page")) for origin in settings.SUPPORTSCOPE_EMBED_ORIGINS],
+            None,
+        ),
+    ]
+
+
+def read_carry(query: QueryDict, strict: bool = True) -> dict[str, str]:
+    """``lang``, ``embed`` and ``parent_origin``: the parameters every link and form of
+    the triage keeps. A bad value raises ``BadParameter``; unless ``strict`` is off (the
+    400 page and the paste box's POST), where it is left out."""
+    carry: dict[str, str] = {}
+    for key, allowed, kept in _carried():
+        value = _single(query, key)
+        if value is None:
+            continue
+        if value not in dict(allowed):
+            if strict:
+                raise BadParameter(key, value, allowed)
+            continue
+        if kept is None or value in kept:
+            carry[key] = value
+    return carry
+
+
 def _question_allowed(question: Question, lang: str) -> list[tuple[str, str]]:
     return [(value, choice_label(question, value, lang)) for value in question.allowed]
 
 
 def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
     """The answers and options in a query string, or ``BadParameter`` for the first bad one."""
-    carry: dict[str, str] = {}
-    lang_value = _single(query, "lang")
-    if lang_value is not None:
-        if lang_value not in LANGS:
-            raise BadParameter("lang", lang_value, list(LANGS.items()))
-        carry["lang"] = lang_value
-    embed = _single(query, "embed")
-    if embed is not None:
-        if embed not in EMBED_VALUES:
-            raise BadParameter("embed", embed, [("1", _("Embedded")), ("0", _("Full page"))])
-        if embed == "1":
-            carry["embed"] = embed
+    carry = read_carry(query)
     fp = _single(query, "fp")
     if fp is not None and not _is_hex(fp, FINGERPRINT_SIZE):
         raise BadParameter("fp", fp, [(snapshot.fingerprint, _("Current policy"))])
@@ -232,6 +250,11 @@ def drop_retired(
 def triage_url(answers: Mapping[str, str], carry: Mapping[str, str] | None = None) -> str:
     query = urlencode({**answers, **(carry or {})}, safe=",")
     return reverse("triage") + ("?" + query if query else "")
+
+
+def suggest_url(carry: Mapping[str, str]) -> str:
+    """Where the paste box (and the embed's ``ticket-text``) posts the ticket's text."""
+    return reverse("triage-suggest") + ("?" + urlencode(carry) if carry else "")
 
 
 def max_remaining(tree: Tree, answers: Mapping[str, str]) -> int:
@@ -702,6 +725,27 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
     return step
 
 
+def embed_event(step: Step, outcome: Outcome, revision: int) -> dict[str, Any]:
+    """What the embed tells its host page about this step (see embed_messages)."""
+    answers = {row.key: row.value for row in step.answers}
+    if outcome.question is not None:
+        return embed_messages.step_event(answers, outcome.question.key)
+    return embed_messages.verdict_event(
+        verdict=outcome.result.level.value if outcome.result else None,
+        answers=answers,
+        citations=list(dict.fromkeys(c for r in _results(outcome) for c in r.citations)),
+        revision=revision,
+        permalink=step.permalink,
+        receipt=step.receipt,
+        branches=None
+        if outcome.result
+        else [
+            (dict(path), result.level.value, result.citations)
+            for path, result in _combinations(outcome, ())
+        ],
+    )
+
+
 # -- responses ------------------------------------------------------------------
 
 
@@ -713,8 +757,13 @@ def _layout(request: HttpRequest, embed: bool) -> str:
 
 
 def respond(
-    request: HttpRequest, template: str, context: dict[str, Any], embed: bool, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    carry: Mapping[str, str],
+    status: int = 200,
 ) -> HttpResponse:
+    embed = carry.get("embed") == "1"
     layout = _layout(request, embed)
     context = {
         **context,
@@ -722,6 +771,10 @@ def respond(
         "fragment": layout == "triage/fragment.html",
         "embed": embed,
     }
+    if embed_messages.listening(carry):
+        context["channel"] = embed_messages.channel(
+            context["snapshot"], carry, current_lang(), suggest_url(carry)
+        )
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
     if embed:
@@ -732,12 +785,7 @@ def respond(
 def bad_request(request: HttpRequest, snapshot: Snapshot, error: BadParameter) -> HttpResponse:
     """A 400 page naming the bad value, offering every allowed value as a link."""
     query = request.GET.copy()
-    carry = {
-        key: given
-        for key, allowed in (("lang", LANGS), ("embed", ("1",)))
-        if key != error.key and (given := query.get(key)) is not None and given in allowed
-    }
-    embed = "embed" in carry
+    carry = read_carry(query, strict=False)
     links = []
     for value, label in error.allowed:
         fixed = query.copy()
@@ -753,7 +801,7 @@ def bad_request(request: HttpRequest, snapshot: Snapshot, error: BadParameter) -
         "links": links,
         "start_url": triage_url({}, carry),
     }
-    return respond(request, "triage/bad_request.html", context, embed, status=400)
+    return respond(request, "triage/bad_request.html", context, carry, status=400)
 
 
 @require_safe
@@ -771,15 +819,17 @@ def triage(request: HttpRequest) -> HttpResponse:
         "s": step,
         "start_url": triage_url({}, params.carry),
         "full_url": triage_url(
-            params.answers, {k: v for k, v in params.carry.items() if k != "embed"}
+            params.answers, {k: v for k, v in params.carry.items() if k == "lang"}
         ),
         "all_choices_url": triage_url(params.answers, params.carry),
-        "paste_url": reverse("triage-suggest")
-        + ("?" + urlencode(params.carry) if params.carry else ""),
+        "paste_url": suggest_url(params.carry),
         "show_paste": not params.answers and not params.query,
         "max_chars": MAX_TICKET_CHARS,
     }
-    return respond(request, "triage/triage.html", context, params.embed)
+    if embed_messages.listening(params.carry):
+        # On #triage itself, as JSON in a data attribute: htmx swaps it with the step.
+        context["embed_event"] = json.dumps(embed_event(step, outcome, snapshot.revision))
+    return respond(request, "triage/triage.html", context, params.carry)
 
 
 @require_safe

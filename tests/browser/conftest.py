@@ -4,7 +4,8 @@
   a JavaScript dialog, an uncaught error) so a test can assert the page stayed clean;
 * ``axe_audit``: runs axe-core (shipped inside axe-playwright-python, no download) with
   the WCAG 2.1 A and AA rules and returns the violations, ready to print;
-* ``admin_page`` (and ``log_in``): a browser page logged in as a superuser.
+* ``admin_page`` (and ``log_in``): a browser page logged in as a superuser;
+* ``serve`` (with ``html_page``): a second local origin, for pages that frame ours.
 
 The Chromium launch arguments and the skip when Chromium is missing live in
 ``tests/conftest.py``.
@@ -12,8 +13,11 @@ The Chromium launch arguments and the skip when Chromium is missing live in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -122,6 +126,38 @@ def admin_page(page: Any, live_server: Any, superuser: Any) -> Any:
     """The ``page`` of pytest-playwright, logged in as a superuser."""
     log_in(page.context, live_server, superuser)
     return page
+
+
+@contextmanager
+def serve(port: int, handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Another origin, ``http://127.0.0.1:<port>``, for as long as the block runs.
+
+    ``port`` 0 picks a free one, which no setting allows to frame our pages.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def html_page(body: str) -> type[BaseHTTPRequestHandler]:
+    """A handler that answers every GET with ``body`` (a page of the test's, no CSP)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
 
 
 # -- a faster reset between live-server tests ------------------------------------------------

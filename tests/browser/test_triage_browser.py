@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import html_page, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -361,26 +361,9 @@ def ticket_form(port: int, frame_src: str) -> Iterator[str]:
         "<!doctype html><title>Ticket form</title><h1>Ticket 1234</h1>"
         f'<iframe id="triage" title="SupportScope" src="{frame_src}" width="600" height="700">'
         "</iframe>"
-    ).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/ticket"
-    finally:
-        server.shutdown()
-        server.server_close()
+    )
+    with serve(port, html_page(body)) as origin:
+        yield f"{origin}/ticket"
 
 
 def test_embed_page_works_inside_a_ticket_form_on_an_allowed_origin(page: Page, live_server):
