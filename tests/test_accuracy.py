@@ -14,7 +14,7 @@ import pytest
 
 from tests.accuracy import (
     CORPUS,
-    HOLDOUT,
+    HOLDOUTS,
     OPEN,
     RIGHT,
     WORKING,
@@ -81,9 +81,10 @@ def test_the_table_has_a_row_per_file_and_language(tree):
     assert [line.split()[0] for line in lines[1:]] == ["tickets.toml", "en", "ko"]
 
 
-def test_the_holdout_file_can_be_graded_when_present(tree):
-    if not (CORPUS / HOLDOUT).exists():
-        pytest.skip(f"no {HOLDOUT}: the coordinator adds the unseen set at the end")
-    graded = grade_file(tree, HOLDOUT)
+@pytest.mark.parametrize("name", HOLDOUTS)
+def test_each_holdout_file_can_be_graded_when_present(tree, name):
+    if not (CORPUS / name).exists():
+        pytest.skip(f"no {name}: the coordinator adds an unseen set at the end")
+    graded = grade_file(tree, name)
     assert len(graded) >= 30
     assert {g.grade for g in graded} <= {RIGHT, WRONG, OPEN}
