@@ -200,7 +200,7 @@ _KO_NOT_DONE = re.compile(
 _KO_NEVER_OR_CONTRAST = re.compile(
     _KO_LEAD + r"(?:[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된) ?(?:적|게|건|것은?) ?"
     r"(?:이 |은 |도 )?(?:없|아니)|"
-    r"아니[고라며다니에야]|아닌|아닙|말고|대신)"
+    r"아니[고라며다니에야]|아닌|아닙|아님|말고|대신)"
 )
 # A term that carries the subject particle is what acts: "카펜터가 노드를 안 만들어요",
 # "nginx가 안 돌아요" say what it fails to do (a symptom), not that it was not used.
@@ -209,8 +209,16 @@ _KO_SUBJECT = re.compile(r"^ ?[이가] ")
 _KO_ABSENT = re.compile(r"^[은는도] ?(?:[가-힣]{1,4} )?없")
 
 
+# "no custom subnet": a bare "no" right before a term that itself names what is used.
+_EN_NO = re.compile(r"\bno $")
+_NO_QUALIFIERS = frozenset({"custom", "own", "other", "additional", "extra", "manual", "self"})
+
+
 def negated(haystack: str, start: int, end: int) -> bool:
-    if _EN_NEGATED.search(haystack[max(0, start - 40) : start]):
+    before = haystack[max(0, start - 40) : start]
+    if _EN_NEGATED.search(before):
+        return True
+    if _EN_NO.search(before) and haystack[start:end].split(" ")[0] in _NO_QUALIFIERS:
         return True
     after = haystack[end : end + 28]
     if _KO_NEVER_OR_CONTRAST.match(after) or _KO_ABSENT.match(after):

@@ -117,10 +117,12 @@ def _valid(tree: Tree, answers: Mapping[str, str]) -> bool:
 
 # -- reading a ticket ---------------------------------------------------------------
 
-# The groups of the first step that name what the customer asks for, or the state of
-# the subscription or cluster: the policy judges those by the request, whatever
-# component the ticket also names, so a match there outranks a component's.
-REQUEST_GROUPS = ("requests", "cluster-state")
+# The groups of the first step that name what the customer asks for, the state of the
+# subscription or cluster, or a change the customer made: the policy judges those by
+# the request or the change, whatever component the ticket also names (an SSH change
+# to kubelet's flags is judged as a node change, not as kubelet), so a match there
+# outranks a component's.
+REQUEST_GROUPS = ("requests", "cluster-state", "changes")
 # Answers a text may leave unsaid: generally available is the usual release status.
 DEFAULTS: Mapping[str, str] = {RELEASE_KEY: RELEASE_DEFAULT}
 MAX_TICKET_CHARS = 20_000

@@ -57,6 +57,8 @@ def test_a_text_with_no_duration_has_none():
         ("we never ran az aks stop", "az aks stop", True),
         ("the managed add on not upstream istio", "istio", True),
         ("nginx is not responding", "nginx", False),
+        ("the default vnet, no custom subnet", "custom subnet", True),
+        ("there is no ingress response", "ingress", False),
         ("az aks stop 은 안 썼어요", "az aks stop", True),
         ("istio를 직접 설치한 게 아니라 애드온입니다", "istio", True),
         ("카펜터가 노드를 안 만들어요", "카펜터", False),

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 GROUPS = [
     "What the customer asks for",
     "Subscription and cluster state",
+    "What the customer changed",
     "Control plane",
     "Networking",
     "Storage",
