@@ -7,7 +7,8 @@ resolved on the shipped tree:
 * right: a complete verdict with the expected level that cites a clause of the
   expected section (and the expected clause, where the ticket names one);
 * wrong: a complete verdict that is not right (another level, or the right level
-  for a reason the policy does not give);
+  for a reason the policy does not give); the table's last column counts the first
+  kind alone, the one that misleads an engineer most;
 * left open: no verdict yet (a question the text does not settle) or a verdict that
   depends on an answer not known.
 
@@ -38,6 +39,7 @@ WORKING = ("tickets.toml", "tickets-b.toml", "tickets-c.toml", "tickets-d.toml")
 HOLDOUTS = ("holdout.toml", "holdout4.toml")
 FILES = (*WORKING, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"
+WRONG_LEVEL = "wrong level"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Graded:
     grade: str
     answers: dict[str, str]
     got: str
+    level_right: bool = False  # a complete verdict of the expected level
 
 
 def shipped_tree() -> Tree:
@@ -71,7 +74,12 @@ def grade(tree: Tree, ticket: dict[str, str]) -> Graded:
         and ("clause" not in ticket or ticket["clause"] in cited)
     )
     return Graded(
-        ticket["id"], ticket["lang"], RIGHT if right else WRONG, found.answers, result.level.value
+        ticket["id"],
+        ticket["lang"],
+        RIGHT if right else WRONG,
+        found.answers,
+        result.level.value,
+        level_right=result.level.value == ticket["verdict"],
     )
 
 
@@ -80,7 +88,7 @@ def grade_file(tree: Tree, name: str) -> list[Graded]:
 
 
 def table(rows: dict[str, list[Graded]]) -> str:
-    lines = [f"{'corpus':<22} {'tickets':>7} {RIGHT:>12} {WRONG:>12} {OPEN:>12}"]
+    lines = [f"{'corpus':<22} {'tickets':>7} {RIGHT:>12} {WRONG:>12} {OPEN:>12} {WRONG_LEVEL:>12}"]
     for name, graded in rows.items():
         for lang in (None, "en", "ko"):
             part = [g for g in graded if lang is None or g.lang == lang]
@@ -92,8 +100,10 @@ def table(rows: dict[str, list[Graded]]) -> str:
             def cell(key: str, counts: Counter = counts, total: int = len(part)) -> str:
                 return f"{counts[key]} ({100 * counts[key] / total:.0f}%)"
 
+            counts[WRONG_LEVEL] = sum(g.grade == WRONG and not g.level_right for g in part)
             lines.append(
-                f"{label:<22} {len(part):>7} {cell(RIGHT):>12} {cell(WRONG):>12} {cell(OPEN):>12}"
+                f"{label:<22} {len(part):>7} {cell(RIGHT):>12} {cell(WRONG):>12}"
+                f" {cell(OPEN):>12} {cell(WRONG_LEVEL):>12}"
             )
     return "\n".join(lines)
 
