@@ -261,6 +261,13 @@ def test_an_empty_or_too_long_paste_gets_a_400_page_that_says_why(client):
         assert page(response).find_all("p", class_="error-text")
 
 
+def test_a_paste_that_settles_nothing_says_what_is_outside_the_policy(client):
+    doc = page(client.post("/triage/suggest/", {"text": "Why is our invoice so high this month?"}))
+    assert doc.find_all("p", class_="notice notice-unknown")
+    aside = doc.find_all("aside", class_="outside-policy")[0]
+    assert "billing request" in " ".join(aside.text.split())
+
+
 def test_the_proposals_page_refuses_get(client):
     assert client.get("/triage/suggest/").status_code == 405
 

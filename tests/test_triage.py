@@ -124,6 +124,17 @@ def test_component_picker_is_grouped_with_a_description_for_every_choice(client)
         assert squash(description[0].text) == choice.description["en"]
 
 
+def test_the_first_step_says_what_is_outside_the_policy_when_nothing_fits(client):
+    for query in ("", "q=billing"):
+        aside = page(get(client, query)).find_all("aside", class_="outside-policy")
+        assert len(aside) == 1
+        assert "billing request" in squash(aside[0].text)
+        assert "no verdict" in squash(aside[0].text)
+    korean = page(get(client, "lang=ko")).find_all("aside", class_="outside-policy")[0]
+    assert "범위 밖" in korean.text
+    assert not page(get(client, "component=ingress")).find_all("aside", class_="outside-policy")
+
+
 def test_search_box_is_a_get_form_of_its_own_that_works_without_javascript(client):
     doc = page(get(client))
     box = doc.find_all("div", class_="choice-filter")[0]
