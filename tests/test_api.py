@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.test import Client
@@ -39,9 +40,18 @@ def test_complete_answers_get_the_verdict_with_citations(client):
     assert "application routing" in body["make_supported"]
     assert body["rationale"]
     assert isinstance(body["policy_revision"], int)
-    assert body["triage_url"] == (
-        f"/triage/?component=ingress&ingress=nginx&rev={body['policy_revision']}"
-    )
+    url = urlsplit(body["triage_url"])
+    stamp = dict(parse_qsl(url.query))
+    assert url.path == "/triage/"
+    assert stamp.pop("component") == "ingress"
+    assert stamp.pop("ingress") == "nginx"
+    assert stamp == {
+        "rev": str(body["policy_revision"]),
+        "was": "unsupported",
+        "fp": get_snapshot().fingerprint,
+        "res": stamp["res"],
+    }
+    assert len(stamp["res"]) == 8
 
 
 def test_a_supported_verdict_has_no_make_supported_advice(client):

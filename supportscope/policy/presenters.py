@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +70,35 @@ def levels_text(levels: frozenset[Level]) -> str:
 
 def levels_param(levels: frozenset[Level]) -> str:
     return ",".join(level.value for level in _by_rank(levels))
+
+
+RESULT_SIZE = 8
+
+
+def result_hash(outcome: Outcome) -> str:
+    """A short hash of what a verdict says: its levels and cited clauses."""
+    cited = sorted({c for result in results_of(outcome) for c in result.citations})
+    data = ",".join(sorted(level.value for level in outcome.levels)) + "|" + ",".join(cited)
+    return hashlib.sha256(data.encode()).hexdigest()[:RESULT_SIZE]
+
+
+def results_of(outcome: Outcome) -> list[Result]:
+    """The verdicts an outcome shows: its own, or those of every branch it depends on."""
+    if outcome.result is not None:
+        return [outcome.result]
+    return [r for _value, branch in outcome.branches for r in results_of(branch)]
+
+
+def verdict_stamp(snapshot: Snapshot, outcome: Outcome) -> dict[str, str]:
+    """What a verdict's link carries besides its answers, so that opening it later can
+    say whether the policy or the verdict changed since: the revision, the levels, the
+    content fingerprint (valid across instances) and a hash of the verdict."""
+    return {
+        "rev": str(snapshot.revision),
+        "was": levels_param(outcome.levels),
+        "fp": snapshot.fingerprint,
+        "res": result_hash(outcome),
+    }
 
 
 def query_string(answers: Mapping[str, str], **extra: str) -> str:
@@ -166,7 +196,7 @@ def outcome_payload(snapshot: Snapshot, outcome: Outcome, lang: str) -> dict[str
         "policy_revision": snapshot.revision,
         "triage_url": reverse("triage")
         + "?"
-        + query_string(answers, rev=str(snapshot.revision) if outcome.complete else ""),
+        + query_string(answers, **(verdict_stamp(snapshot, outcome) if outcome.complete else {})),
     }
     if outcome.question is not None:
         payload.update(verdict=None, next_question=question_payload(outcome.question, lang))

@@ -13,7 +13,6 @@ snapshot's own revision check.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -47,13 +46,16 @@ from supportscope.matcher import Ranked, filter_choices
 from supportscope.policy import embed_messages, presenters
 from supportscope.policy.embedding import mark_embeddable
 from supportscope.policy.presenters import (
+    RESULT_SIZE,
     LevelView,
     answers_from_query,
     choice_label,
     current_lang,
     level_view,
-    levels_param,
     levels_text,
+    result_hash,
+    results_of,
+    verdict_stamp,
 )
 from supportscope.policy.snapshot import Snapshot, get_snapshot
 from supportscope.policy.treemap import build_map
@@ -186,24 +188,10 @@ def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
 
 
 FINGERPRINT_SIZE = 12
-RESULT_SIZE = 8
 
 
 def _is_hex(value: str, size: int) -> bool:
     return len(value) == size and all(c in "0123456789abcdef" for c in value)
-
-
-def result_hash(outcome: Outcome) -> str:
-    """A short hash of what a verdict says: its levels and cited clauses."""
-    cited = sorted({c for result in _results(outcome) for c in result.citations})
-    data = ",".join(sorted(level.value for level in outcome.levels)) + "|" + ",".join(cited)
-    return hashlib.sha256(data.encode()).hexdigest()[:RESULT_SIZE]
-
-
-def _results(outcome: Outcome) -> list[Result]:
-    if outcome.result is not None:
-        return [outcome.result]
-    return [r for _value, branch in outcome.branches for r in _results(branch)]
 
 
 def renamed_query(query: QueryDict, tree: Tree) -> tuple[QueryDict, tuple[Change, ...]]:
@@ -714,10 +702,7 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
         dict(used),
         {
             **({"lang": params.carry["lang"]} if "lang" in params.carry else {}),
-            "rev": str(snapshot.revision),
-            "was": levels_param(outcome.levels),
-            "fp": snapshot.fingerprint,
-            "res": result_hash(outcome),
+            **verdict_stamp(snapshot, outcome),
         },
     )
     step.permalink = request.build_absolute_uri(permalink)
@@ -733,7 +718,7 @@ def embed_event(step: Step, outcome: Outcome, revision: int) -> dict[str, Any]:
     return embed_messages.verdict_event(
         verdict=outcome.result.level.value if outcome.result else None,
         answers=answers,
-        citations=list(dict.fromkeys(c for r in _results(outcome) for c in r.citations)),
+        citations=list(dict.fromkeys(c for r in results_of(outcome) for c in r.citations)),
         revision=revision,
         permalink=step.permalink,
         receipt=step.receipt,
