@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.test import Client
 
+from supportscope.policy import editing
 from supportscope.policy.models import Verdict
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.store import record_revision
@@ -227,3 +228,32 @@ def test_every_cited_clause_url_exists_on_the_policy_page(client):
     for verdict in Verdict.objects.all():
         for citation in verdict.citations.select_related("clause__section"):
             assert f'id="{citation.clause.anchor}"' in page
+
+
+def test_an_old_value_is_read_under_its_new_name_and_says_so(client):
+    body = get(client, "component=system-metadata").json()
+    assert body["answers"] == {"component": "aks-tags"}
+    assert body["verdict"] == "unsupported"
+    assert body["notices"] == [
+        {"kind": "renamed", "key": "component", "value": "system-metadata", "now": "aks-tags"}
+    ]
+
+
+def test_a_retired_answer_is_dropped_with_a_notice_and_its_question_asked_again(client):
+    live = editing.live_records()
+    retired = editing.retire_answer(live, question="oss", value="helm")
+    editing.publish_records(
+        retired, user=None, summary="retire helm", expected_live=live, needs_confirmation=False
+    )
+    response = get(client, "component=third-party-oss&oss=helm&lang=ko")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["complete"] is False
+    assert body["next_question"]["key"] == "oss"
+    (notice,) = body["notices"]
+    assert (notice["kind"], notice["key"], notice["value"]) == ("retired", "oss", "helm")
+    assert notice["label"]
+
+
+def test_answers_read_as_sent_carry_no_notice(client):
+    assert get(client, "component=ingress&ingress=nginx").json()["notices"] == []

@@ -22,13 +22,14 @@ from supportscope.engine import InvalidAnswer, pick, resolve
 from supportscope.languages import CODES
 from supportscope.policy.openapi import openapi_document
 from supportscope.policy.presenters import (
-    answers_from_query,
+    ReadAnswers,
     current_lang,
     outcome_payload,
     query_string,
+    read_answers,
 )
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.vocabulary import MAX_TICKET_CHARS, suggest_answers, upgrade
+from supportscope.vocabulary import MAX_TICKET_CHARS, suggest_answers
 
 LANGS = CODES
 
@@ -91,16 +92,32 @@ def verdict(request: HttpRequest) -> JsonResponse:
     if lang is not None and lang not in LANGS:
         return error_response("lang", lang, LANGS)
     snapshot = get_snapshot()
-    try:
-        answers, _changes = upgrade(snapshot.tree, answers_from_query(request.GET, snapshot.tree))
-        outcome = resolve(snapshot.tree, answers)
-    except InvalidAnswer as error:
-        return error_response(error.key, error.value, error.allowed)
     with translation.override(lang or current_lang()):
-        payload: dict[str, Any] = outcome_payload(snapshot, outcome, current_lang())
+        lang = current_lang()
+        try:
+            read = read_answers(request.GET, snapshot, lang)
+            outcome = resolve(snapshot.tree, read.answers)
+        except InvalidAnswer as error:
+            return error_response(error.key, error.value, error.allowed)
+        payload: dict[str, Any] = outcome_payload(snapshot, outcome, lang)
+    payload["notices"] = notices_payload(read)
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     response["Vary"] = "Accept-Language"
     return response
+
+
+def notices_payload(read: ReadAnswers) -> list[dict[str, str]]:
+    """What the API read differently from what was sent: old values under today's names,
+    and retired answers dropped (their question is asked again), never refused."""
+    renamed = [
+        {"kind": "renamed", "key": change.key, "value": change.old, "now": change.new}
+        for change in read.changes
+    ]
+    retired = [
+        {"kind": "retired", "key": key, "value": value, "label": label}
+        for key, value, label in read.retired
+    ]
+    return renamed + retired
 
 
 @methods(*SAFE)

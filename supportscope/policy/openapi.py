@@ -158,6 +158,26 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                         "answers": {"type": "object", "additionalProperties": {"type": "string"}},
                         "policy_revision": {"type": "integer"},
                         "triage_url": {"type": "string"},
+                        "notices": {
+                            "type": "array",
+                            "description": (
+                                "On /api/v1/verdict: values read differently from what was"
+                                " sent. renamed: an old value read under its new name (now);"
+                                " retired: an answer no longer offered, dropped, so that its"
+                                " question is asked again."
+                            ),
+                            "items": {
+                                "type": "object",
+                                "required": ["kind", "key", "value"],
+                                "properties": {
+                                    "kind": {"type": "string", "enum": ["renamed", "retired"]},
+                                    "key": {"type": "string"},
+                                    "value": {"type": "string"},
+                                    "now": {"type": "string"},
+                                    "label": {"type": "string"},
+                                },
+                            },
+                        },
                         "next_question": {
                             "type": "object",
                             "properties": {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from supportscope.engine import UNKNOWN, InvalidAnswer, Level, Outcome, Question, Result, Tree, pick
 from supportscope.languages import CODES, DEFAULT
 from supportscope.policy.snapshot import Snapshot
+from supportscope.vocabulary import Change, renamed, upgrade
 
 # Query parameters that are not answers.
 RESERVED_PARAMS = frozenset({"lang", "rev", "embed", "parent_origin"})
@@ -99,6 +101,61 @@ def verdict_stamp(snapshot: Snapshot, outcome: Outcome) -> dict[str, str]:
         "fp": snapshot.fingerprint,
         "res": result_hash(outcome),
     }
+
+
+@dataclass(frozen=True)
+class ReadAnswers:
+    answers: dict[str, str]
+    changes: tuple[Change, ...]  # old values read as today's (vocabulary.py)
+    retired: tuple[tuple[str, str, str], ...]  # (key, value, label) no longer offered
+
+
+def read_answers(query: QueryDict, snapshot: Snapshot, lang: str) -> ReadAnswers:
+    """The answers of a query as the triage page and the API both read them, or
+    ``InvalidAnswer``. Renamed values are read as today's before retired ones are
+    dropped: an old value that has a new name keeps its answer (see vocabulary.py)."""
+    query, renames = renamed_query(query, snapshot.tree)
+    query, retired = drop_retired(query, snapshot, lang)
+    answers, changes = upgrade(snapshot.tree, answers_from_query(query, snapshot.tree))
+    return ReadAnswers(answers, renames + changes, retired)
+
+
+def renamed_query(query: QueryDict, tree: Tree) -> tuple[QueryDict, tuple[Change, ...]]:
+    """The query with every renamed old value replaced by its new name (vocabulary.py)."""
+    changes = []
+    kept = query
+    for key in query:
+        values = query.getlist(key)
+        new = [renamed(tree, key, value) or value for value in values]
+        if new != values:
+            if kept is query:
+                kept = query.copy()
+            kept.setlist(key, new)
+            changes += [Change(key, old, n) for old, n in zip(values, new, strict=True) if old != n]
+    return kept, tuple(changes)
+
+
+def drop_retired(
+    query: QueryDict, snapshot: Snapshot, lang: str
+) -> tuple[QueryDict, tuple[tuple[str, str, str], ...]]:
+    """Answers that were valid once and were retired: dropped, so the question is asked
+    again with a notice, never refused."""
+    if not snapshot.retired:
+        return query, ()
+    dropped = []
+    kept = query.copy()
+    for key in query:
+        question = snapshot.tree.questions.get(key)
+        for value in query.getlist(key):
+            label = snapshot.retired.get((key, value))
+            if label is not None and (question is None or value not in question.values):
+                dropped.append((key, value, label.get(lang) or label.get("en", value)))
+                remaining = [v for v in kept.getlist(key) if v != value]
+                if remaining:
+                    kept.setlist(key, remaining)
+                else:
+                    del kept[key]
+    return kept, tuple(dropped)
 
 
 def query_string(answers: Mapping[str, str], **extra: str) -> str:

@@ -48,11 +48,11 @@ from supportscope.policy.embedding import mark_embeddable
 from supportscope.policy.presenters import (
     RESULT_SIZE,
     LevelView,
-    answers_from_query,
     choice_label,
     current_lang,
     level_view,
     levels_text,
+    read_answers,
     result_hash,
     results_of,
     verdict_stamp,
@@ -60,7 +60,7 @@ from supportscope.policy.presenters import (
 from supportscope.policy.snapshot import Snapshot, get_snapshot
 from supportscope.policy.treemap import build_map
 from supportscope.rendering import render_markdown
-from supportscope.vocabulary import MAX_TICKET_CHARS, Change, renamed, upgrade
+from supportscope.vocabulary import MAX_TICKET_CHARS, Change
 
 LANGS = dict(LANGUAGES)
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
@@ -163,27 +163,23 @@ def read_params(query: QueryDict, snapshot: Snapshot, lang: str) -> Params:
             raise BadParameter(
                 "was", was, [(level.value, level_view(level).label) for level in Level]
             ) from None
-    # Renamed values are read as today's before retired ones are dropped: an old value
-    # that has a new name keeps its answer (see vocabulary.py).
-    query, renames = renamed_query(query, snapshot.tree)
-    query, retired = drop_retired(query, snapshot, lang)
     try:
-        answers, changes = upgrade(snapshot.tree, answers_from_query(query, snapshot.tree))
-        check_answers(snapshot.tree, answers)
+        read = read_answers(query, snapshot, lang)
+        check_answers(snapshot.tree, read.answers)
     except InvalidAnswer as error:
         question = snapshot.tree.questions[error.key]
         raise BadParameter(error.key, error.value, _question_allowed(question, lang)) from None
     words = " ".join((_single(query, "q") or "").split())[:MAX_QUERY]
     return Params(
-        answers=answers,
+        answers=read.answers,
         carry=carry,
         rev=revision,
         was=was_levels,
         fp=fp,
         res=res,
-        retired=retired,
+        retired=read.retired,
         query=words,
-        changes=renames + changes,
+        changes=read.changes,
     )
 
 
@@ -192,44 +188,6 @@ FINGERPRINT_SIZE = 12
 
 def _is_hex(value: str, size: int) -> bool:
     return len(value) == size and all(c in "0123456789abcdef" for c in value)
-
-
-def renamed_query(query: QueryDict, tree: Tree) -> tuple[QueryDict, tuple[Change, ...]]:
-    """The query with every renamed old value replaced by its new name (vocabulary.py)."""
-    changes = []
-    kept = query
-    for key in query:
-        values = query.getlist(key)
-        new = [renamed(tree, key, value) or value for value in values]
-        if new != values:
-            if kept is query:
-                kept = query.copy()
-            kept.setlist(key, new)
-            changes += [Change(key, old, n) for old, n in zip(values, new, strict=True) if old != n]
-    return kept, tuple(changes)
-
-
-def drop_retired(
-    query: QueryDict, snapshot: Snapshot, lang: str
-) -> tuple[QueryDict, tuple[tuple[str, str, str], ...]]:
-    """Answers that were valid once and were retired: dropped, so the question is asked
-    again with a notice, never refused."""
-    if not snapshot.retired:
-        return query, ()
-    dropped = []
-    kept = query.copy()
-    for key in query:
-        question = snapshot.tree.questions.get(key)
-        for value in query.getlist(key):
-            label = snapshot.retired.get((key, value))
-            if label is not None and (question is None or value not in question.values):
-                dropped.append((key, value, label.get(lang) or label.get("en", value)))
-                remaining = [v for v in kept.getlist(key) if v != value]
-                if remaining:
-                    kept.setlist(key, remaining)
-                else:
-                    del kept[key]
-    return kept, tuple(dropped)
 
 
 # -- links ----------------------------------------------------------------------
