@@ -61,8 +61,10 @@ def test_a_ticket_settles_the_component_and_the_follow_up_with_the_words_behind_
     assert body["outcome"]["verdict"] == "unsupported"
     assert body["outcome"]["citations"][0]["clause"] == "unsupported-scenarios--unmanaged-ingress"
     assert body["triage_url"] == "/triage/?component=ingress&ingress=nginx"
-    # The outcome is what the verdict API gives for those answers.
+    # The outcome is what the verdict API gives for those answers (which, read as
+    # sent, carry no notice).
     verdict = client.get("/api/v1/verdict", {**body["answers"], "lang": "en"}).json()
+    assert verdict.pop("notices") == []
     assert body["outcome"] == verdict
 
 
@@ -335,7 +337,7 @@ def test_a_renamed_value_is_read_before_retired_answers_are_dropped():
     from django.http import QueryDict
 
     from supportscope.policy.snapshot import get_snapshot
-    from supportscope.policy.triage import renamed_query
+    from supportscope.policy.presenters import renamed_query
     from supportscope.vocabulary import Change
 
     tree = get_snapshot().tree
@@ -345,3 +347,13 @@ def test_a_renamed_value_is_read_before_retired_answers_are_dropped():
     assert changes == (Change("component", "kube-system-addon", "managed-addon"),)
     same = QueryDict("component=etcd")
     assert renamed_query(same, tree) == (same, ())
+
+
+def test_the_language_links_of_the_proposals_lead_to_the_proposed_answers_as_a_get_page(client):
+    doc = page(client.post("/triage/suggest/", {"text": "our self-installed kong ingress fails"}))
+    switch = doc.find_all("nav", class_="lang-switch")[0]
+    links = {a.attrs["hreflang"]: a.attrs["href"] for a in switch.find_all("a")}
+    path, _, query = links["ko"].partition("?")
+    assert path == "/triage/"
+    assert dict(parse_qsl(query)) == {"component": "ingress", "ingress": "kong", "lang": "ko"}
+    assert client.get(links["ko"]).status_code == 200

@@ -115,6 +115,9 @@ def proposals(request: HttpRequest) -> HttpResponse:
         "carry": carry,
         "start_url": triage_url({}, carry),
         "max_chars": MAX_TICKET_CHARS,
+        # The page answers a POST and keeps no text: switching language leads to the
+        # proposed answers (or the first step) as a GET page instead.
+        "lang_switch_url": triage_url({}, carry),
     }
     error = ""
     if too_big:
@@ -139,6 +142,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
             open=open_question(found, lang),
             complete=outcome.complete,
             confirm_url=triage_url(found.answers, carry),
+            lang_switch_url=triage_url(found.answers, carry),
         )
         response = respond(request, "triage/proposals.html", context, carry)
     response["Cache-Control"] = "no-store"
