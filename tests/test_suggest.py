@@ -336,8 +336,8 @@ def test_an_old_value_is_read_as_the_new_one_with_a_notice(client):
 def test_a_renamed_value_is_read_before_retired_answers_are_dropped():
     from django.http import QueryDict
 
-    from supportscope.policy.snapshot import get_snapshot
     from supportscope.policy.presenters import renamed_query
+    from supportscope.policy.snapshot import get_snapshot
     from supportscope.vocabulary import Change
 
     tree = get_snapshot().tree
