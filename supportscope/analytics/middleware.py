@@ -66,7 +66,7 @@ class AnalyticsMiddleware:
         if not referer:
             return FROM_ELSEWHERE
         parts = urlsplit(str(referer))
-        if parts.netloc != request.META.get("HTTP_HOST"):
+        if parts.netloc != request.get_host():
             return FROM_ELSEWHERE
         if parts.path == self.paths[0]:
             return parts.query
