@@ -156,7 +156,9 @@ def post_feedback(client, helped="yes", **headers):
 def test_feedback_from_this_site_is_counted_per_verdict_and_redirected_back(client):
     answer = post_feedback(client, HTTP_ORIGIN=HOST, HTTP_SEC_FETCH_SITE="same-origin")
     assert answer.status_code == 303
-    assert answer["Location"] == "/triage/?component=ingress&ingress=nginx&lang=ko&feedback=sent"
+    assert answer["Location"] == (
+        "/triage/?component=ingress&ingress=nginx&lang=ko&feedback=sent#feedback"
+    )
     assert not answer.cookies  # no cookie at all
     found = counted()
     assert [key for key in found if key[0] == FEEDBACK] == [

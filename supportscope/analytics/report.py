@@ -268,7 +268,7 @@ class Chart:
     height: int
     bars: list[Bar]
     peak: int
-    labels: list[tuple[float, str]] = field(default_factory=list)  # (x, text) along the axis
+    labels: list[str] = field(default_factory=list)  # dates under the axis, evenly spread
 
 
 def days(selection: Selection) -> list[date]:
@@ -277,7 +277,7 @@ def days(selection: Selection) -> list[date]:
 
 def daily_chart(selection: Selection, series: Mapping[str, Mapping[date, int]]) -> Chart:
     """Side-by-side bars per day, one per series (``css`` names it), scaled to the peak."""
-    width, height, bottom = 720, 180, 20
+    width, height, bottom = 720, 180, 0
     dates = days(selection)
     peak = max([n for counts in series.values() for n in counts.values()] + [1])
     slot = width / len(dates)
@@ -298,14 +298,13 @@ def daily_chart(selection: Selection, series: Mapping[str, Mapping[date, int]]) 
                     css=css,
                 )
             )
-    step = max(1, len(dates) // 6)
-    labels = [(round(i * slot, 2), dates[i].strftime("%m-%d")) for i in range(0, len(dates), step)]
+    labels = [dates[0].isoformat(), dates[len(dates) // 2].isoformat(), dates[-1].isoformat()]
     return Chart(width, height, bars, peak, labels)
 
 
 def level_chart(counts: Totals, depends_label: str) -> Chart:
     """One horizontal bar per verdict level, and one for outcomes that depend on an answer."""
-    width, row = 720, 34
+    width, row = 400, 30
     by_level = {level.value: 0 for level in Level}
     for (kind, _subject, value), n in counts.items():
         if kind == VERDICT and value in by_level:
@@ -315,13 +314,13 @@ def level_chart(counts: Totals, depends_label: str) -> Chart:
     ]
     values.append((depends_label, "bar-depends", _sum(counts, DEPENDS)))
     peak = max([n for _l, _c, n in values] + [1])
-    left = 180
+    left = 150
     bars = [
         Bar(
             x=left,
             y=i * row + 6,
-            width=round((width - left - 60) * n / peak, 2),
-            height=row - 12,
+            width=round((width - left - 50) * n / peak, 2),
+            height=row - 10,
             value=n,
             label=label,
             css=css,

@@ -87,7 +87,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
     tally.record(snapshot.revision, [event])
     answers = {key: request.POST[key] for key in snapshot.tree.questions if key in request.POST}
     carry = {**_carry(request.POST.dict()), "feedback": "sent"}
-    response = HttpResponseRedirect(triage_url(answers, carry), status=303)
+    # The fragment brings the thank-you into view where the question was.
+    response = HttpResponseRedirect(triage_url(answers, carry) + "#feedback", status=303)
     response["Cache-Control"] = "no-store"
     return response
 
