@@ -44,5 +44,6 @@ PAGES = [
     Page("/triage/?embed=1", "embed", embeddable=True),
     Page("/triage/?component=bogus", "bad-request", status=400),
     Page("/admin/policy/clause/{clause}/change/", "admin-change-form", needs_login=True),
+    Page("/admin/analytics/counter/", "usage-dashboard", needs_login=True),
 ]
 PUBLIC_PAGES = [page for page in PAGES if not page.needs_login]
