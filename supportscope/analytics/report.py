@@ -314,7 +314,7 @@ def level_chart(counts: Totals, depends_label: str) -> Chart:
     ]
     values.append((depends_label, "bar-depends", _sum(counts, DEPENDS)))
     peak = max([n for _l, _c, n in values] + [1])
-    left = 150
+    left = 175
     bars = [
         Bar(
             x=left,

@@ -92,12 +92,21 @@ def seed() -> None:
     for back in range(30):
         d = day - timedelta(days=back)
         starts = 20 + (back * 7) % 13
-        counts[(d, 1, "start", "", "")] = starts
-        counts[(d, 1, "shown", "component", "")] = starts
+        counts[(d, 1, "start", "", "")] = starts * 3 // 2
+        counts[(d, 1, "shown", "component", "")] = starts * 3 // 2
         counts[(d, 1, "answer", "component", "ingress")] = starts // 2
         counts[(d, 1, "answer", "component", "app-certificate")] = starts // 3
         counts[(d, 1, "shown", "ingress", "")] = starts // 2
         counts[(d, 1, "answer", "ingress", "nginx")] = starts // 4
+        counts[(d, 1, "answer", "ingress", "app-routing")] = starts // 6
+        counts[(d, 1, "verdict", "managed-ingress-supported", "supported")] = starts // 6
+        counts[(d, 1, "answer", "component", "api-server")] = starts // 5
+        counts[(d, 1, "verdict", "control-plane-supported", "supported")] = starts // 5
+        counts[(d, 1, "answer", "component", "third-party-oss")] = starts // 7
+        counts[(d, 1, "answer", "oss", "helm")] = starts // 7
+        counts[(d, 1, "verdict", "oss-helm-best-effort", "best_effort")] = starts // 7
+        counts[(d, 1, "feedback", "oss-helm-best-effort", "no")] = 1
+        counts[(d, 1, "feedback", "control-plane-supported", "yes")] = 2
         counts[(d, 1, "answer", "ingress", "unknown")] = starts // 8
         counts[(d, 1, "verdict", "unmanaged-ingress-unsupported", "unsupported")] = starts // 4
         counts[(d, 1, "verdict", "app-certificate-unsupported", "unsupported")] = starts // 3
