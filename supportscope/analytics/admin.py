@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from supportscope.analytics import report
 from supportscope.analytics.models import Counter
 from supportscope.analytics.tally import today
+from supportscope.policy.admin.base import ReadOnlyAdmin
 from supportscope.policy.presenters import current_lang
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.treemap import build_map
-from supportscope.policy.triage import triage_url
+from supportscope.policy.triage import BadParameter, triage_url
 
 
 def _staff(request: HttpRequest) -> bool:
@@ -26,7 +27,7 @@ def _staff(request: HttpRequest) -> bool:
 
 
 @admin.register(Counter)
-class UsageAdmin(admin.ModelAdmin[Counter]):
+class UsageAdmin(ReadOnlyAdmin):
     """Any staff member may read the counters (they hold no personal data); nobody edits them."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -34,15 +35,6 @@ class UsageAdmin(admin.ModelAdmin[Counter]):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _staff(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
@@ -55,8 +47,8 @@ class UsageAdmin(admin.ModelAdmin[Counter]):
         revisions = report.revisions_counted()
         try:
             return report.select(request.GET, revisions, today()), ""
-        except report.BadChoice as bad:
-            allowed = ", ".join(value or _("(all)") for value in bad.allowed)
+        except BadParameter as bad:
+            allowed = ", ".join(value or _("(all)") for value, _label in bad.allowed)
             message = _("“%(value)s” is not allowed for %(key)s; allowed: %(allowed)s.") % {
                 "value": bad.value,
                 "key": bad.key,

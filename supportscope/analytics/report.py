@@ -30,6 +30,7 @@ from supportscope.analytics.models import Counter
 from supportscope.engine import UNKNOWN, Level, Tree, pick
 from supportscope.policy.presenters import LevelView, level_view
 from supportscope.policy.treemap import MapLeaf, MapNode, TreeMap
+from supportscope.policy.triage import BadParameter
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_PERIOD = 30
@@ -37,14 +38,6 @@ SHOWN_ROWS = 10
 HEAT_STEPS = 5  # heat-0 (none) to heat-4 (the busiest)
 
 Totals = Mapping[tuple[str, str, str], int]
-
-
-class BadChoice(Exception):
-    def __init__(self, key: str, value: str, allowed: list[str]) -> None:
-        super().__init__(f"{value!r} is not allowed for {key!r}")
-        self.key = key
-        self.value = value
-        self.allowed = allowed
 
 
 @dataclass(frozen=True)
@@ -63,15 +56,16 @@ def revisions_counted() -> list[int]:
 
 
 def select(query: Mapping[str, str], revisions: list[int], today: date) -> Selection:
-    """The period and revision a GET asks for, or ``BadChoice`` naming the bad value."""
+    """The period and revision a GET asks for, or ``BadParameter`` naming the bad value."""
     days_text = query.get("days") or str(DEFAULT_PERIOD)
     if days_text not in {str(p) for p in PERIODS}:
-        raise BadChoice("days", days_text, [str(p) for p in PERIODS])
+        raise BadParameter("days", days_text, [(str(p), str(p)) for p in PERIODS])
     revision_text = query.get("revision") or ""
     revision = None
     if revision_text:
         if revision_text not in {str(r) for r in revisions}:
-            raise BadChoice("revision", revision_text, ["", *(str(r) for r in revisions)])
+            allowed = [("", ""), *((str(r), str(r)) for r in revisions)]
+            raise BadParameter("revision", revision_text, allowed)
         revision = int(revision_text)
     days = int(days_text)
     return Selection(days, revision, today - timedelta(days=days - 1), today)
@@ -184,39 +178,33 @@ def _text(tree: Tree, key: str, lang: str) -> str:
     return pick(question.text, lang) if question is not None else ""
 
 
+def _by_subject(counts: Totals, kind: str, value: str | None = None) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for (k, subject, v), n in counts.items():
+        if k == kind and (value is None or v == value):
+            out[subject] += n
+    return out
+
+
 def unknown_rows(
     counts: Totals, tree: Tree, lang: str, limit: int = SHOWN_ROWS
 ) -> list[QuestionRow]:
     """The questions answered "don't know" most often, as a share of their answers."""
-    given: dict[str, int] = defaultdict(int)
-    unknown: dict[str, int] = defaultdict(int)
-    for (kind, subject, value), n in counts.items():
-        if kind == ANSWER:
-            given[subject] += n
-            if value == UNKNOWN:
-                unknown[subject] += n
-    out = [
-        QuestionRow(key, _text(tree, key, lang), given[key], unknown[key])
-        for key in given
-        if unknown[key]
-    ]
+    given = _by_subject(counts, ANSWER)
+    unknown = _by_subject(counts, ANSWER, UNKNOWN)
+    out = [QuestionRow(key, _text(tree, key, lang), given[key], n) for key, n in unknown.items()]
     out.sort(key=lambda row: (-(row.rate or 0.0), -row.part, row.key))
     return out[:limit]
 
 
 def stop_rows(counts: Totals, tree: Tree, lang: str, limit: int = SHOWN_ROWS) -> list[QuestionRow]:
     """Where people stopped without a verdict: a question shown more often than answered."""
-    shown: dict[str, int] = defaultdict(int)
-    answered: dict[str, int] = defaultdict(int)
-    for (kind, subject, _value), n in counts.items():
-        if kind == SHOWN:
-            shown[subject] += n
-        elif kind == ANSWER:
-            answered[subject] += n
+    shown = _by_subject(counts, SHOWN)
+    answered = _by_subject(counts, ANSWER)
     out = [
-        QuestionRow(key, _text(tree, key, lang), shown[key], shown[key] - answered[key])
-        for key in shown
-        if shown[key] > answered[key]
+        QuestionRow(key, _text(tree, key, lang), n, n - answered[key])
+        for key, n in shown.items()
+        if n > answered[key]
     ]
     out.sort(key=lambda row: (-row.part, row.key))
     return out[:limit]
