@@ -152,3 +152,13 @@ def test_two_writers_flushing_the_same_keys_at_once_on_postgresql_lose_nothing()
     assert errors == []
     assert Counter.objects.count() == len(keys)
     assert set(Counter.objects.values_list("n", flat=True)) == {2 * rounds}
+
+
+def test_a_stopping_process_does_not_wait_long_for_a_write_under_way(caplog):
+    flusher = Flusher(Tally())
+    flusher._lock.acquire()  # the background thread is writing to a server that hangs
+    try:
+        assert flusher.flush(wait=0.05) is False
+    finally:
+        flusher._lock.release()
+    assert "still under way" in caplog.records[-1].getMessage()

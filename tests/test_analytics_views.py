@@ -247,3 +247,14 @@ def test_the_confirmation_counts_each_proposal_and_redirects_to_the_clean_link(c
         (PROPOSAL, "ingress", "changed"): 1,
     }
     assert client.post("/triage/proposed/").status_code == 405
+
+
+def test_feedback_from_the_embedded_page_returns_to_the_embedded_page(client):
+    data = {"component": "ingress", "ingress": "nginx", "helped": "yes", "embed": "1"}
+    answer = client.post(
+        "/triage/feedback/", data, HTTP_SEC_FETCH_SITE="same-origin", HTTP_ORIGIN=HOST
+    )
+    assert answer.status_code == 303
+    assert answer["Location"].endswith("&embed=1&feedback=sent#feedback")
+    page = client.get(NGINX + "&embed=1")
+    assert b'<input type="hidden" name="embed" value="1">' in page.content

@@ -43,6 +43,7 @@ Key = tuple[date, int, str, str, str]  # day, revision, kind, subject, value
 FLUSH_SECONDS = 10.0
 BATCH = 500  # keys per statement: 3,000 parameters, well under SQLite's limit
 MAX_KEYS = 50_000  # distinct keys a process holds while the database cannot be written
+EXIT_WAIT = 5.0  # seconds a stopping process waits for a write already under way
 
 
 def today() -> date:
@@ -121,6 +122,8 @@ def write(counts: dict[Key, int], using: str = "default") -> None:
     n = connection.ops.quote_name("n")
     rows = sorted(counts.items())
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a server that hangs must not hold the thread
+            cursor.execute("SET LOCAL statement_timeout = 5000")
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
@@ -151,9 +154,15 @@ class Flusher:
         self.pruned_on: date | None = None
         self._lock = threading.Lock()  # one flush at a time in a process
 
-    def flush(self) -> bool:
-        """Write what was counted; on failure keep it for the next time. True if written."""
-        with self._lock:
+    def flush(self, wait: float = -1) -> bool:
+        """Write what was counted; on failure keep it for the next time. True if written.
+
+        ``wait``: seconds to wait for a flush already under way (-1: as long as it takes).
+        """
+        if not self._lock.acquire(timeout=wait):
+            logger.warning("usage counters not written: a write is still under way")
+            return False
+        try:
             counts = self.source.take()
             try:
                 write(counts, self.using)
@@ -176,6 +185,8 @@ class Flusher:
                 logger.info("usage counters written again")
             self.failing = False
             return True
+        finally:
+            self._lock.release()
 
     def _prune_daily(self) -> None:
         day = today()
@@ -225,6 +236,6 @@ def flush_at_exit() -> None:
     _stop.set()
     if len(tally):
         try:
-            flusher.flush()
+            flusher.flush(wait=EXIT_WAIT)
         except Exception:  # pragma: no cover - never stop a shutdown
             logger.exception("usage counters not written at exit")
