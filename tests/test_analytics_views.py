@@ -258,3 +258,18 @@ def test_feedback_from_the_embedded_page_returns_to_the_embedded_page(client):
     assert answer["Location"].endswith("&embed=1&feedback=sent#feedback")
     page = client.get(NGINX + "&embed=1")
     assert b'<input type="hidden" name="embed" value="1">' in page.content
+
+
+def test_the_events_of_a_page_are_kept_once_but_a_long_query_string_is_never_kept(rf):
+    from django.http import HttpResponse
+
+    from supportscope.analytics.middleware import MAX_KEY_CHARS, AnalyticsMiddleware
+    from supportscope.policy.snapshot import request_scope
+
+    middleware = AnalyticsMiddleware(lambda request: HttpResponse())
+    for path in (NGINX, NGINX, NGINX + "&x=" + "y" * MAX_KEY_CHARS):
+        with request_scope():
+            get_snapshot()
+            middleware(rf.get(path))
+    assert len(middleware._memo) == 1
+    assert counted()[(START, "", "")] == 3

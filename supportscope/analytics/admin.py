@@ -43,8 +43,9 @@ class UsageAdmin(ReadOnlyAdmin):
             path("export.csv", view(self.export_view), name="analytics_counter_export"),
         ]
 
-    def _selection(self, request: HttpRequest) -> tuple[report.Selection, str]:
-        revisions = report.revisions_counted()
+    def _selection(
+        self, request: HttpRequest, revisions: list[int]
+    ) -> tuple[report.Selection, str]:
         try:
             return report.select(request.GET, revisions, today()), ""
         except BadParameter as bad:
@@ -59,7 +60,8 @@ class UsageAdmin(ReadOnlyAdmin):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        selection, error = self._selection(request)
+        revisions = report.revisions_counted()
+        selection, error = self._selection(request, revisions)
         lang = current_lang()
         snapshot = get_snapshot()
         counts = report.totals(selection)
@@ -72,7 +74,7 @@ class UsageAdmin(ReadOnlyAdmin):
             "error": error,
             "selection": selection,
             "periods": report.PERIODS,
-            "revisions": report.revisions_counted(),
+            "revisions": revisions,
             "live_revision": snapshot.revision,
             "retention": settings.SUPPORTSCOPE_ANALYTICS_DAYS,
             "counting": settings.SUPPORTSCOPE_ANALYTICS,
@@ -96,7 +98,7 @@ class UsageAdmin(ReadOnlyAdmin):
         )
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
-        selection, error = self._selection(request)
+        selection, error = self._selection(request, report.revisions_counted())
         if error:
             return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
         found = report.rows(selection).order_by("day", "revision", "kind", "subject", "value")

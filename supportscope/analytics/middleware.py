@@ -5,7 +5,8 @@ page in a worker, so a hook in the view would miss nearly every request. After t
 response is made, a 200 to a GET of ``/triage/`` is counted under the snapshot that
 served it (never a staff preview of a draft). The events of a page depend only on the
 snapshot, the query string and the triage page it came from, so they are worked out
-once per worker and kept (``MAX_MEMO`` entries, dropped when the policy changes); a
+once per worker and kept (``MAX_MEMO`` entries of at most ``MAX_KEY_CHARS``, dropped
+when the policy changes); a
 warm request then costs a dictionary lookup and the tally's update, and no query.
 Any failure is logged and the page is served as it is.
 """
@@ -26,7 +27,8 @@ from supportscope.policy.snapshot import served_snapshot
 
 logger = logging.getLogger("supportscope.analytics")
 
-MAX_MEMO = 20_000
+MAX_MEMO = 4096  # pages' events kept per worker
+MAX_KEY_CHARS = 1024  # longer query strings are worked out each time, never kept
 FROM_ELSEWHERE = None
 
 
@@ -82,14 +84,16 @@ class AnalyticsMiddleware:
         if snapshot is None or snapshot.draft is not None:
             return
         previous = self.came_from(request)
-        key = (snapshot.generation, request.META.get("QUERY_STRING", ""), previous)
+        query = request.META.get("QUERY_STRING", "")
+        key = (snapshot.generation, query, previous)
         events = self._memo.get(key)
         if events is None:
-            if snapshot.generation != self._generation or len(self._memo) >= MAX_MEMO:
-                self._memo.clear()
-                self._generation = snapshot.generation
             before = QueryDict(previous) if previous is not None else None
-            events = page_events(snapshot, QueryDict(key[1]), before)
-            self._memo[key] = events
+            events = page_events(snapshot, QueryDict(query), before)
+            if len(query) + len(previous or "") <= MAX_KEY_CHARS:  # memory stays bounded
+                if snapshot.generation != self._generation or len(self._memo) >= MAX_MEMO:
+                    self._memo.clear()
+                    self._generation = snapshot.generation
+                self._memo[key] = events
         if events:
             tally.record(snapshot.revision, events)

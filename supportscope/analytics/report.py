@@ -52,7 +52,8 @@ class Selection:
 
 
 def revisions_counted() -> list[int]:
-    return sorted(set(Counter.objects.values_list("revision", flat=True)), reverse=True)
+    found = Counter.objects.values_list("revision", flat=True).distinct().order_by("-revision")
+    return list(found)
 
 
 def select(query: Mapping[str, str], revisions: list[int], today: date) -> Selection:
