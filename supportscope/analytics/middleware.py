@@ -71,7 +71,8 @@ class AnalyticsMiddleware:
         if not referer:
             return FROM_ELSEWHERE
         parts = urlsplit(str(referer))
-        if parts.netloc != request.get_host():
+        host = request.META.get("HTTP_HOST") or request.get_host()
+        if parts.netloc != host:
             return FROM_ELSEWHERE
         if parts.path == self.paths[0]:
             return parts.query
