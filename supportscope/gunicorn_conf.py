@@ -6,11 +6,15 @@
   filesystem is read-only (an ``emptyDir`` in deploy/deployment.yaml).
 * On SIGTERM the workers finish the requests they have, for up to 20 s; Kubernetes waits
   ``terminationGracePeriodSeconds`` (40 s), after the pod's ``preStop`` pause, before it kills.
+* A stopping worker writes the usage counters it still holds (``worker_exit``; see
+  supportscope/analytics/tally.py), so a graceful stop loses none.
 * gunicorn's own log lines are JSON like the app's (logformat.py); the access log stays
   off, since the app writes one line per request itself (requestlog.py).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from supportscope.env import env_int
 from supportscope.logformat import json_formatter
@@ -40,3 +44,12 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
     },
 }
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """Write the worker's last usage counts before it exits (atexit does it too)."""
+    try:
+        from supportscope.analytics.tally import flush_at_exit
+    except Exception:  # the worker never loaded the app
+        return
+    flush_at_exit()

@@ -75,6 +75,11 @@ try:
     SUPPORTSCOPE_SIGNIN_COOLOFF_MINUTES = env_int(
         "SUPPORTSCOPE_SIGNIN_COOLOFF_MINUTES", default=15, minimum=1, maximum=1440
     )
+    # Usage counters (supportscope/analytics): on unless turned off; days they are kept.
+    SUPPORTSCOPE_ANALYTICS = env_bool("SUPPORTSCOPE_ANALYTICS", default=True)
+    SUPPORTSCOPE_ANALYTICS_DAYS = env_int(
+        "SUPPORTSCOPE_ANALYTICS_DAYS", default=400, minimum=1, maximum=3650
+    )
 except ConfigError as error:
     sys.exit(f"SupportScope configuration error: {error}")
 
@@ -90,6 +95,7 @@ INSTALLED_APPS = [
     "axes",
     "supportscope.policy",
     "supportscope.signin",
+    "supportscope.analytics",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +107,8 @@ MIDDLEWARE = [
     "supportscope.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Usage counters of triage pages, page-cache hits included; memory only (analytics/).
+    "supportscope.analytics.middleware.AnalyticsMiddleware",
     # Pages, triage steps and API answers rendered once per policy revision (pagecache.py).
     "supportscope.pagecache.PageCacheMiddleware",
     "supportscope.middleware.ContentSecurityPolicyMiddleware",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from supportscope import health
+from supportscope.analytics import views as analytics
 from supportscope.pagecache import rendered_once
 from supportscope.policy import api, proposals, triage, views
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("triage/", rendered_once(triage.triage), name="triage"),
     path("triage/map/", rendered_once(triage.tree_map), name="tree-map"),
     path("triage/suggest/", proposals.proposals, name="triage-suggest"),
+    # Counted, then on to the triage page (analytics/views.py).
+    path("triage/feedback/", analytics.feedback, name="triage-feedback"),
+    path("triage/proposed/", analytics.proposed, name="triage-proposed"),
     path("api/v1/verdict", rendered_once(api.verdict), name="api-verdict"),
     path("api/v1/suggest", api.suggest, name="api-suggest"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),

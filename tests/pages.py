@@ -19,6 +19,7 @@ class Page:
     status: int = 200
     needs_login: bool = False
     embeddable: bool = False
+    htmx: bool = True  # the page loads htmx (the usage dashboard needs no script)
 
     def path_for(self) -> str:
         if "{clause}" not in self.path:
@@ -49,5 +50,6 @@ PAGES = [
     ),
     Page("/triage/?component=bogus", "bad-request", status=400),
     Page("/admin/policy/clause/{clause}/change/", "admin-change-form", needs_login=True),
+    Page("/admin/analytics/counter/", "usage-dashboard", needs_login=True, htmx=False),
 ]
 PUBLIC_PAGES = [page for page in PAGES if not page.needs_login]

@@ -156,6 +156,7 @@ print(json.dumps({
     "SSL_REDIRECT": s.SECURE_SSL_REDIRECT, "HSTS": s.SECURE_HSTS_SECONDS,
     "PROXY_HEADER": s.SECURE_PROXY_SSL_HEADER, "SESSION_SECURE": s.SESSION_COOKIE_SECURE,
     "CSRF_SECURE": s.CSRF_COOKIE_SECURE, "LANGUAGE_SECURE": s.LANGUAGE_COOKIE_SECURE,
+    "ANALYTICS": s.SUPPORTSCOPE_ANALYTICS, "ANALYTICS_DAYS": s.SUPPORTSCOPE_ANALYTICS_DAYS,
 }))
 """
 
@@ -204,10 +205,21 @@ def test_origins_are_read_at_start():
     assert settings["CSRF_TRUSTED_ORIGINS"] == ["https://supportscope.example.com"]
 
 
+def test_usage_counting_is_on_by_default_and_turned_off_by_its_setting():
+    assert started()["ANALYTICS"] is True
+    assert started()["ANALYTICS_DAYS"] == 400
+    off = started(SUPPORTSCOPE_ANALYTICS="off", SUPPORTSCOPE_ANALYTICS_DAYS="30")
+    assert off["ANALYTICS"] is False
+    assert off["ANALYTICS_DAYS"] == 30
+
+
 @pytest.mark.parametrize(
     ("variables", "named"),
     [
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
+        ({"SUPPORTSCOPE_ANALYTICS": "sometimes"}, "SUPPORTSCOPE_ANALYTICS"),
+        ({"SUPPORTSCOPE_ANALYTICS_DAYS": "0"}, "SUPPORTSCOPE_ANALYTICS_DAYS"),
+        ({"SUPPORTSCOPE_ANALYTICS_DAYS": "1y"}, "SUPPORTSCOPE_ANALYTICS_DAYS"),
         ({"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_DEBUG": "off", "DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
         ({"DATABASE_URL": "mysql://app@db/support"}, "DATABASE_URL"),

@@ -228,7 +228,8 @@ def test_proposals_show_each_answer_with_its_words_and_a_get_form_of_answers_onl
     assert "every host" not in html  # the text itself is not echoed
     doc = page(response)
     form = doc.find_all("form", class_="proposals-form")[0]
-    assert (form.attrs["method"], form.attrs["action"]) == ("get", "/triage/")
+    # A GET through the proposals' counter (analytics), which redirects to /triage/.
+    assert (form.attrs["method"], form.attrs["action"]) == ("get", "/triage/proposed/")
     names = [e.attrs["name"] for e in form.find_all("select")]
     assert names == ["component", "ingress"]
     assert not form.find_all("textarea")
@@ -253,7 +254,8 @@ def test_an_open_question_lists_the_ranked_candidates_as_radio_buttons(client):
     assert {r.attrs["value"] for r in radios[:2]} == {"byocni", "azure-cni-cilium"}
     assert all(r.attrs["name"] == "cni" for r in radios)
     hidden = {e.attrs["name"]: e.attrs["value"] for e in doc.find_all("input", type="hidden")}
-    assert hidden == {"lang": "en"}
+    # The proposals as key:value pairs of the tree, for the counter: never the text.
+    assert hidden == {"lang": "en", "proposed": "component:cni-plugin"}
 
 
 def test_an_empty_or_too_long_paste_gets_a_400_page_that_says_why(client):
