@@ -93,7 +93,12 @@ def test_the_paste_box_and_the_proposals_keep_parent_origin(client):
     doc = parse(client.post(action, {"text": TICKET}).content)
     form = doc.find_all("form", class_="proposals-form")[0]
     hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+    assert hidden.pop("proposed")  # what was proposed, counted by /triage/proposed/
     assert hidden == {"embed": "1", "parent_origin": ALLOWED}
+    # Confirming goes through the counter, which keeps the carried parameters.
+    confirm = client.get(form.attrs["action"], {**hidden, "component": "ingress"})
+    assert confirm.status_code == 303
+    assert query_of(confirm["Location"])["parent_origin"] == ALLOWED
 
 
 def test_the_proposals_drop_a_parent_origin_that_is_not_allowed(client):
@@ -104,6 +109,7 @@ def test_the_proposals_drop_a_parent_origin_that_is_not_allowed(client):
     doc = parse(response.content)
     form = doc.find_all("form", class_="proposals-form")[0]
     hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+    assert hidden.pop("proposed")
     assert hidden == {"embed": "1"}
     assert "embed-channel" not in response.content.decode()
 
