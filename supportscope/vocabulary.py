@@ -126,6 +126,11 @@ REQUEST_GROUPS = ("requests", "cluster-state", "changes")
 # Answers a text may leave unsaid: generally available is the usual release status.
 DEFAULTS: Mapping[str, str] = {RELEASE_KEY: RELEASE_DEFAULT}
 MAX_TICKET_CHARS = 20_000
+# Query parameters that are not answers (README, "Parameter vocabulary"): no question
+# may take one of these names as its key, or its answers could not be told from them.
+RESERVED_PARAMS = frozenset(
+    {"lang", "rev", "was", "fp", "res", "q", "embed", "parent_origin", "feedback", "proposed"}
+)
 
 
 def suggest_answers(tree: Tree, text: str) -> Suggestion:

@@ -432,3 +432,22 @@ def test_two_objects_with_the_same_natural_key_are_refused_before_writing():
     with pytest.raises(EditRefused) as refused:
         editing.check_records(doubled)
     assert "verdict oss-unsupported" in refused.value.problems[0]
+
+
+@pytest.mark.parametrize("key", ["feedback", "lang", "parent_origin"])
+def test_a_question_cannot_take_the_name_of_a_parameter_that_is_not_an_answer(key):
+    live = editing.live_records()
+    asked = editing.add_follow_up(
+        live,
+        node="ingress",
+        value="nginx",
+        question={"key": key, "text_en": "Who runs nginx?", "text_ko": "누가?"},
+        choices=[
+            NewChoice("customer", "The customer", "고객", "unmanaged-ingress-unsupported"),
+            NewChoice("team", "Another team", "다른 팀", "unmanaged-ingress-unsupported"),
+        ],
+    )
+    with pytest.raises(EditRefused) as refused:
+        editing.check_records(asked)
+    assert key in refused.value.problems[0]
+    assert "rev" in refused.value.problems[0]  # the message lists every reserved name

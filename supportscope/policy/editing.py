@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from supportscope.engine import Tree, TreeError, build_tree
 from supportscope.policy import freshness, impact, revisions, serial
 from supportscope.policy.integrity import EditRefused as EditRefused
-from supportscope.policy.integrity import compiled_tree
+from supportscope.policy.integrity import compiled_tree, reserved_key_problems
 from supportscope.policy.models import Draft, PolicyState, Revision
 from supportscope.policy.serial import Record, Records
 from supportscope.policy.store import current_revision, record_revision
@@ -260,6 +260,7 @@ def check_records(records: Records) -> Tree:
         ) from error
     except (KeyError, TypeError) as error:
         raise EditRefused([*problems, _("A record is incomplete: %s") % error]) from error
+    problems += reserved_key_problems(tree)
     if problems:
         raise EditRefused(problems)
     return tree

@@ -4,6 +4,7 @@
 * The tree still compiles: every path ends in a verdict and every citation resolves
   to a live clause. Otherwise the transaction is rolled back: an invalid tree is never
   served.
+* No question takes the name of a parameter that is not an answer (``lang``, ``rev``…).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from supportscope.engine import Tree, TreeError, build_tree
 from supportscope.policy import store
 from supportscope.policy.models import Citation, Clause, Section
+from supportscope.vocabulary import RESERVED_PARAMS
 
 
 class EditRefused(Exception):
@@ -52,8 +54,23 @@ def section_citations(section: Section) -> list[str]:
 def compiled_tree() -> Tree:
     """The tree as stored now (inside the caller's transaction), or ``EditRefused``."""
     try:
-        return build_tree(store.tree_data(), clauses=store.live_anchors())
+        tree = build_tree(store.tree_data(), clauses=store.live_anchors())
     except TreeError as error:
         raise EditRefused(
             [_("The decision tree would be invalid:"), *error.problems], kind="tree"
         ) from error
+    problems = reserved_key_problems(tree)
+    if problems:
+        raise EditRefused(problems, kind="tree")
+    return tree
+
+
+def reserved_key_problems(tree: Tree) -> list[str]:
+    """A question named like a parameter that is not an answer, said in the admin's words."""
+    clashes = sorted(set(tree.questions) & RESERVED_PARAMS)
+    if not clashes:
+        return []
+    return [
+        _("A question's key cannot be %(keys)s: links use it for something else (%(all)s).")
+        % {"keys": ", ".join(clashes), "all": ", ".join(sorted(RESERVED_PARAMS))}
+    ]

@@ -19,9 +19,6 @@ from supportscope.languages import CODES, DEFAULT
 from supportscope.policy.snapshot import Snapshot
 from supportscope.vocabulary import Change, renamed, upgrade
 
-# Query parameters that are not answers.
-RESERVED_PARAMS = frozenset({"lang", "rev", "embed", "parent_origin"})
-
 
 def current_lang() -> str:
     lang = (get_language() or DEFAULT)[:2]
