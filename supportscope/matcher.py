@@ -46,6 +46,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from supportscope.engine import LANGUAGES, Question, Tree, resolve
 from supportscope.tickettext import (
@@ -238,31 +239,48 @@ def find_term(
             yield found
 
 
+class _Hit(NamedTuple):
+    start: int
+    end: int
+    term: _Term
+    shown: str
+    weight: float
+    gapped: bool = False  # another word stands between the term's words here
+
+    @property
+    def length(self) -> int:
+        """A hit that stepped over a word is as long as its term, not its span."""
+        return len(self.term.term) if self.gapped else self.end - self.start
+
+
 def _hits(
     terms: Iterable[_Term],
     haystack: str,
     spans: tuple[Duration, ...],
     index: TextIndex,
-) -> Iterator[tuple[int, int, _Term, str, float]]:
-    """(start, end, term, shown, weight) for every place a term matches; a denied one
-    weighs 0, and inside an identifier a term counts ``IDENTIFIER_WEIGHT`` of its weight."""
+) -> Iterator[_Hit]:
+    """Every place a term matches; a denied one weighs 0, and inside an identifier a
+    term counts ``IDENTIFIER_WEIGHT`` of its weight."""
     for term in terms:
         if term.duration is not None:
             op, days = term.duration
             for span in spans:
                 if satisfies(span, op, days):
-                    yield span.start, span.end, term, haystack[span.start : span.end], term.weight
+                    said_as = haystack[span.start : span.end]
+                    yield _Hit(span.start, span.end, term, said_as, term.weight)
             continue
         said = 0
         for found in find_term(haystack, term.term, term.first, index):
-            if negated(haystack, found.start(), found.end()):
+            start, end = found.start(), found.end()
+            gapped = _gapped(haystack, start, end, term)
+            if negated(haystack, start, end):
                 # Denied: it scores nothing, and no shorter term inside it counts either.
-                yield found.start(), found.end(), term, term.shown, 0.0
+                yield _Hit(start, end, term, term.shown, 0.0, gapped)
                 continue
             weight = term.weight
-            if not term.exact and index.in_identifier(found.start()):
+            if not term.exact and index.in_identifier(start):
                 weight *= IDENTIFIER_WEIGHT
-            yield found.start(), found.end(), term, term.shown, weight
+            yield _Hit(start, end, term, term.shown, weight, gapped)
             said += 1
             if said == REPEATS_COUNTED:
                 break
@@ -298,11 +316,7 @@ def rank(
     # A hit with a word standing between its words ("azure [network] policy") is as long
     # as its term, not its span, and is dropped if it overlaps any accepted hit: the
     # word it stepped over belongs to the other term ("network policy").
-    def length(hit: tuple[int, int, _Term, str, float]) -> int:
-        start, end, term = hit[0], hit[1], hit[2]
-        return len(term.term) if _gapped(haystack, start, end, term) else end - start
-
-    hits.sort(key=lambda hit: (-length(hit), hit[0]))
+    hits.sort(key=lambda hit: (-hit.length, hit.start))
     # reach[p]: the furthest end of an accepted hit that covers position p.
     reach = [0] * (len(haystack) + 1)
     accepted: set[tuple[int, int]] = set()
@@ -310,15 +324,15 @@ def rank(
     strong: set[str] = set()  # choices with a match that is neither weak nor in an identifier
     # A denied mention counts nothing, and no term that starts inside it counts either.
     denied = bytearray(len(haystack) + 1)
-    for start, end, _term, _shown, weight in hits:
-        if not weight:
-            denied[start:end] = b"\x01" * (end - start)
-    for start, end, term, shown, weight in hits:
+    for hit in hits:
+        if not hit.weight:
+            denied[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+    for start, end, term, shown, weight, gapped in hits:
         if not weight or denied[start]:
             continue
         if reach[start] >= end and not (reach[start] == end and (start, end) in accepted):
             continue
-        if _gapped(haystack, start, end, term) and any(reach[start:end]):
+        if gapped and any(reach[start:end]):
             continue
         accepted.add((start, end))
         for position in range(start, end):
