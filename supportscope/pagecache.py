@@ -101,6 +101,7 @@ class Page:
         return response
 
 
+@functools.lru_cache(maxsize=64)  # a handful of distinct headers, read on every hit
 def accepts_gzip(accept_encoding: str) -> bool:
     """Whether an Accept-Encoding header takes gzip: named with q above 0, or through ``*``.
 
