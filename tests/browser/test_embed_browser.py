@@ -79,6 +79,24 @@ def embed_frame(page: Page, live_server: Any) -> Frame:
     return next(f for f in page.frames if f.url.startswith(live_server.url))
 
 
+def sized(page: Page, live_server: Any) -> None:
+    """Wait until the host has been told the embed's current height.
+
+    A new step changes the content's height, and the host resizes the iframe when the
+    ``resize`` event arrives; until then the frame's layout is still moving. A person
+    waits for the page to settle; so does a test.
+    """
+    # Polled from here: wait_for_function evaluates a string, which the embed's CSP forbids.
+    frame = embed_frame(page, live_server)
+    height = "Math.ceil(document.documentElement.getBoundingClientRect().height)"
+    for _ in range(200):
+        told = [m["data"]["payload"]["height"] for m in received(page, "resize")]
+        if told and told[-1] == frame.evaluate(height):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the host was never told the embed's height")
+
+
 def choose(page: Page, label: str) -> None:
     page.frame_locator("#supportscope").get_by_role(
         "button", name=re.compile(f"^{re.escape(label)}")
@@ -129,9 +147,11 @@ def test_the_host_receives_ready_step_verdict_and_resize_with_their_payloads(
         }
         first = wait_for(page, "step")["payload"]
         assert first == {"answers": {}, "next_question": "component"}
+        sized(page, live_server)
         choose(page, "Ingress controller")
         second = wait_for(page, "step", 2)["payload"]
         assert second == {"answers": {"component": "ingress"}, "next_question": "ingress"}
+        sized(page, live_server)
         choose(page, "NGINX (self-managed)")
         verdict = wait_for(page, "verdict")["payload"]
 
@@ -213,7 +233,9 @@ def test_a_ticket_text_sent_in_leads_to_the_proposed_answers(page: Page, live_se
         assert SECRET_WORDS not in inner.url
         assert dict(parse_qsl(urlsplit(inner.url).query))["parent_origin"] == ALLOWED
 
+        sized(page, live_server)
         frame.get_by_role("button", name="Confirm and show the verdict").click()
+        expect(frame.locator("#verdict-title")).to_be_visible()
         verdict = wait_for(page, "verdict")["payload"]
         assert verdict["answers"]["ingress"] == "nginx"
         assert dict(parse_qsl(urlsplit(embed_frame(page, live_server).url).query)) == {
