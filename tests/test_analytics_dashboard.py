@@ -9,9 +9,9 @@ import pytest
 from supportscope.analytics import report
 from supportscope.analytics.models import Counter
 from supportscope.analytics.tally import today, write
+from supportscope.policy.querystring import BadParameter
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.treemap import build_map
-from supportscope.policy.triage import BadParameter
 
 pytestmark = pytest.mark.django_db
 

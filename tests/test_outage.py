@@ -19,7 +19,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from supportscope.outage import STALE_HEADER, OutageMiddleware
-from supportscope.policy import freshness, snapshot, triage
+from supportscope.policy import freshness, snapshot
 from supportscope.policy.snapshot import (
     PolicyUnavailable,
     SnapshotCache,
@@ -33,16 +33,12 @@ TRIAGE_VERDICT = "/triage/?component=ingress&ingress=nginx"
 BANNER = "The policy database cannot be reached."
 
 # Pages that must keep answering from the compiled policy while the database is down.
-_triage_pending = pytest.mark.skipif(
-    "placeholder" in (triage.__doc__ or ""),
-    reason="the triage page is still a placeholder on this branch",
-)
 STALE_PAGES = [
     "/",
     "/policy/",
-    pytest.param("/triage/", marks=_triage_pending),
-    pytest.param(TRIAGE_VERDICT, marks=_triage_pending),
-    pytest.param("/triage/?embed=1", marks=_triage_pending),
+    "/triage/",
+    TRIAGE_VERDICT,
+    "/triage/?embed=1",
 ]
 
 

@@ -7,9 +7,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from supportscope.engine import resolve
+from supportscope.policy.querystring import triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.treemap import build_map, lowerable_by
-from supportscope.policy.triage import triage_url
 from tests.triage_html import parse, squash
 
 pytestmark = pytest.mark.django_db

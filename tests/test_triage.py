@@ -14,7 +14,6 @@ from supportscope.engine import resolve
 from supportscope.policy.models import Verdict
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.store import record_revision
-from supportscope.policy.triage import max_remaining, triage_url
 from tests.triage_html import parse, squash
 
 pytestmark = pytest.mark.django_db
@@ -167,14 +166,6 @@ def test_first_step_says_step_one_of_at_most_four(client):
 def test_progress_counts_the_longest_way_left(client, query, expected):
     doc = page(get(client, query))
     assert squash(doc.find_all("p", class_="progress-text")[0].text) == expected
-
-
-def test_max_remaining_is_zero_at_a_verdict_and_counts_answers_already_given():
-    tree = get_snapshot().tree
-    assert max_remaining(tree, {"component": "app-certificate"}) == 0
-    assert max_remaining(tree, {}) == 4
-    # cni is already in the link: only netpol and preview are left.
-    assert max_remaining(tree, {"component": "network-policy", "cni": "kubenet"}) == 2
 
 
 def test_unknown_is_offered_only_where_the_question_allows_it(client):
@@ -611,13 +602,6 @@ def test_verdict_page_costs_one_query(client, django_assert_num_queries):
     assert response.status_code == 200
 
 
-def test_triage_url_keeps_order_and_leaves_out_an_empty_query():
-    assert triage_url({}) == "/triage/"
-    assert (
-        triage_url({"component": "ingress"}, {"lang": "ko"}) == "/triage/?component=ingress&lang=ko"
-    )
-
-
 def test_only_get_and_head_are_allowed(client):
     assert client.post("/triage/").status_code == 405
     assert client.head("/triage/").status_code == 200
@@ -657,7 +641,7 @@ def test_a_supported_verdict_resting_on_an_exception_says_so_once(client):
     from types import MappingProxyType
 
     from supportscope.engine import Result
-    from supportscope.policy.triage import verdict_view
+    from supportscope.policy.steps import verdict_view
 
     snapshot = get_snapshot()
     shipped = snapshot.tree.verdicts["aks-operations-advice-supported"]

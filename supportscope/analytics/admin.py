@@ -17,9 +17,9 @@ from supportscope.analytics.models import Counter
 from supportscope.analytics.tally import today
 from supportscope.policy.admin.base import ReadOnlyAdmin
 from supportscope.policy.presenters import current_lang
+from supportscope.policy.querystring import BadParameter, triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.treemap import build_map
-from supportscope.policy.triage import BadParameter, triage_url
 
 
 def _staff(request: HttpRequest) -> bool:

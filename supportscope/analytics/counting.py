@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from django.http import QueryDict
 
 from supportscope.engine import resolve
+from supportscope.policy.querystring import BadParameter, read_params
 from supportscope.policy.snapshot import Snapshot
-from supportscope.policy.triage import BadParameter, read_params, used_answers
+from supportscope.policy.steps import used_answers
 
 Event = tuple[str, str, str]  # (kind, subject, value)
 

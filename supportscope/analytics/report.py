@@ -29,8 +29,8 @@ from supportscope.analytics.counting import (
 from supportscope.analytics.models import Counter
 from supportscope.engine import UNKNOWN, Level, Tree, pick
 from supportscope.policy.presenters import LevelView, level_view
+from supportscope.policy.querystring import BadParameter
 from supportscope.policy.treemap import MapLeaf, MapNode, TreeMap
-from supportscope.policy.triage import BadParameter
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_PERIOD = 30

@@ -34,8 +34,8 @@ from django.views.decorators.http import require_GET, require_POST
 from supportscope.analytics import tally
 from supportscope.analytics.counting import HELPED, feedback_event, proposal_events
 from supportscope.languages import CODES
+from supportscope.policy.querystring import triage_url
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.policy.triage import triage_url
 
 
 def same_origin(request: HttpRequest) -> bool:

@@ -1,7 +1,7 @@
 """The messages between the embedded triage and the ticket form that frames it.
 
 A ticket form frames ``/triage/?embed=1&parent_origin=<its origin>``; the origin must be
-one of ``SUPPORTSCOPE_EMBED_ORIGINS`` (``triage.read_carry``), the same list that CSP's
+one of ``SUPPORTSCOPE_EMBED_ORIGINS`` (``querystring.read_carry``), the same list that CSP's
 ``frame-ancestors`` allows. The page then carries, as JSON (CSP allows no inline code):
 
 * the channel (``channel``, a ``json_script`` element): the host's origin, the policy

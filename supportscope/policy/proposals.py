@@ -19,15 +19,10 @@ from django.views.decorators.http import require_POST
 from supportscope.engine import Tree, pick, resolve
 from supportscope.matcher import Suggestion
 from supportscope.policy.presenters import choice_label, current_lang
+from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.policy.triage import (
-    ChoiceView,
-    choice_view,
-    read_carry,
-    respond,
-    shown_words,
-    triage_url,
-)
+from supportscope.policy.steps import ChoiceView, choice_view, shown_words
+from supportscope.policy.triage import respond
 from supportscope.vocabulary import MAX_TICKET_CHARS, suggest_answers
 
 
