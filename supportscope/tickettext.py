@@ -183,6 +183,7 @@ _EN_NEGATED = re.compile(
     r"(?:[^ ]+ ){0,2}$"
     r"|(?:not|isn't|aren't) (?:(?:on|using|use|a|an|the|from|via|upstream|self|installed|"
     r"our|any|custom|own|through|by|in|running|deployed|with) ){0,2}$"
+    r"|\bnot (?:the|a|an|our|any) (?:[^ ]+ ){0,2}$"
     r"|\bno (?:custom|own|other|additional|extra|manual|third party|self installed|"
     r"changes to|change to|changes in) (?:[^ ]+ )?$"
 )
@@ -198,8 +199,8 @@ _KO_NOT_DONE = re.compile(
 )
 # "쓴 적이 없습니다", "직접 설치한 게 아니라", "nginx 말고": never done, or contrasted away.
 _KO_NEVER_OR_CONTRAST = re.compile(
-    _KO_LEAD + r"(?:[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된) ?(?:적|게|건|것은?) ?"
-    r"(?:이 |은 |도 )?(?:없|아니)|"
+    _KO_LEAD + r"(?:[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된|댄|만진|넣은|올린|고친) ?"
+    r"(?:적|게|건|거|것은?) ?(?:이 |은 |도 )?(?:(?:전혀|딱히|따로|별도로|아무것도) )?(?:없|아니)|"
     r"아니[고라며다니에야]|아닌|아닙|아님|말고|대신)"
 )
 # A term that carries the subject particle is what acts: "카펜터가 노드를 안 만들어요",
@@ -209,16 +210,25 @@ _KO_SUBJECT = re.compile(r"^ ?[이가] ")
 _KO_ABSENT = re.compile(r"^[은는도] ?(?:[가-힣]{1,4} )?없")
 
 
-# "no custom subnet": a bare "no" right before a term that itself names what is used.
+# "no custom subnet": a bare "no" right before a term that itself names what is used;
+# "no preview features", "no SSH changes", "no DaemonSets touching the host": a bare "no"
+# before a term that the next word says was (not) used or changed.
 _EN_NO = re.compile(r"\bno $")
 _NO_QUALIFIERS = frozenset({"custom", "own", "other", "additional", "extra", "manual", "self"})
+_NO_USED = re.compile(
+    r"^ (?:[^ ]+ )?(?:changes?|changed|modifications?|features?|flags?|touching|tweaks?|"
+    r"edits?|customi[sz]ations?|enabled|installed|involved|in use|used|deployed)\b"
+)
 
 
 def negated(haystack: str, start: int, end: int) -> bool:
     before = haystack[max(0, start - 40) : start]
     if _EN_NEGATED.search(before):
         return True
-    if _EN_NO.search(before) and haystack[start:end].split(" ")[0] in _NO_QUALIFIERS:
+    if _EN_NO.search(before) and (
+        haystack[start:end].split(" ")[0] in _NO_QUALIFIERS
+        or _NO_USED.match(haystack[end : end + 40])
+    ):
         return True
     after = haystack[end : end + 28]
     if _KO_NEVER_OR_CONTRAST.match(after) or _KO_ABSENT.match(after):

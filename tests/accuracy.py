@@ -33,11 +33,13 @@ from supportscope.vocabulary import suggest_answers
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 WORKING = ("tickets.toml", "tickets-b.toml", "tickets-c.toml", "tickets-d.toml")
-# Never read while writing terms: holdout.toml (written 2026-11, first read after the
-# last tuning of that session), holdout4.toml (written by someone who saw neither the
-# terms nor any other file; first read after the last tuning of the session after).
-HOLDOUTS = ("holdout.toml", "holdout4.toml")
-FILES = (*WORKING, *HOLDOUTS)
+# Former holdouts: written by someone who saw neither the terms nor any other file, first
+# graded unseen (their figures then are in the README), and read since to find where the
+# suggester fails; they are not held to the working files' targets.
+REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
+# Never read while writing terms: the current holdout.
+HOLDOUTS: tuple[str, ...] = ()
+FILES = (*WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"
 WRONG_LEVEL = "wrong level"
 
@@ -114,7 +116,7 @@ def main(argv: list[str]) -> int:
     print(table(rows))
     if "-v" in argv:  # the misses of the working files only: the holdout stays unseen
         for name, graded in rows.items():
-            if name not in WORKING:
+            if name in HOLDOUTS:
                 continue
             for g in graded:
                 if g.grade != RIGHT:

@@ -63,6 +63,14 @@ def test_a_text_with_no_duration_has_none():
         ("istio를 직접 설치한 게 아니라 애드온입니다", "istio", True),
         ("카펜터가 노드를 안 만들어요", "카펜터", False),
         ("인그레스가 동작하지 않습니다", "인그레스", False),
+        ("a ga version, no preview features", "preview", True),
+        ("no ssh changes and no daemonsets touching the host", "ssh", True),
+        ("no daemonsets touching the host", "daemonsets", True),
+        ("there are no nodes ready", "nodes", False),
+        ("the upstream one, not the aks service mesh add on", "service mesh add on", True),
+        ("pods can not reach the api server", "api server", False),
+        ("feature gate 손댄 거 없음", "feature gate", True),
+        ("데몬셋으로 뭘 바꾼 건 전혀 없고", "데몬셋", True),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):
