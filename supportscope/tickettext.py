@@ -206,6 +206,8 @@ _KO_NEVER_OR_CONTRAST = re.compile(
 # A term that carries the subject particle is what acts: "카펜터가 노드를 안 만들어요",
 # "nginx가 안 돌아요" say what it fails to do (a symptom), not that it was not used.
 _KO_SUBJECT = re.compile(r"^ ?[이가] ")
+# "접속하거나 ": a verb joined by "or" to the next one.
+_KO_OR = re.compile(r"^[가-힣]{0,4}(?: [가-힣]{1,6})?거나 ")
 # "직접 설치한 nginx는 없습니다": a term with a topic particle, then "없": not there.
 _KO_ABSENT = re.compile(r"^[은는도] ?(?:[가-힣]{1,4} )?없")
 
@@ -233,4 +235,21 @@ def negated(haystack: str, start: int, end: int) -> bool:
     after = haystack[end : end + 28]
     if _KO_NEVER_OR_CONTRAST.match(after) or _KO_ABSENT.match(after):
         return True
-    return not _KO_SUBJECT.match(after) and bool(_KO_NOT_DONE.match(after))
+    if _KO_SUBJECT.match(after):
+        return False
+    if _KO_NOT_DONE.match(after):
+        return True
+    # "노드에 접속하거나 데몬셋으로 뭘 바꾼 건 없고": the first of two things joined by
+    # "-거나" is denied with the second.
+    joined = _KO_OR.match(after)
+    return bool(joined) and negated_after(haystack, end + joined.end())
+
+
+def negated_after(haystack: str, position: int) -> bool:
+    """Whether the next few Korean words from ``position`` deny what stands before them."""
+    window = haystack[position : position + 48]
+    spaces = [index + 1 for index, char in enumerate(window) if char == " "]
+    starts = [0, *spaces[:3]]
+    return any(
+        _KO_NEVER_OR_CONTRAST.match(window[at:]) or _KO_NOT_DONE.match(window[at:]) for at in starts
+    )
