@@ -242,7 +242,7 @@ def negated(haystack: str, start: int, end: int) -> bool:
     # "노드에 접속하거나 데몬셋으로 뭘 바꾼 건 없고": the first of two things joined by
     # "-거나" is denied with the second.
     joined = _KO_OR.match(after)
-    return bool(joined) and negated_after(haystack, end + joined.end())
+    return joined is not None and negated_after(haystack, end + joined.end())
 
 
 def negated_after(haystack: str, position: int) -> bool:
