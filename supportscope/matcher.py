@@ -310,7 +310,8 @@ def rank(
         spans = durations(haystack)
     if index is None:
         index = TextIndex(haystack, identifiers)
-    hits = list(_hits(_compiled(question), haystack, spans, index))
+    terms = _compiled(question)
+    hits = list(_hits(terms, haystack, spans, index))
 
     # Longest match first; a hit inside a longer accepted hit of another term is dropped.
     # A hit with a word standing between its words ("azure [network] policy") is as long
@@ -346,6 +347,15 @@ def rank(
             if shown in words
             else weight
         )
+    # A stated time decides between choices that turn on it: where the text's time meets
+    # one choice's condition ("14 months" and 12 months or more), a choice whose own
+    # condition it misses (under 12 months) is ruled out, whatever else it matched.
+    timed = {term.value for term in terms if term.duration is not None}
+    met = {hit.term.value for hit in hits if hit.term.duration is not None}
+    if met:
+        for value in timed - met:
+            matched.pop(value, None)
+            strong.discard(value)
     priority = set(priority_groups)
     order = {choice.value: index for index, choice in enumerate(question.choices)}
     ranked = []

@@ -475,3 +475,28 @@ def test_a_term_that_starts_inside_a_denied_mention_does_not_count(tree):
     scores = {item.value: item.score for item in ranked}
     assert scores["control-plane-customization"] == 0
     assert scores["coredns"] > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We stopped it with az aks stop about 14 months ago and now az aks start fails.",
+            "az-aks-stop-12-months",
+        ),
+        ("We ran az aks stop three weeks ago; az aks start hangs since.", "az-aks-stop"),
+    ],
+)
+def test_a_stated_time_rules_out_the_choice_whose_time_it_contradicts(tree, text, expected):
+    ranked = rank(tree.questions["stop_method"], text)
+    assert ranked[0].value == expected
+    assert settled(ranked), ranked
+    other = {"az-aks-stop": "az-aks-stop-12-months", "az-aks-stop-12-months": "az-aks-stop"}
+    assert next(r for r in ranked if r.value == other[expected]).score == 0
+
+
+def test_without_a_stated_time_no_timed_choice_is_ruled_out(tree):
+    ranked = rank(tree.questions["stop_method"], "We stopped the cluster with az aks stop.")
+    scores = {r.value: r.score for r in ranked}
+    assert scores["az-aks-stop"] > 0
+    assert scores["az-aks-stop-12-months"] > 0
