@@ -434,6 +434,20 @@ def test_two_objects_with_the_same_natural_key_are_refused_before_writing():
     assert "verdict oss-unsupported" in refused.value.problems[0]
 
 
+@pytest.mark.parametrize(
+    ("kind", "ident", "field"), [("clause", INGRESS, "section"), ("choice", "oss=helm", "question")]
+)
+def test_a_clause_or_choice_missing_its_parent_is_refused_as_incomplete_not_a_crash(
+    kind, ident, field
+):
+    records = editing.live_records()
+    key = key_of(records, kind, ident)
+    incomplete = {name: value for name, value in records[key].items() if name != field}
+    with pytest.raises(EditRefused) as refused:
+        editing.check_records(editing.set_record(records, key, incomplete))
+    assert any("incomplete" in problem for problem in refused.value.problems)
+
+
 @pytest.mark.parametrize("key", ["feedback", "lang", "parent_origin"])
 def test_a_question_cannot_take_the_name_of_a_parameter_that_is_not_an_answer(key):
     live = editing.live_records()

@@ -240,7 +240,10 @@ def check_records(records: Records) -> Tree:
         parent = {"clause": "section", "choice": "question"}.get(kind)
         if parent is None:
             continue
-        slot = (kind, record[parent], record["order"])
+        try:
+            slot = (kind, record[parent], record["order"])
+        except (KeyError, TypeError):
+            continue  # an incomplete record: the compile below names it
         if slot in positions:
             problems.append(
                 _("%(a)s and %(b)s share position %(order)s; move one of them.")
