@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from supportscope.content import read_policy
 from supportscope.policy import admin as policy_admin
+from supportscope.policy.editing.live import lock
+from supportscope.policy.integrity import EditRefused
 from supportscope.policy.models import (
     Choice,
     Clause,
@@ -241,10 +243,10 @@ def test_the_conditional_update_refuses_a_stale_save_even_past_the_form_check(
 
 def test_lock_claims_a_row_once_per_version():
     target = clause()
-    policy_admin.lock(target, 1)
+    lock(target, 1)
     assert Clause.objects.get(pk=target.pk).version == 2
-    with pytest.raises(policy_admin.EditRefused) as refused:
-        policy_admin.lock(clause(), 1)
+    with pytest.raises(EditRefused) as refused:
+        lock(clause(), 1)
     assert refused.value.kind == "stale"
 
 
@@ -742,14 +744,14 @@ def test_two_concurrent_saves_of_one_version_let_exactly_one_through():
                 if name == "second":
                     first_locked.wait()
                     second_started.set()
-                policy_admin.lock(target, 1)
+                lock(target, 1)
                 if name == "first":
                     first_locked.set()
                     second_started.wait()
                 target.body_en = text
                 target.save()
             results[name] = "saved"
-        except policy_admin.EditRefused:
+        except EditRefused:
             results[name] = "refused"
         finally:
             connections.close_all()

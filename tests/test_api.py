@@ -8,7 +8,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.test import Client
 
-from supportscope.policy import editing
+from supportscope.policy.editing.live import live_records, publish_records
+from supportscope.policy.editing.reshaping import retire_answer
 from supportscope.policy.models import Verdict
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.store import record_revision
@@ -240,9 +241,9 @@ def test_an_old_value_is_read_under_its_new_name_and_says_so(client):
 
 
 def test_a_retired_answer_is_dropped_with_a_notice_and_its_question_asked_again(client):
-    live = editing.live_records()
-    retired = editing.retire_answer(live, question="oss", value="helm")
-    editing.publish_records(
+    live = live_records()
+    retired = retire_answer(live, question="oss", value="helm")
+    publish_records(
         retired, user=None, summary="retire helm", expected_live=live, needs_confirmation=False
     )
     response = get(client, "component=third-party-oss&oss=helm&lang=ko")

@@ -11,7 +11,17 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from supportscope.pagecache import pages
-from supportscope.policy import editing, preview, serial
+from supportscope.policy import preview, serial
+from supportscope.policy.editing import drafts
+from supportscope.policy.editing.live import live_records, publish_records
+from supportscope.policy.editing.reshaping import (
+    NewChoice,
+    add_follow_up,
+    cite_clause,
+    find,
+    retire_answer,
+    set_record,
+)
 from supportscope.policy.models import (
     Clause,
     Draft,
@@ -59,7 +69,7 @@ def edit_in_draft(admin_client, draft: Draft, key: str, **changes: str):
 
 
 def verdict_key(draft: Draft, name: str) -> str:
-    return editing.find(Draft.objects.get(pk=draft.pk).records, "verdict", name)
+    return find(Draft.objects.get(pk=draft.pk).records, "verdict", name)
 
 
 def api(client, query: str = NGINX) -> dict:
@@ -102,7 +112,7 @@ def test_publishing_with_a_stale_report_goes_back_to_the_report(admin_client):
 
 def test_an_edit_form_names_a_bad_route_line(admin_client):
     draft = open_draft(admin_client)
-    node = editing.find(draft.records, "node", "ingress")
+    node = find(draft.records, "node", "ingress")
     response = edit_in_draft(admin_client, draft, node, edges="nginx unmanaged")
     assert response.status_code == 200
     assert "value -> target" in response.context["form"].errors["edges"][0]
@@ -112,19 +122,19 @@ def test_the_impact_report_lists_citations_extra_answers_and_gone_values(admin_c
     draft = open_draft(admin_client)
 
     def reshape(records):
-        records = editing.cite_clause(
+        records = cite_clause(
             records, anchor="supported-scenarios--networking", verdicts=["oss-unsupported"]
         )
-        records = editing.retire_answer(records, question="oss", value="helm")
-        return editing.add_follow_up(
+        records = retire_answer(records, question="oss", value="helm")
+        return add_follow_up(
             records, node="ingress", value="nginx",
             question={"key": "nginx-operator", "text_en": "Who?", "text_ko": "누가?"},
-            choices=[editing.NewChoice("customer", "Customer", "고객",
+            choices=[NewChoice("customer", "Customer", "고객",
                                        "unmanaged-ingress-unsupported"),
-                     editing.NewChoice("addon", "Add-on", "추가", "managed-ingress-supported")],
+                     NewChoice("addon", "Add-on", "추가", "managed-ingress-supported")],
         )  # fmt: skip
 
-    editing.edit_draft(draft.pk, reshape, expected_version=None)
+    drafts.edit_draft(draft.pk, reshape, expected_version=None)
     report = admin_client.get(draft_url(draft, "impact/")).context["report"]
     assert any(c.verdict == "oss-unsupported" for c in report.citations)
     assert any(row.question == "nginx-operator" for row in report.extra_answers)
@@ -136,7 +146,7 @@ def test_staff_preview_shows_the_draft_on_every_public_page_and_nobody_else(admi
     draft = open_draft(admin_client)
     edit_in_draft(admin_client, draft, verdict_key(draft, "unmanaged-ingress-unsupported"),
                   level="best_effort", rationale_en="Draft rationale.")  # fmt: skip
-    clause = editing.find(Draft.objects.get(pk=draft.pk).records, "clause", INGRESS)
+    clause = find(Draft.objects.get(pk=draft.pk).records, "clause", INGRESS)
     edit_in_draft(admin_client, draft, clause, body_en="Draft clause text.")
 
     client.get(f"/triage/?{NGINX}")  # a public page, now held by the page cache
@@ -158,7 +168,7 @@ def test_staff_preview_shows_the_draft_on_every_public_page_and_nobody_else(admi
     assert "Preview of the draft" not in public
     assert api(client)["verdict"] == "unsupported"
 
-    editing.discard_draft(draft.pk)  # a closed draft is previewed no more
+    drafts.discard_draft(draft.pk)  # a closed draft is previewed no more
     assert "Preview of the draft" not in admin_client.get("/triage/").content.decode()
 
     stopped = admin_client.post(draft_url(draft, "act/unpreview/"))
@@ -169,7 +179,7 @@ def test_staff_preview_shows_the_draft_on_every_public_page_and_nobody_else(admi
 
 def test_an_unfinished_draft_previews_the_live_policy_with_the_banner(admin_client):
     draft = open_draft(admin_client)
-    node = editing.find(draft.records, "node", "ingress")
+    node = find(draft.records, "node", "ingress")
     edit_in_draft(admin_client, draft, node, edges="nginx -> nowhere")
     admin_client.post(draft_url(draft, "act/preview/"))
     page = admin_client.get("/triage/").content.decode()
@@ -202,9 +212,9 @@ def test_a_scheduled_draft_shows_as_scheduled_and_goes_live_at_the_first_request
 
 
 def test_the_publish_scheduled_command_publishes_what_is_due():
-    draft = editing.open_draft("Cron", user=None)
+    draft = drafts.open_draft("Cron", user=None)
     now = timezone.now()
-    editing.schedule_draft(draft.pk, now + timedelta(seconds=1), now=now)
+    drafts.schedule_draft(draft.pk, now + timedelta(seconds=1), now=now)
     Draft.objects.filter(pk=draft.pk).update(publish_at=now - timedelta(seconds=1))
     out = io.StringIO()
     call_command("publish_scheduled", stdout=out)
@@ -222,7 +232,7 @@ def test_discard_and_rebase_through_the_admin(admin_client):
     page = admin_client.get(draft_url(draft, "change/")).content.decode()
     assert "The live policy changed after this draft began" in page
     admin_client.post(draft_url(draft, "act/rebase/"))
-    assert Draft.objects.get(pk=draft.pk).base == editing.live_records()
+    assert Draft.objects.get(pk=draft.pk).base == live_records()
     admin_client.post(draft_url(draft, "act/discard/"))
     assert Draft.objects.get(pk=draft.pk).state == Draft.DISCARDED
     assert admin_client.post(draft_url(draft, "act/explode/")).status_code == 400
@@ -286,7 +296,7 @@ def test_a_follow_up_question_goes_into_a_draft_when_opened_from_it(admin_client
     done = admin_client.post(url, follow_up_data(draft=str(draft.pk)))
     assert done.status_code == 302
     assert not Question.objects.filter(key="nginx-operator").exists()
-    assert editing.find(Draft.objects.get(pk=draft.pk).records, "question", "nginx-operator")
+    assert find(Draft.objects.get(pk=draft.pk).records, "question", "nginx-operator")
     assert api(client, "component=ingress&ingress=nginx")["complete"] is True
 
 
@@ -347,9 +357,9 @@ def test_the_modifier_list_of_a_verdict_offers_only_modifiers(admin_client):
 
 
 def test_a_whole_revision_is_rolled_back_from_the_history(admin_client):
-    live = editing.live_records()
-    changed = editing.cite_clause(live, anchor=INGRESS, verdicts=["oss-unsupported"])
-    editing.publish_records(changed, user=None, summary="cite", expected_live=live)
+    live = live_records()
+    changed = cite_clause(live, anchor=INGRESS, verdicts=["oss-unsupported"])
+    publish_records(changed, user=None, summary="cite", expected_live=live)
     number = current_revision()
     url = f"/admin/policy/revision/rollback/{number}/"
     assert admin_client.get(url).status_code == 200
@@ -376,11 +386,11 @@ def notice(client, link: str) -> str:
 
 def test_an_old_permalink_still_knows_after_export_and_load_into_a_fresh_database(client, tmp_path):
     for text in ("One.", "Two.", "Three."):  # this instance is at a higher revision
-        live = editing.live_records()
-        changed = editing.set_record(live, editing.find(live, "verdict", "oss-unsupported"),
-                                     {**live[editing.find(live, "verdict", "oss-unsupported")],
+        live = live_records()
+        changed = set_record(live, find(live, "verdict", "oss-unsupported"),
+                                     {**live[find(live, "verdict", "oss-unsupported")],
                                       "rationale_en": text})  # fmt: skip
-        editing.publish_records(changed, user=None, summary=text, expected_live=live)
+        publish_records(changed, user=None, summary=text, expected_live=live)
     link = permalink(client)
     old_revision = current_revision()
     assert dict(parse_qsl(urlsplit(link).query))["rev"] == str(old_revision)
@@ -399,12 +409,12 @@ def test_an_old_permalink_still_knows_after_export_and_load_into_a_fresh_databas
 
     assert notice(client, link) == ""  # the same policy: recognised, no notice
 
-    live = editing.live_records()
-    key = editing.find(live, "verdict", "unmanaged-ingress-unsupported")
-    reworded = editing.cite_clause(live, anchor="supported-scenarios--networking",
+    live = live_records()
+    key = find(live, "verdict", "unmanaged-ingress-unsupported")
+    reworded = cite_clause(live, anchor="supported-scenarios--networking",
                                    verdicts=["unmanaged-ingress-unsupported"])  # fmt: skip
     assert reworded[key]["level"] == "unsupported"
-    editing.publish_records(reworded, user=None, summary="cite more", expected_live=live)
+    publish_records(reworded, user=None, summary="cite more", expected_live=live)
     text = notice(client, link)
     assert "The policy has changed since this link was made." in text
     assert "the clauses it cites changed" in text
@@ -412,10 +422,10 @@ def test_an_old_permalink_still_knows_after_export_and_load_into_a_fresh_databas
 
 def test_a_permalink_notices_a_changed_verdict_and_names_a_malformed_fingerprint(client):
     link = permalink(client)
-    live = editing.live_records()
-    key = editing.find(live, "verdict", "unmanaged-ingress-unsupported")
-    editing.publish_records(
-        editing.set_record(live, key, {**live[key], "level": "best_effort"}),
+    live = live_records()
+    key = find(live, "verdict", "unmanaged-ingress-unsupported")
+    publish_records(
+        set_record(live, key, {**live[key], "level": "best_effort"}),
         user=None, summary="soften", expected_live=live, needs_confirmation=False,
     )  # fmt: skip
     assert "The verdict changed" in notice(client, link)
@@ -434,7 +444,7 @@ def test_a_new_object_is_added_to_a_draft_and_one_change_can_be_undone(admin_cli
     added = admin_client.post(draft_url(draft, "edit/clause:new/"), data)
     assert added.status_code == 302
     records = Draft.objects.get(pk=draft.pk).records
-    key = editing.find(records, "clause", "unsupported-scenarios--cloud-shell")
+    key = find(records, "clause", "unsupported-scenarios--cloud-shell")
     assert key == "clause:new-1"
     assert not Clause.objects.filter(key="cloud-shell").exists()
 
@@ -457,7 +467,7 @@ def test_a_stale_draft_form_is_refused_and_says_so(admin_client):
     draft = open_draft(admin_client)
     key = verdict_key(draft, "oss-unsupported")
     form = admin_client.get(draft_url(draft, f"edit/{key}/")).context["form"]
-    editing.edit_draft(draft.pk, lambda r: r, expected_version=None)  # someone else saved
+    drafts.edit_draft(draft.pk, lambda r: r, expected_version=None)  # someone else saved
     data = {k: v for k, v in form.initial.items() if k in form.fields}
     data["modifiers"] = []
     data["draft_version"] = str(draft.version)  # the version the form was loaded at
@@ -486,6 +496,6 @@ def test_drafts_are_for_staff_with_policy_permissions(client, django_user_model)
     )
     client.force_login(viewer)
     assert client.get("/admin/policy/draft/add/").status_code == 403
-    draft = editing.open_draft("Private", user=None)
+    draft = drafts.open_draft("Private", user=None)
     client.cookies[PREVIEW_COOKIE] = str(draft.pk)
     assert "Preview of the draft" not in client.get("/triage/").content.decode()

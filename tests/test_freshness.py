@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from bench.run import free_port
 from supportscope.pagecache import pages
-from supportscope.policy import editing, freshness
+from supportscope.policy import freshness
+from supportscope.policy.editing.drafts import open_draft, schedule_draft
 from supportscope.policy.models import Clause, Draft, PolicyState
 from supportscope.policy.snapshot import cache, get_snapshot
 from supportscope.policy.store import record_revision
@@ -147,9 +148,9 @@ def test_readyz_asks_the_database_even_when_the_watcher_is_quiet(client, watcher
 def test_a_scheduled_draft_goes_live_at_the_first_request_after_its_time_kept_in_memory(
     client, watcher, monkeypatch
 ):
-    draft = editing.open_draft("Later", user=None)
+    draft = open_draft("Later", user=None)
     now = timezone.now()
-    editing.schedule_draft(draft.pk, now + timedelta(hours=1), now=now)
+    schedule_draft(draft.pk, now + timedelta(hours=1), now=now)
     watcher.bump()  # the schedule moved the policy row
     client.get(API)
     with counted() as captured:

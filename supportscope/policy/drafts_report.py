@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from supportscope.engine import InvalidAnswer, Tree, resolve
-from supportscope.policy import editing, impact, revisions, serial
-from supportscope.policy.editing import EditRefused
+from supportscope.policy import impact, revisions, serial
+from supportscope.policy.editing.checks import check_records
+from supportscope.policy.editing.live import live_records
+from supportscope.policy.integrity import EditRefused
 from supportscope.policy.models import Draft
 
 
@@ -40,7 +42,7 @@ def object_diffs(before: serial.Records, after: serial.Records) -> list[revision
 def changes(draft: Draft) -> Changes:
     moved: list[str] = []
     if draft.state == Draft.OPEN:
-        live = editing.live_records()
+        live = live_records()
         moved = sorted(
             serial.label(serial.split_ref(k)[0], live.get(k) or draft.base[k])
             for k in set(live) | set(draft.base)
@@ -117,9 +119,9 @@ def compare_trees(old: Tree, new: Tree, retired: set[tuple[str, str]]) -> Impact
 
 
 def impact_of(target: serial.Records, live: serial.Records) -> Impact:
-    old = editing.check_records(live)
+    old = check_records(live)
     try:
-        new = editing.check_records(target)
+        new = check_records(target)
     except EditRefused as refused:
         return Impact(problems=refused.problems)
     retired = {
@@ -129,7 +131,7 @@ def impact_of(target: serial.Records, live: serial.Records) -> Impact:
 
 
 def draft_impact(draft: Draft) -> Impact:
-    live = editing.live_records()
+    live = live_records()
     report = impact_of(draft.records, live)
     if draft.state == Draft.OPEN and live != draft.base:
         report.live_moved = changes(draft).live_moved

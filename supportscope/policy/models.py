@@ -36,7 +36,7 @@ class PolicyState(models.Model):
 
     revision = models.PositiveIntegerField(default=0)
     # When the next scheduled draft is due (Unix seconds), read with the revision in one
-    # query: a worker knows without asking again when to publish (see editing.py).
+    # query: a worker knows without asking again when to publish (see editing/drafts.py).
     next_publication = models.BigIntegerField(null=True, blank=True)
 
     class Meta:

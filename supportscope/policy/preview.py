@@ -23,7 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
-from supportscope.policy import editing
+from supportscope.policy.editing.drafts import publish_due
 from supportscope.policy.snapshot import previewing
 
 logger = logging.getLogger("supportscope.drafts")
@@ -36,7 +36,7 @@ def publish_if_due(due_at: int) -> bool:
     now = timezone.now()
     if now.timestamp() < due_at:
         return False
-    for done in editing.publish_due(now):
+    for done in publish_due(now):
         if done.published:
             logger.warning("published scheduled draft %s as revision %s", done.draft, done.revision)
         else:

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from supportscope.policy import editing
+from supportscope.policy.editing.drafts import edit_draft, open_draft
+from supportscope.policy.editing.reshaping import cite_clause, find
 from supportscope.policy.models import Clause, Draft, Revision
 from tests.browser.conftest import format_violations, log_in
 
@@ -106,7 +107,7 @@ def test_a_drafts_life_from_opening_to_publishing(admin_page, browser, live_serv
 
 def new_admin_pages(draft: Draft) -> list[str]:
     clause = Clause.objects.get(section__slug="unsupported-scenarios", key="unmanaged-ingress")
-    verdict = editing.find(draft.records, "verdict", "oss-unsupported")
+    verdict = find(draft.records, "verdict", "oss-unsupported")
     number = Revision.objects.order_by("-number").values_list("number", flat=True).first()
     return [
         "/admin/policy/draft/",
@@ -127,10 +128,10 @@ def test_every_new_admin_page_has_no_accessibility_violations(
     page, live_server, superuser, axe_audit, lang
 ):
     log_in(page.context, live_server, superuser)
-    draft = editing.open_draft("Audit", user=superuser)
-    editing.edit_draft(
+    draft = open_draft("Audit", user=superuser)
+    edit_draft(
         draft.pk,
-        lambda r: editing.cite_clause(r, anchor="unsupported-scenarios--unmanaged-ingress",
+        lambda r: cite_clause(r, anchor="unsupported-scenarios--unmanaged-ingress",
                                       verdicts=["oss-unsupported"]),
         expected_version=None,
     )  # fmt: skip

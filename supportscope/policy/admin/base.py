@@ -1,7 +1,7 @@
 """The base of every policy admin: a thin shell over ``editing``.
 
 A POST of a change form is validated by the forms (including the version check and the
-three-way merge of ``VersionedForm``), then handed to ``editing.save`` with a function
+three-way merge of ``VersionedForm``), then handed to ``editing.live.save`` with a function
 that writes the rows; the result (saved, refused, or verdict changes to confirm) decides
 the response. The state of one save lives in local variables, never on the request.
 """
@@ -26,14 +26,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supportscope.engine import Tree
-from supportscope.policy import editing, impact, revisions
+from supportscope.policy import impact, revisions
 from supportscope.policy.admin.forms import (
     MarkdownPreviewWidget,
     PolicyInlineFormSet,
     RowForm,
     VersionedForm,
 )
-from supportscope.policy.editing import EditRefused, lock
+from supportscope.policy.editing.checks import ConfirmationNeeded
+from supportscope.policy.editing.live import lock, save
+from supportscope.policy.integrity import EditRefused
 from supportscope.policy.snapshot import get_snapshot
 
 if TYPE_CHECKING:  # a name of the stubs only
@@ -51,12 +53,12 @@ def current_tree() -> Tree:
 def impact_panel(refusal: EditRefused | None, confirm_label: str = "") -> dict[str, Any]:
     """What every page that saves shows about a refusal and the verdict changes: one
     builder for the change forms, the guided steps, restore, roll-back and drafts."""
-    changes = refusal.changes if isinstance(refusal, editing.ConfirmationNeeded) else None
+    changes = refusal.changes if isinstance(refusal, ConfirmationNeeded) else None
     return {
         "policy_refusal": refusal,
         "impact_changes": changes[:SHOWN_CHANGES] if changes else changes,
         "impact_total": len(changes) if changes else 0,
-        "impact_token": refusal.token if isinstance(refusal, editing.ConfirmationNeeded) else "",
+        "impact_token": refusal.token if isinstance(refusal, ConfirmationNeeded) else "",
         "impact_field": IMPACT_TOKEN,
         "check_button": CHECK_BUTTON,
         "confirm_label": confirm_label or _("Save"),
@@ -149,7 +151,7 @@ class PolicyAdmin(admin.ModelAdmin[Any]):
             new_object = self.save_form(request, form, change=not add)
             write = partial(self.write_change, new_object, form, formsets, not add)
             try:
-                editing.save(write, user=request.user, **wants(request))
+                save(write, user=request.user, **wants(request))
             except EditRefused as refused:
                 refusal = refused
                 if refused.kind != "confirm":
@@ -269,7 +271,7 @@ class PolicyAdmin(admin.ModelAdmin[Any]):
             obj.delete()
             recorder.deleted(model, pk)
 
-        editing.save(apply, user=request.user, needs_confirmation=False)
+        save(apply, user=request.user, needs_confirmation=False)
 
     def get_deleted_objects(
         self, objs: Sequence[Any] | QuerySet[Any], request: HttpRequest

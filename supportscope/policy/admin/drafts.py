@@ -25,8 +25,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supportscope.policy import drafts_report, editing, revisions, serial
-from supportscope.policy.editing import EditRefused
+from supportscope.policy import drafts_report, revisions, serial
+from supportscope.policy.editing.checks import ConfirmationNeeded
+from supportscope.policy.editing.drafts import (
+    discard_draft,
+    edit_draft,
+    open_draft,
+    publish_draft,
+    rebase_draft,
+    schedule_draft,
+)
+from supportscope.policy.editing.reshaping import delete_record, set_record
+from supportscope.policy.integrity import EditRefused
 from supportscope.policy.models import Draft
 from supportscope.policy.preview import PREVIEW_COOKIE
 
@@ -240,7 +250,7 @@ class DraftAdmin(admin.ModelAdmin[Draft]):
             raise PermissionDenied
         form = OpenDraftForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            draft = editing.open_draft(form.cleaned_data["title"], user=request.user)
+            draft = open_draft(form.cleaned_data["title"], user=request.user)
             messages.success(request, _("Draft opened. The live policy is untouched."))
             return HttpResponseRedirect(reverse("admin:policy_draft_change", args=[draft.pk]))
         context = {
@@ -309,18 +319,18 @@ class DraftAdmin(admin.ModelAdmin[Draft]):
         change: Any = None
         if data is not None and "_delete" in data:
             change, done = (
-                (lambda records: editing.delete_record(records, key)),
+                (lambda records: delete_record(records, key)),
                 _("Removed from the draft: %(o)s") % {"o": serial.label(kind, record)},
             )
         elif data is not None and form.is_valid():
             new = form.record()
             change, done = (
-                (lambda records: editing.set_record(records, key, new)),
+                (lambda records: set_record(records, key, new)),
                 _("Saved in the draft: %(o)s") % {"o": serial.label(kind, new)},
             )
         if change is not None and data is not None:
             try:
-                editing.edit_draft(pk, change, expected_version=_int(data.get("draft_version")))
+                edit_draft(pk, change, expected_version=_int(data.get("draft_version")))
             except EditRefused as refused:
                 refusal = refused
             else:
@@ -413,7 +423,7 @@ def _act(model_admin: DraftAdmin, request: HttpRequest, pk: int, action: str) ->
     draft = model_admin._draft(request, pk, write=True)
     try:
         if action == "publish":
-            saved = editing.publish_draft(
+            saved = publish_draft(
                 pk,
                 user=request.user,
                 confirm=request.POST.get("_impact") or "",
@@ -430,21 +440,21 @@ def _act(model_admin: DraftAdmin, request: HttpRequest, pk: int, action: str) ->
             if not form.is_valid():
                 raise EditRefused([str(e) for errors in form.errors.values() for e in errors])
             when: datetime = form.cleaned_data["publish_at"]
-            editing.schedule_draft(pk, when)
+            schedule_draft(pk, when)
             messages.success(
                 request,
                 _("Scheduled: the draft goes live at %(when)s.")
                 % {"when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M %Z")},
             )
         elif action == "unschedule":
-            editing.schedule_draft(pk, None)
+            schedule_draft(pk, None)
             messages.success(request, _("No longer scheduled."))
         elif action == "discard":
-            editing.discard_draft(pk)
+            discard_draft(pk)
             messages.success(request, _("Draft discarded; the live policy is untouched."))
             return HttpResponseRedirect(reverse("admin:policy_draft_changelist"))
         elif action == "rebase":
-            merged = editing.rebase_draft(pk, expected_version=_int(request.POST.get("version")))
+            merged = rebase_draft(pk, expected_version=_int(request.POST.get("version")))
             messages.success(
                 request,
                 _("Rebased: the draft now includes the live changes to %(objects)s.")
@@ -461,9 +471,9 @@ def _act(model_admin: DraftAdmin, request: HttpRequest, pk: int, action: str) ->
                     out.pop(key, None)
                 return out
 
-            editing.edit_draft(pk, revert, expected_version=None)
+            edit_draft(pk, revert, expected_version=None)
             messages.success(request, _("That object is back as it is live."))
-    except editing.ConfirmationNeeded:
+    except ConfirmationNeeded:
         messages.warning(
             request,
             _(

@@ -14,9 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
-from supportscope.policy import editing, revisions
+from supportscope.policy import revisions
 from supportscope.policy.admin.base import ReadOnlyAdmin, impact_panel, wants
-from supportscope.policy.editing import EditRefused
+from supportscope.policy.editing.live import restore, rollback_revision
+from supportscope.policy.integrity import EditRefused
 from supportscope.policy.models import Revision
 
 
@@ -122,7 +123,7 @@ class RevisionAdmin(ReadOnlyAdmin):
             except ValueError:
                 expected = None
             try:
-                restored = editing.restore(
+                restored = restore(
                     model,
                     pk,
                     number,
@@ -164,7 +165,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         refusal: EditRefused | None = None
         if request.method == "POST":
             try:
-                saved = editing.rollback_revision(number, user=request.user, **wants(request))
+                saved = rollback_revision(number, user=request.user, **wants(request))
             except EditRefused as refused:
                 refusal = refused
             else:

@@ -1,6 +1,6 @@
 """Reshaping the tree in guided, checked steps: thin views over ``editing``.
 
-Each step is a form that builds one change of records (``editing.add_answer``,
+Each step is a form that builds one change of records (``reshaping.add_answer``,
 ``add_follow_up``, ``retire_answer``, ``move_clause``, ``cite_clause``). Opened from a
 draft (``?draft=<id>``), the step goes into the draft; otherwise it is checked, its
 verdict changes shown for confirmation, and published as one revision.
@@ -22,10 +22,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supportscope.policy import editing, serial
+from supportscope.policy import serial
 from supportscope.policy.admin.base import impact_panel, wants
 from supportscope.policy.admin.forms import cleaned_of, set_choices
-from supportscope.policy.editing import EditRefused, NewChoice
+from supportscope.policy.editing import reshaping
+from supportscope.policy.editing.drafts import edit_draft
+from supportscope.policy.editing.live import live_records, publish_records
+from supportscope.policy.editing.reshaping import NewChoice, find
+from supportscope.policy.integrity import EditRefused
 from supportscope.policy.models import (
     LEVEL_CHOICES,
     ChoiceGroup,
@@ -163,10 +167,10 @@ def run_step(
     draft_id = _draft_id(request)
     try:
         if draft_id is not None:
-            editing.edit_draft(draft_id, change, expected_version=None)
+            edit_draft(draft_id, change, expected_version=None)
             return draft_id, None
-        live = editing.live_records()
-        saved = editing.publish_records(
+        live = live_records()
+        saved = publish_records(
             change(live),
             user=request.user,
             summary=summary,
@@ -260,7 +264,7 @@ def add_answer(model_admin: Any, request: HttpRequest) -> HttpResponse:
         name = existing.name if existing else data["verdict_name"]
 
         def change(records: Records) -> Records:
-            return editing.add_answer(
+            return reshaping.add_answer(
                 records,
                 question=question.key,
                 choice=choice,
@@ -308,7 +312,7 @@ def _records(request: HttpRequest) -> Records:
     """The policy a step starts from: the draft it was opened from, or the live policy."""
     draft_id = _draft_id(request)
     draft = Draft.objects.filter(pk=draft_id).first() if draft_id is not None else None
-    return draft.records if draft is not None else editing.live_records()
+    return draft.records if draft is not None else live_records()
 
 
 def _route_choices(records: Records) -> list[tuple[str, str]]:
@@ -342,7 +346,7 @@ class FollowUpForm(forms.Form):
 
     def clean_key(self) -> str:
         key: str = self.cleaned_data["key"]
-        if editing.find(self.records, "question", key) is not None:
+        if find(self.records, "question", key) is not None:
             raise forms.ValidationError(_("A question %(key)s exists.") % {"key": key})
         return key
 
@@ -412,7 +416,7 @@ def add_follow_up(model_admin: Any, request: HttpRequest) -> HttpResponse:
         ]
 
         def change(records: Records) -> Records:
-            return editing.add_follow_up(
+            return reshaping.add_follow_up(
                 records,
                 node=node,
                 value=value,
@@ -488,7 +492,7 @@ def retire_answer(model_admin: Any, request: HttpRequest) -> HttpResponse:
         question, _sep, value = form.cleaned_data["answer"].partition("=")
 
         def change(records: Records) -> Records:
-            return editing.retire_answer(records, question=question, value=value)
+            return reshaping.retire_answer(records, question=question, value=value)
 
         what = _("%(key)s=%(value)s is retired.") % {"key": question, "value": value}
         result, refusal = run_step(
@@ -533,7 +537,7 @@ def move_clause(model_admin: Any, request: HttpRequest, pk: int) -> HttpResponse
         position = int(form.cleaned_data["position"])
 
         def change(records: Records) -> Records:
-            return editing.move_clause(records, anchor=clause.anchor, position=position)
+            return reshaping.move_clause(records, anchor=clause.anchor, position=position)
 
         what = _("%(anchor)s is now at position %(position)s.") % {
             "anchor": clause.anchor,
@@ -599,7 +603,7 @@ def cite_clause(model_admin: Any, request: HttpRequest, pk: int) -> HttpResponse
         names = form.cleaned_data["verdicts"]
 
         def change(records: Records) -> Records:
-            return editing.cite_clause(records, anchor=clause.anchor, verdicts=names)
+            return reshaping.cite_clause(records, anchor=clause.anchor, verdicts=names)
 
         what = _("%(anchor)s is cited by %(verdicts)s.") % {
             "anchor": clause.anchor,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from supportscope.policy.editing import publish_due
+from supportscope.policy.editing.drafts import publish_due
 
 
 class Command(BaseCommand):
