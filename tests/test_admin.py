@@ -241,15 +241,6 @@ def test_the_conditional_update_refuses_a_stale_save_even_past_the_form_check(
     assert "Would overwrite." in response.content.decode()
 
 
-def test_lock_claims_a_row_once_per_version():
-    target = clause()
-    lock(target, 1)
-    assert Clause.objects.get(pk=target.pk).version == 2
-    with pytest.raises(EditRefused) as refused:
-        lock(clause(), 1)
-    assert refused.value.kind == "stale"
-
-
 def test_a_stale_clause_row_on_the_section_page_is_refused(admin_client):
     target = clause()
     url = f"/admin/policy/section/{target.section_id}/change/"

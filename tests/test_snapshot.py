@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from supportscope.engine import TreeError
+from supportscope.policy import serial
 from supportscope.policy import snapshot as snapshot_module
-from supportscope.policy.snapshot import PolicyUnavailable, SnapshotCache
+from supportscope.policy.editing.live import live_records
+from supportscope.policy.snapshot import PolicyUnavailable, SnapshotCache, compile_records
 from supportscope.policy.store import record_revision
+from tests.records import follow_up
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +40,11 @@ def test_an_invalid_policy_with_nothing_to_fall_back_on_is_unavailable(monkeypat
     monkeypatch.setattr(snapshot_module, "compile_snapshot", broken)
     with pytest.raises(PolicyUnavailable, match="cycle"):
         SnapshotCache().get()
+
+
+def test_a_draft_compiles_to_a_snapshot_with_its_own_fingerprint():
+    live = live_records()
+    snapshot = compile_records(follow_up(live), revision=1, draft=7, draft_title="t")
+    assert snapshot.draft == 7
+    assert "nginx-operator" in snapshot.tree.questions
+    assert snapshot.fingerprint != serial.fingerprint(serial.to_document(live))

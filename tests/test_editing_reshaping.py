@@ -1,0 +1,84 @@
+"""The reshaping steps (``editing.reshaping``): whole changes of records, checked and published."""
+
+from __future__ import annotations
+
+import pytest
+
+from supportscope.engine import resolve
+from supportscope.policy.editing.checks import check_records
+from supportscope.policy.editing.live import live_records, publish_records
+from supportscope.policy.editing.reshaping import (
+    add_follow_up,
+    cite_clause,
+    find,
+    move_clause,
+    retire_answer,
+)
+from supportscope.policy.integrity import EditRefused
+from supportscope.policy.models import Choice, Clause, Edge, Verdict
+from supportscope.policy.store import current_revision
+from tests.records import INGRESS, follow_up, key_of, level
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_follow_up_question_changes_only_the_path_it_is_asked_on():
+    live = live_records()
+    reshaped = follow_up(live)
+    assert level(reshaped, component="ingress", ingress="nginx", preview="ga",
+                 **{"nginx-operator": "customer"}) == "unsupported"  # fmt: skip
+    assert level(reshaped, component="ingress", ingress="kong", preview="ga") == level(
+        live, component="ingress", ingress="kong", preview="ga"
+    )
+    tree = check_records(reshaped)
+    asked = resolve(tree, {"component": "ingress", "ingress": "nginx"})
+    assert asked.question is not None
+    assert asked.question.key == "nginx-operator"
+
+
+def test_a_follow_up_needs_an_existing_answer_and_a_new_key():
+    live = live_records()
+    with pytest.raises(EditRefused):
+        add_follow_up(live, node="ingress", value="no-such", question={"key": "x"},
+                              choices=[])  # fmt: skip
+    with pytest.raises(EditRefused):
+        add_follow_up(live, node="ingress", value="nginx",
+                              question={"key": "ingress", "text_en": "", "text_ko": ""},
+                              choices=[])  # fmt: skip
+
+
+def test_retiring_an_answer_removes_its_routes_and_what_only_it_reached_in_one_step():
+    live = live_records()
+    retired = retire_answer(live, question="oss", value="helm")
+    assert find(retired, "choice", "oss=helm") is None
+    assert find(retired, "verdict", "oss-helm-best-effort") is None  # only helm led there
+    assert find(retired, "retiredanswer", "oss=helm") is not None
+    saved = publish_records(retired, user=None, summary="retire helm",
+                                    expected_live=live, needs_confirmation=False)  # fmt: skip
+    assert saved.revision == current_revision()
+    assert not Choice.objects.filter(question__key="oss", value="helm").exists()
+    assert not Edge.objects.filter(value="helm").exists()
+    assert not Verdict.objects.filter(name="oss-helm-best-effort").exists()
+
+
+def test_moving_a_clause_renumbers_its_section_without_duplicates():
+    live = live_records()
+    moved = move_clause(live, anchor=INGRESS, position=1)
+    section = sorted(
+        (r for k, r in moved.items() if k.startswith("clause:")
+         and r["section"] == "unsupported-scenarios"),
+        key=lambda r: r["order"],
+    )  # fmt: skip
+    assert section[0]["key"] == "unmanaged-ingress"
+    assert [r["order"] for r in section] == list(range(1, len(section) + 1))
+    publish_records(moved, user=None, summary="move", expected_live=live)
+    first = Clause.objects.filter(section__slug="unsupported-scenarios").order_by("order").first()
+    assert first.key == "unmanaged-ingress"
+
+
+def test_a_clause_can_be_cited_by_chosen_verdicts():
+    live = live_records()
+    cited = cite_clause(live, anchor=INGRESS, verdicts=["oss-unsupported"])
+    key = key_of(cited, "verdict", "oss-unsupported")
+    assert cited[key]["citations"][-1] == INGRESS
+    assert cite_clause(cited, anchor=INGRESS, verdicts=["oss-unsupported"]) == cited
