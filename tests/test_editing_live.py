@@ -84,3 +84,15 @@ def test_rolling_back_is_refused_when_a_later_revision_changed_the_same_object()
     with pytest.raises(EditRefused) as refused:
         rollback_revision(first, user=None)
     assert "verdict oss-unsupported" in refused.value.problems[0]
+
+
+def test_checking_a_roll_back_saves_nothing_and_lists_its_verdict_changes():
+    live = live_records()
+    publish_records(follow_up(live), user=None, summary="follow-up",
+                    expected_live=live, needs_confirmation=False)  # fmt: skip
+    added = current_revision()
+    with pytest.raises(ConfirmationNeeded) as asked:
+        rollback_revision(added, user=None, check_only=True)
+    assert any("nginx-operator=addon" in change.query for change in asked.value.changes)
+    assert current_revision() == added
+    assert Node.objects.filter(question__key="nginx-operator").exists()

@@ -8,6 +8,8 @@ from supportscope.engine import resolve
 from supportscope.policy.editing.checks import check_records
 from supportscope.policy.editing.live import live_records, publish_records
 from supportscope.policy.editing.reshaping import (
+    NewChoice,
+    add_answer,
     add_follow_up,
     cite_clause,
     find,
@@ -82,3 +84,41 @@ def test_a_clause_can_be_cited_by_chosen_verdicts():
     key = key_of(cited, "verdict", "oss-unsupported")
     assert cited[key]["citations"][-1] == INGRESS
     assert cite_clause(cited, anchor=INGRESS, verdicts=["oss-unsupported"]) == cited
+
+
+def test_a_new_answer_is_routed_by_every_node_asking_its_question_and_revives_a_retired_value():
+    live = live_records()
+    retired = retire_answer(live, question="oss", value="helm")
+    revived = add_answer(
+        retired,
+        question="oss",
+        choice={"value": "helm", "label_en": "Helm chart", "label_ko": "Helm 차트"},
+        verdict="oss-unsupported",
+    )
+    assert find(revived, "retiredanswer", "oss=helm") is None
+    choice = revived[key_of(revived, "choice", "oss=helm")]
+    assert (choice["description_en"], choice["group"]) == ("", None)
+    asking = [r for k, r in revived.items() if k.startswith("node:") and r["question"] == "oss"]
+    assert asking
+    assert all(r["edges"]["helm"] == "oss-unsupported" for r in asking)
+    check_records(revived)
+
+
+def test_a_new_verdict_cannot_take_an_existing_name_in_either_step():
+    live = live_records()
+    taken = {"name": "oss-unsupported", "level": "supported", "rationale_en": "x",
+             "rationale_ko": "x", "citations": [INGRESS]}  # fmt: skip
+    with pytest.raises(EditRefused, match="oss-unsupported"):
+        add_answer(live, question="oss",
+                   choice={"value": "kustomize", "label_en": "K", "label_ko": "K"},
+                   new_verdict=taken)  # fmt: skip
+    with pytest.raises(EditRefused, match="oss-unsupported"):
+        add_follow_up(
+            live,
+            node="ingress",
+            value="nginx",
+            question={"key": "nginx-operator", "text_en": "Who runs nginx?", "text_ko": "누가?"},
+            choices=[NewChoice("customer", "The customer", "고객", "oss-unsupported"),
+                     NewChoice("team", "Another team", "다른 팀", "oss-unsupported")],
+            new_verdicts=[taken],
+        )  # fmt: skip

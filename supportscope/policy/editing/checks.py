@@ -1,10 +1,11 @@
 """What every change to the policy must pass, and the refusals that say why it did not.
 
 ``check_records`` runs on a whole set of records (a draft, a reshaping step, a roll
-back); ``checked_tree`` on the rows as stored, inside the saving transaction. A refusal
-is an ``EditRefused`` (or a subclass): ``ConfirmationNeeded`` (verdicts would change and
-the editor has not confirmed that list yet) or ``DraftOutdated`` (the live policy moved
-under a draft).
+back); ``checked_tree`` on the rows as stored, inside the saving transaction;
+``confirmed_changes`` compares the old and new tree and lets a change through only once
+the editor confirmed its verdict changes. A refusal is an ``EditRefused`` (or a
+subclass): ``ConfirmationNeeded`` (verdicts would change and the editor has not
+confirmed that list yet) or ``DraftOutdated`` (the live policy moved under a draft).
 """
 
 from __future__ import annotations
@@ -51,6 +52,27 @@ class DraftOutdated(EditRefused):
         super().__init__(problems, kind="outdated")
         self.changed = changed
         self.conflicts = conflicts
+
+
+def confirmed_changes(
+    old: Tree,
+    new: Tree,
+    *,
+    confirm: str | None,
+    needs_confirmation: bool = True,
+    check_only: bool = False,
+) -> list[impact.Change]:
+    """The verdict changes from ``old`` to ``new``, once the editor has confirmed them.
+
+    Raises ``ConfirmationNeeded`` with the changes and their token when ``check_only``
+    (even with no change), or when they must be confirmed and ``confirm`` is not their
+    token (the editor saw another list, or none).
+    """
+    changes = impact.compare(old, new)
+    token = impact.fingerprint(changes)
+    if check_only or (needs_confirmation and changes and confirm != token):
+        raise ConfirmationNeeded(changes, token)
+    return changes
 
 
 UNREACHABLE_HINT = "can never be reached"

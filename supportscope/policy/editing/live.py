@@ -17,7 +17,8 @@ and ``rollback_revision`` undo through the same path, as new revisions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from supportscope.policy import impact, revisions, serial
 from supportscope.policy.editing.checks import (
-    ConfirmationNeeded,
     DraftOutdated,
     check_records,
     checked_tree,
+    confirmed_changes,
 )
 from supportscope.policy.integrity import EditRefused, compiled_tree
 from supportscope.policy.models import PolicyState, Revision
@@ -42,6 +43,17 @@ from supportscope.policy.store import record_revision
 class Saved:
     revision: int | None  # None: nothing changed, nothing recorded
     changes: list[impact.Change] = field(default_factory=list)
+
+
+@contextmanager
+def _refusing_write_errors() -> Iterator[None]:
+    """Write inside a savepoint; a write the writer or the database refuses (a bad value,
+    a broken constraint) becomes ``EditRefused`` with its problems."""
+    try:
+        with transaction.atomic():
+            yield
+    except (serial.WriteError, IntegrityError) as error:
+        raise EditRefused(getattr(error, "problems", None) or [str(error)]) from error
 
 
 # -- locking ------------------------------------------------------------------------
@@ -102,20 +114,18 @@ def save(
     recorder = revisions.Recorder()
     with transaction.atomic():
         old_tree = compiled_tree()
-        try:
-            with transaction.atomic():
-                apply(recorder)
-        except (serial.WriteError, IntegrityError) as error:
-            problems = getattr(error, "problems", None) or [str(error)]
-            raise EditRefused(problems) from error
+        with _refusing_write_errors():
+            apply(recorder)
         entries = recorder.entries()
         if not entries and not check_only:
             return Saved(None)
-        new_tree = checked_tree()
-        changes = impact.compare(old_tree, new_tree)
-        token = impact.fingerprint(changes)
-        if check_only or (needs_confirmation and changes and confirm != token):
-            raise ConfirmationNeeded(changes, token)
+        changes = confirmed_changes(
+            old_tree,
+            checked_tree(),
+            confirm=confirm,
+            needs_confirmation=needs_confirmation,
+            check_only=check_only,
+        )
         if not entries:
             return Saved(None)
         number = record_revision(user, summary or summary_of(entries), entries)
@@ -233,17 +243,15 @@ def publish_records(
                 if live.get(k) != expected_live.get(k)
             )
             raise DraftOutdated(changed, [])
-        old_tree = check_records(live)
-        new_tree = check_records(target)
-        changes = impact.compare(old_tree, new_tree)
-        token = impact.fingerprint(changes)
-        if check_only or (needs_confirmation and changes and confirm != token):
-            raise ConfirmationNeeded(changes, token)
-        try:
-            with transaction.atomic():
-                entries = apply_records(live, target)
-        except (serial.WriteError, IntegrityError) as error:
-            raise EditRefused(getattr(error, "problems", None) or [str(error)]) from error
+        changes = confirmed_changes(
+            check_records(live),
+            check_records(target),
+            confirm=confirm,
+            needs_confirmation=needs_confirmation,
+            check_only=check_only,
+        )
+        with _refusing_write_errors():
+            entries = apply_records(live, target)
         if not entries:
             return Saved(None)
         checked_tree()  # the rows as written compile too (belt and braces)
@@ -286,9 +294,11 @@ def rollback_revision(
                 % {"number": number, "objects": ", ".join(moved)}
             ]
         )
-    if check_only:
-        old_tree, new_tree = check_records(live), check_records(target)
-        changes = impact.compare(old_tree, new_tree)
-        raise ConfirmationNeeded(changes, impact.fingerprint(changes))
-    summary = _("rolled back revision %(number)s") % {"number": number}
-    return publish_records(target, user=user, summary=summary, expected_live=live, confirm=confirm)
+    return publish_records(
+        target,
+        user=user,
+        summary=_("rolled back revision %(number)s") % {"number": number},
+        expected_live=live,
+        confirm=confirm,
+        check_only=check_only,
+    )

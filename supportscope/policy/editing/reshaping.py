@@ -9,7 +9,7 @@ records. The result goes into a draft or through ``live.publish_records``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,31 @@ def _next_order(records: Records, kind: str, **same: Any) -> int:
     return max(orders, default=0) + 1
 
 
+# What a new choice holds unless the step says otherwise.
+CHOICE_DEFAULTS: Mapping[str, Any] = {
+    "description_en": "",
+    "description_ko": "",
+    "terms_en": "",
+    "terms_ko": "",
+    "group": None,
+}
+
+
+def _add_verdict(out: Records, verdict: Record) -> str:
+    """Add a new verdict (last in order) to ``out``, refused if the name is taken; its name."""
+    if find(out, "verdict", verdict["name"]) is not None:
+        raise EditRefused([_("A verdict named %(name)s exists.") % {"name": verdict["name"]}])
+    out[new_key(out, "verdict")] = {
+        "order": _next_order(out, "verdict"),
+        "make_supported_en": "",
+        "make_supported_ko": "",
+        "modifiers": [],
+        **verdict,
+    }
+    name: str = verdict["name"]
+    return name
+
+
 @dataclass(frozen=True)
 class NewChoice:
     value: str
@@ -83,26 +108,11 @@ def add_answer(
             ]
         )
     if new_verdict is not None:
-        if find(out, "verdict", new_verdict["name"]) is not None:
-            raise EditRefused(
-                [_("A verdict named %(name)s exists.") % {"name": new_verdict["name"]}]
-            )
-        out[new_key(out, "verdict")] = {
-            "order": _next_order(out, "verdict"),
-            "make_supported_en": "",
-            "make_supported_ko": "",
-            "modifiers": [],
-            **new_verdict,
-        }
-        verdict = new_verdict["name"]
+        verdict = _add_verdict(out, new_verdict)
     elif verdict is None or find(out, "verdict", verdict) is None:
         raise EditRefused([_("Pick an existing verdict or describe a new one.")])
     out[new_key(out, "choice")] = {
-        "description_en": "",
-        "description_ko": "",
-        "terms_en": "",
-        "terms_ko": "",
-        "group": None,
+        **CHOICE_DEFAULTS,
         **choice,
         "question": question,
         "order": _next_order(out, "choice", question=question),
@@ -155,22 +165,10 @@ def add_follow_up(
             "order": order,
             "label_en": choice.label_en,
             "label_ko": choice.label_ko,
-            "description_en": "",
-            "description_ko": "",
-            "terms_en": "",
-            "terms_ko": "",
-            "group": None,
+            **CHOICE_DEFAULTS,
         }
     for verdict in new_verdicts:
-        if find(out, "verdict", verdict["name"]) is not None:
-            raise EditRefused([_("A verdict named %(name)s exists.") % {"name": verdict["name"]}])
-        out[new_key(out, "verdict")] = {
-            "order": _next_order(out, "verdict"),
-            "make_supported_en": "",
-            "make_supported_ko": "",
-            "modifiers": [],
-            **verdict,
-        }
+        _add_verdict(out, verdict)
     name = f"{question['key']}-after-{node}"
     while find(out, "node", name) is not None:
         name += "-2"
