@@ -1,8 +1,11 @@
-"""Helpers for admin tests: the POST data an admin's browser would send for a change form."""
+"""Helpers for admin tests: the POST data an admin's browser would send for a change form,
+and opening a draft as an admin does."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from supportscope.policy.models import Draft
 
 
 def _value(bound: Any) -> Any:
@@ -53,3 +56,9 @@ def post_change(client: Any, url: str, changes: dict[str, Any], **extra: Any) ->
     data.update(extra)
     data.setdefault("_save", "Save")
     return client.post(url, {k: v for k, v in data.items() if v is not None})
+
+
+def open_draft(admin_client, title: str = "Spring update") -> Draft:
+    response = admin_client.post("/admin/policy/draft/add/", {"title": title})
+    assert response.status_code == 302
+    return Draft.objects.get(title=title)

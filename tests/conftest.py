@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 
+from supportscope.pagecache import pages
 from supportscope.policy import freshness
 from supportscope.policy.snapshot import cache
 
@@ -29,6 +30,15 @@ def _fresh_policy_cache():
     yield
     cache.clear()
     freshness.stop()  # a test that started a watcher (warm_up) leaves none behind
+
+
+@pytest.fixture
+def clean_pages():
+    """An empty page cache before and after the test: pages it reads after changing the
+    policy are rendered anew, and it leaves none behind."""
+    pages.clear()
+    yield
+    pages.clear()
 
 
 @pytest.fixture(scope="session")

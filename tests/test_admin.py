@@ -538,35 +538,6 @@ def test_a_new_unsupported_scenario_is_added_end_to_end_without_code(admin_clien
     assert section.clauses[-1].body == {"en": NEW_CLAUSE_EN, "ko": NEW_CLAUSE_KO}
 
 
-def test_adding_an_answer_that_exists_is_refused_by_name(admin_client):
-    response = admin_client.post(
-        "/admin/policy/question/add-answer/",
-        {
-            "question": Question.objects.get(key="component").pk,
-            "value": "ingress",
-            "label_en": "x",
-            "label_ko": "x",
-            "existing_verdict": Verdict.objects.first().pk,
-        },
-    )
-    assert response.status_code == 200
-    assert "component already has the value ingress." in response.content.decode()
-
-
-def test_adding_an_answer_needs_a_verdict(admin_client):
-    response = admin_client.post(
-        "/admin/policy/question/add-answer/",
-        {
-            "question": Question.objects.get(key="component").pk,
-            "value": "something-new",
-            "label_en": "x",
-            "label_ko": "x",
-        },
-    )
-    assert response.status_code == 200
-    assert response.context["form"].errors["verdict_name"] == ["Needed for a new verdict."]
-
-
 # -- live preview, CSP and access ---------------------------------------------------------
 
 

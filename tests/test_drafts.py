@@ -1,4 +1,5 @@
-"""Drafts, guided steps and receipts through the admin and the public site."""
+"""Drafts and receipts through the admin and the public site (the guided steps themselves:
+test_admin_reshape_*.py)."""
 
 from __future__ import annotations
 
@@ -22,33 +23,16 @@ from supportscope.policy.editing.reshaping import (
     retire_answer,
     set_record,
 )
-from supportscope.policy.models import (
-    Clause,
-    Draft,
-    Question,
-    Verdict,
-)
+from supportscope.policy.models import Clause, Draft, Verdict
 from supportscope.policy.preview import PREVIEW_COOKIE
 from supportscope.policy.snapshot import cache, previews
 from supportscope.policy.store import current_revision
+from tests.adminforms import open_draft
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_pages")]
 
 INGRESS = "unsupported-scenarios--unmanaged-ingress"
 NGINX = "component=ingress&ingress=nginx&preview=ga"
-
-
-@pytest.fixture(autouse=True)
-def _clean_memory():
-    pages.clear()
-    yield
-    pages.clear()
-
-
-def open_draft(admin_client, title: str = "Spring update") -> Draft:
-    response = admin_client.post("/admin/policy/draft/add/", {"title": title})
-    assert response.status_code == 302
-    return Draft.objects.get(title=title)
 
 
 def draft_url(draft: Draft, rest: str = "") -> str:
@@ -238,104 +222,7 @@ def test_discard_and_rebase_through_the_admin(admin_client):
     assert admin_client.post(draft_url(draft, "act/explode/")).status_code == 400
 
 
-# -- guided steps through the admin ------------------------------------------------------
-
-
-def follow_up_data(**extra: str) -> dict[str, str]:
-    return {
-        "at": "ingress|nginx",
-        "key": "nginx-operator",
-        "text_en": "Who runs the nginx controller?",
-        "text_ko": "nginx 컨트롤러는 누가 운영합니까?",
-        "choice-TOTAL_FORMS": "2",
-        "choice-INITIAL_FORMS": "0",
-        "choice-MIN_NUM_FORMS": "2",
-        "choice-MAX_NUM_FORMS": "1000",
-        "choice-0-value": "customer",
-        "choice-0-label_en": "The customer",
-        "choice-0-label_ko": "고객",
-        "choice-0-leads_to": "unmanaged-ingress-unsupported",
-        "choice-1-value": "addon",
-        "choice-1-label_en": "The routing add-on",
-        "choice-1-label_ko": "라우팅 추가 기능",
-        "choice-1-leads_to": "nginx-addon-supported",
-        "verdict-TOTAL_FORMS": "1",
-        "verdict-INITIAL_FORMS": "0",
-        "verdict-MIN_NUM_FORMS": "0",
-        "verdict-MAX_NUM_FORMS": "1000",
-        "verdict-0-name": "nginx-addon-supported",
-        "verdict-0-level": "supported",
-        "verdict-0-rationale_en": "The add-on's nginx is managed.",
-        "verdict-0-rationale_ko": "추가 기능의 nginx는 관리됩니다.",
-        "verdict-0-citations": [str(Clause.objects.get(section__slug="supported-scenarios",
-                                                       key="networking").pk)],
-        **extra,
-    }  # fmt: skip
-
-
-def test_a_follow_up_question_is_added_live_in_one_checked_step(admin_client, client):
-    url = "/admin/policy/question/add-follow-up/"
-    assert admin_client.get(url).status_code == 200
-    asked = admin_client.post(url, follow_up_data())
-    assert asked.status_code == 200
-    token = asked.context["impact_token"]
-    assert token
-    assert "errornote" not in asked.content.decode()
-    done = admin_client.post(url, follow_up_data(_impact=token))
-    assert done.status_code == 302
-    first = api(client, "component=ingress&ingress=nginx")
-    assert first["next_question"]["key"] == "nginx-operator"
-    addon = api(client, "component=ingress&ingress=nginx&nginx-operator=addon&preview=ga")
-    assert addon["verdict"] == "supported"
-
-
-def test_a_follow_up_question_goes_into_a_draft_when_opened_from_it(admin_client, client):
-    draft = open_draft(admin_client)
-    url = f"/admin/policy/question/add-follow-up/?draft={draft.pk}"
-    assert "into the draft" in admin_client.get(url).content.decode()
-    done = admin_client.post(url, follow_up_data(draft=str(draft.pk)))
-    assert done.status_code == 302
-    assert not Question.objects.filter(key="nginx-operator").exists()
-    assert find(Draft.objects.get(pk=draft.pk).records, "question", "nginx-operator")
-    assert api(client, "component=ingress&ingress=nginx")["complete"] is True
-
-
-def test_retiring_an_answer_keeps_old_links_working_with_a_notice(admin_client, client):
-    url = "/admin/policy/question/retire-answer/"
-    asked = admin_client.post(url, {"answer": "oss=helm"})
-    done = admin_client.post(url, {"answer": "oss=helm", "_impact": asked.context["impact_token"]})
-    assert done.status_code == 302
-    old_link = client.get("/triage/?component=third-party-oss&oss=helm&lang=en")
-    assert old_link.status_code == 200
-    html = old_link.content.decode()
-    assert "is no longer offered" in html
-    assert 'name="oss"' in html  # the question is asked again
-
-
-def test_a_clause_is_moved_and_cited_from_its_page(admin_client):
-    clause = Clause.objects.get(section__slug="unsupported-scenarios", key="unmanaged-ingress")
-    page = admin_client.get(f"/admin/policy/clause/{clause.pk}/change/").content.decode()
-    assert f"/admin/policy/clause/{clause.pk}/move/" in page
-    moved = admin_client.post(f"/admin/policy/clause/{clause.pk}/move/", {"position": "1"})
-    assert moved.status_code in (200, 302)
-    if moved.status_code == 200:  # verdicts do not change, so no confirmation is needed
-        pytest.fail(str(moved.context["policy_refusal"]))
-    orders = list(
-        Clause.objects.filter(section=clause.section).order_by("order").values_list("order", "key")
-    )
-    assert orders[0] == (1, "unmanaged-ingress")
-    assert len({order for order, _key in orders}) == len(orders)
-
-    cite = f"/admin/policy/clause/{clause.pk}/cite/"
-    assert "oss-unsupported" in admin_client.get(cite).content.decode()
-    asked = admin_client.post(cite, {"verdicts": ["oss-unsupported"]})
-    if asked.status_code == 200:
-        asked = admin_client.post(
-            cite, {"verdicts": ["oss-unsupported"], "_impact": asked.context["impact_token"]}
-        )
-    assert asked.status_code == 302
-    cited = serial.read(Verdict.objects.get(name="oss-unsupported"))["citations"]
-    assert cited[-1] == INGRESS
+# -- clause positions, modifiers and roll-back through the admin ---------------------------
 
 
 def test_a_duplicate_clause_position_is_refused_on_the_clause_page(admin_client):

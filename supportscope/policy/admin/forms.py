@@ -1,5 +1,5 @@
 """Forms of the policy admin: versions and three-way merges, checked deletions, Markdown
-with a live preview."""
+with a live preview, and the clause picker (clauses listed with the start of their text)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from supportscope.policy import revisions
 from supportscope.policy.integrity import cited_clause_message, citing_verdicts
@@ -296,3 +297,25 @@ class MarkdownPreviewWidget(forms.Textarea):
 def preview_html(text: str) -> Any:
     html = render_markdown(text)
     return mark_safe(html or f'<p class="md-empty">{_("(empty)")}</p>')  # noqa: S308 - sanitized
+
+
+# -- the clause picker ------------------------------------------------------------------
+
+FILTER_LABEL = gettext_lazy("Filter clauses")
+
+
+def clause_label(clause: Clause) -> str:
+    """A clause with the start of its text, so an admin picks by content."""
+    text = " ".join(clause.body_en.split())
+    return f"{clause.anchor} — {text[:90]}{'…' if len(text) > 90 else ''}"
+
+
+class ClauseChoiceField(forms.ModelMultipleChoiceField[Clause]):
+    """Clauses listed with the start of their text, so an admin picks by content."""
+
+    def label_from_instance(self, obj: Clause) -> str:
+        return clause_label(obj)
+
+
+def clause_choices() -> Any:
+    return Clause.objects.select_related("section").filter(retired=False)

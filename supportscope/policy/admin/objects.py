@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supportscope.policy import impact
-from supportscope.policy.admin import reshape
 from supportscope.policy.admin.base import (
     SHOWN_CHANGES,
     PolicyAdmin,
@@ -28,13 +27,16 @@ from supportscope.policy.admin.base import (
     current_tree,
 )
 from supportscope.policy.admin.forms import (
+    FILTER_LABEL,
     MARKDOWN_FIELDS,
     PolicyInlineFormSet,
     RowForm,
     VersionedForm,
+    clause_choices,
+    clause_label,
     preview_html,
 )
-from supportscope.policy.admin.reshape import clause_choices
+from supportscope.policy.admin.reshape import answers, clauses, follow_up
 from supportscope.policy.integrity import cited_clause_message, citing_verdicts
 from supportscope.policy.models import (
     Choice,
@@ -177,12 +179,12 @@ class ClauseAdmin(PolicyAdmin):
             ),
             path(
                 "<int:pk>/move/",
-                self.admin_site.admin_view(partial(reshape.move_clause, self)),
+                self.admin_site.admin_view(partial(clauses.move_clause, self)),
                 name="policy_clause_move",
             ),
             path(
                 "<int:pk>/cite/",
-                self.admin_site.admin_view(partial(reshape.cite_clause, self)),
+                self.admin_site.admin_view(partial(clauses.cite_clause, self)),
                 name="policy_clause_cite",
             ),
             *super().get_urls(),
@@ -251,19 +253,19 @@ class QuestionAdmin(PolicyAdmin):
             ),
             path(
                 "add-follow-up/",
-                self.admin_site.admin_view(partial(reshape.add_follow_up, self)),
+                self.admin_site.admin_view(partial(follow_up.add_follow_up, self)),
                 name="policy_add_follow_up",
             ),
             path(
                 "retire-answer/",
-                self.admin_site.admin_view(partial(reshape.retire_answer, self)),
+                self.admin_site.admin_view(partial(answers.retire_answer, self)),
                 name="policy_retire_answer",
             ),
             *super().get_urls(),
         ]
 
     def add_answer_view(self, request: HttpRequest) -> HttpResponse:
-        return reshape.add_answer(self, request)
+        return answers.add_answer(self, request)
 
 
 @admin.register(ChoiceGroup)
@@ -292,14 +294,14 @@ class CitationInline(PolicyInline):
             kwargs["queryset"] = clause_choices()
             kwargs["form_class"] = ClausePickField
             kwargs["widget"] = forms.Select(
-                attrs={"class": "clause-picker", "data-filter-label": reshape.FILTER_LABEL}
+                attrs={"class": "clause-picker", "data-filter-label": FILTER_LABEL}
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ClausePickField(forms.ModelChoiceField[Clause]):
     def label_from_instance(self, obj: Clause) -> str:
-        return reshape.clause_label(obj)
+        return clause_label(obj)
 
 
 @admin.register(Verdict)
