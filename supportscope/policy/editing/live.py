@@ -41,6 +41,8 @@ from supportscope.policy.store import record_revision
 
 @dataclass(frozen=True)
 class Saved:
+    """What a save or a publication did: the revision it recorded, the verdicts it changed."""
+
     revision: int | None  # None: nothing changed, nothing recorded
     changes: list[impact.Change] = field(default_factory=list)
 
