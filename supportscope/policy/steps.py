@@ -27,7 +27,7 @@ from supportscope.engine import (
     pick,
     resolve,
 )
-from supportscope.matcher import Ranked, filter_choices
+from supportscope.matcher import Ranked
 from supportscope.policy import embed_messages, presenters
 from supportscope.policy.presenters import (
     LevelView,
@@ -42,6 +42,7 @@ from supportscope.policy.presenters import (
 from supportscope.policy.querystring import Params, triage_url
 from supportscope.policy.snapshot import Snapshot
 from supportscope.rendering import render_markdown
+from supportscope.stepfilter import filter_choices
 from supportscope.vocabulary import Change
 
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
