@@ -26,10 +26,6 @@ PROJECT_MIDDLEWARE = {
     "supportscope.requestlog",
     "supportscope.health",
 }
-# Modules of the triage work in progress elsewhere that still break a rule below; each
-# test says so, strictly (an xfail that passes fails), until it is fixed there.
-PENDING_MIDDLEWARE: dict[str, str] = {}
-PENDING_LANGUAGES: dict[str, str] = {}
 
 
 def modules() -> dict[str, Path]:
@@ -126,15 +122,7 @@ def _app_modules() -> list[str]:
     return [name for name in modules() if name.startswith("supportscope.policy")]
 
 
-def _pending(name: str, pending: dict[str, str]) -> list[pytest.MarkDecorator]:
-    reason = pending.get(name)
-    return [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(name, marks=_pending(name, PENDING_MIDDLEWARE)) for name in _app_modules()],
-)
+@pytest.mark.parametrize("name", _app_modules())
 def test_the_app_does_not_import_project_level_middleware(name):
     known = modules()
     assert not imports(name, known[name], known) & PROJECT_MIDDLEWARE
@@ -146,7 +134,7 @@ LANGUAGE_LIST = re.compile(r"""["']en["']\s*[,:]\s*(?:["'][^"']*["']\s*,\s*)?["'
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(name, marks=_pending(name, PENDING_LANGUAGES))
+        name
         for name in modules()
         if name.startswith("supportscope") and name != "supportscope.languages"
     ],
