@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from supportscope.policy import drafts_report
 from supportscope.policy.editing.checks import ConfirmationNeeded, DraftOutdated
@@ -195,3 +195,12 @@ def test_the_next_publication_time_rides_on_the_revision_check():
     assert current_state()[1] == int((now + timedelta(hours=2)).timestamp())
     schedule_draft(second.pk, None)
     assert current_state()[1] is None
+
+
+@pytest.mark.parametrize(("lang", "state"), [("en", "discarded"), ("ko", "폐기됨")])
+def test_editing_a_closed_draft_is_refused_naming_its_state_in_the_admins_language(lang, state):
+    draft = open_draft("Closed", user=None)
+    discard_draft(draft.pk)
+    with translation.override(lang), pytest.raises(EditRefused) as refused:
+        edit_draft(draft.pk, lambda r: r, expected_version=None)
+    assert state in refused.value.problems[0]

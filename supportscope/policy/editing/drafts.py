@@ -47,7 +47,10 @@ def _open(draft_id: int) -> Draft:
         raise EditRefused([_("There is no draft %(id)s.") % {"id": draft_id}])
     if draft.state != Draft.OPEN:
         raise EditRefused(
-            [_("Draft “%(title)s” is %(state)s.") % {"title": draft, "state": draft.state}]
+            [
+                _("Draft “%(title)s” is %(state)s.")
+                % {"title": draft, "state": draft.get_state_display()}
+            ]
         )
     return draft
 
