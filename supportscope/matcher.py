@@ -27,12 +27,15 @@ Matching rules:
 * Inside an identifier (a URL, an image or annotation key, a generated resource name)
   a term counts ``IDENTIFIER_WEIGHT``, unless it is written with ``.``, ``/`` or ``:``.
 * A term written ``~how do we`` is weak: ``WEAK_WEIGHT``, and no request bonus alone.
+* A term written ``@>=365d`` is a stated time ("14 months ago"). Where the text's time
+  meets one choice's condition, a choice whose own condition it misses is ruled out.
 
 Scores: each distinct matched term counts 1, plus 0.5 for every extra word in it (a
 longer term is more specific); said again, a term adds a quarter of its weight, up
-to half as much again. Choices in the tree's first groups (what the customer
-asks for, and subscription and cluster state) get ``REQUEST_BONUS`` when they match:
-the policy judges those by the request, whatever component the text also names; one
+to half as much again. Choices in the tree's first groups (what the customer asks
+for, subscription and cluster state, what the customer changed) get ``REQUEST_BONUS``
+when they match: the policy judges those by the request or the change, whatever
+component the text also names; one
 matched as strongly as ``REQUEST_CLEAR`` counts double. A question is settled when its
 best choice leads the next one by ``MARGIN`` and by a factor of ``RATIO``; otherwise
 the ranked choices are returned for the engineer to pick from.
