@@ -206,6 +206,7 @@ _KO_NEVER_OR_CONTRAST = re.compile(
 # A term that carries the subject particle is what acts: "카펜터가 노드를 안 만들어요",
 # "nginx가 안 돌아요" say what it fails to do (a symptom), not that it was not used.
 _KO_SUBJECT = re.compile(r"^ ?[이가] ")
+_SENTENCE_END = re.compile(r"[.!?\n]")
 # "접속하거나 ": a verb joined by "or" to the next one.
 _KO_OR = re.compile(r"^[가-힣]{0,4}(?: [가-힣]{1,6})?거나 ")
 # "직접 설치한 nginx는 없습니다": a term with a topic particle, then "없": not there.
@@ -246,8 +247,9 @@ def negated(haystack: str, start: int, end: int) -> bool:
 
 
 def negated_after(haystack: str, position: int) -> bool:
-    """Whether the next few Korean words from ``position`` deny what stands before them."""
-    window = haystack[position : position + 48]
+    """Whether the next few Korean words from ``position``, in the same sentence, deny
+    what stands before them."""
+    window = _SENTENCE_END.split(haystack[position : position + 48], maxsplit=1)[0]
     spaces = [index + 1 for index, char in enumerate(window) if char == " "]
     starts = [0, *spaces[:3]]
     return any(

@@ -74,6 +74,7 @@ def test_a_text_with_no_duration_has_none():
         ("노드에 접속하거나 데몬셋으로 뭘 바꾼 건 전혀 없고", "노드에 접속", True),
         ("ssh로 접속하거나 설정을 바꾸지 않았습니다", "ssh", True),
         ("노드에 ssh로 접속하거나 재부팅하면 해결됩니다", "ssh", False),
+        ("노드에 접속하거나 로그를 보려고 합니다. 설정은 바꾸지 않았습니다", "노드에 접속", False),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):
