@@ -353,9 +353,9 @@ def rank(
     # A stated time decides between choices that turn on it: where the text's time meets
     # one choice's condition ("14 months" and 12 months or more), a choice whose own
     # condition it misses (under 12 months) is ruled out, whatever else it matched.
-    timed = {term.value for term in terms if term.duration is not None}
     met = {hit.term.value for hit in hits if hit.term.duration is not None}
     if met:
+        timed = {term.value for term in terms if term.duration is not None}
         for value in timed - met:
             matched.pop(value, None)
             strong.discard(value)

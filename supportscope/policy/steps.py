@@ -8,7 +8,6 @@ views in ``triage`` render them, the embed's events and the receipt are made fro
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,10 +42,10 @@ from supportscope.policy.querystring import Params, triage_url
 from supportscope.policy.snapshot import Snapshot
 from supportscope.rendering import render_markdown
 from supportscope.stepfilter import filter_choices
+from supportscope.tickettext import HANGUL
 from supportscope.vocabulary import Change
 
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
-HANGUL = re.compile("[가-힣]")
 
 
 def max_remaining(tree: Tree, answers: Mapping[str, str]) -> int:
