@@ -41,7 +41,7 @@ from supportscope.policy.presenters import (
 from supportscope.policy.querystring import Params, triage_url
 from supportscope.policy.snapshot import Snapshot
 from supportscope.rendering import render_markdown
-from supportscope.stepfilter import filter_choices
+from supportscope.stepfilter import filter_choices, filter_question
 from supportscope.tickettext import HANGUL
 from supportscope.vocabulary import Change
 
@@ -84,6 +84,7 @@ class QuestionView:
     filterable: bool
     query: str = ""
     matches: list[ChoiceView] | None = None  # ranked, when a filter query was given
+    match_key: str = ""  # the question the matches answer (the one the first groups)
 
 
 @dataclass(frozen=True)
@@ -183,11 +184,13 @@ def question_view(tree: Tree, question: Question, lang: str, query: str = "") ->
         if question.allow_unknown
         else None
     )
-    filterable = len(question.choices) > FILTER_THRESHOLD
+    first = question.key == tree.nodes[tree.start].question
+    filterable = first or len(question.choices) > FILTER_THRESHOLD
     matches = None
-    if filterable and query and question.key == tree.nodes[tree.start].question:
+    searched = filter_question(tree) if first else question
+    if first and query:
         matches = [
-            choice_view(question, item, lang)
+            choice_view(searched, item, lang)
             for item in filter_choices(tree, query)
             if item.score > 0
         ]
@@ -202,6 +205,7 @@ def question_view(tree: Tree, question: Question, lang: str, query: str = "") ->
         filterable=filterable,
         query=query if filterable else "",
         matches=matches,
+        match_key=searched.key,
     )
 
 
