@@ -451,13 +451,27 @@ def check_answers(tree: Tree, answers: Mapping[str, str]) -> None:
     """Raise ``InvalidAnswer`` for the first known key that carries an unknown value.
 
     It looks at the answers given, not at every question of the tree, so the cost of
-    a check does not grow with the size of the tree.
+    a check does not grow with the size of the tree (only a group's answer, ``topic``,
+    is checked against the nodes asking it, for fitting the answer it groups).
     """
     questions = tree.questions
     for key, value in answers.items():
         question = questions.get(key)
         if question is not None and value not in question.allowed:
             raise InvalidAnswer(key, value, question.allowed)
+    for key, grouped in tree.grouping.items():
+        if key in answers and grouped in answers:
+            _check_group(tree, key, answers[key], grouped, answers[grouped])
+
+
+def _check_group(tree: Tree, key: str, value: str, grouped: str, answer: str) -> None:
+    """A group's answer (``topic``) and the answer it groups must fit together."""
+    if value == UNKNOWN or answer == UNKNOWN:
+        return
+    for node in tree.nodes.values():
+        child = tree.nodes.get(node.next.get(value, "")) if node.question == key else None
+        if child is not None and child.question == grouped and answer not in child.next:
+            raise InvalidAnswer(grouped, answer, tree.asked_at(child).allowed)
 
 
 def resolve(tree: Tree, answers: Mapping[str, str]) -> Outcome:

@@ -5,9 +5,12 @@ with it. When a value is renamed, or an answer moves to another question, the ol
 link must still give the same verdict. ``upgrade`` rewrites old answers into
 today's, and says what it changed so that a page can tell the engineer.
 
-Two kinds of change are kept here:
+Three kinds of change are kept here:
 
 * ``RENAMED``: a value that now has another name (key -> old value -> new value);
+* ``MERGED``: a value merged with a neighbour into one choice that asks the fact
+  which told them apart (key -> old value -> today's answers, that fact included):
+  ``component=no-ready-nodes`` is ``component=cluster-stop&stop_method=not-stopped``;
 * the release-status move: ``preview`` used to be asked on nearly every path. It is
   now asked only where a feature is involved, so an old link that carries a
   non-GA ``preview`` on one of the supported paths that no longer ask it
@@ -28,6 +31,14 @@ RENAMED: Mapping[str, Mapping[str, str]] = {
     "component": {
         "kube-system-addon": "managed-addon",
         "system-metadata": "aks-tags",
+    },
+}
+
+MERGED: Mapping[str, Mapping[str, Mapping[str, str]]] = {
+    "component": {
+        "kubernetes-howto": {"component": "how-to", "howto_about": "kubernetes"},
+        "aks-operations-advice": {"component": "how-to", "howto_about": "aks"},
+        "no-ready-nodes": {"component": "cluster-stop", "stop_method": "not-stopped"},
     },
 }
 
@@ -87,6 +98,17 @@ def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tup
         if old is not None and new is not None:
             out[key] = new
             changes.append(Change(key, old, new))
+    for key in MERGED:
+        old = out.get(key)
+        merged = _merged(tree, key, old) if old is not None else None
+        if old is not None and merged is not None:
+            for new_key, new_value in merged.items():
+                if new_key == key:
+                    out[key] = new_value
+                    changes.append(Change(key, old, new_value))
+                elif new_key not in out:  # an answer the link gives itself wins
+                    out[new_key] = new_value
+                    changes.append(Change(new_key, "", new_value))
     release = out.get(RELEASE_KEY)
     component = tree.questions.get("component")
     if (
@@ -95,17 +117,56 @@ def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tup
         and RELEASE_COMPONENT in component.values
         and out.get("component") in RELEASE_MOVED_FROM
         and _valid(tree, out)
+        and _supported_without_release(tree, out)
     ):
-        outcome = resolve(tree, out)
-        asked = {key for key, _value in outcome.answers}
-        if (
-            outcome.result is not None
-            and outcome.result.level is Level.SUPPORTED
-            and RELEASE_KEY not in asked
-        ):
-            changes.append(Change("component", out["component"], RELEASE_COMPONENT))
-            out["component"] = RELEASE_COMPONENT
+        changes.append(Change("component", out["component"], RELEASE_COMPONENT))
+        out["component"] = RELEASE_COMPONENT
+    moved = {change.key for change in changes}
+    for group, grouped in tree.grouping.items():
+        if grouped in moved:  # the group an old value sat in is implied anew by the new one
+            out.pop(group, None)
     return out, tuple(changes)
+
+
+def _merged(tree: Tree, key: str, value: str) -> Mapping[str, str] | None:
+    """Today's answers for a merged old value, when the tree no longer offers it."""
+    question = tree.questions.get(key)
+    new = MERGED.get(key, {}).get(value)
+    if question is None or new is None or value in question.values:
+        return None
+    if any(k not in tree.questions or v not in tree.questions[k].values for k, v in new.items()):
+        return None
+    return new
+
+
+def _supported_without_release(tree: Tree, answers: dict[str, str], depth: int = 0) -> bool:
+    """True when no way on from ``answers`` asks the release status, and one reaches a
+    supported verdict (a question added since, such as ``ready_nodes`` after kubelet,
+    is followed through each of its answers)."""
+    outcome = resolve(tree, answers)
+    if outcome.question is None:
+        asked = {key for key, _value in outcome.answers}
+        result = outcome.result
+        return RELEASE_KEY not in asked and result is not None and result.level is Level.SUPPORTED
+    if outcome.question.key == RELEASE_KEY or depth > len(tree.questions):
+        return False
+    key = outcome.question.key
+    ways = [{**answers, key: value} for value in outcome.question.values]
+    if any(_asks_release(tree, way, depth + 1) for way in ways):
+        return False
+    return any(_supported_without_release(tree, way, depth + 1) for way in ways)
+
+
+def _asks_release(tree: Tree, answers: dict[str, str], depth: int) -> bool:
+    outcome = resolve(tree, answers)
+    if outcome.question is None:
+        return RELEASE_KEY in {key for key, _value in outcome.answers}
+    if outcome.question.key == RELEASE_KEY or depth > len(tree.questions):
+        return True
+    key = outcome.question.key
+    return any(
+        _asks_release(tree, {**answers, key: value}, depth + 1) for value in outcome.question.values
+    )
 
 
 def _valid(tree: Tree, answers: Mapping[str, str]) -> bool:

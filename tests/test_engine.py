@@ -314,3 +314,13 @@ def test_a_node_that_offers_nothing_is_refused():
 def test_a_question_that_only_picks_a_group_names_the_question_it_groups():
     assert dict(build_tree(GROUPED).grouping) == {"topic": "component"}
     assert dict(build_tree(BASE).grouping) == {}
+
+
+def test_a_group_and_a_choice_that_do_not_fit_are_refused_before_walking():
+    from supportscope.engine import check_answers
+
+    grouped = build_tree(GROUPED)
+    with pytest.raises(InvalidAnswer) as error:
+        check_answers(grouped, {"topic": "network", "component": "api"})
+    assert (error.value.key, error.value.allowed) == ("component", ("ingress",))
+    check_answers(grouped, {"topic": "network", "component": "ingress"})

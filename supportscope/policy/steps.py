@@ -345,7 +345,10 @@ def answer_rows(
     rows = []
     for key, value in pairs:
         question = tree.questions[key]
-        rest = {k: v for k, v in params.answers.items() if k != key}
+        # Changing a group (``topic``) also drops the answer that implies it.
+        dropped = {key, tree.grouping.get(key, key)}
+        given = {**params.answers, **dict(pairs)}  # with the answers a later one implied
+        rest = {k: v for k, v in given.items() if k not in dropped}
         rows.append(
             AnswerRow(
                 key=key,
@@ -422,7 +425,14 @@ def vocabulary_notice(changes: tuple[Change, ...]) -> Notice | None:
     """Say so when a link's old answers were read as today's (see vocabulary.py)."""
     if not changes:
         return None
-    parts = ", ".join(f"{c.key}={c.old} \u2192 {c.key}={c.new}" for c in changes)
+    # A merged value brings the fact that told it apart: shown with it, joined by "&".
+    items: list[str] = []
+    for c in changes:
+        if c.old or not items:
+            items.append(f"{c.key}={c.old} \u2192 {c.key}={c.new}")
+        else:
+            items[-1] += f"&{c.key}={c.new}"
+    parts = ", ".join(items)
     return Notice(
         "renamed",
         _(
