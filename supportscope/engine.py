@@ -523,6 +523,8 @@ def _implied(tree: Tree, node: Node, answers: Mapping[str, str]) -> str | None:
     ``networking`` offers ``ingress``: a link (or a ticket's reading) may name the
     choice without the group it sits in.
     """
+    if node.question not in tree.grouping:
+        return None  # only a group is read from the answer it groups
     found = None
     for value, target in node.next.items():
         child = tree.nodes.get(target)

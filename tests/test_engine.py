@@ -324,3 +324,8 @@ def test_a_group_and_a_choice_that_do_not_fit_are_refused_before_walking():
         check_answers(grouped, {"topic": "network", "component": "api"})
     assert (error.value.key, error.value.allowed) == ("component", ("ingress",))
     check_answers(grouped, {"topic": "network", "component": "ingress"})
+
+
+def test_an_answer_further_down_one_branch_does_not_imply_a_routing_answer():
+    # cni is asked only after kind=net, but knowing it does not mean the kind is net.
+    assert resolve(tree(), {"cni": "azure"}).question.key == "kind"
