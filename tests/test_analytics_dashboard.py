@@ -181,6 +181,6 @@ def test_the_csv_export_has_the_rows_of_the_selection(admin_client):
     assert "attachment;" in answer["Content-Disposition"]
     lines = answer.content.decode().splitlines()
     assert lines[0] == "day,revision,kind,subject,value,count"
-    assert len(lines) == 1 + 14
+    assert len(lines) == 1 + 16
     assert all(line.split(",")[1] == "2" for line in lines[1:])
     assert f"{today().isoformat()},2,start,,,10" in lines
