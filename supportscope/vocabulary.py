@@ -39,6 +39,7 @@ MERGED: Mapping[str, Mapping[str, Mapping[str, str]]] = {
         "kubernetes-howto": {"component": "how-to", "howto_about": "kubernetes"},
         "aks-operations-advice": {"component": "how-to", "howto_about": "aks"},
         "no-ready-nodes": {"component": "cluster-stop", "stop_method": "not-stopped"},
+        "security-flaw": {"component": "cve", "cve_fix_age": "advisory"},
     },
 }
 
@@ -185,7 +186,19 @@ def _valid(tree: Tree, answers: Mapping[str, str]) -> bool:
 # outranks a component's.
 REQUEST_GROUPS = ("requests", "cluster-state", "changes")
 # Answers a text may leave unsaid: generally available is the usual release status.
-DEFAULTS: Mapping[str, str] = {RELEASE_KEY: RELEASE_DEFAULT}
+# The facts that tell neighbouring first-step choices apart have a usual answer too: no
+# appliance in the path, some node still Ready, the part that failed is AKS's own. Each
+# is assumed only when no choice of that question matches the text at all, and said so
+# (``assumed``); a text that names an appliance, all nodes down or a controller the
+# customer installed answers it. An application certificate is assumed to be the
+# certificate itself (unsupported), the side that commits support to nothing.
+DEFAULTS: Mapping[str, str] = {
+    RELEASE_KEY: RELEASE_DEFAULT,
+    "appliance": "none",
+    "ready_nodes": "yes",
+    "installed_by": "aks",
+    "cert_problem": "certificate",
+}
 MAX_TICKET_CHARS = 20_000
 # Query parameters that are not answers (README, "Parameter vocabulary"): no question
 # may take one of these names as its key, or its answers could not be told from them.
