@@ -140,34 +140,15 @@ def _merged(tree: Tree, key: str, value: str) -> Mapping[str, str] | None:
     return new
 
 
-def _supported_without_release(tree: Tree, answers: dict[str, str], depth: int = 0) -> bool:
-    """True when no way on from ``answers`` asks the release status, and one reaches a
-    supported verdict (a question added since, such as ``ready_nodes`` after kubelet,
-    is followed through each of its answers)."""
-    outcome = resolve(tree, answers)
-    if outcome.question is None:
-        asked = {key for key, _value in outcome.answers}
-        result = outcome.result
-        return RELEASE_KEY not in asked and result is not None and result.level is Level.SUPPORTED
-    if outcome.question.key == RELEASE_KEY or depth > len(tree.questions):
-        return False
-    key = outcome.question.key
-    ways = [{**answers, key: value} for value in outcome.question.values]
-    if any(_asks_release(tree, way, depth + 1) for way in ways):
-        return False
-    return any(_supported_without_release(tree, way, depth + 1) for way in ways)
-
-
-def _asks_release(tree: Tree, answers: dict[str, str], depth: int) -> bool:
-    outcome = resolve(tree, answers)
-    if outcome.question is None:
-        return RELEASE_KEY in {key for key, _value in outcome.answers}
-    if outcome.question.key == RELEASE_KEY or depth > len(tree.questions):
-        return True
-    key = outcome.question.key
-    return any(
-        _asks_release(tree, {**answers, key: value}, depth + 1) for value in outcome.question.values
-    )
+def _supported_without_release(tree: Tree, answers: dict[str, str]) -> bool:
+    """True when ``answers`` reach a supported verdict that does not ask the release
+    status. A fact asked since the link was made (``ready_nodes`` after kubelet) is read
+    with its usual answer for this test alone: the link is not changed by it."""
+    usual = {key: value for key, value in DEFAULTS.items() if key != RELEASE_KEY}
+    outcome = resolve(tree, {**usual, **answers})
+    asked = {key for key, _value in outcome.answers}
+    result = outcome.result
+    return RELEASE_KEY not in asked and result is not None and result.level is Level.SUPPORTED
 
 
 def _valid(tree: Tree, answers: Mapping[str, str]) -> bool:

@@ -137,7 +137,7 @@ def test_answers_leading_to_the_same_place_are_shown_together():
         ["kubenet", "azure-cni", "azure-cni-overlay", "azure-cni-cilium"],
         ["byocni"],
     ]
-    assert tree_map.node_count == len(snapshot.tree.nodes) == 29
+    assert tree_map.node_count == len(snapshot.tree.nodes) == 28
     assert tree_map.verdict_count == 62
 
 

@@ -209,7 +209,8 @@ def test_complete_answers_show_the_verdict_straight_away(client):
     ("query", "level"),
     [
         ("component=api-server&preview=ga", "supported"),
-        ("component=cluster-networking&cni=byocni&preview=ga", "unsupported"),
+        ("component=cluster-networking&appliance=none&cni=byocni&preview=ga", "unsupported"),
+        ("component=cluster-networking&appliance=third-party", "unsupported"),
         ("component=ingress&ingress=nginx&preview=ga", "unsupported"),
         ("component=ingress&ingress=app-routing&preview=ga", "supported"),
         ("component=ingress&ingress=app-routing&preview=preview", "best_effort"),

@@ -123,9 +123,9 @@ def test_a_merged_value_keeps_an_answer_the_link_gives_itself(tree):
 
 
 def test_an_old_value_read_anew_drops_the_group_it_sat_in(tree):
-    old = {"topic": "networking", "component": "kube-proxy", "preview": "preview"}
+    old = {"topic": "networking", "component": "kube-proxy", "cni": "kubenet", "preview": "preview"}
     answers, _changes = upgrade(tree, old)
-    assert answers == {"component": "preview-feature", "preview": "preview"}
+    assert answers == {"component": "preview-feature", "cni": "kubenet", "preview": "preview"}
     assert resolve(tree, answers).result.level is Level.BEST_EFFORT
 
 
