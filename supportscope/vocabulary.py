@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from supportscope.engine import Level, Tree, resolve
+from supportscope.engine import InvalidAnswer, Level, Tree, check_answers, resolve
 from supportscope.matcher import Suggestion, suggest
 
 RENAMED: Mapping[str, Mapping[str, str]] = {
@@ -42,6 +42,19 @@ MERGED: Mapping[str, Mapping[str, Mapping[str, str]]] = {
         "security-flaw": {"component": "cve", "cve_fix_age": "advisory"},
     },
 }
+
+# Facts the reshaped first step (2026-12) asks on paths that reached a verdict without
+# them before, as (first answer, question). A link that names no group predates it.
+RESHAPE_KEY = "topic"
+ASKED_SINCE_RESHAPE = frozenset(
+    {
+        ("cluster-networking", "appliance"),
+        ("kubelet", "ready_nodes"),
+        ("upstream-bug", "installed_by"),
+        ("kubernetes-version", "installed_by"),
+        ("app-certificate", "cert_problem"),
+    }
+)
 
 RELEASE_KEY = "preview"
 RELEASE_DEFAULT = "ga"
@@ -126,7 +139,31 @@ def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tup
     for group, grouped in tree.grouping.items():
         if grouped in moved:  # the group an old value sat in is implied anew by the new one
             out.pop(group, None)
+        elif group in out and grouped in out and not _fits(tree, group, out):
+            # A hand-made link names a choice outside the group it gives: the choice is the
+            # more precise answer, so its own group is read from it, and the page says so.
+            old = out.pop(group)
+            implied = dict(resolve(tree, out).answers).get(group) if _valid(tree, out) else None
+            if implied is not None:
+                changes.append(Change(group, old, implied))
+            else:
+                out[group] = old  # nothing better to offer: the engine names what fits
     return out, tuple(changes)
+
+
+def _fits(tree: Tree, group: str, answers: Mapping[str, str]) -> bool:
+    try:
+        check_answers(tree, answers)
+    except InvalidAnswer as error:
+        return error.key != tree.grouping[group]
+    return True
+
+
+def asked_since(answers: Mapping[str, str], question: str) -> bool:
+    """True when a link made before the first step was reshaped (it names no group) stops
+    at a question its path did not ask then: the page says why it is not a verdict."""
+    first = answers.get("component", "")
+    return RESHAPE_KEY not in answers and (first, question) in ASKED_SINCE_RESHAPE
 
 
 def _merged(tree: Tree, key: str, value: str) -> Mapping[str, str] | None:

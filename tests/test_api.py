@@ -89,12 +89,13 @@ def test_no_answers_ask_for_the_group_then_the_component_in_it(client):
     ]
 
 
-def test_a_component_from_another_group_gets_400_naming_the_groups_choices(client):
-    response = get(client, "topic=networking&component=etcd")
-    assert response.status_code == 400
-    body = response.json()
-    assert (body["field"], body["value"]) == ("component", "etcd")
-    assert "ingress" in body["allowed"] and "etcd" not in body["allowed"]
+def test_a_component_from_another_group_is_read_in_its_own_group_and_says_so(client):
+    body = get(client, "topic=networking&component=etcd").json()
+    assert body["answers"] == {"topic": "control-plane", "component": "etcd"}
+    assert body["verdict"] == "supported"
+    assert body["notices"] == [
+        {"kind": "renamed", "key": "topic", "value": "networking", "now": "control-plane"}
+    ]
 
 
 @pytest.mark.parametrize(

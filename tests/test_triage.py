@@ -232,6 +232,20 @@ def test_the_policy_examples_reach_their_verdict_on_the_page(client, query, leve
     assert badge_level(page(get(client, query))) == level
 
 
+def test_an_old_link_stopping_at_a_fact_asked_since_says_why(client):
+    doc = page(get(client, "component=kubelet&preview=ga"))
+    assert buttons(doc, "ready_nodes")
+    notice = squash(doc.find_all("div", class_="notice notice-asked-since")[0].text)
+    assert "asks one more fact" in notice
+    assert "Ready node" in notice
+    # The same step reached through the first step is not an old link: no notice.
+    fresh = page(get(client, "topic=nodes&component=kubelet&preview=ga"))
+    assert buttons(fresh, "ready_nodes")
+    assert not fresh.find_all("div", class_="notice notice-asked-since")
+    body = client.get("/api/v1/verdict", {"component": "kubelet"}).json()
+    assert body["notices"] == [{"kind": "asked-since", "key": "ready_nodes"}]
+
+
 def test_clicking_a_choice_is_the_same_get_as_the_form(client):
     """The form's hidden inputs plus the pressed button make the next step's query string."""
     doc = page(get(client, "component=network-policy"))

@@ -43,7 +43,7 @@ from supportscope.policy.snapshot import Snapshot
 from supportscope.rendering import render_markdown
 from supportscope.stepfilter import filter_choices, filter_question
 from supportscope.tickettext import HANGUL
-from supportscope.vocabulary import Change
+from supportscope.vocabulary import Change, asked_since
 
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
 
@@ -144,7 +144,9 @@ class DependsView:
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str  # "changed", "unchanged", "citations", "unknown", "incomplete", "retired"
+    # "changed", "unchanged", "citations", "unknown", "incomplete", "retired", "renamed",
+    # "asked-since"
+    kind: str
     text: str
 
 
@@ -421,6 +423,21 @@ def _policy_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Noti
     )
 
 
+def asked_since_notice(tree: Tree, outcome: Outcome, params: Params, lang: str) -> Notice | None:
+    """Say why an old link stops at a question: the tree asks one more fact there now."""
+    question = outcome.question
+    if question is None or not asked_since(params.answers, question.key):
+        return None
+    return Notice(
+        "asked-since",
+        _(
+            "Since this link was made, the tree asks one more fact on this path before "
+            "the verdict: “%(question)s” Answer it below."
+        )
+        % {"question": pick(question.text, lang)},
+    )
+
+
 def vocabulary_notice(changes: tuple[Change, ...]) -> Notice | None:
     """Say so when a link's old answers were read as today's (see vocabulary.py)."""
     if not changes:
@@ -495,7 +512,9 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
     step = Step(
         answers=answer_rows(tree, used, params, lang),
         unused=answer_rows(tree, unused, params, lang),
-        notice=rev_notice(snapshot, outcome, params) or vocabulary_notice(params.changes),
+        notice=rev_notice(snapshot, outcome, params)
+        or vocabulary_notice(params.changes)
+        or asked_since_notice(tree, outcome, params, lang),
     )
     if outcome.question is not None:
         step.question = question_view(tree, outcome.question, lang, params.query)
