@@ -11,6 +11,12 @@ Three kinds of data are kept apart:
   supported, and citations of policy clauses;
 * wording: ``questions`` and their ``choices`` carry the text shown to people.
 
+A node may offer only some of its question's choices: one question (``component``) is
+asked by several nodes, each offering one group of its choices after a first question
+(``topic``) that picks the group. An answer then implies the answers before it: a
+link that carries ``component`` alone still resolves, the ``topic`` that offers it
+being read from it (see ``_implied``).
+
 A verdict may list *modifiers*: questions (such as ``preview``) whose answers overlay
 another verdict on it. The overlay can only lower the level, and a modifier is asked
 only while one of its overlays could still lower it.
@@ -20,7 +26,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -212,6 +218,16 @@ class Tree:
     modifiers: Mapping[str, Mapping[str, str | None]]
     # every clause anchor a citation may point to
     clauses: frozenset[str] = field(default_factory=frozenset)
+    # node name -> its question, narrowed to the choices that node offers
+    offered: Mapping[str, Question] = field(default_factory=lambda: MappingProxyType({}))
+
+    # question key -> the question it groups: every answer to it leads to a node asking
+    # that one (``topic`` -> ``component``), so a reader may answer that one instead
+    grouping: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def asked_at(self, node: Node) -> Question:
+        """The question ``node`` asks, with only the choices it offers."""
+        return self.offered.get(node.name) or self.questions[node.question]
 
     def target(self, name: str) -> Node | Verdict:
         return self.nodes.get(name) or self.verdicts[name]
@@ -296,7 +312,30 @@ def build_tree(data: Mapping[str, Any], *, revision: int = 0, clauses: Iterable[
     problems = list(validate(tree))
     if problems:
         raise TreeError(problems)
-    return tree
+    return replace(
+        tree, offered=MappingProxyType(_narrowed(tree)), grouping=MappingProxyType(_grouping(tree))
+    )
+
+
+def _grouping(tree: Tree) -> dict[str, str]:
+    """The questions whose every answer leads to a node asking one other question."""
+    below: dict[str, set[str]] = {}
+    for node in tree.nodes.values():
+        targets = [tree.nodes.get(target) for target in node.next.values()]
+        asked = {t.question if t is not None else "" for t in targets}
+        below.setdefault(node.question, set()).update(asked)
+    return {key: next(iter(keys)) for key, keys in below.items() if len(keys) == 1 and "" not in keys}
+
+
+def _narrowed(tree: Tree) -> dict[str, Question]:
+    """Each node's question, keeping only the choices the node routes (in their order)."""
+    out = {}
+    for node in tree.nodes.values():
+        question = tree.questions[node.question]
+        if set(question.values) != set(node.next):
+            choices = tuple(c for c in question.choices if c.value in node.next)
+            out[node.name] = replace(question, choices=choices)
+    return out
 
 
 def validate(tree: Tree) -> Iterator[str]:
@@ -320,6 +359,7 @@ def validate(tree: Tree) -> Iterator[str]:
                 yield f"choice {question.key}={choice.value} is in unknown group {choice.group!r}"
     if tree.start not in tree.nodes:
         yield f"start {tree.start!r} is not a question node"
+    offered: dict[str, set[str]] = {}
     for node in tree.nodes.values():
         question = tree.questions.get(node.question)
         if question is None:
@@ -327,15 +367,21 @@ def validate(tree: Tree) -> Iterator[str]:
             continue
         if node.question in tree.modifiers:
             yield f"node {node.name!r} asks modifier question {node.question!r} as a routing step"
-        missing = set(question.values) - set(node.next)
+        if not node.next:
+            yield f"node {node.name!r} offers no choice of {node.question!r}"
+        offered.setdefault(node.question, set()).update(node.next)
         extra = set(node.next) - set(question.values)
-        for value in sorted(missing):
-            yield f"node {node.name!r} has no branch for {node.question}={value}"
         for value in sorted(extra):
             yield f"node {node.name!r} routes {node.question}={value}, which is not a choice"
         for value, target in node.next.items():
             if target not in tree.nodes and target not in tree.verdicts:
                 yield f"node {node.name!r} routes {node.question}={value} to unknown {target!r}"
+    # A node may offer part of its question's choices, but each choice must be offered
+    # by some node that asks the question, or no path could ever take it.
+    for key, values in offered.items():
+        names = ", ".join(repr(n.name) for n in tree.nodes.values() if n.question == key)
+        for value in sorted(set(tree.questions[key].values) - values):
+            yield f"node {names} has no branch for {key}={value}"
     for key, overlays in tree.modifiers.items():
         question = tree.questions.get(key)
         if question is None:
@@ -405,13 +451,27 @@ def check_answers(tree: Tree, answers: Mapping[str, str]) -> None:
     """Raise ``InvalidAnswer`` for the first known key that carries an unknown value.
 
     It looks at the answers given, not at every question of the tree, so the cost of
-    a check does not grow with the size of the tree.
+    a check does not grow with the size of the tree (only a group's answer, ``topic``,
+    is checked against the nodes asking it, for fitting the answer it groups).
     """
     questions = tree.questions
     for key, value in answers.items():
         question = questions.get(key)
         if question is not None and value not in question.allowed:
             raise InvalidAnswer(key, value, question.allowed)
+    for key, grouped in tree.grouping.items():
+        if key in answers and grouped in answers:
+            _check_group(tree, key, answers[key], grouped, answers[grouped])
+
+
+def _check_group(tree: Tree, key: str, value: str, grouped: str, answer: str) -> None:
+    """A group's answer (``topic``) and the answer it groups must fit together."""
+    if value == UNKNOWN or answer == UNKNOWN:
+        return
+    for node in tree.nodes.values():
+        child = tree.nodes.get(node.next.get(value, "")) if node.question == key else None
+        if child is not None and child.question == grouped and answer not in child.next:
+            raise InvalidAnswer(grouped, answer, tree.asked_at(child).allowed)
 
 
 def resolve(tree: Tree, answers: Mapping[str, str]) -> Outcome:
@@ -431,10 +491,15 @@ def _resolve_from(
     nodes = tree.nodes
     while name in nodes:
         node = nodes[name]
-        question = tree.questions[node.question]
+        question = tree.asked_at(node)
         value = answers.get(question.key)
         if value is None:
+            value = _implied(tree, node, answers)
+        if value is None:
             return Outcome(answers=used, question=question)
+        if value != UNKNOWN and value not in node.next:
+            # A known value this node does not offer: the link mixes two groups.
+            raise InvalidAnswer(question.key, value, question.allowed)
         if value == UNKNOWN:
 
             def follow(
@@ -449,6 +514,27 @@ def _resolve_from(
         used = (*used, (question.key, value))
         name = node.next[value]
     return _modify(tree, answers, Result(tree.verdicts[name]), 0, used)
+
+
+def _implied(tree: Tree, node: Node, answers: Mapping[str, str]) -> str | None:
+    """The answer to ``node``'s question that a later answer implies, if only one does.
+
+    ``topic=networking`` is implied by ``component=ingress`` when only the node after
+    ``networking`` offers ``ingress``: a link (or a ticket's reading) may name the
+    choice without the group it sits in.
+    """
+    if node.question not in tree.grouping:
+        return None  # only a group is read from the answer it groups
+    found = None
+    for value, target in node.next.items():
+        child = tree.nodes.get(target)
+        if child is None or child.question == node.question:
+            continue
+        if answers.get(child.question) in child.next:
+            if found is not None:
+                return None
+            found = value
+    return found
 
 
 def _modify(

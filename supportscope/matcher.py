@@ -470,6 +470,10 @@ def _walk(
             used = dict(outcome.answers)
             answers = {key: value for key, value in answers.items() if key in used}
             break
+        if question.key in tree.grouping:
+            # A question that only picks a group (``topic``): read the question it groups,
+            # whose answer implies the group.
+            question = tree.questions[tree.grouping[question.key]]
         ranked = rank(
             question,
             reading.haystack,

@@ -1,5 +1,9 @@
 """The filter box on the first step: its choices ranked for what an engineer types.
 
+When the first question only picks a group (``topic``), the box searches the question
+it groups (``component``) across every group, so typing ``nginx`` finds the ingress
+choice from the first page; its link names the choice, which implies the group.
+
 Pure, like the matcher it shares its reading with: a first-step choice is found by its
 own labels and search terms in either language, and at half weight by those of every
 question asked below it, so ``nginx`` finds the ingress choice and ``BYOCNI`` the
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from supportscope.engine import LANGUAGES, Tree
+from supportscope.engine import LANGUAGES, Choice, Question, Tree
 from supportscope.matcher import Ranked, TextIndex, find_term, term_text
 from supportscope.tickettext import normalize
 
@@ -38,10 +42,8 @@ def _filter_terms(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
         return cached[1]
     if len(_FILTER_CACHE) >= 16:
         _FILTER_CACHE.clear()
-    start = tree.nodes[tree.start]
-    question = tree.questions[start.question]
     out: dict[str, tuple[_FilterTerm, ...]] = {}
-    for choice in question.choices:
+    for choice, target in _first_choices(tree):
         seen: dict[str, _FilterTerm] = {}
 
         def add(
@@ -58,7 +60,7 @@ def _filter_terms(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
             add(choice.label.get(lang, ""), 1.0, label=True)
             for raw in choice.terms.get(lang, ()):
                 add(raw, 1.0)
-        for below in _questions_below(tree, start.next[choice.value]):
+        for below in _questions_below(tree, target):
             for other in tree.questions[below].choices:
                 for lang in LANGUAGES:
                     add(other.label.get(lang, ""), DOWNSTREAM_WEIGHT)
@@ -67,6 +69,24 @@ def _filter_terms(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
         out[choice.value] = tuple(seen.values())
     _FILTER_CACHE[id(tree)] = (tree, out)
     return out
+
+
+def filter_question(tree: Tree) -> Question:
+    """The question the filter box searches: the first one, or the one it groups."""
+    key = tree.nodes[tree.start].question
+    return tree.questions[tree.grouping.get(key, key)]
+
+
+def _first_choices(tree: Tree) -> list[tuple[Choice, str]]:
+    """Each choice the filter box searches, with where answering it leads."""
+    start = tree.nodes[tree.start]
+    grouped = tree.grouping.get(start.question)
+    if grouped is None:
+        return [(c, start.next[c.value]) for c in tree.questions[start.question].choices]
+    routes: dict[str, str] = {}
+    for name in start.next.values():
+        routes.update(tree.nodes[name].next)
+    return [(c, routes[c.value]) for c in tree.questions[grouped].choices if c.value in routes]
 
 
 def _questions_below(tree: Tree, name: str) -> list[str]:
@@ -94,10 +114,9 @@ def filter_choices(tree: Tree, query: str) -> tuple[Ranked, ...]:
     """
     words = normalize(query)
     text = TextIndex(words)
-    question = tree.questions[tree.nodes[tree.start].question]
     terms = _filter_terms(tree)
     ranked = []
-    for index, choice in enumerate(question.choices):
+    for index, choice in enumerate(filter_question(tree).choices):
         full: dict[str, float] = {}
         partial: dict[str, float] = {}
         for item in terms[choice.value]:

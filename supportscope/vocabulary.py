@@ -5,9 +5,12 @@ with it. When a value is renamed, or an answer moves to another question, the ol
 link must still give the same verdict. ``upgrade`` rewrites old answers into
 today's, and says what it changed so that a page can tell the engineer.
 
-Two kinds of change are kept here:
+Three kinds of change are kept here:
 
 * ``RENAMED``: a value that now has another name (key -> old value -> new value);
+* ``MERGED``: a value merged with a neighbour into one choice that asks the fact
+  which told them apart (key -> old value -> today's answers, that fact included):
+  ``component=no-ready-nodes`` is ``component=cluster-stop&stop_method=not-stopped``;
 * the release-status move: ``preview`` used to be asked on nearly every path. It is
   now asked only where a feature is involved, so an old link that carries a
   non-GA ``preview`` on one of the supported paths that no longer ask it
@@ -21,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from supportscope.engine import Level, Tree, resolve
+from supportscope.engine import InvalidAnswer, Level, Tree, check_answers, resolve
 from supportscope.matcher import Suggestion, suggest
 
 RENAMED: Mapping[str, Mapping[str, str]] = {
@@ -30,6 +33,28 @@ RENAMED: Mapping[str, Mapping[str, str]] = {
         "system-metadata": "aks-tags",
     },
 }
+
+MERGED: Mapping[str, Mapping[str, Mapping[str, str]]] = {
+    "component": {
+        "kubernetes-howto": {"component": "how-to", "howto_about": "kubernetes"},
+        "aks-operations-advice": {"component": "how-to", "howto_about": "aks"},
+        "no-ready-nodes": {"component": "cluster-stop", "stop_method": "not-stopped"},
+        "security-flaw": {"component": "cve", "cve_fix_age": "advisory"},
+    },
+}
+
+# Facts the reshaped first step (2026-12) asks on paths that reached a verdict without
+# them before, as (first answer, question). A link that names no group predates it.
+RESHAPE_KEY = "topic"
+ASKED_SINCE_RESHAPE = frozenset(
+    {
+        ("cluster-networking", "appliance"),
+        ("kubelet", "ready_nodes"),
+        ("upstream-bug", "installed_by"),
+        ("kubernetes-version", "installed_by"),
+        ("app-certificate", "cert_problem"),
+    }
+)
 
 RELEASE_KEY = "preview"
 RELEASE_DEFAULT = "ga"
@@ -87,6 +112,17 @@ def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tup
         if old is not None and new is not None:
             out[key] = new
             changes.append(Change(key, old, new))
+    for key in MERGED:
+        old = out.get(key)
+        merged = _merged(tree, key, old) if old is not None else None
+        if old is not None and merged is not None:
+            for new_key, new_value in merged.items():
+                if new_key == key:
+                    out[key] = new_value
+                    changes.append(Change(key, old, new_value))
+                elif new_key not in out:  # an answer the link gives itself wins
+                    out[new_key] = new_value
+                    changes.append(Change(new_key, "", new_value))
     release = out.get(RELEASE_KEY)
     component = tree.questions.get("component")
     if (
@@ -95,17 +131,61 @@ def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tup
         and RELEASE_COMPONENT in component.values
         and out.get("component") in RELEASE_MOVED_FROM
         and _valid(tree, out)
+        and _supported_without_release(tree, out)
     ):
-        outcome = resolve(tree, out)
-        asked = {key for key, _value in outcome.answers}
-        if (
-            outcome.result is not None
-            and outcome.result.level is Level.SUPPORTED
-            and RELEASE_KEY not in asked
-        ):
-            changes.append(Change("component", out["component"], RELEASE_COMPONENT))
-            out["component"] = RELEASE_COMPONENT
+        changes.append(Change("component", out["component"], RELEASE_COMPONENT))
+        out["component"] = RELEASE_COMPONENT
+    moved = {change.key for change in changes}
+    for group, grouped in tree.grouping.items():
+        if grouped in moved:  # the group an old value sat in is implied anew by the new one
+            out.pop(group, None)
+        elif group in out and grouped in out and not _fits(tree, group, out):
+            # A hand-made link names a choice outside the group it gives: the choice is the
+            # more precise answer, so its own group is read from it, and the page says so.
+            old = out.pop(group)
+            implied = dict(resolve(tree, out).answers).get(group) if _valid(tree, out) else None
+            if implied is not None:
+                changes.append(Change(group, old, implied))
+            else:
+                out[group] = old  # nothing better to offer: the engine names what fits
     return out, tuple(changes)
+
+
+def _fits(tree: Tree, group: str, answers: Mapping[str, str]) -> bool:
+    try:
+        check_answers(tree, answers)
+    except InvalidAnswer as error:
+        return error.key != tree.grouping[group]
+    return True
+
+
+def asked_since(answers: Mapping[str, str], question: str) -> bool:
+    """True when a link made before the first step was reshaped (it names no group) stops
+    at a question its path did not ask then: the page says why it is not a verdict."""
+    first = answers.get("component", "")
+    return RESHAPE_KEY not in answers and (first, question) in ASKED_SINCE_RESHAPE
+
+
+def _merged(tree: Tree, key: str, value: str) -> Mapping[str, str] | None:
+    """Today's answers for a merged old value, when the tree no longer offers it."""
+    question = tree.questions.get(key)
+    new = MERGED.get(key, {}).get(value)
+    if question is None or new is None or value in question.values:
+        return None
+    if any(k not in tree.questions or v not in tree.questions[k].values for k, v in new.items()):
+        return None
+    return new
+
+
+def _supported_without_release(tree: Tree, answers: dict[str, str]) -> bool:
+    """True when ``answers`` reach a supported verdict that does not ask the release
+    status. A fact asked since the link was made (``ready_nodes`` after kubelet) is read
+    with its usual answer for this test alone: the link is not changed by it."""
+    usual = {key: value for key, value in DEFAULTS.items() if key != RELEASE_KEY}
+    outcome = resolve(tree, {**usual, **answers})
+    asked = {key for key, _value in outcome.answers}
+    result = outcome.result
+    return RELEASE_KEY not in asked and result is not None and result.level is Level.SUPPORTED
 
 
 def _valid(tree: Tree, answers: Mapping[str, str]) -> bool:
@@ -124,7 +204,19 @@ def _valid(tree: Tree, answers: Mapping[str, str]) -> bool:
 # outranks a component's.
 REQUEST_GROUPS = ("requests", "cluster-state", "changes")
 # Answers a text may leave unsaid: generally available is the usual release status.
-DEFAULTS: Mapping[str, str] = {RELEASE_KEY: RELEASE_DEFAULT}
+# The facts that tell neighbouring first-step choices apart have a usual answer too: no
+# appliance in the path, some node still Ready, the part that failed is AKS's own. Each
+# is assumed only when no choice of that question matches the text at all, and said so
+# (``assumed``); a text that names an appliance, all nodes down or a controller the
+# customer installed answers it. An application certificate is assumed to be the
+# certificate itself (unsupported), the side that commits support to nothing.
+DEFAULTS: Mapping[str, str] = {
+    RELEASE_KEY: RELEASE_DEFAULT,
+    "appliance": "none",
+    "ready_nodes": "yes",
+    "installed_by": "aks",
+    "cert_problem": "certificate",
+}
 MAX_TICKET_CHARS = 20_000
 # Query parameters that are not answers (README, "Parameter vocabulary"): no question
 # may take one of these names as its key, or its answers could not be told from them.

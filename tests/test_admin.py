@@ -15,6 +15,7 @@ from supportscope.policy.editing.live import lock
 from supportscope.policy.integrity import EditRefused
 from supportscope.policy.models import (
     Choice,
+    ChoiceGroup,
     Clause,
     Edge,
     Node,
@@ -31,6 +32,8 @@ from tests.adminforms import form_data, post_change
 pytestmark = pytest.mark.django_db
 
 INGRESS = "unsupported-scenarios--unmanaged-ingress"
+# the topics, in order: each one's node asks `component` offering that group's choices
+GROUPS = ("requests", "changes", "cluster-state", "control-plane", "networking", "nodes", "addons")
 
 
 def clause(anchor: str = INGRESS) -> Clause:
@@ -347,7 +350,9 @@ def test_a_new_choice_without_a_route_is_refused_with_a_hint(admin_client):
     )
     response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert "node 'component' has no branch for component=azure-policy" in errors(response)
+    # No node that asks the question routes the new choice: every one is named.
+    nodes = ", ".join(f"'component-{group}'" for group in GROUPS)
+    assert f"node {nodes} has no branch for component=azure-policy" in errors(response)
     assert not Choice.objects.filter(value="azure-policy").exists()
 
 
@@ -390,13 +395,16 @@ def test_a_reroute_shows_the_changed_answer_combinations_before_it_is_saved(admi
     assert current_revision() == before  # nothing saved yet
     changes = {change.query: change for change in response.context["impact_changes"]}
     assert set(changes) == {
-        f"component=ingress&ingress=nginx&preview={value}"
+        f"topic=networking&component=ingress&ingress=nginx&preview={value}"
         for value in ("ga", "preview", "k8s-beta", "k8s-alpha")
     }
-    ga = changes["component=ingress&ingress=nginx&preview=ga"]
+    ga = changes["topic=networking&component=ingress&ingress=nginx&preview=ga"]
     assert ga.before.result.level.value == "unsupported"
     assert ga.after.result.level.value == "supported"
-    assert "component=ingress&amp;ingress=nginx&amp;preview=ga" in response.content.decode()
+    assert (
+        "topic=networking&amp;component=ingress&amp;ingress=nginx&amp;preview=ga"
+        in response.content.decode()
+    )
 
     saved = confirm(admin_client, url, response)
     assert saved.status_code == 302
@@ -437,12 +445,17 @@ def test_a_clause_page_lists_the_verdicts_and_answer_paths_that_cite_it(admin_cl
         "unmanaged-ingress-unsupported"
     ]
     assert [p.query for p in response.context["citing_paths"]] == [
-        "component=ingress&ingress=nginx",
-        "component=ingress&ingress=kong",
-        "component=ingress&ingress=traefik",
-        "component=ingress&ingress=other",
+        "topic=requests&component=upstream-bug&installed_by=customer-ingress",
+        "topic=cluster-state&component=kubernetes-version&installed_by=customer-ingress",
+        "topic=networking&component=ingress&ingress=nginx",
+        "topic=networking&component=ingress&ingress=kong",
+        "topic=networking&component=ingress&ingress=traefik",
+        "topic=networking&component=ingress&ingress=other",
     ]
-    assert "/triage/?component=ingress&amp;ingress=nginx" in response.content.decode()
+    assert (
+        "/triage/?topic=networking&amp;component=ingress&amp;ingress=nginx"
+        in response.content.decode()
+    )
 
 
 def test_a_section_page_lists_verdicts_citing_any_of_its_clauses(admin_client):
@@ -454,7 +467,9 @@ def test_a_section_page_lists_verdicts_citing_any_of_its_clauses(admin_client):
 
 def test_a_verdict_page_lists_its_answer_paths(admin_client):
     response = admin_client.get(verdict_url("unmanaged-ingress-unsupported"))
-    assert response.context["verdict_paths_total"] == 4
+    # four unmanaged ingress controllers, and a customer's ingress broken by an upstream
+    # bug or a Kubernetes version
+    assert response.context["verdict_paths_total"] == 6
 
 
 # -- a real policy update, end to end ----------------------------------------------------
@@ -482,6 +497,7 @@ def add_scenario(client) -> Verdict:
     new_clause = clause("unsupported-scenarios--custom-azure-policy")
     answer = {
         "question": Question.objects.get(key="component").pk,
+        "group": ChoiceGroup.objects.get(key="addons").pk,
         "value": "azure-policy-custom",
         "label_en": "Custom Azure Policy logic",
         "label_ko": "사용자 지정 Azure Policy 논리",
@@ -497,7 +513,7 @@ def add_scenario(client) -> Verdict:
     check = client.post(url, answer)
     assert check.status_code == 200
     (change,) = check.context["impact_changes"]
-    assert change.query == "component=azure-policy-custom"
+    assert change.query == "topic=addons&component=azure-policy-custom"
     assert change.before.result is None
     assert change.after.result.level.value == "unsupported"
     saved = client.post(url, {**answer, "_impact": check.context["impact_token"]})
@@ -516,23 +532,27 @@ def test_a_new_unsupported_scenario_is_added_end_to_end_without_code(admin_clien
     assert api["rationale"] == verdict.rationale_ko
     assert [c["clause"] for c in api["citations"]] == ["unsupported-scenarios--custom-azure-policy"]
     assert api["citations"][0]["quote"] == NEW_CLAUSE_KO
-    first = admin_client.get("/api/v1/verdict?lang=en").json()["next_question"]
-    assert {"value": "azure-policy-custom", "label": "Custom Azure Policy logic"} in first[
-        "choices"
-    ]
+    new = {"value": "azure-policy-custom", "label": "Custom Azure Policy logic"}
+    for group in GROUPS:  # offered under its own topic only
+        asked = admin_client.get(f"/api/v1/verdict?topic={group}&lang=en").json()
+        assert asked["next_question"]["key"] == "component"
+        assert (new in asked["next_question"]["choices"]) == (group == "addons")
     assert NEW_CLAUSE_EN in admin_client.get("/policy/?lang=en").content.decode()
     last = Revision.objects.order_by("-number").first()
     assert {c["object"] for c in last.changes} == {
         "choice component=azure-policy-custom",
         "verdict custom-azure-policy-unsupported",
-        "node component",
+        "node component-addons",
     }
 
     # Backup: export_policy writes the edit, tree included, back to files.
     call_command("export_policy", str(tmp_path), stdout=io.StringIO())
     exported = read_policy(tmp_path)
     tree = json.loads((tmp_path / "tree.json").read_text(encoding="utf-8"))
-    assert tree["nodes"][0]["next"]["azure-policy-custom"] == "custom-azure-policy-unsupported"
+    nodes = {node["name"]: node for node in tree["nodes"]}
+    assert nodes["component-addons"]["next"]["azure-policy-custom"] == (
+        "custom-azure-policy-unsupported"
+    )
     assert any(v["name"] == "custom-azure-policy-unsupported" for v in tree["verdicts"])
     section = next(s for s in exported.sections if s.slug == "unsupported-scenarios")
     assert section.clauses[-1].body == {"en": NEW_CLAUSE_EN, "ko": NEW_CLAUSE_KO}

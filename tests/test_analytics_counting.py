@@ -38,7 +38,7 @@ def verdict_of(query: str) -> tuple[str, str, str]:
 
 
 def test_the_first_step_counts_a_start_and_the_question_shown():
-    assert events("") == ((START, "", ""), (SHOWN, "component", ""))
+    assert events("") == ((START, "", ""), (SHOWN, "topic", ""))
 
 
 def test_a_step_counts_only_the_answer_given_on_the_page_before():
@@ -89,7 +89,7 @@ def test_only_known_question_answer_pairs_are_counted():
     found = events("component=ingress&made_up=1&x=y", came_from="")
     assert {subject for _k, subject, _v in found} == {"component", "ingress"}
     assert events("component=not-a-choice") == ()  # a 400 page counts nothing
-    assert events("ingress=nginx") == ((START, "", ""), (SHOWN, "component", ""))
+    assert events("ingress=nginx") == ((START, "", ""), (SHOWN, "topic", ""))
 
 
 def test_a_search_of_the_choices_or_the_thank_you_page_is_not_a_step():

@@ -25,7 +25,9 @@ def seed(day: date | None = None, revision: int = 1) -> None:
     write(
         {
             (day, revision, "start", "", ""): 10,
-            (day, revision, "shown", "component", ""): 10,
+            (day, revision, "shown", "topic", ""): 10,
+            (day, revision, "answer", "topic", "networking"): 6,
+            (day, revision, "shown", "component", ""): 6,
             (day, revision, "answer", "component", "ingress"): 6,
             (day, revision, "shown", "ingress", ""): 6,
             (day, revision, "answer", "ingress", "nginx"): 3,
@@ -63,7 +65,7 @@ def test_dont_know_rates_stops_changes_and_proposals_by_question():
     [unknown] = report.unknown_rows(counts, tree, "en")
     assert (unknown.key, unknown.total, unknown.part) == ("ingress", 5, 2)
     stops = {row.key: row.part for row in report.stop_rows(counts, tree, "en")}
-    assert stops == {"component": 4, "ingress": 1}
+    assert stops == {"topic": 4, "ingress": 1}
     actions = {
         (a.key, a.changes, a.accepted, a.changed) for a in report.action_rows(counts, tree, "en")
     }
@@ -97,13 +99,16 @@ def test_the_tree_map_is_shaded_by_traffic():
     heat = report.heat_map(
         build_map(snapshot, "en", lambda answers: ""), report.totals(selection())
     )
-    assert heat.node.key == "component"
+    assert heat.node.key == "topic"
     assert heat.shown == 10
     assert heat.heat == 4  # the busiest
     first = heat.edges[0]  # the busiest answer first
     assert first.given == 6
-    assert first.target.node.key == "ingress"
-    nginx = next(e for e in first.target.edges if e.given == 3)
+    assert first.target.node.key == "component"
+    ingress = first.target.edges[0]
+    assert ingress.given == 6
+    assert ingress.target.node.key == "ingress"
+    nginx = next(e for e in ingress.target.edges if e.given == 3)
     assert nginx.target.is_leaf
     assert (nginx.target.reached, nginx.target.yes, nginx.target.no) == (3, 1, 3)
     quiet = [e for e in heat.edges if e.given == 0]
@@ -176,6 +181,6 @@ def test_the_csv_export_has_the_rows_of_the_selection(admin_client):
     assert "attachment;" in answer["Content-Disposition"]
     lines = answer.content.decode().splitlines()
     assert lines[0] == "day,revision,kind,subject,value,count"
-    assert len(lines) == 1 + 14
+    assert len(lines) == 1 + 16
     assert all(line.split(",")[1] == "2" for line in lines[1:])
     assert f"{today().isoformat()},2,start,,,10" in lines

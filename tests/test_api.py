@@ -29,7 +29,7 @@ def test_complete_answers_get_the_verdict_with_citations(client):
     body = response.json()
     assert body["complete"] is True
     assert body["verdict"] == "unsupported"
-    assert body["answers"] == {"component": "ingress", "ingress": "nginx"}
+    assert body["answers"] == {"topic": "networking", "component": "ingress", "ingress": "nginx"}
     assert body["citations"][0] == {
         "section": "unsupported-scenarios",
         "clause": "unsupported-scenarios--unmanaged-ingress",
@@ -45,6 +45,7 @@ def test_complete_answers_get_the_verdict_with_citations(client):
     url = urlsplit(body["triage_url"])
     stamp = dict(parse_qsl(url.query))
     assert url.path == "/triage/"
+    assert stamp.pop("topic") == "networking"
     assert stamp.pop("component") == "ingress"
     assert stamp.pop("ingress") == "nginx"
     assert stamp == {
@@ -76,11 +77,25 @@ def test_missing_answers_get_the_next_question(client):
     assert all(choice["label"] for choice in question["choices"])
 
 
-def test_no_answers_ask_for_the_component(client):
+def test_no_answers_ask_for_the_group_then_the_component_in_it(client):
     body = get(client).json()
-    assert body["next_question"]["key"] == "component"
-    component = get_snapshot().tree.questions["component"]
-    assert len(body["next_question"]["choices"]) == len(component.choices) == 43
+    assert body["next_question"]["key"] == "topic"
+    topic = get_snapshot().tree.questions["topic"]
+    assert len(body["next_question"]["choices"]) == len(topic.choices) == 7
+    networking = get(client, "topic=networking").json()["next_question"]
+    assert networking["key"] == "component"
+    assert [c["value"] for c in networking["choices"]] == [
+        c.value for c in get_snapshot().tree.questions["component"].choices if c.group == "networking"
+    ]
+
+
+def test_a_component_from_another_group_is_read_in_its_own_group_and_says_so(client):
+    body = get(client, "topic=networking&component=etcd").json()
+    assert body["answers"] == {"topic": "control-plane", "component": "etcd"}
+    assert body["verdict"] == "supported"
+    assert body["notices"] == [
+        {"kind": "renamed", "key": "topic", "value": "networking", "now": "control-plane"}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -105,12 +120,12 @@ def test_a_bad_value_gets_400_naming_it_and_the_allowed_values(client, query, fi
 
 
 def test_unknown_keys_are_ignored(client):
-    body = get(client, "component=app-certificate&ticket=12345").json()
+    body = get(client, "component=restore&ticket=12345").json()
     assert body["verdict"] == "unsupported"
 
 
 def test_a_don_t_know_answer_shows_the_verdict_for_each_value(client):
-    body = get(client, "component=cluster-networking&cni=unknown&preview=ga").json()
+    body = get(client, "component=cluster-networking&appliance=none&cni=unknown&preview=ga").json()
     assert body["complete"] is True
     assert body["verdict"] is None
     depends = body["depends_on"]
@@ -144,12 +159,12 @@ def test_a_warm_request_costs_at_most_one_query(client, django_assert_max_num_qu
 
 
 def test_a_saved_change_is_served_at_once(client):
-    before = get(client, "component=app-certificate").json()
+    before = get(client, "component=app-certificate&cert_problem=certificate").json()
     verdict = Verdict.objects.get(name="app-certificate-unsupported")
     verdict.rationale_en = "Certificates are yours."
     verdict.save()
     record_revision(None, "test edit", [])
-    after = get(client, "component=app-certificate").json()
+    after = get(client, "component=app-certificate&cert_problem=certificate").json()
     assert after["policy_revision"] == before["policy_revision"] + 1
     assert after["rationale"] == "Certificates are yours."
 
@@ -233,7 +248,7 @@ def test_every_cited_clause_url_exists_on_the_policy_page(client):
 
 def test_an_old_value_is_read_under_its_new_name_and_says_so(client):
     body = get(client, "component=system-metadata").json()
-    assert body["answers"] == {"component": "aks-tags"}
+    assert body["answers"] == {"topic": "changes", "component": "aks-tags"}
     assert body["verdict"] == "unsupported"
     assert body["notices"] == [
         {"kind": "renamed", "key": "component", "value": "system-metadata", "now": "aks-tags"}

@@ -74,7 +74,7 @@ def test_a_drafts_life_through_the_admin(admin_client, client):
     report = admin_client.get(draft_url(draft, "impact/"))
     assert report.status_code == 200
     queries = {change.query for change in report.context["report"].verdicts}
-    assert "component=ingress&ingress=nginx" in queries
+    assert "topic=networking&component=ingress&ingress=nginx" in queries
     token = report.context["report"].token
 
     before = current_revision()

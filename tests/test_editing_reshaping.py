@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportscope.engine import resolve
+from supportscope.engine import InvalidAnswer, resolve
 from supportscope.policy.editing.checks import check_records
 from supportscope.policy.editing.live import live_records, publish_records
 from supportscope.policy.editing.reshaping import (
@@ -18,6 +18,7 @@ from supportscope.policy.editing.reshaping import (
 )
 from supportscope.policy.integrity import EditRefused
 from supportscope.policy.models import Choice, Clause, Edge, Verdict
+from supportscope.policy.serial import Record, Records
 from supportscope.policy.store import current_revision
 from tests.records import INGRESS, follow_up, key_of, level
 
@@ -102,6 +103,82 @@ def test_a_new_answer_is_routed_by_every_node_asking_its_question_and_revives_a_
     assert asking
     assert all(r["edges"]["helm"] == "oss-unsupported" for r in asking)
     check_records(revived)
+
+
+PRIVATE_LINK = {
+    "name": "private-link-supported",
+    "level": "supported",
+    "rationale_en": "Private Link to the API server is part of AKS networking.",
+    "rationale_ko": "API 서버에 대한 Private Link는 AKS 네트워킹의 일부입니다.",
+    "citations": ["supported-scenarios--networking"],
+}
+
+
+def _component_nodes(records: Records) -> dict[str, Record]:
+    return {
+        r["name"]: r
+        for k, r in records.items()
+        if k.startswith("node:") and r["question"] == "component"
+    }
+
+
+def test_a_new_grouped_answer_is_offered_under_its_own_topic_only():
+    live = live_records()
+    added = add_answer(
+        live,
+        question="component",
+        choice={"value": "private-link", "label_en": "Private Link", "label_ko": "Private Link",
+                "group": "networking"},
+        new_verdict=PRIVATE_LINK,
+    )  # fmt: skip
+    nodes = _component_nodes(added)
+    assert len(nodes) == 7  # one per topic
+    assert [n for n, r in nodes.items() if "private-link" in r["edges"]] == ["component-networking"]
+    assert nodes["component-networking"]["edges"]["private-link"] == "private-link-supported"
+    assert added[key_of(added, "choice", "component=private-link")]["group"] == "networking"
+    tree = check_records(added)
+    assert [c.value for c in tree.asked_at(tree.nodes["component-networking"]).choices][-1] == (
+        "private-link"
+    )
+    assert level(added, topic="networking", component="private-link") == "supported"
+    assert level(added, component="private-link") == "supported"  # the topic is read from it
+    with pytest.raises(InvalidAnswer):
+        resolve(tree, {"topic": "addons", "component": "private-link"})
+    publish_records(added, user=None, summary="private link", expected_live=live,
+                    needs_confirmation=False)  # fmt: skip
+    assert list(Edge.objects.filter(value="private-link").values_list("node__name", flat=True)) == [
+        "component-networking"
+    ]
+
+
+def test_a_grouped_question_refuses_a_new_answer_without_a_group():
+    live = live_records()
+    with pytest.raises(EditRefused, match="pick the group of the new answer") as refused:
+        add_answer(live, question="component",
+                   choice={"value": "private-link", "label_en": "P", "label_ko": "P"},
+                   new_verdict=PRIVATE_LINK)  # fmt: skip
+    assert "networking" in str(refused.value.problems)  # the groups to pick from are named
+    with pytest.raises(EditRefused, match="pick the group"):  # nor a group no node offers
+        add_answer(live, question="component",
+                   choice={"value": "private-link", "label_en": "P", "label_ko": "P",
+                           "group": "storage"},
+                   new_verdict=PRIVATE_LINK)  # fmt: skip
+    assert find(live, "choice", "component=private-link") is None
+
+
+def test_a_new_answer_to_a_question_every_node_offers_whole_is_routed_everywhere():
+    live = live_records()
+    asking = [k for k, r in live.items() if k.startswith("node:") and r["question"] == "cni"]
+    assert len(asking) > 1
+    added = add_answer(
+        live,
+        question="cni",
+        choice={"value": "flannel", "label_en": "Flannel", "label_ko": "Flannel"},
+        verdict="byocni-networking-unsupported",
+    )
+    assert all(added[k]["edges"]["flannel"] == "byocni-networking-unsupported" for k in asking)
+    check_records(added)
+    assert level(added, component="cni-plugin", cni="flannel") == "unsupported"
 
 
 def test_a_new_verdict_cannot_take_an_existing_name_in_either_step():

@@ -174,7 +174,10 @@ def test_a_question_sends_step_with_the_answers_used_and_the_next_key(client):
     html = get(client, f"{LISTENING}&component=ingress&cni=kubenet").content.decode()
     assert event_of(html) == {
         "type": "step",
-        "payload": {"answers": {"component": "ingress"}, "next_question": "ingress"},
+        "payload": {
+            "answers": {"topic": "networking", "component": "ingress"},
+            "next_question": "ingress",
+        },
     }
 
 
@@ -187,7 +190,7 @@ def test_a_verdict_sends_level_answers_citations_permalink_and_the_receipt(clien
     payload = event["payload"]
     assert event["type"] == "verdict"
     assert payload["verdict"] == "unsupported"
-    assert payload["answers"] == {"component": "ingress", "ingress": "nginx"}
+    assert payload["answers"] == {"topic": "networking", "component": "ingress", "ingress": "nginx"}
     assert payload["citations"] == list(result.citations)
     assert payload["policy_revision"] == snapshot.revision
     assert payload["permalink"].startswith("http://testserver/triage/?")
@@ -204,7 +207,7 @@ def test_a_depends_on_outcome_sends_a_null_verdict_and_one_branch_per_combinatio
     payload = event_of(get(client, f"{LISTENING}&{query}").content.decode())["payload"]
     tree = get_snapshot().tree
     assert payload["verdict"] is None
-    assert payload["answers"] == answers
+    assert payload["answers"] == {"topic": "networking", **answers}
     # Every controller has a branch (the managed ones one per release status).
     chosen = {branch["answers"]["ingress"] for branch in payload["branches"]}
     assert chosen == set(tree.questions["ingress"].values)

@@ -242,3 +242,90 @@ def test_a_choice_carries_its_search_terms_per_language():
     assert byo.terms["en"] == ("BYOCNI", "--network-plugin none")
     assert byo.terms["ko"] == ()
     assert built.questions["cni"].choice("azure").terms == {}
+
+
+# -- a question asked in groups: each node offers part of its choices -----------------
+
+GROUPED = {
+    "start": "topic",
+    "groups": [],
+    "questions": [
+        question("topic", "control", "network"),
+        question("component", "api", "etcd", "ingress"),
+        question("ingress", "managed", "nginx"),
+    ],
+    "nodes": [
+        {"name": "topic", "question": "topic", "next": {"control": "c-control", "network": "c-net"}},
+        {"name": "c-control", "question": "component", "next": {"api": "ok", "etcd": "ok"}},
+        {"name": "c-net", "question": "component", "next": {"ingress": "ingress"}},
+        {"name": "ingress", "question": "ingress", "next": {"managed": "ok", "nginx": "no"}},
+    ],
+    "verdicts": [verdict("ok", "supported", "s--a"), verdict("no", "unsupported", "s--b")],
+}
+
+
+def test_a_node_asks_its_question_with_only_the_choices_it_offers():
+    grouped = build_tree(GROUPED)
+    outcome = resolve(grouped, {"topic": "control"})
+    assert outcome.question.key == "component"
+    assert outcome.question.values == ("api", "etcd")
+    assert grouped.questions["component"].values == ("api", "etcd", "ingress")
+
+
+def test_a_later_answer_implies_the_group_that_offers_it():
+    grouped = build_tree(GROUPED)
+    outcome = resolve(grouped, {"component": "ingress", "ingress": "nginx"})
+    assert outcome.result.base.name == "no"
+    assert outcome.answers == (("topic", "network"), ("component", "ingress"), ("ingress", "nginx"))
+
+
+def test_an_answer_offered_after_two_groups_implies_neither():
+    data = copy.deepcopy(GROUPED)
+    data["nodes"][2]["next"]["api"] = "ok"  # api is now offered after both topics
+    outcome = resolve(build_tree(data), {"component": "api"})
+    assert outcome.question.key == "topic"
+
+
+def test_a_value_from_another_group_is_an_invalid_answer_naming_the_offered_ones():
+    with pytest.raises(InvalidAnswer) as error:
+        resolve(build_tree(GROUPED), {"topic": "control", "component": "ingress"})
+    assert error.value.value == "ingress"
+    assert error.value.allowed == ("api", "etcd")
+
+
+def test_a_choice_no_node_offers_is_refused():
+    data = copy.deepcopy(GROUPED)
+    data["nodes"][2]["next"] = {"api": "ok"}  # nothing offers ingress any more
+    data["nodes"].pop()  # and the ingress node is gone with it
+    data["questions"].pop()
+    with pytest.raises(TreeError) as error:
+        build_tree(data)
+    assert any("no branch for component=ingress" in p for p in error.value.problems)
+
+
+def test_a_node_that_offers_nothing_is_refused():
+    data = copy.deepcopy(GROUPED)
+    data["nodes"][2]["next"] = {}
+    with pytest.raises(TreeError) as error:
+        build_tree(data)
+    assert any("'c-net' offers no choice of 'component'" in p for p in error.value.problems)
+
+
+def test_a_question_that_only_picks_a_group_names_the_question_it_groups():
+    assert dict(build_tree(GROUPED).grouping) == {"topic": "component"}
+    assert dict(build_tree(BASE).grouping) == {}
+
+
+def test_a_group_and_a_choice_that_do_not_fit_are_refused_before_walking():
+    from supportscope.engine import check_answers
+
+    grouped = build_tree(GROUPED)
+    with pytest.raises(InvalidAnswer) as error:
+        check_answers(grouped, {"topic": "network", "component": "api"})
+    assert (error.value.key, error.value.allowed) == ("component", ("ingress",))
+    check_answers(grouped, {"topic": "network", "component": "ingress"})
+
+
+def test_an_answer_further_down_one_branch_does_not_imply_a_routing_answer():
+    # cni is asked only after kind=net, but knowing it does not mean the kind is net.
+    assert resolve(tree(), {"cni": "azure"}).question.key == "kind"

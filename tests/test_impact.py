@@ -34,18 +34,20 @@ def test_every_path_ends_in_a_verdict_and_asks_only_what_matters(data):
     assert len({path.answers for path in found}) == len(found)
     by_query = {path.query: path for path in found}
     # Preview is never asked once an unsupported verdict is certain.
-    assert "component=ingress&ingress=nginx" in by_query
-    assert "component=ingress&ingress=app-routing&preview=preview" in by_query
+    assert "topic=networking&component=ingress&ingress=nginx" in by_query
+    assert "topic=networking&component=ingress&ingress=app-routing&preview=preview" in by_query
 
 
 def test_the_paths_citing_the_unmanaged_ingress_clause(data):
     built = tree(data)
     assert impact.verdicts_citing(built, [INGRESS]) == ["unmanaged-ingress-unsupported"]
     assert [p.query for p in impact.paths_citing(built, [INGRESS])] == [
-        "component=ingress&ingress=nginx",
-        "component=ingress&ingress=kong",
-        "component=ingress&ingress=traefik",
-        "component=ingress&ingress=other",
+        "topic=requests&component=upstream-bug&installed_by=customer-ingress",
+        "topic=cluster-state&component=kubernetes-version&installed_by=customer-ingress",
+        "topic=networking&component=ingress&ingress=nginx",
+        "topic=networking&component=ingress&ingress=kong",
+        "topic=networking&component=ingress&ingress=traefik",
+        "topic=networking&component=ingress&ingress=other",
     ]
 
 
@@ -64,7 +66,7 @@ def test_a_reroute_changes_exactly_the_rerouted_answers(data):
     node(changed, "ingress")["next"]["kong"] = "managed-ingress-supported"
     result = impact.compare(tree(data), tree(changed))
     assert {c.query for c in result} == {
-        f"component=ingress&ingress=kong&preview={value}"
+        f"topic=networking&component=ingress&ingress=kong&preview={value}"
         for value in ("ga", "preview", "k8s-beta", "k8s-alpha")
     }
     ga = next(c for c in result if c.query.endswith("preview=ga"))
@@ -75,15 +77,18 @@ def test_a_reroute_changes_exactly_the_rerouted_answers(data):
 def test_a_new_answer_shows_as_new_and_a_removed_one_as_gone(data):
     added = copy.deepcopy(data)
     component = next(q for q in added["questions"] if q["key"] == "component")
-    component["choices"].append({"value": "azure-policy", "label": {"en": "x", "ko": "x"}})
-    node(added, "component")["next"]["azure-policy"] = "app-certificate-unsupported"
+    component["choices"].append(
+        {"value": "azure-policy", "label": {"en": "x", "ko": "x"}, "group": "addons"}
+    )
+    node(added, "component-addons")["next"]["azure-policy"] = "app-certificate-unsupported"
     forward = impact.compare(tree(data), tree(added))
+    query = "topic=addons&component=azure-policy"
     assert [(c.query, c.before.result, c.after.key) for c in forward] == [
-        ("component=azure-policy", None, ("unsupported", "app-certificate-unsupported"))
+        (query, None, ("unsupported", "app-certificate-unsupported"))
     ]
     assert forward[0].before.missing == "component"
     backward = impact.compare(tree(added), tree(data))
-    assert [(c.query, c.after.result) for c in backward] == [("component=azure-policy", None)]
+    assert [(c.query, c.after.result) for c in backward] == [(query, None)]
 
 
 def test_a_level_change_lists_every_path_to_the_verdict(data):
@@ -91,7 +96,12 @@ def test_a_level_change_lists_every_path_to_the_verdict(data):
     verdict = next(v for v in changed["verdicts"] if v["name"] == "unmanaged-ingress-unsupported")
     verdict["level"] = "best_effort"
     result = impact.compare(tree(data), tree(changed))
-    assert len(result) == 4
+    # the four unmanaged ingress controllers, and a customer-installed ingress that an
+    # upstream bug or a Kubernetes version breaks
+    assert len(result) == 6
+    assert {c.query for c in result} == {
+        p.query for p in impact.paths_citing(tree(data), [INGRESS])
+    }
     assert {c.after.key[0] for c in result} == {"best_effort"}
 
 

@@ -226,6 +226,8 @@ def run(tree: Tree, text: str):
 
 def test_every_choice_of_the_shipped_tree_has_terms_in_both_languages(tree):
     for question in tree.questions.values():
+        if question.key in tree.grouping:
+            continue  # a group (topic) is read from the choice it groups, never from words
         for choice in question.choices:
             assert choice.terms.get("en"), f"{question.key}={choice.value} has no English terms"
             assert choice.terms.get("ko"), f"{question.key}={choice.value} has no Korean terms"
@@ -325,7 +327,7 @@ OVERLAPS = [
     ),
     (
         "How do I use a StatefulSet with a headless service? General Kubernetes question",
-        "kubernetes-howto",
+        "how-to",
         "unsupported-scenarios--kubernetes-howto",
     ),
     (

@@ -144,4 +144,7 @@ def test_the_bulk_tree_reader_agrees_with_the_per_row_readers_of_the_importer():
 
 
 def _choice_values(node: Node) -> list[str]:
-    return [choice.value for choice in node.question.choices.order_by("order")]
+    """The answers ``node`` routes, in its question's order (a node may offer part of
+    its question's choices: ``component-<group>`` offers one group of ``component``)."""
+    routed = set(node.edges.values_list("value", flat=True))
+    return [c.value for c in node.question.choices.order_by("order") if c.value in routed]

@@ -67,4 +67,4 @@ def test_the_filter_ranks_the_likeliest_first_step_first(tree, query, first):
 
 def test_unfinished_words_count_once_however_many_terms_they_start(tree):
     ranked = {item.value: item for item in filter_choices(tree, "notrea")}
-    assert ranked["no-ready-nodes"].score <= 1.0
+    assert ranked["cluster-stop"].score <= 1.0

@@ -125,14 +125,19 @@ def test_modifier_panel_lists_each_answer_once_with_its_overlay(doc):
 def test_answers_leading_to_the_same_place_are_shown_together():
     snapshot = get_snapshot()
     tree_map = build_map(snapshot, "en", triage_url)
-    networking = next(g for g in tree_map.root.groups if g.key == "networking")
-    cluster = networking.edges[0].target
+    assert tree_map.root.key == "topic"
+    edges = [edge for group in tree_map.root.groups for edge in group.edges]
+    networking = next(edge.target for edge in edges if edge.values == ["networking"])
+    assert networking.key == "component"
+    appliance = networking.groups[0].edges[0].target
+    assert appliance.key == "appliance"
+    cluster = next(e.target for g in appliance.groups for e in g.edges if e.values == ["none"])
     assert cluster.key == "cni"
     assert [edge.values for group in cluster.groups for edge in group.edges] == [
         ["kubenet", "azure-cni", "azure-cni-overlay", "azure-cni-cilium"],
         ["byocni"],
     ]
-    assert tree_map.node_count == 16
+    assert tree_map.node_count == len(snapshot.tree.nodes) == 28
     assert tree_map.verdict_count == 62
 
 

@@ -18,15 +18,14 @@ from tests.triage_html import parse, squash
 
 pytestmark = pytest.mark.django_db
 
-GROUPS = [
-    "What the customer asks for",
-    "Subscription and cluster state",
-    "What the customer changed",
-    "Control plane",
-    "Networking",
-    "Storage",
-    "Nodes",
-    "Add-ons, open source and apps",
+TOPICS = [
+    "requests",
+    "changes",
+    "cluster-state",
+    "control-plane",
+    "networking",
+    "nodes",
+    "addons",
 ]
 
 
@@ -110,13 +109,25 @@ def test_every_hx_get_has_the_same_href_and_forms_work_without_javascript(client
 # -- the first step -------------------------------------------------------------
 
 
-def test_component_picker_is_grouped_with_a_description_for_every_choice(client):
+def test_the_first_step_offers_the_groups_with_a_description_for_each(client):
     doc = page(get(client))
-    legends = [squash(e.text) for e in doc.find_all("legend", class_="group-label")]
-    assert legends == GROUPS
+    tree = get_snapshot().tree
+    values = buttons(doc, "topic")
+    assert values == list(tree.questions["topic"].values) == TOPICS
+    assert len(values) <= 10
+    assert not buttons(doc, "component")
+    for button in doc.find_all("button", name="topic"):
+        description = button.find_all("span", class_="choice-desc")
+        choice = tree.questions["topic"].choice(button.attrs["value"])
+        assert squash(description[0].text) == choice.description["en"]
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_a_group_offers_only_its_own_choices_each_with_a_description(client, topic):
+    doc = page(get(client, f"topic={topic}"))
     tree = get_snapshot().tree
     values = buttons(doc, "component")
-    assert values == list(tree.questions["component"].values)
+    assert values == [c.value for c in tree.questions["component"].choices if c.group == topic]
     for button in doc.find_all("button", name="component"):
         description = button.find_all("span", class_="choice-desc")
         choice = tree.questions["component"].choice(button.attrs["value"])
@@ -146,21 +157,22 @@ def test_search_box_is_a_get_form_of_its_own_that_works_without_javascript(clien
     assert not page(get(client, "component=ingress")).find_all("div", class_="choice-filter")
 
 
-def test_first_step_says_step_one_of_at_most_four(client):
+def test_first_step_says_step_one_of_at_most_five(client):
     doc = page(get(client))
-    assert squash(doc.find_all("p", class_="progress-text")[0].text) == "Step 1 of at most 4"
-    assert len(doc.find_all("ol", class_="progress-bar")[0].find_all("li")) == 4
+    assert squash(doc.find_all("p", class_="progress-text")[0].text) == "Step 1 of at most 5"
+    assert len(doc.find_all("ol", class_="progress-bar")[0].find_all("li")) == 5
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("component=network-policy", "Step 2 of at most 4"),
-        ("component=network-policy&netpol=managed", "Step 3 of at most 4"),
-        ("component=ingress", "Step 2 of at most 3"),
-        ("component=cve", "Step 2 of at most 3"),
-        ("component=cluster-stop", "Step 2 of at most 2"),
-        ("component=no-ready-nodes", "Step 2 of at most 2"),
+        ("topic=networking", "Step 2 of at most 5"),
+        ("component=network-policy", "Step 3 of at most 5"),
+        ("component=network-policy&netpol=managed", "Step 4 of at most 5"),
+        ("component=ingress", "Step 3 of at most 4"),
+        ("component=cve", "Step 3 of at most 4"),
+        ("component=cluster-stop", "Step 3 of at most 4"),
+        ("component=cluster-stop&stop_method=not-stopped", "Step 4 of at most 4"),
     ],
 )
 def test_progress_counts_the_longest_way_left(client, query, expected):
@@ -197,22 +209,41 @@ def test_complete_answers_show_the_verdict_straight_away(client):
     ("query", "level"),
     [
         ("component=api-server&preview=ga", "supported"),
-        ("component=cluster-networking&cni=byocni&preview=ga", "unsupported"),
+        ("component=cluster-networking&appliance=none&cni=byocni&preview=ga", "unsupported"),
+        ("component=cluster-networking&appliance=third-party", "unsupported"),
         ("component=ingress&ingress=nginx&preview=ga", "unsupported"),
         ("component=ingress&ingress=app-routing&preview=ga", "supported"),
         ("component=ingress&ingress=app-routing&preview=preview", "best_effort"),
         ("component=third-party-oss&oss=helm&preview=ga", "best_effort"),
-        ("component=app-certificate", "unsupported"),
+        ("component=app-certificate&cert_problem=certificate", "unsupported"),
+        ("component=app-certificate&cert_problem=managed-ingress&preview=ga", "supported"),
         ("component=cve&cve_fix_age=under-30-days&cve_source=managed-component", "unsupported"),
-        ("component=kubelet&preview=ga", "supported"),
+        ("component=kubelet&ready_nodes=yes&preview=ga", "supported"),
+        ("component=kubelet&ready_nodes=no&stop_method=not-stopped&not_ready_for=30-days-or-more",
+         "unsupported"),
         ("component=cluster-stop&stop_method=manual-deallocation", "unsupported"),
         ("component=api-server&preview=k8s-alpha", "unsupported"),
-        ("component=upstream-bug&preview=ga", "supported"),
+        ("component=upstream-bug&installed_by=aks&preview=ga", "supported"),
+        ("component=upstream-bug&installed_by=customer-ingress", "unsupported"),
         ("component=network-policy&netpol=custom&cni=azure-cni", "unsupported"),
     ],
 )
 def test_the_policy_examples_reach_their_verdict_on_the_page(client, query, level):
     assert badge_level(page(get(client, query))) == level
+
+
+def test_an_old_link_stopping_at_a_fact_asked_since_says_why(client):
+    doc = page(get(client, "component=kubelet&preview=ga"))
+    assert buttons(doc, "ready_nodes")
+    notice = squash(doc.find_all("div", class_="notice notice-asked-since")[0].text)
+    assert "asks one more fact" in notice
+    assert "Ready node" in notice
+    # The same step reached through the first step is not an old link: no notice.
+    fresh = page(get(client, "topic=nodes&component=kubelet&preview=ga"))
+    assert buttons(fresh, "ready_nodes")
+    assert not fresh.find_all("div", class_="notice notice-asked-since")
+    body = client.get("/api/v1/verdict", {"component": "kubelet"}).json()
+    assert body["notices"] == [{"kind": "asked-since", "key": "ready_nodes"}]
 
 
 def test_clicking_a_choice_is_the_same_get_as_the_form(client):
@@ -221,7 +252,7 @@ def test_clicking_a_choice_is_the_same_get_as_the_form(client):
     query = {**hidden_inputs(doc), "netpol": "managed"}
     next_doc = page(client.get("/triage/", query))
     assert buttons(next_doc, "cni")
-    assert squash(next_doc.find_all("p", class_="progress-text")[0].text) == "Step 3 of at most 4"
+    assert squash(next_doc.find_all("p", class_="progress-text")[0].text) == "Step 4 of at most 5"
 
 
 def test_change_link_drops_only_that_answer_and_keeps_the_others(client):
@@ -231,24 +262,37 @@ def test_change_link_drops_only_that_answer_and_keeps_the_others(client):
         squash(row.find_all("dt")[0].text): row.find_all("a", class_="change-link")[0].attrs["href"]
         for row in rows
     }
-    component_change = changes["What is the ticket about?"]
-    assert query_of(component_change) == {"cni": "kubenet", "preview": "preview"}
+    component_change = changes["Which of these is it?"]
+    assert query_of(component_change) == {
+        "topic": "networking",
+        "cni": "kubenet",
+        "preview": "preview",
+    }
+    # Changing the group drops the choice that implies it, and keeps the rest.
+    topic_change = changes["What is the ticket mainly about?"]
+    assert query_of(topic_change) == {"cni": "kubenet", "preview": "preview"}
+    assert buttons(page(client.get(topic_change)), "topic")
     # Picking another networking component reuses the kept answers: straight to a verdict
     # (kube-proxy no longer asks the release status: the preview answer takes the link
     # through the preview-feature choice, which keeps the verdict).
     after = page(client.get("/triage/", {**query_of(component_change), "component": "kube-proxy"}))
     assert badge_level(after) == "best_effort"
-    # Picking one that needs no CNI keeps cni in the link but does not use it.
-    other = page(client.get("/triage/", {**query_of(component_change), "component": "etcd"}))
+    # Picking, in another group, one that needs no CNI keeps cni in the link but does not
+    # use it.
+    other = page(client.get("/triage/", {**query_of(topic_change), "component": "etcd"}))
     assert badge_level(other) == "best_effort"
     assert "kubenet" in squash(other.find_all("dl", class_="answers answers-unused")[0].text)
 
 
 def test_summary_shows_only_the_answers_the_engine_used(client):
-    doc = page(get(client, "component=app-certificate&preview=preview&ingress=nginx"))
+    doc = page(
+        get(client, "component=app-certificate&cert_problem=certificate&preview=preview&ingress=nginx")
+    )
     used = doc.find_all("dl", class_="answers")[0]
     assert [squash(dd.find_all("span")[0].text) for dd in used.find_all("dd")] == [
-        "Certificates for applications"
+        "The customer asks for something",
+        "Certificates for applications",
+        "Issuing, renewing or managing the certificate",
     ]
     unused = doc.find_all("dl", class_="answers answers-unused")[0]
     assert len(unused.find_all("dd")) == 2
@@ -297,11 +341,15 @@ def test_receipt_has_verdict_answers_citations_permalink_and_revision(client):
     text = receipt.text
     revision = get_snapshot().revision
     assert text.startswith("**SupportScope verdict: Unsupported**")
-    assert "- What is the ticket about? Ingress controller (`component=ingress`)" in text
+    assert "- Which of these is it? Ingress controller (`component=ingress`)" in text
+    assert "- What is the ticket mainly about? Networking fails (`topic=networking`)" in text
     assert "(`ingress=nginx`)" in text
     assert "http://testserver/policy/#unsupported-scenarios--" in text
     assert "https://learn.microsoft.com/azure/aks/support-policies#unsupported-scenarios" in text
-    permalink = f"http://testserver/triage/?component=ingress&ingress=nginx&lang=en&rev={revision}"
+    permalink = (
+        "http://testserver/triage/?topic=networking&component=ingress&ingress=nginx"
+        f"&lang=en&rev={revision}"
+    )
     assert f"Permalink: {permalink}&was=unsupported" in text
     assert text.endswith(f"Policy revision: {revision}")
     copy = doc.find_all("button", **{"data-copy": "receipt-text"})[0]
@@ -310,12 +358,13 @@ def test_receipt_has_verdict_answers_citations_permalink_and_revision(client):
 
 
 def test_permalink_keeps_the_language_and_leaves_out_embed_and_unused_answers(client):
-    doc = page(get(client, "component=app-certificate&cni=kubenet&lang=ko&embed=1"))
+    doc = page(get(client, "component=restore&cni=kubenet&lang=ko&embed=1"))
     link = doc.find_all("p", class_="permalink")[0].find_all("a")[0].attrs["href"]
     query = query_of(link)
     assert len(query.pop("res")) == 8  # a hash of the verdict's levels and citations
     assert query == {
-        "component": "app-certificate",
+        "topic": "requests",
+        "component": "restore",
         "lang": "ko",
         "rev": str(get_snapshot().revision),
         "was": "unsupported",
@@ -357,8 +406,8 @@ def test_two_unknown_answers_give_one_row_per_combination(client):
         "Is a preview feature or an upstream alpha or beta feature involved?",
     ]
     answers = [squash(dd.text) for dd in doc.find_all("dl", class_="answers")[0].find_all("dd")]
-    assert len(answers) == 3
-    assert all("Don't know" in a for a in answers[1:])
+    assert len(answers) == 4  # the group, the choice, and the two unknown answers
+    assert all("Don't know" in a for a in answers[2:])
 
 
 # -- bad values -----------------------------------------------------------------
@@ -586,10 +635,13 @@ def test_accept_language_picks_korean(client):
 
 def test_every_step_is_in_korean(client):
     doc = page(get(client, "lang=ko"))
-    legends = [squash(e.text) for e in doc.find_all("legend", class_="group-label")]
-    assert legends[0] == "고객이 요청하는 것"
-    assert "컨트롤 플레인" in legends
-    assert squash(doc.find_all("p", class_="progress-text")[0].text) == "최대 4단계 중 1단계"
+    labels = [squash(e.text) for e in doc.find_all("span", class_="choice-label")]
+    assert labels[0] == "고객이 무언가를 요청함"
+    assert "컨트롤 플레인이나 클러스터 작업 실패" in labels
+    assert squash(doc.find_all("p", class_="progress-text")[0].text) == "최대 5단계 중 1단계"
+    group = page(get(client, "lang=ko&topic=control-plane"))
+    legends = [squash(e.text) for e in group.find_all("legend", class_="group-label")]
+    assert legends == ["컨트롤 플레인"]
 
 
 # -- cost -----------------------------------------------------------------------
@@ -609,7 +661,7 @@ def test_only_get_and_head_are_allowed(client):
 
 def test_a_list_item_is_quoted_with_its_lead_in_so_that_it_stands_alone(client):
     snapshot = get_snapshot()
-    doc = page(get(client, "component=kubelet"))
+    doc = page(get(client, "component=kubelet&ready_nodes=yes"))
     quotes = [squash(q.text) for q in doc.find_all("blockquote")]
     lead = squash(
         parse(
@@ -628,9 +680,11 @@ def test_a_list_item_is_quoted_with_its_lead_in_so_that_it_stands_alone(client):
 
 
 def test_the_receipt_quotes_the_item_with_its_lead_in_and_the_api_keeps_each_clause(client):
-    receipt = page(get(client, "component=kubelet")).find_all("textarea", id="receipt-text")[0]
+    receipt = page(get(client, "component=kubelet&ready_nodes=yes")).find_all(
+        "textarea", id="receipt-text"
+    )[0]
     assert "Those components include: … Kubelet" in receipt.text
-    body = client.get("/api/v1/verdict", {"component": "kubelet"}).json()
+    body = client.get("/api/v1/verdict", {"component": "kubelet", "ready_nodes": "yes"}).json()
     assert [c["clause"] for c in body["citations"]] == list(
         get_snapshot().tree.verdicts["kubelet-supported"].citations
     )

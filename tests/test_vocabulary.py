@@ -15,7 +15,7 @@ import pytest
 
 from supportscope.content import read_policy
 from supportscope.engine import UNKNOWN, Level, Tree, build_tree, resolve
-from supportscope.vocabulary import RENAMED, Change, upgrade
+from supportscope.vocabulary import MERGED, RENAMED, Change, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = json.loads((ROOT / "tests/data/vocabulary-2026-11.json").read_text())["vocabulary"]
@@ -50,8 +50,14 @@ def test_every_old_value_is_accepted_as_it_is_or_through_the_alias_map(tree, key
     answers, changes = upgrade(tree, {key: value})
     question = tree.questions[key]
     assert answers[key] in question.allowed
-    if value not in question.allowed:
+    if value in RENAMED.get(key, {}):
         assert changes == (Change(key, value, RENAMED[key][value]),)
+    elif value not in question.allowed:
+        merged = MERGED[key][value]
+        assert answers == merged
+        assert changes == tuple(
+            Change(k, value if k == key else "", v) for k, v in merged.items()
+        )
 
 
 @pytest.mark.parametrize("component", OLD["component"])
@@ -90,12 +96,37 @@ def test_the_alias_map_rewrites_old_answers_into_todays(tree, old, new):
         ({"component": "api-server", "preview": "k8s-alpha"}, Level.UNSUPPORTED),
         ({"component": "etcd", "preview": "preview"}, Level.BEST_EFFORT),
         ({"component": "coredns", "preview": "k8s-beta"}, Level.SUPPORTED),
-        ({"component": "kubelet", "preview": "ga"}, Level.SUPPORTED),
+        ({"component": "kubelet", "ready_nodes": "yes", "preview": "ga"}, Level.SUPPORTED),
+        ({"component": "no-ready-nodes", "not_ready_for": "under-30-days"}, Level.SUPPORTED),
+        ({"component": "no-ready-nodes", "not_ready_for": "30-days-or-more"}, Level.UNSUPPORTED),
+        ({"component": "aks-operations-advice", "preview": "ga"}, Level.SUPPORTED),
+        ({"component": "kubernetes-howto"}, Level.UNSUPPORTED),
     ],
 )
 def test_old_links_keep_their_verdict(tree, query, level):
     answers, _changes = upgrade(tree, query)
     assert resolve(tree, answers).result.level is level
+
+
+def test_an_old_kubelet_link_now_asks_whether_any_node_is_ready(tree):
+    """The fact that tells a kubelet failure from a cluster with no Ready node was added
+    since: the old link asks it, and each answer reaches a verdict."""
+    answers, changes = upgrade(tree, {"component": "kubelet", "preview": "ga"})
+    assert changes == ()
+    assert resolve(tree, answers).question.key == "ready_nodes"
+
+
+def test_a_merged_value_keeps_an_answer_the_link_gives_itself(tree):
+    answers, changes = upgrade(tree, {"component": "no-ready-nodes", "stop_method": "az-aks-stop"})
+    assert answers == {"component": "cluster-stop", "stop_method": "az-aks-stop"}
+    assert changes == (Change("component", "no-ready-nodes", "cluster-stop"),)
+
+
+def test_an_old_value_read_anew_drops_the_group_it_sat_in(tree):
+    old = {"topic": "networking", "component": "kube-proxy", "cni": "kubenet", "preview": "preview"}
+    answers, _changes = upgrade(tree, old)
+    assert answers == {"component": "preview-feature", "cni": "kubenet", "preview": "preview"}
+    assert resolve(tree, answers).result.level is Level.BEST_EFFORT
 
 
 def test_a_ga_release_status_is_left_alone_where_it_is_no_longer_asked(tree):
@@ -108,7 +139,7 @@ def test_a_value_that_an_admin_brings_back_is_not_rewritten(tree):
     data = read_policy(ROOT / "policy_content").tree
     component = next(q for q in data["questions"] if q["key"] == "component")
     component["choices"].append({"value": "system-metadata", "label": {"en": "x", "ko": "x"}})
-    next(n for n in data["nodes"] if n["name"] == "component")["next"]["system-metadata"] = (
+    next(n for n in data["nodes"] if n["name"] == "component-changes")["next"]["system-metadata"] = (
         "restore-unsupported"
     )
     revived = build_tree(data)

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 # The public query vocabulary (README), each with the answers that make it relevant.
 QUERY_KEYS = {
-    "component": {},
-    "cni": {"component": "cluster-networking"},
+    "topic": {},
+    "component": {"topic": "networking"},
+    "cni": {"component": "cluster-networking", "appliance": "none"},
     "ingress": {"component": "ingress"},
     "netpol": {"component": "network-policy"},
     "appliance": {"component": "egress-appliance"},
@@ -33,7 +34,11 @@ QUERY_KEYS = {
     "stop_method": {"component": "cluster-stop"},
     "subscription_state": {"component": "subscription"},
     "nsg_scope": {"component": "nsg"},
-    "not_ready_for": {"component": "no-ready-nodes"},
+    "not_ready_for": {"component": "cluster-stop", "stop_method": "not-stopped"},
+    "howto_about": {"component": "how-to"},
+    "ready_nodes": {"component": "kubelet"},
+    "installed_by": {"component": "upstream-bug"},
+    "cert_problem": {"component": "app-certificate"},
     "preview": {"component": "control-plane-customization"},
     "q": {},
     "lang": {},
@@ -87,7 +92,7 @@ def test_payload_in_every_editable_text_never_becomes_markup(payload, client, ad
         assert question["text"] == payload
         assert {choice["label"] for choice in question["choices"]} == {payload}
         done = assert_api_json(
-            client.get(f"{API_PATH}?component=app-certificate&lang={lang}"), "verdict"
+            client.get(f"{API_PATH}?component=restore&lang={lang}"), "verdict"
         )
         assert done["rationale"] == payload
         assert done["make_supported"] in {payload, None}

@@ -29,7 +29,7 @@ from supportscope.policy.presenters import (
     read_answers,
 )
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.vocabulary import MAX_TICKET_CHARS, suggest_answers
+from supportscope.vocabulary import MAX_TICKET_CHARS, asked_since, suggest_answers
 
 LANGS = CODES
 
@@ -101,6 +101,8 @@ def verdict(request: HttpRequest) -> JsonResponse:
             return error_response(error.key, error.value, error.allowed)
         payload: dict[str, Any] = outcome_payload(snapshot, outcome, lang)
     payload["notices"] = notices_payload(read)
+    if outcome.question is not None and asked_since(read.answers, outcome.question.key):
+        payload["notices"].append({"kind": "asked-since", "key": outcome.question.key})
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     response["Vary"] = "Accept-Language"
     return response

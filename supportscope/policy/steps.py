@@ -41,9 +41,9 @@ from supportscope.policy.presenters import (
 from supportscope.policy.querystring import Params, triage_url
 from supportscope.policy.snapshot import Snapshot
 from supportscope.rendering import render_markdown
-from supportscope.stepfilter import filter_choices
+from supportscope.stepfilter import filter_choices, filter_question
 from supportscope.tickettext import HANGUL
-from supportscope.vocabulary import Change
+from supportscope.vocabulary import Change, asked_since
 
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
 
@@ -84,6 +84,7 @@ class QuestionView:
     filterable: bool
     query: str = ""
     matches: list[ChoiceView] | None = None  # ranked, when a filter query was given
+    match_key: str = ""  # the question the matches answer (the one the first groups)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,9 @@ class DependsView:
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str  # "changed", "unchanged", "citations", "unknown", "incomplete", "retired"
+    # "changed", "unchanged", "citations", "unknown", "incomplete", "retired", "renamed",
+    # "asked-since"
+    kind: str
     text: str
 
 
@@ -183,11 +186,13 @@ def question_view(tree: Tree, question: Question, lang: str, query: str = "") ->
         if question.allow_unknown
         else None
     )
-    filterable = len(question.choices) > FILTER_THRESHOLD
+    first = question.key == tree.nodes[tree.start].question
+    filterable = first or len(question.choices) > FILTER_THRESHOLD
     matches = None
-    if filterable and query and question.key == tree.nodes[tree.start].question:
+    searched = filter_question(tree) if first else question
+    if first and query:
         matches = [
-            choice_view(question, item, lang)
+            choice_view(searched, item, lang)
             for item in filter_choices(tree, query)
             if item.score > 0
         ]
@@ -202,6 +207,7 @@ def question_view(tree: Tree, question: Question, lang: str, query: str = "") ->
         filterable=filterable,
         query=query if filterable else "",
         matches=matches,
+        match_key=searched.key,
     )
 
 
@@ -341,7 +347,10 @@ def answer_rows(
     rows = []
     for key, value in pairs:
         question = tree.questions[key]
-        rest = {k: v for k, v in params.answers.items() if k != key}
+        # Changing a group (``topic``) also drops the answer that implies it.
+        dropped = {key, tree.grouping.get(key, key)}
+        given = {**params.answers, **dict(pairs)}  # with the answers a later one implied
+        rest = {k: v for k, v in given.items() if k not in dropped}
         rows.append(
             AnswerRow(
                 key=key,
@@ -414,11 +423,33 @@ def _policy_notice(snapshot: Snapshot, outcome: Outcome, params: Params) -> Noti
     )
 
 
+def asked_since_notice(tree: Tree, outcome: Outcome, params: Params, lang: str) -> Notice | None:
+    """Say why an old link stops at a question: the tree asks one more fact there now."""
+    question = outcome.question
+    if question is None or not asked_since(params.answers, question.key):
+        return None
+    return Notice(
+        "asked-since",
+        _(
+            "Since this link was made, the tree asks one more fact on this path before "
+            "the verdict: “%(question)s” Answer it below."
+        )
+        % {"question": pick(question.text, lang)},
+    )
+
+
 def vocabulary_notice(changes: tuple[Change, ...]) -> Notice | None:
     """Say so when a link's old answers were read as today's (see vocabulary.py)."""
     if not changes:
         return None
-    parts = ", ".join(f"{c.key}={c.old} \u2192 {c.key}={c.new}" for c in changes)
+    # A merged value brings the fact that told it apart: shown with it, joined by "&".
+    items: list[str] = []
+    for c in changes:
+        if c.old or not items:
+            items.append(f"{c.key}={c.old} \u2192 {c.key}={c.new}")
+        else:
+            items[-1] += f"&{c.key}={c.new}"
+    parts = ", ".join(items)
     return Notice(
         "renamed",
         _(
@@ -481,7 +512,9 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
     step = Step(
         answers=answer_rows(tree, used, params, lang),
         unused=answer_rows(tree, unused, params, lang),
-        notice=rev_notice(snapshot, outcome, params) or vocabulary_notice(params.changes),
+        notice=rev_notice(snapshot, outcome, params)
+        or vocabulary_notice(params.changes)
+        or asked_since_notice(tree, outcome, params, lang),
     )
     if outcome.question is not None:
         step.question = question_view(tree, outcome.question, lang, params.query)

@@ -127,7 +127,7 @@ class _Builder:
 
     def node(self, name: str, answers: Mapping[str, str]) -> MapNode:
         node = self.tree.nodes[name]
-        question = self.tree.questions[node.question]
+        question = self.tree.asked_at(node)
         group_labels = {group.key: pick(group.label, self.lang) for group in self.tree.groups}
         # group key -> target name -> (labels, values)
         grouped: dict[str, dict[str, tuple[list[str], list[str]]]] = {}

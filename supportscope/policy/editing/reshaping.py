@@ -96,8 +96,14 @@ def add_answer(
     verdict: str | None = None,
     new_verdict: Record | None = None,
 ) -> Records:
-    """A new answer to ``question``, routed by every node that asks it to ``verdict`` (an
-    existing one) or to ``new_verdict``, as one step."""
+    """A new answer to ``question``, routed to ``verdict`` (an existing one) or to
+    ``new_verdict``, as one step.
+
+    It is routed by every node that offers all of the question's answers, and, among the
+    nodes that offer one group of them (``component`` after ``topic``), only by those
+    offering answers of the new choice's ``group``: a new component belongs to one topic.
+    Refused when that leaves no node, as for a grouped question's answer without a group.
+    """
     out = dict(records)
     _require(out, "question", question)
     if find(out, "choice", f"{question}={choice['value']}") is not None:
@@ -107,6 +113,7 @@ def add_answer(
                 % {"key": question, "value": choice["value"]}
             ]
         )
+    routing = _routing_nodes(out, question, choice.get("group"))
     if new_verdict is not None:
         verdict = _add_verdict(out, new_verdict)
     elif verdict is None or find(out, "verdict", verdict) is None:
@@ -117,13 +124,45 @@ def add_answer(
         "question": question,
         "order": _next_order(out, "choice", question=question),
     }
-    for key, record in list(out.items()):
-        if key.startswith("node:") and record["question"] == question:
-            out[key] = {**record, "edges": {**record["edges"], choice["value"]: verdict}}
+    for key in routing:
+        record = out[key]
+        out[key] = {**record, "edges": {**record["edges"], choice["value"]: verdict}}
     retired = find(out, "retiredanswer", f"{question}={choice['value']}")
     if retired is not None:  # the value is valid again
         del out[retired]
     return out
+
+
+def _routing_nodes(records: Records, question: str, group: str | None) -> list[str]:
+    """The keys of the nodes that should route a new answer of ``group`` to ``question``:
+    those offering every answer it has, and those offering part of them that include an
+    answer of ``group``. Refused if there is none while some node asks the question."""
+    groups = {
+        r["value"]: r.get("group")
+        for k, r in records.items()
+        if k.startswith("choice:") and r["question"] == question
+    }
+    asking = [k for k, r in records.items() if k.startswith("node:") and r["question"] == question]
+    chosen = [
+        k
+        for k in asking
+        if set(groups) <= set(records[k]["edges"])
+        or (group is not None and group in {groups.get(v) for v in records[k]["edges"]})
+    ]
+    if asking and not chosen:
+        offered = sorted(
+            {str(g) for k in asking for v in records[k]["edges"] if (g := groups.get(v))}
+        )
+        raise EditRefused(
+            [
+                _(
+                    "Each node asking %(key)s offers only one group of its answers: pick the "
+                    "group of the new answer (%(groups)s)."
+                )
+                % {"key": question, "groups": ", ".join(offered)}
+            ]
+        )
+    return chosen
 
 
 def add_follow_up(
