@@ -33,7 +33,7 @@ class Installed:
 # Words that end the name of what was installed.
 _STOP_WORDS = (
     "as with on in to via for and which that but because from into using since after "
-    "before when while so then of at by into onto across 을 를 이 가 은 는 으로 로"
+    "before when while so then of at by into onto across run use we 을 를 이 가 은 는 으로 로"
 )
 _STOP = frozenset(_STOP_WORDS.split())
 # What a customer "installs" that is not a tool: their own application, or AKS itself.
@@ -48,7 +48,8 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
     namespace namespaces secret secrets configmap configmaps cronjob cronjobs test
     staging prod production dev 클러스터 노드 파드 앱 애플리케이션 서비스 배포 이미지 버전
     저희 우리 저희가 우리가 제가 저희는 우리는 저는 고객이 고객사가 팀이 팀에서 개발팀이
-    운영팀이 담당자가 직접 별도로 따로 추가로"""
+    운영팀이 담당자가 직접 별도로 따로 추가로 years months weeks days ago yesterday last
+    recently earlier previously manually ourselves separately also hi hello team"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 _WAYS = (
     ("daemonset", "daemonset"),
@@ -74,8 +75,10 @@ _EN_AFTER = re.compile(
 )
 _EN_NAMED = re.compile(r" (?:agent|agents|operator|daemonset|exporter|sidecar)\b")
 _EN_BEFORE = re.compile(
-    r"(?: (?:that|which) )?(?: we| i| our team)(?: have| had)? (?:installed|deployed|set up|added|"
+    r" (?:that|which)(?: we| i| our team)(?: have| had)? (?:installed|deployed|set up|added|"
     r"run|manage|rolled out)\b|"
+    r"(?: we| i)(?: have| had)? (?:installed|deployed|added) (?=ourselves|ourself|manually|"
+    r"on |in |last |earlier|yesterday|ago|before|recently)|"
     r" (?:installed|deployed) (?:it |them )?(?:ourselves|by us|manually|with helm|via helm|"
     r"through helm|from (?:the|its|their) (?:helm )?chart|as a daemonset|as daemonset)\b|"
     r" (?:daemonset|operator|agent|helm chart|chart) (?:that |which )?(?:we|i) (?:installed|"

@@ -600,16 +600,27 @@ def _known_word(word: str, known: frozenset[str]) -> bool:
     return False
 
 
-def clearly_ahead(best: float, other: float) -> bool:
+# A long ticket (a real report: pasted output, several components named) is read with a
+# wider margin: it names more than the one thing that matters, so a lead that settles a
+# short ticket is often a coin flip there. Tuned on the working files modelled on real
+# reports (tests/corpus/real-a.toml, real-b.toml).
+LONG_TEXT = 800  # characters of normalized text
+LONG_MARGIN = 1.0
+LONG_RATIO = 2.0
+
+
+def clearly_ahead(best: float, other: float, *, long: bool = False) -> bool:
     """Whether a score beats another by both the margin and the ratio."""
+    if long:
+        return best - other >= LONG_MARGIN and best >= LONG_RATIO * other
     return best - other >= MARGIN and best >= RATIO * other
 
 
-def settled(ranked: tuple[Ranked, ...]) -> bool:
+def settled(ranked: tuple[Ranked, ...], *, long: bool = False) -> bool:
     if not ranked or ranked[0].score <= 0:
         return False
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    return clearly_ahead(ranked[0].score, runner_up)
+    return clearly_ahead(ranked[0].score, runner_up, long=long)
 
 
 @dataclass(frozen=True)
@@ -625,6 +636,10 @@ class _Reading:
     index: TextIndex
     installed_choices: frozenset[str] = frozenset()
     known: frozenset[str] = frozenset()
+
+    @property
+    def long(self) -> bool:
+        return len(self.haystack) > LONG_TEXT
 
     def rank(self, question: Question) -> tuple[Ranked, ...]:
         return rank(
@@ -684,7 +699,7 @@ def suggest(
             spans=reading.spans,
             index=reading.index,
         )
-        if settled(found):
+        if settled(found, long=reading.long):
             answers[key] = found[0].value
             evidence[key] = list(found[0].matched)
     return _walk(reading, answers, evidence, lookahead=True)
@@ -715,7 +730,7 @@ def _walk(
             answers = {key: value for key, value in answers.items() if key in used}
             break
         ranked = reading.rank(question)
-        chosen = ranked[0] if settled(ranked) else None
+        chosen = ranked[0] if settled(ranked, long=reading.long) else None
         if chosen is None and lookahead and ranked[0].score > 0:
             chosen = _agreeing(reading, answers, evidence, question, ranked)
         if chosen is not None:
@@ -744,7 +759,11 @@ def _agreeing(
 ) -> Ranked | None:
     """The best choice, if every choice about as good leads to a verdict of one level."""
     best = ranked[0].score
-    contenders = [item for item in ranked if item.score > 0 and not clearly_ahead(best, item.score)]
+    contenders = [
+        item
+        for item in ranked
+        if item.score > 0 and not clearly_ahead(best, item.score, long=reading.long)
+    ]
     levels = set()
     for item in contenders:
         after = _walk(reading, {**answers, question.key: item.value}, evidence, lookahead=False)
