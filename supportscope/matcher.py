@@ -128,8 +128,10 @@ class Suggestion:
     candidates: tuple[Ranked, ...]
     # questions answered by a default because the text says nothing about them
     assumed: tuple[str, ...] = ()
-    # per settled question, the runners-up that also matched
+    # per settled question, the runners-up that also matched (with why they lost)
     alternatives: dict[str, tuple[Ranked, ...]] = field(default_factory=dict)
+    # per settled question, the proposed choice as ranked (its words and notes)
+    chosen: dict[str, Ranked] = field(default_factory=dict)
 
 
 # -- terms --------------------------------------------------------------------------
@@ -712,6 +714,7 @@ def _walk(
     answers = dict(answers)
     evidence = dict(evidence)
     alternatives: dict[str, tuple[Ranked, ...]] = {}
+    chosen_items: dict[str, Ranked] = {}
     assumed: list[str] = []
     open_question: Question | None = None
     candidates: tuple[Ranked, ...] = ()
@@ -736,6 +739,7 @@ def _walk(
         if chosen is not None:
             answers[question.key] = chosen.value
             evidence[question.key] = list(chosen.matched)
+            chosen_items[question.key] = chosen
             alternatives[question.key] = tuple(
                 item for item in ranked if item.score > 0 and item.value != chosen.value
             )
@@ -747,7 +751,10 @@ def _walk(
             open_question, candidates = question, ranked
             break
     evidence = {key: words for key, words in evidence.items() if key in answers}
-    return Suggestion(answers, evidence, open_question, candidates, tuple(assumed), alternatives)
+    chosen_items = {key: item for key, item in chosen_items.items() if key in answers}
+    return Suggestion(
+        answers, evidence, open_question, candidates, tuple(assumed), alternatives, chosen_items
+    )
 
 
 def _agreeing(
