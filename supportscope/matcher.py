@@ -52,16 +52,20 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from supportscope.engine import LANGUAGES, Question, Tree, resolve
+from supportscope.installed import Installed, installed
+from supportscope.layout import is_evidence
 from supportscope.tickettext import (
     DURATION_TERM,
     HANGUL,
     WORD,
     WORD_CHAR,
     Duration,
+    Normalized,
+    Spans,
     durations,
     negated,
     normalize,
-    normalize_marked,
+    normalize_ticket,
     satisfies,
 )
 
@@ -82,6 +86,29 @@ IDENTIFIER_WEIGHT = 0.25
 # request bonus on its own.
 WEAK_MARK = "~"
 WEAK_WEIGHT = 0.5
+# A name found only in pasted lines (logs, commands, tables, YAML, stack traces) counts
+# this much; an error code or a failure reason found there (``layout.is_evidence``) counts
+# in full: it shows what happened.
+PASTED_WEIGHT = 0.25
+# A name in what the customer ran or applied (a command, YAML) counts this much.
+INPUT_WEIGHT = 1.0
+# A term in the title counts this much more than in the customer's other sentences.
+TITLE_WEIGHT = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Why a choice's words counted less, or what they showed.
+
+    ``kind``: ``installed`` (the customer installed what the word names, ``detail`` says
+    how), ``pasted`` (found only in pasted lines), ``identifier`` (only inside URLs,
+    image or key names), ``denied`` (named only to deny it), ``time`` (the text's stated
+    time misses this choice's condition).
+    """
+
+    kind: str
+    word: str = ""
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +116,7 @@ class Ranked:
     value: str
     score: float
     matched: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,8 +128,10 @@ class Suggestion:
     candidates: tuple[Ranked, ...]
     # questions answered by a default because the text says nothing about them
     assumed: tuple[str, ...] = ()
-    # per settled question, the runners-up that also matched
+    # per settled question, the runners-up that also matched (with why they lost)
     alternatives: dict[str, tuple[Ranked, ...]] = field(default_factory=dict)
+    # per settled question, the proposed choice as ranked (its words and notes)
+    chosen: dict[str, Ranked] = field(default_factory=dict)
 
 
 # -- terms --------------------------------------------------------------------------
@@ -117,6 +147,7 @@ class _Term:
     duration: tuple[str, int] | None = None
     weak: bool = False  # generic wording ("~how do we"): half weight, no request bonus
     exact: bool = False  # written with '.', '/' or ':': meant for identifiers too
+    evidence: bool = False  # an error code or failure reason: counts in full in a log
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -136,7 +167,8 @@ def _pattern(term: str) -> re.Pattern[str]:
     body = re.escape(words[0])
     for previous, word in itertools.pairwise(words):
         particle = "[가-힣]{0,3}" if HANGUL.search(previous[-1]) else ""
-        body += particle + " (?:[^ ]+ )?" + re.escape(word)
+        # the word stepped over does not end a sentence ("stopped routing. all hosts")
+        body += particle + " (?:[^ ]*[^ .!?] )?" + re.escape(word)
     if not HANGUL.search(term[-1]):
         # A Latin term ends where a Latin word ends (an "s" or "es" plural may follow, and
         # so may a Korean particle: "nginx가", "BYOCNI를"); after a Korean word,
@@ -165,14 +197,25 @@ def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
     if weak:
         weight *= WEAK_WEIGHT
     exact = any(sign in shown for sign in "./:")
-    return _Term(value, shown, weight, term, term.split(" ")[0], weak=weak, exact=exact)
+    first = term.split(" ")[0]
+    evidence = is_evidence(shown)
+    return _Term(value, shown, weight, term, first, weak=weak, exact=exact, evidence=evidence)
 
 
-_CACHE: dict[int, tuple[Question, tuple[_Term, ...]]] = {}
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    terms: tuple[_Term, ...]
+    # terms by the first two characters of their first word, when it starts with a
+    # letter or digit: a text is searched only for the terms whose start it has
+    by_prefix: dict[str, tuple[_Term, ...]]
+    others: tuple[_Term, ...]  # durations, and first words of one character or a sign
+
+
+_CACHE: dict[int, tuple[Question, _Compiled]] = {}
 _CACHE_SIZE = 4096
 
 
-def _compiled(question: Question) -> tuple[_Term, ...]:
+def _compiled(question: Question) -> _Compiled:
     """The question's terms, read once per question object (the tree is immutable, so
     a question's terms never change under the same object)."""
     cached = _CACHE.get(id(question))
@@ -187,9 +230,46 @@ def _compiled(question: Question) -> tuple[_Term, ...]:
                 item = _term(choice.value, raw)
                 if item is not None:
                     terms.setdefault((choice.value, normalize(term_text(raw))), item)
-    compiled = tuple(terms.values())
+    by_prefix: dict[str, list[_Term]] = {}
+    others: list[_Term] = []
+    for item in terms.values():
+        if item.duration is None and len(item.first) >= 2 and WORD.match(item.first):
+            by_prefix.setdefault(item.first[:2], []).append(item)
+        else:
+            others.append(item)
+    compiled = _Compiled(
+        tuple(terms.values()),
+        {key: tuple(items) for key, items in by_prefix.items()},
+        tuple(others),
+    )
     _CACHE[id(question)] = (question, compiled)
     return compiled
+
+
+_WORDS_CACHE: dict[int, tuple[Tree, frozenset[str]]] = {}
+
+
+def tree_words(tree: Tree) -> frozenset[str]:
+    """The first word of every term of the tree: what a text can be searched for."""
+    cached = _WORDS_CACHE.get(id(tree))
+    if cached is not None and cached[0] is tree:
+        return cached[1]
+    if len(_WORDS_CACHE) >= 16:
+        _WORDS_CACHE.clear()
+    words = frozenset(
+        item.first for question in tree.questions.values() for item in _compiled(question).terms
+    )
+    _WORDS_CACHE[id(tree)] = (tree, words)
+    return words
+
+
+def warm(tree: Tree) -> None:
+    """Compile every question's terms and patterns once (a worker does it at start-up)."""
+    for question in tree.questions.values():
+        for item in _compiled(question).terms:
+            if item.term:
+                _pattern(item.term)
+    tree_words(tree)
 
 
 def _starts_word(haystack: str, index: int) -> bool:
@@ -203,18 +283,44 @@ class TextIndex:
     """Where each word of a normalized text starts, by its first two characters, so that
     a term is looked for only where a word begins as it does."""
 
-    def __init__(self, haystack: str, identifiers: tuple[tuple[int, int], ...] = ()) -> None:
+    def __init__(
+        self,
+        haystack: str,
+        identifiers: Spans = (),
+        pasted: Spans = (),
+        title: tuple[int, int] | None = None,
+        written: Spans = (),
+    ) -> None:
         self.haystack = haystack
         self.identifiers = identifiers
+        self.pasted = pasted
+        self.written = written
+        self.title = title
+        self.installed: tuple[Installed, ...] = installed(haystack)
+        self._installed_spans = tuple((item.start, item.end) for item in self.installed)
         self.starts: dict[str, list[int]] = {}
         for found in _WORD_START.finditer(haystack):
             position = found.start()
             self.starts.setdefault(haystack[position : position + 2], []).append(position)
 
+    @classmethod
+    def of(cls, read: Normalized) -> TextIndex:
+        return cls(read.haystack, read.identifiers, read.pasted, read.title, read.written)
+
     def in_identifier(self, position: int) -> bool:
-        # Identifiers are found left to right and do not overlap.
-        k = bisect.bisect_right(self.identifiers, (position, math.inf)) - 1
-        return k >= 0 and position < self.identifiers[k][1]
+        return _within(self.identifiers, position)
+
+    def in_pasted(self, position: int) -> bool:
+        return _within(self.pasted, position)
+
+    def in_title(self, position: int) -> bool:
+        return self.title is not None and self.title[0] <= position < self.title[1]
+
+    def installed_at(self, position: int) -> Installed | None:
+        k = bisect.bisect_right(self._installed_spans, (position, math.inf)) - 1
+        if k >= 0 and position < self._installed_spans[k][1]:
+            return self.installed[k]
+        return None
 
     def word_starts(self, word: str) -> Iterator[int]:
         haystack = self.haystack
@@ -228,6 +334,12 @@ class TextIndex:
             if _starts_word(haystack, start):
                 yield start
             start = haystack.find(word, start + 1)
+
+
+def _within(spans: Spans, position: int) -> bool:
+    """Whether a position lies in one of the spans (found left to right, not overlapping)."""
+    k = bisect.bisect_right(spans, (position, math.inf)) - 1
+    return k >= 0 and position < spans[k][1]
 
 
 def find_term(
@@ -256,14 +368,30 @@ class _Hit(NamedTuple):
         return len(self.term.term) if self.gapped else self.end - self.start
 
 
+def _candidates(compiled: _Compiled, index: TextIndex) -> Iterator[_Term]:
+    """The terms that can match the text: those whose first word starts as one of its
+    words does, and those that are searched for everywhere."""
+    yield from compiled.others
+    for prefix in compiled.by_prefix.keys() & index.starts.keys():
+        yield from compiled.by_prefix[prefix]
+
+
+class _Where(NamedTuple):
+    pasted: bool  # counted at PASTED_WEIGHT: a name found in a pasted line
+    identifier: bool  # counted at IDENTIFIER_WEIGHT
+    installed: Installed | None
+
+
 def _hits(
     terms: Iterable[_Term],
     haystack: str,
     spans: tuple[Duration, ...],
     index: TextIndex,
+    where: dict[tuple[int, int], _Where] | None = None,
 ) -> Iterator[_Hit]:
-    """Every place a term matches; a denied one weighs 0, and inside an identifier a
-    term counts ``IDENTIFIER_WEIGHT`` of its weight."""
+    """Every place a term matches; a denied one weighs 0, inside an identifier a term
+    counts ``IDENTIFIER_WEIGHT`` of its weight, and a name in a pasted line
+    ``PASTED_WEIGHT`` (unless the customer says there that they installed it)."""
     for term in terms:
         if term.duration is not None:
             op, days = term.duration
@@ -281,8 +409,25 @@ def _hits(
                 yield _Hit(start, end, term, term.shown, 0.0, gapped)
                 continue
             weight = term.weight
-            if not term.exact and index.in_identifier(start):
+            put = index.installed_at(start) if index.installed else None
+            identifier = not term.exact and index.in_identifier(start)
+            pasted = (
+                not identifier
+                and not term.evidence
+                and bool(index.pasted)
+                and index.in_pasted(start)
+                and not (put is not None and put.explicit)
+            )
+            if identifier:
                 weight *= IDENTIFIER_WEIGHT
+            elif pasted:
+                weight *= PASTED_WEIGHT
+            elif index.title is not None and index.in_title(start):
+                weight *= TITLE_WEIGHT
+            elif index.written and INPUT_WEIGHT != 1.0 and _within(index.written, start):
+                weight *= INPUT_WEIGHT
+            if where is not None:
+                where[start, end] = _Where(pasted, identifier, put)
             yield _Hit(start, end, term, term.shown, weight, gapped)
             said += 1
             if said == REPEATS_COUNTED:
@@ -302,19 +447,32 @@ def rank(
     normalized: bool = False,
     spans: tuple[Duration, ...] | None = None,
     index: TextIndex | None = None,
+    installed_choices: frozenset[str] = frozenset(),
+    known: frozenset[str] = frozenset(),
 ) -> tuple[Ranked, ...]:
-    """The question's choices, best first, with the terms each matched (all choices)."""
-    identifiers: tuple[tuple[int, int], ...]
+    """The question's choices, best first, with the terms each matched (all choices).
+
+    ``installed_choices`` are the choices for software the customer installed (open
+    source, a vendor's): one whose term names what the text says the customer installed
+    ranks as a request does, and so does the first of them when the text says the
+    customer installed something no term of the tree names (``known``: the first words
+    of the tree's terms), such as a tool the tree does not list.
+    """
     if normalized:
-        haystack, identifiers = text, ()
+        haystack = text
+        if index is None:
+            index = TextIndex(haystack)
     else:
-        haystack, identifiers = normalize_marked(text)
+        read = normalize_ticket(text)
+        haystack = read.haystack
+        if index is None:
+            index = TextIndex.of(read)
     if spans is None:
         spans = durations(haystack)
-    if index is None:
-        index = TextIndex(haystack, identifiers)
-    terms = _compiled(question)
-    hits = list(_hits(terms, haystack, spans, index))
+    compiled = _compiled(question)
+    terms = compiled.terms
+    where: dict[tuple[int, int], _Where] = {}
+    hits = list(_hits(_candidates(compiled, index), haystack, spans, index, where))
 
     # Longest match first; a hit inside a longer accepted hit of another term is dropped.
     # A hit with a word standing between its words ("azure [network] policy") is as long
@@ -328,9 +486,14 @@ def rank(
     strong: set[str] = set()  # choices with a match that is neither weak nor in an identifier
     # A denied mention counts nothing, and no term that starts inside it counts either.
     denied = bytearray(len(haystack) + 1)
+    notes: dict[str, dict[tuple[str, str], Note]] = {}
+    boosted: set[str] = set()  # installed choices that name what the customer installed
+    full: set[tuple[str, str]] = set()  # (choice, term) said in the customer's own words
+    discounted: dict[tuple[str, str], str] = {}  # counted less, and why
     for hit in hits:
         if not hit.weight:
             denied[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+            _note(notes, hit.term.value, Note("denied", hit.shown))
     for start, end, term, shown, weight, gapped in hits:
         if not weight or denied[start]:
             continue
@@ -342,7 +505,17 @@ def rank(
         for position in range(start, end):
             reach[position] = max(reach[position], end)
         words = matched.setdefault(term.value, {})
-        if not term.weak and weight == term.weight:
+        place = where.get((start, end))
+        if place is not None and place.installed is not None:
+            put = place.installed
+            _note(notes, term.value, Note("installed", haystack[put.start : put.end], put.way))
+            if term.value in installed_choices:
+                boosted.add(term.value)
+        if place is not None and (place.pasted or place.identifier):
+            discounted.setdefault((term.value, shown), "pasted" if place.pasted else "identifier")
+        else:
+            full.add((term.value, shown))
+        if not term.weak and weight >= term.weight:
             strong.add(term.value)
         # A term said again adds a quarter of its weight, twice at most.
         words[shown] = (
@@ -357,32 +530,99 @@ def rank(
     if met:
         timed = {term.value for term in terms if term.duration is not None}
         for value in timed - met:
-            matched.pop(value, None)
+            if matched.pop(value, None):
+                _note(notes, value, Note("time"))
             strong.discard(value)
+    for (value, shown), why in discounted.items():
+        if (value, shown) not in full:
+            _note(notes, value, Note(why, shown))
+    unnamed = _unnamed_install(question, index, installed_choices, known)
+    if unnamed is not None:
+        value, put = unnamed
+        name = haystack[put.start : put.end]
+        matched.setdefault(value, {})[name] = 1.0
+        strong.add(value)
+        boosted.add(value)
+        _note(notes, value, Note("installed", name, put.way))
     priority = set(priority_groups)
     order = {choice.value: index for index, choice in enumerate(question.choices)}
     ranked = []
     for choice in question.choices:
         words = matched.get(choice.value, {})
         score = sum(words.values())
-        if choice.value in strong and choice.group in priority:
-            # Asked for in so many words: the request outweighs the components named.
+        if choice.value in strong and (choice.group in priority or choice.value in boosted):
+            # Asked for in so many words, or installed by the customer: the request (or
+            # the customer's software) outweighs the components named.
             score += score if score >= REQUEST_CLEAR else REQUEST_BONUS
-        ranked.append(Ranked(choice.value, score, tuple(words)))
+        said = tuple(notes.get(choice.value, {}).values())
+        ranked.append(Ranked(choice.value, score, tuple(words), said))
     ranked.sort(key=lambda item: (-item.score, order[item.value]))
     return tuple(ranked)
 
 
-def clearly_ahead(best: float, other: float) -> bool:
+def _note(notes: dict[str, dict[tuple[str, str], Note]], value: str, note: Note) -> None:
+    notes.setdefault(value, {}).setdefault((note.kind, note.word), note)
+
+
+_FILE_SUFFIX = re.compile(r"\.(?:ya?ml|json|sh|tgz)$")
+
+
+def _unnamed_install(
+    question: Question,
+    index: TextIndex,
+    installed_choices: frozenset[str],
+    known: frozenset[str],
+) -> tuple[str, Installed] | None:
+    """The first installed choice of the question, and what the customer says they
+    installed, when no term of the tree names it (a tool the tree does not list)."""
+    if not index.installed or not known:
+        return None
+    target = next((c.value for c in question.choices if c.value in installed_choices), None)
+    if target is None:
+        return None
+    haystack = index.haystack
+    for put in index.installed:
+        if not put.explicit:
+            continue
+        words = [_FILE_SUFFIX.sub("", word) for word in haystack[put.start : put.end].split(" ")]
+        if not any(_known_word(word, known) for word in words):
+            return target, put
+    return None
+
+
+def _known_word(word: str, known: frozenset[str]) -> bool:
+    """Whether a word of the text starts as a term of the tree does."""
+    if word in known or word.rstrip("s") in known:
+        return True
+    latin = re.match(r"[0-9a-z.]+", word)
+    if latin is not None and latin[0] != word and latin[0] in known:
+        return True  # a Latin name with a Korean particle: "sysbox가"
+    if HANGUL.match(word):
+        return any(word[:k] in known for k in range(1, len(word)))
+    return False
+
+
+# A long ticket (a real report: pasted output, several components named) is read with a
+# wider margin: it names more than the one thing that matters, so a lead that settles a
+# short ticket is often a coin flip there. Tuned on the working files modelled on real
+# reports (tests/corpus/real-a.toml, real-b.toml).
+LONG_TEXT = 800  # characters of normalized text
+LONG_MARGIN = 1.0
+LONG_RATIO = 2.0
+
+
+def clearly_ahead(best: float, other: float, *, long: bool = False) -> bool:
     """Whether a score beats another by both the margin and the ratio."""
+    if long:
+        return best - other >= LONG_MARGIN and best >= LONG_RATIO * other
     return best - other >= MARGIN and best >= RATIO * other
 
 
-def settled(ranked: tuple[Ranked, ...]) -> bool:
+def settled(ranked: tuple[Ranked, ...], *, long: bool = False) -> bool:
     if not ranked or ranked[0].score <= 0:
         return False
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    return clearly_ahead(ranked[0].score, runner_up)
+    return clearly_ahead(ranked[0].score, runner_up, long=long)
 
 
 @dataclass(frozen=True)
@@ -396,6 +636,24 @@ class _Reading:
     defaults: Mapping[str, str]
     upgrade: Callable[[dict[str, str]], dict[str, str]] | None
     index: TextIndex
+    installed_choices: frozenset[str] = frozenset()
+    known: frozenset[str] = frozenset()
+
+    @property
+    def long(self) -> bool:
+        return len(self.haystack) > LONG_TEXT
+
+    def rank(self, question: Question) -> tuple[Ranked, ...]:
+        return rank(
+            question,
+            self.haystack,
+            self.priority,
+            normalized=True,
+            spans=self.spans,
+            index=self.index,
+            installed_choices=self.installed_choices,
+            known=self.known,
+        )
 
 
 def suggest(
@@ -405,6 +663,7 @@ def suggest(
     priority_groups: Iterable[str] = (),
     defaults: Mapping[str, str] | None = None,
     upgrade: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    installed_choices: Iterable[str] = (),
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -420,27 +679,29 @@ def suggest(
     ambiguity does not change the answer, and the best-ranked one is proposed with
     the others listed as alternatives.
     """
-    haystack, identifiers = normalize_marked(text)
+    read = normalize_ticket(text)
     reading = _Reading(
         tree,
-        haystack,
-        durations(haystack),
+        read.haystack,
+        durations(read.haystack),
         tuple(priority_groups),
         defaults or {},
         upgrade,
-        TextIndex(haystack, identifiers),
+        TextIndex.of(read),
+        frozenset(installed_choices),
+        tree_words(tree),
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
     for key in tree.modifiers:
         found = rank(
             tree.questions[key],
-            haystack,
+            read.haystack,
             normalized=True,
             spans=reading.spans,
             index=reading.index,
         )
-        if settled(found):
+        if settled(found, long=reading.long):
             answers[key] = found[0].value
             evidence[key] = list(found[0].matched)
     return _walk(reading, answers, evidence, lookahead=True)
@@ -453,6 +714,7 @@ def _walk(
     answers = dict(answers)
     evidence = dict(evidence)
     alternatives: dict[str, tuple[Ranked, ...]] = {}
+    chosen_items: dict[str, Ranked] = {}
     assumed: list[str] = []
     open_question: Question | None = None
     candidates: tuple[Ranked, ...] = ()
@@ -474,20 +736,14 @@ def _walk(
             # A question that only picks a group (``topic``): read the question it groups,
             # whose answer implies the group.
             question = tree.questions[tree.grouping[question.key]]
-        ranked = rank(
-            question,
-            reading.haystack,
-            reading.priority,
-            normalized=True,
-            spans=reading.spans,
-            index=reading.index,
-        )
-        chosen = ranked[0] if settled(ranked) else None
+        ranked = reading.rank(question)
+        chosen = ranked[0] if settled(ranked, long=reading.long) else None
         if chosen is None and lookahead and ranked[0].score > 0:
             chosen = _agreeing(reading, answers, evidence, question, ranked)
         if chosen is not None:
             answers[question.key] = chosen.value
             evidence[question.key] = list(chosen.matched)
+            chosen_items[question.key] = chosen
             alternatives[question.key] = tuple(
                 item for item in ranked if item.score > 0 and item.value != chosen.value
             )
@@ -499,7 +755,10 @@ def _walk(
             open_question, candidates = question, ranked
             break
     evidence = {key: words for key, words in evidence.items() if key in answers}
-    return Suggestion(answers, evidence, open_question, candidates, tuple(assumed), alternatives)
+    chosen_items = {key: item for key, item in chosen_items.items() if key in answers}
+    return Suggestion(
+        answers, evidence, open_question, candidates, tuple(assumed), alternatives, chosen_items
+    )
 
 
 def _agreeing(
@@ -511,7 +770,11 @@ def _agreeing(
 ) -> Ranked | None:
     """The best choice, if every choice about as good leads to a verdict of one level."""
     best = ranked[0].score
-    contenders = [item for item in ranked if item.score > 0 and not clearly_ahead(best, item.score)]
+    contenders = [
+        item
+        for item in ranked
+        if item.score > 0 and not clearly_ahead(best, item.score, long=reading.long)
+    ]
     levels = set()
     for item in contenders:
         after = _walk(reading, {**answers, question.key: item.value}, evidence, lookahead=False)

@@ -4,7 +4,9 @@
   hyphens, underscores, slashes, brackets, double quotes, commas and semicolons into
   one space, so ``ingress-nginx`` reads as ``ingress nginx``.
 * ``normalize_marked`` also says where identifiers stand: words the customer did not
-  choose (URLs, image references, annotation keys, ARM ids, names AKS generates).
+  choose (URLs, image references, annotation keys, ARM ids, names AKS generates);
+  ``normalize_ticket`` says where pasted lines (``supportscope.layout``) and the title
+  stand too.
 * ``durations`` finds the spans of time a text states ("4 months ago", "두 달 전").
 * ``negated`` says whether a mention is denied or contrasted away ("we did not",
   "아니라") rather than a symptom ("not ready", "안 돌아요" after a subject).
@@ -19,6 +21,8 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from supportscope.layout import FAILURE, OUTPUT, pasted_lines, title_line
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]+")
 _APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "`": " "})
@@ -58,13 +62,54 @@ _IDENTIFIER = re.compile(
 
 def normalize_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The normalized text, and where identifiers stand in it (start, end)."""
-    folded = _fold(text)
+    read = normalize_ticket(text)
+    return read.haystack, read.identifiers
+
+
+Spans = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A ticket's normalized text, and where its parts stand in it (start, end)."""
+
+    haystack: str
+    identifiers: Spans  # URLs, image references, keys, ARM ids, generated names
+    pasted: Spans = ()  # pasted output: logs, tables, stack traces (not error lines)
+    written: Spans = ()  # pasted input: commands, YAML, code
+    title: tuple[int, int] | None = None  # a short first line followed by more text
+
+
+def normalize_ticket(text: str) -> Normalized:
+    """The normalized text, with where identifiers, pasted lines and the title stand."""
+    lines = text.split("\n")
+    folded_lines = [_fold(line) for line in lines]
+    # Folding keeps line breaks where they were (a line break composes with nothing).
+    folded = "\n".join(folded_lines)
     found = [(token.start(), token.end()) for token in _IDENTIFIER.finditer(folded)]
+    pasted = pasted_lines(lines) if len(lines) > 1 else [None]
+    title = title_line(lines, pasted) if len(lines) > 1 else None
+    blocks: list[tuple[int, int]] = []
+    inputs: list[tuple[int, int]] = []
+    title_span: tuple[int, int] | None = None
+    offset = 0
+    for index, line in enumerate(folded_lines):
+        end = offset + len(line)
+        kind = pasted[index]
+        if kind is not None and kind != FAILURE:
+            spans = blocks if kind == OUTPUT else inputs
+            if spans and spans[-1][1] >= offset - 1:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((offset, end))
+        if index == title:
+            title_span = (offset, end)
+        offset = end + 1
     haystack = _SEPARATORS.sub(" ", folded)
     lead = len(haystack) - len(haystack.lstrip())
     haystack = haystack.strip()
-    if not found:
-        return haystack, ()
+    if not found and not blocks and not inputs and title_span is None:
+        return Normalized(haystack, ())
     # Map positions of the folded text to the normalized one: each run of separators
     # became one space.
     starts: list[int] = []
@@ -82,7 +127,16 @@ def normalize_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
             removed -= ends[k - 1] - position
         return max(0, min(len(haystack), position - removed - lead))
 
-    return haystack, tuple((where(start), where(end)) for start, end in found)
+    def mapped(spans: list[tuple[int, int]]) -> Spans:
+        return tuple((where(start), where(end)) for start, end in spans)
+
+    return Normalized(
+        haystack,
+        mapped(found),
+        mapped(blocks),
+        mapped(inputs),
+        (where(title_span[0]), where(title_span[1])) if title_span else None,
+    )
 
 
 # -- durations ----------------------------------------------------------------------

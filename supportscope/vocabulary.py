@@ -225,6 +225,13 @@ RESERVED_PARAMS = frozenset(
 )
 
 
+# The choices for software the customer installed (open source first, then a vendor's):
+# a tool the text says the customer installed ("helm install …", "we deployed X as a
+# DaemonSet", "직접 설치한 …") is judged as one of these, whatever AKS part it broke; one
+# that no term names goes to the first of them.
+INSTALLED_CHOICES = ("third-party-oss", "third-party-closed-source")
+
+
 def suggest_answers(tree: Tree, text: str) -> Suggestion:
     """The answers a ticket's text settles, read the same way as an old link."""
     return suggest(
@@ -233,4 +240,5 @@ def suggest_answers(tree: Tree, text: str) -> Suggestion:
         priority_groups=REQUEST_GROUPS,
         defaults=DEFAULTS,
         upgrade=lambda answers: upgrade(tree, answers)[0],
+        installed_choices=INSTALLED_CHOICES,
     )

@@ -230,6 +230,7 @@ def test_openapi_document_describes_every_parameter_and_value(client):
         "Error",
         "Ticket",
         "Suggestion",
+        "RankedChoice",
     }
     suggest = doc["paths"]["/api/v1/suggest"]["post"]
     assert set(suggest["requestBody"]["content"]) == {
@@ -273,3 +274,23 @@ def test_a_retired_answer_is_dropped_with_a_notice_and_its_question_asked_again(
 
 def test_answers_read_as_sent_carry_no_notice(client):
     assert get(client, "component=ingress&ingress=nginx").json()["notices"] == []
+
+
+def test_suggest_says_why_a_candidate_lost_in_the_requested_language(client):
+    text = (
+        "Sysbox pods restart every few minutes\n\n"
+        "Last month we deployed Sysbox as a DaemonSet to run Docker builds.\n"
+        "Since Monday its pods restart on every node of the build pool.\n"
+    )
+    body = {"text": text, "lang": "en"}
+    response = client.post("/api/v1/suggest", body, content_type="application/json")
+    data = response.json()
+    assert data["answers"]["component"] == "third-party-oss"
+    assert "sysbox: installed by the customer (DaemonSet)" in data["why"]["component"]
+    lost = data["alternatives"]["component"]
+    assert lost
+    assert all(item["why"] for item in lost)
+    korean = client.post(
+        "/api/v1/suggest", {**body, "lang": "ko"}, content_type="application/json"
+    ).json()
+    assert korean["why"]["component"] != data["why"]["component"]

@@ -55,7 +55,15 @@ def test_a_ticket_settles_the_component_and_the_follow_up_with_the_words_behind_
     response = suggest(client, {"text": TICKET, "lang": "en"})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"answers", "evidence", "candidates", "outcome", "triage_url"}
+    assert set(body) == {
+        "answers",
+        "evidence",
+        "why",
+        "alternatives",
+        "candidates",
+        "outcome",
+        "triage_url",
+    }
     assert body["answers"] == {"component": "ingress", "ingress": "nginx"}
     assert "ingress-nginx" in body["evidence"]["ingress"] or "nginx" in body["evidence"]["ingress"]
     assert body["candidates"] == []
@@ -195,7 +203,15 @@ def test_any_text_gets_a_200_with_an_outcome_or_a_400_in_the_error_shape(client,
     if response.status_code == 400:
         assert set(payload) == ERROR_KEYS
     else:
-        assert set(payload) == {"answers", "evidence", "candidates", "outcome", "triage_url"}
+        assert set(payload) == {
+            "answers",
+            "evidence",
+            "why",
+            "alternatives",
+            "candidates",
+            "outcome",
+            "triage_url",
+        }
         assert set(payload["evidence"]) == set(payload["answers"])
         verdict = client.get("/api/v1/verdict", payload["answers"])
         assert verdict.status_code == 200

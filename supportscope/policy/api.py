@@ -18,17 +18,20 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
-from supportscope.engine import InvalidAnswer, pick, resolve
+from supportscope.engine import InvalidAnswer, Question, pick, resolve
 from supportscope.languages import CODES
+from supportscope.matcher import Ranked
 from supportscope.policy.openapi import openapi_document
 from supportscope.policy.presenters import (
     ReadAnswers,
+    choice_label,
     current_lang,
     outcome_payload,
     query_string,
     read_answers,
 )
 from supportscope.policy.snapshot import get_snapshot
+from supportscope.policy.why import note_text, reasons
 from supportscope.vocabulary import MAX_TICKET_CHARS, asked_since, suggest_answers
 
 LANGS = CODES
@@ -192,22 +195,39 @@ def suggest(request: HttpRequest) -> JsonResponse:
     open_key = found.open_question.key if found.open_question else None
     with translation.override(lang):
         outcome = outcome_payload(snapshot, resolve(tree, found.answers), lang)
-    choices = {c.value: c for c in found.open_question.choices} if found.open_question else {}
-    candidates = [
-        {
-            "key": open_key,
-            "value": item.value,
-            "label": pick(choices[item.value].label, lang),
-            "score": round(item.score, 2),
-            "matched": list(item.matched),
+        choices = {c.value: c for c in found.open_question.choices} if found.open_question else {}
+        lead = found.candidates[0] if found.candidates else None
+        lead_label = pick(choices[lead.value].label, lang) if lead is not None else ""
+        candidates = [
+            {
+                "key": open_key,
+                "value": item.value,
+                "label": pick(choices[item.value].label, lang),
+                "score": round(item.score, 2),
+                "matched": list(item.matched),
+                "why": [note_text(note) for note in item.notes]
+                if item is lead
+                else reasons(item, lead, lead_label),
+            }
+            for item in found.candidates
+            if found.open_question is not None
+        ]
+        alternatives = {
+            key: _alternatives(tree.questions[key], found.chosen.get(key), items, lang)
+            for key, items in found.alternatives.items()
+            if items and key in found.answers
         }
-        for item in found.candidates
-        if found.open_question is not None
-    ]
+        why = {
+            key: [note_text(note) for note in item.notes]
+            for key, item in found.chosen.items()
+            if item.notes
+        }
     query = dict(found.answers) | ({"lang": lang} if lang != "en" else {})
     payload: dict[str, Any] = {
         "answers": found.answers,
         "evidence": found.evidence,
+        "why": why,
+        "alternatives": alternatives,
         "candidates": candidates,
         "outcome": outcome,
         "triage_url": reverse("triage") + ("?" + query_string(query) if query else ""),
@@ -215,3 +235,20 @@ def suggest(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _alternatives(
+    question: Question, chosen: Ranked | None, items: tuple[Ranked, ...], lang: str
+) -> list[dict[str, Any]]:
+    """The other choices of a settled question that the text matched, and why they lost."""
+    lead_label = choice_label(question, chosen.value, lang) if chosen is not None else ""
+    return [
+        {
+            "value": item.value,
+            "label": choice_label(question, item.value, lang),
+            "score": round(item.score, 2),
+            "matched": list(item.matched),
+            "why": reasons(item, chosen, lead_label),
+        }
+        for item in items
+    ]

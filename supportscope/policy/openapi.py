@@ -211,7 +211,15 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                 },
                 "Suggestion": {
                     "type": "object",
-                    "required": ["answers", "evidence", "candidates", "outcome", "triage_url"],
+                    "required": [
+                        "answers",
+                        "evidence",
+                        "why",
+                        "alternatives",
+                        "candidates",
+                        "outcome",
+                        "triage_url",
+                    ],
                     "properties": {
                         "answers": {
                             "type": "object",
@@ -224,9 +232,25 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "(empty: assumed, the usual answer).",
                             "additionalProperties": {"type": "array", "items": {"type": "string"}},
                         },
+                        "why": {
+                            "type": "object",
+                            "description": "Per answer, what the reader noted about its words "
+                            "(e.g. 'kube-router: installed by the customer (DaemonSet)').",
+                            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "alternatives": {
+                            "type": "object",
+                            "description": "Per settled answer, the other choices the text "
+                            "matched, each with why it lost.",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/RankedChoice"},
+                            },
+                        },
                         "candidates": {
                             "type": "array",
-                            "description": "The choices of the first question still open, ranked.",
+                            "description": "The choices of the first question still open, ranked; "
+                            "`why` says what counted less in each and why it is not first.",
                             "items": {
                                 "type": "object",
                                 "properties": {
@@ -235,11 +259,23 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                     "label": {"type": "string"},
                                     "score": {"type": "number"},
                                     "matched": {"type": "array", "items": {"type": "string"}},
+                                    "why": {"type": "array", "items": {"type": "string"}},
                                 },
                             },
                         },
                         "outcome": {"$ref": "#/components/schemas/Outcome"},
                         "triage_url": {"type": "string"},
+                    },
+                },
+                "RankedChoice": {
+                    "type": "object",
+                    "required": ["value", "label", "score", "matched", "why"],
+                    "properties": {
+                        "value": {"type": "string"},
+                        "label": {"type": "string"},
+                        "score": {"type": "number"},
+                        "matched": {"type": "array", "items": {"type": "string"}},
+                        "why": {"type": "array", "items": {"type": "string"}},
                     },
                 },
                 "Error": {

@@ -23,7 +23,15 @@ from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.steps import ChoiceView, choice_view, shown_words
 from supportscope.policy.triage import respond
+from supportscope.policy.why import note_text, reasons
 from supportscope.vocabulary import MAX_TICKET_CHARS, suggest_answers
+
+
+@dataclass(frozen=True)
+class ReasonedChoice(ChoiceView):
+    """A choice the text matched, with why it was not proposed (or what its words show)."""
+
+    why: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,14 +45,15 @@ class Proposal:
     matched: list[str]
     assumed: bool
     options: list[ChoiceView]  # the proposed choice first, then those the text also matched
-    also: list[ChoiceView]  # the other choices that the text matched, best first
+    also: list[ReasonedChoice]  # the other choices that the text matched, best first
+    why: tuple[str, ...] = ()  # what the reader noted about the proposal's words
 
 
 @dataclass(frozen=True)
 class OpenQuestion:
     key: str
     question: str
-    candidates: list[ChoiceView]  # ranked; only those the text matched
+    candidates: list[ReasonedChoice]  # ranked; only those the text matched
 
 
 def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
@@ -58,6 +67,9 @@ def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
         options = [
             ChoiceView(v, choice_label(question, v, lang), "", words.get(v, ())) for v in order
         ]
+        chosen = found.chosen.get(key)
+        ranked = {item.value: item for item in found.alternatives.get(key, ())}
+        label = choice_label(question, value, lang)
         rows.append(
             Proposal(
                 key=key,
@@ -68,10 +80,17 @@ def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
                 assumed=key in found.assumed,
                 options=options,
                 also=[
-                    ChoiceView(o.value, o.label, "", shown_words(o.matched, lang))
+                    ReasonedChoice(
+                        o.value,
+                        o.label,
+                        "",
+                        shown_words(o.matched, lang),
+                        tuple(reasons(ranked[o.value], chosen, label)) if o.value in ranked else (),
+                    )
                     for o in options[1:]
                     if o.matched
                 ],
+                why=tuple(note_text(note) for note in chosen.notes) if chosen else (),
             )
         )
     return rows
@@ -81,11 +100,20 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
     question = found.open_question
     if question is None:
         return None
-    return OpenQuestion(
-        key=question.key,
-        question=pick(question.text, lang),
-        candidates=[choice_view(question, item, lang) for item in found.candidates if item.score],
-    )
+    lead = found.candidates[0] if found.candidates else None
+    lead_label = choice_label(question, lead.value, lang) if lead is not None else ""
+    candidates = []
+    for item in found.candidates:
+        if not item.score:
+            continue
+        view = choice_view(question, item, lang)
+        why = (
+            [note_text(note) for note in item.notes]
+            if item is lead
+            else reasons(item, lead, lead_label)
+        )
+        candidates.append(ReasonedChoice(**vars(view), why=tuple(why)))
+    return OpenQuestion(key=question.key, question=pick(question.text, lang), candidates=candidates)
 
 
 @csrf_exempt  # reading a text changes nothing; no token means no cookie and no session

@@ -1,0 +1,159 @@
+"""The layout of a ticket: what the customer wrote, and what they pasted. Pure: no Django.
+
+Real tickets are a few sentences around pasted output. The sentences say what the
+customer asks and what they did; the pasted part shows what happened, and names every
+component it passes through (``kubectl get pods -n kube-system`` lists coredns and
+kube-proxy in every ticket). ``pasted_lines`` finds the pasted lines; nothing is
+dropped: the matcher still reads them, and an error code or a failure reason found there
+("ImagePullBackOff", "x509", "quota exceeded") keeps its full weight (``is_evidence``),
+while a name found only there counts much less.
+
+A line is pasted when it is:
+
+* inside a fenced block (```` ``` ```` or ``~~~``), or indented by four spaces or a tab;
+* a command at a prompt (``$ kubectl …``, ``PS C:\\> az …``, ``# helm …``) or one that
+  starts with a tool's name (``kubectl get …``);
+* a log line: a timestamp, a klog header (``E1130 08:14:02``), ``level=``/``time=``,
+  JSON;
+* a row of a table the tools print (columns set apart by two spaces or more:
+  ``NAME  READY  STATUS``, ``Warning  FailedMount  2m  kubelet  …``);
+* a stack-trace frame (``at com.…``, ``File "…", line 3``, ``goroutine 1``, ``main.go:42``);
+* YAML: ``key: value`` lines with a key and no sentence (two in a row, or any under
+  ``apiVersion``/``kind``/``spec``), and ``- name: …`` items.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_INDENTED = re.compile(r"^(?: {4}|\t)\S")
+_TOOLS = (
+    "kubectl|az|helm|k|docker|crictl|curl|ssh|sudo|systemctl|journalctl|cat|grep|nslookup|"
+    "dig|ping|wget|terraform|kubelogin|istioctl|cilium|calicoctl|ip|iptables|tcpdump|nc|"
+    "openssl|git|apt|apt-get|yum|dnf|tail|ls|kubeadm|velero|flux|argocd|k9s|powershell|pwsh"
+)
+# At a prompt ("$ ", "PS C:\\> ", "user@host:~$ "), or a tool's name with a flag after it.
+_COMMAND = re.compile(
+    r"^\s*(?:\$|#|>|%|PS [^>]{0,80}>|[\w.-]+@[\w.-]+:[^$#\s]*[$#])\s*\S"
+    rf"|^\s*(?:{_TOOLS})\s+\S.*\s--?[a-z]",
+    re.IGNORECASE,
+)
+_LOG = re.compile(
+    r"^\s*(?:"
+    r"\[?\d{4}[-/.]\d\d[-/.]\d\d"  # 2026-11-30, [2026/11/30
+    r"|\[?\d\d:\d\d:\d\d"  # 08:14:02
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* +\d{1,2},? +\d\d:\d\d"
+    r"|[IWEF]\d{4} +\d\d:\d\d"  # klog: E1130 08:14:02
+    r"|(?:time|level|ts|msg|caller)="
+    r"|\{\s*\""  # JSON
+    r"|\d+(?:\.\d+)? +(?:INFO|WARN|WARNING|ERROR|DEBUG|FATAL)"
+    r"|(?:INFO|WARN|WARNING|ERROR|DEBUG|FATAL|TRACE)\b[:\] ]"
+    r"|(?:Error|error|E0|W0|I0)(?: from server)?[:(]"
+    r")",
+    re.IGNORECASE,
+)
+_TABLE = re.compile(r"\S {2,}\S.*\S {2,}\S|\S\t+\S")
+_TRACE = re.compile(
+    r"^\s*(?:at [\w$.<>]+[.(]|File \".*\", line \d+|Traceback \(|goroutine \d+|panic: |"
+    r"Caused by: |\.\.\. \d+ more)|\.(?:go|py|java|cs|js|ts|rs|cpp|c):\d+\b"
+)
+_YAML_KEY = re.compile(r"^\s*(?:- )?[\w.\-/\"']{1,60}:(?: +(\S.*))?$")
+_YAML_ITEM = re.compile(r"^\s*- (?:[\w.\-/\"']+:|\S+$)")
+_YAML_ROOT = re.compile(r"^\s*(?:apiVersion|kind|metadata|spec|data|status|items):")
+_SENTENCE = re.compile(r"[.!?。]\s|[가-힣]{2,}(?:다|요|니다|까)[.?!]?$")
+
+
+def _yaml_like(line: str) -> bool:
+    """A ``key: value`` line with a key and no sentence after it."""
+    found = _YAML_KEY.match(line)
+    if found is None:
+        return bool(_YAML_ITEM.match(line))
+    value = found[1] or ""
+    return len(value.split()) <= 6 and not _SENTENCE.search(value)
+
+
+OUTPUT = "output"  # what the tools printed: logs, tables, stack traces
+INPUT = "input"  # what the customer ran or applied: commands, YAML, code
+FAILURE = "failure"  # a log line or trace frame that reports an error: its words are evidence
+_FAILURE_WORDS = re.compile(
+    r"error|fail|unable|cannot|can't|could not|couldn't|denied|refused|timed? ?out|"
+    r"exceeded|not ready|notready|forbidden|unauthori[sz]ed|invalid|panic|exception|fatal",
+    re.IGNORECASE,
+)
+
+
+def pasted_lines(lines: list[str]) -> list[str | None]:
+    """For each line of a ticket, what was pasted there (``OUTPUT`` or ``INPUT``), or None
+    for the customer's own sentences."""
+    out: list[str | None] = [None] * len(lines)
+    fenced = False
+    yaml_run = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            out[index] = INPUT
+            fenced = not fenced
+            continue
+        if fenced:
+            out[index] = _output(line) or INPUT
+            continue
+        stripped = line.strip()
+        if not stripped:
+            yaml_run = False
+            continue
+        command = _COMMAND.match(line) is not None and not _SENTENCE.search(line)
+        printed = _output(line)
+        if printed:
+            out[index] = printed
+        elif command:
+            out[index] = INPUT
+        elif _YAML_ROOT.match(line):
+            out[index], yaml_run = INPUT, True
+        elif _yaml_like(line):
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if yaml_run or _yaml_like(following) or _INDENTED.match(following):
+                out[index], yaml_run = INPUT, True
+        elif _INDENTED.match(line):
+            out[index] = FAILURE if _FAILURE_WORDS.search(line) else OUTPUT
+        else:
+            yaml_run = False
+    return out
+
+
+def _output(line: str) -> str | None:
+    """``FAILURE`` for a log line or trace frame that reports an error, ``OUTPUT`` for
+    another line a tool printed (a log line, a table row), None for any other line."""
+    if _LOG.match(line) or _TRACE.search(line):
+        return FAILURE if _FAILURE_WORDS.search(line) else OUTPUT
+    if _TABLE.search(line) and not _SENTENCE.search(line):
+        return OUTPUT
+    return None
+
+
+def title_line(lines: list[str], pasted: list[str | None]) -> int | None:
+    """The index of the ticket's title: a short first line followed by more text."""
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if pasted[index] is not None or index + 1 >= len(lines) or len(line.strip()) > 120:
+            return None
+        return index
+    return None
+
+
+_CODE_WORDS = re.compile(
+    r"error|fail|exceed|denied|forbidden|timeout|timed out|refused|unauthori[sz]ed|"
+    r"not found|oom|evict|backoff|throttl|invalid|expired|unreachable|reset|"
+    r"unhealthy|crash|panic|exception|오류|에러|실패|거부|초과|만료"
+)
+_CAMEL_REASON = re.compile(r"^(?:[A-Z][a-z]+){3,}$|^[A-Z]{2,}[A-Z][a-z]+\w*$")
+
+
+def is_evidence(shown: str) -> bool:
+    """Whether a term, as written in the tree, is an error code or a failure reason: what a
+    pasted log shows happened, not a name it mentions on the way."""
+    return (
+        any(char.isdigit() for char in shown)
+        or bool(_CAMEL_REASON.match(shown))
+        or bool(_CODE_WORDS.search(shown.casefold()))
+    )

@@ -1,0 +1,53 @@
+"""Why a choice that a ticket's text matched was not proposed, in the page's language.
+
+The reader (``supportscope.matcher``) says what it discounted and why, as ``Note``s; this
+turns them into sentences for the API and the proposals page, e.g. "kube-router: installed
+by the customer (DaemonSet)".
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from supportscope.matcher import Note, Ranked
+
+
+def _way(way: str) -> str:
+    ways = {
+        "helm": "Helm",
+        "daemonset": "DaemonSet",
+        "manifest": "kubectl apply",
+        "operator": _("an operator"),
+        "agent": _("an agent"),
+    }
+    return ways.get(way, "")
+
+
+def note_text(note: Note) -> str:
+    word = note.word
+    if note.kind == "installed":
+        way = _way(note.detail)
+        if way:
+            return _("%(word)s: installed by the customer (%(way)s)") % {"word": word, "way": way}
+        return _("%(word)s: installed by the customer") % {"word": word}
+    if note.kind == "pasted":
+        return _("%(word)s: named only in pasted output (logs, tables)") % {"word": word}
+    if note.kind == "identifier":
+        return _("%(word)s: only inside a URL, an image or a resource name") % {"word": word}
+    if note.kind == "denied":
+        return _("%(word)s: the text says it was not used or not done") % {"word": word}
+    if note.kind == "time":
+        return _("the time the text states does not meet this choice's condition")
+    return word
+
+
+def reasons(item: Ranked, lead: Ranked | None, lead_label: str) -> list[str]:
+    """Why ``item`` ranked below ``lead`` (the proposed or best choice): what was discounted
+    in its words, and, where it simply matched less, that it did."""
+    out = [note_text(note) for note in item.notes]
+    if lead is not None and item.value != lead.value:
+        if item.score < lead.score:
+            out.append(_("fewer or weaker words than %(label)s") % {"label": lead_label})
+        else:
+            out.append(_("as strong as %(label)s: the engineer decides") % {"label": lead_label})
+    return out

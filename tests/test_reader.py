@@ -1,0 +1,172 @@
+"""The reader on long tickets written like real reports: pasted output is told from the
+customer's words, and what the customer installed is judged as their software.
+
+The tickets are ours, modelled on the shape of public AKS reports (pasted kubectl and az
+output, log lines, YAML, several components named, a tool installed in passing).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from supportscope.engine import Level, resolve
+from supportscope.installed import installed
+from supportscope.layout import FAILURE, INPUT, OUTPUT, is_evidence, pasted_lines
+from supportscope.matcher import Note, rank
+from supportscope.tickettext import normalize, normalize_ticket
+from supportscope.vocabulary import REQUEST_GROUPS, suggest_answers
+from tests.accuracy import shipped_tree
+
+KUBE_ROUTER = """Pods on new nodes can't reach services after scale out
+
+Hello, our cluster runs kubenet. Two months ago we deployed kube-router as a DaemonSet to get
+network policy and BGP, applied with:
+
+$ kubectl apply -f https://raw.githubusercontent.com/example/kube-router/generic-daemonset.yaml
+
+Since we added a node pool yesterday, pods there time out on every ClusterIP.
+
+$ kubectl get pods -n kube-system -o wide
+NAME                          READY   STATUS             RESTARTS   AGE
+coredns-6d4b75cb6d-7xk2p      1/1     Running            0          40d
+kube-proxy-9fz7c              1/1     Running            0          1d
+kube-router-2mq8d             0/1     CrashLoopBackOff   12         1d
+konnectivity-agent-7c9d       1/1     Running            0          40d
+
+kube-router logs: failed to sync iptables chains: exit status 4
+Please help, production is affected.
+"""
+
+DATADOG_KO = """업그레이드 후 데이터독 에이전트 메트릭 수집 안 됨
+
+안녕하세요. 1.29에서 1.30으로 업그레이드한 뒤부터 저희가 헬름으로 설치한 데이터독 에이전트가
+노드 메트릭을 못 가져옵니다. 에이전트 파드 로그는 아래와 같습니다.
+
+2026-11-20 09:40:57 UTC | CORE | ERROR | kubelet 연결 실패: x509: certificate signed by unknown CA
+
+kube-system 에 있는 다른 파드들은 모두 정상입니다. 어떻게 해야 하나요?
+"""
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return shipped_tree()
+
+
+def test_tool_output_is_told_from_commands_yaml_and_the_customers_sentences():
+    lines = [
+        "Our pods cannot resolve names since Friday.",
+        "$ kubectl get pods -n kube-system",
+        "NAME                READY   STATUS    RESTARTS",
+        "coredns-abc         1/1     Running   0",
+        "E1130 08:14:02 reflector.go:147 failed to list *v1.Service: timeout",
+        "I1130 08:14:03 main.go:20 started",
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        "We applied the ConfigMap above.",
+    ]
+    assert pasted_lines(lines) == [
+        None,
+        INPUT,
+        OUTPUT,
+        OUTPUT,
+        FAILURE,
+        OUTPUT,
+        INPUT,
+        INPUT,
+        None,
+    ]
+
+
+def test_a_sentence_that_starts_with_a_tools_name_is_not_a_command():
+    assert pasted_lines(
+        ["Helm upgrade fails on the new cluster.", "kubectl get nodes -o wide"]
+    ) == [
+        None,
+        INPUT,
+    ]
+
+
+def test_error_codes_are_evidence_and_names_are_not():
+    assert is_evidence("ImagePullBackOff")
+    assert is_evidence("x509")
+    assert is_evidence("quota exceeded")
+    assert not is_evidence("CoreDNS")
+    assert not is_evidence("kube-proxy")
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "way"),
+    [
+        ("We deployed kube-router as a DaemonSet last month.", "kube router", "daemonset"),
+        ("helm install datadog datadog/datadog -f values.yaml", "datadog datadog", "helm"),
+        ("the Sysbox runtime that we installed on the nodes", "sysbox runtime", "installed"),
+        ("데이터독 에이전트를 헬름으로 설치했습니다", "데이터독 에이전트", "helm"),
+        ("우리가 설치한 kube-router 데몬셋이 죽어요", "kube router", "daemonset"),
+    ],
+)
+def test_what_the_customer_installed_is_found_with_how(text, named, way):
+    haystack = normalize(text)
+    found = [(haystack[i.start : i.end], i.way) for i in installed(haystack)]
+    assert (named, way) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We did not install anything ourselves.",
+        "sysbox는 설치하지 않았습니다",
+        "we deployed a new version of our app",
+        "Hi, we run AKS 1.29 with Azure CNI",
+    ],
+)
+def test_a_denied_or_generic_install_is_not_one(text):
+    haystack = normalize(text)
+    assert not [i for i in installed(haystack) if i.explicit]
+
+
+def test_a_name_only_in_a_kubectl_table_counts_less_than_in_a_sentence(tree):
+    question = tree.questions["component"]
+    said = rank(question, "Our coredns pods restart every hour, DNS fails.")
+    pasted = rank(
+        question,
+        "Our pods restart every hour.\n\n$ kubectl get pods -n kube-system\n"
+        "NAME             READY   STATUS    RESTARTS\ncoredns-abc      1/1     Running   4\n",
+    )
+    in_sentence = next(item for item in said if item.value == "coredns")
+    in_table = next(item for item in pasted if item.value == "coredns")
+    assert 0 < in_table.score < in_sentence.score
+    assert Note("pasted", "coredns") in in_table.notes
+
+
+@pytest.mark.xfail(
+    reason="open: kube-proxy's words in the customer's own lines (ClusterIP, iptables) still "
+    "outweigh the unnamed install; a stronger install signal dropped existing corpus rows",
+    strict=True,
+)
+def test_a_tool_the_customer_deployed_as_a_daemonset_is_not_supported(tree):
+    found = suggest_answers(tree, KUBE_ROUTER)
+    outcome = resolve(tree, found.answers)
+    assert found.answers.get("component") == "third-party-oss"
+    assert outcome.result is not None
+    assert outcome.result.level is Level.UNSUPPORTED
+    notes = found.chosen["component"].notes
+    assert Note("installed", "kube router", "daemonset") in notes
+
+
+@pytest.mark.xfail(
+    reason="open: the installed agent leads (1.75 against 1.5) but not by the long-text margin",
+    strict=True,
+)
+def test_a_korean_agent_installed_with_helm_is_the_customers_software(tree):
+    found = suggest_answers(tree, DATADOG_KO)
+    outcome = resolve(tree, found.answers)
+    assert found.answers.get("component") == "third-party-closed-source"
+    assert outcome.result is not None
+    assert outcome.result.level is Level.UNSUPPORTED
+
+
+def test_the_installed_signal_needs_the_install_not_just_the_name(tree):
+    question = tree.questions["component"]
+    named = rank(question, normalize_ticket("kube-router pods crash").haystack, REQUEST_GROUPS)
+    assert named[0].score == 0  # an unknown name alone says nothing
