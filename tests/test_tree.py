@@ -57,7 +57,13 @@ ISSUE_EXAMPLES = [
     ("component=ingress&ingress=nginx&preview=ga", U, UNS, f"{UNS}--unmanaged-ingress"),
     ("component=ingress&ingress=app-routing&preview=ga", S, SUP, f"{SUP}--networking-ingress-lb"),
     ("component=ingress&ingress=app-routing&preview=preview", B, PREVIEW, None),
-    ("component=third-party-oss&oss=helm&preview=ga", B, UNS, None),
+    # Helm is listed with Istio and Envoy; best effort "may" be given to any of them.
+    (
+        "component=third-party-oss&oss=helm&preview=ga",
+        U,
+        UNS,
+        f"{UNS}--third-party-oss-best-effort",
+    ),
     ("component=app-certificate", U, UNS, f"{UNS}--app-certificates"),
     (
         "component=cve&cve_fix_age=under-30-days&cve_source=managed-component",
@@ -143,8 +149,8 @@ POLICY_RULES = [
     # Release status combines with the component's verdict.
     ("component=api-server&preview=preview", B, PREVIEW, f"{PREVIEW}--best-effort"),
     ("component=api-server&preview=k8s-beta", S, ALPHA, f"{ALPHA}--stable-and-beta-only"),
-    ("component=third-party-oss&oss=helm&preview=preview", B, PREVIEW, None),
-    ("component=third-party-oss&oss=helm&preview=k8s-alpha", U, ALPHA, None),
+    ("component=third-party-oss&oss=helm&preview=preview", U, UNS, f"{UNS}--third-party-oss"),
+    ("component=third-party-oss&oss=helm&preview=k8s-alpha", U, UNS, f"{UNS}--third-party-oss"),
     ("component=kubelet&preview=k8s-alpha", U, ALPHA, None),
 ]
 
@@ -158,7 +164,7 @@ TICKET_PATTERNS = [
     # Suspended or deleted subscriptions.
     (
         "component=subscription&subscription_state=suspended",
-        S,
+        U,
         STOP,
         f"{STOP}--suspended-subscription",
     ),
@@ -249,10 +255,20 @@ def test_request_kinds_come_before_components_on_the_first_step(tree):
     assert "requests" not in groups[first_component:]
 
 
-def test_preview_is_asked_while_it_can_still_lower_a_best_effort_verdict(tree):
-    outcome = resolve(tree, {"component": "third-party-oss", "oss": "helm"})
+def test_preview_is_asked_while_it_can_still_lower_a_best_effort_verdict():
+    # No base verdict of the shipped tree is best effort any more (Helm is unsupported, as
+    # the policy lists it), so the rule is shown on the shipped tree with one verdict lowered.
+    data = read_policy(CONTENT).tree
+    ingress = next(v for v in data["verdicts"] if v["name"] == "managed-ingress-supported")
+    ingress["level"] = "best_effort"
+    lowered = build_tree(data)
+    outcome = resolve(lowered, {"component": "ingress", "ingress": "app-routing"})
     assert outcome.question is not None
     assert outcome.question.key == "preview"
+    capped = resolve(
+        lowered, {"component": "ingress", "ingress": "app-routing", "preview": "preview"}
+    )
+    assert capped.result.level is Level.BEST_EFFORT
 
 
 @pytest.mark.parametrize(
@@ -534,11 +550,12 @@ def test_the_contradiction_check_catches_a_verdict_that_says_the_opposite(level,
 
 
 def test_best_effort_for_open_source_is_possible_not_promised(tree):
-    for name in ("oss-helm-best-effort", "oss-unsupported"):
-        item = tree.verdicts[name]
-        assert "may" in item.rationale["en"], name
+    for oss in ("helm", "istio", "envoy", "other"):
+        item = verdict(tree, f"component=third-party-oss&oss={oss}").result
+        assert item.level is Level.UNSUPPORTED, oss
+        assert "may" in item.rationale("en")[0], oss
         assert "unsupported-scenarios--third-party-oss-best-effort" in item.citations
-    assert tree.verdicts["oss-unsupported"].level is Level.UNSUPPORTED
+    assert "Helm" in tree.verdicts["oss-unsupported"].rationale["en"]
     help_en = tree.questions["oss"].help["en"]
     assert "may" in help_en
     assert "gets best effort" not in help_en
@@ -582,7 +599,7 @@ def test_manual_deallocation_says_a_put_can_start_recovery_and_cites_it(tree):
 
 
 def test_a_version_ticket_is_told_that_staying_on_a_supported_version_is_the_customers_part(tree):
-    item = verdict(tree, "component=kubernetes-version").result
+    item = verdict(tree, "component=kubernetes-version&version_issue=upgrade").result
     for lang, duty in (("en", "customer's duty"), ("ko", "고객의 의무")):
         assert duty in " ".join(item.rationale(lang))
     assert "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions" in item.citations
@@ -641,11 +658,15 @@ AUDIT_SITUATIONS = [
     ("component=azure-service-integration", S, "supported-scenarios--azure-cloud-provider"),
     # Kubernetes version and node patches: the customer's duty, stated with the images.
     (
-        "component=kubernetes-version",
+        "component=kubernetes-version&version_issue=upgrade",
         S,
         "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
     ),
-    ("component=kubernetes-version", S, "supported-scenarios--control-plane-services"),
+    (
+        "component=kubernetes-version&version_issue=upgrade",
+        S,
+        "supported-scenarios--control-plane-services",
+    ),
     (
         "component=node-image",
         S,
@@ -703,3 +724,102 @@ def test_support_works_on_a_node_only_with_the_customer_s_permission(tree):
     text = verdict(tree, "component=support-node-access").result.rationale("en")[0]
     assert "express permission" in text
     assert "without it, support does none of these" in text
+
+
+# -- fidelity (issue 22): levels the policy backs, and the situations that had no path ----
+
+FIDELITY_LEVELS = [
+    # Helm is listed with Istio and Envoy; the best-effort note says "may", for all of them.
+    (
+        "component=third-party-oss&oss=helm",
+        U,
+        (
+            "unsupported-scenarios--third-party-oss",
+            "unsupported-scenarios--third-party-oss-best-effort",
+        ),
+    ),
+    # DNS resolution is one of the networking issues the policy leaves out under BYOCNI.
+    (
+        "component=cluster-networking&cni=byocni",
+        U,
+        ("supported-scenarios--networking", "unsupported-scenarios--byocni-plugins"),
+    ),
+    # The DNS service itself is managed and monitored (that list has no BYOCNI exception).
+    (
+        "component=coredns",
+        S,
+        ("managed-features-in-aks--monitored-dns", "supported-scenarios--networking"),
+    ),
+    # An upgrade is the customer's way to meet the version duty; staying past support has
+    # no level in the policy, so no green badge.
+    (
+        "component=kubernetes-version&version_issue=upgrade",
+        S,
+        (
+            "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
+            "supported-scenarios--control-plane-services",
+        ),
+    ),
+    (
+        "component=kubernetes-version&version_issue=past-support",
+        U,
+        ("customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",),
+    ),
+    # A suspended subscription: the policy says the clusters are stopped, not that support helps.
+    (
+        "component=subscription&subscription_state=suspended",
+        U,
+        ("stopped-deallocated-and-not-ready-nodes--suspended-subscription",),
+    ),
+    # The three situations that had no path.
+    (
+        "component=managed-component-change",
+        U,
+        (
+            "managed-features-in-aks--managed-meaning",
+            "managed-features-in-aks--monitored-kube-system",
+        ),
+    ),
+    ("component=network-customization", U, ("unsupported-scenarios--network-customizations",)),
+    (
+        "component=support-directed-change",
+        S,
+        (
+            "user-customization-of-agent-nodes--node-extensions",
+            "user-customization-of-agent-nodes--changes-not-persisted",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "level", "clauses"), FIDELITY_LEVELS)
+def test_each_fixed_level_is_one_the_policy_backs_with_its_clauses(tree, query, level, clauses):
+    result = verdict(tree, query).result
+    assert result.level.value == level
+    assert set(clauses) <= set(result.citations)
+
+
+def test_dns_resolution_is_networking_and_coredns_is_the_dns_service_itself(tree):
+    choices = {c.value: c for c in tree.questions["component"].choices}
+    assert "Cluster networking" in choices["coredns"].description["en"]
+    assert "DNS resolution" in choices["cluster-networking"].description["en"]
+    assert "DNS 이름 확인" in choices["cluster-networking"].description["ko"]
+    text = " ".join(verdict(tree, "component=coredns").result.rationale("en"))
+    assert "BYOCNI" in text
+
+
+def test_no_level_the_policy_does_not_give_is_shown_as_supported(tree):
+    for query in (
+        "component=kubernetes-version&version_issue=past-support",
+        "component=subscription&subscription_state=suspended",
+    ):
+        result = verdict(tree, query).result
+        assert result.level is not Level.SUPPORTED
+        for lang, says in (("en", "gives no support level"), ("ko", "정책에 나와 있지 않습니다")):
+            assert says in result.rationale(lang)[0], (query, lang)
+
+
+def test_the_new_situations_sit_in_the_group_of_what_the_customer_changed(tree):
+    groups = {c.value: c.group for c in tree.questions["component"].choices}
+    for value in ("managed-component-change", "network-customization", "support-directed-change"):
+        assert groups[value] == "changes"
