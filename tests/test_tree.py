@@ -458,9 +458,7 @@ def test_a_restore_request_never_gets_a_supported_badge(tree):
 UNCITED_ON_PURPOSE = {
     "service-updates-and-releases--scope": "context: what the page is about",
     "managed-features-in-aks--iaas-vs-aks": "context: how AKS differs from IaaS",
-    "managed-features-in-aks--managed-control-plane": "context: the control plane is managed",
     "managed-features-in-aks--monitored-intro": "heading of a list whose items are cited",
-    "managed-features-in-aks--not-paas": "context: why responsibility is shared",
     "shared-responsibility--agent-nodes-defined": "definition of agent nodes",
     "aks-support-coverage--overview": "heading: announces the two subsections",
     "supported-scenarios--intro": "heading of a list whose items are cited",
@@ -484,56 +482,118 @@ def test_every_clause_is_cited_or_left_uncited_on_purpose_with_a_reason(tree):
 
 # -- no verdict contradicts itself ----------------------------------------------------
 
-# Words that deny support, and words that grant it, in the English rationales.
-DENYING = (
-    "not supported",
-    "unsupported",
-    "outside support",
-    "is not offered",
-    "are not offered",
-    "not taken on",
-    "does not support",
-    "cannot troubleshoot",
-    "not covered",
-)
-GRANTING = ("is supported", "are supported", "supports ", "is in support", "best effort")
+# Words that deny support, and words that grant it, per language.
+DENYING = {
+    "en": (
+        "not supported",
+        "unsupported",
+        "outside support",
+        "is not offered",
+        "are not offered",
+        "not taken on",
+        "does not support",
+        "cannot troubleshoot",
+        "not covered",
+    ),
+    "ko": (
+        "지원되지 않",
+        "지원 범위 밖",
+        "지원 대상이 아닙",
+        "지원 대상에서 빠",
+        "지원하지 않",
+        "다루지 않",
+        "제공되지 않",
+        "해결하지 못",
+        "조사하지 않",
+    ),
+}
+GRANTING = {
+    "en": ("is supported", "are supported", "supports ", "is in support", "best effort"),
+    "ko": (
+        "지원됩니다",
+        "지원 대상입니다",
+        "지원 대상이며",
+        "지원되는 ",
+        "지원합니다",
+        "최선의 노력",
+    ),
+}
+BEST_EFFORT = {"en": "best effort", "ko": "최선의 노력"}
 # A sentence that denies support in a supported verdict (or grants it in an unsupported
 # one) must show that it speaks of something else: a contrast, a condition, an aside.
-CONTRAST = (
-    "an exception",
-    "(",
-    " but ",
-    "however",
-    "although",
-    "only ",
-    " if ",
-    "if ",
-    "unless",
-    "instead",
-    " may ",
-    "still",
-)
+CONTRAST = {
+    "en": (
+        "an exception",
+        "(",
+        " but ",
+        "however",
+        "although",
+        "only ",
+        " if ",
+        "if ",
+        "unless",
+        "instead",
+        " may ",
+        "still",
+    ),
+    "ko": (
+        "예외",
+        "(",
+        "다만",
+        "하지만",
+        "지만",
+        "라면",
+        "다면",
+        "면 ",
+        "경우",
+        "만 ",
+        "뿐",
+        "수도",
+        "여전히",
+        "대신",
+    ),
+}
 
 
-def contradictions(level: Level, rationale: str) -> list[str]:
-    """The sentences of a rationale that say the opposite of its level, unqualified."""
+def contradictions(level: Level, rationale: str, lang: str = "en") -> list[str]:
+    """The sentences of a rationale that say the opposite of its level, unqualified.
+
+    A best-effort text must say best effort, and may neither grant full support nor deny
+    support without a qualifier."""
     found = []
+    best = BEST_EFFORT[lang]
     for sentence in rationale.replace("; ", ". ").split(". "):
         lower = sentence.lower()
-        if any(mark in lower for mark in CONTRAST):
+        if any(mark in lower for mark in CONTRAST[lang]):
             continue
-        if level is Level.SUPPORTED and any(word in lower for word in DENYING):
+        denies = any(word in lower for word in DENYING[lang])
+        grants = any(word in lower for word in GRANTING[lang] if word != best)
+        if level is Level.SUPPORTED and denies:
             found.append(sentence)
-        if level is Level.UNSUPPORTED and any(word in lower for word in GRANTING):
+        if level is Level.UNSUPPORTED and (grants or best in lower):
             found.append(sentence)
-    if level is Level.BEST_EFFORT and "best effort" not in rationale.replace("-", " ").lower():
+        if level is Level.BEST_EFFORT and (grants or denies):
+            found.append(sentence)
+    if level is Level.BEST_EFFORT and best not in rationale.replace("-", " ").lower():
         found.append("a best-effort verdict that never says best effort")
     return found
 
 
 def test_no_verdict_contradicts_its_level_anywhere_in_its_rationale(tree):
     for item in tree.verdicts.values():
-        assert contradictions(item.level, item.rationale["en"]) == [], item.name
+        for lang in ("en", "ko"):
+            assert contradictions(item.level, item.rationale[lang], lang) == [], (item.name, lang)
+
+
+def test_no_path_contradicts_its_level_in_the_text_shown_with_its_overlays(tree):
+    """The verdict as the page shows it: base and overlays together, in reading order."""
+    paths = list(_paths(tree, {}, with_unknown=False))
+    assert len(paths) > 100
+    for answers, outcome in paths:
+        result = outcome.result
+        for lang in ("en", "ko"):
+            shown = ". ".join(text.rstrip(".") for text in result.rationale(lang))
+            assert contradictions(result.level, shown, lang) == [], (answers, lang)
 
 
 @pytest.mark.parametrize(
@@ -547,6 +607,42 @@ def test_no_verdict_contradicts_its_level_anywhere_in_its_rationale(tree):
 )
 def test_the_contradiction_check_catches_a_verdict_that_says_the_opposite(level, text):
     assert contradictions(level, text)
+
+
+@pytest.mark.parametrize(
+    ("level", "text"),
+    [
+        # The shape of the 29 combined texts of the audit: the overlay lowers the level,
+        # and the base text then grants support flatly.
+        (
+            Level.UNSUPPORTED,
+            "AKS does not support upstream alpha features. "
+            "Ingress controllers that Microsoft manages are supported.",
+        ),
+        (
+            Level.BEST_EFFORT,
+            "Features in public preview get best-effort support. "
+            "Ingress controllers that Microsoft manages are supported.",
+        ),
+    ],
+)
+def test_the_contradiction_check_catches_a_combined_text_that_blurs_its_level(level, text):
+    assert contradictions(level, text)
+
+
+@pytest.mark.parametrize(
+    ("level", "text"),
+    [
+        (
+            Level.UNSUPPORTED,
+            "업스트림 알파 기능은 지원하지 않습니다. 관리형 인그레스 컨트롤러는 지원됩니다.",
+        ),
+        (Level.SUPPORTED, "이 구성 요소는 지원 범위 밖입니다."),
+        (Level.BEST_EFFORT, "공개 미리 보기 기능입니다. 이 기능은 지원됩니다."),
+    ],
+)
+def test_the_korean_contradiction_check_catches_a_text_that_says_the_opposite(level, text):
+    assert contradictions(level, text, "ko")
 
 
 def test_best_effort_for_open_source_is_possible_not_promised(tree):
