@@ -919,3 +919,297 @@ def test_the_new_situations_sit_in_the_group_of_what_the_customer_changed(tree):
     groups = {c.value: c.group for c in tree.questions["component"].choices}
     for value in ("managed-component-change", "network-customization", "support-directed-change"):
         assert groups[value] == "changes"
+
+
+# -- what goes beyond the policy is marked as our reading ---------------------------------
+
+# A sentence that says more than the policy starts with this marker, the same in both
+# languages (README, "Fidelity"). The marker covers its own sentence, up to the next ". ".
+READING_MARK = {"en": "Our reading:", "ko": "해석:"}
+
+# Claims a verdict sentence may make only with a clause behind it. Each row: a name, the
+# pattern in English and in Korean, and the clauses any one of which backs it. A row with no
+# clauses is a claim the policy never makes: it may only stand in a marked sentence.
+CLAIMS: list[tuple[str, str, str, tuple[str, ...]]] = [
+    # Claims found beyond the policy (the audit's OV1-OV18): only as our reading.
+    ("quota or capacity", r"\bquota|\bcapacity", r"할당량|용량", ()),
+    (
+        "the network plugin does not matter",
+        r"every CNI|BYOCNI included|whatever the network plugin|is not asked",
+        r"모든 CNI|BYOCNI를 포함|네트워크 플러그인과 (무관|관계없이)|묻지 않습니다",
+        (),
+    ),
+    (
+        "a name the policy does not give",
+        r"\bread as\b|\bcounts? as\b|here too|names no product|names none|names only",
+        r"로 봅니다|같게 봅니다|같은 수준을 적용|이름이 나오지",
+        (),
+    ),
+    ("Azure CNI modes", r"Overlay|Cilium", r"오버레이|Cilium", ()),
+    (
+        "managed add-on products",
+        r"service mesh add-on|application routing add-on|Application Gateway Ingress Controller",
+        r"서비스 메시 추가 기능|애플리케이션 라우팅 추가 기능|Application Gateway 인그레스",
+        (),
+    ),
+    (
+        "identity and registry as connections",
+        r"Entra|managed identit|Container Registry|private endpoint",
+        r"Entra|관리 ID|Container Registry|프라이빗 엔드포인트",
+        (),
+    ),
+    ("best effort for feature flags", r"feature-flag features", r"기능 플래그로 켜는 기능에도", ()),
+    ("an upgrade as an operation", r"upgrade[^.]*\boperation\b", r"업그레이드[^.]*운영 작업", ()),
+    ("cluster operations", r"creating, scaling and deleting", r"생성·스케일링·삭제", ()),
+    (
+        "a promise of help",
+        r"support can help|helps find|support takes the ticket|support takes an upgrade",
+        r"지원팀이 도울|함께 찾|티켓을 맡",
+        (),
+    ),
+    ("reactivation", r"reactivat|active again", r"다시 활성화", ()),
+    ("cancellation", r"cancel", r"해지", ()),
+    (
+        "a restart promised",
+        r"\brestarts (its |individual )?(components|nodes|the)",
+        r"다시 시작합니다|재시작합니다",
+        (),
+    ),
+    ("every fix upstream", r"has to come from|must come from", r"나와야", ()),
+    ("GA AKS features", r"generally available AKS feature", r"정식 출시\(GA\)된 AKS 기능", ()),
+    ("the customer's backups", r"own backups", r"직접 백업", ()),
+    (
+        "the customer patches",
+        r"customer's to patch|patches their (own )?image",
+        r"고객이 직접 패치",
+        (),
+    ),
+    ("reimage", r"reimage|replaced", r"다시 설치|재이미지", ()),
+    ("a level by our judgement", r"stays in support|is in support", r"지원 대상으로 남", ()),
+    ("judged elsewhere", r"\bjudged\b", r"판정합니다", ()),
+    (
+        "the badge explained",
+        r"Supported badge|shown as unsupported",
+        r"'지원됨'으로 표시하지|지원되지 않는 것으로 표시",
+        (),
+    ),
+    # Facts that need their clause.
+    ("30 minutes", r"30 minutes", r"30분", ("supported-scenarios--etcd",)),
+    (
+        "12 months",
+        r"12 months|12-month",
+        r"12개월",
+        (
+            "stopped-deallocated-and-not-ready-nodes--az-aks-stop",
+            "stopped-deallocated-and-not-ready-nodes--manual-deallocation",
+        ),
+    ),
+    (
+        "90 days",
+        r"90 days",
+        r"90일",
+        (
+            "stopped-deallocated-and-not-ready-nodes--suspended-subscription",
+            "stopped-deallocated-and-not-ready-nodes--deleted-subscription",
+        ),
+    ),
+    (
+        "30 days",
+        r"30 days",
+        r"30일",
+        (
+            "unsupported-scenarios--cve-vendor-fix",
+            "stopped-deallocated-and-not-ready-nodes--manual-deallocation",
+            "stopped-deallocated-and-not-ready-nodes--no-ready-nodes",
+            "stopped-deallocated-and-not-ready-nodes--archiving",
+        ),
+    ),
+    (
+        "business hours",
+        r"business hours",
+        r"업무 시간",
+        ("preview-features-or-feature-flags--best-effort",),
+    ),
+    (
+        "best effort",
+        r"best.effort",
+        r"최선의 노력",
+        (
+            "preview-features-or-feature-flags--best-effort",
+            "unsupported-scenarios--third-party-oss-best-effort",
+        ),
+    ),
+    (
+        "the aks-service role",
+        r"JIT|just-in-time|aks-service",
+        r"JIT|aks-service",
+        ("supported-scenarios--aks-service-role",),
+    ),
+    (
+        "the customer's permission",
+        r"express permission|customer's permission",
+        r"명시적으로 허락|고객의 허락",
+        ("shared-responsibility--limited-access",),
+    ),
+    (
+        "Azure Event Management",
+        r"Event Management",
+        r"Event Management",
+        ("unsupported-scenarios--standby-proactive",),
+    ),
+    ("VHD", r"VHD", r"VHD", ("unsupported-scenarios--cve-vendor-fix",)),
+    (
+        "Azure Firewall",
+        r"Azure Firewall",
+        r"Azure Firewall",
+        ("unsupported-scenarios--azure-firewall-advice",),
+    ),
+    (
+        "CustomScriptExtension",
+        r"CustomScriptExtension",
+        r"CustomScriptExtension",
+        ("user-customization-of-agent-nodes--node-extensions",),
+    ),
+    ("PUT", r"PUT operation", r"PUT 작업", ("stopped-deallocated-and-not-ready-nodes--archiving",)),
+    (
+        "egress requirements",
+        r"egress requirements",
+        r"송신 요구 사항",
+        ("network-ports-access-and-nsgs--egress-requirements",),
+    ),
+    (
+        "DaemonSets",
+        r"DaemonSet",
+        r"DaemonSet",
+        (
+            "shared-responsibility--iaas-modification",
+            "unsupported-scenarios--daemonset-customization",
+            "user-customization-of-agent-nodes--daemonsets-recommended",
+        ),
+    ),
+    (
+        "BYOCNI",
+        r"BYOCNI",
+        r"BYOCNI",
+        (
+            "supported-scenarios--networking",
+            "unsupported-scenarios--byocni-plugins",
+            "managed-features-in-aks--monitored-networking",
+            "supported-scenarios--azure-cloud-provider",
+        ),
+    ),
+    (
+        "kube-system",
+        r"kube-system",
+        r"kube-system",
+        (
+            "managed-features-in-aks--monitored-kube-system",
+            "managed-features-in-aks--managed-meaning",
+        ),
+    ),
+    ("PaaS", r"PaaS", r"PaaS", ("managed-features-in-aks--not-paas",)),
+    (
+        "known issues",
+        r"known issue",
+        r"알려진 문제",
+        ("upstream-bugs-and-issues--workarounds",),
+    ),
+    (
+        "the supported versions policy",
+        r"supported versions policy",
+        r"지원 버전 정책",
+        ("customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",),
+    ),
+    ("NSGs", r"\bNSG", r"NSG", ("network-ports-access-and-nsgs--custom-subnet-nsgs",)),
+]
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in text.split(". ") if part.strip()]
+
+
+def unbacked_claims(
+    texts: dict[str, str], citations: tuple[str, ...] | list[str]
+) -> list[tuple[str, str, str]]:
+    """(language, claim, sentence) for each unmarked sentence that makes a claim none of
+    the cited clauses backs."""
+    import re
+
+    found = []
+    for lang, text in texts.items():
+        for sentence in _sentences(text):
+            if sentence.startswith(READING_MARK[lang]):
+                continue
+            for name, en, ko, clauses in CLAIMS:
+                pattern = en if lang == "en" else ko
+                if re.search(pattern, sentence, re.IGNORECASE) and not set(clauses) & set(
+                    citations
+                ):
+                    found.append((lang, name, sentence))
+    return found
+
+
+def _verdict_texts(item):
+    yield item.rationale
+    if item.make_supported:
+        yield item.make_supported
+
+
+def test_every_claim_in_a_verdict_has_a_cited_clause_or_is_marked_as_our_reading(tree):
+    problems = [
+        (item.name, *problem)
+        for item in tree.verdicts.values()
+        for text in _verdict_texts(item)
+        for problem in unbacked_claims(dict(text), item.citations)
+    ]
+    assert problems == []
+
+
+def test_our_reading_is_marked_the_same_way_in_both_languages(tree):
+    marked = 0
+    for item in tree.verdicts.values():
+        for text in _verdict_texts(item):
+            counts = {lang: text[lang].count(mark) for lang, mark in READING_MARK.items()}
+            assert counts["en"] == counts["ko"], (item.name, counts)
+            for lang, mark in READING_MARK.items():
+                starts = sum(s.startswith(mark) for s in _sentences(text[lang]))
+                assert starts == counts[lang], (item.name, lang, "marker inside a sentence")
+            marked += counts["en"]
+    assert marked >= 20
+
+
+@pytest.mark.parametrize(
+    ("texts", "citations"),
+    [
+        # OV1: a claim no clause makes, unmarked.
+        (
+            {"en": "When the error is about quota, the operation is still AKS's."},
+            ("supported-scenarios--control-plane-services",),
+        ),
+        ({"ko": "오류가 할당량에 관한 것이어도 AKS의 작업입니다."}, ()),
+        # OV7: the network plugin declared irrelevant as if the policy said so.
+        ({"en": "Reaching the API server is supported with every CNI, BYOCNI included."}, ()),
+        # A fact whose clause is not cited.
+        ({"en": "Preview features get support in business hours."}, ("supported-scenarios--etcd",)),
+        ({"ko": "etcd는 30분마다 백업됩니다."}, ("supported-scenarios--networking",)),
+        # The marker only counts at the start of the sentence.
+        ({"en": "Load balancers count as integrations (our reading: yes)."}, ()),
+    ],
+)
+def test_the_claim_check_fails_on_an_unmarked_claim_with_no_clause_behind_it(texts, citations):
+    assert unbacked_claims(texts, citations)
+
+
+@pytest.mark.parametrize(
+    ("texts", "citations"),
+    [
+        ({"en": "Our reading: a quota error is still an operation of AKS."}, ()),
+        ({"ko": "해석: 할당량 오류도 AKS 작업입니다."}, ()),
+        (
+            {"en": "Preview features get support in business hours."},
+            ("preview-features-or-feature-flags--best-effort",),
+        ),
+    ],
+)
+def test_the_claim_check_passes_a_marked_reading_or_a_cited_fact(texts, citations):
+    assert unbacked_claims(texts, citations) == []
