@@ -80,7 +80,7 @@ def test_no_answers_ask_for_the_component(client):
     body = get(client).json()
     assert body["next_question"]["key"] == "component"
     component = get_snapshot().tree.questions["component"]
-    assert len(body["next_question"]["choices"]) == len(component.choices) == 43
+    assert len(body["next_question"]["choices"]) == len(component.choices) == 46
 
 
 @pytest.mark.parametrize(

@@ -201,7 +201,7 @@ def test_complete_answers_show_the_verdict_straight_away(client):
         ("component=ingress&ingress=nginx&preview=ga", "unsupported"),
         ("component=ingress&ingress=app-routing&preview=ga", "supported"),
         ("component=ingress&ingress=app-routing&preview=preview", "best_effort"),
-        ("component=third-party-oss&oss=helm&preview=ga", "best_effort"),
+        ("component=third-party-oss&oss=helm&preview=ga", "unsupported"),
         ("component=app-certificate", "unsupported"),
         ("component=cve&cve_fix_age=under-30-days&cve_source=managed-component", "unsupported"),
         ("component=kubelet&preview=ga", "supported"),

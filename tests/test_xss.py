@@ -34,6 +34,7 @@ QUERY_KEYS = {
     "subscription_state": {"component": "subscription"},
     "nsg_scope": {"component": "nsg"},
     "not_ready_for": {"component": "no-ready-nodes"},
+    "version_issue": {"component": "kubernetes-version"},
     "preview": {"component": "control-plane-customization"},
     "q": {},
     "lang": {},
