@@ -149,6 +149,9 @@ TEMPLATES = [
 ]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The admin form of the first question posts every choice with its search terms (about 22
+# fields a choice); Django's default of 1000 fields refused it past 45 choices.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000
 
 # Admin sign-in protection: django-axes, fitted by supportscope/signin/protection.py.
 # axes' backend comes first and refuses to check a password while a lock holds.

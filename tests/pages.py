@@ -36,7 +36,7 @@ PAGES = [
     Page("/triage/?component=ingress", "triage-step"),
     Page("/triage/?component=ingress&ingress=unknown&preview=ga", "triage-depends-on"),
     Page("/triage/?component=api-server&preview=ga", "verdict-supported"),
-    Page("/triage/?component=third-party-oss&oss=helm&preview=ga", "verdict-best-effort"),
+    Page("/triage/?component=preview-feature&preview=preview", "verdict-best-effort"),
     Page("/triage/?component=app-certificate", "verdict-unsupported"),
     Page("/triage/?q=kong", "triage-search"),
     Page("/triage/?component=kubelet", "verdict-quoting-a-list-item"),

@@ -57,7 +57,13 @@ ISSUE_EXAMPLES = [
     ("component=ingress&ingress=nginx&preview=ga", U, UNS, f"{UNS}--unmanaged-ingress"),
     ("component=ingress&ingress=app-routing&preview=ga", S, SUP, f"{SUP}--networking-ingress-lb"),
     ("component=ingress&ingress=app-routing&preview=preview", B, PREVIEW, None),
-    ("component=third-party-oss&oss=helm&preview=ga", B, UNS, None),
+    # Helm is listed with Istio and Envoy; best effort "may" be given to any of them.
+    (
+        "component=third-party-oss&oss=helm&preview=ga",
+        U,
+        UNS,
+        f"{UNS}--third-party-oss-best-effort",
+    ),
     ("component=app-certificate", U, UNS, f"{UNS}--app-certificates"),
     (
         "component=cve&cve_fix_age=under-30-days&cve_source=managed-component",
@@ -143,8 +149,8 @@ POLICY_RULES = [
     # Release status combines with the component's verdict.
     ("component=api-server&preview=preview", B, PREVIEW, f"{PREVIEW}--best-effort"),
     ("component=api-server&preview=k8s-beta", S, ALPHA, f"{ALPHA}--stable-and-beta-only"),
-    ("component=third-party-oss&oss=helm&preview=preview", B, PREVIEW, None),
-    ("component=third-party-oss&oss=helm&preview=k8s-alpha", U, ALPHA, None),
+    ("component=third-party-oss&oss=helm&preview=preview", U, UNS, f"{UNS}--third-party-oss"),
+    ("component=third-party-oss&oss=helm&preview=k8s-alpha", U, UNS, f"{UNS}--third-party-oss"),
     ("component=kubelet&preview=k8s-alpha", U, ALPHA, None),
 ]
 
@@ -158,7 +164,7 @@ TICKET_PATTERNS = [
     # Suspended or deleted subscriptions.
     (
         "component=subscription&subscription_state=suspended",
-        S,
+        U,
         STOP,
         f"{STOP}--suspended-subscription",
     ),
@@ -249,10 +255,20 @@ def test_request_kinds_come_before_components_on_the_first_step(tree):
     assert "requests" not in groups[first_component:]
 
 
-def test_preview_is_asked_while_it_can_still_lower_a_best_effort_verdict(tree):
-    outcome = resolve(tree, {"component": "third-party-oss", "oss": "helm"})
+def test_preview_is_asked_while_it_can_still_lower_a_best_effort_verdict():
+    # No base verdict of the shipped tree is best effort any more (Helm is unsupported, as
+    # the policy lists it), so the rule is shown on the shipped tree with one verdict lowered.
+    data = read_policy(CONTENT).tree
+    ingress = next(v for v in data["verdicts"] if v["name"] == "managed-ingress-supported")
+    ingress["level"] = "best_effort"
+    lowered = build_tree(data)
+    outcome = resolve(lowered, {"component": "ingress", "ingress": "app-routing"})
     assert outcome.question is not None
     assert outcome.question.key == "preview"
+    capped = resolve(
+        lowered, {"component": "ingress", "ingress": "app-routing", "preview": "preview"}
+    )
+    assert capped.result.level is Level.BEST_EFFORT
 
 
 @pytest.mark.parametrize(
@@ -442,9 +458,7 @@ def test_a_restore_request_never_gets_a_supported_badge(tree):
 UNCITED_ON_PURPOSE = {
     "service-updates-and-releases--scope": "context: what the page is about",
     "managed-features-in-aks--iaas-vs-aks": "context: how AKS differs from IaaS",
-    "managed-features-in-aks--managed-control-plane": "context: the control plane is managed",
     "managed-features-in-aks--monitored-intro": "heading of a list whose items are cited",
-    "managed-features-in-aks--not-paas": "context: why responsibility is shared",
     "shared-responsibility--agent-nodes-defined": "definition of agent nodes",
     "aks-support-coverage--overview": "heading: announces the two subsections",
     "supported-scenarios--intro": "heading of a list whose items are cited",
@@ -468,56 +482,118 @@ def test_every_clause_is_cited_or_left_uncited_on_purpose_with_a_reason(tree):
 
 # -- no verdict contradicts itself ----------------------------------------------------
 
-# Words that deny support, and words that grant it, in the English rationales.
-DENYING = (
-    "not supported",
-    "unsupported",
-    "outside support",
-    "is not offered",
-    "are not offered",
-    "not taken on",
-    "does not support",
-    "cannot troubleshoot",
-    "not covered",
-)
-GRANTING = ("is supported", "are supported", "supports ", "is in support", "best effort")
+# Words that deny support, and words that grant it, per language.
+DENYING = {
+    "en": (
+        "not supported",
+        "unsupported",
+        "outside support",
+        "is not offered",
+        "are not offered",
+        "not taken on",
+        "does not support",
+        "cannot troubleshoot",
+        "not covered",
+    ),
+    "ko": (
+        "지원되지 않",
+        "지원 범위 밖",
+        "지원 대상이 아닙",
+        "지원 대상에서 빠",
+        "지원하지 않",
+        "다루지 않",
+        "제공되지 않",
+        "해결하지 못",
+        "조사하지 않",
+    ),
+}
+GRANTING = {
+    "en": ("is supported", "are supported", "supports ", "is in support", "best effort"),
+    "ko": (
+        "지원됩니다",
+        "지원 대상입니다",
+        "지원 대상이며",
+        "지원되는 ",
+        "지원합니다",
+        "최선의 노력",
+    ),
+}
+BEST_EFFORT = {"en": "best effort", "ko": "최선의 노력"}
 # A sentence that denies support in a supported verdict (or grants it in an unsupported
 # one) must show that it speaks of something else: a contrast, a condition, an aside.
-CONTRAST = (
-    "an exception",
-    "(",
-    " but ",
-    "however",
-    "although",
-    "only ",
-    " if ",
-    "if ",
-    "unless",
-    "instead",
-    " may ",
-    "still",
-)
+CONTRAST = {
+    "en": (
+        "an exception",
+        "(",
+        " but ",
+        "however",
+        "although",
+        "only ",
+        " if ",
+        "if ",
+        "unless",
+        "instead",
+        " may ",
+        "still",
+    ),
+    "ko": (
+        "예외",
+        "(",
+        "다만",
+        "하지만",
+        "지만",
+        "라면",
+        "다면",
+        "면 ",
+        "경우",
+        "만 ",
+        "뿐",
+        "수도",
+        "여전히",
+        "대신",
+    ),
+}
 
 
-def contradictions(level: Level, rationale: str) -> list[str]:
-    """The sentences of a rationale that say the opposite of its level, unqualified."""
+def contradictions(level: Level, rationale: str, lang: str = "en") -> list[str]:
+    """The sentences of a rationale that say the opposite of its level, unqualified.
+
+    A best-effort text must say best effort, and may neither grant full support nor deny
+    support without a qualifier."""
     found = []
+    best = BEST_EFFORT[lang]
     for sentence in rationale.replace("; ", ". ").split(". "):
         lower = sentence.lower()
-        if any(mark in lower for mark in CONTRAST):
+        if any(mark in lower for mark in CONTRAST[lang]):
             continue
-        if level is Level.SUPPORTED and any(word in lower for word in DENYING):
+        denies = any(word in lower for word in DENYING[lang])
+        grants = any(word in lower for word in GRANTING[lang] if word != best)
+        if level is Level.SUPPORTED and denies:
             found.append(sentence)
-        if level is Level.UNSUPPORTED and any(word in lower for word in GRANTING):
+        if level is Level.UNSUPPORTED and (grants or best in lower):
             found.append(sentence)
-    if level is Level.BEST_EFFORT and "best effort" not in rationale.replace("-", " ").lower():
+        if level is Level.BEST_EFFORT and (grants or denies):
+            found.append(sentence)
+    if level is Level.BEST_EFFORT and best not in rationale.replace("-", " ").lower():
         found.append("a best-effort verdict that never says best effort")
     return found
 
 
 def test_no_verdict_contradicts_its_level_anywhere_in_its_rationale(tree):
     for item in tree.verdicts.values():
-        assert contradictions(item.level, item.rationale["en"]) == [], item.name
+        for lang in ("en", "ko"):
+            assert contradictions(item.level, item.rationale[lang], lang) == [], (item.name, lang)
+
+
+def test_no_path_contradicts_its_level_in_the_text_shown_with_its_overlays(tree):
+    """The verdict as the page shows it: base and overlays together, in reading order."""
+    paths = list(_paths(tree, {}, with_unknown=False))
+    assert len(paths) > 100
+    for answers, outcome in paths:
+        result = outcome.result
+        for lang in ("en", "ko"):
+            shown = ". ".join(text.rstrip(".") for text in result.rationale(lang))
+            assert contradictions(result.level, shown, lang) == [], (answers, lang)
 
 
 @pytest.mark.parametrize(
@@ -533,12 +609,49 @@ def test_the_contradiction_check_catches_a_verdict_that_says_the_opposite(level,
     assert contradictions(level, text)
 
 
+@pytest.mark.parametrize(
+    ("level", "text"),
+    [
+        # The shape of the 29 combined texts of the audit: the overlay lowers the level,
+        # and the base text then grants support flatly.
+        (
+            Level.UNSUPPORTED,
+            "AKS does not support upstream alpha features. "
+            "Ingress controllers that Microsoft manages are supported.",
+        ),
+        (
+            Level.BEST_EFFORT,
+            "Features in public preview get best-effort support. "
+            "Ingress controllers that Microsoft manages are supported.",
+        ),
+    ],
+)
+def test_the_contradiction_check_catches_a_combined_text_that_blurs_its_level(level, text):
+    assert contradictions(level, text)
+
+
+@pytest.mark.parametrize(
+    ("level", "text"),
+    [
+        (
+            Level.UNSUPPORTED,
+            "업스트림 알파 기능은 지원하지 않습니다. 관리형 인그레스 컨트롤러는 지원됩니다.",
+        ),
+        (Level.SUPPORTED, "이 구성 요소는 지원 범위 밖입니다."),
+        (Level.BEST_EFFORT, "공개 미리 보기 기능입니다. 이 기능은 지원됩니다."),
+    ],
+)
+def test_the_korean_contradiction_check_catches_a_text_that_says_the_opposite(level, text):
+    assert contradictions(level, text, "ko")
+
+
 def test_best_effort_for_open_source_is_possible_not_promised(tree):
-    for name in ("oss-helm-best-effort", "oss-unsupported"):
-        item = tree.verdicts[name]
-        assert "may" in item.rationale["en"], name
+    for oss in ("helm", "istio", "envoy", "other"):
+        item = verdict(tree, f"component=third-party-oss&oss={oss}").result
+        assert item.level is Level.UNSUPPORTED, oss
+        assert "may" in item.rationale("en")[0], oss
         assert "unsupported-scenarios--third-party-oss-best-effort" in item.citations
-    assert tree.verdicts["oss-unsupported"].level is Level.UNSUPPORTED
+    assert "Helm" in tree.verdicts["oss-unsupported"].rationale["en"]
     help_en = tree.questions["oss"].help["en"]
     assert "may" in help_en
     assert "gets best effort" not in help_en
@@ -582,7 +695,7 @@ def test_manual_deallocation_says_a_put_can_start_recovery_and_cites_it(tree):
 
 
 def test_a_version_ticket_is_told_that_staying_on_a_supported_version_is_the_customers_part(tree):
-    item = verdict(tree, "component=kubernetes-version").result
+    item = verdict(tree, "component=kubernetes-version&version_issue=upgrade").result
     for lang, duty in (("en", "customer's duty"), ("ko", "고객의 의무")):
         assert duty in " ".join(item.rationale(lang))
     assert "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions" in item.citations
@@ -641,11 +754,15 @@ AUDIT_SITUATIONS = [
     ("component=azure-service-integration", S, "supported-scenarios--azure-cloud-provider"),
     # Kubernetes version and node patches: the customer's duty, stated with the images.
     (
-        "component=kubernetes-version",
+        "component=kubernetes-version&version_issue=upgrade",
         S,
         "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
     ),
-    ("component=kubernetes-version", S, "supported-scenarios--control-plane-services"),
+    (
+        "component=kubernetes-version&version_issue=upgrade",
+        S,
+        "supported-scenarios--control-plane-services",
+    ),
     (
         "component=node-image",
         S,
@@ -703,3 +820,396 @@ def test_support_works_on_a_node_only_with_the_customer_s_permission(tree):
     text = verdict(tree, "component=support-node-access").result.rationale("en")[0]
     assert "express permission" in text
     assert "without it, support does none of these" in text
+
+
+# -- fidelity (issue 22): levels the policy backs, and the situations that had no path ----
+
+FIDELITY_LEVELS = [
+    # Helm is listed with Istio and Envoy; the best-effort note says "may", for all of them.
+    (
+        "component=third-party-oss&oss=helm",
+        U,
+        (
+            "unsupported-scenarios--third-party-oss",
+            "unsupported-scenarios--third-party-oss-best-effort",
+        ),
+    ),
+    # DNS resolution is one of the networking issues the policy leaves out under BYOCNI.
+    (
+        "component=cluster-networking&cni=byocni",
+        U,
+        ("supported-scenarios--networking", "unsupported-scenarios--byocni-plugins"),
+    ),
+    # The DNS service itself is managed and monitored (that list has no BYOCNI exception).
+    (
+        "component=coredns",
+        S,
+        ("managed-features-in-aks--monitored-dns", "supported-scenarios--networking"),
+    ),
+    # An upgrade is the customer's way to meet the version duty; staying past support has
+    # no level in the policy, so no green badge.
+    (
+        "component=kubernetes-version&version_issue=upgrade",
+        S,
+        (
+            "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
+            "supported-scenarios--control-plane-services",
+        ),
+    ),
+    (
+        "component=kubernetes-version&version_issue=past-support",
+        U,
+        ("customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",),
+    ),
+    # A suspended subscription: the policy says the clusters are stopped, not that support helps.
+    (
+        "component=subscription&subscription_state=suspended",
+        U,
+        ("stopped-deallocated-and-not-ready-nodes--suspended-subscription",),
+    ),
+    # The three situations that had no path.
+    (
+        "component=managed-component-change",
+        U,
+        (
+            "managed-features-in-aks--managed-meaning",
+            "managed-features-in-aks--monitored-kube-system",
+        ),
+    ),
+    ("component=network-customization", U, ("unsupported-scenarios--network-customizations",)),
+    (
+        "component=support-directed-change",
+        S,
+        (
+            "user-customization-of-agent-nodes--node-extensions",
+            "user-customization-of-agent-nodes--changes-not-persisted",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "level", "clauses"), FIDELITY_LEVELS)
+def test_each_fixed_level_is_one_the_policy_backs_with_its_clauses(tree, query, level, clauses):
+    result = verdict(tree, query).result
+    assert result.level.value == level
+    assert set(clauses) <= set(result.citations)
+
+
+def test_dns_resolution_is_networking_and_coredns_is_the_dns_service_itself(tree):
+    choices = {c.value: c for c in tree.questions["component"].choices}
+    assert "Cluster networking" in choices["coredns"].description["en"]
+    assert "DNS resolution" in choices["cluster-networking"].description["en"]
+    assert "DNS 이름 확인" in choices["cluster-networking"].description["ko"]
+    text = " ".join(verdict(tree, "component=coredns").result.rationale("en"))
+    assert "BYOCNI" in text
+
+
+def test_no_level_the_policy_does_not_give_is_shown_as_supported(tree):
+    for query in (
+        "component=kubernetes-version&version_issue=past-support",
+        "component=subscription&subscription_state=suspended",
+    ):
+        result = verdict(tree, query).result
+        assert result.level is not Level.SUPPORTED
+        for lang, says in (("en", "gives no support level"), ("ko", "정책에 나와 있지 않습니다")):
+            assert says in result.rationale(lang)[0], (query, lang)
+
+
+def test_the_new_situations_sit_in_the_group_of_what_the_customer_changed(tree):
+    groups = {c.value: c.group for c in tree.questions["component"].choices}
+    for value in ("managed-component-change", "network-customization", "support-directed-change"):
+        assert groups[value] == "changes"
+
+
+# -- what goes beyond the policy is marked as our reading ---------------------------------
+
+# A sentence that says more than the policy starts with this marker, the same in both
+# languages (README, "Fidelity"). The marker covers its own sentence, up to the next ". ".
+READING_MARK = {"en": "Our reading:", "ko": "해석:"}
+
+# Claims a verdict sentence may make only with a clause behind it. Each row: a name, the
+# pattern in English and in Korean, and the clauses any one of which backs it. A row with no
+# clauses is a claim the policy never makes: it may only stand in a marked sentence.
+CLAIMS: list[tuple[str, str, str, tuple[str, ...]]] = [
+    # Claims found beyond the policy (the audit's OV1-OV18): only as our reading.
+    ("quota or capacity", r"\bquota|\bcapacity", r"할당량|용량", ()),
+    (
+        "the network plugin does not matter",
+        r"every CNI|BYOCNI included|whatever the network plugin|is not asked",
+        r"모든 CNI|BYOCNI를 포함|네트워크 플러그인과 (무관|관계없이)|묻지 않습니다",
+        (),
+    ),
+    (
+        "a name the policy does not give",
+        r"\bread as\b|\bcounts? as\b|here too|names no product|names none|names only",
+        r"로 봅니다|같게 봅니다|같은 수준을 적용|이름이 나오지",
+        (),
+    ),
+    ("Azure CNI modes", r"Overlay|Cilium", r"오버레이|Cilium", ()),
+    (
+        "managed add-on products",
+        r"service mesh add-on|application routing add-on|Application Gateway Ingress Controller",
+        r"서비스 메시 추가 기능|애플리케이션 라우팅 추가 기능|Application Gateway 인그레스",
+        (),
+    ),
+    (
+        "identity and registry as connections",
+        r"Entra|managed identit|Container Registry|private endpoint",
+        r"Entra|관리 ID|Container Registry|프라이빗 엔드포인트",
+        (),
+    ),
+    ("best effort for feature flags", r"feature-flag features", r"기능 플래그로 켜는 기능에도", ()),
+    ("an upgrade as an operation", r"upgrade[^.]*\boperation\b", r"업그레이드[^.]*운영 작업", ()),
+    ("cluster operations", r"creating, scaling and deleting", r"생성·스케일링·삭제", ()),
+    (
+        "a promise of help",
+        r"support can help|helps find|support takes the ticket|support takes an upgrade",
+        r"지원팀이 도울|함께 찾|티켓을 맡",
+        (),
+    ),
+    ("reactivation", r"reactivat|active again", r"다시 활성화", ()),
+    ("cancellation", r"cancel", r"해지", ()),
+    (
+        "a restart promised",
+        r"\brestarts (its |individual )?(components|nodes|the)",
+        r"다시 시작합니다|재시작합니다",
+        (),
+    ),
+    ("every fix upstream", r"has to come from|must come from", r"나와야", ()),
+    ("GA AKS features", r"generally available AKS feature", r"정식 출시\(GA\)된 AKS 기능", ()),
+    ("the customer's backups", r"own backups", r"직접 백업", ()),
+    (
+        "the customer patches",
+        r"customer's to patch|patches their (own )?image",
+        r"고객이 직접 패치",
+        (),
+    ),
+    ("reimage", r"reimage|replaced", r"다시 설치|재이미지", ()),
+    ("a level by our judgement", r"stays in support|is in support", r"지원 대상으로 남", ()),
+    ("judged elsewhere", r"\bjudged\b", r"판정합니다", ()),
+    (
+        "the badge explained",
+        r"Supported badge|shown as unsupported",
+        r"'지원됨'으로 표시하지|지원되지 않는 것으로 표시",
+        (),
+    ),
+    # Facts that need their clause.
+    ("30 minutes", r"30 minutes", r"30분", ("supported-scenarios--etcd",)),
+    (
+        "12 months",
+        r"12 months|12-month",
+        r"12개월",
+        (
+            "stopped-deallocated-and-not-ready-nodes--az-aks-stop",
+            "stopped-deallocated-and-not-ready-nodes--manual-deallocation",
+        ),
+    ),
+    (
+        "90 days",
+        r"90 days",
+        r"90일",
+        (
+            "stopped-deallocated-and-not-ready-nodes--suspended-subscription",
+            "stopped-deallocated-and-not-ready-nodes--deleted-subscription",
+        ),
+    ),
+    (
+        "30 days",
+        r"30 days",
+        r"30일",
+        (
+            "unsupported-scenarios--cve-vendor-fix",
+            "stopped-deallocated-and-not-ready-nodes--manual-deallocation",
+            "stopped-deallocated-and-not-ready-nodes--no-ready-nodes",
+            "stopped-deallocated-and-not-ready-nodes--archiving",
+        ),
+    ),
+    (
+        "business hours",
+        r"business hours",
+        r"업무 시간",
+        ("preview-features-or-feature-flags--best-effort",),
+    ),
+    (
+        "best effort",
+        r"best.effort",
+        r"최선의 노력",
+        (
+            "preview-features-or-feature-flags--best-effort",
+            "unsupported-scenarios--third-party-oss-best-effort",
+        ),
+    ),
+    (
+        "the aks-service role",
+        r"JIT|just-in-time|aks-service",
+        r"JIT|aks-service",
+        ("supported-scenarios--aks-service-role",),
+    ),
+    (
+        "the customer's permission",
+        r"express permission|customer's permission",
+        r"명시적으로 허락|고객의 허락",
+        ("shared-responsibility--limited-access",),
+    ),
+    (
+        "Azure Event Management",
+        r"Event Management",
+        r"Event Management",
+        ("unsupported-scenarios--standby-proactive",),
+    ),
+    ("VHD", r"VHD", r"VHD", ("unsupported-scenarios--cve-vendor-fix",)),
+    (
+        "Azure Firewall",
+        r"Azure Firewall",
+        r"Azure Firewall",
+        ("unsupported-scenarios--azure-firewall-advice",),
+    ),
+    (
+        "CustomScriptExtension",
+        r"CustomScriptExtension",
+        r"CustomScriptExtension",
+        ("user-customization-of-agent-nodes--node-extensions",),
+    ),
+    ("PUT", r"PUT operation", r"PUT 작업", ("stopped-deallocated-and-not-ready-nodes--archiving",)),
+    (
+        "egress requirements",
+        r"egress requirements",
+        r"송신 요구 사항",
+        ("network-ports-access-and-nsgs--egress-requirements",),
+    ),
+    (
+        "DaemonSets",
+        r"DaemonSet",
+        r"DaemonSet",
+        (
+            "shared-responsibility--iaas-modification",
+            "unsupported-scenarios--daemonset-customization",
+            "user-customization-of-agent-nodes--daemonsets-recommended",
+        ),
+    ),
+    (
+        "BYOCNI",
+        r"BYOCNI",
+        r"BYOCNI",
+        (
+            "supported-scenarios--networking",
+            "unsupported-scenarios--byocni-plugins",
+            "managed-features-in-aks--monitored-networking",
+            "supported-scenarios--azure-cloud-provider",
+        ),
+    ),
+    (
+        "kube-system",
+        r"kube-system",
+        r"kube-system",
+        (
+            "managed-features-in-aks--monitored-kube-system",
+            "managed-features-in-aks--managed-meaning",
+        ),
+    ),
+    ("PaaS", r"PaaS", r"PaaS", ("managed-features-in-aks--not-paas",)),
+    (
+        "known issues",
+        r"known issue",
+        r"알려진 문제",
+        ("upstream-bugs-and-issues--workarounds",),
+    ),
+    (
+        "the supported versions policy",
+        r"supported versions policy",
+        r"지원 버전 정책",
+        ("customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",),
+    ),
+    ("NSGs", r"\bNSG", r"NSG", ("network-ports-access-and-nsgs--custom-subnet-nsgs",)),
+]
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in text.split(". ") if part.strip()]
+
+
+def unbacked_claims(
+    texts: dict[str, str], citations: tuple[str, ...] | list[str]
+) -> list[tuple[str, str, str]]:
+    """(language, claim, sentence) for each unmarked sentence that makes a claim none of
+    the cited clauses backs."""
+    import re
+
+    found = []
+    for lang, text in texts.items():
+        for sentence in _sentences(text):
+            if sentence.startswith(READING_MARK[lang]):
+                continue
+            for name, en, ko, clauses in CLAIMS:
+                pattern = en if lang == "en" else ko
+                if re.search(pattern, sentence, re.IGNORECASE) and not set(clauses) & set(
+                    citations
+                ):
+                    found.append((lang, name, sentence))
+    return found
+
+
+def _verdict_texts(item):
+    yield item.rationale
+    if item.make_supported:
+        yield item.make_supported
+
+
+def test_every_claim_in_a_verdict_has_a_cited_clause_or_is_marked_as_our_reading(tree):
+    problems = [
+        (item.name, *problem)
+        for item in tree.verdicts.values()
+        for text in _verdict_texts(item)
+        for problem in unbacked_claims(dict(text), item.citations)
+    ]
+    assert problems == []
+
+
+def test_our_reading_is_marked_the_same_way_in_both_languages(tree):
+    marked = 0
+    for item in tree.verdicts.values():
+        for text in _verdict_texts(item):
+            counts = {lang: text[lang].count(mark) for lang, mark in READING_MARK.items()}
+            assert counts["en"] == counts["ko"], (item.name, counts)
+            for lang, mark in READING_MARK.items():
+                starts = sum(s.startswith(mark) for s in _sentences(text[lang]))
+                assert starts == counts[lang], (item.name, lang, "marker inside a sentence")
+            marked += counts["en"]
+    assert marked >= 20
+
+
+@pytest.mark.parametrize(
+    ("texts", "citations"),
+    [
+        # OV1: a claim no clause makes, unmarked.
+        (
+            {"en": "When the error is about quota, the operation is still AKS's."},
+            ("supported-scenarios--control-plane-services",),
+        ),
+        ({"ko": "오류가 할당량에 관한 것이어도 AKS의 작업입니다."}, ()),
+        # OV7: the network plugin declared irrelevant as if the policy said so.
+        ({"en": "Reaching the API server is supported with every CNI, BYOCNI included."}, ()),
+        # A fact whose clause is not cited.
+        ({"en": "Preview features get support in business hours."}, ("supported-scenarios--etcd",)),
+        ({"ko": "etcd는 30분마다 백업됩니다."}, ("supported-scenarios--networking",)),
+        # The marker only counts at the start of the sentence.
+        ({"en": "Load balancers count as integrations (our reading: yes)."}, ()),
+    ],
+)
+def test_the_claim_check_fails_on_an_unmarked_claim_with_no_clause_behind_it(texts, citations):
+    assert unbacked_claims(texts, citations)
+
+
+@pytest.mark.parametrize(
+    ("texts", "citations"),
+    [
+        ({"en": "Our reading: a quota error is still an operation of AKS."}, ()),
+        ({"ko": "해석: 할당량 오류도 AKS 작업입니다."}, ()),
+        (
+            {"en": "Preview features get support in business hours."},
+            ("preview-features-or-feature-flags--best-effort",),
+        ),
+    ],
+)
+def test_the_claim_check_passes_a_marked_reading_or_a_cited_fact(texts, citations):
+    assert unbacked_claims(texts, citations) == []

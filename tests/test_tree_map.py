@@ -37,7 +37,7 @@ def test_every_verdict_appears(doc):
     tree = get_snapshot().tree
     shown = {element.attrs["data-verdict"] for element in leaves(doc)}
     assert shown == set(tree.verdicts)
-    assert len(shown) == 62
+    assert len(shown) == 65
 
 
 def test_counts_in_the_lead_match_the_tree(doc):
@@ -104,7 +104,7 @@ def test_modifier_marks_only_the_verdicts_it_can_lower(doc):
         verdict = tree.verdicts[leaf.attrs["data-verdict"]]
         marks = [a.attrs["href"] for a in leaf.find_all("a", class_="map-mod")]
         assert marks == [f"#modifier-{key}" for key in lowerable_by(tree, verdict)]
-    assert lowerable_by(tree, tree.verdicts["oss-helm-best-effort"]) == ["preview"]
+    assert lowerable_by(tree, tree.verdicts["managed-ingress-supported"]) == ["preview"]
     assert lowerable_by(tree, tree.verdicts["app-certificate-unsupported"]) == []
 
 
@@ -137,8 +137,8 @@ def test_answers_leading_to_the_same_place_are_shown_together():
         ["kubenet", "azure-cni", "azure-cni-overlay", "azure-cni-cilium"],
         ["byocni"],
     ]
-    assert tree_map.node_count == len(snapshot.tree.nodes) == 28
-    assert tree_map.verdict_count == 62
+    assert tree_map.node_count == len(snapshot.tree.nodes) == 31
+    assert tree_map.verdict_count == 65
 
 
 def test_map_in_korean_keeps_the_language_on_its_links(client):

@@ -214,7 +214,7 @@ def test_complete_answers_show_the_verdict_straight_away(client):
         ("component=ingress&ingress=nginx&preview=ga", "unsupported"),
         ("component=ingress&ingress=app-routing&preview=ga", "supported"),
         ("component=ingress&ingress=app-routing&preview=preview", "best_effort"),
-        ("component=third-party-oss&oss=helm&preview=ga", "best_effort"),
+        ("component=third-party-oss&oss=helm&preview=ga", "unsupported"),
         ("component=app-certificate&cert_problem=certificate", "unsupported"),
         ("component=app-certificate&cert_problem=managed-ingress&preview=ga", "supported"),
         ("component=cve&cve_fix_age=under-30-days&cve_source=managed-component", "unsupported"),

@@ -39,6 +39,8 @@ QUERY_KEYS = {
     "ready_nodes": {"component": "kubelet"},
     "installed_by": {"component": "upstream-bug"},
     "cert_problem": {"component": "app-certificate"},
+    "version_issue": {"component": "kubernetes-version"},
+    "change_directed": {"component": "node-login"},
     "preview": {"component": "control-plane-customization"},
     "q": {},
     "lang": {},

@@ -217,14 +217,12 @@ def test_bad_link_shows_the_400_page_and_its_links_lead_on(page: Page, live_serv
 
 def test_language_survives_every_step(page: Page, live_server):
     page.goto(f"{live_server.url}/triage/?lang=ko")
-    choose(page, "수신(Ingress) 컨트롤러")
+    choose(page, "인그레스(수신) 컨트롤러")
     at(page, component="ingress", lang="ko")
-    expect(heading(page)).to_have_text("어떤 인그레스(수신) 컨트롤러가 관련되어 있습니까?")
+    expect(heading(page)).to_have_text("어떤 인그레스(수신) 컨트롤러를 사용합니까?")
     choose(page, "모름")
     at(page, component="ingress", ingress="unknown", lang="ko")
-    expect(heading(page)).to_have_text(
-        "미리 보기 기능이나 업스트림 알파·베타 기능이 관련되어 있습니까?"
-    )
+    expect(heading(page)).to_have_text("미리 보기 기능이나 업스트림 알파·베타 기능을 사용합니까?")
     choose(page, "아니요: 정식 출시(GA) 기능(대부분의 경우)")
     at(page, component="ingress", ingress="unknown", preview="ga", lang="ko")
     expect(page.locator("html")).to_have_attribute("lang", "ko")
