@@ -53,6 +53,8 @@ ASKED_SINCE_RESHAPE = frozenset(
         ("upstream-bug", "installed_by"),
         ("kubernetes-version", "installed_by"),
         ("app-certificate", "cert_problem"),
+        ("node-login", "change_directed"),
+        ("node-iaas-change", "change_directed"),
     }
 )
 
@@ -216,6 +218,7 @@ DEFAULTS: Mapping[str, str] = {
     "ready_nodes": "yes",
     "installed_by": "aks",
     "cert_problem": "certificate",
+    "change_directed": "no",
 }
 MAX_TICKET_CHARS = 20_000
 # Query parameters that are not answers (README, "Parameter vocabulary"): no question

@@ -61,9 +61,7 @@ def test_each_group_is_read_from_the_choice_it_offers(tree):
 
 
 # Each audit pair: the answers that take each side for the same facts, and the question
-# that now carries the fact which decides the level. (Pairs 10 and 11 are in
-# tests/test_tree.py beside the situations they fixed: support-directed node changes and
-# DNS under BYOCNI.)
+# that now carries the fact which decides the level.
 PAIRS = [
     pytest.param(
         {"component": "kubernetes-howto"},
@@ -137,13 +135,49 @@ PAIRS = [
         id="8-app-certificate-vs-managed-ingress",
     ),
     pytest.param(
-        {"component": "kubernetes-version", "installed_by": "customer-ingress"},
+        {"component": "kubernetes-version", "version_issue": "upgrade",
+         "installed_by": "customer-ingress"},
         {"component": "ingress", "ingress": "nginx"},
         "installed_by",
         Level.UNSUPPORTED,
         id="9-kubernetes-version-vs-self-managed-ingress",
     ),
+    pytest.param(
+        {"component": "node-login", "change_directed": "yes"},
+        {"component": "node-iaas-change", "change_directed": "yes"},
+        "change_directed",
+        Level.SUPPORTED,
+        id="10-node-login-vs-support-directed-change",
+    ),
+    pytest.param(
+        {"component": "node-login", "change_directed": "no"},
+        {"component": "node-iaas-change", "change_directed": "no"},
+        "change_directed",
+        Level.UNSUPPORTED,
+        id="10-node-login-the-customers-own-change",
+    ),
+    pytest.param(
+        {"component": "cluster-networking", "appliance": "none", "cni": "byocni"},
+        {"component": "network-policy", "netpol": "managed", "cni": "byocni"},
+        "cni",
+        Level.UNSUPPORTED,
+        id="11-dns-resolution-under-byocni-is-networking",
+    ),
 ]
+
+
+def test_coredns_is_the_dns_service_and_sends_name_resolution_to_networking(tree):
+    """Pair 11: the DNS pods failing is CoreDNS (whatever the CNI); pods getting no
+    answers is DNS resolution, a networking issue, which asks the CNI (BYOCNI: no)."""
+    coredns = tree.questions["component"].choice("coredns")
+    networking = tree.questions["component"].choice("cluster-networking")
+    assert coredns is not None and networking is not None
+    assert "Cluster networking" in coredns.description["en"]
+    assert "DNS resolution" in networking.description["en"]
+    assert "cni" in asked(tree, {"component": "cluster-networking", "appliance": "none"}) or (
+        resolve(tree, {"component": "cluster-networking", "appliance": "none"}).question.key
+        == "cni"
+    )
 
 
 @pytest.mark.parametrize(("one", "other", "fact", "expected"), PAIRS)
@@ -163,7 +197,9 @@ def test_an_overlapping_pair_asks_the_deciding_fact_and_agrees(tree, one, other,
         ("kubelet", "ready_nodes", {Level.SUPPORTED, Level.UNSUPPORTED}),
         ("cluster-networking", "appliance", {Level.SUPPORTED, Level.UNSUPPORTED}),
         ("upstream-bug", "installed_by", {Level.SUPPORTED, Level.UNSUPPORTED}),
-        ("kubernetes-version", "installed_by", {Level.SUPPORTED, Level.UNSUPPORTED}),
+        ("kubernetes-version", "version_issue", {Level.SUPPORTED, Level.UNSUPPORTED}),
+        ("node-login", "change_directed", {Level.SUPPORTED, Level.UNSUPPORTED}),
+        ("node-iaas-change", "change_directed", {Level.SUPPORTED, Level.UNSUPPORTED}),
         ("app-certificate", "cert_problem", {Level.SUPPORTED, Level.UNSUPPORTED}),
     ],
 )
