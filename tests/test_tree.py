@@ -53,7 +53,7 @@ PREVIEW = "preview-features-or-feature-flags"
 # (answers, verdict, a section that must be cited, a clause that must be cited or None)
 ISSUE_EXAMPLES = [
     ("component=api-server&preview=ga", S, SUP, None),
-    ("component=cluster-networking&cni=byocni&preview=ga", U, UNS, None),
+    ("component=cluster-networking&appliance=none&cni=byocni&preview=ga", U, UNS, None),
     ("component=ingress&ingress=nginx&preview=ga", U, UNS, f"{UNS}--unmanaged-ingress"),
     ("component=ingress&ingress=app-routing&preview=ga", S, SUP, f"{SUP}--networking-ingress-lb"),
     ("component=ingress&ingress=app-routing&preview=preview", B, PREVIEW, None),
@@ -64,17 +64,17 @@ ISSUE_EXAMPLES = [
         UNS,
         f"{UNS}--third-party-oss-best-effort",
     ),
-    ("component=app-certificate", U, UNS, f"{UNS}--app-certificates"),
+    ("component=app-certificate&cert_problem=certificate", U, UNS, f"{UNS}--app-certificates"),
     (
         "component=cve&cve_fix_age=under-30-days&cve_source=managed-component",
         U,
         UNS,
         f"{UNS}--cve-vendor-fix",
     ),
-    ("component=kubelet&preview=ga", S, MS, f"{MS}--kubelet"),
+    ("component=kubelet&ready_nodes=yes&preview=ga", S, MS, f"{MS}--kubelet"),
     ("component=cluster-stop&stop_method=manual-deallocation", U, STOP, None),
     ("component=api-server&preview=k8s-alpha", U, ALPHA, f"{ALPHA}--alpha-unsupported"),
-    ("component=upstream-bug&preview=ga", S, "upstream-bugs-and-issues", None),
+    ("component=upstream-bug&installed_by=aks&preview=ga", S, "upstream-bugs-and-issues", None),
     (
         "component=network-policy&netpol=custom&cni=azure-cni",
         U,
@@ -90,10 +90,10 @@ POLICY_RULES = [
     ("component=control-plane-customization&preview=ga", S, SUP, None),
     ("component=kube-system-addon&preview=ga", S, "managed-features-in-aks", None),
     # Networking: supported except with BYOCNI, whatever flavour of Azure CNI.
-    ("component=cluster-networking&cni=kubenet&preview=ga", S, SUP, f"{SUP}--networking"),
-    ("component=cluster-networking&cni=azure-cni&preview=ga", S, SUP, None),
-    ("component=cluster-networking&cni=azure-cni-overlay&preview=ga", S, SUP, None),
-    ("component=cluster-networking&cni=azure-cni-cilium&preview=ga", S, SUP, None),
+    ("component=cluster-networking&appliance=none&cni=kubenet&preview=ga", S, SUP, f"{SUP}--networking"),
+    ("component=cluster-networking&appliance=none&cni=azure-cni&preview=ga", S, SUP, None),
+    ("component=cluster-networking&appliance=none&cni=azure-cni-overlay&preview=ga", S, SUP, None),
+    ("component=cluster-networking&appliance=none&cni=azure-cni-cilium&preview=ga", S, SUP, None),
     ("component=kube-proxy&cni=azure-cni&preview=ga", S, MS, f"{MS}--kube-proxy"),
     ("component=kube-proxy&cni=byocni", U, "managed-features-in-aks", None),
     ("component=cni-plugin&cni=kubenet&preview=ga", S, SUP, f"{SUP}--networking-cni-subnets"),
@@ -124,7 +124,7 @@ POLICY_RULES = [
     ("component=containerd&preview=ga", S, MS, f"{MS}--containerd"),
     ("component=node-image&preview=ga", S, MS, f"{MS}--os-patches"),
     ("component=daemonset-script", U, UNS, f"{UNS}--daemonset-customization"),
-    ("component=node-iaas-change", U, "user-customization-of-agent-nodes", None),
+    ("component=node-iaas-change&change_directed=no", U, "user-customization-of-agent-nodes", None),
     ("component=system-metadata", U, "shared-responsibility", None),
     ("component=cluster-stop&stop_method=az-aks-stop", S, STOP, f"{STOP}--az-aks-stop"),
     # Third party and apps.
@@ -151,7 +151,7 @@ POLICY_RULES = [
     ("component=api-server&preview=k8s-beta", S, ALPHA, f"{ALPHA}--stable-and-beta-only"),
     ("component=third-party-oss&oss=helm&preview=preview", U, UNS, f"{UNS}--third-party-oss"),
     ("component=third-party-oss&oss=helm&preview=k8s-alpha", U, UNS, f"{UNS}--third-party-oss"),
-    ("component=kubelet&preview=k8s-alpha", U, ALPHA, None),
+    ("component=kubelet&ready_nodes=yes&preview=k8s-alpha", U, ALPHA, None),
 ]
 
 # The patterns of the ticket issue: requests the policy judges by what is asked.
@@ -180,7 +180,7 @@ TICKET_PATTERNS = [
     ("component=no-ready-nodes&not_ready_for=30-days-or-more", U, STOP, f"{STOP}--no-ready-nodes"),
     ("component=cluster-stop&stop_method=az-aks-stop-12-months", U, STOP, f"{STOP}--az-aks-stop"),
     ("component=cve&cve_fix_age=customer-image", U, UNS, f"{UNS}--cve-managed-components"),
-    ("component=node-login", U, "node-maintenance-and-access", None),
+    ("component=node-login&change_directed=no", U, "node-maintenance-and-access", None),
     ("component=nsg&nsg_scope=custom-subnet", S, "network-ports-access-and-nsgs", None),
     ("component=nsg&nsg_scope=node-nic", U, "network-ports-access-and-nsgs", None),
     ("component=security-flaw", S, "security-issues-and-patching", None),
@@ -202,7 +202,7 @@ TICKET_PATTERNS = [
     # BYOCNI: reaching the API server and load balancers stay supported whatever the CNI.
     ("component=api-server", S, SUP, f"{SUP}--connectivity"),
     ("component=load-balancer", S, SUP, f"{SUP}--azure-cloud-provider"),
-    ("component=cluster-networking&cni=byocni", U, UNS, f"{UNS}--byocni-plugins"),
+    ("component=cluster-networking&appliance=none&cni=byocni", U, UNS, f"{UNS}--byocni-plugins"),
 ]
 
 
@@ -220,7 +220,7 @@ def test_answers_reach_the_policy_verdict_and_cite_it(tree, query, level, sectio
 @pytest.mark.parametrize(
     "query",
     [
-        "component=app-certificate",
+        "component=app-certificate&cert_problem=certificate",
         "component=cluster-stop&stop_method=manual-deallocation",
         "component=ingress&ingress=nginx",
         "component=cni-plugin&cni=byocni",
@@ -371,8 +371,8 @@ def test_only_relevant_questions_are_asked_on_every_path(tree):
         keys = [key for key, _ in outcome.answers]
         assert len(keys) == len(set(keys)), f"{answers} asks a question twice"
         for key in keys:
-            if key == "component" or key in tree.modifiers:
-                continue
+            if key == "component" or key in tree.modifiers or key in tree.grouping:
+                continue  # the first step (the group, then the choice) and the modifiers
             alternatives = {
                 _signature(resolve(tree, answers | {key: value}))
                 for value in tree.questions[key].values
@@ -695,7 +695,7 @@ def test_manual_deallocation_says_a_put_can_start_recovery_and_cites_it(tree):
 
 
 def test_a_version_ticket_is_told_that_staying_on_a_supported_version_is_the_customers_part(tree):
-    item = verdict(tree, "component=kubernetes-version&version_issue=upgrade").result
+    item = verdict(tree, "component=kubernetes-version&installed_by=aks&version_issue=upgrade").result
     for lang, duty in (("en", "customer's duty"), ("ko", "고객의 의무")):
         assert duty in " ".join(item.rationale(lang))
     assert "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions" in item.citations
@@ -711,8 +711,8 @@ def test_an_open_source_tool_on_the_azure_cloud_provider_follows_the_documented_
 # The situations of the audit: each has a path, a level and the clause it rests on.
 AUDIT_SITUATIONS = [
     # Node access: discouraged, and Microsoft signs in only with the customer's permission.
-    ("component=node-login", U, "node-maintenance-and-access--login-discouraged"),
-    ("component=node-login", U, "shared-responsibility--limited-access"),
+    ("component=node-login&change_directed=no", U, "node-maintenance-and-access--login-discouraged"),
+    ("component=node-login&change_directed=no", U, "shared-responsibility--limited-access"),
     ("component=support-node-access", S, "shared-responsibility--limited-access"),
     # NSGs: a custom subnet yes; the managed subnet or a node's NIC no.
     (
@@ -728,12 +728,12 @@ AUDIT_SITUATIONS = [
     ("component=nsg&nsg_scope=node-nic", U, "network-ports-access-and-nsgs--custom-subnet-nsgs"),
     # Outbound traffic.
     (
-        "component=cluster-networking&cni=azure-cni",
+        "component=cluster-networking&appliance=none&cni=azure-cni",
         S,
         "network-ports-access-and-nsgs--egress-requirements",
     ),
     (
-        "component=cluster-networking&cni=kubenet",
+        "component=cluster-networking&appliance=none&cni=kubenet",
         S,
         "unsupported-scenarios--network-customizations",
     ),
@@ -754,12 +754,12 @@ AUDIT_SITUATIONS = [
     ("component=azure-service-integration", S, "supported-scenarios--azure-cloud-provider"),
     # Kubernetes version and node patches: the customer's duty, stated with the images.
     (
-        "component=kubernetes-version&version_issue=upgrade",
+        "component=kubernetes-version&installed_by=aks&version_issue=upgrade",
         S,
         "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
     ),
     (
-        "component=kubernetes-version&version_issue=upgrade",
+        "component=kubernetes-version&installed_by=aks&version_issue=upgrade",
         S,
         "supported-scenarios--control-plane-services",
     ),
@@ -781,8 +781,8 @@ AUDIT_SITUATIONS = [
         "unsupported-scenarios--third-party-oss-best-effort",
     ),
     # Node extensions and the node resource group.
-    ("component=node-iaas-change", U, "user-customization-of-agent-nodes--node-extensions"),
-    ("component=node-iaas-change", U, "user-customization-of-agent-nodes--mc-resource-group"),
+    ("component=node-iaas-change&change_directed=no", U, "user-customization-of-agent-nodes--node-extensions"),
+    ("component=node-iaas-change&change_directed=no", U, "user-customization-of-agent-nodes--mc-resource-group"),
     # Stopped over 12 months; archived control planes.
     (
         "component=cluster-stop&stop_method=az-aks-stop-12-months",
@@ -836,7 +836,7 @@ FIDELITY_LEVELS = [
     ),
     # DNS resolution is one of the networking issues the policy leaves out under BYOCNI.
     (
-        "component=cluster-networking&cni=byocni",
+        "component=cluster-networking&appliance=none&cni=byocni",
         U,
         ("supported-scenarios--networking", "unsupported-scenarios--byocni-plugins"),
     ),
@@ -849,7 +849,7 @@ FIDELITY_LEVELS = [
     # An upgrade is the customer's way to meet the version duty; staying past support has
     # no level in the policy, so no green badge.
     (
-        "component=kubernetes-version&version_issue=upgrade",
+        "component=kubernetes-version&installed_by=aks&version_issue=upgrade",
         S,
         (
             "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
@@ -878,7 +878,7 @@ FIDELITY_LEVELS = [
     ),
     ("component=network-customization", U, ("unsupported-scenarios--network-customizations",)),
     (
-        "component=support-directed-change",
+        "component=node-login&change_directed=yes",
         S,
         (
             "user-customization-of-agent-nodes--node-extensions",
@@ -917,8 +917,12 @@ def test_no_level_the_policy_does_not_give_is_shown_as_supported(tree):
 
 def test_the_new_situations_sit_in_the_group_of_what_the_customer_changed(tree):
     groups = {c.value: c.group for c in tree.questions["component"].choices}
-    for value in ("managed-component-change", "network-customization", "support-directed-change"):
+    for value in ("managed-component-change", "network-customization"):
         assert groups[value] == "changes"
+    # A change made at Microsoft support's direction is the fact both node changes ask.
+    for value in ("node-login", "node-iaas-change"):
+        assert groups[value] == "changes"
+        assert resolve(tree, {"component": value}).question.key == "change_directed"
 
 
 # -- what goes beyond the policy is marked as our reading ---------------------------------
