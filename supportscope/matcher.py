@@ -447,7 +447,7 @@ def rank(
     normalized: bool = False,
     spans: tuple[Duration, ...] | None = None,
     index: TextIndex | None = None,
-    installed_choices: frozenset[str] = frozenset(),
+    installed_choices: tuple[str, ...] = (),
     known: frozenset[str] = frozenset(),
 ) -> tuple[Ranked, ...]:
     """The question's choices, best first, with the terms each matched (all choices).
@@ -570,14 +570,16 @@ _FILE_SUFFIX = re.compile(r"\.(?:ya?ml|json|sh|tgz)$")
 def _unnamed_install(
     question: Question,
     index: TextIndex,
-    installed_choices: frozenset[str],
+    installed_choices: tuple[str, ...],
     known: frozenset[str],
 ) -> tuple[str, Installed] | None:
-    """The first installed choice of the question, and what the customer says they
-    installed, when no term of the tree names it (a tool the tree does not list)."""
+    """The first installed choice (in the order given: open source first) that the
+    question offers, and what the customer says they installed, when no term of the
+    tree names it (a tool the tree does not list)."""
     if not index.installed or not known:
         return None
-    target = next((c.value for c in question.choices if c.value in installed_choices), None)
+    offered = set(question.values)
+    target = next((value for value in installed_choices if value in offered), None)
     if target is None:
         return None
     haystack = index.haystack
@@ -636,7 +638,7 @@ class _Reading:
     defaults: Mapping[str, str]
     upgrade: Callable[[dict[str, str]], dict[str, str]] | None
     index: TextIndex
-    installed_choices: frozenset[str] = frozenset()
+    installed_choices: tuple[str, ...] = ()
     known: frozenset[str] = frozenset()
 
     @property
@@ -688,7 +690,7 @@ def suggest(
         defaults or {},
         upgrade,
         TextIndex.of(read),
-        frozenset(installed_choices),
+        tuple(installed_choices),
         tree_words(tree),
     )
     answers: dict[str, str] = {}

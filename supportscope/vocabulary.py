@@ -232,7 +232,7 @@ RESERVED_PARAMS = frozenset(
 # a tool the text says the customer installed ("helm install …", "we deployed X as a
 # DaemonSet", "직접 설치한 …") is judged as one of these, whatever AKS part it broke; one
 # that no term names goes to the first of them.
-INSTALLED_CHOICES = ("third-party-oss", "third-party-closed-source")
+INSTALLED_CHOICES = ("third-party-oss", "third-party-closed-source", "ingress")
 
 
 def suggest_answers(tree: Tree, text: str) -> Suggestion:
