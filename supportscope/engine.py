@@ -324,7 +324,9 @@ def _grouping(tree: Tree) -> dict[str, str]:
         targets = [tree.nodes.get(target) for target in node.next.values()]
         asked = {t.question if t is not None else "" for t in targets}
         below.setdefault(node.question, set()).update(asked)
-    return {key: next(iter(keys)) for key, keys in below.items() if len(keys) == 1 and "" not in keys}
+    return {
+        key: next(iter(keys)) for key, keys in below.items() if len(keys) == 1 and "" not in keys
+    }
 
 
 def _narrowed(tree: Tree) -> dict[str, Question]:
@@ -378,10 +380,10 @@ def validate(tree: Tree) -> Iterator[str]:
                 yield f"node {node.name!r} routes {node.question}={value} to unknown {target!r}"
     # A node may offer part of its question's choices, but each choice must be offered
     # by some node that asks the question, or no path could ever take it.
-    for key, values in offered.items():
-        names = ", ".join(repr(n.name) for n in tree.nodes.values() if n.question == key)
-        for value in sorted(set(tree.questions[key].values) - values):
-            yield f"node {names} has no branch for {key}={value}"
+    for key, routed in offered.items():
+        askers = ", ".join(repr(n.name) for n in tree.nodes.values() if n.question == key)
+        for value in sorted(set(tree.questions[key].values) - routed):
+            yield f"node {askers} has no branch for {key}={value}"
     for key, overlays in tree.modifiers.items():
         question = tree.questions.get(key)
         if question is None:

@@ -446,7 +446,7 @@ def test_a_clause_page_lists_the_verdicts_and_answer_paths_that_cite_it(admin_cl
     ]
     assert [p.query for p in response.context["citing_paths"]] == [
         "topic=requests&component=upstream-bug&installed_by=customer-ingress",
-        "topic=cluster-state&component=kubernetes-version&installed_by=customer-ingress",
+        "topic=cluster-state&component=kubernetes-version&version_issue=upgrade&installed_by=customer-ingress",
         "topic=networking&component=ingress&ingress=nginx",
         "topic=networking&component=ingress&ingress=kong",
         "topic=networking&component=ingress&ingress=traefik",

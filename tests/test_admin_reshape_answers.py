@@ -48,3 +48,28 @@ def test_retiring_an_answer_keeps_old_links_working_with_a_notice(admin_client, 
     html = old_link.content.decode()
     assert "is no longer offered" in html
     assert 'name="oss"' in html  # the question is asked again
+
+
+def test_the_add_answer_step_starts_on_the_question_the_first_step_groups(admin_client):
+    """The first question only picks a group (``topic``): new answers mostly go to the
+    question it groups, so that one is preselected."""
+    response = admin_client.get("/admin/policy/question/add-answer/")
+    assert response.status_code == 200
+    assert response.context["form"].initial["question"] == Question.objects.get(key="component")
+
+
+def test_a_new_answer_without_its_group_is_refused_with_the_groups_to_pick_from(admin_client):
+    response = admin_client.post(
+        "/admin/policy/question/add-answer/",
+        {
+            "question": Question.objects.get(key="component").pk,
+            "value": "private-link",
+            "label_en": "Private Link",
+            "label_ko": "Private Link",
+            "existing_verdict": Verdict.objects.get(name="networking-supported").pk,
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "offers only one group of its answers" in html
+    assert "networking" in html

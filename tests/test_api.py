@@ -85,7 +85,9 @@ def test_no_answers_ask_for_the_group_then_the_component_in_it(client):
     networking = get(client, "topic=networking").json()["next_question"]
     assert networking["key"] == "component"
     assert [c["value"] for c in networking["choices"]] == [
-        c.value for c in get_snapshot().tree.questions["component"].choices if c.group == "networking"
+        c.value
+        for c in get_snapshot().tree.questions["component"].choices
+        if c.group == "networking"
     ]
 
 

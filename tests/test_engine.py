@@ -255,7 +255,11 @@ GROUPED = {
         question("ingress", "managed", "nginx"),
     ],
     "nodes": [
-        {"name": "topic", "question": "topic", "next": {"control": "c-control", "network": "c-net"}},
+        {
+            "name": "topic",
+            "question": "topic",
+            "next": {"control": "c-control", "network": "c-net"},
+        },
         {"name": "c-control", "question": "component", "next": {"api": "ok", "etcd": "ok"}},
         {"name": "c-net", "question": "component", "next": {"ingress": "ingress"}},
         {"name": "ingress", "question": "ingress", "next": {"managed": "ok", "nginx": "no"}},

@@ -43,7 +43,7 @@ def test_the_paths_citing_the_unmanaged_ingress_clause(data):
     assert impact.verdicts_citing(built, [INGRESS]) == ["unmanaged-ingress-unsupported"]
     assert [p.query for p in impact.paths_citing(built, [INGRESS])] == [
         "topic=requests&component=upstream-bug&installed_by=customer-ingress",
-        "topic=cluster-state&component=kubernetes-version&installed_by=customer-ingress",
+        "topic=cluster-state&component=kubernetes-version&version_issue=upgrade&installed_by=customer-ingress",
         "topic=networking&component=ingress&ingress=nginx",
         "topic=networking&component=ingress&ingress=kong",
         "topic=networking&component=ingress&ingress=traefik",

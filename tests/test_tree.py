@@ -90,7 +90,12 @@ POLICY_RULES = [
     ("component=control-plane-customization&preview=ga", S, SUP, None),
     ("component=kube-system-addon&preview=ga", S, "managed-features-in-aks", None),
     # Networking: supported except with BYOCNI, whatever flavour of Azure CNI.
-    ("component=cluster-networking&appliance=none&cni=kubenet&preview=ga", S, SUP, f"{SUP}--networking"),
+    (
+        "component=cluster-networking&appliance=none&cni=kubenet&preview=ga",
+        S,
+        SUP,
+        f"{SUP}--networking",
+    ),
     ("component=cluster-networking&appliance=none&cni=azure-cni&preview=ga", S, SUP, None),
     ("component=cluster-networking&appliance=none&cni=azure-cni-overlay&preview=ga", S, SUP, None),
     ("component=cluster-networking&appliance=none&cni=azure-cni-cilium&preview=ga", S, SUP, None),
@@ -695,7 +700,9 @@ def test_manual_deallocation_says_a_put_can_start_recovery_and_cites_it(tree):
 
 
 def test_a_version_ticket_is_told_that_staying_on_a_supported_version_is_the_customers_part(tree):
-    item = verdict(tree, "component=kubernetes-version&installed_by=aks&version_issue=upgrade").result
+    item = verdict(
+        tree, "component=kubernetes-version&installed_by=aks&version_issue=upgrade"
+    ).result
     for lang, duty in (("en", "customer's duty"), ("ko", "고객의 의무")):
         assert duty in " ".join(item.rationale(lang))
     assert "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions" in item.citations
@@ -711,7 +718,11 @@ def test_an_open_source_tool_on_the_azure_cloud_provider_follows_the_documented_
 # The situations of the audit: each has a path, a level and the clause it rests on.
 AUDIT_SITUATIONS = [
     # Node access: discouraged, and Microsoft signs in only with the customer's permission.
-    ("component=node-login&change_directed=no", U, "node-maintenance-and-access--login-discouraged"),
+    (
+        "component=node-login&change_directed=no",
+        U,
+        "node-maintenance-and-access--login-discouraged",
+    ),
     ("component=node-login&change_directed=no", U, "shared-responsibility--limited-access"),
     ("component=support-node-access", S, "shared-responsibility--limited-access"),
     # NSGs: a custom subnet yes; the managed subnet or a node's NIC no.
@@ -781,8 +792,16 @@ AUDIT_SITUATIONS = [
         "unsupported-scenarios--third-party-oss-best-effort",
     ),
     # Node extensions and the node resource group.
-    ("component=node-iaas-change&change_directed=no", U, "user-customization-of-agent-nodes--node-extensions"),
-    ("component=node-iaas-change&change_directed=no", U, "user-customization-of-agent-nodes--mc-resource-group"),
+    (
+        "component=node-iaas-change&change_directed=no",
+        U,
+        "user-customization-of-agent-nodes--node-extensions",
+    ),
+    (
+        "component=node-iaas-change&change_directed=no",
+        U,
+        "user-customization-of-agent-nodes--mc-resource-group",
+    ),
     # Stopped over 12 months; archived control planes.
     (
         "component=cluster-stop&stop_method=az-aks-stop-12-months",

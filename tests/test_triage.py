@@ -219,8 +219,10 @@ def test_complete_answers_show_the_verdict_straight_away(client):
         ("component=app-certificate&cert_problem=managed-ingress&preview=ga", "supported"),
         ("component=cve&cve_fix_age=under-30-days&cve_source=managed-component", "unsupported"),
         ("component=kubelet&ready_nodes=yes&preview=ga", "supported"),
-        ("component=kubelet&ready_nodes=no&stop_method=not-stopped&not_ready_for=30-days-or-more",
-         "unsupported"),
+        (
+            "component=kubelet&ready_nodes=no&stop_method=not-stopped&not_ready_for=30-days-or-more",
+            "unsupported",
+        ),
         ("component=cluster-stop&stop_method=manual-deallocation", "unsupported"),
         ("component=api-server&preview=k8s-alpha", "unsupported"),
         ("component=upstream-bug&installed_by=aks&preview=ga", "supported"),
@@ -286,7 +288,10 @@ def test_change_link_drops_only_that_answer_and_keeps_the_others(client):
 
 def test_summary_shows_only_the_answers_the_engine_used(client):
     doc = page(
-        get(client, "component=app-certificate&cert_problem=certificate&preview=preview&ingress=nginx")
+        get(
+            client,
+            "component=app-certificate&cert_problem=certificate&preview=preview&ingress=nginx",
+        )
     )
     used = doc.find_all("dl", class_="answers")[0]
     assert [squash(dd.find_all("span")[0].text) for dd in used.find_all("dd")] == [

@@ -55,9 +55,7 @@ def test_every_old_value_is_accepted_as_it_is_or_through_the_alias_map(tree, key
     elif value not in question.allowed:
         merged = MERGED[key][value]
         assert answers == merged
-        assert changes == tuple(
-            Change(k, value if k == key else "", v) for k, v in merged.items()
-        )
+        assert changes == tuple(Change(k, value if k == key else "", v) for k, v in merged.items())
 
 
 @pytest.mark.parametrize("component", OLD["component"])
@@ -139,9 +137,9 @@ def test_a_value_that_an_admin_brings_back_is_not_rewritten(tree):
     data = read_policy(ROOT / "policy_content").tree
     component = next(q for q in data["questions"] if q["key"] == "component")
     component["choices"].append({"value": "system-metadata", "label": {"en": "x", "ko": "x"}})
-    next(n for n in data["nodes"] if n["name"] == "component-changes")["next"]["system-metadata"] = (
-        "restore-unsupported"
-    )
+    next(n for n in data["nodes"] if n["name"] == "component-changes")["next"][
+        "system-metadata"
+    ] = "restore-unsupported"
     revived = build_tree(data)
     assert upgrade(revived, {"component": "system-metadata"}) == (
         {"component": "system-metadata"},

@@ -93,9 +93,7 @@ def test_payload_in_every_editable_text_never_becomes_markup(payload, client, ad
         question = start["next_question"]
         assert question["text"] == payload
         assert {choice["label"] for choice in question["choices"]} == {payload}
-        done = assert_api_json(
-            client.get(f"{API_PATH}?component=restore&lang={lang}"), "verdict"
-        )
+        done = assert_api_json(client.get(f"{API_PATH}?component=restore&lang={lang}"), "verdict")
         assert done["rationale"] == payload
         assert done["make_supported"] in {payload, None}
         assert {citation["quote"] for citation in done["citations"]} == {payload}

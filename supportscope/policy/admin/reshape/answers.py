@@ -38,7 +38,11 @@ class AddAnswerForm(forms.Form):
     question = forms.ModelChoiceField(
         queryset=Question.objects.filter(nodes__isnull=False).distinct().order_by("order"),
         label=gettext_lazy("Question"),
-        help_text=gettext_lazy("Every node that asks it routes the new answer to the verdict."),
+        help_text=gettext_lazy(
+            "Every node that asks it routes the new answer to the verdict; where each node "
+            "offers one group of the answers (the first step), only the node of the new "
+            "answer's group."
+        ),
     )
     value = forms.SlugField(
         label=gettext_lazy("Value"),
@@ -198,7 +202,13 @@ def add_answer(model_admin: Any, request: HttpRequest) -> HttpResponse:
 
 
 def _component_question() -> Question | None:
-    return Question.objects.filter(nodes__is_start=True).first()
+    """The question most new answers go to: the first one, or the one it groups (the
+    first step's ``topic`` only picks a group of ``component``)."""
+    start = Question.objects.filter(nodes__is_start=True).first()
+    if start is None:
+        return None
+    below = list(Question.objects.filter(nodes__incoming__node__is_start=True).distinct()[:2])
+    return below[0] if len(below) == 1 else start
 
 
 # -- retiring an answer ----------------------------------------------------------------
