@@ -146,16 +146,23 @@ def test_the_host_receives_ready_step_verdict_and_resize_with_their_payloads(
             "payload": {"policy_revision": get_snapshot().revision, "lang": "en"},
         }
         first = wait_for(page, "step")["payload"]
-        assert first == {"answers": {}, "next_question": "component"}
+        assert first == {"answers": {}, "next_question": "topic"}
+        sized(page, live_server)
+        choose(page, "Networking fails")
+        second = wait_for(page, "step", 2)["payload"]
+        assert second == {"answers": {"topic": "networking"}, "next_question": "component"}
         sized(page, live_server)
         choose(page, "Ingress controller")
-        second = wait_for(page, "step", 2)["payload"]
-        assert second == {"answers": {"component": "ingress"}, "next_question": "ingress"}
+        third = wait_for(page, "step", 3)["payload"]
+        assert third == {
+            "answers": {"topic": "networking", "component": "ingress"},
+            "next_question": "ingress",
+        }
         sized(page, live_server)
         choose(page, "NGINX (self-managed)")
         verdict = wait_for(page, "verdict")["payload"]
 
-        answers = {"component": "ingress", "ingress": "nginx"}
+        answers = {"topic": "networking", "component": "ingress", "ingress": "nginx"}
         result = resolve(get_snapshot().tree, answers).result
         assert result is not None
         assert verdict["verdict"] == "unsupported" == result.level.value
@@ -198,7 +205,8 @@ def test_a_depends_on_outcome_sends_a_null_verdict_with_its_branches(page: Page,
         send(page, prefill(answers), live_server.url)
         verdict = wait_for(page, "verdict")["payload"]
         assert verdict["verdict"] is None
-        assert verdict["answers"] == answers
+        # The group is read from the component, and reported with the answers.
+        assert verdict["answers"] == {"topic": "networking", **answers}
         branches = {b["answers"]["ingress"]: b for b in verdict["branches"]}
         tree = get_snapshot().tree
         assert set(branches) == set(tree.questions["ingress"].values)
@@ -255,7 +263,10 @@ def test_prefill_sets_the_answers_and_keeps_the_carried_parameters(page: Page, l
         wait_for(page, "ready")
         send(page, prefill({"component": "ingress"}), live_server.url)
         step = wait_for(page, "step", 2)["payload"]
-        assert step == {"answers": {"component": "ingress"}, "next_question": "ingress"}
+        assert step == {
+            "answers": {"topic": "networking", "component": "ingress"},
+            "next_question": "ingress",
+        }
         query = dict(parse_qsl(urlsplit(embed_frame(page, live_server).url).query))
         assert query == {
             "component": "ingress",
@@ -304,12 +315,15 @@ def test_bad_messages_are_ignored_without_a_reply(page: Page, live_server, guard
         assert requests == []
         assert frame.url == url
         expect(page.frame_locator("#supportscope").locator("#question-title")).to_have_text(
-            "What is the ticket about?"
+            "What is the ticket mainly about?"
         )
         guard.assert_clean("bad messages")
         # The channel still works: a good message is taken.
         send(page, prefill({"component": "ingress"}), live_server.url)
-        assert wait_for(page, "step", 2)["payload"]["answers"] == {"component": "ingress"}
+        assert wait_for(page, "step", 2)["payload"]["answers"] == {
+            "topic": "networking",
+            "component": "ingress",
+        }
 
 
 def test_another_frame_on_the_host_page_cannot_send_text_in(page: Page, live_server):
@@ -334,7 +348,7 @@ def test_another_frame_on_the_host_page_cannot_send_text_in(page: Page, live_ser
         page.wait_for_timeout(500)
         assert requests == []
         expect(page.frame_locator("#supportscope").locator("#question-title")).to_have_text(
-            "What is the ticket about?"
+            "What is the ticket mainly about?"
         )
 
 
@@ -385,11 +399,13 @@ def test_without_javascript_the_listening_embed_is_plain_links_and_forms(browser
     page = context.new_page()
     with serve(ALLOWED_PORT, html_page(body)) as host:
         page.goto(f"{host}/ticket")
+        choose(page, "Networking fails")
         choose(page, "Ingress controller")
         choose(page, "NGINX (self-managed)")
         frame = page.frame_locator("#supportscope")
         expect(frame.locator("#verdict-title .badge-unsupported")).to_be_visible()
         assert dict(parse_qsl(urlsplit(embed_frame(page, live_server).url).query)) == {
+            "topic": "networking",
             "component": "ingress",
             "ingress": "nginx",
             "embed": "1",

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -43,6 +44,22 @@ def heading(page: Page):
     return page.locator("#triage h1")
 
 
+def policy_tree() -> dict[str, Any]:
+    return read_policy(ROOT / "policy_content").tree
+
+
+def first_question() -> dict[str, Any]:
+    """The first question of the flow (``topic``: one choice per group of components)."""
+    question: dict[str, Any] = policy_tree()["questions"][0]
+    return question
+
+
+def components_in(group: str) -> list[str]:
+    """The values of the ``component`` choices that the group ``group`` offers."""
+    component = next(q for q in policy_tree()["questions"] if q["key"] == "component")
+    return [c["value"] for c in component["choices"] if c.get("group") == group]
+
+
 def assert_accessible(page: Page) -> None:
     results = Axe().run(page, options=WCAG_AA)
     assert results.violations_count == 0, results.generate_report()
@@ -54,15 +71,25 @@ def assert_accessible(page: Page) -> None:
 def test_each_step_is_swapped_in_and_the_address_bar_follows(page: Page, live_server):
     page.goto(f"{live_server.url}/triage/")
     page.evaluate("window.sameDocument = true")
+    choose(page, "Networking fails")
+    at(page, topic="networking")
+    expect(heading(page)).to_have_text("Which of these is it?")
     choose(page, "Network policy")
-    at(page, component="network-policy")
+    at(page, topic="networking", component="network-policy")
     expect(heading(page)).to_have_text(re.compile("policy engine"))
     choose(page, "Microsoft-managed policy engine")
-    at(page, component="network-policy", netpol="managed")
+    at(page, topic="networking", component="network-policy", netpol="managed")
     choose(page, "Azure CNI")
-    at(page, component="network-policy", netpol="managed", cni="azure-cni")
+    at(page, topic="networking", component="network-policy", netpol="managed", cni="azure-cni")
     choose(page, "AKS preview feature or feature flag")
-    at(page, component="network-policy", netpol="managed", cni="azure-cni", preview="preview")
+    at(
+        page,
+        topic="networking",
+        component="network-policy",
+        netpol="managed",
+        cni="azure-cni",
+        preview="preview",
+    )
     expect(page.locator("#verdict-title .badge-best_effort")).to_be_visible()
     expect(page).to_have_title(re.compile("^Verdict: Best effort"))
     assert page.evaluate("window.sameDocument") is True  # no page load: htmx swapped every step
@@ -71,33 +98,92 @@ def test_each_step_is_swapped_in_and_the_address_bar_follows(page: Page, live_se
     assert query(korean.get_attribute("href"))["preview"] == "preview"
 
 
+def test_the_first_step_is_a_group_then_its_choice_or_a_search_across_the_groups(
+    page: Page, live_server
+):
+    page.goto(f"{live_server.url}/triage/")
+    expect(heading(page)).to_have_text("What is the ticket mainly about?")
+    choose(page, "Nodes or storage fail")
+    at(page, topic="nodes")
+    expect(heading(page)).to_have_text("Which of these is it?")
+    expect(page.locator("button.choice[name=component]")).to_have_count(len(components_in("nodes")))
+    choose(page, "Persistent volume")
+    # The address bar carries the group and the choice in it.
+    at(page, topic="nodes", component="persistent-volume")
+    expect(page.locator("#verdict-title .badge-supported")).to_be_visible()
+
+    # The search box of the first page searches every group's choices.
+    page.goto(f"{live_server.url}/triage/")
+    page.get_by_label("Search the choices").fill("nginx")
+    match = page.locator("ul.choice-matches button.choice[value=ingress]")
+    expect(match).to_have_attribute("name", "component")
+    expect(match.locator("mark").first).to_have_text(re.compile("nginx", re.I))
+    match.click()
+    at(page, component="ingress")
+    expect(heading(page)).to_have_text("Which ingress controller is involved?")
+
+
 def test_back_and_forward_walk_the_steps(page: Page, live_server):
     page.goto(f"{live_server.url}/triage/")
+    choose(page, "Networking fails")
+    at(page, topic="networking")
     choose(page, "Ingress controller")
-    at(page, component="ingress")
+    at(page, topic="networking", component="ingress")
     choose(page, "NGINX (self-managed)")
     expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
     page.go_back()
-    at(page, component="ingress")
+    at(page, topic="networking", component="ingress")
     expect(heading(page)).to_have_text("Which ingress controller is involved?")
     page.go_back()
+    at(page, topic="networking")
+    expect(heading(page)).to_have_text("Which of these is it?")
+    page.go_back()
     at(page)
-    expect(heading(page)).to_have_text("What is the ticket about?")
+    expect(heading(page)).to_have_text("What is the ticket mainly about?")
     page.go_forward()
+    at(page, topic="networking")
+    expect(heading(page)).to_have_text("Which of these is it?")
+    page.go_forward()
+    at(page, topic="networking", component="ingress")
     expect(heading(page)).to_have_text("Which ingress controller is involved?")
     # The restored step still works.
     choose(page, "Application routing add-on")
-    at(page, component="ingress", ingress="app-routing")
+    at(page, topic="networking", component="ingress", ingress="app-routing")
 
 
 def test_change_keeps_the_answers_that_still_apply(page: Page, live_server):
-    page.goto(f"{live_server.url}/triage/?component=cluster-networking&cni=kubenet&preview=ga")
+    page.goto(
+        f"{live_server.url}/triage/?topic=networking&component=cluster-networking"
+        "&appliance=none&cni=kubenet&preview=ga"
+    )
     expect(page.locator("#verdict-title .badge-supported")).to_be_visible()
-    page.get_by_role("link", name=re.compile("^Change.*What is the ticket about")).click()
-    at(page, cni="kubenet", preview="ga")
+    # Changing the component keeps the group and every other answer.
+    page.get_by_role("link", name=re.compile("^Change.*Which of these is it")).click()
+    at(page, topic="networking", appliance="none", cni="kubenet", preview="ga")
+    expect(heading(page)).to_have_text("Which of these is it?")
     choose(page, "kube-proxy")
     expect(page.locator("#verdict-title .badge-supported")).to_be_visible()
-    assert query(page.url) == {"cni": "kubenet", "preview": "ga", "component": "kube-proxy"}
+    assert query(page.url) == {
+        "topic": "networking",
+        "appliance": "none",
+        "cni": "kubenet",
+        "preview": "ga",
+        "component": "kube-proxy",
+    }
+    # Changing the group drops the component with it, and keeps the rest.
+    page.get_by_role("link", name=re.compile("^Change.*What is the ticket mainly about")).click()
+    at(page, appliance="none", cni="kubenet", preview="ga")
+    expect(heading(page)).to_have_text("What is the ticket mainly about?")
+    choose(page, "Networking fails")
+    choose(page, "Cluster networking")
+    expect(page.locator("#verdict-title .badge-supported")).to_be_visible()
+    assert query(page.url) == {
+        "appliance": "none",
+        "cni": "kubenet",
+        "preview": "ga",
+        "topic": "networking",
+        "component": "cluster-networking",
+    }
     page.get_by_role("link", name="Start over").click()
     at(page)
 
@@ -111,15 +197,20 @@ def test_search_ranks_by_terms_as_you_type_and_shows_the_matched_word(page: Page
     first = page.locator("ul.choice-matches button.choice").first
     expect(first).to_have_attribute("value", "ingress")
     expect(first.locator("mark").first).to_have_text(re.compile("kong", re.I))
-    expect(page.locator("#filter-status")).to_have_text(re.compile("matches “Kong”"))
+    expect(page.locator("#filter-status")).to_have_text(re.compile("match(es)? “Kong”"))
     box.fill("로드밸런서에")  # an everyday Korean word with a particle attached
     first = page.locator("ul.choice-matches button.choice").first
     expect(first).to_have_attribute("value", "load-balancer")
     expect(first.locator("mark").first).to_have_text("로드밸런서")
     box.fill("zzzz")
     expect(page.locator("#filter-status")).to_have_text(re.compile("No choice matches"))
-    every = len(read_policy(ROOT / "policy_content").tree["questions"][0]["choices"])
-    expect(page.locator("button.choice")).to_have_count(every)
+    # A failed search offers the first question's choices: the groups.
+    groups = [c["value"] for c in first_question()["choices"]]
+    expect(page.locator("button.choice")).to_have_count(len(groups))
+    offered = page.locator("button.choice").all()
+    assert [(b.get_attribute("name"), b.get_attribute("value")) for b in offered] == [
+        ("topic", value) for value in groups
+    ]
     box.fill("cert-manager")
     expect(page.locator("ul.choice-matches button.choice").first).to_have_attribute(
         "value", "app-certificate"
@@ -127,7 +218,9 @@ def test_search_ranks_by_terms_as_you_type_and_shows_the_matched_word(page: Page
     expect(box).to_be_focused()  # the swap replaced the list, not the box
     assert page.evaluate("window.sameDocument") is True
     page.locator("ul.choice-matches button.choice").first.click()
-    at(page, component="app-certificate")
+    at(page, component="app-certificate")  # straight to the choice, across the groups
+    expect(heading(page)).to_have_text("What about the certificate?")
+    choose(page, "Issuing, renewing or managing the certificate")
     expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
 
 
@@ -217,14 +310,18 @@ def test_bad_link_shows_the_400_page_and_its_links_lead_on(page: Page, live_serv
 
 def test_language_survives_every_step(page: Page, live_server):
     page.goto(f"{live_server.url}/triage/?lang=ko")
+    expect(heading(page)).to_have_text("티켓의 주된 내용은 무엇입니까?")
+    choose(page, "네트워킹 문제")
+    at(page, topic="networking", lang="ko")
+    expect(heading(page)).to_have_text("다음 중 어느 것입니까?")
     choose(page, "인그레스(수신) 컨트롤러")
-    at(page, component="ingress", lang="ko")
+    at(page, topic="networking", component="ingress", lang="ko")
     expect(heading(page)).to_have_text("어떤 인그레스(수신) 컨트롤러를 사용합니까?")
     choose(page, "모름")
-    at(page, component="ingress", ingress="unknown", lang="ko")
+    at(page, topic="networking", component="ingress", ingress="unknown", lang="ko")
     expect(heading(page)).to_have_text("미리 보기 기능이나 업스트림 알파·베타 기능을 사용합니까?")
     choose(page, "아니요: 정식 출시(GA) 기능(대부분의 경우)")
-    at(page, component="ingress", ingress="unknown", preview="ga", lang="ko")
+    at(page, topic="networking", component="ingress", ingress="unknown", preview="ga", lang="ko")
     expect(page.locator("html")).to_have_attribute("lang", "ko")
     expect(page.locator("table.depends")).to_be_visible()
 
@@ -237,19 +334,27 @@ def test_the_flow_works_without_javascript(browser, live_server):
     page = context.new_page()
     page.goto(f"{live_server.url}/triage/")
     expect(page.get_by_label("Search the choices")).to_be_visible()
-    every = len(read_policy(ROOT / "policy_content").tree["questions"][0]["choices"])
+    every = len(first_question()["choices"])
     expect(page.locator("[data-choice]")).to_have_count(every)
+    choose(page, "An add-on, another tool or the application")
+    at(page, topic="addons")
+    # One step later, the group's choices.
+    expect(page.locator("[data-choice]")).to_have_count(len(components_in("addons")))
+    offered = page.locator("[data-choice] button").all()
+    assert [(b.get_attribute("name"), b.get_attribute("value")) for b in offered] == [
+        ("component", value) for value in components_in("addons")
+    ]
     choose(page, "Open source the customer installed")
-    at(page, component="third-party-oss")
+    at(page, topic="addons", component="third-party-oss")
     choose(page, "Helm")
-    at(page, component="third-party-oss", oss="helm")
+    at(page, topic="addons", component="third-party-oss", oss="helm")
     choose(page, "No: generally available (the usual case)")
-    at(page, component="third-party-oss", oss="helm", preview="ga")
+    at(page, topic="addons", component="third-party-oss", oss="helm", preview="ga")
     expect(page.locator("#verdict-title .badge-best_effort")).to_be_visible()
     expect(page.locator("#receipt-text")).to_be_visible()
     expect(page.get_by_role("button", name="Copy for ticket")).to_be_hidden()
     page.get_by_role("link", name=re.compile("^Change.*Which open-source project")).click()
-    at(page, component="third-party-oss", preview="ga")
+    at(page, topic="addons", component="third-party-oss", preview="ga")
     choose(page, "Istio, installed by the customer")
     expect(page.locator("#verdict-title .badge-unsupported")).to_be_visible()
     context.close()
@@ -298,15 +403,25 @@ def test_keyboard_only(page: Page, live_server):
     )
     tab_to(page, "ul.choice-matches button.choice")
     page.keyboard.press("Enter")
-    at(page, component="kubelet")
-    # kubelet asks nothing more: the verdict's heading has the focus.
-    expect(page.locator("#verdict-title")).to_be_focused()
-    tab_to(page, "a.change-link[href='/triage/']", back=True)  # change the component
+    at(page, component="kubelet")  # the match leads straight to the choice
+    # kubelet asks one fact more: the question's heading has the focus.
+    expect(page.locator("#question-title")).to_be_focused()
+    expect(page.locator("#question-title")).to_have_text(re.compile("Ready node"))
+    tab_to(page, "button[value=yes]")
     page.keyboard.press("Enter")
+    at(page, component="kubelet", ready_nodes="yes")
+    # kubelet with a Ready node asks nothing more: the verdict's heading has the focus.
+    expect(page.locator("#verdict-title")).to_be_focused()
+    tab_to(page, "a.change-link[href='/triage/?ready_nodes=yes']", back=True)  # change the group
+    page.keyboard.press("Enter")
+    expect(page.locator("#question-title")).to_be_focused()
+    tab_to(page, "button[value=networking]")
+    page.keyboard.press("Space")
+    at(page, topic="networking", ready_nodes="yes")
     expect(page.locator("#question-title")).to_be_focused()
     tab_to(page, "button[value=ingress]")
     page.keyboard.press("Space")
-    at(page, component="ingress")
+    at(page, topic="networking", component="ingress", ready_nodes="yes")
 
 
 @pytest.mark.parametrize(
