@@ -193,7 +193,7 @@ def test_prefill_asks_only_what_is_missing_and_keeps_the_rest_in_the_form(client
     assert buttons(doc, "ingress")
     assert not buttons(doc, "component")
     assert not buttons(doc, "cni")
-    assert hidden_inputs(doc) == {"component": "ingress", "cni": "azure-cni"}
+    assert hidden_inputs(doc) == {"topic": "networking", "component": "ingress", "cni": "azure-cni"}
     unused = doc.find_all("dl", class_="answers answers-unused")[0]
     assert "Azure CNI" in squash(unused.text)
 
@@ -264,7 +264,7 @@ def test_change_link_drops_only_that_answer_and_keeps_the_others(client):
         squash(row.find_all("dt")[0].text): row.find_all("a", class_="change-link")[0].attrs["href"]
         for row in rows
     }
-    component_change = changes["Which of these is it?"]
+    component_change = changes["Which one does the ticket fit?"]
     assert query_of(component_change) == {
         "topic": "networking",
         "cni": "kubenet",
@@ -346,7 +346,7 @@ def test_receipt_has_verdict_answers_citations_permalink_and_revision(client):
     text = receipt.text
     revision = get_snapshot().revision
     assert text.startswith("**SupportScope verdict: Unsupported**")
-    assert "- Which of these is it? Ingress controller (`component=ingress`)" in text
+    assert "- Which one does the ticket fit? Ingress controller (`component=ingress`)" in text
     assert "- What is the ticket mainly about? Networking fails (`topic=networking`)" in text
     assert "(`ingress=nginx`)" in text
     assert "http://testserver/policy/#unsupported-scenarios--" in text
@@ -593,7 +593,12 @@ def test_embed_mode_has_no_site_navigation_and_every_link_and_form_keeps_embed(c
     assert "site-nav" not in html
     assert "site-footer" not in html
     doc = parse(html)
-    assert hidden_inputs(doc) == {"component": "ingress", "embed": "1", "lang": "en"}
+    assert hidden_inputs(doc) == {
+        "topic": "networking",
+        "component": "ingress",
+        "embed": "1",
+        "lang": "en",
+    }
     for link in doc.find_all("a"):
         href = link.attrs["href"]
         if href.startswith("/triage/") and link.attrs.get("target") != "_blank":
