@@ -520,7 +520,7 @@ def build_step(request: HttpRequest, snapshot: Snapshot, params: Params, outcome
         step.question = question_view(tree, outcome.question, lang, params.query)
         # The answers of the link, with those a later one implied (``topic``), so the
         # next step's address is the same whichever way this one was reached.
-        given = {**params.answers, **dict(outcome.answers), **params.carry}
+        given = {**dict(outcome.answers), **params.answers, **params.carry}
         step.hidden = [(k, v) for k, v in given.items() if k != outcome.question.key]
         step.step = len(used) + 1
         step.max_steps = len(used) + max_remaining(tree, params.answers)
