@@ -72,7 +72,13 @@ def test_with_no_allowed_origin_every_parent_origin_is_a_400(client):
 def test_parent_origin_is_kept_on_every_link_and_form_of_a_step(client):
     doc = parse(get(client, f"{LISTENING}&component=ingress&lang=ko").content)
     hidden = {i.attrs["name"]: i.attrs["value"] for i in doc.find_all("input", type="hidden")}
-    assert hidden == {"component": "ingress", "embed": "1", "parent_origin": ALLOWED, "lang": "ko"}
+    assert hidden == {
+        "topic": "networking",
+        "component": "ingress",
+        "embed": "1",
+        "parent_origin": ALLOWED,
+        "lang": "ko",
+    }
     in_frame = [
         a.attrs["href"]
         for a in doc.find_all("a")
