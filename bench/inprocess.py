@@ -36,7 +36,7 @@ def queries(paths: list[str]) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from supportscope.languages import CODES
+    from supportscope.core.languages import CODES
     from supportscope.policy import document
     from supportscope.policy.snapshot import warm_up
 
@@ -87,7 +87,7 @@ def _best_of(times: int, func: Any) -> tuple[float, Any]:
 
 def scale() -> dict[str, Any]:
     from bench.synthetic import CLAUSES, MODIFIER, expected, make_tree
-    from supportscope.engine import build_tree, resolve
+    from supportscope.core.engine import build_tree, resolve
 
     data = make_tree(10_000, 10_000)
     build_s, tree = _best_of(3, lambda: build_tree(data, clauses=CLAUSES))
@@ -148,8 +148,8 @@ def suggest() -> dict[str, Any]:
     from django.test import Client
 
     from bench.tickets import ENGLISH, KOREAN
+    from supportscope.core.vocabulary import suggest_answers
     from supportscope.policy.snapshot import get_snapshot
-    from supportscope.vocabulary import suggest_answers
 
     client = Client(headers={"host": "127.0.0.1", "x-forwarded-proto": "https"})
     tree = get_snapshot().tree

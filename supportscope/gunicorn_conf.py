@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportscope.env import env_int
-from supportscope.logformat import json_formatter
+from supportscope.web.env import env_int
+from supportscope.web.logformat import json_formatter
 
 bind = "0.0.0.0:8000"
 workers = env_int("WEB_CONCURRENCY", default=2, maximum=32, minimum=1)

@@ -1,7 +1,7 @@
 """Django settings for SupportScope, read from the environment.
 
 Debug is off unless DJANGO_DEBUG asks for it. Every variable is parsed strictly
-(see supportscope.env) and a bad value stops start-up with its name.
+(see supportscope.web.env) and a bad value stops start-up with its name.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from supportscope import languages
-from supportscope.clientip import MAX_PROXIES
-from supportscope.env import (
+from supportscope.core import languages
+from supportscope.web.clientip import MAX_PROXIES
+from supportscope.web.env import (
     ConfigError,
     database_from_url,
     env_bool,
@@ -24,7 +24,7 @@ from supportscope.env import (
     env_list,
     env_origins,
 )
-from supportscope.logformat import json_formatter
+from supportscope.web.logformat import json_formatter
 
 # Lets the type checker's generic admin and form classes be subscripted at run time
 # (admin.ModelAdmin[Model]); it only adds __class_getitem__.
@@ -102,21 +102,21 @@ MIDDLEWARE = [
     # Outermost: one policy snapshot per request, for everything inside (policy/snapshot.py).
     "supportscope.policy.snapshot.SnapshotScopeMiddleware",
     # One log line per request, whatever answered it.
-    "supportscope.requestlog.RequestLogMiddleware",
+    "supportscope.web.requestlog.RequestLogMiddleware",
     # /healthz and /readyz answer before host checks and the HTTPS redirect (see health.py).
-    "supportscope.health.ProbeMiddleware",
+    "supportscope.web.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Usage counters of triage pages, page-cache hits included; memory only (analytics/).
     "supportscope.analytics.middleware.AnalyticsMiddleware",
     # Pages, triage steps and API answers rendered once per policy revision (pagecache.py).
-    "supportscope.pagecache.PageCacheMiddleware",
-    "supportscope.middleware.ContentSecurityPolicyMiddleware",
+    "supportscope.web.pagecache.PageCacheMiddleware",
+    "supportscope.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "supportscope.middleware.QueryLanguageMiddleware",
+    "supportscope.web.middleware.QueryLanguageMiddleware",
     # Stale-policy header; 503 instead of 500 while the database is down.
-    "supportscope.outage.OutageMiddleware",
+    "supportscope.web.outage.OutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -180,7 +180,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Internationalisation: the languages of supportscope/languages.py (English and Korean),
+# Internationalisation: the languages of supportscope/core/languages.py (English and Korean),
 # picked from Accept-Language or the switch. Each is named in itself.
 LANGUAGE_CODE = languages.DEFAULT
 LANGUAGES = list(languages.LANGUAGES)

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from supportscope import health
 from supportscope.analytics import views as analytics
-from supportscope.pagecache import rendered_once
 from supportscope.policy import api, proposals, triage, views
+from supportscope.web import health
+from supportscope.web.pagecache import rendered_once
 
 urlpatterns = [
     # Answers that depend only on the policy, the language and the URL are rendered once

@@ -26,9 +26,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from supportscope.content import read_policy
-from supportscope.engine import Tree, build_tree, resolve
-from supportscope.vocabulary import suggest_answers
+from supportscope.core.content import read_policy
+from supportscope.core.engine import Tree, build_tree, resolve
+from supportscope.core.vocabulary import suggest_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"

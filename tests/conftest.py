@@ -3,9 +3,9 @@ import shutil
 
 import pytest
 
-from supportscope.pagecache import pages
 from supportscope.policy import freshness
 from supportscope.policy.snapshot import cache
+from supportscope.web.pagecache import pages
 
 # Playwright's sync API runs an event loop in the main thread; without this,
 # live_server's teardown raises SynchronousOnlyOperation.

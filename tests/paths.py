@@ -11,8 +11,8 @@ import statistics
 import sys
 from pathlib import Path
 
-from supportscope.content import read_policy
-from supportscope.engine import Tree, build_tree, resolve
+from supportscope.core.content import read_policy
+from supportscope.core.engine import Tree, build_tree, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 

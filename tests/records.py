@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from supportscope.engine import resolve
+from supportscope.core.engine import resolve
 from supportscope.policy import serial
 from supportscope.policy.editing.checks import check_records
 from supportscope.policy.editing.reshaping import NewChoice, add_follow_up, find, set_record

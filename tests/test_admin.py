@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from supportscope.content import read_policy
+from supportscope.core.content import read_policy
 from supportscope.policy import admin as policy_admin
 from supportscope.policy.editing.live import lock
 from supportscope.policy.integrity import EditRefused

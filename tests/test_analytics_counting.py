@@ -18,7 +18,7 @@ from supportscope.analytics.counting import (
     page_events,
     proposal_events,
 )
-from supportscope.engine import resolve
+from supportscope.core.engine import resolve
 from supportscope.policy.snapshot import get_snapshot
 
 pytestmark = pytest.mark.django_db

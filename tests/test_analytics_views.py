@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from supportscope.analytics import tally as tally_module
 from supportscope.analytics.counting import ANSWER, FEEDBACK, PROPOSAL, START
 from supportscope.analytics.models import Counter
-from supportscope.outage import STALE_HEADER
-from supportscope.pagecache import pages
 from supportscope.policy import freshness
 from supportscope.policy.snapshot import cache, get_snapshot
+from supportscope.web.outage import STALE_HEADER
+from supportscope.web.pagecache import pages
 
 pytestmark = pytest.mark.django_db
 

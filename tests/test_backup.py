@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from supportscope.engine import resolve
+from supportscope.core.engine import resolve
 from supportscope.policy.document import document_html
 from supportscope.policy.models import Citation, Clause, Section, Verdict
 from supportscope.policy.presenters import outcome_payload

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from supportscope.clientip import MAX_PROXIES, client_ip
-from supportscope.env import ConfigError, env_int
+from supportscope.web.clientip import MAX_PROXIES, client_ip
+from supportscope.web.env import ConfigError, env_int
 from tests.production import run_python
 
 

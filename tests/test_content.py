@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from supportscope.content import (
+from supportscope.core.content import (
     ContentError,
     format_section,
     parse_section,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from supportscope.content import clause_anchor, read_policy
+from supportscope.core.content import clause_anchor, read_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus"

@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from supportscope.pagecache import pages
 from supportscope.policy import preview, serial
 from supportscope.policy.editing import drafts
 from supportscope.policy.editing.live import live_records, publish_records
@@ -27,6 +26,7 @@ from supportscope.policy.models import Clause, Draft, Verdict
 from supportscope.policy.preview import PREVIEW_COOKIE
 from supportscope.policy.snapshot import cache, previews
 from supportscope.policy.store import current_revision
+from supportscope.web.pagecache import pages
 from tests.adminforms import open_draft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_pages")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportscope.engine import InvalidAnswer, resolve
+from supportscope.core.engine import InvalidAnswer, resolve
 from supportscope.policy.editing.checks import check_records
 from supportscope.policy.editing.live import live_records, publish_records
 from supportscope.policy.editing.reshaping import (

@@ -14,10 +14,10 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 from django.test import Client, override_settings
 
-from supportscope.engine import resolve
+from supportscope.core.engine import resolve
+from supportscope.core.vocabulary import MAX_TICKET_CHARS
 from supportscope.policy import embed_messages
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.vocabulary import MAX_TICKET_CHARS
 from tests.triage_html import parse
 
 pytestmark = pytest.mark.django_db

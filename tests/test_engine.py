@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from supportscope.engine import (
+from supportscope.core.engine import (
     UNKNOWN,
     InvalidAnswer,
     Level,
@@ -321,7 +321,7 @@ def test_a_question_that_only_picks_a_group_names_the_question_it_groups():
 
 
 def test_a_group_and_a_choice_that_do_not_fit_are_refused_before_walking():
-    from supportscope.engine import check_answers
+    from supportscope.core.engine import check_answers
 
     grouped = build_tree(GROUPED)
     with pytest.raises(InvalidAnswer) as error:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from supportscope.content import read_policy
-from supportscope.engine import Level, Tree, build_tree, resolve
-from supportscope.vocabulary import suggest_answers, upgrade
+from supportscope.core.content import read_policy
+from supportscope.core.engine import Level, Tree, build_tree, resolve
+from supportscope.core.vocabulary import suggest_answers, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_FIRST_CHOICES = 10

@@ -25,12 +25,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.run import free_port
-from supportscope.pagecache import pages
 from supportscope.policy import freshness
 from supportscope.policy.editing.drafts import open_draft, schedule_draft
 from supportscope.policy.models import Clause, Draft, PolicyState
 from supportscope.policy.snapshot import cache, get_snapshot
 from supportscope.policy.store import record_revision
+from supportscope.web.pagecache import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 API = "/api/v1/verdict?component=ingress&ingress=nginx"

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from supportscope.engine import UNKNOWN
+from supportscope.core.engine import UNKNOWN
 from supportscope.policy.snapshot import get_snapshot
 from tests.hostile import QUERY_PAYLOADS
 

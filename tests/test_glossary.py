@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from supportscope.content import read_policy
+from supportscope.core.content import read_policy
 
 CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
 GLOSSARY_FILE = CONTENT.parent / "docs" / "korean-glossary.toml"

@@ -3,10 +3,10 @@
 import pytest
 from django.db import OperationalError
 
-from supportscope import health
-from supportscope.engine import TreeError
+from supportscope.core.engine import TreeError
 from supportscope.policy import snapshot
 from supportscope.policy.snapshot import cache
+from supportscope.web import health
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from supportscope.engine import build_tree
+from supportscope.core.engine import build_tree
 from supportscope.policy import impact
 from supportscope.policy.store import CONTENT_DIR
 

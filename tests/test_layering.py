@@ -12,19 +12,19 @@ from django.conf import settings
 from django.db import OperationalError, connection
 from django.test import override_settings
 
-from supportscope.outage import STALE_HEADER
-from supportscope.pagecache import pages
 from supportscope.policy.snapshot import cache
+from supportscope.web.outage import STALE_HEADER
+from supportscope.web.pagecache import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("supportscope", "bench")
 # Project-level middleware modules; the app (supportscope.policy) must not import them.
 PROJECT_MIDDLEWARE = {
-    "supportscope.middleware",
-    "supportscope.pagecache",
-    "supportscope.outage",
-    "supportscope.requestlog",
-    "supportscope.health",
+    "supportscope.web.middleware",
+    "supportscope.web.pagecache",
+    "supportscope.web.outage",
+    "supportscope.web.requestlog",
+    "supportscope.web.health",
 }
 
 
@@ -136,7 +136,7 @@ LANGUAGE_LIST = re.compile(r"""["']en["']\s*[,:]\s*(?:["'][^"']*["']\s*,\s*)?["'
     [
         name
         for name in modules()
-        if name.startswith("supportscope") and name != "supportscope.languages"
+        if name.startswith("supportscope") and name != "supportscope.core.languages"
     ],
 )
 def test_the_language_list_is_written_only_in_supportscope_languages(name):
@@ -150,7 +150,9 @@ def test_the_language_pattern_finds_the_usual_spellings():
 
 
 WITHOUT_REQUEST_LOG = [
-    name for name in settings.MIDDLEWARE if name != "supportscope.requestlog.RequestLogMiddleware"
+    name
+    for name in settings.MIDDLEWARE
+    if name != "supportscope.web.requestlog.RequestLogMiddleware"
 ]
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from supportscope.logformat import json_formatter
+from supportscope.web.logformat import json_formatter
 from tests.jsonlog import configured_formatter, parse_lines
 from tests.production import run_python
 

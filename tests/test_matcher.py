@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from supportscope.content import read_policy
-from supportscope.engine import Level, Tree, build_tree, resolve
-from supportscope.matcher import Ranked, rank, settled
-from supportscope.vocabulary import suggest_answers
+from supportscope.core.content import read_policy
+from supportscope.core.engine import Level, Tree, build_tree, resolve
+from supportscope.core.matcher import Ranked, rank, settled
+from supportscope.core.vocabulary import suggest_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -200,7 +200,7 @@ def test_nothing_matched_settles_nothing():
 
 @pytest.mark.parametrize("module", ["matcher", "tickettext", "stepfilter"])
 def test_the_matcher_and_the_text_reader_are_pure(module):
-    source = (ROOT / f"supportscope/{module}.py").read_text()
+    source = (ROOT / f"supportscope/core/{module}.py").read_text()
     imports = {
         alias.name.split(".")[0]
         for node in ast.walk(ast.parse(source))

@@ -9,13 +9,13 @@ from django.test import RequestFactory, override_settings
 from django.urls import path
 from django.utils import translation
 
-from supportscope.middleware import (
+from supportscope.policy.embedding import mark_embeddable
+from supportscope.web.middleware import (
     BASE_POLICY,
     ContentSecurityPolicyMiddleware,
     QueryLanguageMiddleware,
     frame_ancestors,
 )
-from supportscope.policy.embedding import mark_embeddable
 
 EMBED_ORIGINS = ["https://tickets.example.com", "https://forms.example.net:8443"]
 

@@ -18,7 +18,6 @@ from django.db import OperationalError, connection, connections
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from supportscope.outage import STALE_HEADER, OutageMiddleware
 from supportscope.policy import freshness, snapshot
 from supportscope.policy.snapshot import (
     PolicyUnavailable,
@@ -27,6 +26,7 @@ from supportscope.policy.snapshot import (
     get_snapshot,
     warm_up,
 )
+from supportscope.web.outage import STALE_HEADER, OutageMiddleware
 
 VERDICT_API = "/api/v1/verdict?component=ingress&ingress=nginx"
 TRIAGE_VERDICT = "/triage/?component=ingress&ingress=nginx"

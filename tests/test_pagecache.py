@@ -8,8 +8,12 @@ from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from supportscope.outage import STALE_HEADER
-from supportscope.pagecache import (
+from supportscope.policy import api, document
+from supportscope.policy.models import Clause
+from supportscope.policy.snapshot import PolicyUnavailable, cache, get_snapshot, request_scope
+from supportscope.policy.store import record_revision
+from supportscope.web.outage import STALE_HEADER
+from supportscope.web.pagecache import (
     GZIP_MIN_BYTES,
     MARK,
     Page,
@@ -18,10 +22,6 @@ from supportscope.pagecache import (
     accepts_gzip,
     pages,
 )
-from supportscope.policy import api, document
-from supportscope.policy.models import Clause
-from supportscope.policy.snapshot import PolicyUnavailable, cache, get_snapshot, request_scope
-from supportscope.policy.store import record_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +233,7 @@ def test_without_a_policy_the_request_goes_through_to_the_503(monkeypatch):
     def unavailable():
         raise PolicyUnavailable("database down")
 
-    monkeypatch.setattr("supportscope.pagecache.get_snapshot", unavailable)
+    monkeypatch.setattr("supportscope.web.pagecache.get_snapshot", unavailable)
     serve(middleware)
     assert calls["n"] == 2
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from supportscope.engine import Level, resolve
-from supportscope.installed import installed
-from supportscope.layout import FAILURE, INPUT, OUTPUT, is_evidence, pasted_lines
-from supportscope.matcher import Note, rank
-from supportscope.tickettext import normalize, normalize_ticket
-from supportscope.vocabulary import REQUEST_GROUPS, suggest_answers
+from supportscope.core.engine import Level, resolve
+from supportscope.core.installed import installed
+from supportscope.core.layout import FAILURE, INPUT, OUTPUT, is_evidence, pasted_lines
+from supportscope.core.matcher import Note, rank
+from supportscope.core.tickettext import normalize, normalize_ticket
+from supportscope.core.vocabulary import REQUEST_GROUPS, suggest_answers
 from tests.accuracy import shipped_tree
 
 KUBE_ROUTER = """Pods on new nodes can't reach services after scale out

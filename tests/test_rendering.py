@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportscope.rendering import render_markdown, sanitize_html
+from supportscope.core.rendering import render_markdown, sanitize_html
 from tests.hostile import PAYLOADS, dangerous_markup
 
 

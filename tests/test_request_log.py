@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import OperationalError, connection
 
 from supportscope.policy.snapshot import cache, get_snapshot
-from supportscope.requestlog import MAX_QUERY, looks_secret, safe_query
+from supportscope.web.requestlog import MAX_QUERY, looks_secret, safe_query
 from tests.jsonlog import configured_formatter
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from supportscope.content import read_policy, write_policy
+from supportscope.core.content import read_policy, write_policy
 from supportscope.policy import revisions
 from supportscope.policy.models import Clause, Revision, Verdict
 from supportscope.policy.store import CONTENT_DIR, current_revision

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.synthetic import CLAUSES, MODIFIER, expected, make_tree, store_tree
-from supportscope.engine import UNKNOWN, Level, TreeError, build_tree, resolve
+from supportscope.core.engine import UNKNOWN, Level, TreeError, build_tree, resolve
 from supportscope.policy.models import ChoiceGroup, Modifier, Node, Question, Verdict
 from supportscope.policy.snapshot import compile_snapshot
 from supportscope.policy.store import (

@@ -1,6 +1,6 @@
 """Settings from the environment: strict parsing, and start-up that names a bad variable.
 
-The first half tests ``supportscope.env`` directly. The second starts Django in a
+The first half tests ``supportscope.web.env`` directly. The second starts Django in a
 subprocess with a clean environment, as a deployment would, and reads the resulting
 settings or the error it stops with.
 """
@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from supportscope.env import ConfigError, database_from_url, env_bool, env_list, env_origins
+from supportscope.web.env import ConfigError, database_from_url, env_bool, env_list, env_origins
 from tests.production import run_python
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# -- supportscope.env ---------------------------------------------------------------
+# -- supportscope.web.env -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("word", ["1", "true", "True", "YES", "on", " on "])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportscope.engine import TreeError
+from supportscope.core.engine import TreeError
 from supportscope.policy import serial
 from supportscope.policy import snapshot as snapshot_module
 from supportscope.policy.editing.live import live_records

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from supportscope.content import read_policy
-from supportscope.engine import Tree, build_tree
-from supportscope.stepfilter import filter_choices
+from supportscope.core.content import read_policy
+from supportscope.core.engine import Tree, build_tree
+from supportscope.core.stepfilter import filter_choices
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from supportscope.content import read_policy, write_policy
+from supportscope.core.content import read_policy, write_policy
 from supportscope.policy.models import Clause, PolicyState, Question, Revision, Section, Verdict
 from supportscope.policy.store import (
     CONTENT_DIR,

@@ -15,9 +15,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from supportscope.core.vocabulary import MAX_TICKET_CHARS
 from supportscope.policy.models import Revision
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.vocabulary import MAX_TICKET_CHARS
 from tests.triage_html import parse, squash
 
 pytestmark = pytest.mark.django_db
@@ -357,9 +357,9 @@ def test_an_old_value_is_read_as_the_new_one_with_a_notice(client):
 def test_a_renamed_value_is_read_before_retired_answers_are_dropped():
     from django.http import QueryDict
 
+    from supportscope.core.vocabulary import Change
     from supportscope.policy.presenters import renamed_query
     from supportscope.policy.snapshot import get_snapshot
-    from supportscope.vocabulary import Change
 
     tree = get_snapshot().tree
     query, changes = renamed_query(QueryDict("component=kube-system-addon&lang=ko"), tree)

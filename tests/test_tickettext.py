@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from supportscope.tickettext import durations, negated, normalize, normalize_marked
+from supportscope.core.tickettext import durations, negated, normalize, normalize_marked
 
 
 def test_case_width_and_separators_are_folded():

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from supportscope.content import read_policy
-from supportscope.engine import UNKNOWN, Level, Outcome, Tree, build_tree, resolve
-from supportscope.vocabulary import upgrade
+from supportscope.core.content import read_policy
+from supportscope.core.engine import UNKNOWN, Level, Outcome, Tree, build_tree, resolve
+from supportscope.core.vocabulary import upgrade
 
 CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from supportscope.engine import resolve
+from supportscope.core.engine import resolve
 from supportscope.policy.querystring import triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.treemap import build_map, lowerable_by

@@ -10,7 +10,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supportscope.engine import resolve
+from supportscope.core.engine import resolve
 from supportscope.policy.models import Verdict
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.store import record_revision
@@ -706,7 +706,7 @@ def test_a_supported_verdict_resting_on_an_exception_says_so_once(client):
     import dataclasses
     from types import MappingProxyType
 
-    from supportscope.engine import Result
+    from supportscope.core.engine import Result
     from supportscope.policy.steps import verdict_view
 
     snapshot = get_snapshot()

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from supportscope.content import read_policy
-from supportscope.engine import UNKNOWN, Level, Tree, build_tree, resolve
-from supportscope.vocabulary import MERGED, RENAMED, Change, upgrade
+from supportscope.core.content import read_policy
+from supportscope.core.engine import UNKNOWN, Level, Tree, build_tree, resolve
+from supportscope.core.vocabulary import MERGED, RENAMED, Change, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = json.loads((ROOT / "tests/data/vocabulary-2026-11.json").read_text())["vocabulary"]

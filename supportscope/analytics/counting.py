@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 from django.http import QueryDict
 
-from supportscope.engine import resolve
+from supportscope.core.engine import resolve
 from supportscope.policy.querystring import BadParameter, read_params
 from supportscope.policy.snapshot import Snapshot
 from supportscope.policy.steps import used_answers

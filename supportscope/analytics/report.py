@@ -27,7 +27,7 @@ from supportscope.analytics.counting import (
     VERDICT,
 )
 from supportscope.analytics.models import Counter
-from supportscope.engine import UNKNOWN, Level, Tree, pick
+from supportscope.core.engine import UNKNOWN, Level, Tree, pick
 from supportscope.policy.presenters import LevelView, level_view
 from supportscope.policy.querystring import BadParameter
 from supportscope.policy.treemap import MapLeaf, MapNode, TreeMap

@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from supportscope.analytics import tally
 from supportscope.analytics.counting import HELPED, feedback_event, proposal_events
-from supportscope.languages import CODES
+from supportscope.core.languages import CODES
 from supportscope.policy.querystring import triage_url
 from supportscope.policy.snapshot import get_snapshot
 

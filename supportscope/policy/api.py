@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
-from supportscope.engine import InvalidAnswer, Question, pick, resolve
-from supportscope.languages import CODES
-from supportscope.matcher import Ranked
+from supportscope.core.engine import InvalidAnswer, Question, pick, resolve
+from supportscope.core.languages import CODES
+from supportscope.core.matcher import Ranked
+from supportscope.core.vocabulary import MAX_TICKET_CHARS, asked_since, suggest_answers
 from supportscope.policy.openapi import openapi_document
 from supportscope.policy.presenters import (
     ReadAnswers,
@@ -32,7 +33,6 @@ from supportscope.policy.presenters import (
 )
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.why import note_text, reasons
-from supportscope.vocabulary import MAX_TICKET_CHARS, asked_since, suggest_answers
 
 LANGS = CODES
 

@@ -15,7 +15,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from supportscope.engine import pick
+from supportscope.core.engine import pick
 from supportscope.policy.snapshot import ClauseView, SectionView, Snapshot
 
 _cache: dict[tuple[int, str], SafeString] = {}

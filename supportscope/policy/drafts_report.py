@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from supportscope.engine import InvalidAnswer, Tree, resolve
+from supportscope.core.engine import InvalidAnswer, Tree, resolve
 from supportscope.policy import impact, revisions, serial
 from supportscope.policy.editing.checks import check_records
 from supportscope.policy.editing.live import live_records

@@ -23,8 +23,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from supportscope.core.vocabulary import MAX_TICKET_CHARS
 from supportscope.policy.snapshot import Snapshot
-from supportscope.vocabulary import MAX_TICKET_CHARS
 
 SOURCE = "supportscope"  # the envelope's "source" on messages to the host
 HOST_SOURCE = "supportscope-host"  # and on messages from the host

@@ -1,7 +1,7 @@
 """Which answers may be framed by a ticket form (triage with ``embed=1``).
 
 A view marks its response; the project's Content-Security-Policy middleware
-(``supportscope.middleware``) reads the mark and lets only the origins in
+(``supportscope.web.middleware``) reads the mark and lets only the origins in
 ``SUPPORTSCOPE_EMBED_ORIGINS`` frame it. The mark lives here, in the app, so that the
 app's views never import project-level middleware: the dependency points from the
 project to the app.

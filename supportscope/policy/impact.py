@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from supportscope.engine import InvalidAnswer, Result, Tree, resolve
+from supportscope.core.engine import InvalidAnswer, Result, Tree, resolve
 
 Answers = tuple[tuple[str, str], ...]
 

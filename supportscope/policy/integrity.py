@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from supportscope.engine import Tree, TreeError, build_tree
+from supportscope.core.engine import Tree, TreeError, build_tree
+from supportscope.core.vocabulary import RESERVED_PARAMS
 from supportscope.policy import store
 from supportscope.policy.models import Citation, Clause, Section
-from supportscope.vocabulary import RESERVED_PARAMS
 
 
 class EditRefused(Exception):

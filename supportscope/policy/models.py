@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from supportscope.content import KINDS, clause_anchor
-from supportscope.engine import Level
-from supportscope.rendering import render_markdown
+from supportscope.core.content import KINDS, clause_anchor
+from supportscope.core.engine import Level
+from supportscope.core.rendering import render_markdown
 
 LEVEL_CHOICES = [
     (Level.SUPPORTED.value, _("Supported")),

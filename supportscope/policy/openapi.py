@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportscope.engine import Tree, pick
-from supportscope.languages import CODES
+from supportscope.core.engine import Tree, pick
+from supportscope.core.languages import CODES
 
 _CITATION = {
     "type": "object",

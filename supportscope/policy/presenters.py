@@ -14,10 +14,19 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from supportscope.engine import UNKNOWN, InvalidAnswer, Level, Outcome, Question, Result, Tree, pick
-from supportscope.languages import CODES, DEFAULT
+from supportscope.core.engine import (
+    UNKNOWN,
+    InvalidAnswer,
+    Level,
+    Outcome,
+    Question,
+    Result,
+    Tree,
+    pick,
+)
+from supportscope.core.languages import CODES, DEFAULT
+from supportscope.core.vocabulary import Change, renamed, upgrade
 from supportscope.policy.snapshot import Snapshot
-from supportscope.vocabulary import Change, renamed, upgrade
 
 
 def current_lang() -> str:

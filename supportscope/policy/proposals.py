@@ -16,15 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from supportscope.engine import Tree, pick, resolve
-from supportscope.matcher import Suggestion
+from supportscope.core.engine import Tree, pick, resolve
+from supportscope.core.matcher import Suggestion
+from supportscope.core.vocabulary import MAX_TICKET_CHARS, suggest_answers
 from supportscope.policy.presenters import choice_label, current_lang
 from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.steps import ChoiceView, choice_view, shown_words
 from supportscope.policy.triage import respond
 from supportscope.policy.why import note_text, reasons
-from supportscope.vocabulary import MAX_TICKET_CHARS, suggest_answers
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,14 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from supportscope.engine import (
+from supportscope.core.engine import (
     InvalidAnswer,
     Level,
     Question,
     check_answers,
 )
-from supportscope.languages import LANGUAGES
+from supportscope.core.languages import LANGUAGES
+from supportscope.core.vocabulary import Change
 from supportscope.policy.presenters import (
     RESULT_SIZE,
     choice_label,
@@ -32,7 +33,6 @@ from supportscope.policy.presenters import (
     read_answers,
 )
 from supportscope.policy.snapshot import Snapshot
-from supportscope.vocabulary import Change
 
 LANGS = dict(LANGUAGES)
 MAX_QUERY = 100  # characters of a filter query that are read

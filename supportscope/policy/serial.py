@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from supportscope.content import ClauseData, PolicyData, SectionData, clause_anchor
-from supportscope.languages import CODES
+from supportscope.core.content import ClauseData, PolicyData, SectionData, clause_anchor
+from supportscope.core.languages import CODES
 from supportscope.policy.models import (
     Choice,
     ChoiceGroup,

@@ -33,12 +33,12 @@ from django.db import DatabaseError, connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from supportscope.content import PolicyData
-from supportscope.engine import Tree, TreeError, build_tree
+from supportscope.core.content import PolicyData
+from supportscope.core.engine import Tree, TreeError, build_tree
+from supportscope.core.rendering import render_markdown
 from supportscope.policy import freshness, serial
 from supportscope.policy.models import Clause
 from supportscope.policy.store import current_state
-from supportscope.rendering import render_markdown
 
 logger = logging.getLogger("supportscope.snapshot")
 _generations = itertools.count(1)

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from supportscope.engine import (
+from supportscope.core.engine import (
     UNKNOWN,
     Level,
     Outcome,
@@ -26,7 +26,11 @@ from supportscope.engine import (
     pick,
     resolve,
 )
-from supportscope.matcher import Ranked
+from supportscope.core.matcher import Ranked
+from supportscope.core.rendering import render_markdown
+from supportscope.core.stepfilter import filter_choices, filter_question
+from supportscope.core.tickettext import HANGUL
+from supportscope.core.vocabulary import Change, asked_since
 from supportscope.policy import embed_messages, presenters
 from supportscope.policy.presenters import (
     LevelView,
@@ -40,10 +44,6 @@ from supportscope.policy.presenters import (
 )
 from supportscope.policy.querystring import Params, triage_url
 from supportscope.policy.snapshot import Snapshot
-from supportscope.rendering import render_markdown
-from supportscope.stepfilter import filter_choices, filter_question
-from supportscope.tickettext import HANGUL
-from supportscope.vocabulary import Change, asked_since
 
 FILTER_THRESHOLD = 8  # questions with more choices than this get a type-to-filter box
 

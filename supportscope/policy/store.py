@@ -23,9 +23,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Model
 
-from supportscope.content import PolicyData, SectionData, read_policy
-from supportscope.engine import TreeError, build_tree
-from supportscope.languages import CODES
+from supportscope.core.content import PolicyData, SectionData, read_policy
+from supportscope.core.engine import TreeError, build_tree
+from supportscope.core.languages import CODES
 from supportscope.policy import freshness, revisions, serial
 from supportscope.policy.models import (
     Choice,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from supportscope.engine import Tree, Verdict, pick
+from supportscope.core.engine import Tree, Verdict, pick
 from supportscope.policy.presenters import LevelView, level_view
 from supportscope.policy.snapshot import Snapshot
 

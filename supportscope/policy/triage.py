@@ -18,11 +18,12 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from supportscope.engine import (
+from supportscope.core.engine import (
     Level,
     pick,
     resolve,
 )
+from supportscope.core.vocabulary import MAX_TICKET_CHARS
 from supportscope.policy import embed_messages
 from supportscope.policy.embedding import mark_embeddable
 from supportscope.policy.presenters import (
@@ -40,7 +41,6 @@ from supportscope.policy.querystring import (
 from supportscope.policy.snapshot import Snapshot, get_snapshot
 from supportscope.policy.steps import build_step, embed_event
 from supportscope.policy.treemap import build_map
-from supportscope.vocabulary import MAX_TICKET_CHARS
 
 
 def _layout(request: HttpRequest, embed: bool) -> str:

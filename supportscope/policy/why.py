@@ -1,6 +1,6 @@
 """Why a choice that a ticket's text matched was not proposed, in the page's language.
 
-The reader (``supportscope.matcher``) says what it discounted and why, as ``Note``s; this
+The reader (``supportscope.core.matcher``) says what it discounted and why, as ``Note``s; this
 turns them into sentences for the API and the proposals page, e.g. "kube-router: installed
 by the customer (DaemonSet)".
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from supportscope.matcher import Note, Ranked
+from supportscope.core.matcher import Note, Ranked
 
 
 def _way(way: str) -> str:

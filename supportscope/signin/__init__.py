@@ -3,7 +3,7 @@
 django-axes (``axes``) records failed sign-ins and refuses to check passwords while a
 client is locked out. This app fits it to SupportScope:
 
-- the client's address comes from ``supportscope.clientip.client_ip`` with
+- the client's address comes from ``supportscope.web.clientip.client_ip`` with
   ``SUPPORTSCOPE_PROXY_COUNT``, never from ``X-Forwarded-For`` blindly;
 - two limits instead of axes' one (``protection.SignInHandler``);
 - a lockout page in the admin's look, in English and Korean, answered with 429;

@@ -38,7 +38,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from supportscope.clientip import client_ip
+from supportscope.web.clientip import client_ip
 
 
 def client_address(request: HttpRequest) -> str:

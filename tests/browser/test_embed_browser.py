@@ -19,10 +19,10 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from supportscope.engine import resolve
+from supportscope.core.engine import resolve
+from supportscope.core.vocabulary import MAX_TICKET_CHARS
 from supportscope.policy import embed_messages
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.vocabulary import MAX_TICKET_CHARS
 from tests.browser.conftest import format_violations, html_page, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from supportscope.content import read_policy
+from supportscope.core.content import read_policy
 from tests.browser.conftest import html_page, serve
 
 ROOT = Path(__file__).resolve().parent.parent.parent

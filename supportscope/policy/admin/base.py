@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from supportscope.engine import Tree
+from supportscope.core.engine import Tree
 from supportscope.policy import impact, revisions
 from supportscope.policy.admin.forms import (
     MarkdownPreviewWidget,

@@ -18,10 +18,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from supportscope.core.rendering import render_markdown
 from supportscope.policy import revisions
 from supportscope.policy.integrity import cited_clause_message, citing_verdicts
 from supportscope.policy.models import Clause, Revision, Versioned
-from supportscope.rendering import render_markdown
 
 MARKDOWN_FIELDS = (
     "body_en",

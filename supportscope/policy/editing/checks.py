@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from supportscope.engine import Tree, TreeError, build_tree
+from supportscope.core.engine import Tree, TreeError, build_tree
 from supportscope.policy import impact, serial
 from supportscope.policy.integrity import EditRefused, compiled_tree, reserved_key_problems
 from supportscope.policy.serial import Records

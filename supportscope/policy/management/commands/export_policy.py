@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from supportscope.content import write_policy
+from supportscope.core.content import write_policy
 from supportscope.policy.store import export_data
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from supportscope.content import ContentError, read_policy
+from supportscope.core.content import ContentError, read_policy
 from supportscope.policy.store import CONTENT_DIR, ImportRefused, import_policy
 
 

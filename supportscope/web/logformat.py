@@ -61,7 +61,7 @@ class JsonFormatter(_LibraryFormatter):
 def json_formatter() -> dict[str, Any]:
     """A ``logging.config.dictConfig`` formatter entry (a fresh dict: dictConfig consumes it)."""
     return {
-        "()": "supportscope.logformat.JsonFormatter",
+        "()": "supportscope.web.logformat.JsonFormatter",
         "fmt": ["levelname", "name", "message"],
         "rename_fields": {"levelname": "level", "name": "logger"},
         "timestamp": "time",

@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from supportscope.engine import InvalidAnswer, Level, Tree, check_answers, resolve
-from supportscope.matcher import Suggestion, suggest
+from supportscope.core.engine import InvalidAnswer, Level, Tree, check_answers, resolve
+from supportscope.core.matcher import Suggestion, suggest
 
 RENAMED: Mapping[str, Mapping[str, str]] = {
     "component": {

@@ -5,13 +5,13 @@
   one space, so ``ingress-nginx`` reads as ``ingress nginx``.
 * ``normalize_marked`` also says where identifiers stand: words the customer did not
   choose (URLs, image references, annotation keys, ARM ids, names AKS generates);
-  ``normalize_ticket`` says where pasted lines (``supportscope.layout``) and the title
+  ``normalize_ticket`` says where pasted lines (``supportscope.core.layout``) and the title
   stand too.
 * ``durations`` finds the spans of time a text states ("4 months ago", "두 달 전").
 * ``negated`` says whether a mention is denied or contrasted away ("we did not",
   "아니라") rather than a symptom ("not ready", "안 돌아요" after a subject).
 
-``supportscope.matcher`` reads tickets through these.
+``supportscope.core.matcher`` reads tickets through these.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from supportscope.layout import FAILURE, OUTPUT, pasted_lines, title_line
+from supportscope.core.layout import FAILURE, OUTPUT, pasted_lines, title_line
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]+")
 _APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "`": " "})

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from supportscope.engine import TreeError
+from supportscope.core.engine import TreeError
 from supportscope.policy.snapshot import PolicyUnavailable, get_snapshot
 
 BROKEN_TREE = "the policy tree in the database does not compile"

@@ -51,10 +51,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from supportscope.engine import LANGUAGES, Question, Tree, resolve
-from supportscope.installed import Installed, installed
-from supportscope.layout import is_evidence
-from supportscope.tickettext import (
+from supportscope.core.engine import LANGUAGES, Question, Tree, resolve
+from supportscope.core.installed import Installed, installed
+from supportscope.core.layout import is_evidence
+from supportscope.core.tickettext import (
     DURATION_TERM,
     HANGUL,
     WORD,

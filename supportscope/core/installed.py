@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from supportscope.tickettext import negated
+from supportscope.core.tickettext import negated
 
 
 @dataclass(frozen=True, slots=True)

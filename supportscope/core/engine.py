@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from supportscope.languages import CODES
+from supportscope.core.languages import CODES
 
 UNKNOWN = "unknown"
 LANGUAGES = CODES

@@ -26,8 +26,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.http import HttpRequest, HttpResponse
 
-from supportscope.health import PROBES
 from supportscope.policy.snapshot import served_snapshot
+from supportscope.web.health import PROBES
 
 logger = logging.getLogger("supportscope.request")
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from supportscope.engine import LANGUAGES, Choice, Question, Tree
-from supportscope.matcher import Ranked, TextIndex, find_term, term_text
-from supportscope.tickettext import normalize
+from supportscope.core.engine import LANGUAGES, Choice, Question, Tree
+from supportscope.core.matcher import Ranked, TextIndex, find_term, term_text
+from supportscope.core.tickettext import normalize
 
 DOWNSTREAM_WEIGHT = 0.5
 PARTIAL_WEIGHT = 0.75

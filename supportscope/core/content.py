@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from supportscope.languages import CODES
+from supportscope.core.languages import CODES
 
-LANGUAGES = CODES  # the one list: supportscope/languages.py
+LANGUAGES = CODES  # the one list: supportscope/core/languages.py
 KINDS = ("para", "item", "subitem", "note")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CLAUSE_LINE = re.compile(r"^<!-- clause: (?P<key>\S+)(?P<attrs>(?: [a-z]+=\S+)*) -->$")
