@@ -38,7 +38,7 @@ WORKING = ("tickets.toml", "tickets-b.toml", "tickets-c.toml", "tickets-d.toml")
 # the reader and its confidence margin, with targets of their own.
 REAL_WORKING = ("real-a.toml", "real-b.toml")
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
-# graded unseen (their figures then are in the README), and read since to find where the
+# graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
 # suggester fails; they are not held to the working files' targets.
 REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # Never read while writing terms: holdout6.toml (60 tickets, written 2026-11-30 by someone

@@ -95,7 +95,7 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 
 # What the reader reaches on the files modelled on real reports (tests/corpus/real-*.toml),
 # as right at least / wrong at most per file: held so that no change loses ground. Far from
-# the goal (right >= 75%, wrong <= 5% on the real holdout); see the README.
+# the goal (right >= 75%, wrong <= 5% on the real holdout); see docs/accuracy.md.
 REAL_TARGETS = {"real-a.toml": (27, 14), "real-b.toml": (26, 7)}
 
 

@@ -1,4 +1,4 @@
-"""The container image's recipe and the Kubernetes manifests say what the README promises.
+"""The container image's recipe and the Kubernetes manifests say what docs/operating.md promises.
 
 The syntax is checked by hadolint and kubernetes-validate in ``make lint``; these tests
 check the meaning: replicas, probes, non-root and read-only, one migration, secrets only

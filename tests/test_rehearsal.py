@@ -3,7 +3,7 @@
 It runs only where nginx, wrk and a PostgreSQL server with the role in
 REHEARSE_DATABASE_URL are present (CI's PostgreSQL pass); elsewhere it skips and says why.
 Short on purpose: 2 rolling rounds with 1 s pauses, about 20 s. ``make rehearse`` runs
-the longer version whose figures the README gives.
+the longer version whose figures docs/operating.md gives.
 """
 
 from __future__ import annotations

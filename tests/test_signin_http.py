@@ -130,7 +130,7 @@ def test_with_no_proxy_counted_behind_a_proxy_everyone_shares_the_proxys_lock(
     one client spraying names, then stops every client at once, the real admin included.
     Reading ``X-Forwarded-For`` anyway would let any client choose its own address and
     escape every limit, so the app does not guess: the operator sets the count (1 behind
-    the ingress, as deploy/ does), and the README says so.
+    the ingress, as deploy/ does), and docs/operating.md says so.
     """
     settings.SUPPORTSCOPE_PROXY_COUNT = 0
     spray_random_names(live_server.url, ATTACKER)

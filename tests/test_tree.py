@@ -947,7 +947,7 @@ def test_the_new_situations_sit_in_the_group_of_what_the_customer_changed(tree):
 # -- what goes beyond the policy is marked as our reading ---------------------------------
 
 # A sentence that says more than the policy starts with this marker, the same in both
-# languages (README, "Fidelity"). The marker covers its own sentence, up to the next ". ".
+# languages (docs/fidelity.md). The marker covers its own sentence, up to the next ". ".
 READING_MARK = {"en": "Our reading:", "ko": "해석:"}
 
 # Claims a verdict sentence may make only with a clause behind it. Each row: a name, the

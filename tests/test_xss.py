@@ -19,7 +19,7 @@ from tests.pages import PAGES
 
 pytestmark = pytest.mark.django_db
 
-# The public query vocabulary (README), each with the answers that make it relevant.
+# The public query vocabulary (docs/api.md), each with the answers that make it relevant.
 QUERY_KEYS = {
     "topic": {},
     "component": {"topic": "networking"},

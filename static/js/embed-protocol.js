@@ -1,6 +1,6 @@
 // The embed's message protocol with its host page, as pure functions: no DOM, no
 // network. embed.js wires them up; the browser tests call them directly.
-// The README ("Events for the host page") documents the protocol;
+// docs/embedding.md ("Events for the host page") documents the protocol;
 // supportscope/policy/embed_messages.py holds the same names on the server.
 "use strict";
 

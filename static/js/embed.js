@@ -1,4 +1,4 @@
-// The embedded triage talks to the ticket form that frames it (README, "Events for the
+// The embedded triage talks to the ticket form that frames it (docs/embedding.md, "Events for the
 // host page"). It runs only when the page carries the channel (#embed-channel: the host
 // named its origin with parent_origin) and is framed. Without it, or without
 // JavaScript, the embed works as plain links and forms.

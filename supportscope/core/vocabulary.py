@@ -221,7 +221,7 @@ DEFAULTS: Mapping[str, str] = {
     "change_directed": "no",
 }
 MAX_TICKET_CHARS = 20_000
-# Query parameters that are not answers (README, "Parameter vocabulary"): no question
+# Query parameters that are not answers (docs/api.md, "Parameter vocabulary"): no question
 # may take one of these names as its key, or its answers could not be told from them.
 RESERVED_PARAMS = frozenset(
     {"lang", "rev", "was", "fp", "res", "q", "embed", "parent_origin", "feedback", "proposed"}

@@ -11,7 +11,7 @@ one of ``SUPPORTSCOPE_EMBED_ORIGINS`` (``querystring.read_carry``), the same lis
   data attribute of ``#triage``, which htmx swaps with each step.
 
 ``static/js/embed.js`` posts the events to that origin only (never to ``"*"``) and takes
-``ticket-text`` and ``prefill`` from the parent window on that origin only. The README
+``ticket-text`` and ``prefill`` from the parent window on that origin only. docs/embedding.md
 ("Events for the host page") documents the protocol; this module and the JS module
 hold its names, and the browser tests check that both agree.
 """

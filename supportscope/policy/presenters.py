@@ -251,7 +251,7 @@ def question_payload(question: Question, lang: str) -> dict[str, Any]:
 
 
 def outcome_payload(snapshot: Snapshot, outcome: Outcome, lang: str) -> dict[str, Any]:
-    """The API's answer for an outcome (see the README's API section)."""
+    """The API's answer for an outcome (see docs/api.md)."""
     answers = dict(outcome.answers)
     payload: dict[str, Any] = {
         "complete": outcome.complete,
