@@ -246,6 +246,8 @@ def test_an_old_link_stopping_at_a_fact_asked_since_says_why(client):
     assert not fresh.find_all("div", class_="notice notice-asked-since")
     body = client.get("/api/v1/verdict", {"component": "kubelet"}).json()
     assert body["notices"] == [{"kind": "asked-since", "key": "ready_nodes"}]
+    version = client.get("/api/v1/verdict", {"component": "kubernetes-version"}).json()
+    assert version["notices"] == [{"kind": "asked-since", "key": "version_issue"}]
 
 
 def test_clicking_a_choice_is_the_same_get_as_the_form(client):

@@ -51,7 +51,7 @@ ASKED_SINCE_RESHAPE = frozenset(
         ("cluster-networking", "appliance"),
         ("kubelet", "ready_nodes"),
         ("upstream-bug", "installed_by"),
-        ("kubernetes-version", "installed_by"),
+        ("kubernetes-version", "version_issue"),
         ("app-certificate", "cert_problem"),
         ("node-login", "change_directed"),
         ("node-iaas-change", "change_directed"),
@@ -101,10 +101,13 @@ def renamed(tree: Tree, key: str, value: str) -> str | None:
 
 
 def upgrade(tree: Tree, answers: Mapping[str, str]) -> tuple[dict[str, str], tuple[Change, ...]]:
-    """Today's answers for a link's answers, and the changes made to them.
+    """Today's answers for a link's answers, and the changes made to them: renamed and
+    merged values mapped, a release status moved to the preview-feature choice where
+    its path no longer asks it, and a group (``topic``) that does not fit the choice it
+    groups read anew from that choice.
 
-    A renamed value is mapped only when the tree no longer offers the old one, so an
-    admin who brings a value back gets it back as it is.
+    A renamed or merged value is mapped only when the tree no longer offers the old
+    one, so an admin who brings a value back gets it back as it is.
     """
     out = dict(answers)
     changes: list[Change] = []
