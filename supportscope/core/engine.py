@@ -471,9 +471,20 @@ def _check_group(tree: Tree, key: str, value: str, grouped: str, answer: str) ->
     if value == UNKNOWN or answer == UNKNOWN:
         return
     for node in tree.nodes.values():
-        child = tree.nodes.get(node.next.get(value, "")) if node.question == key else None
-        if child is not None and child.question == grouped and answer not in child.next:
-            raise InvalidAnswer(grouped, answer, tree.asked_at(child).allowed)
+        if (
+            node.question == key
+            and value in node.next
+            and value not in _offering(tree, node, answer)
+        ):
+            raise InvalidAnswer(
+                grouped, answer, tree.asked_at(tree.nodes[node.next[value]]).allowed
+            )
+
+
+def _offering(tree: Tree, node: Node, answer: str) -> list[str]:
+    """The answers to ``node``'s grouping question whose next node offers ``answer`` to
+    the question it groups (every answer of a grouping question leads to such a node)."""
+    return [value for value, target in node.next.items() if answer in tree.nodes[target].next]
 
 
 def resolve(tree: Tree, answers: Mapping[str, str]) -> Outcome:
@@ -525,18 +536,11 @@ def _implied(tree: Tree, node: Node, answers: Mapping[str, str]) -> str | None:
     ``networking`` offers ``ingress``: a link (or a ticket's reading) may name the
     choice without the group it sits in.
     """
-    if node.question not in tree.grouping:
-        return None  # only a group is read from the answer it groups
-    found = None
-    for value, target in node.next.items():
-        child = tree.nodes.get(target)
-        if child is None or child.question == node.question:
-            continue
-        if answers.get(child.question) in child.next:
-            if found is not None:
-                return None
-            found = value
-    return found
+    grouped = tree.grouping.get(node.question)
+    if grouped is None or grouped not in answers:
+        return None  # only a group is read, from the answer it groups
+    found = _offering(tree, node, answers[grouped])
+    return found[0] if len(found) == 1 else None
 
 
 def _modify(
