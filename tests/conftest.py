@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.utils import translation
 
 from supportscope.policy import freshness
 from supportscope.policy.snapshot import cache
@@ -30,6 +31,9 @@ def _fresh_policy_cache():
     yield
     cache.clear()
     freshness.stop()  # a test that started a watcher (warm_up) leaves none behind
+    # A request in Korean leaves Korean active in the thread: the next test starts from
+    # the default language, whatever ran before it.
+    translation.deactivate()
 
 
 @pytest.fixture
