@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supportscope.policy import serial
+from supportscope.policy.admin.base import current_tree
 from supportscope.policy.admin.forms import (
     FILTER_LABEL,
     ClauseChoiceField,
@@ -203,12 +204,11 @@ def add_answer(model_admin: Any, request: HttpRequest) -> HttpResponse:
 
 def _component_question() -> Question | None:
     """The question most new answers go to: the first one, or the one it groups (the
-    first step's ``topic`` only picks a group of ``component``)."""
-    start = Question.objects.filter(nodes__is_start=True).first()
-    if start is None:
-        return None
-    below = list(Question.objects.filter(nodes__incoming__node__is_start=True).distinct()[:2])
-    return below[0] if len(below) == 1 else start
+    first step's ``topic`` only picks a group of ``component``), as the engine reads
+    the live tree."""
+    tree = current_tree()
+    first = tree.nodes[tree.start].question
+    return Question.objects.filter(key=tree.grouping.get(first, first)).first()
 
 
 # -- retiring an answer ----------------------------------------------------------------
