@@ -57,7 +57,7 @@ RESULT = ROOT / "bench" / "results" / "rehearsal.json"
 DEFAULT_DATABASE = "postgres://app:app@127.0.0.1:5432/app_rehearse"
 PATHS = [TARGETS["triage verdict"], TARGETS["verdict API"], TARGETS["policy"]]
 ADMIN_USER = "rehearsal-admin"
-EDITED_QUESTION = "component"
+EDITED_QUESTION = "topic"
 
 NGINX_CONF = """\
 worker_processes 1;
@@ -400,7 +400,7 @@ def admin_edit(writer: Instance, reader: Instance) -> dict[str, Any]:
         f"print(Question.objects.get(key={EDITED_QUESTION!r}).pk)"
     )
     pk = manage(writer.env, "shell", "-c", script).split()[-1]
-    new_text = f"Which part of the cluster is involved? (rehearsal {secrets.token_hex(3)})"
+    new_text = f"What is the ticket mainly about? (rehearsal {secrets.token_hex(3)})"
     before = json.loads(get(reader.url, "/readyz").body)["revision"]
     browser = Browser(writer.url)
     browser.log_in(ADMIN_USER, password)
