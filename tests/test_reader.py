@@ -170,3 +170,78 @@ def test_the_installed_signal_needs_the_install_not_just_the_name(tree):
     question = tree.questions["component"]
     named = rank(question, normalize_ticket("kube-router pods crash").haystack, REQUEST_GROUPS)
     assert named[0].score == 0  # an unknown name alone says nothing
+
+
+# -- a "supported" verdict in doubt is left open (matcher._doubt) ----------------------
+
+HELM_NGINX_BEHIND_LB = """No traffic reaches our ingress after moving to 1.30
+
+New cluster with Azure CNI. We installed ingress-nginx with helm, same values as on the
+old cluster. The load balancer gets its public IP and the service shows the external IP,
+but every request to the IP times out and the health probe is marked unhealthy.
+The same chart works on the old 1.27 cluster. Why is the load balancer not forwarding?
+"""
+
+NPM_APPLIED_BY_HAND = """Policies are ignored between namespaces
+
+Our cluster runs Azure CNI and was created without a network policy option, so we
+deployed the azure-npm DaemonSet ourselves from an old manifest (kubectl apply -f
+azure-npm.yaml). The npm pods are running, but a policy that denies traffic from other
+namespaces has no effect. Policies that select pods do work. What is missing?
+"""
+
+VMS_DELETED_IN_MC = """스케일 작업 실패
+
+노드 하나가 계속 NotReady 여서 포털에서 MC_ 리소스 그룹의 그 VM과 NIC를 직접 삭제했습니다.
+그 뒤로 az aks scale 로 노드 수를 3으로 맞추려고 하면 스케일 작업이 실패합니다.
+"""
+
+
+def _level(tree, found):
+    outcome = resolve(tree, found.answers)
+    return outcome.result.level if outcome.result is not None else None
+
+
+def test_a_close_rival_the_customer_installed_keeps_a_supported_answer_open(tree):
+    found = suggest_answers(tree, HELM_NGINX_BEHIND_LB)
+    assert _level(tree, found) is None
+    assert found.held is not None
+    assert (found.held.question, found.held.reason) == ("component", "rival-installed")
+    assert found.held.rival == "ingress"
+    assert {"load-balancer", "ingress"} <= {item.value for item in found.candidates[:3]}
+
+
+def test_an_answer_naming_what_the_customer_installed_is_not_proposed_as_supported(tree):
+    found = suggest_answers(tree, NPM_APPLIED_BY_HAND)
+    assert _level(tree, found) is not Level.SUPPORTED
+    assert found.held is not None
+    assert found.held.reason == "installed"
+
+
+def test_a_change_the_customer_made_in_the_node_resource_group_keeps_the_question_open(tree):
+    found = suggest_answers(tree, VMS_DELETED_IN_MC)
+    assert _level(tree, found) is None
+    assert found.held is not None
+    assert (found.held.question, found.held.rival, found.held.reason) == (
+        "component",
+        "node-iaas-change",
+        "changed",
+    )
+
+
+def test_a_clear_supported_answer_is_not_held(tree):
+    found = suggest_answers(
+        tree, "Since this morning kubectl cannot reach the API server of our public cluster."
+    )
+    assert _level(tree, found) is Level.SUPPORTED
+    assert found.held is None
+
+
+def test_only_a_supported_verdict_is_held_back(tree):
+    # The same customer change, asked about as a change: the verdict is not supported,
+    # so nothing is held.
+    found = suggest_answers(
+        tree, "We resized the VMSS of our node pool directly in the portal; is that allowed?"
+    )
+    assert _level(tree, found) is not Level.SUPPORTED
+    assert found.held is None

@@ -61,9 +61,11 @@ def test_a_ticket_settles_the_component_and_the_follow_up_with_the_words_behind_
         "why",
         "alternatives",
         "candidates",
+        "held",
         "outcome",
         "triage_url",
     }
+    assert body["held"] is None
     assert body["answers"] == {"component": "ingress", "ingress": "nginx"}
     assert "ingress-nginx" in body["evidence"]["ingress"] or "nginx" in body["evidence"]["ingress"]
     assert body["candidates"] == []
@@ -209,6 +211,7 @@ def test_any_text_gets_a_200_with_an_outcome_or_a_400_in_the_error_shape(client,
             "why",
             "alternatives",
             "candidates",
+            "held",
             "outcome",
             "triage_url",
         }
@@ -378,3 +381,20 @@ def test_the_language_links_of_the_proposals_lead_to_the_proposed_answers_as_a_g
     assert path == "/triage/"
     assert dict(parse_qsl(query)) == {"component": "ingress", "ingress": "kong", "lang": "ko"}
     assert client.get(links["ko"]).status_code == 200
+
+
+def test_a_supported_answer_in_doubt_is_left_open_and_the_api_says_why(client):
+    text = (
+        "No traffic reaches our ingress on the new cluster. We installed ingress-nginx with "
+        "helm, as on the old cluster. The load balancer has its public IP and the service "
+        "shows the external IP, but requests time out and the health probe is unhealthy. "
+        "Why is the load balancer not forwarding?"
+    )
+    body = suggest(client, {"text": text}).json()
+    assert body["outcome"]["verdict"] is None
+    assert body["held"]["key"] == "component"
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("ingress", "rival-installed")
+    assert "installed" in body["held"]["message"]
+    assert "ingress" in [c["value"] for c in body["candidates"]]
+    clear = suggest(client, {"text": "kubectl cannot reach the API server since this morning."})
+    assert clear.json()["held"] is None

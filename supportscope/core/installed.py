@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from supportscope.core.tickettext import negated
+from supportscope.core.tickettext import KO_DENIED_AFTER, negated
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +48,10 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
     namespace namespaces secret secrets configmap configmaps cronjob cronjobs test
     staging prod production dev 클러스터 노드 파드 앱 애플리케이션 서비스 배포 이미지 버전
     저희 우리 저희가 우리가 제가 저희는 우리는 저는 고객이 고객사가 팀이 팀에서 개발팀이
-    운영팀이 담당자가 직접 별도로 따로 추가로 years months weeks days ago yesterday last
-    recently earlier previously manually ourselves separately also hi hello team"""
+    운영팀이 담당자가 직접 별도로 따로 추가로 그래서 그리고 그런데 근데 그래도 또
+    years months weeks days ago yesterday last
+    recently earlier previously manually ourselves separately also hi hello team
+    was is are fails failed failing failure error errors hangs hung timeout"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 _WAYS = (
     ("daemonset", "daemonset"),
@@ -65,7 +67,7 @@ _WAYS = (
     ("kubectl create", "manifest"),
 )
 _EN_AFTER = re.compile(
-    r"\b(?:helm (?:upgrade (?:i |install )|install |upgrade )(?:[^ ]+ )?"  # helm install <release>
+    r"\b(?:helm (?:upgrade (?:i |install )|install |upgrade )(?:[0-9a-z][^ ]* )?"  # <release>
     r"|kubectl (?:apply|create) (?:f|filename|k|kustomize) "
     r"|(?:we|i|our team|the team|customer|they|we've|i've) (?:have |had |also |recently |then |"
     r"just |already |initially |originally )?(?:installed|deployed|set up|added|rolled out|"
@@ -84,8 +86,12 @@ _EN_BEFORE = re.compile(
     r" (?:daemonset|operator|agent|helm chart|chart) (?:that |which )?(?:we|i) (?:installed|"
     r"deployed|run|added)\b"
 )
+# How a Korean text says the customer installed it: "헬름으로", "kubectl로", "데몬셋으로".
+# Other "…로" phrases ("azure cni로 배포", "같은 방식으로 설치") say how the cluster was
+# built, not that a tool was installed.
+_KO_WAYS = r"(?:헬름|helm|kubectl|데몬셋|daemonset|오퍼레이터|operator|차트|chart|매니페스트|yaml)"
 _KO_BEFORE = re.compile(
-    r"(?:[을를] |[을를]?(?: [가-힣a-z]{1,8}(?:으로|로))? )(?:직접 |별도로 |따로 |추가로 )?"
+    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?:으로|로))? )(?:직접 |별도로 |따로 |추가로 )?"
     r"(?:설치|배포|구성|올렸|깔았|깔아)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
 )
 _KO_AFTER = re.compile(
@@ -93,7 +99,10 @@ _KO_AFTER = re.compile(
     r"daemonset으로|kubectl로) (?:[가-힣a-z]{1,8}(?:으로|로) )?"
     r"(?:설치|배포|구성)(?:한|했던|해 둔|해둔) "
 )
-_KO_NOT = re.compile(r"^[가-힣]{0,3} ?(?:지 ?않|지 ?말|적 ?(?:이 |은 )?없|안 )")
+# Korean particles that end a name: "kured를", "아르고는", "에이전트가".
+_KO_PARTICLE = re.compile(r"(?<=[0-9a-z가-힣])(?:은|는|이|가|을|를|도)$")
+# A word that says where, not what: "모든 노드에", "클러스터에서".
+_KO_PLACE = re.compile(r"(?:에|에서|에는|으로|로)$")
 
 
 def _words_after(haystack: str, position: int, limit: int = 3) -> tuple[int, int] | None:
@@ -122,6 +131,8 @@ def _words_after(haystack: str, position: int, limit: int = 3) -> tuple[int, int
 
 
 _LETTER = re.compile(r"[a-z가-힣]")
+# An English install names its tool in Latin letters ("helm install 할 때마다" names none).
+_LATIN = re.compile(r"[0-9a-z]")
 
 
 def _words_before(haystack: str, position: int, limit: int = 3) -> tuple[int, int] | None:
@@ -158,7 +169,7 @@ def installed(haystack: str) -> tuple[Installed, ...]:
         if negated(haystack, match.start(), match.start() + 1):
             continue
         span = _words_after(haystack, match.end())
-        if span is not None:
+        if span is not None and _LATIN.match(haystack, span[0]):
             way = _way(haystack, match.start(), span[1])
             found[span] = Installed(*span, way, explicit=match["use"] is None)
     for match in _EN_BEFORE.finditer(haystack):
@@ -171,13 +182,13 @@ def installed(haystack: str) -> tuple[Installed, ...]:
             way = _way(haystack, span[0], match.end())
             found.setdefault(span, Installed(*span, way, explicit=False))
     for match in _KO_BEFORE.finditer(haystack):
-        if _KO_NOT.match(haystack[match.end() - 1 : match.end() + 8]):
+        if KO_DENIED_AFTER.match(haystack[match.end() - 1 : match.end() + 8]):
             continue
         span = _korean_object(haystack, match.start())
         if span is not None:
             found.setdefault(span, Installed(*span, _way(haystack, span[0], match.end())))
     for match in _KO_AFTER.finditer(haystack):
-        span = _words_after(haystack, match.end(), limit=2)
+        span = _korean_name_after(haystack, match.end())
         if span is not None:
             found.setdefault(span, Installed(*span, _way(haystack, match.start(), span[1])))
     return tuple(sorted(found.values(), key=lambda item: item.start))
@@ -185,15 +196,47 @@ def installed(haystack: str) -> tuple[Installed, ...]:
 
 def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
     """The object of a Korean install verb: the word (and the one before it) that carries
-    the object particle, or stands right before the verb, at ``position``."""
+    the object particle, or stands right before the verb, at ``position``; who installed
+    it ("저희가") and a particle are left out, and a place ("모든 노드에") is no object."""
     end = position
     while end > 0 and haystack[end - 1] in "을를":
         end -= 1
+    end = len(haystack[:end].rstrip(" "))  # "kured 를 …": a particle written apart
+    while True:
+        start = haystack.rfind(" ", 0, end) + 1
+        if start < end and haystack[start:end] in _GENERIC:  # "아르고는 저희가 직접 설치"
+            end = max(start - 1, 0)
+            continue
+        break
     span = _words_before(haystack, end, limit=2)
     if span is None:
         return None
     start, stop = span
-    text = haystack[start:stop]
-    if not text or text.endswith(("으로", "로")):
+    last = haystack[haystack.rfind(" ", start, stop) + 1 : stop]
+    if _KO_PLACE.search(last):
+        return None
+    particle = _KO_PARTICLE.search(last)
+    if particle is not None and particle[0] in "이가" and haystack[position] not in "을를":
+        return None  # "애드온이 배포한 …": who deployed it, not what
+    if particle is not None and len(last) > len(particle[0]):
+        stop -= len(particle[0])
+    return start, stop
+
+
+def _korean_name_after(haystack: str, position: int) -> tuple[int, int] | None:
+    """The name after "직접 설치한 …": up to two words, ending at a particle ("nginx는");
+    None when the sentence goes on to deny it ("… nginx는 없습니다")."""
+    span = _words_after(haystack, position, limit=2)
+    if span is None:
+        return None
+    start, stop = span
+    at = start
+    for word in haystack[start:stop].split(" "):
+        particle = _KO_PARTICLE.search(word)
+        if particle is not None and len(word) > len(particle[0]):
+            stop = at + len(word) - len(particle[0])
+            break
+        at += len(word) + 1
+    if KO_DENIED_AFTER.match(haystack[stop : stop + 12].lstrip("은는이가을를도 ")):
         return None
     return start, stop

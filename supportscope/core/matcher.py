@@ -48,10 +48,12 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import NamedTuple
 
-from supportscope.core.engine import LANGUAGES, Question, Tree, resolve
+from supportscope.core.changed import Changed, changed
+from supportscope.core.engine import LANGUAGES, Level, Question, Tree, resolve
 from supportscope.core.installed import Installed, installed
 from supportscope.core.layout import is_evidence
 from supportscope.core.tickettext import (
@@ -119,6 +121,18 @@ class Ranked:
     notes: tuple[Note, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A question left open although the text settles it, because the supported verdict
+    it leads to is in doubt (``_doubt``): ``rival`` is the choice that raised the doubt
+    (the answer itself, for ``installed``), ``reason`` one of ``installed``,
+    ``rival-installed``, ``close``."""
+
+    question: str
+    rival: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class Suggestion:
     answers: dict[str, str]
@@ -132,6 +146,8 @@ class Suggestion:
     alternatives: dict[str, tuple[Ranked, ...]] = field(default_factory=dict)
     # per settled question, the proposed choice as ranked (its words and notes)
     chosen: dict[str, Ranked] = field(default_factory=dict)
+    # the question left open on purpose, when a supported verdict was in doubt
+    held: Held | None = None
 
 
 # -- terms --------------------------------------------------------------------------
@@ -641,6 +657,12 @@ class _Reading:
     installed_choices: tuple[str, ...] = ()
     known: frozenset[str] = frozenset()
 
+    @cached_property
+    def changed(self) -> tuple[Changed, ...]:
+        """The customer's own sentences (not pasted output) saying they changed a
+        resource AKS manages."""
+        return tuple(item for item in changed(self.haystack) if not self.index.in_pasted(item.verb))
+
     @property
     def long(self) -> bool:
         return len(self.haystack) > LONG_TEXT
@@ -696,21 +718,96 @@ def suggest(
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
     for key in tree.modifiers:
-        found = rank(
+        ranked = rank(
             tree.questions[key],
             read.haystack,
             normalized=True,
             spans=reading.spans,
             index=reading.index,
         )
-        if settled(found, long=reading.long):
-            answers[key] = found[0].value
-            evidence[key] = list(found[0].matched)
-    return _walk(reading, answers, evidence, lookahead=True)
+        if settled(ranked, long=reading.long):
+            answers[key] = ranked[0].value
+            evidence[key] = list(ranked[0].matched)
+    found = _walk(reading, answers, evidence, lookahead=True)
+    held = _doubt(reading, found)
+    if held is None:
+        return found
+    kept = _walk(reading, answers, evidence, lookahead=True, hold=held.question)
+    return replace(kept, held=held)
+
+
+# A "supported" verdict commits support to the work, so it needs a clearer lead than the
+# other levels. It is held back (the question left open, with its candidates) when:
+# * the answer that led to it names what the customer says they installed: Microsoft
+#   supports what AKS manages, not a copy the customer deployed ("installed");
+# * a runner-up that would lead to another level is the customer's software, named as
+#   installed, with at least INSTALLED_SHARE of the answer's score ("rival-installed");
+# * on a ticket longer than CAUTIOUS_TEXT, a runner-up that would lead to another level
+#   scores at least CAUTIOUS_SHARE of the answer ("close"): a real report names several
+#   parts, and such a lead is not enough to commit support.
+# Tuned on the working files modelled on real reports (tests/corpus/real-a.toml, real-b).
+CAUTIOUS_TEXT = 400  # characters of normalized text
+# A change the customer made to AKS-managed Azure resources: the choice that names it, and
+# the question that asks whether Microsoft support directed it (the policy's exception).
+CHANGE_CHOICE = "node-iaas-change"
+CHANGE_QUESTION = "change_directed"
+CAUTIOUS_SHARE = 0.6
+INSTALLED_SHARE = 0.3
+
+
+def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
+    """Why the supported verdict ``found`` leads to is in doubt, if it is."""
+    outcome = resolve(reading.tree, found.answers)
+    if outcome.result is None or outcome.result.level is not Level.SUPPORTED:
+        return None
+    long = len(reading.haystack) > CAUTIOUS_TEXT
+    if reading.changed and CHANGE_QUESTION not in found.answers and found.chosen:
+        # The customer says they changed a resource AKS manages, and nothing on the path
+        # asked whether support directed it: the verdict may be about the wrong thing.
+        key = next(iter(found.chosen))
+        return Held(key, CHANGE_CHOICE, "changed")
+    for key, chosen in found.chosen.items():
+        if _customer_installed(reading, chosen):
+            return Held(key, chosen.value, "installed")
+        for item in found.alternatives.get(key, ()):
+            theirs = (
+                item.value in reading.installed_choices
+                and item.score >= INSTALLED_SHARE * chosen.score
+                and _customer_installed(reading, item)
+            )
+            close = long and item.score >= CAUTIOUS_SHARE * chosen.score
+            if (theirs or close) and _level_elsewhere(reading, found, key, item.value):
+                return Held(key, item.value, "rival-installed" if theirs else "close")
+    return None
+
+
+def _level_elsewhere(reading: _Reading, found: Suggestion, key: str, value: str) -> bool:
+    """Whether answering ``key`` with ``value`` instead reaches a verdict other than
+    supported (a path the text leaves unfinished says nothing either way)."""
+    before = {k: v for k, v in found.answers.items() if k != key}
+    after = _walk(reading, {**before, key: value}, {}, lookahead=False)
+    other = resolve(reading.tree, after.answers).result
+    return other is not None and other.level is not Level.SUPPORTED
+
+
+def _customer_installed(reading: _Reading, item: Ranked) -> bool:
+    """Whether the choice's words name what the text says the customer installed, with
+    an install verb ("helm install …", "we deployed …", "직접 설치한 …"), not merely
+    "we run X"."""
+    named = {note.word for note in item.notes if note.kind == "installed"}
+    haystack = reading.haystack
+    return any(
+        put.explicit and haystack[put.start : put.end] in named for put in reading.index.installed
+    )
 
 
 def _walk(
-    reading: _Reading, answers: dict[str, str], evidence: dict[str, list[str]], *, lookahead: bool
+    reading: _Reading,
+    answers: dict[str, str],
+    evidence: dict[str, list[str]],
+    *,
+    lookahead: bool,
+    hold: str | None = None,
 ) -> Suggestion:
     tree = reading.tree
     answers = dict(answers)
@@ -739,6 +836,9 @@ def _walk(
             # whose answer implies the group.
             question = tree.questions[tree.grouping[question.key]]
         ranked = reading.rank(question)
+        if question.key == hold:
+            open_question, candidates = question, ranked
+            break
         chosen = ranked[0] if settled(ranked, long=reading.long) else None
         if chosen is None and lookahead and ranked[0].score > 0:
             chosen = _agreeing(reading, answers, evidence, question, ranked)

@@ -278,6 +278,15 @@ _NO_USED = re.compile(
 )
 
 
+# A Korean verb said only to deny it, read right after the verb (or after the name it
+# takes): "설치하지 않았", "설치한 적 없", "따로 설치한 건 없습니다", "직접 설치한 게
+# 아니라", "수정하지 않았다고", "삭제한 적 없음".
+KO_DENIED_AFTER = re.compile(
+    r"^[가-힣]{0,3} ?(?:지 ?않|지 ?말|안 |"
+    r"(?:건|게|거|것이|것은|것도|적은|적이|적도|적)? ?(?:없|아니))"
+)
+
+
 def negated(haystack: str, start: int, end: int) -> bool:
     before = haystack[max(0, start - 40) : start]
     if _EN_NEGATED.search(before):

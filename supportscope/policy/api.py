@@ -32,7 +32,7 @@ from supportscope.policy.presenters import (
     read_answers,
 )
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.policy.why import note_text, reasons
+from supportscope.policy.why import held_text, note_text, reasons
 
 LANGS = CODES
 
@@ -222,6 +222,14 @@ def suggest(request: HttpRequest) -> JsonResponse:
             for key, item in found.chosen.items()
             if item.notes
         }
+        held = None
+        if found.held is not None and found.held.rival in choices:
+            held = {
+                "key": found.held.question,
+                "rival": found.held.rival,
+                "reason": found.held.reason,
+                "message": held_text(found.held, pick(choices[found.held.rival].label, lang)),
+            }
     query = dict(found.answers) | ({"lang": lang} if lang != "en" else {})
     payload: dict[str, Any] = {
         "answers": found.answers,
@@ -229,6 +237,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
         "why": why,
         "alternatives": alternatives,
         "candidates": candidates,
+        "held": held,
         "outcome": outcome,
         "triage_url": reverse("triage") + ("?" + query_string(query) if query else ""),
     }

@@ -217,6 +217,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                         "why",
                         "alternatives",
                         "candidates",
+                        "held",
                         "outcome",
                         "triage_url",
                     ],
@@ -262,6 +263,35 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                     "why": {"type": "array", "items": {"type": "string"}},
                                 },
                             },
+                        },
+                        "held": {
+                            "description": "Set when the text settles the open question but "
+                            "the supported verdict it leads to is in doubt, so it was left "
+                            "open: `rival` is the choice that raised the doubt, `reason` one of "
+                            "installed (the answer names what the customer installed), "
+                            "rival-installed, changed (the customer changed resources AKS "
+                            "manages), close (a near runner-up would not be supported).",
+                            "oneOf": [
+                                {"type": "null"},
+                                {
+                                    "type": "object",
+                                    "required": ["key", "rival", "reason", "message"],
+                                    "properties": {
+                                        "key": {"type": "string"},
+                                        "rival": {"type": "string"},
+                                        "reason": {
+                                            "type": "string",
+                                            "enum": [
+                                                "installed",
+                                                "rival-installed",
+                                                "changed",
+                                                "close",
+                                            ],
+                                        },
+                                        "message": {"type": "string"},
+                                    },
+                                },
+                            ],
                         },
                         "outcome": {"$ref": "#/components/schemas/Outcome"},
                         "triage_url": {"type": "string"},

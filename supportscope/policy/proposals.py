@@ -24,7 +24,7 @@ from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.steps import ChoiceView, choice_view, shown_words
 from supportscope.policy.triage import respond
-from supportscope.policy.why import note_text, reasons
+from supportscope.policy.why import held_text, note_text, reasons
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class Proposal:
 class OpenQuestion:
     key: str
     question: str
-    candidates: list[ReasonedChoice]  # ranked; only those the text matched
+    candidates: list[ReasonedChoice]  # ranked; only those the text matched (and the rival)
+    held: str = ""  # why a question the text settles was left open (why.held_text)
 
 
 def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
@@ -102,9 +103,10 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
         return None
     lead = found.candidates[0] if found.candidates else None
     lead_label = choice_label(question, lead.value, lang) if lead is not None else ""
+    held = found.held if found.held is not None and found.held.question == question.key else None
     candidates = []
     for item in found.candidates:
-        if not item.score:
+        if not item.score and (held is None or item.value != held.rival):
             continue
         view = choice_view(question, item, lang)
         why = (
@@ -113,7 +115,12 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
             else reasons(item, lead, lead_label)
         )
         candidates.append(ReasonedChoice(**vars(view), why=tuple(why)))
-    return OpenQuestion(key=question.key, question=pick(question.text, lang), candidates=candidates)
+    return OpenQuestion(
+        key=question.key,
+        question=pick(question.text, lang),
+        candidates=candidates,
+        held=held_text(held, choice_label(question, held.rival, lang)) if held else "",
+    )
 
 
 @csrf_exempt  # reading a text changes nothing; no token means no cookie and no session

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from supportscope.core.matcher import Note, Ranked
+from supportscope.core.matcher import Held, Note, Ranked
 
 
 def _way(way: str) -> str:
@@ -51,3 +51,40 @@ def reasons(item: Ranked, lead: Ranked | None, lead_label: str) -> list[str]:
         else:
             out.append(_("as strong as %(label)s: the engineer decides") % {"label": lead_label})
     return out
+
+
+def held_text(held: Held, rival_label: str) -> str:
+    """Why a question the text settles was left open: the supported verdict it led to is
+    in doubt (``matcher._doubt``). ``rival_label`` is the label of ``held.rival``."""
+    label = {"label": rival_label}
+    if held.reason == "installed":
+        return (
+            _(
+                "Left open: the text points to %(label)s, but says the customer installed it "
+                "themselves. Microsoft supports what AKS manages; check which one this is."
+            )
+            % label
+        )
+    if held.reason == "rival-installed":
+        return (
+            _(
+                "Left open: the customer says they installed %(label)s themselves, and that "
+                "would not be supported. Pick what the ticket is really about."
+            )
+            % label
+        )
+    if held.reason == "changed":
+        return (
+            _(
+                "Left open: the customer says they changed resources that AKS manages "
+                "(%(label)s). Check whether the ticket is about that change."
+            )
+            % label
+        )
+    return (
+        _(
+            "Left open: %(label)s matches almost as well and would not be supported. "
+            "Pick what the ticket is really about."
+        )
+        % label
+    )
