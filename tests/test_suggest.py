@@ -398,3 +398,16 @@ def test_a_supported_answer_in_doubt_is_left_open_and_the_api_says_why(client):
     assert "ingress" in [c["value"] for c in body["candidates"]]
     clear = suggest(client, {"text": "kubectl cannot reach the API server since this morning."})
     assert clear.json()["held"] is None
+
+
+def test_a_held_question_says_why_on_the_page_instead_of_nothing_found(client):
+    text = (
+        "스케일 작업 실패. 노드 하나가 계속 NotReady 여서 포털에서 MC_ 리소스 그룹의 그 VM과 "
+        "NIC를 직접 삭제했습니다. 그 뒤로 az aks scale 로 노드 수를 맞추려고 하면 실패합니다."
+    )
+    doc = page(client.post("/triage/suggest/?lang=ko", {"text": text}))
+    fieldset = doc.find_all("fieldset", class_="proposal-open")[0]
+    held = squash(fieldset.find_all("p", class_="notice-held")[0].text)
+    assert "직접 변경" in held
+    assert "node-iaas-change" in {r.attrs["value"] for r in fieldset.find_all("input")}
+    assert not doc.find_all("p", class_="notice-unknown")

@@ -60,7 +60,7 @@ def held_text(held: Held, rival_label: str) -> str:
     if held.reason == "installed":
         return (
             _(
-                "Left open: the text points to %(label)s, but says the customer installed it "
+                "Left open: the text points to “%(label)s”, but says the customer installed it "
                 "themselves. Microsoft supports what AKS manages; check which one this is."
             )
             % label
@@ -68,7 +68,7 @@ def held_text(held: Held, rival_label: str) -> str:
     if held.reason == "rival-installed":
         return (
             _(
-                "Left open: the customer says they installed %(label)s themselves, and that "
+                "Left open: the customer says they installed “%(label)s” themselves, and that "
                 "would not be supported. Pick what the ticket is really about."
             )
             % label
@@ -77,13 +77,13 @@ def held_text(held: Held, rival_label: str) -> str:
         return (
             _(
                 "Left open: the customer says they changed resources that AKS manages "
-                "(%(label)s). Check whether the ticket is about that change."
+                "(“%(label)s”). Check whether the ticket is about that change."
             )
             % label
         )
     return (
         _(
-            "Left open: %(label)s matches almost as well and would not be supported. "
+            "Left open: “%(label)s” matches almost as well and would not be supported. "
             "Pick what the ticket is really about."
         )
         % label
