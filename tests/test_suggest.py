@@ -407,7 +407,7 @@ def test_a_held_question_says_why_on_the_page_instead_of_nothing_found(client):
     )
     doc = page(client.post("/triage/suggest/?lang=ko", {"text": text}))
     fieldset = doc.find_all("fieldset", class_="proposal-open")[0]
-    held = squash(fieldset.find_all("p", class_="notice-held")[0].text)
+    held = squash(fieldset.find_all("p", class_="notice notice-held")[0].text)
     assert "직접 변경" in held
     assert "node-iaas-change" in {r.attrs["value"] for r in fieldset.find_all("input")}
-    assert not doc.find_all("p", class_="notice-unknown")
+    assert not doc.find_all("p", class_="notice notice-unknown")
