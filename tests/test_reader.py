@@ -196,6 +196,13 @@ VMS_DELETED_IN_MC = """스케일 작업 실패
 그 뒤로 az aks scale 로 노드 수를 3으로 맞추려고 하면 스케일 작업이 실패합니다.
 """
 
+API_DOWN_AFTER_AN_NSG_EDIT = """API 서버 접속 불가
+
+API 서버에 kubectl 접속이 안 됩니다. Unable to connect to the server: TLS handshake timeout
+오류가 납니다. 퍼블릭 클러스터이고 허용 IP 범위는 설정하지 않았습니다. 지난달에 저희가 노드
+리소스 그룹의 NSG 규칙을 수정한 적이 있습니다.
+"""
+
 
 def _level(tree, found):
     outcome = resolve(tree, found.answers)
@@ -218,8 +225,15 @@ def test_an_answer_naming_what_the_customer_installed_is_not_proposed_as_support
     assert found.held.reason == "installed"
 
 
-def test_a_change_the_customer_made_in_the_node_resource_group_keeps_the_question_open(tree):
+def test_a_change_the_customer_made_in_the_node_resource_group_is_read_as_theirs(tree):
     found = suggest_answers(tree, VMS_DELETED_IN_MC)
+    assert found.answers["component"] == "node-iaas-change"
+    assert _level(tree, found) is Level.UNSUPPORTED
+    assert found.chosen["component"].notes[-1].kind == "changed"
+
+
+def test_a_change_to_managed_resources_keeps_another_supported_answer_open(tree):
+    found = suggest_answers(tree, API_DOWN_AFTER_AN_NSG_EDIT)
     assert _level(tree, found) is None
     assert found.held is not None
     assert (found.held.question, found.held.rival, found.held.reason) == (
@@ -227,6 +241,7 @@ def test_a_change_the_customer_made_in_the_node_resource_group_keeps_the_questio
         "node-iaas-change",
         "changed",
     )
+    assert found.candidates[0].value == "api-server"
 
 
 def test_a_clear_supported_answer_is_not_held(tree):
@@ -245,3 +260,15 @@ def test_only_a_supported_verdict_is_held_back(tree):
     )
     assert _level(tree, found) is not Level.SUPPORTED
     assert found.held is None
+
+
+def test_a_scale_set_the_customer_resized_themselves_is_read_as_their_change(tree):
+    text = (
+        "We resized the node pool by changing the instance count on the VMSS with az vmss "
+        "scale, because az aks scale was slow. Now kubectl shows 5 nodes, AKS says 3 and "
+        "the autoscaler behaves oddly. How do we fix the count?"
+    )
+    found = suggest_answers(tree, text)
+    assert found.answers["component"] == "node-iaas-change"
+    assert _level(tree, found) is Level.UNSUPPORTED
+    assert found.chosen["component"].notes[-1].kind == "changed"

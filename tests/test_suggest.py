@@ -402,8 +402,9 @@ def test_a_supported_answer_in_doubt_is_left_open_and_the_api_says_why(client):
 
 def test_a_held_question_says_why_on_the_page_instead_of_nothing_found(client):
     text = (
-        "스케일 작업 실패. 노드 하나가 계속 NotReady 여서 포털에서 MC_ 리소스 그룹의 그 VM과 "
-        "NIC를 직접 삭제했습니다. 그 뒤로 az aks scale 로 노드 수를 맞추려고 하면 실패합니다."
+        "API 서버에 kubectl 접속이 안 됩니다. Unable to connect to the server: TLS handshake "
+        "timeout 오류가 납니다. 퍼블릭 클러스터이고 허용 IP 범위는 설정하지 않았습니다. "
+        "지난달에 저희가 노드 리소스 그룹의 NSG 규칙을 수정한 적이 있습니다."
     )
     doc = page(client.post("/triage/suggest/?lang=ko", {"text": text}))
     fieldset = doc.find_all("fieldset", class_="proposal-open")[0]

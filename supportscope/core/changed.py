@@ -38,9 +38,11 @@ _RESOURCE = re.compile(
     r"os disks?)(?![0-9a-z])|"
     r"(?:확장 집합|mc 리소스 그룹|노드 리소스 그룹|라우팅 테이블|네트워크 인터페이스|os 디스크)"
 )
+# Deallocating or stopping the VMs is not among them: the policy rules on that as a way of
+# stopping the cluster (the cluster-stop choice asks how it was stopped).
 _VERB = re.compile(
     r"\b(?:deleted|removed|edited|modified|changed|resized|updated|replaced|detached|"
-    r"deallocated|reconfigured|tweaked|overrode|overwrote)\b|"
+    r"reconfigured|tweaked|overrode|overwrote)\b|"
     r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체)"
 )
 # The customer (or someone on their side) did it, by hand: a sentence about what AKS or

@@ -103,9 +103,10 @@ class Note:
     """Why a choice's words counted less, or what they showed.
 
     ``kind``: ``installed`` (the customer installed what the word names, ``detail`` says
-    how), ``pasted`` (found only in pasted lines), ``identifier`` (only inside URLs,
-    image or key names), ``denied`` (named only to deny it), ``time`` (the text's stated
-    time misses this choice's condition).
+    how), ``changed`` (the customer says they changed the AKS-managed resource the word
+    names; ``detail`` is their sentence), ``pasted`` (found only in pasted lines),
+    ``identifier`` (only inside URLs, image or key names), ``denied`` (named only to deny
+    it), ``time`` (the text's stated time misses this choice's condition).
     """
 
     kind: str
@@ -668,7 +669,7 @@ class _Reading:
         return len(self.haystack) > LONG_TEXT
 
     def rank(self, question: Question) -> tuple[Ranked, ...]:
-        return rank(
+        ranked = rank(
             question,
             self.haystack,
             self.priority,
@@ -678,6 +679,32 @@ class _Reading:
             installed_choices=self.installed_choices,
             known=self.known,
         )
+        return _with_change(ranked, self.changed, self.haystack)
+
+
+# What a customer's own sentence about changing an AKS-managed resource adds to the choice
+# that names such a change: as much as a term said in so many words, with a request's
+# bonus (the change outranks the component it broke, as in REQUEST_GROUPS).
+CHANGE_WEIGHT = 3.0
+
+
+def _with_change(
+    ranked: tuple[Ranked, ...], found: tuple[Changed, ...], haystack: str
+) -> tuple[Ranked, ...]:
+    """``ranked`` with the change choice raised when the customer says they changed a
+    resource AKS manages (``core/changed.py``), with a note saying so."""
+    if not found or not CHANGE_WEIGHT or all(item.value != CHANGE_CHOICE for item in ranked):
+        return ranked
+    first = found[0]
+    note = Note("changed", first.resource, haystack[first.start : first.end].strip())
+    order = {item.value: position for position, item in enumerate(ranked)}
+    raised = [
+        replace(item, score=item.score + CHANGE_WEIGHT, notes=(*item.notes, note))
+        if item.value == CHANGE_CHOICE
+        else item
+        for item in ranked
+    ]
+    return tuple(sorted(raised, key=lambda item: (-item.score, order[item.value])))
 
 
 def suggest(

@@ -30,6 +30,10 @@ def note_text(note: Note) -> str:
         if way:
             return _("%(word)s: installed by the customer (%(way)s)") % {"word": word, "way": way}
         return _("%(word)s: installed by the customer") % {"word": word}
+    if note.kind == "changed":
+        return _("%(word)s: the customer says they changed it themselves (AKS manages it)") % {
+            "word": word
+        }
     if note.kind == "pasted":
         return _("%(word)s: named only in pasted output (logs, tables)") % {"word": word}
     if note.kind == "identifier":
