@@ -154,10 +154,6 @@ def test_a_tool_the_customer_deployed_as_a_daemonset_is_not_supported(tree):
     assert Note("installed", "kube router", "daemonset") in notes
 
 
-@pytest.mark.xfail(
-    reason="open: the installed agent leads (1.75 against 1.5) but not by the long-text margin",
-    strict=True,
-)
 def test_a_korean_agent_installed_with_helm_is_the_customers_software(tree):
     found = suggest_answers(tree, DATADOG_KO)
     outcome = resolve(tree, found.answers)
@@ -272,3 +268,28 @@ def test_a_scale_set_the_customer_resized_themselves_is_read_as_their_change(tre
     assert found.answers["component"] == "node-iaas-change"
     assert _level(tree, found) is Level.UNSUPPORTED
     assert found.chosen["component"].notes[-1].kind == "changed"
+
+
+def test_a_korean_relative_clause_names_what_follows_the_verb_not_what_precedes_it():
+    haystack = normalize("업그레이드한 뒤부터 저희가 헬름으로 설치한 데이터독 에이전트가 죽습니다.")
+    names = [haystack[i.start : i.end] for i in installed(haystack)]
+    assert names == ["데이터독 에이전트"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "애드온으로 켠 거라 저희가 따로 설치한 건 없습니다.",
+        "직접 설치한 nginx는 없습니다.",
+        "istio를 직접 설치한 게 아니라 aks 애드온으로 켰습니다.",
+        "고객이 istio 를 따로 설치한 적은 없고 애드온만 사용 중입니다.",
+    ],
+)
+def test_a_korean_install_said_only_to_deny_it_is_not_one(text):
+    haystack = normalize(text)
+    assert not [i for i in installed(haystack) if i.explicit]
+
+
+def test_a_korean_name_ends_at_its_particle_even_written_apart():
+    haystack = normalize("그래서 kured 를 헬름으로 설치했는데 재부팅만 합니다.")
+    assert [haystack[i.start : i.end] for i in installed(haystack)] == ["kured"]

@@ -184,6 +184,8 @@ def installed(haystack: str) -> tuple[Installed, ...]:
     for match in _KO_BEFORE.finditer(haystack):
         if KO_DENIED_AFTER.match(haystack[match.end() - 1 : match.end() + 8]):
             continue
+        if match[0].endswith(("한 ", "한")) and match[0][0] not in "을를":
+            continue  # "헬름으로 설치한 데이터독 …": what was installed follows (_KO_AFTER)
         span = _korean_object(haystack, match.start())
         if span is not None:
             found.setdefault(span, Installed(*span, _way(haystack, span[0], match.end())))
