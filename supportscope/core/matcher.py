@@ -277,11 +277,20 @@ def _starts_word(haystack: str, index: int) -> bool:
 
 
 _WORD_START = re.compile(rf"(?<![{WORD_CHAR}])[{WORD_CHAR}]")
+# A word of the text, as TextIndex keys it: a run of letters and digits.
+_TEXT_WORD = re.compile(rf"[{WORD_CHAR}]+")
+
+Span = tuple[int, int]
 
 
 class TextIndex:
-    """Where each word of a normalized text starts, by its first two characters, so that
-    a term is looked for only where a word begins as it does."""
+    """Where each word of a normalized text starts, so that a term is looked for only
+    where a word begins as its first word does.
+
+    One index serves a whole request: the suggester ranks several questions over the
+    same text, and re-walks the tree for every contender, so where a word or a term is
+    found is worked out once per text (``word_starts``, ``spans``) and then looked up.
+    """
 
     def __init__(
         self,
@@ -298,10 +307,17 @@ class TextIndex:
         self.title = title
         self.installed: tuple[Installed, ...] = installed(haystack)
         self._installed_spans = tuple((item.start, item.end) for item in self.installed)
+        # by the first two characters of a word (the text from where it starts: a word
+        # of one letter is keyed with what follows it)
         self.starts: dict[str, list[int]] = {}
-        for found in _WORD_START.finditer(haystack):
+        self._words: dict[str, list[int]] = {}  # each distinct word, where it stands
+        for found in _TEXT_WORD.finditer(haystack):
             position = found.start()
             self.starts.setdefault(haystack[position : position + 2], []).append(position)
+            self._words.setdefault(found[0], []).append(position)
+        self._sorted_words = sorted(self._words)  # a word's extensions follow it
+        self._word_starts: dict[str, tuple[int, ...]] = {}
+        self._spans: dict[str, tuple[Span, ...]] = {}
 
     @classmethod
     def of(cls, read: Normalized) -> TextIndex:
@@ -322,7 +338,37 @@ class TextIndex:
             return self.installed[k]
         return None
 
-    def word_starts(self, word: str) -> Iterator[int]:
+    def word_starts(self, word: str) -> tuple[int, ...]:
+        """Where a word of the text starts with ``word``, left to right."""
+        found = self._word_starts.get(word)
+        if found is None:
+            found = self._word_starts[word] = tuple(self._find_word(word))
+        return found
+
+    def spans(self, term: str, first: str) -> tuple[Span, ...]:
+        """Where a normalized term (whose first word is ``first``) matches, left to right."""
+        found = self._spans.get(term)
+        if found is None:
+            found = self._spans[term] = self._find_term(term, first)
+        return found
+
+    def _find_word(self, word: str) -> Iterable[int]:
+        if _TEXT_WORD.fullmatch(word):
+            places = [self._words[extended] for extended in self._extending(word)]
+            return places[0] if len(places) == 1 else sorted(itertools.chain(*places))
+        return self._scan_word(word)
+
+    def _extending(self, word: str) -> Iterator[str]:
+        """The distinct words of the text that start with ``word`` (letters and digits
+        only), found by bisection in the sorted words rather than by testing each."""
+        words = self._sorted_words
+        k = bisect.bisect_left(words, word)
+        while k < len(words) and words[k].startswith(word):
+            yield words[k]
+            k += 1
+
+    def _scan_word(self, word: str) -> Iterator[int]:
+        """Where a word with a sign in it ("x509:", "k8s.io") starts a word of the text."""
         haystack = self.haystack
         if len(word) >= 2 and WORD.match(word):
             for position in self.starts.get(word[:2], ()):
@@ -335,6 +381,26 @@ class TextIndex:
                 yield start
             start = haystack.find(word, start + 1)
 
+    def _find_term(self, term: str, first: str) -> tuple[Span, ...]:
+        pattern = _pattern(term)
+        if term == first and _TEXT_WORD.fullmatch(term):
+            # One word of letters and digits: whether it matches where a word of the text
+            # starts depends on that word alone (what follows it is a sign or a space), so
+            # the pattern runs once per distinct word, not once per place.
+            return self._find_one_word(pattern, term)
+        haystack = self.haystack
+        found = (pattern.match(haystack, start) for start in self.word_starts(first))
+        return tuple((match.start(), match.end()) for match in found if match is not None)
+
+    def _find_one_word(self, pattern: re.Pattern[str], term: str) -> tuple[Span, ...]:
+        found: list[Span] = []
+        for word in self._extending(term):
+            match = pattern.match(word)
+            if match is not None:
+                found.extend((start, start + match.end()) for start in self._words[word])
+        found.sort()
+        return tuple(found)
+
 
 def _within(spans: Spans, position: int) -> bool:
     """Whether a position lies in one of the spans (found left to right, not overlapping)."""
@@ -344,14 +410,11 @@ def _within(spans: Spans, position: int) -> bool:
 
 def find_term(
     haystack: str, term: str, first: str, index: TextIndex | None = None
-) -> Iterator[re.Match[str]]:
-    """Where a normalized term matches in a normalized text, starting a word."""
+) -> Iterator[Span]:
+    """Where a normalized term matches in a normalized text, starting a word: (start, end)."""
     if index is None:
         index = TextIndex(haystack)
-    for start in index.word_starts(first):
-        found = _pattern(term).match(haystack, start)
-        if found is not None:
-            yield found
+    yield from index.spans(term, first)
 
 
 class _Hit(NamedTuple):
@@ -401,8 +464,7 @@ def _hits(
                     yield _Hit(span.start, span.end, term, said_as, term.weight)
             continue
         said = 0
-        for found in find_term(haystack, term.term, term.first, index):
-            start, end = found.start(), found.end()
+        for start, end in index.spans(term.term, term.first):
             gapped = _gapped(haystack, start, end, term)
             if negated(haystack, start, end):
                 # Denied: it scores nothing, and no shorter term inside it counts either.
