@@ -150,19 +150,33 @@ class _Term:
     evidence: bool = False  # an error code or failure reason: counts in full in a log
 
 
-_PATTERNS: dict[str, re.Pattern[str]] = {}
+class _Search(NamedTuple):
+    """How a normalized term is looked for in a text, worked out once per term."""
+
+    pattern: re.Pattern[str]
+    # one word of letters and digits: whether it matches where a word of the text
+    # starts depends on that word alone (what follows it is a sign or a space)
+    one_word: bool
+    # its words of letters and digits: where the term matches, each starts a word (the
+    # first where the match starts, each later one right after a space), so a text with
+    # no word that starts as one of them does has no match
+    plain: frozenset[str]
 
 
-def _pattern(term: str) -> re.Pattern[str]:
-    """The pattern of a normalized term, compiled on first use, matched where its first
-    word starts a word.
+_SEARCHES: dict[str, _Search] = {}
+_LETTERS_AND_DIGITS = re.compile(rf"[{WORD_CHAR}]+")
+
+
+def _search(term: str) -> _Search:
+    """How a normalized term is looked for: its pattern, compiled on first use, matched
+    where its first word starts a word.
 
     Between the words of a longer term one other word may stand ("roll etcd back"),
     and a Korean word inside it may carry its particle ("태그를 추가" for "태그 추가").
     """
-    pattern = _PATTERNS.get(term)
-    if pattern is not None:
-        return pattern
+    search = _SEARCHES.get(term)
+    if search is not None:
+        return search
     words = term.split(" ")
     body = re.escape(words[0])
     for previous, word in itertools.pairwise(words):
@@ -174,8 +188,9 @@ def _pattern(term: str) -> re.Pattern[str]:
         # so may a Korean particle: "nginx가", "BYOCNI를"); after a Korean word,
         # particles and endings may follow.
         body += r"(?:e?s)?(?![0-9a-z])"
-    pattern = _PATTERNS[term] = re.compile(body)
-    return pattern
+    plain = frozenset(word for word in words if _LETTERS_AND_DIGITS.fullmatch(word))
+    search = _SEARCHES[term] = _Search(re.compile(body), len(words) == 1 and bool(plain), plain)
+    return search
 
 
 def term_text(raw: str) -> str:
@@ -268,7 +283,7 @@ def warm(tree: Tree) -> None:
     for question in tree.questions.values():
         for item in _compiled(question).terms:
             if item.term:
-                _pattern(item.term)
+                _search(item.term)
     tree_words(tree)
 
 
@@ -277,8 +292,6 @@ def _starts_word(haystack: str, index: int) -> bool:
 
 
 _WORD_START = re.compile(rf"(?<![{WORD_CHAR}])[{WORD_CHAR}]")
-# A word of the text, as TextIndex keys it: a run of letters and digits.
-_TEXT_WORD = re.compile(rf"[{WORD_CHAR}]+")
 
 Span = tuple[int, int]
 
@@ -307,15 +320,21 @@ class TextIndex:
         self.title = title
         self.installed: tuple[Installed, ...] = installed(haystack)
         self._installed_spans = tuple((item.start, item.end) for item in self.installed)
-        # by the first two characters of a word (the text from where it starts: a word
-        # of one letter is keyed with what follows it)
-        self.starts: dict[str, list[int]] = {}
         self._words: dict[str, list[int]] = {}  # each distinct word, where it stands
-        for found in _TEXT_WORD.finditer(haystack):
-            position = found.start()
-            self.starts.setdefault(haystack[position : position + 2], []).append(position)
-            self._words.setdefault(found[0], []).append(position)
+        for found in _LETTERS_AND_DIGITS.finditer(haystack):
+            self._words.setdefault(found[0], []).append(found.start())
         self._sorted_words = sorted(self._words)  # a word's extensions follow it
+        # every start of a word of the text: whether any word starts with a term's word
+        self._word_heads = frozenset(
+            word[:end] for word in self._words for end in range(1, len(word) + 1)
+        )
+        # The first two characters of the text where a word starts (a word of one letter
+        # with what follows it): a term whose first word starts otherwise is not looked for.
+        self.prefixes = frozenset(
+            prefix
+            for word, places in self._words.items()
+            for prefix in ((word[:2],) if len(word) >= 2 else (haystack[p : p + 2] for p in places))
+        )
         self._word_starts: dict[str, tuple[int, ...]] = {}
         self._spans: dict[str, tuple[Span, ...]] = {}
 
@@ -349,11 +368,15 @@ class TextIndex:
         """Where a normalized term (whose first word is ``first``) matches, left to right."""
         found = self._spans.get(term)
         if found is None:
-            found = self._spans[term] = self._find_term(term, first)
+            search = _search(term)
+            # Most terms a question offers have a word that starts no word of this text:
+            # told by one look-up, without running the pattern.
+            possible = search.plain <= self._word_heads
+            found = self._spans[term] = self._find_term(search, first) if possible else ()
         return found
 
     def _find_word(self, word: str) -> Iterable[int]:
-        if _TEXT_WORD.fullmatch(word):
+        if _LETTERS_AND_DIGITS.fullmatch(word):
             places = [self._words[extended] for extended in self._extending(word)]
             return places[0] if len(places) == 1 else sorted(itertools.chain(*places))
         return self._scan_word(word)
@@ -370,8 +393,9 @@ class TextIndex:
     def _scan_word(self, word: str) -> Iterator[int]:
         """Where a word with a sign in it ("x509:", "k8s.io") starts a word of the text."""
         haystack = self.haystack
-        if len(word) >= 2 and WORD.match(word):
-            for position in self.starts.get(word[:2], ()):
+        lead = _LETTERS_AND_DIGITS.match(word)
+        if lead is not None:  # the text's word there is the letters and digits before the sign
+            for position in self._words.get(lead[0], ()):
                 if haystack.startswith(word, position):
                     yield position
             return
@@ -381,18 +405,16 @@ class TextIndex:
                 yield start
             start = haystack.find(word, start + 1)
 
-    def _find_term(self, term: str, first: str) -> tuple[Span, ...]:
-        pattern = _pattern(term)
-        if term == first and _TEXT_WORD.fullmatch(term):
-            # One word of letters and digits: whether it matches where a word of the text
-            # starts depends on that word alone (what follows it is a sign or a space), so
-            # the pattern runs once per distinct word, not once per place.
-            return self._find_one_word(pattern, term)
+    def _find_term(self, search: _Search, first: str) -> tuple[Span, ...]:
+        if search.one_word:
+            return self._find_one_word(search.pattern, first)
         haystack = self.haystack
-        found = (pattern.match(haystack, start) for start in self.word_starts(first))
+        found = (search.pattern.match(haystack, start) for start in self.word_starts(first))
         return tuple((match.start(), match.end()) for match in found if match is not None)
 
     def _find_one_word(self, pattern: re.Pattern[str], term: str) -> tuple[Span, ...]:
+        """Where a term of one word of letters and digits matches: its pattern runs once
+        per distinct word of the text that starts with it, not once per place."""
         found: list[Span] = []
         for word in self._extending(term):
             match = pattern.match(word)
@@ -435,7 +457,7 @@ def _candidates(compiled: _Compiled, index: TextIndex) -> Iterator[_Term]:
     """The terms that can match the text: those whose first word starts as one of its
     words does, and those that are searched for everywhere."""
     yield from compiled.others
-    for prefix in compiled.by_prefix.keys() & index.starts.keys():
+    for prefix in compiled.by_prefix.keys() & index.prefixes:
         yield from compiled.by_prefix[prefix]
 
 
@@ -702,22 +724,27 @@ class _Reading:
     index: TextIndex
     installed_choices: tuple[str, ...] = ()
     known: frozenset[str] = frozenset()
+    # each question ranked once per ticket: the walk is re-run for every contender
+    ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def long(self) -> bool:
         return len(self.haystack) > LONG_TEXT
 
     def rank(self, question: Question) -> tuple[Ranked, ...]:
-        return rank(
-            question,
-            self.haystack,
-            self.priority,
-            normalized=True,
-            spans=self.spans,
-            index=self.index,
-            installed_choices=self.installed_choices,
-            known=self.known,
-        )
+        found = self.ranked.get(question.key)
+        if found is None:
+            found = self.ranked[question.key] = rank(
+                question,
+                self.haystack,
+                self.priority,
+                normalized=True,
+                spans=self.spans,
+                index=self.index,
+                installed_choices=self.installed_choices,
+                known=self.known,
+            )
+        return found
 
 
 def suggest(
