@@ -148,6 +148,7 @@ class _Term:
     weak: bool = False  # generic wording ("~how do we"): half weight, no request bonus
     exact: bool = False  # written with '.', '/' or ':': meant for identifiers too
     evidence: bool = False  # an error code or failure reason: counts in full in a log
+    plain: bool = False  # its first word is letters and digits only (``TextIndex.heads``)
 
 
 class _Search(NamedTuple):
@@ -214,7 +215,10 @@ def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
     exact = any(sign in shown for sign in "./:")
     first = term.split(" ")[0]
     evidence = is_evidence(shown)
-    return _Term(value, shown, weight, term, first, weak=weak, exact=exact, evidence=evidence)
+    plain = bool(_LETTERS_AND_DIGITS.fullmatch(first))
+    return _Term(
+        value, shown, weight, term, first, weak=weak, exact=exact, evidence=evidence, plain=plain
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +329,7 @@ class TextIndex:
             self._words.setdefault(found[0], []).append(found.start())
         self._sorted_words = sorted(self._words)  # a word's extensions follow it
         # every start of a word of the text: whether any word starts with a term's word
-        self._word_heads = frozenset(
+        self.heads: frozenset[str] = frozenset(
             word[:end] for word in self._words for end in range(1, len(word) + 1)
         )
         # The first two characters of the text where a word starts (a word of one letter
@@ -371,7 +375,7 @@ class TextIndex:
             search = _search(term)
             # Most terms a question offers have a word that starts no word of this text:
             # told by one look-up, without running the pattern.
-            possible = search.plain <= self._word_heads
+            possible = search.plain <= self.heads
             found = self._spans[term] = self._find_term(search, first) if possible else ()
         return found
 
@@ -457,8 +461,13 @@ def _candidates(compiled: _Compiled, index: TextIndex) -> Iterator[_Term]:
     """The terms that can match the text: those whose first word starts as one of its
     words does, and those that are searched for everywhere."""
     yield from compiled.others
+    heads = index.heads
     for prefix in compiled.by_prefix.keys() & index.prefixes:
-        yield from compiled.by_prefix[prefix]
+        # Most share their first letters with a word of the text but not their first
+        # word: one set look-up each rules them out, before any other work.
+        yield from [
+            term for term in compiled.by_prefix[prefix] if term.first in heads or not term.plain
+        ]
 
 
 class _Where(NamedTuple):
