@@ -165,21 +165,36 @@ class _Term:
     weak: bool = False  # generic wording ("~how do we"): half weight, no request bonus
     exact: bool = False  # written with '.', '/' or ':': meant for identifiers too
     evidence: bool = False  # an error code or failure reason: counts in full in a log
+    plain: bool = False  # its first word is letters and digits only (``TextIndex.heads``)
 
 
-_PATTERNS: dict[str, re.Pattern[str]] = {}
+class _Search(NamedTuple):
+    """How a normalized term is looked for in a text, worked out once per term."""
+
+    pattern: re.Pattern[str]
+    # one word of letters and digits: whether it matches where a word of the text
+    # starts depends on that word alone (what follows it is a sign or a space)
+    one_word: bool
+    # its words of letters and digits: where the term matches, each starts a word (the
+    # first where the match starts, each later one right after a space), so a text with
+    # no word that starts as one of them does has no match
+    plain: frozenset[str]
 
 
-def _pattern(term: str) -> re.Pattern[str]:
-    """The pattern of a normalized term, compiled on first use, matched where its first
-    word starts a word.
+_SEARCHES: dict[str, _Search] = {}
+_LETTERS_AND_DIGITS = re.compile(rf"[{WORD_CHAR}]+")
+
+
+def _search(term: str) -> _Search:
+    """How a normalized term is looked for: its pattern, compiled on first use, matched
+    where its first word starts a word.
 
     Between the words of a longer term one other word may stand ("roll etcd back"),
     and a Korean word inside it may carry its particle ("태그를 추가" for "태그 추가").
     """
-    pattern = _PATTERNS.get(term)
-    if pattern is not None:
-        return pattern
+    search = _SEARCHES.get(term)
+    if search is not None:
+        return search
     words = term.split(" ")
     body = re.escape(words[0])
     for previous, word in itertools.pairwise(words):
@@ -191,8 +206,9 @@ def _pattern(term: str) -> re.Pattern[str]:
         # so may a Korean particle: "nginx가", "BYOCNI를"); after a Korean word,
         # particles and endings may follow.
         body += r"(?:e?s)?(?![0-9a-z])"
-    pattern = _PATTERNS[term] = re.compile(body)
-    return pattern
+    plain = frozenset(word for word in words if _LETTERS_AND_DIGITS.fullmatch(word))
+    search = _SEARCHES[term] = _Search(re.compile(body), len(words) == 1 and bool(plain), plain)
+    return search
 
 
 def term_text(raw: str) -> str:
@@ -216,7 +232,10 @@ def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
     exact = any(sign in shown for sign in "./:")
     first = term.split(" ")[0]
     evidence = is_evidence(shown)
-    return _Term(value, shown, weight, term, first, weak=weak, exact=exact, evidence=evidence)
+    plain = bool(_LETTERS_AND_DIGITS.fullmatch(first))
+    return _Term(
+        value, shown, weight, term, first, weak=weak, exact=exact, evidence=evidence, plain=plain
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +304,7 @@ def warm(tree: Tree) -> None:
     for question in tree.questions.values():
         for item in _compiled(question).terms:
             if item.term:
-                _pattern(item.term)
+                _search(item.term)
     tree_words(tree)
 
 
@@ -295,10 +314,17 @@ def _starts_word(haystack: str, index: int) -> bool:
 
 _WORD_START = re.compile(rf"(?<![{WORD_CHAR}])[{WORD_CHAR}]")
 
+Span = tuple[int, int]
+
 
 class TextIndex:
-    """Where each word of a normalized text starts, by its first two characters, so that
-    a term is looked for only where a word begins as it does."""
+    """Where each word of a normalized text starts, so that a term is looked for only
+    where a word begins as its first word does.
+
+    One index serves a whole request: the suggester ranks several questions over the
+    same text, and re-walks the tree for every contender, so where a word or a term is
+    found is worked out once per text (``word_starts``, ``spans``) and then looked up.
+    """
 
     def __init__(
         self,
@@ -315,10 +341,23 @@ class TextIndex:
         self.title = title
         self.installed: tuple[Installed, ...] = installed(haystack)
         self._installed_spans = tuple((item.start, item.end) for item in self.installed)
-        self.starts: dict[str, list[int]] = {}
-        for found in _WORD_START.finditer(haystack):
-            position = found.start()
-            self.starts.setdefault(haystack[position : position + 2], []).append(position)
+        self._words: dict[str, list[int]] = {}  # each distinct word, where it stands
+        for found in _LETTERS_AND_DIGITS.finditer(haystack):
+            self._words.setdefault(found[0], []).append(found.start())
+        self._sorted_words = sorted(self._words)  # a word's extensions follow it
+        # every start of a word of the text: whether any word starts with a term's word
+        self.heads: frozenset[str] = frozenset(
+            word[:end] for word in self._words for end in range(1, len(word) + 1)
+        )
+        # The first two characters of the text where a word starts (a word of one letter
+        # with what follows it): a term whose first word starts otherwise is not looked for.
+        self.prefixes = frozenset(
+            prefix
+            for word, places in self._words.items()
+            for prefix in ((word[:2],) if len(word) >= 2 else (haystack[p : p + 2] for p in places))
+        )
+        self._word_starts: dict[str, tuple[int, ...]] = {}
+        self._spans: dict[str, tuple[Span, ...]] = {}
 
     @classmethod
     def of(cls, read: Normalized) -> TextIndex:
@@ -339,10 +378,45 @@ class TextIndex:
             return self.installed[k]
         return None
 
-    def word_starts(self, word: str) -> Iterator[int]:
+    def word_starts(self, word: str) -> tuple[int, ...]:
+        """Where a word of the text starts with ``word``, left to right."""
+        found = self._word_starts.get(word)
+        if found is None:
+            found = self._word_starts[word] = tuple(self._find_word(word))
+        return found
+
+    def spans(self, term: str, first: str) -> tuple[Span, ...]:
+        """Where a normalized term (whose first word is ``first``) matches, left to right."""
+        found = self._spans.get(term)
+        if found is None:
+            search = _search(term)
+            # Most terms a question offers have a word that starts no word of this text:
+            # told by one look-up, without running the pattern.
+            possible = search.plain <= self.heads
+            found = self._spans[term] = self._find_term(search, first) if possible else ()
+        return found
+
+    def _find_word(self, word: str) -> Iterable[int]:
+        if _LETTERS_AND_DIGITS.fullmatch(word):
+            places = [self._words[extended] for extended in self._extending(word)]
+            return places[0] if len(places) == 1 else sorted(itertools.chain(*places))
+        return self._scan_word(word)
+
+    def _extending(self, word: str) -> Iterator[str]:
+        """The distinct words of the text that start with ``word`` (letters and digits
+        only), found by bisection in the sorted words rather than by testing each."""
+        words = self._sorted_words
+        k = bisect.bisect_left(words, word)
+        while k < len(words) and words[k].startswith(word):
+            yield words[k]
+            k += 1
+
+    def _scan_word(self, word: str) -> Iterator[int]:
+        """Where a word with a sign in it ("x509:", "k8s.io") starts a word of the text."""
         haystack = self.haystack
-        if len(word) >= 2 and WORD.match(word):
-            for position in self.starts.get(word[:2], ()):
+        lead = _LETTERS_AND_DIGITS.match(word)
+        if lead is not None:  # the text's word there is the letters and digits before the sign
+            for position in self._words.get(lead[0], ()):
                 if haystack.startswith(word, position):
                     yield position
             return
@@ -351,6 +425,24 @@ class TextIndex:
             if _starts_word(haystack, start):
                 yield start
             start = haystack.find(word, start + 1)
+
+    def _find_term(self, search: _Search, first: str) -> tuple[Span, ...]:
+        if search.one_word:
+            return self._find_one_word(search.pattern, first)
+        haystack = self.haystack
+        found = (search.pattern.match(haystack, start) for start in self.word_starts(first))
+        return tuple((match.start(), match.end()) for match in found if match is not None)
+
+    def _find_one_word(self, pattern: re.Pattern[str], term: str) -> tuple[Span, ...]:
+        """Where a term of one word of letters and digits matches: its pattern runs once
+        per distinct word of the text that starts with it, not once per place."""
+        found: list[Span] = []
+        for word in self._extending(term):
+            match = pattern.match(word)
+            if match is not None:
+                found.extend((start, start + match.end()) for start in self._words[word])
+        found.sort()
+        return tuple(found)
 
 
 def _within(spans: Spans, position: int) -> bool:
@@ -361,14 +453,11 @@ def _within(spans: Spans, position: int) -> bool:
 
 def find_term(
     haystack: str, term: str, first: str, index: TextIndex | None = None
-) -> Iterator[re.Match[str]]:
-    """Where a normalized term matches in a normalized text, starting a word."""
+) -> Iterator[Span]:
+    """Where a normalized term matches in a normalized text, starting a word: (start, end)."""
     if index is None:
         index = TextIndex(haystack)
-    for start in index.word_starts(first):
-        found = _pattern(term).match(haystack, start)
-        if found is not None:
-            yield found
+    yield from index.spans(term, first)
 
 
 class _Hit(NamedTuple):
@@ -389,8 +478,13 @@ def _candidates(compiled: _Compiled, index: TextIndex) -> Iterator[_Term]:
     """The terms that can match the text: those whose first word starts as one of its
     words does, and those that are searched for everywhere."""
     yield from compiled.others
-    for prefix in compiled.by_prefix.keys() & index.starts.keys():
-        yield from compiled.by_prefix[prefix]
+    heads = index.heads
+    for prefix in compiled.by_prefix.keys() & index.prefixes:
+        # Most share their first letters with a word of the text but not their first
+        # word: one set look-up each rules them out, before any other work.
+        yield from [
+            term for term in compiled.by_prefix[prefix] if term.first in heads or not term.plain
+        ]
 
 
 class _Where(NamedTuple):
@@ -418,8 +512,7 @@ def _hits(
                     yield _Hit(span.start, span.end, term, said_as, term.weight)
             continue
         said = 0
-        for found in find_term(haystack, term.term, term.first, index):
-            start, end = found.start(), found.end()
+        for start, end in index.spans(term.term, term.first):
             gapped = _gapped(haystack, start, end, term)
             if negated(haystack, start, end):
                 # Denied: it scores nothing, and no shorter term inside it counts either.
@@ -657,6 +750,8 @@ class _Reading:
     index: TextIndex
     installed_choices: tuple[str, ...] = ()
     known: frozenset[str] = frozenset()
+    # each question ranked once per ticket: the walk is re-run for every contender
+    ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 
     @cached_property
     def changed(self) -> tuple[Changed, ...]:
@@ -669,17 +764,23 @@ class _Reading:
         return len(self.haystack) > LONG_TEXT
 
     def rank(self, question: Question) -> tuple[Ranked, ...]:
-        ranked = rank(
-            question,
-            self.haystack,
-            self.priority,
-            normalized=True,
-            spans=self.spans,
-            index=self.index,
-            installed_choices=self.installed_choices,
-            known=self.known,
-        )
-        return _with_change(ranked, self.changed, self.haystack)
+        found = self.ranked.get(question.key)
+        if found is None:
+            found = self.ranked[question.key] = _with_change(
+                rank(
+                    question,
+                    self.haystack,
+                    self.priority,
+                    normalized=True,
+                    spans=self.spans,
+                    index=self.index,
+                    installed_choices=self.installed_choices,
+                    known=self.known,
+                ),
+                self.changed,
+                self.haystack,
+            )
+        return found
 
 
 # What a customer's own sentence about changing an AKS-managed resource adds to the choice

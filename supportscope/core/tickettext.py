@@ -192,7 +192,9 @@ def durations(haystack: str) -> tuple[Duration, ...]:
         days = (int(number) if number.isdigit() else _EN_NUMBERS[number]) * _EN_UNITS[match["u"]]
         before = haystack[max(0, match.start() - 16) : match.start()]
         found.append(_ranged(match.start(), match.end(), days, before, "", english=True))
-    for match in _KO_DURATION.finditer(haystack):
+    # Every Korean duration names its unit in Hangul: a text without any has none, and
+    # the pattern, tried at each word, costs more than the check.
+    for match in _KO_DURATION.finditer(haystack) if HANGUL.search(haystack) else ():
         if match["d"]:
             number = 1 if match["d"] == "일" else int(match["d"])  # 일주일, 일 년
             days = number * _KO_UNITS[match["du"]]

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from supportscope.core.content import PolicyData
 from supportscope.core.engine import Tree, TreeError, build_tree
+from supportscope.core.matcher import warm
 from supportscope.core.rendering import render_markdown
 from supportscope.policy import freshness, serial
 from supportscope.policy.models import Clause
@@ -487,6 +488,8 @@ def warm_up() -> None:
             "starting without a compiled policy; it is compiled once the database answers"
         )
     else:
+        # the suggester's term tables and patterns too, or the first ticket pays for them
+        warm(snapshot.tree)
         logger.info("policy revision %s compiled at start", snapshot.revision)
     finally:
         connections.close_all()
