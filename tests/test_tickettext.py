@@ -81,3 +81,17 @@ def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term
     haystack = normalize(text)
     start = haystack.index(term)
     assert negated(haystack, start, start + len(term)) is denied
+
+
+def test_folding_never_makes_or_merges_a_line_break():
+    # normalize_ticket folds the whole text once and splits it into lines after: that
+    # is the same as folding line by line only if no code point folds into a line break.
+    import sys
+    import unicodedata
+
+    made = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if code != 10 and "\n" in unicodedata.normalize("NFKC", chr(code)).casefold()
+    ]
+    assert made == []

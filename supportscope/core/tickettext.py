@@ -83,9 +83,11 @@ class Normalized:
 def normalize_ticket(text: str) -> Normalized:
     """The normalized text, with where identifiers, pasted lines and the title stand."""
     lines = text.split("\n")
-    folded_lines = [_fold(line) for line in lines]
-    # Folding keeps line breaks where they were (a line break composes with nothing).
-    folded = "\n".join(folded_lines)
+    # Folding keeps line breaks where they were (a line break composes with nothing, and
+    # no code point folds into one: checked over all of Unicode), so the text is folded
+    # once and split after.
+    folded = _fold(text)
+    folded_lines = folded.split("\n")
     found = [(token.start(), token.end()) for token in _IDENTIFIER.finditer(folded)]
     pasted = pasted_lines(lines) if len(lines) > 1 else [None]
     title = title_line(lines, pasted) if len(lines) > 1 else None
