@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from supportscope.core.tickettext import KO_DENIED_AFTER, negated
+from supportscope.core.tickettext import HANGUL, KO_DENIED_AFTER, negated
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +181,8 @@ def installed(haystack: str) -> tuple[Installed, ...]:
         if span is not None and not any(span[0] < e and s < span[1] for s, e in found):
             way = _way(haystack, span[0], match.end())
             found.setdefault(span, Installed(*span, way, explicit=False))
-    for match in _KO_BEFORE.finditer(haystack):
+    korean = HANGUL.search(haystack) is not None  # the Korean patterns need Hangul
+    for match in _KO_BEFORE.finditer(haystack) if korean else ():
         if KO_DENIED_AFTER.match(haystack[match.end() - 1 : match.end() + 8]):
             continue
         if match[0].endswith(("한 ", "한")) and match[0][0] not in "을를":
@@ -189,7 +190,7 @@ def installed(haystack: str) -> tuple[Installed, ...]:
         span = _korean_object(haystack, match.start())
         if span is not None:
             found.setdefault(span, Installed(*span, _way(haystack, span[0], match.end())))
-    for match in _KO_AFTER.finditer(haystack):
+    for match in _KO_AFTER.finditer(haystack) if korean else ():
         span = _korean_name_after(haystack, match.end())
         if span is not None:
             found.setdefault(span, Installed(*span, _way(haystack, match.start(), span[1])))
