@@ -9,7 +9,8 @@ import pytest
 
 from supportscope.core.content import read_policy
 from supportscope.core.engine import Level, Tree, build_tree, resolve
-from supportscope.core.matcher import Ranked, rank, settled
+from supportscope.core.matcher import settled
+from supportscope.core.ranking import Ranked, rank
 from supportscope.core.vocabulary import suggest_answers
 
 ROOT = Path(__file__).resolve().parent.parent

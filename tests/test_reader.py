@@ -12,7 +12,7 @@ import pytest
 from supportscope.core.engine import Level, resolve
 from supportscope.core.installed import installed
 from supportscope.core.layout import FAILURE, INPUT, OUTPUT, is_evidence, pasted_lines
-from supportscope.core.matcher import Note, rank
+from supportscope.core.ranking import Note, rank
 from supportscope.core.tickettext import normalize, normalize_ticket
 from supportscope.core.vocabulary import REQUEST_GROUPS, suggest_answers
 from tests.accuracy import shipped_tree

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from supportscope.core.engine import InvalidAnswer, Question, pick, resolve
 from supportscope.core.languages import CODES
-from supportscope.core.matcher import Ranked
+from supportscope.core.ranking import Ranked
 from supportscope.core.vocabulary import MAX_TICKET_CHARS, asked_since, suggest_answers
 from supportscope.policy.openapi import openapi_document
 from supportscope.policy.presenters import (

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from supportscope.core.content import PolicyData
 from supportscope.core.engine import Tree, TreeError, build_tree
-from supportscope.core.matcher import warm
+from supportscope.core.ranking import warm
 from supportscope.core.rendering import render_markdown
 from supportscope.policy import freshness, serial
 from supportscope.policy.models import Clause

@@ -26,7 +26,7 @@ from supportscope.core.engine import (
     pick,
     resolve,
 )
-from supportscope.core.matcher import Ranked
+from supportscope.core.ranking import Ranked
 from supportscope.core.rendering import render_markdown
 from supportscope.core.stepfilter import filter_choices, filter_question
 from supportscope.core.tickettext import HANGUL

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from supportscope.core.matcher import Held, Note, Ranked
+from supportscope.core.matcher import Held
+from supportscope.core.ranking import Note, Ranked
 
 
 def _way(way: str) -> str:
