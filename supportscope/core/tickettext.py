@@ -25,14 +25,19 @@ from dataclasses import dataclass
 from supportscope.core.layout import FAILURE, OUTPUT, pasted_lines, title_line
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]+")
-_APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "`": " "})
+# Curly apostrophes read as straight ones, a backtick as a space. Three str.replace calls:
+# str.translate walks a Korean text character by character in Python's slow path.
+_APOSTROPHES = (("\u2018", "'"), ("\u2019", "'"), ("`", " "))
 HANGUL = re.compile(r"[가-힣]")
 WORD_CHAR = r"0-9a-z가-힣"
 WORD = re.compile(rf"[{WORD_CHAR}]")
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    for mark, plain in _APOSTROPHES:
+        folded = folded.replace(mark, plain)
+    return folded
 
 
 def normalize(text: str) -> str:
@@ -164,7 +169,11 @@ _EN_DURATION = re.compile(
     + "|".join(_EN_NUMBERS)
     + r") ?(?P<u>day|week|month|year)s?(?![a-z])"
 )
+# Every Korean duration starts with a digit or one of these syllables: looking ahead for
+# them first lets the pattern skip most positions at once (a third of the time).
+_KO_DURATION_START = "0-9" + "".join(sorted({w[0] for w in (*_KO_NUMBERS, *_KO_DAYS, "일")}))
 _KO_DURATION = re.compile(
+    rf"(?=[{_KO_DURATION_START}])"
     r"(?<![0-9가-힣.])(?:(?P<d>\d+|일(?= ?(?:주일|년))) ?(?P<du>개월|주일|달|년|주|일)|(?P<w>"
     + "|".join(sorted(_KO_NUMBERS, key=len, reverse=True))
     + r") ?(?P<wu>개월|주일|달|년|주)|(?P<day>"
