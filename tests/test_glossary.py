@@ -112,3 +112,56 @@ def test_the_glossary_check_catches_a_variant(text):
 )
 def test_the_glossary_check_passes_the_terms(text):
     assert variants(text) == []
+
+
+# A particle after a glossary term must agree with the term's last syllable: with a final
+# consonant 이/을/은/과/으로, without one 가/를/는/와/로 (로 also after a final ㄹ). Putting
+# the glossary's term in place of a variant can break this ("공급업체 수정가 나온").
+_PARTICLE = r"(으로|이|가|을|를|은|는|과|와|로)(?=[\s.,)·]|$)"
+_AFTER_CONSONANT = frozenset({"이", "을", "은", "과", "으로"})
+_AFTER_VOWEL = frozenset({"가", "를", "는", "와", "로"})
+
+
+def _final_consonant(syllable: str) -> int | None:
+    """The final consonant's index (0: none; 8: ㄹ) of a Hangul syllable, else None."""
+    code = ord(syllable) - 0xAC00
+    return code % 28 if 0 <= code < 11172 else None
+
+
+def particle_errors(text: str, glossary: list[dict] = GLOSSARY) -> list[str]:
+    """Where a particle after a glossary term disagrees with the term's last syllable."""
+    found = []
+    for form in {term["ko"] for term in glossary} | {t["first"] for t in glossary if "first" in t}:
+        bare = form.split("(")[0] if form.endswith(")") else form
+        final = _final_consonant(bare[-1])
+        if final is None:
+            continue
+        for match in re.finditer(re.escape(form) + _PARTICLE, text):
+            particle = match[1]
+            agrees = (particle in _AFTER_CONSONANT if final else particle in _AFTER_VOWEL) or (
+                particle == "로" and final == 8
+            )
+            if not agrees:
+                found.append(match[0])
+    return found
+
+
+def test_no_particle_after_a_glossary_term_disagrees_with_its_last_syllable():
+    problems = [(where, bad) for where, text in korean_texts() for bad in particle_errors(text)]
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("text", "bad"),
+    [
+        ("공급업체 수정가 나온 지 30일", ["공급업체 수정가"]),
+        ("공급업체 수정(패치)를 확인", ["공급업체 수정(패치)를"]),
+        ("노드 이미지이 오래됨", []),  # 노드 이미지 is not a glossary term: not checked
+    ],
+)
+def test_the_particle_check_catches_a_mismatch(text, bad):
+    assert particle_errors(text) == bad
+
+
+def test_the_particle_check_passes_agreeing_particles():
+    assert particle_errors("공급업체 수정이 나온 지, 공급업체 수정(패치)을 확인") == []

@@ -413,6 +413,31 @@ def test_a_vulnerability_in_an_add_on_image_is_a_cve_question(tree):
     assert found.answers.get("component") == "cve", found
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qualys flagged 230 packages on our AKS nodes. The export is attached as it came out "
+        "of the tool, unfiltered; the nodes have not been reimaged since spring. Please patch "
+        "every CVE in the list.",
+        "보안 점검에서 AKS 노드 취약점이 300건 넘게 나왔습니다. 스캐너 결과 원본 그대로 "
+        "첨부하니 전부 패치해 주세요. 필터링은 안 했습니다.",
+    ],
+)
+def test_an_unfiltered_scan_is_the_customers_step_before_support(tree, text):
+    found = run(tree, text)
+    assert found.answers.get("component") == "cve", found
+    assert found.answers.get("cve_fix_age") == "unfiltered", found
+
+
+def test_a_list_filtered_to_old_fixes_is_not_read_as_unfiltered(tree):
+    found = run(
+        tree,
+        "After the node image upgrade we rescanned and kept only the CVEs whose vendor fix is "
+        "older than 30 days: three in the kube-proxy image from mcr.microsoft.com.",
+    )
+    assert found.answers.get("cve_fix_age") == "over-30-days", found
+
+
 def test_a_term_that_starts_inside_a_denied_mention_does_not_count(tree):
     ranked = rank(
         tree.questions["component"],

@@ -71,6 +71,8 @@ ISSUE_EXAMPLES = [
         UNS,
         f"{UNS}--cve-vendor-fix",
     ),
+    # Updating the VHD and filtering the list come first, and both are the customer's.
+    ("component=cve&cve_fix_age=unfiltered", U, UNS, f"{UNS}--cve-vendor-fix"),
     ("component=kubelet&ready_nodes=yes&preview=ga", S, MS, f"{MS}--kubelet"),
     ("component=cluster-stop&stop_method=manual-deallocation", U, STOP, None),
     ("component=api-server&preview=k8s-alpha", U, ALPHA, f"{ALPHA}--alpha-unsupported"),

@@ -301,7 +301,11 @@ class TextIndex:
         self.pasted = pasted
         self.written = written
         self.title = title
-        self.installed: tuple[Installed, ...] = installed(haystack)
+        # what the customer says they installed, in their own words: a table or a log
+        # line ("vmss000002 NotReady agent …") says nothing of the kind
+        self.installed: tuple[Installed, ...] = tuple(
+            item for item in installed(haystack) if not _within(pasted, item.start)
+        )
         self._installed_spans = tuple((item.start, item.end) for item in self.installed)
         self._words: dict[str, list[int]] = {}  # each distinct word, where it stands
         for found in _LETTERS_AND_DIGITS.finditer(haystack):
