@@ -471,3 +471,20 @@ def test_without_a_stated_time_no_timed_choice_is_ruled_out(tree):
     scores = {r.value: r.score for r in ranked}
     assert scores["az-aks-stop"] > 0
     assert scores["az-aks-stop-12-months"] > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our scanner lists missing patches on the AKS worker nodes. Who patches the nodes: "
+        "should we SSH in and run apt upgrade ourselves, and who reboots them?",
+        "점검 도구에 AKS 노드 누락된 패치가 나옵니다. 저희가 노드에 들어가서 apt upgrade 해야 "
+        "하는지, 재부팅은 누가 하는지 알려주세요.",
+    ],
+)
+def test_a_change_the_customer_only_asks_about_is_not_read_as_made(tree, text):
+    ranked = {item.value: item for item in rank(tree.questions["component"], text)}
+    assert ranked["node-login"].score == 0, ranked["node-login"]
+    assert "asked" in {note.kind for note in ranked["node-login"].notes}
+    found = run(tree, text)
+    assert found.answers.get("component") != "node-login", found

@@ -4,7 +4,13 @@ import math
 
 import pytest
 
-from supportscope.core.tickettext import durations, negated, normalize, normalize_marked
+from supportscope.core.tickettext import (
+    asked_not_done,
+    durations,
+    negated,
+    normalize,
+    normalize_marked,
+)
 
 
 def test_case_width_and_separators_are_folded():
@@ -95,3 +101,22 @@ def test_folding_never_makes_or_merges_a_line_break():
         if code != 10 and "\n" in unicodedata.normalize("NFKC", chr(code)).casefold()
     ]
     assert made == []
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "asked"),
+    [
+        ("should we ssh into the nodes and run apt upgrade ourselves?", "apt upgrade", True),
+        ("do we need to edit /etc/hosts on every node?", "etc", True),
+        ("is it ok to change the sysctl on the node?", "sysctl", True),
+        ("저희가 노드에 들어가서 apt upgrade 해야 하는지 알려주세요", "apt upgrade", True),
+        ("노드에 직접 들어가도 되나요?", "노드에 직접 들어가", True),
+        ("we ran apt upgrade on the nodes last week. should we open a case?", "apt upgrade", False),
+        ("노드에 접속해서 apt upgrade 했습니다", "apt upgrade", False),
+        ("we ssh'd into the node and edited the kubelet config", "edited", False),
+    ],
+)
+def test_a_change_only_asked_about_is_told_from_one_made(text, term, asked):
+    haystack = normalize(text)
+    start = haystack.index(normalize(term))
+    assert asked_not_done(haystack, start, start + len(normalize(term))) is asked

@@ -59,6 +59,7 @@ from supportscope.core.tickettext import (
     Duration,
     Normalized,
     Spans,
+    asked_not_done,
     durations,
     negated,
     normalize,
@@ -87,6 +88,9 @@ PASTED_WEIGHT = 0.25
 INPUT_WEIGHT = 1.0
 # A term in the title counts this much more than in the customer's other sentences.
 TITLE_WEIGHT = 1.0
+# The first step's groups whose choices say what the customer changed: a change the text
+# only asks whether to make ("should we SSH in and patch?") is not counted for them.
+ASKED_GROUPS = frozenset({"changes"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +211,8 @@ class _Compiled:
     # letter or digit: a text is searched only for the terms whose start it has
     by_prefix: dict[str, tuple[_Term, ...]]
     others: tuple[_Term, ...]  # durations, and first words of one character or a sign
+    # the choices that say what the customer changed: a change only asked about is none
+    asked: frozenset[str] = frozenset()
 
 
 _CACHE: dict[int, tuple[Question, _Compiled]] = {}
@@ -239,6 +245,7 @@ def _compiled(question: Question) -> _Compiled:
         tuple(terms.values()),
         {key: tuple(items) for key, items in by_prefix.items()},
         tuple(others),
+        frozenset(choice.value for choice in question.choices if choice.group in ASKED_GROUPS),
     )
     _CACHE[id(question)] = (question, compiled)
     return compiled
@@ -566,6 +573,8 @@ def rank(
     boosted: set[str] = set()  # installed choices that name what the customer installed
     full: set[tuple[str, str]] = set()  # (choice, term) said in the customer's own words
     discounted: dict[tuple[str, str], str] = {}  # counted less, and why
+    if compiled.asked:
+        hits = [hit for hit in hits if not _asked(hit, compiled.asked, haystack, notes)]
     for hit in hits:
         if not hit.weight:
             denied[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
@@ -634,6 +643,18 @@ def rank(
         ranked.append(Ranked(choice.value, score, tuple(words), said))
     ranked.sort(key=lambda item: (-item.score, order[item.value]))
     return tuple(ranked)
+
+
+def _asked(
+    hit: _Hit, values: frozenset[str], haystack: str, notes: dict[str, dict[tuple[str, str], Note]]
+) -> bool:
+    """Whether ``hit`` names a change the text only asks whether to make (noted so)."""
+    if not hit.weight or hit.term.value not in values:
+        return False
+    if not asked_not_done(haystack, hit.start, hit.end):
+        return False
+    _note(notes, hit.term.value, Note("asked", hit.shown))
+    return True
 
 
 def _note(notes: dict[str, dict[tuple[str, str], Note]], value: str, note: Note) -> None:

@@ -331,3 +331,29 @@ def negated_after(haystack: str, position: int) -> bool:
     return any(
         _KO_NEVER_OR_CONTRAST.match(window[at:]) or _KO_NOT_DONE.match(window[at:]) for at in starts
     )
+
+
+# A change the customer asks whether to make is not one they made: "should we SSH in and
+# patch the nodes ourselves?", "저희가 노드에 들어가서 apt upgrade 해야 하는지". Read only
+# for the choices that say what the customer changed (``ranking.ASKED_GROUPS``).
+_EN_ASKED = re.compile(
+    r"(?:\bshould (?:we|i)|\b(?:do|would) (?:we|i) (?:need|have) to|"
+    r"\bare we (?:supposed|expected|meant|allowed) to|\bis it (?:ok|okay|safe|allowed|"
+    r"recommended|supported) to|\bwhether (?:we|i|to)|\bwho (?:should|has to|needs to)) "
+    r"(?:[^ .!?\n]+ ){0,6}$"
+)
+_KO_ASKED = re.compile(
+    r"^[^.!?\n]{0,30}?(?:야|도) ?(?:하는지|하나요|할까요|합니까|하는 건가요|하는 건지|"
+    r"되나요|되는지|될까요|되는 건가요|되는 건지)"
+)
+
+
+def asked_not_done(haystack: str, start: int, end: int) -> bool:
+    """Whether the sentence around a term asks whether to do it rather than says it was
+    done."""
+    sentence_start = max(
+        (haystack.rfind(mark, max(0, start - 80), start) for mark in ".!?\n"), default=-1
+    )
+    if _EN_ASKED.search(haystack[sentence_start + 1 : start]):
+        return True
+    return _KO_ASKED.match(haystack[end : end + 40]) is not None

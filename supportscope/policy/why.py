@@ -41,6 +41,8 @@ def note_text(note: Note) -> str:
         return _("%(word)s: only inside a URL, an image or a resource name") % {"word": word}
     if note.kind == "denied":
         return _("%(word)s: the text says it was not used or not done") % {"word": word}
+    if note.kind == "asked":
+        return _("%(word)s: the text asks whether to do it, not that it was done") % {"word": word}
     if note.kind == "time":
         return _("the time the text states does not meet this choice's condition")
     return word
