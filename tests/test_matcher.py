@@ -488,3 +488,14 @@ def test_a_change_the_customer_only_asks_about_is_not_read_as_made(tree, text):
     assert "asked" in {note.kind for note in ranked["node-login"].notes}
     found = run(tree, text)
     assert found.answers.get("component") != "node-login", found
+
+
+def test_signing_in_to_a_node_only_to_look_is_not_read_as_a_change(tree):
+    text = (
+        "After the upgrade to 1.33 our log shipper's pods fail to mount "
+        "/etc/kubernetes/certs/kubeletserver.crt. I checked with kubectl debug node and the "
+        "folder only holds ca.crt and client.crt now. Which path should the shipper use?"
+    )
+    ranked = {item.value: item for item in rank(tree.questions["component"], text)}
+    assert "kubectl debug node" not in ranked["node-login"].matched, ranked["node-login"]
+    assert "looked" in {note.kind for note in ranked["node-login"].notes}

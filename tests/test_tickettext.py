@@ -5,11 +5,11 @@ import math
 import pytest
 
 from supportscope.core.tickettext import (
-    asked_not_done,
     durations,
     negated,
     normalize,
     normalize_marked,
+    unmade_change,
 )
 
 
@@ -104,19 +104,26 @@ def test_folding_never_makes_or_merges_a_line_break():
 
 
 @pytest.mark.parametrize(
-    ("text", "term", "asked"),
+    ("text", "term", "why"),
     [
-        ("should we ssh into the nodes and run apt upgrade ourselves?", "apt upgrade", True),
-        ("do we need to edit /etc/hosts on every node?", "etc", True),
-        ("is it ok to change the sysctl on the node?", "sysctl", True),
-        ("저희가 노드에 들어가서 apt upgrade 해야 하는지 알려주세요", "apt upgrade", True),
-        ("노드에 직접 들어가도 되나요?", "노드에 직접 들어가", True),
-        ("we ran apt upgrade on the nodes last week. should we open a case?", "apt upgrade", False),
-        ("노드에 접속해서 apt upgrade 했습니다", "apt upgrade", False),
-        ("we ssh'd into the node and edited the kubelet config", "edited", False),
+        ("should we ssh into the nodes and run apt upgrade ourselves?", "apt upgrade", "asked"),
+        ("do we need to edit /etc/hosts on every node?", "etc", "asked"),
+        ("is it ok to change the sysctl on the node?", "sysctl", "asked"),
+        ("저희가 노드에 들어가서 apt upgrade 해야 하는지 알려주세요", "apt upgrade", "asked"),
+        ("노드에 직접 들어가도 되나요?", "노드에 직접 들어가", "asked"),
+        (
+            "I checked with kubectl debug node and /etc/kubernetes/certs has 3 files.",
+            "etc",
+            "looked",
+        ),
+        ("노드에 접속해서 확인해 보니 인증서 파일이 없습니다", "노드에 접속", "looked"),
+        ("we ran apt upgrade on the nodes last week. should we open a case?", "apt upgrade", None),
+        ("노드에 접속해서 apt upgrade 했습니다", "apt upgrade", None),
+        ("we ssh'd into the node and edited the kubelet config", "edited", None),
+        ("I checked the node over ssh and changed the kubelet flags", "ssh", None),
     ],
 )
-def test_a_change_only_asked_about_is_told_from_one_made(text, term, asked):
+def test_a_change_only_asked_about_or_looked_at_is_told_from_one_made(text, term, why):
     haystack = normalize(text)
     start = haystack.index(normalize(term))
-    assert asked_not_done(haystack, start, start + len(normalize(term))) is asked
+    assert unmade_change(haystack, start, start + len(normalize(term))) == why

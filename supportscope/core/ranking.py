@@ -59,12 +59,12 @@ from supportscope.core.tickettext import (
     Duration,
     Normalized,
     Spans,
-    asked_not_done,
     durations,
     negated,
     normalize,
     normalize_ticket,
     satisfies,
+    unmade_change,
 )
 
 REQUEST_BONUS = 0.5
@@ -89,7 +89,8 @@ INPUT_WEIGHT = 1.0
 # A term in the title counts this much more than in the customer's other sentences.
 TITLE_WEIGHT = 1.0
 # The first step's groups whose choices say what the customer changed: a change the text
-# only asks whether to make ("should we SSH in and patch?") is not counted for them.
+# only asks whether to make ("should we SSH in and patch?"), or a sign-in only to look, is
+# not counted for them (``tickettext.unmade_change``).
 ASKED_GROUPS = frozenset({"changes"})
 
 
@@ -211,7 +212,8 @@ class _Compiled:
     # letter or digit: a text is searched only for the terms whose start it has
     by_prefix: dict[str, tuple[_Term, ...]]
     others: tuple[_Term, ...]  # durations, and first words of one character or a sign
-    # the choices that say what the customer changed: a change only asked about is none
+    # the choices that say what the customer changed: a change only asked about, or only
+    # looked at, is none
     asked: frozenset[str] = frozenset()
 
 
@@ -648,12 +650,14 @@ def rank(
 def _asked(
     hit: _Hit, values: frozenset[str], haystack: str, notes: dict[str, dict[tuple[str, str], Note]]
 ) -> bool:
-    """Whether ``hit`` names a change the text only asks whether to make (noted so)."""
+    """Whether ``hit`` names a change the text tells of as not made: only asked about, or
+    only looked at (noted so)."""
     if not hit.weight or hit.term.value not in values:
         return False
-    if not asked_not_done(haystack, hit.start, hit.end):
+    why = unmade_change(haystack, hit.start, hit.end)
+    if why is None:
         return False
-    _note(notes, hit.term.value, Note("asked", hit.shown))
+    _note(notes, hit.term.value, Note(why, hit.shown))
     return True
 
 

@@ -348,12 +348,37 @@ _KO_ASKED = re.compile(
 )
 
 
-def asked_not_done(haystack: str, start: int, end: int) -> bool:
-    """Whether the sentence around a term asks whether to do it rather than says it was
-    done."""
-    sentence_start = max(
-        (haystack.rfind(mark, max(0, start - 80), start) for mark in ".!?\n"), default=-1
-    )
-    if _EN_ASKED.search(haystack[sentence_start + 1 : start]):
-        return True
-    return _KO_ASKED.match(haystack[end : end + 40]) is not None
+# Signing in to a node only to look is no change: "I checked with kubectl debug node and
+# /etc/kubernetes/certs has only …", "노드에 접속해서 확인해 보니 …". A sentence with a
+# verb of looking and none of changing.
+_LOOKED = re.compile(
+    r"\b(?:checked|looked|inspected|verified|confirmed|saw|noticed|listed|found|see|shows?|"
+    r"showed)\b|확인(?:했|해 ?보|하니|한 ?결과|해서)|봤|보니|살펴|조회"
+)
+_CHANGED = re.compile(
+    r"\b(?:edit|edited|chang|modif|install|updat|upgrad|patch|set|added|add|remov|delet|"
+    r"restart|reboot|replac|wrote|writ|configur|appli|apply|tun|disabl|enabl|mount|copied|"
+    r"creat|ran apt|run apt|fix)|수정|변경|바꾸|바꿨|설치|삭제|추가|재시작|재부팅|적용|설정|"
+    r"넣|지웠|고쳤|만들"
+)
+
+
+def _sentence(haystack: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``start:end``: from the last sentence mark before it (up to 80
+    characters back) to the next one after it (up to 120 characters on)."""
+    first = max((haystack.rfind(mark, max(0, start - 80), start) for mark in ".!?\n"), default=-1)
+    window = haystack[end : end + 120]
+    stop = _SENTENCE_END.search(window)
+    return first + 1, end + (stop.start() if stop else len(window))
+
+
+def unmade_change(haystack: str, start: int, end: int) -> str | None:
+    """Why the sentence around a term tells of no change made, if it does: it asks whether
+    to make it ("asked"), or says the customer only looked ("looked")."""
+    first, last = _sentence(haystack, start, end)
+    if _EN_ASKED.search(haystack[first:start]) or _KO_ASKED.match(haystack[end : end + 40]):
+        return "asked"
+    sentence = haystack[first:last]
+    if _LOOKED.search(sentence) is not None and _CHANGED.search(sentence) is None:
+        return "looked"
+    return None

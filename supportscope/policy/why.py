@@ -43,6 +43,10 @@ def note_text(note: Note) -> str:
         return _("%(word)s: the text says it was not used or not done") % {"word": word}
     if note.kind == "asked":
         return _("%(word)s: the text asks whether to do it, not that it was done") % {"word": word}
+    if note.kind == "looked":
+        return _("%(word)s: the customer only looked; the text says nothing was changed") % {
+            "word": word
+        }
     if note.kind == "time":
         return _("the time the text states does not meet this choice's condition")
     return word
