@@ -127,3 +127,22 @@ def test_a_change_only_asked_about_or_looked_at_is_told_from_one_made(text, term
     haystack = normalize(text)
     start = haystack.index(normalize(term))
     assert unmade_change(haystack, start, start + len(normalize(term))) == why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the cluster has been working fine for 3 months, and today every node is notready",
+        "it ran without issues for two years before this week",
+        "몇 달간 잘 돌던 클러스터에서 오늘 노드가 전부 notready 입니다",
+        "1년 동안 문제없이 쓰던 노드풀입니다",
+    ],
+)
+def test_how_long_something_worked_before_the_problem_is_no_stated_duration(text):
+    haystack = normalize(text)
+    assert [haystack[d.start : d.end] for d in durations(haystack)] == []
+
+
+def test_a_duration_of_the_problem_itself_is_still_read():
+    haystack = normalize("it worked fine for years, but the nodes have been notready for 40 days")
+    assert [(d.low, d.high) for d in durations(haystack)] == [(40, 40)]

@@ -20,6 +20,7 @@ import bisect
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from supportscope.core.layout import FAILURE, OUTPUT, pasted_lines, title_line
@@ -195,8 +196,38 @@ class Duration:
     strict: bool  # high is excluded
 
 
+# How long things worked before the problem is not how long the problem has lasted: "has
+# been working fine for months", "running without issues for 2 years", "몇 달간 잘 돌던
+# 클러스터", "1년 동안 문제없이 쓰던".
+_EN_HEALTHY_BEFORE = re.compile(
+    r"\b(?:work|worked|working|run|ran|running|been fine|been stable|stable|fine)"
+    r"(?: fine| well| ok| okay| stably| smoothly| without (?:any )?(?:issues?|problems?|errors?))? "
+    r"for (?:the (?:last|past) |over |more than |about |almost |nearly )?(?:[^ ]+ )?$"
+)
+_KO_HEALTHY_AFTER = re.compile(
+    r"^ ?(?:간|동안|째)? ?(?:잘|문제없이|문제 없이|정상적으로|이상 없이|별 문제 없이|무리 없이) ?"
+    r"(?:돌|동작|작동|운영|쓰|사용|운용|돌아가)"
+)
+
+
+def healthy_time(haystack: str, start: int, end: int) -> bool:
+    """Whether the time at ``start:end`` says how long something worked before the problem."""
+    if _EN_HEALTHY_BEFORE.search(haystack[max(0, start - 48) : start]):
+        return True
+    return _KO_HEALTHY_AFTER.match(haystack[end : end + 24]) is not None
+
+
 def durations(haystack: str) -> tuple[Duration, ...]:
-    """Every duration stated in a normalized text, as a range of days."""
+    """Every duration stated in a normalized text, as a range of days (not how long
+    something worked before the problem: ``healthy_time``)."""
+    return tuple(
+        found
+        for found in _durations(haystack)
+        if not healthy_time(haystack, found.start, found.end)
+    )
+
+
+def _durations(haystack: str) -> Iterator[Duration]:
     found: list[Duration] = []
     for match in _EN_DURATION.finditer(haystack):
         number = match["n"]
@@ -215,7 +246,7 @@ def durations(haystack: str) -> tuple[Duration, ...]:
             days = _KO_NUMBERS[match["w"]] * _KO_UNITS[match["wu"]]
         after = haystack[match.end() : match.end() + 10]
         found.append(_ranged(match.start(), match.end(), days, "", after, english=False))
-    return tuple(found)
+    return iter(found)
 
 
 def _ranged(start: int, end: int, days: int, before: str, after: str, *, english: bool) -> Duration:
@@ -319,7 +350,9 @@ def negated(haystack: str, start: int, end: int) -> bool:
     # "노드에 접속하거나 데몬셋으로 뭘 바꾼 건 없고": the first of two things joined by
     # "-거나" is denied with the second.
     joined = _KO_OR.match(after)
-    return joined is not None and negated_after(haystack, end + joined.end())
+    if joined is not None and negated_after(haystack, end + joined.end()):
+        return True
+    return healthy_time(haystack, start, end)
 
 
 def negated_after(haystack: str, position: int) -> bool:
