@@ -81,6 +81,9 @@ def test_a_text_with_no_duration_has_none():
         ("ssh로 접속하거나 설정을 바꾸지 않았습니다", "ssh", True),
         ("노드에 ssh로 접속하거나 재부팅하면 해결됩니다", "ssh", False),
         ("노드에 접속하거나 로그를 보려고 합니다. 설정은 바꾸지 않았습니다", "노드에 접속", False),
+        ("저희가 노드에 직접 들어가서 바꾼 설정은 없고", "노드에 직접 들어가", True),
+        ("helm으로 설치한 애드온은 없습니다", "helm", True),
+        ("노드에 들어가서 바꾼 설정이 원인 같습니다", "노드에 들어가", False),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):
