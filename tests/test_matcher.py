@@ -499,3 +499,14 @@ def test_signing_in_to_a_node_only_to_look_is_not_read_as_a_change(tree):
     ranked = {item.value: item for item in rank(tree.questions["component"], text)}
     assert "kubectl debug node" not in ranked["node-login"].matched, ranked["node-login"]
     assert "looked" in {note.kind for note in ranked["node-login"].notes}
+
+
+def test_a_korean_suspended_subscription_is_read_before_a_restore_request(tree):
+    found = run(
+        tree,
+        "카드 만료로 구독이 일시 중단됐다가 두 달 만에 다시 살렸는데 클러스터가 없어졌어요. "
+        "etcd 백업으로 복구해 주실 수 있나요?",
+    )
+    assert found.answers.get("component") == "subscription", found
+    ranked = rank(tree.questions["component"], "카드 만료로 구독이 일시 중단됐습니다")
+    assert ranked[0].value == "subscription"

@@ -82,6 +82,8 @@ def test_a_text_with_no_duration_has_none():
         ("노드에 ssh로 접속하거나 재부팅하면 해결됩니다", "ssh", False),
         ("노드에 접속하거나 로그를 보려고 합니다. 설정은 바꾸지 않았습니다", "노드에 접속", False),
         ("저희가 노드에 직접 들어가서 바꾼 설정은 없고", "노드에 직접 들어가", True),
+        ("정책 문제가 아니라 npm 자체가 동작을 안 하는 것 같습니다", "npm", False),
+        ("ingress nginx 컨트롤러가 트래픽을 안 넘겨요", "ingress nginx", False),
         ("helm으로 설치한 애드온은 없습니다", "helm", True),
         ("노드에 들어가서 바꾼 설정이 원인 같습니다", "노드에 들어가", False),
     ],

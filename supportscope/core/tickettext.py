@@ -299,12 +299,14 @@ _KO_NOT_DONE = re.compile(
 # never done, or contrasted away.
 _KO_NEVER_OR_CONTRAST = re.compile(
     _KO_LEAD + r"(?:[가-힣]{0,4}(?:쓴|한|켠|건드린|깐|만든|바꾼|된|댄|만진|넣은|올린|고친) ?"
-    r"(?:적|게|건|거|것은?|[가-힣]{1,4}[은는도](?= )) ?(?:이 |은 |도 )?(?:(?:전혀|딱히|따로|별도로|아무것도) )?(?:없|아니)|"
+    r"(?:적|게|건|거|것은?|[가-힣]{1,4}[은는도](?= )) ?(?:이 |은 |도 )?"
+    r"(?:(?:전혀|딱히|따로|별도로|아무것도) )?(?:없|아니)|"
     r"아니[고라며다니에야]|아닌|아닙|아님|말고|대신)"
 )
 # A term that carries the subject particle is what acts: "카펜터가 노드를 안 만들어요",
-# "nginx가 안 돌아요" say what it fails to do (a symptom), not that it was not used.
-_KO_SUBJECT = re.compile(r"^ ?[이가] ")
+# "nginx가 안 돌아요", "npm 자체가 동작을 안 하는" say what it fails to do (a symptom),
+# not that it was not used.
+_KO_SUBJECT = re.compile(r"^ ?(?:[이가]| (?:자체|쪽|파드|서비스|컨트롤러|에이전트|데몬)[이가]) ")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # "접속하거나 ": a verb joined by "or" to the next one.
 _KO_OR = re.compile(r"^[가-힣]{0,4}(?: [가-힣]{1,6})?거나 ")
