@@ -510,3 +510,31 @@ def test_a_korean_suspended_subscription_is_read_before_a_restore_request(tree):
     assert found.answers.get("component") == "subscription", found
     ranked = rank(tree.questions["component"], "카드 만료로 구독이 일시 중단됐습니다")
     assert ranked[0].value == "subscription"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Our cluster is on 1.25, out of support for a while. Please upgrade it for us and "
+            "take ownership of keeping it current.",
+            "past-support",
+        ),
+        (
+            "Our cluster is on 1.25, out of support for a while, and the upgrade to 1.27 keeps "
+            "failing at the control plane. Can we get help?",
+            "upgrade",
+        ),
+        (
+            "운영 클러스터 쿠버네티스 버전이 1.25 인데 지원 종료 버전이라고 합니다. 저희 대신 "
+            "업그레이드해 주세요.",
+            "past-support",
+        ),
+    ],
+)
+def test_asking_microsoft_to_keep_the_version_current_is_told_from_an_upgrade_that_fails(
+    tree, text, expected
+):
+    found = run(tree, text)
+    assert found.answers.get("component") == "kubernetes-version", found
+    assert found.answers.get("version_issue") == expected, found
