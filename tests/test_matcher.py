@@ -538,3 +538,18 @@ def test_asking_microsoft_to_keep_the_version_current_is_told_from_an_upgrade_th
     found = run(tree, text)
     assert found.answers.get("component") == "kubernetes-version", found
     assert found.answers.get("version_issue") == expected, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Over the holidays someone stopped the scale set in the MC_ group from the portal "
+        "instead of using az aks stop. Now the cluster shows 0 nodes.",
+        "비용 때문에 포털에서 MC_ 리소스 그룹의 VMSS 할당 해제를 했습니다. az aks stop 은 안 "
+        "썼어요. 지금 노드가 하나도 없습니다.",
+    ],
+)
+def test_a_scale_set_stopped_by_hand_is_a_stopped_cluster_not_a_node_change(tree, text):
+    found = run(tree, text)
+    assert found.answers.get("component") == "cluster-stop", found
+    assert found.answers.get("stop_method") == "manual-deallocation", found
