@@ -412,3 +412,16 @@ def test_a_held_question_says_why_on_the_page_instead_of_nothing_found(client):
     assert "직접 변경" in held
     assert "node-iaas-change" in {r.attrs["value"] for r in fieldset.find_all("input")}
     assert not doc.find_all("p", class_="notice notice-unknown")
+
+
+def test_candidates_that_tie_are_not_called_nothing_found(client):
+    # Several components are named about equally: the page lists them, and does not say
+    # that no known product or component was found.
+    text = (
+        "The load balancer drops traffic and the ingress returns 502 and the network "
+        "policy blocks pods."
+    )
+    doc = page(client.post("/triage/suggest/", {"text": text}))
+    fieldset = doc.find_all("fieldset", class_="proposal-open")[0]
+    assert len(fieldset.find_all("input", type="radio")) >= 2
+    assert not doc.find_all("p", class_="notice notice-unknown")
