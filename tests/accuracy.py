@@ -36,7 +36,9 @@ WORKING = ("tickets.toml", "tickets-b.toml", "tickets-c.toml", "tickets-d.toml")
 # Modelled on real public AKS reports (long, pasted logs, several components, what the
 # customer installed said in passing), labelled from the policy alone: read while tuning
 # the reader and its confidence margin, with targets of their own.
-REAL_WORKING = ("real-a.toml", "real-b.toml")
+# real-c.toml (40: 25 en, 15 ko) was written 2026-12-05 by a writer who saw neither the terms
+# nor the suggester, modelled on real reports; split from real-holdout-c.toml by a fixed rule.
+REAL_WORKING = ("real-a.toml", "real-b.toml", "real-c.toml")
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
 # suggester fails; they are not held to the working files' targets.
@@ -45,7 +47,9 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # who saw only the policy; first graded after that session's last change to the terms).
 # real-holdout-a/b.toml: 50 tickets modelled on real reports like REAL_WORKING, never read
 # while tuning; their figures alone are looked at.
-HOLDOUTS = ("holdout6.toml", "real-holdout-a.toml", "real-holdout-b.toml")
+# real-holdout-c.toml: 30 tickets (18 en, 12 ko) written 2026-12-05 by a writer who saw neither
+# the terms nor the suggester, modelled on real reports, assigned by a fixed rule before labelling.
+HOLDOUTS = ("holdout6.toml", "real-holdout-a.toml", "real-holdout-b.toml", "real-holdout-c.toml")
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"
 WRONG_LEVEL = "wrong level"

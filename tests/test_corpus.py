@@ -24,7 +24,14 @@ REQUIRED = {"id", "lang", "text", "verdict", "section"}
 # ``relabelled``: why a label changed after the ticket was written (a fidelity fix).
 OPTIONAL = {"clause", "note", "relabelled"}
 # The corpus modelled on real reports names the report each ticket was modelled on.
-REAL = ("real-a.toml", "real-b.toml", "real-holdout-a.toml", "real-holdout-b.toml")
+REAL = (
+    "real-a.toml",
+    "real-b.toml",
+    "real-c.toml",
+    "real-holdout-a.toml",
+    "real-holdout-b.toml",
+    "real-holdout-c.toml",
+)
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
 # The unseen holdout is added at the end; the working files are always there.
