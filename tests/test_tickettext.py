@@ -151,3 +151,16 @@ def test_how_long_something_worked_before_the_problem_is_no_stated_duration(text
 def test_a_duration_of_the_problem_itself_is_still_read():
     haystack = normalize("it worked fine for years, but the nodes have been notready for 40 days")
     assert [(d.low, d.high) for d in durations(haystack)] == [(40, 40)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i removed everything whose vendor fix is less than 30 days old from the report",
+        "we filtered out findings younger than 30 days",
+        "공급업체 수정이 30일이 안 된 항목은 제외했습니다",
+    ],
+)
+def test_the_age_of_what_the_customer_removed_is_no_stated_duration(text):
+    haystack = normalize(text)
+    assert durations(haystack) == ()

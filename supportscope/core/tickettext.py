@@ -210,6 +210,14 @@ _KO_HEALTHY_AFTER = re.compile(
 )
 
 
+# Nor is a time that names what the customer took out: "removed everything whose vendor
+# fix is less than 30 days old", "30일이 안 된 항목은 제외했습니다".
+_EN_REMOVED_BEFORE = re.compile(
+    r"\b(?:removed|filtered out|excluded|dropped|took out|left out)\b[^.!?\n]{0,60}$"
+)
+_KO_REMOVED_AFTER = re.compile(r"^[^.!?\n]{0,24}?(?:제외|뺐|빼고|걸러 냈|걸러냈|지웠)")
+
+
 def healthy_time(haystack: str, start: int, end: int) -> bool:
     """Whether the time at ``start:end`` says how long something worked before the problem."""
     if _EN_HEALTHY_BEFORE.search(haystack[max(0, start - 48) : start]):
@@ -217,13 +225,22 @@ def healthy_time(haystack: str, start: int, end: int) -> bool:
     return _KO_HEALTHY_AFTER.match(haystack[end : end + 24]) is not None
 
 
+def _removed_time(haystack: str, start: int, end: int) -> bool:
+    """Whether the time at ``start:end`` names what the customer took out."""
+    if _EN_REMOVED_BEFORE.search(haystack[max(0, start - 64) : start]):
+        return True
+    return _KO_REMOVED_AFTER.match(haystack[end : end + 24]) is not None
+
+
 def durations(haystack: str) -> tuple[Duration, ...]:
     """Every duration stated in a normalized text, as a range of days (not how long
-    something worked before the problem: ``healthy_time``)."""
+    something worked before the problem, ``healthy_time``, nor the age of what the customer
+    removed)."""
     return tuple(
         found
         for found in _durations(haystack)
         if not healthy_time(haystack, found.start, found.end)
+        and not _removed_time(haystack, found.start, found.end)
     )
 
 
