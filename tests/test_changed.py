@@ -1,11 +1,18 @@
-"""The customer's own changes to AKS-managed Azure resources (supportscope.core.changed)."""
+"""The customer's own changes to AKS-managed resources (supportscope.core.changed)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from supportscope.core.changed import changed
+from supportscope.core.content import read_policy
+from supportscope.core.engine import Level, build_tree, resolve
 from supportscope.core.tickettext import normalize
+from supportscope.core.vocabulary import suggest_answers
+
+CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
 
 
 @pytest.mark.parametrize(
@@ -45,3 +52,44 @@ def test_a_denied_automatic_allowed_or_mere_mention_is_not_a_change(text):
 def test_each_sentence_is_read_on_its_own():
     text = normalize("We edited our deployment yaml. The VMSS looks healthy.")
     assert changed(text) == ()  # the verb and the resource are in different sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We ran kubectl -n kube-system edit ds microsoft-defender-collector-ds and raised the "
+        "CPU limit.",
+        "Our admin patched the kube-proxy DaemonSet in kube-system to add a flag.",
+        "저희가 직접 kube-system 의 DaemonSet limit 을 300m 로 올렸는데 다시 원복됩니다.",
+    ],
+)
+def test_a_managed_component_changed_in_place_in_kube_system_is_found(text):
+    found = changed(normalize(text))
+    assert [item.kind for item in found] == ["kube-system"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the documented way to customize CoreDNS
+        "We edited the coredns-custom ConfigMap in kube-system to add a forwarder.",
+        # denied
+        "We changed nothing in kube-system.",
+        "kube-system 쪽은 저희가 수정하지 않았습니다.",
+        # named, not changed
+        "We looked at the pods in kube-system and they restart every hour.",
+    ],
+)
+def test_the_documented_route_a_denial_or_a_look_in_kube_system_is_not_a_change(text):
+    assert changed(normalize(text)) == ()
+
+
+def test_a_managed_add_on_changed_in_kube_system_leads_to_the_managed_component_choice():
+    tree = build_tree(read_policy(CONTENT).tree)
+    text = (
+        "The Defender collector in kube-system is throttled. We edited its DaemonSet in "
+        "kube-system ourselves and raised the limits, but AKS put them back."
+    )
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") == "managed-component-change", found
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED

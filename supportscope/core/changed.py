@@ -6,6 +6,10 @@ on the AKS NSG", "포털에서 MC_ 리소스 그룹의 VM과 디스크를 직접
 does not support changes made that way to the resources AKS manages, whatever the ticket
 then asks about, so such a sentence is a reason to doubt a "supported" verdict.
 
+It also finds a change the customer made in place to what AKS deploys in kube-system
+("kubectl -n kube-system edit ds …", "kube-system 의 DaemonSet limit 을 올렸습니다"), which
+the policy treats the same way (``Changed.kind``).
+
 ``changed`` reads a normalized text (``tickettext.normalize``) sentence by sentence and
 returns each sentence that puts a change verb and a managed resource together, said by the
 customer (not denied). It does not decide anything by itself: the suggester holds a
@@ -15,6 +19,7 @@ supported verdict open when it finds one (``matcher._doubt``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from supportscope.core.tickettext import KO_DENIED_AFTER, negated
@@ -26,6 +31,10 @@ class Changed:
     end: int
     resource: str  # the managed resource as written ("vmss", "mc_ 리소스 그룹")
     verb: int  # where the change verb stands
+    # "iaas": the cluster's Azure resources (the node resource group and what is in it);
+    # "kube-system": what AKS deploys there (a managed add-on's DaemonSet, CoreDNS's own
+    # ConfigMap, kube-proxy)
+    kind: str = "iaas"
 
 
 # Resources AKS creates and manages for the cluster (the node resource group and what is in
@@ -52,6 +61,16 @@ _ACTOR = re.compile(
     r"by hand|directly|in the portal|from the portal|via the portal|az vmss|az network)\b|"
     r"(?:저희|제가|우리|직접|포털에서|수동으로|팀에서|담당자)"
 )
+# What AKS deploys in kube-system, changed in place: "kubectl -n kube-system edit ds
+# microsoft-defender-collector-ds", "we patched the kube-proxy DaemonSet in kube-system",
+# "kube-system 의 DaemonSet limit 을 올렸습니다". CoreDNS's coredns-custom ConfigMap is the
+# documented way to customize it, not a change to a managed component.
+_KUBE_SYSTEM = re.compile(r"(?<![0-9a-z])kube ?system(?![0-9a-z])")
+_KUBE_SYSTEM_VERB = re.compile(
+    r"\b(?:edit|edited|patch|patched|modified|changed|raised|increased|lowered|scaled|"
+    r"overrode|overwrote|replaced)\b|(?:수정|변경|편집|올렸|내렸|바꿨|바꾼|늘렸|줄였)"
+)
+_DOCUMENTED = re.compile(r"coredns custom")
 _SENTENCE_END = re.compile(r"[.?!\n]")
 # "nothing edited in the vmss", "we never changed the nsg": up to two words between.
 _DENIED_BEFORE = re.compile(
@@ -66,14 +85,36 @@ def changed(haystack: str) -> tuple[Changed, ...]:
     start = 0
     for end in [m.start() for m in _SENTENCE_END.finditer(haystack)] + [len(haystack)]:
         sentence = haystack[start:end]
-        resource = _RESOURCE.search(sentence)
-        verb = _VERB.search(sentence) if resource is not None else None
-        if resource is not None and verb is not None and _ACTOR.search(sentence):
-            at = start + verb.start()
-            denied = _DENIED_BEFORE.search(sentence[: verb.start()]) or KO_DENIED_AFTER.match(
-                sentence[verb.start() :]
-            )
-            if denied is None and not negated(haystack, at, start + verb.end()):
-                found.append(Changed(start, end, resource[0], at))
+        if _ACTOR.search(sentence):
+            for kind, resource, verb in _candidates(sentence):
+                at = start + verb.start()
+                if not _denied(haystack, sentence, verb, at):
+                    found.append(Changed(start, end, resource[0], at, kind))
+                    break
         start = end + 1
     return tuple(found)
+
+
+def _candidates(sentence: str) -> Iterator[tuple[str, re.Match[str], re.Match[str]]]:
+    """A managed resource and a change verb in one sentence, by kind of resource."""
+    resource = _RESOURCE.search(sentence)
+    verb = _VERB.search(sentence) if resource is not None else None
+    if resource is not None and verb is not None:
+        yield "iaas", resource, verb
+    resource = _KUBE_SYSTEM.search(sentence)
+    if resource is not None and not _DOCUMENTED.search(sentence):
+        verb = _KUBE_SYSTEM_VERB.search(sentence)
+        if verb is not None:
+            yield "kube-system", resource, verb
+
+
+def _denied(haystack: str, sentence: str, verb: re.Match[str], at: int) -> bool:
+    before, after = sentence[: verb.start()], sentence[verb.start() :]
+    if _DENIED_BEFORE.search(before) or KO_DENIED_AFTER.match(after):
+        return True
+    if _NOTHING_AFTER.match(sentence[verb.end() :]):
+        return True  # "we changed nothing in kube-system"
+    return negated(haystack, at, at + len(verb[0]))
+
+
+_NOTHING_AFTER = re.compile(r"^ (?:nothing|none of)\b")

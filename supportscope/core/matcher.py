@@ -141,14 +141,17 @@ def _with_change(
 ) -> tuple[Ranked, ...]:
     """``ranked`` with the change choice raised when the customer says they changed a
     resource AKS manages (``core/changed.py``), with a note saying so."""
-    if not found or not CHANGE_WEIGHT or all(item.value != CHANGE_CHOICE for item in ranked):
+    if not found or not CHANGE_WEIGHT:
         return ranked
     first = found[0]
+    choice = CHANGE_CHOICES[first.kind]
+    if all(item.value != choice for item in ranked):
+        return ranked
     note = Note("changed", first.resource, haystack[first.start : first.end].strip())
     order = {item.value: position for position, item in enumerate(ranked)}
     raised = [
         replace(item, score=item.score + CHANGE_WEIGHT, notes=(*item.notes, note))
-        if item.value == CHANGE_CHOICE
+        if item.value == choice
         else item
         for item in ranked
     ]
@@ -225,6 +228,9 @@ CAUTIOUS_TEXT = 400  # characters of normalized text
 # A change the customer made to AKS-managed Azure resources: the choice that names it, and
 # the question that asks whether Microsoft support directed it (the policy's exception).
 CHANGE_CHOICE = "node-iaas-change"
+# The choice for each kind of change ``core/changed.py`` finds: the cluster's Azure
+# resources, or what AKS deploys in kube-system (a managed component changed in place).
+CHANGE_CHOICES = {"iaas": CHANGE_CHOICE, "kube-system": "managed-component-change"}
 CHANGE_QUESTION = "change_directed"
 CAUTIOUS_SHARE = 0.6
 INSTALLED_SHARE = 0.3
@@ -240,7 +246,7 @@ def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
         # The customer says they changed a resource AKS manages, and nothing on the path
         # asked whether support directed it: the verdict may be about the wrong thing.
         key = next(iter(found.chosen))
-        return Held(key, CHANGE_CHOICE, "changed")
+        return Held(key, CHANGE_CHOICES[reading.changed[0].kind], "changed")
     for key, chosen in found.chosen.items():
         if _customer_installed(reading, chosen):
             return Held(key, chosen.value, "installed")
