@@ -293,3 +293,15 @@ def test_a_korean_install_said_only_to_deny_it_is_not_one(text):
 def test_a_korean_name_ends_at_its_particle_even_written_apart():
     haystack = normalize("그래서 kured 를 헬름으로 설치했는데 재부팅만 합니다.")
     assert [haystack[i.start : i.end] for i in installed(haystack)] == ["kured"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("백업 용도로 Velero 를 helm 차트(vmware-tanzu/velero)로 직접 설치해서 씁니다.", "velero"),
+        ("모니터링용으로 데이터독을 helm 차트로 설치했습니다.", "데이터독"),
+    ],
+)
+def test_a_korean_install_way_may_run_to_several_words_and_a_purpose_is_no_name(text, name):
+    haystack = normalize(text)
+    assert [haystack[i.start : i.end] for i in installed(haystack)] == [name]

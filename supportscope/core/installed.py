@@ -91,7 +91,8 @@ _EN_BEFORE = re.compile(
 # built, not that a tool was installed.
 _KO_WAYS = r"(?:헬름|helm|kubectl|데몬셋|daemonset|오퍼레이터|operator|차트|chart|매니페스트|yaml)"
 _KO_BEFORE = re.compile(
-    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?:으로|로))? )(?:직접 |별도로 |따로 |추가로 )?"
+    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? )"
+    r"(?:직접 |별도로 |따로 |추가로 )?"
     r"(?:설치|배포|구성|올렸|깔았|깔아)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
 )
 _KO_AFTER = re.compile(
@@ -215,9 +216,12 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
     if span is None:
         return None
     start, stop = span
-    last = haystack[haystack.rfind(" ", start, stop) + 1 : stop]
+    last_start = haystack.rfind(" ", start, stop) + 1
+    last = haystack[last_start:stop]
     if _KO_PLACE.search(last):
         return None
+    if last_start > start and _KO_PLACE.search(haystack[start : last_start - 1]):
+        start = last_start  # "백업 용도로 velero 를 …": what for, then what
     particle = _KO_PARTICLE.search(last)
     if particle is not None and particle[0] in "이가" and haystack[position] not in "을를":
         return None  # "애드온이 배포한 …": who deployed it, not what
