@@ -29,9 +29,13 @@ lint: $(STAMP)
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/kubernetes-validate --strict --quiet -k $(K8S_VERSION) $(MANIFESTS)
 
-# Lint, then the whole suite (unit, API, browser and accessibility) with branch coverage.
+# Lint, then the whole suite (unit, API, browser and accessibility) with branch coverage:
+# the tests not marked `serial` in $(TEST_WORKERS) processes (pytest-xdist, one file per
+# process at a time), then the `serial` ones alone, adding to the same coverage data.
+TEST_WORKERS ?= auto
 test: lint
-	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=90
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial" --cov --cov-report=
+	$(BIN)/pytest -m serial --cov --cov-append --cov-report=term --cov-fail-under=90
 
 # SupportScope against bare Django under gunicorn, loaded by wrk (apt-get install -y wrk).
 # SQLite by default; PostgreSQL when DATABASE_URL says so. Writes bench/results/latest.json.

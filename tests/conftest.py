@@ -7,6 +7,7 @@ from django.utils import translation
 from supportscope.policy import freshness
 from supportscope.policy.snapshot import cache
 from supportscope.web.pagecache import pages
+from tests import dbsnapshot
 
 # Playwright's sync API runs an event loop in the main thread; without this,
 # live_server's teardown raises SynchronousOnlyOperation.
@@ -22,6 +23,30 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The migrated test database, copied once per process: after a transactional test the
+    copy is put back (tests/dbsnapshot.py) instead of Django's flush and a reload of the
+    shipped policy."""
+    from django.test import TransactionTestCase
+
+    with django_db_blocker.unblock():
+        dbsnapshot.take()
+    flush_after_test = TransactionTestCase._fixture_teardown
+
+    def restore_after_test(self):
+        aliases = list(self._databases_names(include_mirrors=False))
+        if self.available_apps is not None or not all(map(dbsnapshot.taken, aliases)):
+            flush_after_test(self)
+            return
+        for alias in aliases:
+            dbsnapshot.restore(alias)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", restore_after_test)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -13,12 +13,17 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bench.run import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PATH = "/triage/?component=ingress&ingress=nginx"
 PER_INSTANCE = 40
+
+# serial: two servers of two workers, and collectstatic into var/static (as the rehearsal).
+pytestmark = pytest.mark.serial
 
 
 def server_env(database: Path, port: int) -> dict[str, str]:

@@ -358,6 +358,7 @@ def _get(url: str) -> tuple[int, str]:
 
 
 @pytest.mark.postgres
+@pytest.mark.serial  # two servers, and a one-second deadline
 @postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_is_served_by_two_app_servers_within_one_second(tmp_path):

@@ -333,6 +333,7 @@ CLUSTER = _postgres_cluster()
 
 
 @pytest.mark.postgres
+@pytest.mark.serial  # stopping the server would cut off every other test process
 @pytest.mark.skipif(
     CLUSTER is None,
     reason="needs DATABASE_URL=postgres://... and pg_ctlcluster on this machine (.ci/run)",

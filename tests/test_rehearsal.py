@@ -36,7 +36,12 @@ def missing() -> str | None:
 
 
 MISSING = missing()
-pytestmark = [pytest.mark.rehearsal, pytest.mark.skipif(MISSING is not None, reason=str(MISSING))]
+# serial: nginx, two gunicorns and wrk take the machine, and the edit must be served in time.
+pytestmark = [
+    pytest.mark.rehearsal,
+    pytest.mark.serial,
+    pytest.mark.skipif(MISSING is not None, reason=str(MISSING)),
+]
 
 
 def test_two_rolling_restarts_under_load_fail_no_request_and_an_edit_is_served_everywhere():

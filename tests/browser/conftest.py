@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -24,6 +24,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+
+from tests.locks import port_lock
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {
@@ -132,8 +134,15 @@ def admin_page(page: Any, live_server: Any, superuser: Any) -> Any:
 def serve(port: int, handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """Another origin, ``http://127.0.0.1:<port>``, for as long as the block runs.
 
-    ``port`` 0 picks a free one, which no setting allows to frame our pages.
+    ``port`` 0 picks a free one, which no setting allows to frame our pages. A fixed port
+    (8765, the origin tests/settings.py allows) is held by one test process at a time:
+    under pytest-xdist, a worker that wants it waits for the other to let it go.
     """
+    with port_lock(port) if port else nullcontext():
+        yield from _serve(port, handler)
+
+
+def _serve(port: int, handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -158,48 +167,3 @@ def html_page(body: str) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
-
-
-# -- a faster reset between live-server tests ------------------------------------------------
-#
-# Live-server tests are transactional: afterwards the database is flushed, and the flush's
-# post-migrate hook reloads the shipped policy from ``policy_content/`` (a second or more
-# per test). Instead, the database as it was after ``migrate`` is copied once, the flush
-# is told to skip the reload (Django does so under serialized rollback when the copy is
-# on the connection), and the copy is written back after the test's teardown. Every test
-# that follows, browser or not, finds the shipped policy as before.
-
-_AFTER_MIGRATE: dict[str, str] = {}
-_RESTORE = pytest.StashKey[Any]()
-
-
-@pytest.fixture(autouse=True)
-def _restore_policy_quickly(
-    request: pytest.FixtureRequest, django_db_serialized_rollback: None, django_db_blocker: Any
-) -> None:
-    from django.db import connection
-
-    if "default" not in _AFTER_MIGRATE:
-        _AFTER_MIGRATE["default"] = connection.creation.serialize_db_to_string()
-    connection._test_serialized_contents = _AFTER_MIGRATE["default"]
-    request.node.stash[_RESTORE] = django_db_blocker
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    result = yield  # every fixture is torn down now, the database flushed
-    blocker = item.stash.get(_RESTORE, None)
-    if blocker is not None:
-        from django.contrib.contenttypes.models import ContentType
-        from django.db import connection
-
-        with blocker.unblock():
-            # Empty unless the flush ran the post-migrate hooks after all (see below).
-            if not ContentType.objects.exists():
-                connection.creation.deserialize_db_from_string(_AFTER_MIGRATE["default"])
-        # Playwright runs the tests in another context (a greenlet) than pytest-django's
-        # setup, with its own connection objects; drop the copy from this one so the next
-        # test does not restore it a second time at its start.
-        if hasattr(connection, "_test_serialized_contents"):
-            del connection._test_serialized_contents
-    return result
