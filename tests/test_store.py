@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from supportscope.core.content import read_policy, write_policy
-from supportscope.policy.models import Clause, PolicyState, Question, Revision, Section, Verdict
+from supportscope.policy.models import (
+    Choice,
+    ChoiceGroup,
+    Clause,
+    PolicyState,
+    Question,
+    Revision,
+    Section,
+    Verdict,
+)
 from supportscope.policy.store import (
     CONTENT_DIR,
     ImportRefused,
@@ -174,3 +184,23 @@ def test_search_terms_round_trip_between_files_database_and_export(tmp_path):
         if c["value"] == "nginx"
     )
     assert "terms" not in nginx
+
+
+def test_every_shipped_text_fits_its_column():
+    # SQLite does not enforce a CharField's max_length; PostgreSQL refuses the load.
+    tree = json.loads((CONTENT_DIR / "tree.json").read_text(encoding="utf-8"))
+    rows = [(ChoiceGroup, "label", g["label"]) for g in tree.get("groups", ())]
+    for question in tree["questions"]:
+        rows += [(Question, part, question[part]) for part in ("text", "help") if part in question]
+        for choice in question["choices"]:
+            rows += [
+                (Choice, part, choice[part]) for part in ("label", "description") if part in choice
+            ]
+    too_long = [
+        (model.__name__, part, lang, len(text))
+        for model, part, texts in rows
+        for lang, text in texts.items()
+        if len(text) > model._meta.get_field(f"{part}_{lang}").max_length
+    ]
+    assert len(rows) > 250
+    assert too_long == []
