@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from supportscope.core.tickettext import KO_DENIED_AFTER, negated
+from supportscope.core.tickettext import KO_DENIED_AFTER, SENTENCE_END, negated
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,8 @@ _KUBE_SYSTEM_VERB = re.compile(
     r"overrode|overwrote|replaced)\b|(?:수정|변경|편집|올렸|내렸|바꿨|바꾼|늘렸|줄였)"
 )
 _DOCUMENTED = re.compile(r"coredns custom")
-_SENTENCE_END = re.compile(r"[.?!\n]")
+# "we changed nothing in kube-system": denied after the verb.
+_NOTHING_AFTER = re.compile(r"^ (?:nothing|none of)\b")
 # "nothing edited in the vmss", "we never changed the nsg": up to two words between.
 _DENIED_BEFORE = re.compile(
     r"\b(?:nothing|no one|nobody|never|not|didn't|didnt|haven't|havent|hasn't|no)"
@@ -83,7 +84,7 @@ def changed(haystack: str) -> tuple[Changed, ...]:
     """Each sentence in which the customer says they changed a resource AKS manages."""
     found: list[Changed] = []
     start = 0
-    for end in [m.start() for m in _SENTENCE_END.finditer(haystack)] + [len(haystack)]:
+    for end in [m.start() for m in SENTENCE_END.finditer(haystack)] + [len(haystack)]:
         sentence = haystack[start:end]
         if _ACTOR.search(sentence):
             for kind, resource, verb in _candidates(sentence):
@@ -115,6 +116,3 @@ def _denied(haystack: str, sentence: str, verb: re.Match[str], at: int) -> bool:
     if _NOTHING_AFTER.match(sentence[verb.end() :]):
         return True  # "we changed nothing in kube-system"
     return negated(haystack, at, at + len(verb[0]))
-
-
-_NOTHING_AFTER = re.compile(r"^ (?:nothing|none of)\b")

@@ -20,7 +20,6 @@ import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from supportscope.core.layout import FAILURE, OUTPUT, pasted_lines, title_line
@@ -244,7 +243,7 @@ def durations(haystack: str) -> tuple[Duration, ...]:
     )
 
 
-def _durations(haystack: str) -> Iterator[Duration]:
+def _durations(haystack: str) -> list[Duration]:
     found: list[Duration] = []
     for match in _EN_DURATION.finditer(haystack):
         number = match["n"]
@@ -263,7 +262,7 @@ def _durations(haystack: str) -> Iterator[Duration]:
             days = _KO_NUMBERS[match["w"]] * _KO_UNITS[match["wu"]]
         after = haystack[match.end() : match.end() + 10]
         found.append(_ranged(match.start(), match.end(), days, "", after, english=False))
-    return iter(found)
+    return found
 
 
 def _ranged(start: int, end: int, days: int, before: str, after: str, *, english: bool) -> Duration:
@@ -324,7 +323,7 @@ _KO_NEVER_OR_CONTRAST = re.compile(
 # "nginx가 안 돌아요", "npm 자체가 동작을 안 하는" say what it fails to do (a symptom),
 # not that it was not used.
 _KO_SUBJECT = re.compile(r"^ ?(?:[이가]| (?:자체|쪽|파드|서비스|컨트롤러|에이전트|데몬)[이가]) ")
-_SENTENCE_END = re.compile(r"[.!?\n]")
+SENTENCE_END = re.compile(r"[.!?\n]")
 # "접속하거나 ": a verb joined by "or" to the next one.
 _KO_OR = re.compile(r"^[가-힣]{0,4}(?: [가-힣]{1,6})?거나 ")
 # "직접 설치한 nginx는 없습니다": a term with a topic particle, then "없": not there.
@@ -378,7 +377,7 @@ def negated(haystack: str, start: int, end: int) -> bool:
 def negated_after(haystack: str, position: int) -> bool:
     """Whether the next few Korean words from ``position``, in the same sentence, deny
     what stands before them."""
-    window = _SENTENCE_END.split(haystack[position : position + 48], maxsplit=1)[0]
+    window = SENTENCE_END.split(haystack[position : position + 48], maxsplit=1)[0]
     spaces = [index + 1 for index, char in enumerate(window) if char == " "]
     starts = [0, *spaces[:3]]
     return any(
@@ -421,7 +420,7 @@ def _sentence(haystack: str, start: int, end: int) -> tuple[int, int]:
     characters back) to the next one after it (up to 120 characters on)."""
     first = max((haystack.rfind(mark, max(0, start - 80), start) for mark in ".!?\n"), default=-1)
     window = haystack[end : end + 120]
-    stop = _SENTENCE_END.search(window)
+    stop = SENTENCE_END.search(window)
     return first + 1, end + (stop.start() if stop else len(window))
 
 
