@@ -9,7 +9,7 @@ import pytest
 
 from supportscope.core.content import read_policy
 from supportscope.core.engine import Level, Tree, build_tree, resolve
-from supportscope.core.matcher import settled
+from supportscope.core.matcher import reachable_levels, settled
 from supportscope.core.ranking import Ranked, rank
 from supportscope.core.vocabulary import suggest_answers
 
@@ -553,3 +553,18 @@ def test_a_scale_set_stopped_by_hand_is_a_stopped_cluster_not_a_node_change(tree
     found = run(tree, text)
     assert found.answers.get("component") == "cluster-stop", found
     assert found.answers.get("stop_method") == "manual-deallocation", found
+
+
+def test_the_levels_a_path_can_still_reach_are_those_of_every_way_it_can_end(tree):
+    # Open source of an unnamed project may be any project: unsupported for most, supported
+    # where it meets the Azure cloud provider; once the project is "other", only unsupported.
+    assert reachable_levels(tree, {"component": "third-party-oss"}) >= {
+        Level.SUPPORTED,
+        Level.UNSUPPORTED,
+    }
+    assert reachable_levels(tree, {"component": "third-party-oss", "oss": "other"}) == {
+        Level.UNSUPPORTED
+    }
+    assert reachable_levels(tree, {"component": "kubelet", "ready_nodes": "yes"}) == {
+        Level.SUPPORTED
+    }

@@ -103,6 +103,8 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("the Sysbox runtime that we installed on the nodes", "sysbox runtime", "installed"),
         ("데이터독 에이전트를 헬름으로 설치했습니다", "데이터독 에이전트", "helm"),
         ("우리가 설치한 kube-router 데몬셋이 죽어요", "kube router", "daemonset"),
+        ("We use Sysbox (installed by their DaemonSet) for CI runners", "sysbox", "daemonset"),
+        ("the exporter, deployed using the vendor's helm chart, fails", "exporter", "helm"),
     ],
 )
 def test_what_the_customer_installed_is_found_with_how(text, named, way):
@@ -123,6 +125,15 @@ def test_what_the_customer_installed_is_found_with_how(text, named, way):
 def test_a_denied_or_generic_install_is_not_one(text):
     haystack = normalize(text)
     assert not [i for i in installed(haystack) if i.explicit]
+
+
+def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it_explicit():
+    # "we use X" alone names what the customer runs; "(installed by their DaemonSet)"
+    # says they installed it: the name is X, not "X installed", and the install counts.
+    haystack = normalize("We use Sysbox (installed by their DaemonSet) for CI runners.")
+    assert [(haystack[i.start : i.end], i.explicit) for i in installed(haystack)] == [
+        ("sysbox", True)
+    ]
 
 
 def test_a_name_only_in_a_kubectl_table_counts_less_than_in_a_sentence(tree):
@@ -219,6 +230,42 @@ def test_an_answer_naming_what_the_customer_installed_is_not_proposed_as_support
     assert _level(tree, found) is not Level.SUPPORTED
     assert found.held is not None
     assert found.held.reason == "installed"
+
+
+SYSBOX_ON_NEW_NODES = """CI runner pods fail to start on the new node image
+
+Our build agents need docker-in-docker, so we use Sysbox (installed by their DaemonSet)
+on a dedicated pool. Since the weekly node image update, new nodes fail: the sysbox
+installer pod logs "kernel 5.15.0-1079-azure is not supported" and containerd cannot
+create the sysbox-runc sandbox. Can AKS roll back the node image on that pool?
+"""
+
+OWN_AUTOSCALER = """Pending pods, no scale up
+
+We deployed our own cluster-autoscaler from the upstream helm chart (the AKS one is
+switched off) because we need the priority expander. Pods have been Pending for an hour.
+"""
+
+
+def test_a_tool_the_customer_installed_that_no_term_names_keeps_supported_open(tree):
+    # containerd leads, but the customer's own runtime (open source of a project the tree
+    # does not list) may be what fails: that path can end unsupported, so no verdict.
+    found = suggest_answers(tree, SYSBOX_ON_NEW_NODES)
+    assert _level(tree, found) is None
+    assert found.held is not None
+    assert (found.held.rival, found.held.reason) == ("third-party-oss", "rival-installed")
+    assert Note("installed", "sysbox", "daemonset") in next(
+        item.notes for item in found.candidates if item.value == "third-party-oss"
+    )
+
+
+def test_a_term_that_runs_into_the_installed_name_is_the_customers_install(tree):
+    # "our own cluster-autoscaler": the name read after the verb drops "cluster" (a
+    # generic word), yet the term "cluster autoscaler" still names the install.
+    ranked = rank(tree.questions["component"], OWN_AUTOSCALER)
+    named = [item for item in ranked if "cluster autoscaler" in item.matched]
+    assert named
+    assert all(any(note.kind == "installed" for note in item.notes) for item in named)
 
 
 def test_a_change_the_customer_made_in_the_node_resource_group_is_read_as_theirs(tree):

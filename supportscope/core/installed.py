@@ -33,7 +33,8 @@ class Installed:
 # Words that end the name of what was installed.
 _STOP_WORDS = (
     "as with on in to via for and which that but because from into using since after "
-    "before when while so then of at by into onto across run use we 을 를 이 가 은 는 으로 로"
+    "before when while so then of at by into onto across run use we installed deployed 을 를 이 가 "
+    "은 는 으로 로"
 )
 _STOP = frozenset(_STOP_WORDS.split())
 # What a customer "installs" that is not a tool: their own application, or AKS itself.
@@ -82,7 +83,9 @@ _EN_BEFORE = re.compile(
     r"(?: we| i)(?: have| had)? (?:installed|deployed|added) (?=ourselves|ourself|manually|"
     r"on |in |last |earlier|yesterday|ago|before|recently)|"
     r" (?:installed|deployed) (?:it |them )?(?:ourselves|by us|manually|with helm|via helm|"
-    r"through helm|from (?:the|its|their) (?:helm )?chart|as a daemonset|as daemonset)\b|"
+    r"through helm|from (?:the|its|their) (?:helm )?chart|as a daemonset|as daemonset|"
+    r"(?:by|with|via|through|from|using) (?:the|its|their|our|the vendor's) (?:own )?"
+    r"(?:daemonset|installer|install script|helm chart|chart|operator|manifests?))\b|"
     r" (?:daemonset|operator|agent|helm chart|chart) (?:that |which )?(?:we|i) (?:installed|"
     r"deployed|run|added)\b"
 )
@@ -176,7 +179,8 @@ def installed(haystack: str) -> tuple[Installed, ...]:
     for match in _EN_BEFORE.finditer(haystack):
         span = _words_before(haystack, match.start())
         if span is not None and not negated(haystack, span[0], span[1]):
-            found.setdefault(span, Installed(*span, _way(haystack, span[0], match.end())))
+            # said with an install verb: explicit, even where "we use X" named it first
+            found[span] = Installed(*span, _way(haystack, span[0], match.end()))
     for match in _EN_NAMED.finditer(haystack):
         span = _words_before(haystack, match.start(), limit=2)
         if span is not None and not any(span[0] < e and s < span[1] for s, e in found):

@@ -257,18 +257,41 @@ def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
                 and _customer_installed(reading, item)
             )
             close = long and item.score >= CAUTIOUS_SHARE * chosen.score
-            if (theirs or close) and _level_elsewhere(reading, found, key, item.value):
+            if (theirs or close) and _level_elsewhere(
+                reading, found, key, item.value, possibly=theirs
+            ):
                 return Held(key, item.value, "rival-installed" if theirs else "close")
     return None
 
 
-def _level_elsewhere(reading: _Reading, found: Suggestion, key: str, value: str) -> bool:
-    """Whether answering ``key`` with ``value`` instead reaches a verdict other than
-    supported (a path the text leaves unfinished says nothing either way)."""
+def _level_elsewhere(
+    reading: _Reading, found: Suggestion, key: str, value: str, *, possibly: bool = False
+) -> bool:
+    """Whether answering ``key`` with ``value`` instead leads to a verdict other than
+    supported, as far as the text takes that path: every verdict the path can still
+    reach, or (``possibly``: the rival is what the customer says they installed) any
+    one of them. A tool the customer installed that no term names is open source of
+    an unknown project, which may well be unsupported."""
     before = {k: v for k, v in found.answers.items() if k != key}
     after = _walk(reading, {**before, key: value}, {}, lookahead=False)
-    other = resolve(reading.tree, after.answers).result
-    return other is not None and other.level is not Level.SUPPORTED
+    levels = reachable_levels(reading.tree, after.answers)
+    if possibly:
+        return bool(levels - {Level.SUPPORTED})
+    return Level.SUPPORTED not in levels
+
+
+def reachable_levels(tree: Tree, answers: Mapping[str, str]) -> frozenset[Level]:
+    """Every level a verdict can have once the questions ``answers`` leave open are
+    answered, whichever way."""
+    outcome = resolve(tree, answers)
+    if outcome.question is None:
+        return outcome.levels
+    question = outcome.question
+    return frozenset(
+        level
+        for value in question.values
+        for level in reachable_levels(tree, {**answers, question.key: value})
+    )
 
 
 def _customer_installed(reading: _Reading, item: Ranked) -> bool:

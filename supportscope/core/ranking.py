@@ -494,7 +494,11 @@ def _hits(
                 yield _Hit(start, end, term, term.shown, 0.0, gapped)
                 continue
             weight = term.weight
-            put = index.installed_at(start) if index.installed else None
+            put = (
+                (index.installed_at(start) or index.installed_at(end - 1))
+                if index.installed
+                else None
+            )
             identifier = not term.exact and index.in_identifier(start)
             pasted = (
                 not identifier
