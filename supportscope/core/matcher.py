@@ -19,7 +19,8 @@ from functools import cached_property
 
 from supportscope.core.changed import Changed, changed
 from supportscope.core.engine import Level, Question, Tree, resolve
-from supportscope.core.ranking import Note, Ranked, TextIndex, rank, tree_words
+from supportscope.core.ranking import Note, Ranked, rank, tree_words
+from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import (
     Duration,
     durations,

@@ -40,25 +40,25 @@ matched as strongly as ``REQUEST_CLEAR`` counts double.
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from supportscope.core.engine import LANGUAGES, Question, Tree
-from supportscope.core.installed import Installed, installed
+from supportscope.core.installed import Installed
 from supportscope.core.layout import is_evidence
+from supportscope.core.textindex import (
+    LETTERS_AND_DIGITS,
+    TextIndex,
+    term_search,
+    within,
+)
 from supportscope.core.tickettext import (
     DURATION_TERM,
     HANGUL,
     WORD,
-    WORD_CHAR,
     Duration,
-    Normalized,
-    Spans,
     durations,
     negated,
     normalize,
@@ -135,49 +135,6 @@ class _Term:
     plain: bool = False  # its first word is letters and digits only (``TextIndex.heads``)
 
 
-class _Search(NamedTuple):
-    """How a normalized term is looked for in a text, worked out once per term."""
-
-    pattern: re.Pattern[str]
-    # one word of letters and digits: whether it matches where a word of the text
-    # starts depends on that word alone (what follows it is a sign or a space)
-    one_word: bool
-    # its words of letters and digits: where the term matches, each starts a word (the
-    # first where the match starts, each later one right after a space), so a text with
-    # no word that starts as one of them does has no match
-    plain: frozenset[str]
-
-
-_SEARCHES: dict[str, _Search] = {}
-_LETTERS_AND_DIGITS = re.compile(rf"[{WORD_CHAR}]+")
-
-
-def _search(term: str) -> _Search:
-    """How a normalized term is looked for: its pattern, compiled on first use, matched
-    where its first word starts a word.
-
-    Between the words of a longer term one other word may stand ("roll etcd back"),
-    and a Korean word inside it may carry its particle ("태그를 추가" for "태그 추가").
-    """
-    search = _SEARCHES.get(term)
-    if search is not None:
-        return search
-    words = term.split(" ")
-    body = re.escape(words[0])
-    for previous, word in itertools.pairwise(words):
-        particle = "[가-힣]{0,3}" if HANGUL.search(previous[-1]) else ""
-        # the word stepped over does not end a sentence ("stopped routing. all hosts")
-        body += particle + " (?:[^ ]*[^ .!?] )?" + re.escape(word)
-    if not HANGUL.search(term[-1]):
-        # A Latin term ends where a Latin word ends (an "s" or "es" plural may follow, and
-        # so may a Korean particle: "nginx가", "BYOCNI를"); after a Korean word,
-        # particles and endings may follow.
-        body += r"(?:e?s)?(?![0-9a-z])"
-    plain = frozenset(word for word in words if _LETTERS_AND_DIGITS.fullmatch(word))
-    search = _SEARCHES[term] = _Search(re.compile(body), len(words) == 1 and bool(plain), plain)
-    return search
-
-
 def term_text(raw: str) -> str:
     """A term as an engineer reads it: without the weak mark."""
     return raw.strip().removeprefix(WEAK_MARK).strip()
@@ -199,7 +156,7 @@ def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
     exact = any(sign in shown for sign in "./:")
     first = term.split(" ")[0]
     evidence = is_evidence(shown)
-    plain = bool(_LETTERS_AND_DIGITS.fullmatch(first))
+    plain = bool(LETTERS_AND_DIGITS.fullmatch(first))
     return _Term(
         value, shown, weight, term, first, weak=weak, exact=exact, evidence=evidence, plain=plain
     )
@@ -275,164 +232,8 @@ def warm(tree: Tree) -> None:
     for question in tree.questions.values():
         for item in _compiled(question).terms:
             if item.term:
-                _search(item.term)
+                term_search(item.term)
     tree_words(tree)
-
-
-def _starts_word(haystack: str, index: int) -> bool:
-    return index == 0 or not WORD.match(haystack[index - 1])
-
-
-_WORD_START = re.compile(rf"(?<![{WORD_CHAR}])[{WORD_CHAR}]")
-
-Span = tuple[int, int]
-
-
-class TextIndex:
-    """Where each word of a normalized text starts, so that a term is looked for only
-    where a word begins as its first word does.
-
-    One index serves a whole request: the suggester ranks several questions over the
-    same text, and re-walks the tree for every contender, so where a word or a term is
-    found is worked out once per text (``word_starts``, ``spans``) and then looked up.
-    """
-
-    def __init__(
-        self,
-        haystack: str,
-        identifiers: Spans = (),
-        pasted: Spans = (),
-        title: tuple[int, int] | None = None,
-        written: Spans = (),
-    ) -> None:
-        self.haystack = haystack
-        self.identifiers = identifiers
-        self.pasted = pasted
-        self.written = written
-        self.title = title
-        # what the customer says they installed, in their own words: a table or a log
-        # line ("vmss000002 NotReady agent …") says nothing of the kind
-        self.installed: tuple[Installed, ...] = tuple(
-            item for item in installed(haystack) if not _within(pasted, item.start)
-        )
-        self._installed_spans = tuple((item.start, item.end) for item in self.installed)
-        self._words: dict[str, list[int]] = {}  # each distinct word, where it stands
-        for found in _LETTERS_AND_DIGITS.finditer(haystack):
-            self._words.setdefault(found[0], []).append(found.start())
-        self._sorted_words = sorted(self._words)  # a word's extensions follow it
-        # every start of a word of the text: whether any word starts with a term's word
-        self.heads: frozenset[str] = frozenset(
-            word[:end] for word in self._words for end in range(1, len(word) + 1)
-        )
-        # The first two characters of the text where a word starts (a word of one letter
-        # with what follows it): a term whose first word starts otherwise is not looked for.
-        self.prefixes = frozenset(
-            prefix
-            for word, places in self._words.items()
-            for prefix in ((word[:2],) if len(word) >= 2 else (haystack[p : p + 2] for p in places))
-        )
-        self._word_starts: dict[str, tuple[int, ...]] = {}
-        self._spans: dict[str, tuple[Span, ...]] = {}
-
-    @classmethod
-    def of(cls, read: Normalized) -> TextIndex:
-        return cls(read.haystack, read.identifiers, read.pasted, read.title, read.written)
-
-    def in_identifier(self, position: int) -> bool:
-        return _within(self.identifiers, position)
-
-    def in_pasted(self, position: int) -> bool:
-        return _within(self.pasted, position)
-
-    def in_title(self, position: int) -> bool:
-        return self.title is not None and self.title[0] <= position < self.title[1]
-
-    def installed_at(self, position: int) -> Installed | None:
-        k = bisect.bisect_right(self._installed_spans, (position, math.inf)) - 1
-        if k >= 0 and position < self._installed_spans[k][1]:
-            return self.installed[k]
-        return None
-
-    def word_starts(self, word: str) -> tuple[int, ...]:
-        """Where a word of the text starts with ``word``, left to right."""
-        found = self._word_starts.get(word)
-        if found is None:
-            found = self._word_starts[word] = tuple(self._find_word(word))
-        return found
-
-    def spans(self, term: str, first: str) -> tuple[Span, ...]:
-        """Where a normalized term (whose first word is ``first``) matches, left to right."""
-        found = self._spans.get(term)
-        if found is None:
-            search = _search(term)
-            # Most terms a question offers have a word that starts no word of this text:
-            # told by one look-up, without running the pattern.
-            possible = search.plain <= self.heads
-            found = self._spans[term] = self._find_term(search, first) if possible else ()
-        return found
-
-    def _find_word(self, word: str) -> Iterable[int]:
-        if _LETTERS_AND_DIGITS.fullmatch(word):
-            places = [self._words[extended] for extended in self._extending(word)]
-            return places[0] if len(places) == 1 else sorted(itertools.chain(*places))
-        return self._scan_word(word)
-
-    def _extending(self, word: str) -> Iterator[str]:
-        """The distinct words of the text that start with ``word`` (letters and digits
-        only), found by bisection in the sorted words rather than by testing each."""
-        words = self._sorted_words
-        k = bisect.bisect_left(words, word)
-        while k < len(words) and words[k].startswith(word):
-            yield words[k]
-            k += 1
-
-    def _scan_word(self, word: str) -> Iterator[int]:
-        """Where a word with a sign in it ("x509:", "k8s.io") starts a word of the text."""
-        haystack = self.haystack
-        lead = _LETTERS_AND_DIGITS.match(word)
-        if lead is not None:  # the text's word there is the letters and digits before the sign
-            for position in self._words.get(lead[0], ()):
-                if haystack.startswith(word, position):
-                    yield position
-            return
-        start = haystack.find(word)  # one letter, or a sign first: search it all
-        while start != -1:
-            if _starts_word(haystack, start):
-                yield start
-            start = haystack.find(word, start + 1)
-
-    def _find_term(self, search: _Search, first: str) -> tuple[Span, ...]:
-        if search.one_word:
-            return self._find_one_word(search.pattern, first)
-        haystack = self.haystack
-        found = (search.pattern.match(haystack, start) for start in self.word_starts(first))
-        return tuple((match.start(), match.end()) for match in found if match is not None)
-
-    def _find_one_word(self, pattern: re.Pattern[str], term: str) -> tuple[Span, ...]:
-        """Where a term of one word of letters and digits matches: its pattern runs once
-        per distinct word of the text that starts with it, not once per place."""
-        found: list[Span] = []
-        for word in self._extending(term):
-            match = pattern.match(word)
-            if match is not None:
-                found.extend((start, start + match.end()) for start in self._words[word])
-        found.sort()
-        return tuple(found)
-
-
-def _within(spans: Spans, position: int) -> bool:
-    """Whether a position lies in one of the spans (found left to right, not overlapping)."""
-    k = bisect.bisect_right(spans, (position, math.inf)) - 1
-    return k >= 0 and position < spans[k][1]
-
-
-def find_term(
-    haystack: str, term: str, first: str, index: TextIndex | None = None
-) -> Iterator[Span]:
-    """Where a normalized term matches in a normalized text, starting a word: (start, end)."""
-    if index is None:
-        index = TextIndex(haystack)
-    yield from index.spans(term, first)
 
 
 class _Hit(NamedTuple):
@@ -513,7 +314,7 @@ def _hits(
                 weight *= PASTED_WEIGHT
             elif index.title is not None and index.in_title(start):
                 weight *= TITLE_WEIGHT
-            elif index.written and INPUT_WEIGHT != 1.0 and _within(index.written, start):
+            elif index.written and INPUT_WEIGHT != 1.0 and within(index.written, start):
                 weight *= INPUT_WEIGHT
             if where is not None:
                 where[start, end] = _Where(pasted, identifier, put)

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from supportscope.core.engine import LANGUAGES, Choice, Question, Tree
-from supportscope.core.ranking import Ranked, TextIndex, find_term, term_text
+from supportscope.core.ranking import Ranked, term_text
+from supportscope.core.textindex import TextIndex, find_term
 from supportscope.core.tickettext import normalize
 
 DOWNSTREAM_WEIGHT = 0.5
