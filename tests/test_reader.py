@@ -105,6 +105,11 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("우리가 설치한 kube-router 데몬셋이 죽어요", "kube router", "daemonset"),
         ("We use Sysbox (installed by their DaemonSet) for CI runners", "sysbox", "daemonset"),
         ("the exporter, deployed using the vendor's helm chart, fails", "exporter", "helm"),
+        (
+            "We run Linkerd 2.14 (installed via its CLI) on every namespace",
+            "linkerd 2.14",
+            "installed",
+        ),
     ],
 )
 def test_what_the_customer_installed_is_found_with_how(text, named, way):
@@ -127,13 +132,20 @@ def test_a_denied_or_generic_install_is_not_one(text):
     assert not [i for i in installed(haystack) if i.explicit]
 
 
-def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it_explicit():
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("We use Sysbox (installed by their DaemonSet) for CI runners.", "sysbox"),
+        ("We run Linkerd 2.14 (installed via its CLI) on every namespace.", "linkerd 2.14"),
+    ],
+)
+def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it_explicit(
+    text, name
+):
     # "we use X" alone names what the customer runs; "(installed by their DaemonSet)"
     # says they installed it: the name is X, not "X installed", and the install counts.
-    haystack = normalize("We use Sysbox (installed by their DaemonSet) for CI runners.")
-    assert [(haystack[i.start : i.end], i.explicit) for i in installed(haystack)] == [
-        ("sysbox", True)
-    ]
+    haystack = normalize(text)
+    assert [(haystack[i.start : i.end], i.explicit) for i in installed(haystack)] == [(name, True)]
 
 
 def test_a_name_only_in_a_kubectl_table_counts_less_than_in_a_sentence(tree):
@@ -257,6 +269,32 @@ def test_a_tool_the_customer_installed_that_no_term_names_keeps_supported_open(t
     assert Note("installed", "sysbox", "daemonset") in next(
         item.notes for item in found.candidates if item.value == "third-party-oss"
     )
+
+
+MESH_AFTER_IMAGE_UPDATE = """Meshed pods fail after the node image update
+
+We run Linkerd 2.14 on the cluster. After last night's node image upgrade, every meshed pod
+fails in its linkerd-init container with "iptables-restore: line 3 failed"; pods outside
+the mesh start fine. Did the AKS node image change its iptables?
+"""
+
+
+def test_open_source_the_customer_says_they_run_keeps_a_supported_answer_open(tree):
+    # "We run Linkerd" says whose the mesh is as much as "we installed": the node image
+    # leads, but the customer's own mesh may be what fails, so no verdict is proposed.
+    found = suggest_answers(tree, MESH_AFTER_IMAGE_UPDATE)
+    assert _level(tree, found) is None
+    assert found.held is not None
+    assert (found.held.rival, found.held.reason) == ("third-party-oss", "rival-installed")
+
+
+def test_a_managed_part_the_customer_says_they_use_is_not_theirs(tree):
+    # "we use" the monitoring add-on does not make it theirs: the answer stays supported.
+    found = suggest_answers(
+        tree, "We use Container Insights; since Monday the ama-logs pods are OOMKilled."
+    )
+    assert found.answers.get("component") == "managed-addon"
+    assert _level(tree, found) is Level.SUPPORTED
 
 
 def test_a_term_that_runs_into_the_installed_name_is_the_customers_install(tree):

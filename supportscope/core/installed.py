@@ -85,7 +85,8 @@ _EN_BEFORE = re.compile(
     r" (?:installed|deployed) (?:it |them )?(?:ourselves|by us|manually|with helm|via helm|"
     r"through helm|from (?:the|its|their) (?:helm )?chart|as a daemonset|as daemonset|"
     r"(?:by|with|via|through|from|using) (?:the|its|their|our|the vendor's) (?:own )?"
-    r"(?:daemonset|installer|install script|helm chart|chart|operator|manifests?))\b|"
+    r"(?:daemonset|installer|install script|script|helm chart|chart|operator|manifests?|cli|"
+    r"command line))\b|"
     r" (?:daemonset|operator|agent|helm chart|chart) (?:that |which )?(?:we|i) (?:installed|"
     r"deployed|run|added)\b"
 )

@@ -98,6 +98,7 @@ class _Reading:
     index: TextIndex
     installed_choices: tuple[str, ...] = ()
     known: frozenset[str] = frozenset()
+    software_choices: tuple[str, ...] = ()
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 
@@ -167,6 +168,7 @@ def suggest(
     defaults: Mapping[str, str] | None = None,
     upgrade: Callable[[dict[str, str]], dict[str, str]] | None = None,
     installed_choices: Iterable[str] = (),
+    software_choices: Iterable[str] = (),
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -193,6 +195,7 @@ def suggest(
         TextIndex.of(read),
         tuple(installed_choices),
         tree_words(tree),
+        tuple(software_choices),
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
@@ -219,8 +222,9 @@ def suggest(
 # other levels. It is held back (the question left open, with its candidates) when:
 # * the answer that led to it names what the customer says they installed: Microsoft
 #   supports what AKS manages, not a copy the customer deployed ("installed");
-# * a runner-up that would lead to another level is the customer's software, named as
-#   installed, with at least INSTALLED_SHARE of the answer's score ("rival-installed");
+# * a runner-up that may lead to another level is the customer's software, named as
+#   installed (or, for their own software, as something they run or use), with at least
+#   INSTALLED_SHARE of the answer's score ("rival-installed");
 # * on a ticket longer than CAUTIOUS_TEXT, a runner-up that would lead to another level
 #   scores at least CAUTIOUS_SHARE of the answer ("close"): a real report names several
 #   parts, and such a lead is not enough to commit support.
@@ -255,7 +259,7 @@ def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
             theirs = (
                 item.value in reading.installed_choices
                 and item.score >= INSTALLED_SHARE * chosen.score
-                and _customer_installed(reading, item)
+                and _customer_installed(reading, item, used=item.value in reading.software_choices)
             )
             close = long and item.score >= CAUTIOUS_SHARE * chosen.score
             if (theirs or close) and _level_elsewhere(
@@ -295,14 +299,15 @@ def reachable_levels(tree: Tree, answers: Mapping[str, str]) -> frozenset[Level]
     )
 
 
-def _customer_installed(reading: _Reading, item: Ranked) -> bool:
+def _customer_installed(reading: _Reading, item: Ranked, *, used: bool = False) -> bool:
     """Whether the choice's words name what the text says the customer installed, with
-    an install verb ("helm install …", "we deployed …", "직접 설치한 …"), not merely
-    "we run X"."""
+    an install verb ("helm install …", "we deployed …", "직접 설치한 …"), or, with
+    ``used``, merely runs ("we run Linkerd", "we use the Datadog agent")."""
     named = {note.word for note in item.notes if note.kind == "installed"}
     haystack = reading.haystack
     return any(
-        put.explicit and haystack[put.start : put.end] in named for put in reading.index.installed
+        (put.explicit or used) and haystack[put.start : put.end] in named
+        for put in reading.index.installed
     )
 
 

@@ -236,6 +236,11 @@ RESERVED_PARAMS = frozenset(
 # DaemonSet", "직접 설치한 …") is judged as one of these, whatever AKS part it broke; one
 # that no term names goes to the first of them.
 INSTALLED_CHOICES = ("third-party-oss", "third-party-closed-source", "ingress")
+# Of those, the customer's own software: a product the text only says the customer runs or
+# uses ("we run Linkerd", "we also run the Dynatrace agent") is theirs as much as one they
+# say they installed, and keeps a supported verdict for another part open. (An ingress
+# controller the customer "uses" may be the managed one.)
+SOFTWARE_CHOICES = INSTALLED_CHOICES[:2]
 
 
 def suggest_answers(tree: Tree, text: str) -> Suggestion:
@@ -247,4 +252,5 @@ def suggest_answers(tree: Tree, text: str) -> Suggestion:
         defaults=DEFAULTS,
         upgrade=lambda answers: upgrade(tree, answers)[0],
         installed_choices=INSTALLED_CHOICES,
+        software_choices=SOFTWARE_CHOICES,
     )
