@@ -568,3 +568,13 @@ def test_the_levels_a_path_can_still_reach_are_those_of_every_way_it_can_end(tre
     assert reachable_levels(tree, {"component": "kubelet", "ready_nodes": "yes"}) == {
         Level.SUPPORTED
     }
+
+
+def test_asking_to_check_the_control_plane_is_about_the_api_server_not_a_cve(tree):
+    # "컨트롤 플레인 쪽 확인" asks to look at the control plane; it names no vulnerability.
+    found = suggest_answers(
+        tree,
+        "kubectl 명령이 10초 이상 걸리고 API 서버 응답이 느립니다. 컨트롤 플레인 쪽 확인 "
+        "부탁드립니다.",
+    )
+    assert found.answers.get("component") == "api-server"

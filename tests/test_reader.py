@@ -362,6 +362,21 @@ def test_a_korean_relative_clause_names_what_follows_the_verb_not_what_precedes_
 
 
 @pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("보안 솔루션으로 Aqua 에이전트를 데몬셋으로 사용 중입니다", [("aqua 에이전트", False)]),
+        ("kured 를 쓰고 있습니다", [("kured", False)]),
+        # what kind of ingress, not a tool they run; a managed product is not theirs
+        ("인그레스는 nginx 쓰고 있는데 이번 건은 디스크 문제입니다", []),
+        ("애플리케이션 라우팅의 관리형 NGINX 를 사용 중이고", []),
+    ],
+)
+def test_a_korean_text_says_what_the_customer_runs_with_its_object(text, found):
+    haystack = normalize(text)
+    assert [(haystack[i.start : i.end], i.explicit) for i in installed(haystack)] == found
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "애드온으로 켠 거라 저희가 따로 설치한 건 없습니다.",

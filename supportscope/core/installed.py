@@ -99,6 +99,15 @@ _KO_BEFORE = re.compile(
     r"(?:직접 |별도로 |따로 |추가로 )?"
     r"(?:설치|배포|구성|올렸|깔았|깔아)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
 )
+# "Aqua 에이전트를 데몬셋으로 사용 중", "kured 를 쓰고 있": what the customer runs or
+# uses, not said to be installed by them (``Installed.explicit`` is False). The object
+# particle is needed ("인그레스는 nginx 쓰고 있는데" says what kind, not what they run), and
+# a managed product is not theirs ("관리형 NGINX 를 사용 중").
+_KO_USED = re.compile(
+    rf"(?:[을를] |[을를](?: {_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로)) )"
+    r"(?:사용 ?중|사용하고 있|사용하는 중|운영 ?중|쓰고 있|돌리고 있)"
+)
+_KO_MANAGED = re.compile(r"(?:관리형|매니지드|managed|aks) ")
 _KO_AFTER = re.compile(
     r"(?:직접|저희가|우리가|제가|자체적으로|별도로|따로|헬름으로|helm으로|데몬셋으로|"
     r"daemonset으로|kubectl로) (?:[가-힣a-z]{1,8}(?:으로|로) )?"
@@ -196,6 +205,13 @@ def installed(haystack: str) -> tuple[Installed, ...]:
         span = _korean_object(haystack, match.start())
         if span is not None:
             found.setdefault(span, Installed(*span, _way(haystack, span[0], match.end())))
+    for match in _KO_USED.finditer(haystack) if korean else ():
+        span = _korean_object(haystack, match.start())
+        if span is None or _KO_MANAGED.match(haystack, span[0]):
+            continue
+        if not KO_DENIED_AFTER.match(haystack[match.end() : match.end() + 8]):
+            way = _way(haystack, span[0], match.end())
+            found.setdefault(span, Installed(*span, way, explicit=False))
     for match in _KO_AFTER.finditer(haystack) if korean else ():
         span = _korean_name_after(haystack, match.end())
         if span is not None:
