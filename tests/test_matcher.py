@@ -578,3 +578,29 @@ def test_asking_to_check_the_control_plane_is_about_the_api_server_not_a_cve(tre
         "부탁드립니다.",
     )
     assert found.answers.get("component") == "api-server"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After the upgrade our internal names stopped resolving. We had edited the coredns "
+        "ConfigMap in kube-system by hand to add a forward block, and it went back to default.",
+        "업그레이드 후 내부 도메인 조회가 안 됩니다. kube-system 의 coredns ConfigMap 을 저희가 "
+        "직접 수정해서 forward 설정을 넣어 두었는데 업그레이드 후 원래대로 돌아가 있었습니다.",
+    ],
+)
+def test_an_edit_by_hand_that_went_back_is_not_by_itself_a_node_sign_in(tree, text):
+    # "by hand", "went back to default" say how a change was made and lost, wherever it
+    # was: a ConfigMap in kube-system is no node. The node sign-in needs its own words.
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") != "node-login"
+    assert "managed-component-change" in [item.value for item in found.candidates[:2]]
+
+
+def test_an_edit_by_hand_on_a_node_is_still_a_node_sign_in(tree):
+    found = suggest_answers(
+        tree,
+        "We SSHed into the node and edited /etc/default/kubelet by hand; after the reboot it "
+        "went back to default.",
+    )
+    assert found.answers.get("component") == "node-login"
