@@ -604,3 +604,16 @@ def test_an_edit_by_hand_on_a_node_is_still_a_node_sign_in(tree):
         "went back to default.",
     )
     assert found.answers.get("component") == "node-login"
+
+
+def test_our_node_image_is_not_our_own_container_image(tree):
+    # "our node image" is the AKS node image the customer runs, not an image they built:
+    # CVEs in kube-system images with fixes older than 30 days are Microsoft's to patch.
+    found = suggest_answers(
+        tree,
+        "Defender for Containers shows critical CVEs in kube-system images (cloud-node-manager, "
+        "csi-azuredisk-node). The fixes are public for more than 45 days and our node image is "
+        "the latest. When will Microsoft patch these?",
+    )
+    assert found.answers.get("cve_fix_age") == "over-30-days"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
