@@ -617,3 +617,37 @@ def test_our_node_image_is_not_our_own_container_image(tree):
     )
     assert found.answers.get("cve_fix_age") == "over-30-days"
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("text", "issue"),
+    [
+        (
+            "Our cluster is still on 1.27.9 and the portal says the version is out of support. If "
+            "something breaks, can we still get technical support? The upgrade is planned for "
+            "next quarter.",
+            "past-support",
+        ),
+        (
+            "저희 클러스터가 아직 1.27.9 인데 지원이 끝났다고 포털에 표시됩니다. 이 상태에서 장애가 "
+            "나면 기술 지원을 받을 수 있나요? 업그레이드 일정은 다음 분기입니다.",
+            "past-support",
+        ),
+        (
+            "Upgrade from 1.27 (out of support) to 1.28 fails with a quota error. Can you help us "
+            "finish it?",
+            "upgrade",
+        ),
+        (
+            "1.27 에서 1.28 로 업그레이드가 실패합니다. 아직 지원이 끝난 버전이라 빨리 올려야 "
+            "합니다.",
+            "upgrade",
+        ),
+    ],
+)
+def test_a_cluster_staying_past_support_is_told_from_one_being_upgraded(tree, text, issue):
+    # Staying on the old version until a later upgrade is the customer's to fix first; an
+    # upgrade under way (and failing) from such a version is one support takes.
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") == "kubernetes-version"
+    assert found.answers.get("version_issue") == issue
