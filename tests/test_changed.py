@@ -22,6 +22,13 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
         ("Someone edited the inbound rules on the AKS NSG to pass an audit.", "aks nsg"),
         ("포털에서 MC_ 리소스 그룹에 있는 VM 디스크와 NIC를 직접 삭제했습니다.", "mc 리소스 그룹"),
         ("We replaced the OS disk type on the scale set with az vmss update.", "os disk"),
+        # added, applied, attached: changes too
+        (
+            "Our security team applied the NSG baseline to the NSG in the node resource group.",
+            "node resource group",
+        ),
+        ("We added a route to the NVA in the AKS route table last week.", "route table"),
+        ("노드풀 확장 집합에 사내 백신 확장을 포털에서 직접 추가했습니다.", "확장 집합"),
     ],
 )
 def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resource):
@@ -43,6 +50,9 @@ def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resourc
         "We changed the NSG on our own subnet to allow port 8443.",
         # a resource named, no change
         "The VMSS shows all instances as running in the portal.",
+        # added by AKS, or applied to what is the customer's own
+        "AKS added two instances to the scale set during the upgrade.",
+        "We applied the manifest and the pods on the new nodes crash.",
     ],
 )
 def test_a_denied_automatic_allowed_or_mere_mention_is_not_a_change(text):

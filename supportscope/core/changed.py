@@ -51,8 +51,10 @@ _RESOURCE = re.compile(
 # stopping the cluster (the cluster-stop choice asks how it was stopped).
 _VERB = re.compile(
     r"\b(?:deleted|removed|edited|modified|changed|resized|updated|replaced|detached|"
-    r"reconfigured|tweaked|overrode|overwrote)\b|"
-    r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체)"
+    r"reconfigured|tweaked|overrode|overwrote|applied|added|attached|associated|assigned|"
+    r"disabled|enabled|installed|hardened|restricted|locked down)\b|"
+    r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체|추가|적용|연결|설치|"
+    r"비활성화)"
 )
 # The customer (or someone on their side) did it, by hand: a sentence about what AKS or
 # the autoscaler did ("autoscaler가 이미 지운 상태") is not a customer's change.
