@@ -661,7 +661,8 @@ def test_a_cluster_staying_past_support_is_told_from_one_being_upgraded(tree, te
         "/etc/default/kubelet on each node and restarts kubelet. Since the last node image "
         "update the nodes flap NotReady.",
         "이미지 GC 임계값을 올리려고 /etc/default/kubelet 을 수정하는 권한 있는 데몬셋을 모든 "
-        "노드에 돌리고 있습니다. 지난 노드 이미지 업데이트 이후 노드가 NotReady 를 왔다 갔다 합니다.",
+        "노드에 돌리고 있습니다. 지난 노드 이미지 업데이트 이후 노드가 NotReady 를 "
+        "왔다 갔다 합니다.",
     ],
 )
 def test_a_daemonset_that_edits_the_node_is_the_customers_customization(tree, text):
