@@ -148,6 +148,17 @@ def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it
     assert [(haystack[i.start : i.end], i.explicit) for i in installed(haystack)] == [(name, True)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We installed Dapr as the AKS cluster extension (az k8s-extension create).",
+        "We deployed KEDA via the managed add-on last month.",
+    ],
+)
+def test_an_install_through_what_aks_offers_is_not_the_customers_own_copy(text):
+    assert installed(normalize(text)) == ()
+
+
 def test_a_name_only_in_a_kubectl_table_counts_less_than_in_a_sentence(tree):
     question = tree.questions["component"]
     said = rank(question, "Our coredns pods restart every hour, DNS fails.")

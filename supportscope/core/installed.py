@@ -176,8 +176,25 @@ def _way(haystack: str, start: int, end: int) -> str:
     return "installed"
 
 
+# "We installed Dapr as the AKS cluster extension", "enabled through the add-on": the way
+# AKS offers it, not a copy of the customer's own.
+_THROUGH_AKS = re.compile(
+    r" (?:as|via|with|using|through|from) (?:the |an |a |our )?(?:aks |azure |cluster |"
+    r"managed |microsoft )*(?:extension|add on|addon|az aks enable addons|az k8s extension)\b"
+)
+
+
 def installed(haystack: str) -> tuple[Installed, ...]:
     """Where the text names something the customer installed or deployed, first to last."""
+    found = {
+        span: item
+        for span, item in _installed(haystack).items()
+        if not _THROUGH_AKS.match(haystack, span[1])
+    }
+    return tuple(sorted(found.values(), key=lambda item: item.start))
+
+
+def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
     found: dict[tuple[int, int], Installed] = {}
     for match in _EN_AFTER.finditer(haystack):
         if negated(haystack, match.start(), match.start() + 1):
@@ -216,7 +233,7 @@ def installed(haystack: str) -> tuple[Installed, ...]:
         span = _korean_name_after(haystack, match.end())
         if span is not None:
             found.setdefault(span, Installed(*span, _way(haystack, match.start(), span[1])))
-    return tuple(sorted(found.values(), key=lambda item: item.start))
+    return found
 
 
 def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
