@@ -15,6 +15,7 @@ how it was installed (``Installed.way``: helm, DaemonSet, operator, agent, manif
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from supportscope.core.tickettext import HANGUL, KO_DENIED_AFTER, negated
@@ -94,11 +95,18 @@ _EN_BEFORE = re.compile(
 # Other "…로" phrases ("azure cni로 배포", "같은 방식으로 설치") say how the cluster was
 # built, not that a tool was installed.
 _KO_WAYS = r"(?:헬름|helm|kubectl|데몬셋|daemonset|오퍼레이터|operator|차트|chart|매니페스트|yaml)"
-_KO_BEFORE = re.compile(
-    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? )"
+# A Korean install verb, then what stands right before it: read verb first, since a
+# pattern that could start at every space of a long text costs more than the rest of the
+# reading (``_korean_installs``).
+_KO_VERB = re.compile(
     r"(?:직접 |별도로 |따로 |추가로 )?"
     r"(?:설치|배포|구성|올렸|깔았|깔아)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
 )
+_KO_BEFORE_VERB = re.compile(
+    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? )\Z"
+)
+# How far before the verb its object and way are looked for.
+_KO_REACH = 160
 # "Aqua 에이전트를 데몬셋으로 사용 중", "kured 를 쓰고 있": what the customer runs or
 # uses, not said to be installed by them (``Installed.explicit`` is False). The object
 # particle is needed ("인그레스는 nginx 쓰고 있는데" says what kind, not what they run), and
@@ -214,14 +222,15 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
             way = _way(haystack, span[0], match.end())
             found.setdefault(span, Installed(*span, way, explicit=False))
     korean = HANGUL.search(haystack) is not None  # the Korean patterns need Hangul
-    for match in _KO_BEFORE.finditer(haystack) if korean else ():
-        if KO_DENIED_AFTER.match(haystack[match.end() - 1 : match.end() + 8]):
+    for start, end in _korean_installs(haystack) if korean else ():
+        said = haystack[start:end]
+        if KO_DENIED_AFTER.match(haystack[end - 1 : end + 8]):
             continue
-        if match[0].endswith(("한 ", "한")) and match[0][0] not in "을를":
+        if said.endswith(("한 ", "한")) and said[0] not in "을를":
             continue  # "헬름으로 설치한 데이터독 …": what was installed follows (_KO_AFTER)
-        span = _korean_object(haystack, match.start())
+        span = _korean_object(haystack, start)
         if span is not None:
-            found.setdefault(span, Installed(*span, _way(haystack, span[0], match.end())))
+            found.setdefault(span, Installed(*span, _way(haystack, span[0], end)))
     for match in _KO_USED.finditer(haystack) if korean else ():
         span = _korean_object(haystack, match.start())
         if span is None or _KO_MANAGED.match(haystack, span[0]):
@@ -234,6 +243,18 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
         if span is not None:
             found.setdefault(span, Installed(*span, _way(haystack, match.start(), span[1])))
     return found
+
+
+def _korean_installs(haystack: str) -> Iterator[tuple[int, int]]:
+    """Where a Korean install is said: from its object particle or its way ("헬름으로") or
+    the space before it, through the verb ("… 를 헬름으로 설치했")."""
+    after = 0  # each install is read once: the next one starts after it
+    for verb in _KO_VERB.finditer(haystack):
+        floor = max(after, verb.start() - _KO_REACH)
+        before = _KO_BEFORE_VERB.search(haystack[floor : verb.start()])
+        if before is not None:
+            after = verb.end()
+            yield floor + before.start(), verb.end()
 
 
 def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
