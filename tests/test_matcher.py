@@ -671,3 +671,20 @@ def test_a_daemonset_that_edits_the_node_is_the_customers_customization(tree, te
     found = suggest_answers(tree, text)
     assert found.answers.get("component") == "daemonset-script"
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+def test_asking_how_to_recover_a_failed_upgrade_is_no_restore_request(tree):
+    # "어떻게 복구해야 하나요" asks how to repair the cluster, not for a restore from backup.
+    found = suggest_answers(
+        tree,
+        "1.28.9 → 1.29.7 업그레이드가 두 번째 노드에서 드레인 실패로 멈췄습니다. 지금 클러스터 "
+        "상태가 Failed 인데 어떻게 복구해야 하나요?",
+    )
+    assert found.answers.get("component") != "restore"
+
+
+def test_asking_for_a_restore_in_korean_is_still_one(tree):
+    found = suggest_answers(
+        tree, "실수로 삭제한 네임스페이스를 etcd 백업에서 복구해 주실 수 있나요?"
+    )
+    assert found.answers.get("component") == "restore"
