@@ -677,9 +677,10 @@ def test_asking_how_to_recover_a_failed_upgrade_is_no_restore_request(tree):
     # "어떻게 복구해야 하나요" asks how to repair the cluster, not for a restore from backup.
     found = suggest_answers(
         tree,
-        "클러스터 업그레이드 중 노드 드레인 실패\n\n1.28.9 → 1.29.7 업그레이드를 진행했는데 두 번째 "
-        "노드에서 멈췄습니다. mongo 는 저희가 bitnami 헬름 차트로 올린 것이고 PDB minAvailable 이 "
-        "3 입니다. 지금 클러스터 상태가 Failed 로 되어 있는데 어떻게 복구해야 하나요?",
+        "클러스터 업그레이드 중 노드 드레인 실패\n\n1.28.9 → 1.29.7 업그레이드를 진행했는데 "
+        "두 번째 노드에서 멈췄습니다. mongo 는 저희가 bitnami 헬름 차트로 올린 것이고 "
+        "PDB minAvailable 이 3 입니다. 지금 클러스터 상태가 Failed 로 되어 있는데 "
+        "어떻게 복구해야 하나요?",
     )
     assert found.answers.get("component") != "restore"
 
