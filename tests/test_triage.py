@@ -691,6 +691,16 @@ def test_a_list_item_is_quoted_with_its_lead_in_so_that_it_stands_alone(client):
     assert kubelet
     assert kubelet[0].endswith("Kubelet")
     assert not any(q.endswith(":") for q in quotes)
+    # Korean ends the lead-in with "다음과 같습니다." rather than a colon: quoted the same way.
+    korean = [
+        squash(q.text)
+        for q in page(get(client, "component=kubelet&ready_nodes=yes&lang=ko")).find_all(
+            "blockquote"
+        )
+    ]
+    assert len(korean) == len(quotes)
+    assert korean[0].startswith("에이전트 노드 위에서")
+    assert korean[0].endswith("Kubelet")
 
 
 def test_the_receipt_quotes_the_item_with_its_lead_in_and_the_api_keeps_each_clause(client):

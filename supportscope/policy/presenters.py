@@ -181,7 +181,11 @@ LEAD_IN_OF = {"item": ("para",), "subitem": ("item", "para")}
 
 def lead_in(snapshot: Snapshot, anchor: str, lang: str) -> str | None:
     """The clause that introduces a list item ("… include:"), when the item needs it to be
-    understood on its own; None for clauses that stand alone."""
+    understood on its own; None for clauses that stand alone.
+
+    Whether a clause leads into a list is a fact of the policy's structure, not of one
+    language: Korean ends such a clause with "다음과 같습니다." where English has a colon,
+    so a clause that ends with a colon in any language leads in, in every language."""
     clause = snapshot.clauses[anchor]
     kinds = LEAD_IN_OF.get(clause.kind)
     if not kinds:
@@ -190,8 +194,8 @@ def lead_in(snapshot: Snapshot, anchor: str, lang: str) -> str | None:
     index = next(i for i, c in enumerate(clauses) if c.anchor == anchor)
     for previous in reversed(clauses[:index]):
         if previous.kind in kinds:
-            text = pick(previous.text, lang).rstrip()
-            return previous.anchor if text.endswith((":", "：")) else None
+            texts = [text.rstrip() for text in previous.text.values()]
+            return previous.anchor if any(t.endswith((":", "：")) for t in texts) else None
     return None
 
 
