@@ -400,6 +400,22 @@ def test_a_supported_answer_in_doubt_is_left_open_and_the_api_says_why(client):
     assert clear.json()["held"] is None
 
 
+def test_what_the_customer_only_says_they_run_is_told_as_run_not_installed(client):
+    text = (
+        "Meshed pods fail after the node image update. We run Linkerd 2.14 on the cluster; "
+        "since last night's node image upgrade every meshed pod fails in linkerd-init with "
+        '"iptables-restore: line 3 failed". Did the AKS node image change its iptables?'
+    )
+    body = suggest(client, {"text": text}).json()
+    assert body["outcome"]["verdict"] is None
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("third-party-oss", "rival-installed")
+    assert "installed or run" in body["held"]["message"]
+    oss = next(c for c in body["candidates"] if c["value"] == "third-party-oss")
+    assert "linkerd 2.14: run by the customer" in oss["why"]
+    korean = suggest(client, {"text": text, "lang": "ko"}).json()
+    assert "직접 설치했거나 운영한다고" in korean["held"]["message"]
+
+
 def test_a_held_question_says_why_on_the_page_instead_of_nothing_found(client):
     text = (
         "API 서버에 kubectl 접속이 안 됩니다. Unable to connect to the server: TLS handshake "

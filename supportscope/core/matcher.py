@@ -253,13 +253,13 @@ def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
         key = next(iter(found.chosen))
         return Held(key, CHANGE_CHOICES[reading.changed[0].kind], "changed")
     for key, chosen in found.chosen.items():
-        if _customer_installed(reading, chosen):
+        if _customer_installed(chosen):
             return Held(key, chosen.value, "installed")
         for item in found.alternatives.get(key, ()):
             theirs = (
                 item.value in reading.installed_choices
                 and item.score >= INSTALLED_SHARE * chosen.score
-                and _customer_installed(reading, item, used=item.value in reading.software_choices)
+                and _customer_installed(item, used=item.value in reading.software_choices)
             )
             close = long and item.score >= CAUTIOUS_SHARE * chosen.score
             if (theirs or close) and _level_elsewhere(
@@ -299,16 +299,12 @@ def reachable_levels(tree: Tree, answers: Mapping[str, str]) -> frozenset[Level]
     )
 
 
-def _customer_installed(reading: _Reading, item: Ranked, *, used: bool = False) -> bool:
+def _customer_installed(item: Ranked, *, used: bool = False) -> bool:
     """Whether the choice's words name what the text says the customer installed, with
     an install verb ("helm install …", "we deployed …", "직접 설치한 …"), or, with
     ``used``, merely runs ("we run Linkerd", "we use the Datadog agent")."""
-    named = {note.word for note in item.notes if note.kind == "installed"}
-    haystack = reading.haystack
-    return any(
-        (put.explicit or used) and haystack[put.start : put.end] in named
-        for put in reading.index.installed
-    )
+    kinds = ("installed", "runs") if used else ("installed",)
+    return any(note.kind in kinds for note in item.notes)
 
 
 def _walk(

@@ -99,7 +99,8 @@ class Note:
     """Why a choice's words counted less, or what they showed.
 
     ``kind``: ``installed`` (the customer installed what the word names, ``detail`` says
-    how), ``changed`` (the customer says they changed the AKS-managed resource the word
+    how), ``runs`` (the customer only says they run or use it: "we run Linkerd"),
+    ``changed`` (the customer says they changed the AKS-managed resource the word
     names; ``detail`` is their sentence), ``pasted`` (found only in pasted lines),
     ``identifier`` (only inside URLs, image or key names), ``denied`` (named only to deny
     it), ``time`` (the text's stated time misses this choice's condition).
@@ -400,7 +401,8 @@ def rank(
         place = where.get((start, end))
         if place is not None and place.installed is not None:
             put = place.installed
-            _note(notes, term.value, Note("installed", haystack[put.start : put.end], put.way))
+            kind = "installed" if put.explicit else "runs"
+            _note(notes, term.value, Note(kind, haystack[put.start : put.end], put.way))
             if term.value in installed_choices:
                 boosted.add(term.value)
         if place is not None and (place.pasted or place.identifier):

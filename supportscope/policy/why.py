@@ -31,6 +31,11 @@ def note_text(note: Note) -> str:
         if way:
             return _("%(word)s: installed by the customer (%(way)s)") % {"word": word, "way": way}
         return _("%(word)s: installed by the customer") % {"word": word}
+    if note.kind == "runs":
+        way = _way(note.detail)
+        if way:
+            return _("%(word)s: run by the customer (%(way)s)") % {"word": word, "way": way}
+        return _("%(word)s: run by the customer") % {"word": word}
     if note.kind == "changed":
         return _("%(word)s: the customer says they changed it themselves (AKS manages it)") % {
             "word": word
@@ -79,8 +84,8 @@ def held_text(held: Held, rival_label: str) -> str:
     if held.reason == "rival-installed":
         return (
             _(
-                "Left open: the customer says they installed “%(label)s” themselves, and that "
-                "would not be supported. Pick what the ticket is really about."
+                "Left open: the customer says they installed or run “%(label)s” themselves, "
+                "and that may not be supported. Pick what the ticket is really about."
             )
             % label
         )
