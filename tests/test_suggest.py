@@ -409,11 +409,11 @@ def test_what_the_customer_only_says_they_run_is_told_as_run_not_installed(clien
     body = suggest(client, {"text": text}).json()
     assert body["outcome"]["verdict"] is None
     assert (body["held"]["rival"], body["held"]["reason"]) == ("third-party-oss", "rival-installed")
-    assert "installed or run" in body["held"]["message"]
+    assert "installed or run linkerd 2.14 themselves" in body["held"]["message"]
     oss = next(c for c in body["candidates"] if c["value"] == "third-party-oss")
     assert "linkerd 2.14: run by the customer" in oss["why"]
     korean = suggest(client, {"text": text, "lang": "ko"}).json()
-    assert "직접 설치했거나 운영한다고" in korean["held"]["message"]
+    assert "고객이 linkerd 2.14을(를) 직접 설치했거나 운영한다고" in korean["held"]["message"]
 
 
 def test_a_held_question_says_why_on_the_page_instead_of_nothing_found(client):

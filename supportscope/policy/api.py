@@ -228,7 +228,9 @@ def suggest(request: HttpRequest) -> JsonResponse:
                 "key": found.held.question,
                 "rival": found.held.rival,
                 "reason": found.held.reason,
-                "message": held_text(found.held, pick(choices[found.held.rival].label, lang)),
+                "message": held_text(
+                    found.held, pick(choices[found.held.rival].label, lang), found.candidates
+                ),
             }
     query = dict(found.answers) | ({"lang": lang} if lang != "en" else {})
     payload: dict[str, Any] = {

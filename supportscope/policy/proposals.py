@@ -119,7 +119,9 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
         key=question.key,
         question=pick(question.text, lang),
         candidates=candidates,
-        held=held_text(held, choice_label(question, held.rival, lang)) if held else "",
+        held=held_text(held, choice_label(question, held.rival, lang), found.candidates)
+        if held
+        else "",
     )
 
 

@@ -7,6 +7,8 @@ by the customer (DaemonSet)".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 
 from supportscope.core.matcher import Held
@@ -69,10 +71,28 @@ def reasons(item: Ranked, lead: Ranked | None, lead_label: str) -> list[str]:
     return out
 
 
-def held_text(held: Held, rival_label: str) -> str:
+def held_text(held: Held, rival_label: str, candidates: Iterable[Ranked] = ()) -> str:
     """Why a question the text settles was left open: the supported verdict it led to is
-    in doubt (``matcher._doubt``). ``rival_label`` is the label of ``held.rival``."""
+    in doubt (``matcher._doubt``). ``rival_label`` is the label of ``held.rival``;
+    ``candidates`` (the open question's, ranked) let it name what the customer installed
+    or runs ("linkerd 2.14") rather than only the choice it points to."""
     label = {"label": rival_label}
+    named = next(
+        (
+            note.word
+            for item in candidates
+            if item.value == held.rival
+            for note in item.notes
+            if note.kind in ("installed", "runs")
+        ),
+        "",
+    )
+    if held.reason == "rival-installed" and named:
+        return _(
+            "Left open: the customer says they installed or run %(named)s themselves "
+            "(“%(label)s”), and that may not be supported. Pick what the ticket is "
+            "really about."
+        ) % {"named": named, **label}
     if held.reason == "installed":
         return (
             _(
