@@ -14,7 +14,6 @@ import http.client
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,18 +22,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.run import free_port
 from tests.deploy import BASE_DIR, exec_form, image_env, manifest
 from tests.jsonlog import parse_lines
 
 VENV_BIN = Path(sys.executable).parent
 HOST = manifest("configmap.yaml")["data"]["DJANGO_ALLOWED_HOSTS"]
 PROXIED = {"X-Forwarded-Proto": "https"}  # as the ingress sends it
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def in_venv(command: list[str]) -> list[str]:
