@@ -10,7 +10,9 @@ resolved on the shipped tree:
   for a reason the policy does not give); the table's last column counts the first
   kind alone, the one that misleads an engineer most;
 * left open: no verdict yet (a question the text does not settle) or a verdict that
-  depends on an answer not known.
+  depends on an answer not known. "At hand" counts the open ones where the expected
+  verdict lies under one of the first ``AT_HAND`` candidates the proposals page lists for
+  the open question (an engineer who picks it, and answers what follows, reaches it).
 
 The working files (``WORKING``) are read while writing the search terms and hold the
 targets; ``holdout.toml``, when present, measures generalisation: its tickets are never
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from supportscope.core.content import read_policy
-from supportscope.core.engine import Tree, build_tree, resolve
+from supportscope.core.engine import Result, Tree, build_tree, resolve
 from supportscope.core.vocabulary import suggest_answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,8 @@ HOLDOUTS = ("holdout6.toml", "real-holdout-a.toml", "real-holdout-b.toml", "real
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"
 WRONG_LEVEL = "wrong level"
+AT_HAND_COLUMN = "open, at hand"
+AT_HAND = 3  # the candidates an engineer sees first on the proposals page
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Graded:
     answers: dict[str, str]
     got: str
     level_right: bool = False  # a complete verdict of the expected level
+    at_hand: bool = False  # left open, the expected verdict under a first candidate
 
 
 def shipped_tree() -> Tree:
@@ -78,21 +83,42 @@ def grade(tree: Tree, ticket: dict[str, str]) -> Graded:
     found = suggest_answers(tree, ticket["text"])
     outcome = resolve(tree, found.answers)
     if outcome.result is None:
-        return Graded(ticket["id"], ticket["lang"], OPEN, found.answers, "open")
+        at_hand = found.open_question is not None and any(
+            _reaches(tree, {**found.answers, found.open_question.key: item.value}, ticket)
+            for item in [item for item in found.candidates if item.score > 0][:AT_HAND]
+        )
+        return Graded(ticket["id"], ticket["lang"], OPEN, found.answers, "open", at_hand=at_hand)
     result = outcome.result
+    return Graded(
+        ticket["id"],
+        ticket["lang"],
+        RIGHT if _right(result, ticket) else WRONG,
+        found.answers,
+        result.level.value,
+        level_right=result.level.value == ticket["verdict"],
+    )
+
+
+def _right(result: Result, ticket: dict[str, str]) -> bool:
     cited = set(result.citations)
-    right = (
+    return (
         result.level.value == ticket["verdict"]
         and any(anchor.split("--")[0] == ticket["section"] for anchor in cited)
         and ("clause" not in ticket or ticket["clause"] in cited)
     )
-    return Graded(
-        ticket["id"],
-        ticket["lang"],
-        RIGHT if right else WRONG,
-        found.answers,
-        result.level.value,
-        level_right=result.level.value == ticket["verdict"],
+
+
+def _reaches(tree: Tree, answers: dict[str, str], ticket: dict[str, str]) -> bool:
+    """Whether some way of answering the questions ``answers`` leaves open reaches the
+    ticket's expected verdict."""
+    outcome = resolve(tree, answers)
+    if outcome.result is not None:
+        return _right(outcome.result, ticket)
+    question = outcome.question
+    if question is None:
+        return False
+    return any(
+        _reaches(tree, {**answers, question.key: value}, ticket) for value in question.values
     )
 
 
@@ -101,7 +127,10 @@ def grade_file(tree: Tree, name: str) -> list[Graded]:
 
 
 def table(rows: dict[str, list[Graded]]) -> str:
-    lines = [f"{'corpus':<22} {'tickets':>7} {RIGHT:>12} {WRONG:>12} {OPEN:>12} {WRONG_LEVEL:>12}"]
+    lines = [
+        f"{'corpus':<22} {'tickets':>7} {RIGHT:>12} {WRONG:>12} {OPEN:>12} {WRONG_LEVEL:>12}"
+        f" {AT_HAND_COLUMN:>14}"
+    ]
     for name, graded in rows.items():
         for lang in (None, "en", "ko"):
             part = [g for g in graded if lang is None or g.lang == lang]
@@ -114,9 +143,10 @@ def table(rows: dict[str, list[Graded]]) -> str:
                 return f"{counts[key]} ({100 * counts[key] / total:.0f}%)"
 
             counts[WRONG_LEVEL] = sum(g.grade == WRONG and not g.level_right for g in part)
+            at_hand = f"{sum(g.at_hand for g in part)} of {counts[OPEN]}"
             lines.append(
                 f"{label:<22} {len(part):>7} {cell(RIGHT):>12} {cell(WRONG):>12}"
-                f" {cell(OPEN):>12} {cell(WRONG_LEVEL):>12}"
+                f" {cell(OPEN):>12} {cell(WRONG_LEVEL):>12} {at_hand:>14}"
             )
     return "\n".join(lines)
 

@@ -76,6 +76,45 @@ def test_grading_tells_right_from_wrong_from_open(tree):
     )
 
 
+def test_an_open_ticket_is_at_hand_when_a_first_candidate_leads_to_its_verdict(tree):
+    text = (
+        "No traffic reaches our ingress on the new cluster. We installed ingress-nginx with "
+        "helm, as on the old cluster. The load balancer has its public IP but requests time "
+        "out and the health probe is unhealthy. Why is the load balancer not forwarding?"
+    )
+    base = {"id": "t", "lang": "en", "text": text}
+    reachable = grade(
+        tree,
+        {
+            **base,
+            "verdict": "unsupported",
+            "section": "unsupported-scenarios",
+            "clause": "unsupported-scenarios--unmanaged-ingress",
+        },
+    )
+    elsewhere = grade(
+        tree,
+        {
+            **base,
+            "verdict": "unsupported",
+            "section": "unsupported-scenarios",
+            "clause": "unsupported-scenarios--standby-proactive",
+        },
+    )
+    nothing = grade(
+        tree,
+        {
+            **base,
+            "text": "hello, please call me",
+            "verdict": "supported",
+            "section": "unsupported-scenarios",
+        },
+    )
+    assert (reachable.grade, reachable.at_hand) == (OPEN, True)
+    assert (elsewhere.grade, elsewhere.at_hand) == (OPEN, False)
+    assert (nothing.grade, nothing.at_hand) == (OPEN, False)
+
+
 def test_the_table_has_a_row_per_file_and_language(tree):
     rows = {"tickets.toml": grade_file(tree, "tickets.toml")}
     text = table(rows)
