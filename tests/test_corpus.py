@@ -31,6 +31,8 @@ REAL = (
     "real-holdout-a.toml",
     "real-holdout-b.toml",
     "real-holdout-c.toml",
+    "real-d.toml",
+    "real-holdout-d.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
