@@ -28,6 +28,10 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
             "node resource group",
         ),
         ("We added a route to the NVA in the AKS route table last week.", "route table"),
+        (
+            "I attached our own NSG and deleted the NSG that AKS had created.",
+            "nsg that aks had created",
+        ),
         ("노드풀 확장 집합에 사내 백신 확장을 포털에서 직접 추가했습니다.", "확장 집합"),
     ],
 )

@@ -690,3 +690,17 @@ def test_asking_for_a_restore_in_korean_is_still_one(tree):
         tree, "실수로 삭제한 네임스페이스를 etcd 백업에서 복구해 주실 수 있나요?"
     )
     assert found.answers.get("component") == "restore"
+
+
+def test_a_scanner_export_sent_whole_is_read_as_an_unfiltered_cve_list(tree):
+    found = suggest_answers(
+        tree,
+        "Can you apply the security patches to our cluster? Our security team's scan report "
+        "lists 1,412 findings (OS packages, kube-system images and our own images) and they "
+        "want Microsoft to remediate all of them by month end; we will rescan after.",
+    )
+    # The whole export (the customer's own images among the rest) is not yet a list support
+    # takes: filtered or not, the customer's steps come first, and no verdict is supported.
+    assert found.answers.get("component") == "cve"
+    assert found.answers.get("cve_fix_age") in {"unfiltered", "customer-image"}
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED

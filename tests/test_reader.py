@@ -103,6 +103,7 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("the Sysbox runtime that we installed on the nodes", "sysbox runtime", "installed"),
         ("데이터독 에이전트를 헬름으로 설치했습니다", "데이터독 에이전트", "helm"),
         ("우리가 설치한 kube-router 데몬셋이 죽어요", "kube router", "daemonset"),
+        ("저희가 helm 으로 설치한 ingress-nginx 컨트롤러가 안 뜹니다", "ingress nginx", "helm"),
         ("We use Sysbox (installed by their DaemonSet) for CI runners", "sysbox", "daemonset"),
         ("the exporter, deployed using the vendor's helm chart, fails", "exporter", "helm"),
         (

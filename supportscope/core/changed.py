@@ -43,7 +43,8 @@ class Changed:
 _RESOURCE = re.compile(
     r"(?<![0-9a-z])(?:vmss|virtual machine scale sets?|scale sets?|mc_[0-9a-z_]*|mc rg|"
     r"mc resource group|node resource group|aks (?:managed )?nsg|aks agentpool [0-9a-z]+ nsg|"
-    r"nsg (?:that )?aks (?:created|creates|manages)|route table|network interfaces?|nics?|"
+    r"nsg (?:that )?aks (?:had |has )?(?:created|creates|manages|made)|route table|"
+    r"network interfaces?|nics?|"
     r"os disks?)(?![0-9a-z])|"
     r"(?:확장 집합|mc 리소스 그룹|노드 리소스 그룹|라우팅 테이블|네트워크 인터페이스|os 디스크)"
 )

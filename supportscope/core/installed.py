@@ -118,7 +118,7 @@ _KO_USED = re.compile(
 _KO_MANAGED = re.compile(r"(?:관리형|매니지드|managed|aks) ")
 _KO_AFTER = re.compile(
     r"(?:직접|저희가|우리가|제가|자체적으로|별도로|따로|헬름으로|helm으로|데몬셋으로|"
-    r"daemonset으로|kubectl로) (?:[가-힣a-z]{1,8}(?:으로|로) )?"
+    r"daemonset으로|kubectl로) (?:[가-힣a-z]{1,8} ?(?:으로|로) )?"
     r"(?:설치|배포|구성)(?:한|했던|해 둔|해둔) "
 )
 # Korean particles that end a name: "kured를", "아르고는", "에이전트가".
