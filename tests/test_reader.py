@@ -389,6 +389,21 @@ def test_a_korean_text_says_what_the_customer_runs_with_its_object(text, found):
 
 
 @pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # after the object particle, a tool in Latin letters is the way it was installed
+        ("1.21 클러스터에 istio 를 istioctl 로 직접 설치해서 쓰고 있습니다", [("istio", True)]),
+        ("argo 를 kustomize 로 배포했습니다", [("argo", True)]),
+        # without it, how the cluster was built
+        ("클러스터는 azure cni로 배포했습니다", []),
+    ],
+)
+def test_a_korean_install_may_name_its_tool_before_the_verb(text, found):
+    haystack = normalize(text)
+    assert [(haystack[i.start : i.end], i.explicit) for i in installed(haystack)] == found
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "애드온으로 켠 거라 저희가 따로 설치한 건 없습니다.",
@@ -417,3 +432,36 @@ def test_a_korean_name_ends_at_its_particle_even_written_apart():
 def test_a_korean_install_way_may_run_to_several_words_and_a_purpose_is_no_name(text, name):
     haystack = normalize(text)
     assert [haystack[i.start : i.end] for i in installed(haystack)] == [name]
+
+
+ARGO_AND_VOLUMES = """Restores of our Argo CD applications fail on the new cluster
+
+We installed Argo CD 2.9 with helm (argo/argo-cd chart) on the new AKS cluster last week and
+pointed it at the same Git repository as the old cluster. Applications sync, but every
+application that has a PersistentVolumeClaim stays OutOfSync and the pods wait on their
+volumes.
+
+$ kubectl -n shop get pvc
+NAME        STATUS    VOLUME   CAPACITY   STORAGECLASS
+data-db-0   Pending                       managed-csi
+
+The argocd-application-controller log keeps repeating:
+time="2026-11-30T10:01:22Z" level=info msg="Comparing app state" application=shop
+
+The storage class is the default managed-csi one; we did not change it. Persistent volumes
+created by hand with kubectl apply bind fine, so the disk driver itself seems to work. We
+think Argo CD compares the claim against a field the cluster fills in. Which setting in
+Argo CD do we need (ignoreDifferences?) so that applications with a volume claim sync?
+"""
+
+
+def test_the_customers_own_tool_leading_a_long_ticket_needs_only_the_usual_margin(tree):
+    # A long ticket needs a wider lead to settle, for a supported verdict's sake; when the
+    # leader is open source the customer says they installed, the usual margin is enough.
+    found = suggest_answers(tree, ARGO_AND_VOLUMES)
+    assert len(normalize(ARGO_AND_VOLUMES)) > 800
+    assert found.answers.get("component") == "third-party-oss"
+    assert _level(tree, found) is Level.UNSUPPORTED
+    runner_up = found.alternatives["component"][0]
+    assert runner_up.value == "persistent-volume"
+    assert found.chosen["component"].score < 2 * runner_up.score  # the long margin's ratio

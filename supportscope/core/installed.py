@@ -103,7 +103,11 @@ _KO_VERB = re.compile(
     r"(?:설치|배포|구성|올렸|깔았|깔아)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
 )
 _KO_BEFORE_VERB = re.compile(
-    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? )\Z"
+    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? "
+    # after the object particle, any tool named in Latin letters is a way: "istio 를
+    # istioctl 로 직접 설치" (without the particle, "azure cni로 배포" says how the cluster
+    # was built)
+    r"|[을를] [a-z][0-9a-z.-]* ?(?:으로|로) )\Z"
 )
 # How far before the verb its object and way are looked for.
 _KO_REACH = 160

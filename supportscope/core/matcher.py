@@ -345,7 +345,11 @@ def _walk(
         if question.key == hold:
             open_question, candidates = question, ranked
             break
-        chosen = ranked[0] if settled(ranked, long=reading.long) else None
+        # The customer's own software, said to be installed, leading: judged with the
+        # margin of a short ticket. The wider margin of a long one guards a supported
+        # verdict; this answer is the customer's tool, which support does not take.
+        long = reading.long and not _theirs_leads(reading, ranked)
+        chosen = ranked[0] if settled(ranked, long=long) else None
         if chosen is None and lookahead and ranked[0].score > 0:
             chosen = _agreeing(reading, answers, evidence, question, ranked)
         if chosen is not None:
@@ -366,6 +370,16 @@ def _walk(
     chosen_items = {key: item for key, item in chosen_items.items() if key in answers}
     return Suggestion(
         answers, evidence, open_question, candidates, tuple(assumed), alternatives, chosen_items
+    )
+
+
+def _theirs_leads(reading: _Reading, ranked: tuple[Ranked, ...]) -> bool:
+    """Whether the best-ranked choice is the customer's own software (open source or a
+    vendor's) and names what the text says they installed."""
+    return (
+        bool(ranked)
+        and ranked[0].value in reading.software_choices
+        and _customer_installed(ranked[0])
     )
 
 
