@@ -704,3 +704,22 @@ def test_a_scanner_export_sent_whole_is_read_as_an_unfiltered_cve_list(tree):
     assert found.answers.get("component") == "cve"
     assert found.answers.get("cve_fix_age") in {"unfiltered", "customer-image"}
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We want to expose the API server of our private cluster through an Application Gateway "
+        "and an ingress so our on-prem Jenkins can reach it. Is this design OK?",
+        "사내 DNS 때문에 private cluster 의 API 서버를 ingress 와 Application Gateway 뒤로 "
+        "우회 노출하려고 합니다. 이 구성이 가능한지 검토 부탁드립니다.",
+    ],
+)
+def test_exposing_the_api_server_by_a_path_of_ones_own_is_a_network_customization(tree, text):
+    # The API server is Microsoft's; a path to it that AKS does not document is not.
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") != "api-server"
+    assert "network-customization" in {
+        found.answers.get("component"),
+        *(item.value for item in found.candidates[:2]),
+    }
