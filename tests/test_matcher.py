@@ -723,3 +723,18 @@ def test_exposing_the_api_server_by_a_path_of_ones_own_is_a_network_customizatio
         found.answers.get("component"),
         *(item.value for item in found.candidates[:2]),
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How does planned maintenance work exactly? Our maintenance configuration allows Sunday "
+        "01:00-05:00, yet a node image upgrade started on a weekday afternoon.",
+        "유지 관리 창을 일요일 새벽으로 잡아 두었는데 평일 오후에 노드 이미지 업그레이드가 "
+        "시작됐습니다. 창 밖에서 업그레이드가 실행되는 경우가 언제인지 알려 주세요.",
+    ],
+)
+def test_how_planned_maintenance_behaves_is_a_question_for_advice(tree, text):
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") == "how-to"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
