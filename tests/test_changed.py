@@ -9,7 +9,7 @@ import pytest
 from supportscope.core.changed import changed
 from supportscope.core.content import read_policy
 from supportscope.core.engine import Level, build_tree, resolve
-from supportscope.core.tickettext import normalize
+from supportscope.core.tickettext import normalize, normalize_ticket
 from supportscope.core.vocabulary import suggest_answers
 
 CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
@@ -107,3 +107,20 @@ def test_a_managed_add_on_changed_in_kube_system_leads_to_the_managed_component_
     found = suggest_answers(tree, text)
     assert found.answers.get("component") == "managed-component-change", found
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+def test_each_line_of_a_list_is_read_on_its_own():
+    # Folding makes line breaks spaces; the items of a list still are separate statements.
+    text = (
+        "What we checked:\n"
+        "- the kubelet identity shows up on the VMSS of both node pools\n"
+        "- ACR is Premium, public access enabled, no firewall rules\n"
+    )
+    read = normalize_ticket(text)
+    assert changed(read.haystack) != ()  # one long sentence without the line starts
+    assert changed(read.haystack, read.breaks) == ()
+    listed = normalize_ticket("Steps so far:\n- we resized the VMSS by hand\n- nothing else")
+    assert [item.resource for item in changed(listed.haystack, listed.breaks)] == ["vmss"]
+    # prose wrapped over two lines stays one sentence
+    wrapped = normalize_ticket("Last month our team edited the rules of the\nVMSS in the portal.")
+    assert [item.resource for item in changed(wrapped.haystack, wrapped.breaks)] == ["vmss"]

@@ -19,7 +19,7 @@ supported verdict open when it finds one (``matcher._doubt``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from supportscope.core.tickettext import KO_DENIED_AFTER, SENTENCE_END, negated
@@ -52,7 +52,7 @@ _RESOURCE = re.compile(
 # stopping the cluster (the cluster-stop choice asks how it was stopped).
 _VERB = re.compile(
     r"\b(?:deleted|removed|edited|modified|changed|resized|updated|replaced|detached|"
-    r"reconfigured|tweaked|overrode|overwrote|applied|added|attached|associated|assigned|"
+    r"reconfigured|tweaked|overrode|overwrote|applied|added|attached|associated|"
     r"disabled|enabled|installed|hardened|restricted|locked down)\b|"
     r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체|추가|적용|연결|설치|"
     r"비활성화)"
@@ -83,11 +83,17 @@ _DENIED_BEFORE = re.compile(
 )
 
 
-def changed(haystack: str) -> tuple[Changed, ...]:
-    """Each sentence in which the customer says they changed a resource AKS manages."""
+def changed(haystack: str, breaks: Iterable[int] = ()) -> tuple[Changed, ...]:
+    """Each sentence in which the customer says they changed a resource AKS manages.
+    ``breaks`` are where the text's lines started (``Normalized.breaks``): a line ends
+    a sentence too, so that the items of a list are read one by one."""
     found: list[Changed] = []
     start = 0
-    for end in [m.start() for m in SENTENCE_END.finditer(haystack)] + [len(haystack)]:
+    ends = {m.start() for m in SENTENCE_END.finditer(haystack)}
+    ends.update(position - 1 for position in breaks if position > 0)
+    for end in [*sorted(ends), len(haystack)]:
+        if end < start:
+            continue
         sentence = haystack[start:end]
         if _ACTOR.search(sentence):
             for kind, resource, verb in _candidates(sentence):

@@ -99,6 +99,7 @@ class _Reading:
     installed_choices: tuple[str, ...] = ()
     known: frozenset[str] = frozenset()
     software_choices: tuple[str, ...] = ()
+    breaks: tuple[int, ...] = ()  # where the text's lines start (``Normalized.breaks``)
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 
@@ -106,7 +107,11 @@ class _Reading:
     def changed(self) -> tuple[Changed, ...]:
         """The customer's own sentences (not pasted output) saying they changed a
         resource AKS manages."""
-        return tuple(item for item in changed(self.haystack) if not self.index.in_pasted(item.verb))
+        return tuple(
+            item
+            for item in changed(self.haystack, self.breaks)
+            if not self.index.in_pasted(item.verb)
+        )
 
     @property
     def long(self) -> bool:
@@ -196,6 +201,7 @@ def suggest(
         tuple(installed_choices),
         tree_words(tree),
         tuple(software_choices),
+        read.breaks,
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}

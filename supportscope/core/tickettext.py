@@ -85,6 +85,13 @@ class Normalized:
     pasted: Spans = ()  # pasted output: logs, tables, stack traces (not error lines)
     written: Spans = ()  # pasted input: commands, YAML, code
     title: tuple[int, int] | None = None  # a short first line followed by more text
+    # where a list item starts or ends (the line after it): folding made line breaks
+    # spaces, but a list's items are not one sentence (prose wrapped over lines is)
+    breaks: tuple[int, ...] = ()
+
+
+# A line that starts a list item: "- …", "* …", "• …", "1. …", "2) …".
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s")
 
 
 def normalize_ticket(text: str) -> Normalized:
@@ -101,8 +108,14 @@ def normalize_ticket(text: str) -> Normalized:
     blocks: list[tuple[int, int]] = []
     inputs: list[tuple[int, int]] = []
     title_span: tuple[int, int] | None = None
+    line_starts: list[int] = []
     offset = 0
+    item_before = False
     for index, line in enumerate(folded_lines):
+        item = _LIST_ITEM.match(line) is not None
+        if index and (item or item_before):
+            line_starts.append(offset)
+        item_before = item
         end = offset + len(line)
         kind = pasted[index]
         if kind is not None and kind != FAILURE:
@@ -117,7 +130,7 @@ def normalize_ticket(text: str) -> Normalized:
     haystack = _SEPARATORS.sub(" ", folded)
     lead = len(haystack) - len(haystack.lstrip())
     haystack = haystack.strip()
-    if not found and not blocks and not inputs and title_span is None:
+    if not found and not blocks and not inputs and title_span is None and not line_starts:
         return Normalized(haystack, ())
     # Map positions of the folded text to the normalized one: each run of separators
     # became one space.
@@ -145,6 +158,7 @@ def normalize_ticket(text: str) -> Normalized:
         mapped(blocks),
         mapped(inputs),
         (where(title_span[0]), where(title_span[1])) if title_span else None,
+        tuple(sorted({where(start) for start in line_starts})),
     )
 
 
