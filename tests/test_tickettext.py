@@ -86,6 +86,8 @@ def test_a_text_with_no_duration_has_none():
         ("ingress nginx 컨트롤러가 트래픽을 안 넘겨요", "ingress nginx", False),
         ("helm으로 설치한 애드온은 없습니다", "helm", True),
         ("노드에 들어가서 바꾼 설정이 원인 같습니다", "노드에 들어가", False),
+        ("we'd prefer not to touch the scale set directly", "scale set directly", True),
+        ("support told us not to edit the vmss", "vmss", True),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):
