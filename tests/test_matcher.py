@@ -738,3 +738,21 @@ def test_how_planned_maintenance_behaves_is_a_question_for_advice(tree, text):
     found = suggest_answers(tree, text)
     assert found.answers.get("component") == "how-to"
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+def test_a_preview_feature_the_words_do_not_place_falls_back_to_the_preview_choice(tree):
+    # The text settles "preview" but not which part: the preview-feature choice stands for
+    # that case (best effort), when the text matched it among the first candidates.
+    text = (
+        "버전 문의\n\naz aks get-upgrades 결과입니다.\n\n"
+        "Name     MasterVersion    Upgrades\n"
+        "default  1.31.5           1.32.0(preview), 1.32.2(preview)\n\n"
+        "두 버전 모두 preview 로 나오는데, 이 버전으로 az aks upgrade 하면 문제가 생겼을 때 "
+        "일반 케이스처럼 처리되는지 궁금합니다. 나중에 GA 가 되면 클러스터를 다시 만들지 않고 "
+        "넘어갈 수 있나요?"
+    )
+    found = suggest_answers(tree, text)
+    assert found.answers == {"preview": "preview", "component": "preview-feature"}
+    # the words alone do not settle the part: the version question leads
+    assert found.alternatives["component"][0].value == "kubernetes-version"
+    assert resolve(tree, found.answers).result.level is Level.BEST_EFFORT

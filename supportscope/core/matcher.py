@@ -100,6 +100,8 @@ class _Reading:
     known: frozenset[str] = frozenset()
     software_choices: tuple[str, ...] = ()
     breaks: tuple[int, ...] = ()  # where the text's lines start (``Normalized.breaks``)
+    # (modifier, answer) -> (question, choice): ``_fallback``
+    fallbacks: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 
@@ -174,6 +176,7 @@ def suggest(
     upgrade: Callable[[dict[str, str]], dict[str, str]] | None = None,
     installed_choices: Iterable[str] = (),
     software_choices: Iterable[str] = (),
+    fallbacks: Mapping[tuple[str, str], tuple[str, str]] | None = None,
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -202,6 +205,7 @@ def suggest(
         tree_words(tree),
         tuple(software_choices),
         read.breaks,
+        fallbacks or {},
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
@@ -358,6 +362,8 @@ def _walk(
         chosen = ranked[0] if settled(ranked, long=long) else None
         if chosen is None and lookahead and ranked[0].score > 0:
             chosen = _agreeing(reading, answers, evidence, question, ranked)
+        if chosen is None and lookahead:
+            chosen = _fallback(reading, answers, question, ranked)
         if chosen is not None:
             answers[question.key] = chosen.value
             evidence[question.key] = list(chosen.matched)
@@ -377,6 +383,32 @@ def _walk(
     return Suggestion(
         answers, evidence, open_question, candidates, tuple(assumed), alternatives, chosen_items
     )
+
+
+# How many of an open question's first candidates the fallback choice may be among.
+FALLBACK_REACH = 3
+
+
+def _fallback(
+    reading: _Reading, answers: dict[str, str], question: Question, ranked: tuple[Ranked, ...]
+) -> Ranked | None:
+    """The choice that stands for a settled modifier's case ("preview" → the preview-feature
+    choice), when the text matched it among the first candidates of the open question and
+    none of those is certain to be unsupported (the fallback would then promise too much)."""
+    first = [item for item in ranked[:FALLBACK_REACH] if item.score > 0]
+    for (modifier, answer), (key, value) in reading.fallbacks.items():
+        if key != question.key or answers.get(modifier) != answer:
+            continue
+        route = next((item for item in first if item.value == value), None)
+        if route is None:
+            continue
+        if any(
+            reachable_levels(reading.tree, {**answers, key: item.value}) == {Level.UNSUPPORTED}
+            for item in first
+        ):
+            return None
+        return route
+    return None
 
 
 def _theirs_leads(reading: _Reading, ranked: tuple[Ranked, ...]) -> bool:

@@ -223,6 +223,13 @@ DEFAULTS: Mapping[str, str] = {
     "cert_problem": "certificate",
     "change_directed": "no",
 }
+# Where the text settles a modifier but leaves the question it is read with open, the
+# choice that stands for that modifier's case, if the text matched it at all: a ticket
+# that plainly speaks of a preview feature, about a part the words do not settle, is a
+# preview feature (best effort at most). (modifier, answer) -> (question, choice).
+FALLBACKS: Mapping[tuple[str, str], tuple[str, str]] = {
+    (RELEASE_KEY, "preview"): ("component", "preview-feature"),
+}
 MAX_TICKET_CHARS = 20_000
 # Query parameters that are not answers (docs/api.md, "Parameter vocabulary"): no question
 # may take one of these names as its key, or its answers could not be told from them.
@@ -253,4 +260,5 @@ def suggest_answers(tree: Tree, text: str) -> Suggestion:
         upgrade=lambda answers: upgrade(tree, answers)[0],
         installed_choices=INSTALLED_CHOICES,
         software_choices=SOFTWARE_CHOICES,
+        fallbacks=FALLBACKS,
     )
