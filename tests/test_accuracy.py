@@ -135,7 +135,12 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # What the reader reaches on the files modelled on real reports (tests/corpus/real-*.toml),
 # as right at least / wrong at most per file: held so that no change loses ground. Far from
 # the goal (right >= 75%, wrong <= 5% on the real holdout); see docs/accuracy.md.
-REAL_TARGETS = {"real-a.toml": (30, 7), "real-b.toml": (32, 3), "real-c.toml": (22, 5)}
+REAL_TARGETS = {
+    "real-a.toml": (32, 7),
+    "real-b.toml": (34, 3),
+    "real-c.toml": (24, 4),
+    "real-d.toml": (18, 3),
+}
 
 
 @pytest.mark.parametrize("name", REAL_WORKING)
