@@ -128,7 +128,7 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
     if not (CORPUS / name).exists():
         pytest.skip(f"no {name}: the coordinator adds an unseen set at the end")
     graded = grade_file(tree, name)
-    assert len(graded) >= 25
+    assert len(graded) >= 24  # the smallest, real-holdout-d.toml, holds 24
     assert {g.grade for g in graded} <= {RIGHT, WRONG, OPEN}
 
 
