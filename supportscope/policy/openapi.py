@@ -269,7 +269,8 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "the supported verdict it leads to is in doubt, so it was left "
                             "open: `rival` is the choice that raised the doubt, `reason` one of "
                             "installed (the answer names what the customer installed), "
-                            "rival-installed, changed (the customer changed resources AKS "
+                            "rival-installed (a runner-up that may not be supported is the "
+                            "customer's own software), changed (the customer changed resources AKS "
                             "manages), close (a near runner-up would not be supported).",
                             "oneOf": [
                                 {"type": "null"},
