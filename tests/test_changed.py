@@ -124,3 +124,21 @@ def test_each_line_of_a_list_is_read_on_its_own():
     # prose wrapped over two lines stays one sentence
     wrapped = normalize_ticket("Last month our team edited the rules of the\nVMSS in the portal.")
     assert [item.resource for item in changed(wrapped.haystack, wrapped.breaks)] == ["vmss"]
+
+
+def test_a_step_in_the_customers_list_of_what_they_did_is_their_change():
+    # "What we've been doing:" introduces their steps; "delete that instance" needs no "we".
+    read = normalize_ticket(
+        "A node misbehaves every few weeks. What we've been doing:\n\n"
+        "1. kubectl cordon and drain the node\n"
+        "2. find the VMSS instance in the MC_ resource group\n"
+        "3. delete that instance from the scale set\n\n"
+        "Is this OK to keep doing?"
+    )
+    assert len(read.steps) == 3
+    found = changed(read.haystack, read.breaks, read.steps)
+    assert [item.resource for item in found] == ["scale set"]
+    # a list of questions is no list of steps, and a command there is none of theirs
+    asked = normalize_ticket("Questions:\n1. delete the VMSS instance, or wait?\n2. anything else?")
+    assert asked.steps == ()
+    assert changed(asked.haystack, asked.breaks, asked.steps) == ()

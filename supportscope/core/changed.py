@@ -57,6 +57,11 @@ _VERB = re.compile(
     r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체|추가|적용|연결|설치|"
     r"비활성화)"
 )
+# A step in the customer's list of what they did, said as a command ("3. delete that
+# instance from the scale set").
+_IMPERATIVE = re.compile(
+    r"\b(?:delete|remove|edit|modify|change|resize|update|replace|detach|add|attach|apply)\b"
+)
 # The customer (or someone on their side) did it, by hand: a sentence about what AKS or
 # the autoscaler did ("autoscaler가 이미 지운 상태") is not a customer's change.
 _ACTOR = re.compile(
@@ -83,20 +88,26 @@ _DENIED_BEFORE = re.compile(
 )
 
 
-def changed(haystack: str, breaks: Iterable[int] = ()) -> tuple[Changed, ...]:
+def changed(
+    haystack: str, breaks: Iterable[int] = (), steps: Iterable[tuple[int, int]] = ()
+) -> tuple[Changed, ...]:
     """Each sentence in which the customer says they changed a resource AKS manages.
-    ``breaks`` are where the text's lines started (``Normalized.breaks``): a line ends
-    a sentence too, so that the items of a list are read one by one."""
+    ``breaks`` are where a list's items start and end (``Normalized.breaks``): each item
+    is read on its own. ``steps`` are the items of a list the customer introduces as what
+    they did (``Normalized.steps``): there "delete that instance from the scale set" is
+    their step, said without "we"."""
     found: list[Changed] = []
     start = 0
     ends = {m.start() for m in SENTENCE_END.finditer(haystack)}
     ends.update(position - 1 for position in breaks if position > 0)
+    steps = tuple(steps)
     for end in [*sorted(ends), len(haystack)]:
         if end < start:
             continue
         sentence = haystack[start:end]
-        if _ACTOR.search(sentence):
-            for kind, resource, verb in _candidates(sentence):
+        step = any(first <= start + 1 < last for first, last in steps)
+        if step or _ACTOR.search(sentence):
+            for kind, resource, verb in _candidates(sentence, imperative=step):
                 at = start + verb.start()
                 if not _denied(haystack, sentence, verb, at):
                     found.append(Changed(start, end, resource[0], at, kind))
@@ -105,10 +116,15 @@ def changed(haystack: str, breaks: Iterable[int] = ()) -> tuple[Changed, ...]:
     return tuple(found)
 
 
-def _candidates(sentence: str) -> Iterator[tuple[str, re.Match[str], re.Match[str]]]:
-    """A managed resource and a change verb in one sentence, by kind of resource."""
+def _candidates(
+    sentence: str, *, imperative: bool = False
+) -> Iterator[tuple[str, re.Match[str], re.Match[str]]]:
+    """A managed resource and a change verb in one sentence, by kind of resource (with
+    ``imperative``, a step of the customer's: "delete that instance" counts)."""
     resource = _RESOURCE.search(sentence)
     verb = _VERB.search(sentence) if resource is not None else None
+    if resource is not None and verb is None and imperative:
+        verb = _IMPERATIVE.search(sentence)
     if resource is not None and verb is not None:
         yield "iaas", resource, verb
     resource = _KUBE_SYSTEM.search(sentence)

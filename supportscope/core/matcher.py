@@ -99,7 +99,8 @@ class _Reading:
     installed_choices: tuple[str, ...] = ()
     known: frozenset[str] = frozenset()
     software_choices: tuple[str, ...] = ()
-    breaks: tuple[int, ...] = ()  # where the text's lines start (``Normalized.breaks``)
+    breaks: tuple[int, ...] = ()  # where a list's items start and end (``Normalized``)
+    steps: tuple[tuple[int, int], ...] = ()  # the customer's listed steps (``Normalized``)
     # (modifier, answer) -> (question, choice): ``_fallback``
     fallbacks: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # each question ranked once per ticket: the walk is re-run for every contender
@@ -111,7 +112,7 @@ class _Reading:
         resource AKS manages."""
         return tuple(
             item
-            for item in changed(self.haystack, self.breaks)
+            for item in changed(self.haystack, self.breaks, self.steps)
             if not self.index.in_pasted(item.verb)
         )
 
@@ -205,6 +206,7 @@ def suggest(
         tree_words(tree),
         tuple(software_choices),
         read.breaks,
+        read.steps,
         fallbacks or {},
     )
     answers: dict[str, str] = {}

@@ -88,10 +88,21 @@ class Normalized:
     # where a list item starts or ends (the line after it): folding made line breaks
     # spaces, but a list's items are not one sentence (prose wrapped over lines is)
     breaks: tuple[int, ...] = ()
+    # the items of a list the customer introduces as what they did ("What we've been
+    # doing:", "저희가 한 조치:"): each is their own step, said without "we"
+    steps: Spans = ()
 
 
 # A line that starts a list item: "- …", "* …", "• …", "1. …", "2) …".
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s")
+# A line that introduces a list of what the customer did: a first person and a past or
+# ongoing doing, ending with a colon ("What we've been doing:", "Steps I took:",
+# "저희가 진행한 작업:", "조치 내역:").
+_STEPS_INTRO = re.compile(
+    r"(?:\b(?:we|i|we've|i've|our team)\b.*\b(?:did|done|doing|tried|took|ran|performed|"
+    r"been)\b|\bsteps (?:we|i) (?:took|tried|followed)\b|(?:저희|제가|우리).*(?:한|했던|진행한|"
+    r"시도한) ?(?:작업|조치|내용|절차|것)|조치 내역|작업 내역)[^:\n]*:\s*$"
+)
 
 
 def normalize_ticket(text: str) -> Normalized:
@@ -109,13 +120,21 @@ def normalize_ticket(text: str) -> Normalized:
     inputs: list[tuple[int, int]] = []
     title_span: tuple[int, int] | None = None
     line_starts: list[int] = []
+    steps: list[tuple[int, int]] = []
     offset = 0
     item_before = False
+    in_steps = False  # in a list whose introducing line says the customer did it
+    said = ""  # the last line with words before this one
     for index, line in enumerate(folded_lines):
         item = _LIST_ITEM.match(line) is not None
         if index and (item or item_before):
             line_starts.append(offset)
-        item_before = item
+        if item and not item_before:
+            in_steps = _STEPS_INTRO.search(said) is not None
+        if item and in_steps:
+            steps.append((offset, offset + len(line)))
+        if line.strip():
+            item_before, said = item, line
         end = offset + len(line)
         kind = pasted[index]
         if kind is not None and kind != FAILURE:
@@ -130,7 +149,7 @@ def normalize_ticket(text: str) -> Normalized:
     haystack = _SEPARATORS.sub(" ", folded)
     lead = len(haystack) - len(haystack.lstrip())
     haystack = haystack.strip()
-    if not found and not blocks and not inputs and title_span is None and not line_starts:
+    if not (found or blocks or inputs or title_span or line_starts):
         return Normalized(haystack, ())
     # Map positions of the folded text to the normalized one: each run of separators
     # became one space.
@@ -159,6 +178,7 @@ def normalize_ticket(text: str) -> Normalized:
         mapped(inputs),
         (where(title_span[0]), where(title_span[1])) if title_span else None,
         tuple(sorted({where(start) for start in line_starts})),
+        mapped(steps),
     )
 
 
