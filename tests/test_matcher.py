@@ -756,3 +756,19 @@ def test_a_preview_feature_the_words_do_not_place_falls_back_to_the_preview_choi
     # the words alone do not settle the part: the version question leads
     assert found.alternatives["component"][0].value == "kubernetes-version"
     assert resolve(tree, found.answers).result.level is Level.BEST_EFFORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cluster creation fails with InsufficientSubnetSize: pre-allocated IPs exceed what the "
+        "subnet has. We deploy with Bicep. How is the number computed?",
+        "신규 클러스터 생성이 서브넷 크기 검증에서 막힙니다. 사전 할당 IP 계산식이 어떻게 되는지 "
+        "궁금합니다. 템플릿은 Bicep 입니다.",
+    ],
+)
+def test_a_subnet_too_small_for_the_pods_ips_is_the_cni_plugins(tree, text):
+    # The template tool named in passing is no request for code: the subnet is the matter.
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") == "cni-plugin"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
