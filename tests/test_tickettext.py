@@ -88,6 +88,8 @@ def test_a_text_with_no_duration_has_none():
         ("노드에 들어가서 바꾼 설정이 원인 같습니다", "노드에 들어가", False),
         ("we'd prefer not to touch the scale set directly", "scale set directly", True),
         ("support told us not to edit the vmss", "vmss", True),
+        ("pdb 없고, 업그레이드 전에 노드 쪽 변경한 거 없습니다", "pdb", True),
+        ("api 서버 응답이 없습니다", "api 서버", False),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):
