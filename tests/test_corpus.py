@@ -33,6 +33,8 @@ REAL = (
     "real-holdout-c.toml",
     "real-d.toml",
     "real-holdout-d.toml",
+    "real-e.toml",
+    "real-holdout-e.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
