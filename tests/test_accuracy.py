@@ -139,7 +139,8 @@ REAL_TARGETS = {
     "real-a.toml": (32, 7),
     "real-b.toml": (34, 3),
     "real-c.toml": (24, 4),
-    "real-d.toml": (18, 3),
+    "real-d.toml": (19, 3),
+    "real-e.toml": (19, 5),
 }
 
 
