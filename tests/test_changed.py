@@ -142,3 +142,15 @@ def test_a_step_in_the_customers_list_of_what_they_did_is_their_change():
     asked = normalize_ticket("Questions:\n1. delete the VMSS instance, or wait?\n2. anything else?")
     assert asked.steps == ()
     assert changed(asked.haystack, asked.breaks, asked.steps) == ()
+
+
+def test_a_managed_add_ons_namespace_is_managed_like_kube_system():
+    # The Istio add-on's own ConfigMap, edited in place, is a managed component changed.
+    read = normalize_ticket(
+        "Istio 기반 서비스 메시 애드온 사용 중입니다.\n\n저희가 해 본 것:\n"
+        "1. kubectl edit configmap istio-asm-1-24 -n aks-istio-system 해서 accessLogFile 추가\n"
+        "2. Telemetry 리소스 생성\n"
+    )
+    assert len(read.steps) == 2
+    found = changed(read.haystack, read.breaks, read.steps)
+    assert [(item.kind, item.resource) for item in found] == [("kube-system", "aks istio system")]

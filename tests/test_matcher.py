@@ -774,3 +774,16 @@ def test_a_subnet_too_small_for_the_pods_ips_is_the_cni_plugins(tree, text):
     assert found.answers.get("component") == "cni-plugin"
     assert found.open_question is not None
     assert found.open_question.key == "cni"
+
+
+def test_korean_our_owns_the_next_word_only_without_a_particle(tree):
+    # "저희가 이미지 태그를 직접 바꾸면" is "if we change the image tag", not "our image": a
+    # managed add-on's image with an old vendor fix stays Microsoft's to patch.
+    found = suggest_answers(
+        tree,
+        "Defender for Containers 에서 kube-system 의 microsoft-defender-collector 이미지가 "
+        "critical CVE 로 잡힙니다. 벤더 수정 나온 지 30일 넘은 항목만 필터링했습니다. AKS 가 "
+        "관리하는 DaemonSet 이라 저희가 이미지 태그를 직접 바꾸면 안 될 것 같은데, 언제 "
+        "패치되나요?",
+    )
+    assert found.answers.get("cve_fix_age") != "customer-image"

@@ -73,7 +73,12 @@ _ACTOR = re.compile(
 # microsoft-defender-collector-ds", "we patched the kube-proxy DaemonSet in kube-system",
 # "kube-system 의 DaemonSet limit 을 올렸습니다". CoreDNS's coredns-custom ConfigMap is the
 # documented way to customize it, not a change to a managed component.
-_KUBE_SYSTEM = re.compile(r"(?<![0-9a-z])kube ?system(?![0-9a-z])")
+# The namespaces AKS deploys managed components into: kube-system, and those of the
+# managed add-ons (the Istio add-on, application routing, Azure Policy's Gatekeeper).
+_KUBE_SYSTEM = re.compile(
+    r"(?<![0-9a-z])(?:kube ?system|aks istio system|aks istio ingress|app routing system|"
+    r"gatekeeper system)(?![0-9a-z])"
+)
 _KUBE_SYSTEM_VERB = re.compile(
     r"\b(?:edit|edited|patch|patched|modified|changed|raised|increased|lowered|scaled|"
     r"overrode|overwrote|replaced)\b|(?:수정|변경|편집|올렸|내렸|바꿨|바꾼|늘렸|줄였)"

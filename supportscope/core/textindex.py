@@ -41,6 +41,11 @@ _SEARCHES: dict[str, Search] = {}
 LETTERS_AND_DIGITS = re.compile(rf"[{WORD_CHAR}]+")
 
 
+# Korean words for "our" and "my": in a term they own the next word, which follows at once
+# (with a particle they are the subject of a sentence instead).
+_KO_OWNERS = frozenset({"저희", "우리", "제"})
+
+
 def term_search(term: str) -> Search:
     """How a normalized term is looked for: its pattern, compiled on first use, matched
     where its first word starts a word.
@@ -54,6 +59,10 @@ def term_search(term: str) -> Search:
     words = term.split(" ")
     body = re.escape(words[0])
     for previous, word in itertools.pairwise(words):
+        if previous in _KO_OWNERS:
+            # "저희 이미지" (our image), not "저희가 이미지 태그를 바꾸면" (we change a tag)
+            body += " " + re.escape(word)
+            continue
         particle = "[가-힣]{0,3}" if HANGUL.search(previous[-1]) else ""
         # the word stepped over does not end a sentence ("stopped routing. all hosts")
         body += particle + " (?:[^ ]*[^ .!?] )?" + re.escape(word)

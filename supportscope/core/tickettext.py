@@ -101,7 +101,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s")
 _STEPS_INTRO = re.compile(
     r"(?:\b(?:we|i|we've|i've|our team)\b.*\b(?:did|done|doing|tried|took|ran|performed|"
     r"been)\b|\bsteps (?:we|i) (?:took|tried|followed)\b|(?:저희|제가|우리).*(?:한|했던|진행한|"
-    r"시도한) ?(?:작업|조치|내용|절차|것)|조치 내역|작업 내역)[^:\n]*:\s*$"
+    r"시도한|해 본|해본) ?(?:작업|조치|내용|절차|것)|조치 내역|작업 내역)[^:\n]*:\s*$"
 )
 
 
