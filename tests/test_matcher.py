@@ -787,3 +787,14 @@ def test_korean_our_owns_the_next_word_only_without_a_particle(tree):
         "패치되나요?",
     )
     assert found.answers.get("cve_fix_age") != "customer-image"
+
+
+def test_asking_for_the_supported_way_to_do_something_is_advice(tree):
+    found = suggest_answers(
+        tree,
+        "Every node needs a reboot to pick up kernel patches installed by unattended upgrades. "
+        "What is the supported way to get these nodes rebooted one at a time? Should we drain "
+        "first ourselves?",
+    )
+    assert found.answers.get("component") == "how-to"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
