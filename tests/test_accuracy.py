@@ -140,7 +140,7 @@ REAL_TARGETS = {
     "real-b.toml": (34, 3),
     "real-c.toml": (24, 4),
     "real-d.toml": (19, 3),
-    "real-e.toml": (19, 5),
+    "real-e.toml": (21, 2),
 }
 
 
