@@ -103,7 +103,8 @@ _KO_VERB = re.compile(
     r"(?:설치|배포|구성|올렸|깔았|깔아)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
 )
 _KO_BEFORE_VERB = re.compile(
-    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? "
+    # a way word with the object particle after it is the name ("GPU Operator 를 helm 으로")
+    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?! [을를] )(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? "
     # after the object particle, any tool named in Latin letters is a way: "istio 를
     # istioctl 로 직접 설치" (without the particle, "azure cni로 배포" says how the cluster
     # was built)
@@ -234,7 +235,7 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
             continue  # "헬름으로 설치한 데이터독 …": what was installed follows (_KO_AFTER)
         span = _korean_object(haystack, start)
         if span is not None:
-            found.setdefault(span, Installed(*span, _way(haystack, span[0], end)))
+            _put(found, Installed(*span, _way(haystack, span[0], end)))
     for match in _KO_USED.finditer(haystack) if korean else ():
         span = _korean_object(haystack, match.start())
         if span is None or _KO_MANAGED.match(haystack, span[0]):
@@ -245,8 +246,16 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
     for match in _KO_AFTER.finditer(haystack) if korean else ():
         span = _korean_name_after(haystack, match.end())
         if span is not None:
-            found.setdefault(span, Installed(*span, _way(haystack, match.start(), span[1])))
+            _put(found, Installed(*span, _way(haystack, match.start(), span[1])))
     return found
+
+
+def _put(found: dict[tuple[int, int], Installed], item: Installed) -> None:
+    """Keep ``item`` where nothing was found yet, or where only a name was: an install verb
+    said of it ("GPU Operator 를 helm 으로 설치") outweighs "the X operator" alone."""
+    before = found.get((item.start, item.end))
+    if before is None or (item.explicit and not before.explicit):
+        found[item.start, item.end] = item
 
 
 def _korean_installs(haystack: str) -> Iterator[tuple[int, int]]:
