@@ -215,17 +215,17 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
         span = _words_after(haystack, match.end())
         if span is not None and _LATIN.match(haystack, span[0]):
             way = _way(haystack, match.start(), span[1])
-            found[span] = Installed(*span, way, explicit=match["use"] is None)
+            _put(found, Installed(*span, way, explicit=match["use"] is None))
     for match in _EN_BEFORE.finditer(haystack):
         span = _words_before(haystack, match.start())
         if span is not None and not negated(haystack, span[0], span[1]):
             # said with an install verb: explicit, even where "we use X" named it first
-            found[span] = Installed(*span, _way(haystack, span[0], match.end()))
+            _put(found, Installed(*span, _way(haystack, span[0], match.end())))
     for match in _EN_NAMED.finditer(haystack):
         span = _words_before(haystack, match.start(), limit=2)
         if span is not None and not any(span[0] < e and s < span[1] for s, e in found):
             way = _way(haystack, span[0], match.end())
-            found.setdefault(span, Installed(*span, way, explicit=False))
+            _put(found, Installed(*span, way, explicit=False))
     korean = HANGUL.search(haystack) is not None  # the Korean patterns need Hangul
     for start, end in _korean_installs(haystack) if korean else ():
         said = haystack[start:end]
@@ -242,7 +242,7 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
             continue
         if not KO_DENIED_AFTER.match(haystack[match.end() : match.end() + 8]):
             way = _way(haystack, span[0], match.end())
-            found.setdefault(span, Installed(*span, way, explicit=False))
+            _put(found, Installed(*span, way, explicit=False))
     for match in _KO_AFTER.finditer(haystack) if korean else ():
         span = _korean_name_after(haystack, match.end())
         if span is not None:
