@@ -466,6 +466,24 @@ def test_a_stated_time_rules_out_the_choice_whose_time_it_contradicts(tree, text
     assert next(r for r in ranked if r.value == other[expected]).score == 0
 
 
+def test_a_recent_day_in_the_sentence_of_the_stop_rules_out_twelve_months(tree):
+    ranked = rank(
+        tree.questions["stop_method"],
+        "I ran az aks stop on our dev cluster on Friday evening, but the nodes kept running.",
+    )
+    scores = {r.value: r.score for r in ranked}
+    assert ranked[0].value == "az-aks-stop"
+    assert scores["az-aks-stop-12-months"] == 0
+
+
+def test_a_recent_day_dates_only_its_own_sentence(tree):
+    ranked = rank(
+        tree.questions["cve_fix_age"],
+        "The scanner flags 23 CVEs in our image. Node image is current (upgraded yesterday).",
+    )
+    assert all("yesterday" not in item.matched for item in ranked)
+
+
 def test_without_a_stated_time_no_timed_choice_is_ruled_out(tree):
     ranked = rank(tree.questions["stop_method"], "We stopped the cluster with az aks stop.")
     scores = {r.value: r.score for r in ranked}

@@ -58,6 +58,32 @@ def test_a_text_with_no_duration_has_none():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "I ran az aks stop on Friday evening and the VMs kept running",
+        "the node went NotReady yesterday afternoon",
+        "어제 az aks stop 으로 중지했는데 VM 이 계속 돌고 있습니다",
+        "지난주 금요일부터 노드가 NotReady 입니다",
+    ],
+)
+def test_a_recent_day_named_instead_of_a_time_is_within_two_weeks(text):
+    (found,) = durations(normalize(text))
+    assert (found.low, found.high, found.recent) == (0, 14, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stopped with az aks stop last year; yesterday az aks start failed",
+        "작년에 중지한 클러스터를 어제 다시 시작해 봤습니다",
+        "NotReady for 45 days now, we only noticed it yesterday",
+    ],
+)
+def test_a_recent_day_does_not_count_beside_a_longer_time(text):
+    assert not any(found.recent for found in durations(normalize(text)))
+
+
+@pytest.mark.parametrize(
     ("text", "term", "denied"),
     [
         ("we never ran az aks stop", "az aks stop", True),

@@ -330,6 +330,30 @@ def _gapped(haystack: str, start: int, end: int, term: _Term) -> bool:
     return bool(term.term) and haystack.count(" ", start, end) > term.term.count(" ")
 
 
+_SENTENCE_END = re.compile(r"[.!?\n]\s")
+
+
+def _dated(hits: list[_Hit], haystack: str) -> list[_Hit]:
+    """``hits`` without a recent day ("yesterday", "지난주") whose sentence names nothing
+    else the question asks about: the day dates that sentence's event, which may be
+    another one (an upgrade, not the fix the question dates)."""
+    named = [hit for hit in hits if hit.term.duration is None and hit.weight > 0]
+
+    def sentence(position: int) -> tuple[int, int]:
+        start = max((m.end() for m in _SENTENCE_END.finditer(haystack, 0, position)), default=0)
+        ends = _SENTENCE_END.search(haystack, position)
+        return start, ends.start() if ends else len(haystack)
+
+    kept = []
+    for hit in hits:
+        if hit.term.duration is not None:
+            start, end = sentence(hit.start)
+            if not any(start <= other.start and other.end <= end for other in named):
+                continue
+        kept.append(hit)
+    return kept
+
+
 def rank(
     question: Question,
     text: str,
@@ -364,6 +388,8 @@ def rank(
     terms = compiled.terms
     where: dict[tuple[int, int], _Where] = {}
     hits = list(_hits(_candidates(compiled, index), haystack, spans, index, where))
+    if any(span.recent for span in spans):
+        hits = _dated(hits, haystack)
 
     # Longest match first; a hit inside a longer accepted hit of another term is dropped.
     # A hit with a word standing between its words ("azure [network] policy") is as long

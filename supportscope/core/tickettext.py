@@ -229,6 +229,7 @@ class Duration:
     low: float  # days, inclusive
     high: float  # days; inf when open-ended
     strict: bool  # high is excluded
+    recent: bool = False  # a recent day named, not a time stated (``_recent``)
 
 
 # How long things worked before the problem is not how long the problem has lasted: "has
@@ -270,13 +271,15 @@ def _removed_time(haystack: str, start: int, end: int) -> bool:
 def durations(haystack: str) -> tuple[Duration, ...]:
     """Every duration stated in a normalized text, as a range of days (not how long
     something worked before the problem, ``healthy_time``, nor the age of what the customer
-    removed)."""
-    return tuple(
+    removed). A text that states no time but a recent day ("yesterday", "on Friday",
+    "지난주") has that day, within the last two weeks (``_recent``)."""
+    found = tuple(
         found
         for found in _durations(haystack)
         if not healthy_time(haystack, found.start, found.end)
         and not _removed_time(haystack, found.start, found.end)
     )
+    return found or _recent(haystack)
 
 
 def _durations(haystack: str) -> list[Duration]:
@@ -299,6 +302,40 @@ def _durations(haystack: str) -> list[Duration]:
         after = haystack[match.end() : match.end() + 10]
         found.append(_ranged(match.start(), match.end(), days, "", after, english=False))
     return found
+
+
+# A recent day named instead of a time: "yesterday", "on Friday evening", "over the weekend",
+# "어제", "지난주", "월요일부터". It dates what happened within the last two weeks, so it
+# counts only in a text that names no longer stretch in words ("months ago", "last year",
+# "작년", "몇 달"), which a number-less time would leave unread; and it dates only the
+# event of its own sentence (``ranking.rank``: "ran az aks stop on Friday" dates the stop,
+# "node image upgraded yesterday" does not date a CVE's fix).
+RECENT_DAYS = 14
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_EN_RECENT = re.compile(
+    r"\b(?:yesterday|last night|this morning|earlier today|today|"
+    rf"(?:on|last|this|since|from) (?:{_WEEKDAYS})|"
+    r"(?:over|during|on|this|last) the weekend|(?:this|last) weekend|this week|last week|"
+    r"(?:a few|a couple of|couple of|few) (?:hours|days) ago)\b"
+)
+_KO_RECENT = re.compile(
+    r"(?<![가-힣])(?:어제|어젯밤|그저께|그제|오늘|지난주|이번 주|지난 주말|주말(?:에|동안|사이)|"
+    r"(?:월|화|수|목|금|토|일)요일|며칠 전)"
+)
+_LONGER = re.compile(
+    r"\b(?:months?|years?|weeks ago)\b|작년|재작년|개월|몇 달|몇달|달 전|년 전|올해 초"
+)
+
+
+def _recent(haystack: str) -> tuple[Duration, ...]:
+    if _LONGER.search(haystack):
+        return ()
+    found = _EN_RECENT.search(haystack)
+    if found is None and HANGUL.search(haystack):
+        found = _KO_RECENT.search(haystack)
+    if found is None:
+        return ()
+    return (Duration(found.start(), found.end(), 0, RECENT_DAYS, False, recent=True),)
 
 
 def _ranged(start: int, end: int, days: int, before: str, after: str, *, english: bool) -> Duration:
