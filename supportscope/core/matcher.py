@@ -23,6 +23,7 @@ from supportscope.core.ranking import Note, Ranked, rank, tree_words
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import (
     Duration,
+    Normalized,
     durations,
     normalize_ticket,
 )
@@ -90,7 +91,7 @@ class _Reading:
     """One ticket being read: the tree, the normalized text and how to read it."""
 
     tree: Tree
-    haystack: str
+    text: Normalized
     spans: tuple[Duration, ...]
     priority: tuple[str, ...]
     defaults: Mapping[str, str]
@@ -99,12 +100,14 @@ class _Reading:
     installed_choices: tuple[str, ...] = ()
     known: frozenset[str] = frozenset()
     software_choices: tuple[str, ...] = ()
-    breaks: tuple[int, ...] = ()  # where a list's items start and end (``Normalized``)
-    steps: tuple[tuple[int, int], ...] = ()  # the customer's listed steps (``Normalized``)
     # (modifier, answer) -> (question, choice): ``_fallback``
     fallbacks: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
+
+    @property
+    def haystack(self) -> str:
+        return self.text.haystack
 
     @cached_property
     def changed(self) -> tuple[Changed, ...]:
@@ -112,7 +115,7 @@ class _Reading:
         resource AKS manages."""
         return tuple(
             item
-            for item in changed(self.haystack, self.breaks, self.steps)
+            for item in changed(self.haystack, self.text.breaks, self.text.steps)
             if not self.index.in_pasted(item.verb)
         )
 
@@ -196,7 +199,7 @@ def suggest(
     read = normalize_ticket(text)
     reading = _Reading(
         tree,
-        read.haystack,
+        read,
         durations(read.haystack),
         tuple(priority_groups),
         defaults or {},
@@ -205,8 +208,6 @@ def suggest(
         tuple(installed_choices),
         tree_words(tree),
         tuple(software_choices),
-        read.breaks,
-        read.steps,
         fallbacks or {},
     )
     answers: dict[str, str] = {}
