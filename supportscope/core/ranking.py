@@ -64,6 +64,7 @@ from supportscope.core.tickettext import (
     normalize,
     normalize_ticket,
     satisfies,
+    sentence_at,
     unmade_change,
 )
 
@@ -330,25 +331,16 @@ def _gapped(haystack: str, start: int, end: int, term: _Term) -> bool:
     return bool(term.term) and haystack.count(" ", start, end) > term.term.count(" ")
 
 
-_SENTENCE_END = re.compile(r"[.!?\n]\s")
-
-
 def _dated(hits: list[_Hit], haystack: str) -> list[_Hit]:
     """``hits`` without a recent day ("yesterday", "지난주") whose sentence names nothing
     else the question asks about: the day dates that sentence's event, which may be
     another one (an upgrade, not the fix the question dates)."""
     named = [hit for hit in hits if hit.term.duration is None and hit.weight > 0]
-
-    def sentence(position: int) -> tuple[int, int]:
-        start = max((m.end() for m in _SENTENCE_END.finditer(haystack, 0, position)), default=0)
-        ends = _SENTENCE_END.search(haystack, position)
-        return start, ends.start() if ends else len(haystack)
-
     kept = []
     for hit in hits:
         if hit.term.duration is not None:
-            start, end = sentence(hit.start)
-            if not any(start <= other.start and other.end <= end for other in named):
+            first, last = sentence_at(haystack, hit.start, hit.end)
+            if not any(first <= other.start and other.end <= last for other in named):
                 continue
         kept.append(hit)
     return kept

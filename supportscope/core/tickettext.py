@@ -491,7 +491,7 @@ _CHANGED = re.compile(
 )
 
 
-def _sentence(haystack: str, start: int, end: int) -> tuple[int, int]:
+def sentence_at(haystack: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around ``start:end``: from the last sentence mark before it (up to 80
     characters back) to the next one after it (up to 120 characters on)."""
     first = max((haystack.rfind(mark, max(0, start - 80), start) for mark in ".!?\n"), default=-1)
@@ -503,7 +503,7 @@ def _sentence(haystack: str, start: int, end: int) -> tuple[int, int]:
 def unmade_change(haystack: str, start: int, end: int) -> str | None:
     """Why the sentence around a term tells of no change made, if it does: it asks whether
     to make it ("asked"), or says the customer only looked ("looked")."""
-    first, last = _sentence(haystack, start, end)
+    first, last = sentence_at(haystack, start, end)
     if _EN_ASKED.search(haystack[first:start]) or _KO_ASKED.match(haystack[end : end + 40]):
         return "asked"
     sentence = haystack[first:last]
