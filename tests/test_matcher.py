@@ -691,6 +691,27 @@ def test_a_daemonset_that_edits_the_node_is_the_customers_customization(tree, te
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our pod sets net.ipv4.tcp_tw_reuse through securityContext sysctls and is rejected "
+        "with SysctlForbidden, even with the namespace labelled privileged. How do we allow "
+        "this unsafe sysctl on the AKS nodes?",
+        "노드 커널 파라미터(sysctl) 중 vm.max_map_count 를 올려야 하는데, AKS 노드에서 "
+        "지원되는 방법이 있을까요?",
+    ],
+)
+def test_a_node_setting_named_without_a_daemonset_or_script_is_no_daemonset_customization(
+    tree, text
+):
+    # The DaemonSet-script choice is the way a change was made; a setting named alone asks
+    # about AKS's own node configuration.
+    found = suggest_answers(tree, text)
+    listed = (*found.alternatives.get("component", ()), *found.candidates)
+    assert found.answers.get("component") != "daemonset-script"
+    assert all(item.value != "daemonset-script" or item.score == 0 for item in listed)
+
+
 def test_asking_how_to_recover_a_failed_upgrade_is_no_restore_request(tree):
     # "어떻게 복구해야 하나요" asks how to repair the cluster, not for a restore from backup.
     found = suggest_answers(

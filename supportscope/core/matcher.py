@@ -13,6 +13,7 @@ supported. Otherwise the ranked choices are returned for the engineer to pick fr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -102,6 +103,8 @@ class _Reading:
     software_choices: tuple[str, ...] = ()
     # (modifier, answer) -> (question, choice): ``_fallback``
     fallbacks: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # choice -> the words for the way it is done: ``_without_way``
+    mechanisms: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 
@@ -126,21 +129,38 @@ class _Reading:
     def rank(self, question: Question) -> tuple[Ranked, ...]:
         found = self.ranked.get(question.key)
         if found is None:
-            found = self.ranked[question.key] = _with_change(
-                rank(
-                    question,
-                    self.haystack,
-                    self.priority,
-                    normalized=True,
-                    spans=self.spans,
-                    index=self.index,
-                    installed_choices=self.installed_choices,
-                    known=self.known,
-                ),
-                self.changed,
+            ranked = rank(
+                question,
                 self.haystack,
+                self.priority,
+                normalized=True,
+                spans=self.spans,
+                index=self.index,
+                installed_choices=self.installed_choices,
+                known=self.known,
             )
+            ranked = _without_way(ranked, self.mechanisms, self.haystack)
+            found = self.ranked[question.key] = _with_change(ranked, self.changed, self.haystack)
         return found
+
+
+def _without_way(
+    ranked: tuple[Ranked, ...], mechanisms: Mapping[str, re.Pattern[str]], haystack: str
+) -> tuple[Ranked, ...]:
+    """``ranked`` with each choice named by a way of doing something (a DaemonSet, a
+    script) scoring nothing when the text names no such way, best first again."""
+    dropped = {
+        item.value
+        for item in ranked
+        if item.score > 0
+        and item.value in mechanisms
+        and mechanisms[item.value].search(haystack) is None
+    }
+    if not dropped:
+        return ranked
+    order = {item.value: position for position, item in enumerate(ranked)}
+    kept = [replace(item, score=0.0) if item.value in dropped else item for item in ranked]
+    return tuple(sorted(kept, key=lambda item: (-item.score, order[item.value])))
 
 
 # What a customer's own sentence about changing an AKS-managed resource adds to the choice
@@ -181,6 +201,7 @@ def suggest(
     installed_choices: Iterable[str] = (),
     software_choices: Iterable[str] = (),
     fallbacks: Mapping[tuple[str, str], tuple[str, str]] | None = None,
+    mechanisms: Mapping[str, re.Pattern[str]] | None = None,
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -209,6 +230,7 @@ def suggest(
         tree_words(tree),
         tuple(software_choices),
         fallbacks or {},
+        mechanisms or {},
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}

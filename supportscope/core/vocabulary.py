@@ -21,6 +21,7 @@ Three kinds of change are kept here:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -230,6 +231,17 @@ DEFAULTS: Mapping[str, str] = {
 FALLBACKS: Mapping[tuple[str, str], tuple[str, str]] = {
     (RELEASE_KEY, "preview"): ("component", "preview-feature"),
 }
+# Choices named by the way a change is made, not by what it changes, with the words for
+# that way (in normalized text): customizing nodes through a DaemonSet or a script needs
+# the text to name one. A node setting named alone ("how do we allow this unsafe sysctl",
+# "커널 파라미터를 바꾸려면") asks about AKS's own node configuration, and the choice
+# does not count (``matcher.suggest``).
+MECHANISMS: Mapping[str, re.Pattern[str]] = {
+    "daemonset-script": re.compile(
+        r"daemon ?sets?\b|데몬 ?셋|init ?containers?\b|초기화 컨테이너|init 컨테이너|"
+        r"scripts?\b|스크립트|nsenter|host ?path|/host\b"
+    ),
+}
 MAX_TICKET_CHARS = 20_000
 # Query parameters that are not answers (docs/api.md, "Parameter vocabulary"): no question
 # may take one of these names as its key, or its answers could not be told from them.
@@ -261,4 +273,5 @@ def suggest_answers(tree: Tree, text: str) -> Suggestion:
         installed_choices=INSTALLED_CHOICES,
         software_choices=SOFTWARE_CHOICES,
         fallbacks=FALLBACKS,
+        mechanisms=MECHANISMS,
     )
