@@ -42,8 +42,16 @@ WORKING = ("tickets.toml", "tickets-b.toml", "tickets-c.toml", "tickets-d.toml")
 # nor the suggester, modelled on real reports; split from real-holdout-c.toml by a fixed rule.
 # real-d.toml (36: 24 en, 12 ko) was written the same way on 2026-12-05 (second session), split
 # from real-holdout-d.toml by a fixed rule before labelling.
-# real-e.toml (36: 18 en, 18 ko) likewise, later that session.
-REAL_WORKING = ("real-a.toml", "real-b.toml", "real-c.toml", "real-d.toml", "real-e.toml")
+# real-e.toml (36: 18 en, 18 ko) likewise, later that session. real-f.toml (36: 18 en, 18 ko)
+# likewise on 2026-12-05 (third session).
+REAL_WORKING = (
+    "real-a.toml",
+    "real-b.toml",
+    "real-c.toml",
+    "real-d.toml",
+    "real-e.toml",
+    "real-f.toml",
+)
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
 # suggester fails; they are not held to the working files' targets.
@@ -57,6 +65,8 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # real-holdout-d.toml: 24 tickets (16 en, 8 ko), the same writer's method, 2026-12-05 (second
 # session); first graded after the other changes of that session. real-holdout-e.toml: 24
 # (12 en, 12 ko), written later that session, first graded after the changes made for real-d.
+# real-holdout-f.toml: 24 (12 en, 12 ko), third session, first graded after that session's
+# first reader changes.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -64,6 +74,7 @@ HOLDOUTS = (
     "real-holdout-c.toml",
     "real-holdout-d.toml",
     "real-holdout-e.toml",
+    "real-holdout-f.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

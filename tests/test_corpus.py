@@ -35,6 +35,8 @@ REAL = (
     "real-holdout-d.toml",
     "real-e.toml",
     "real-holdout-e.toml",
+    "real-f.toml",
+    "real-holdout-f.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
