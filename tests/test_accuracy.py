@@ -141,7 +141,7 @@ REAL_TARGETS = {
     "real-c.toml": (25, 4),
     "real-d.toml": (19, 3),
     "real-e.toml": (21, 2),
-    "real-f.toml": (18, 7),
+    "real-f.toml": (18, 6),
 }
 
 

@@ -104,6 +104,13 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("데이터독 에이전트를 헬름으로 설치했습니다", "데이터독 에이전트", "helm"),
         ("우리가 설치한 kube-router 데몬셋이 죽어요", "kube router", "daemonset"),
         ("저희가 helm 으로 설치한 ingress-nginx 컨트롤러가 안 뜹니다", "ingress nginx", "helm"),
+        ("kured 를 kube-system 에 직접 배포해서 쓰고 있습니다", "kured", "installed"),
+        ("velero 를 백업 클러스터에 helm 으로 설치했습니다", "velero", "helm"),
+        (
+            "예전 가이드의 cluster-autoscaler.yaml 을 받아 kube-system 에 배포해 씁니다",
+            "autoscaler.yaml",
+            "installed",
+        ),
         ("We use Sysbox (installed by their DaemonSet) for CI runners", "sysbox", "daemonset"),
         ("the exporter, deployed using the vendor's helm chart, fails", "exporter", "helm"),
         (

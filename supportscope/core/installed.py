@@ -95,6 +95,8 @@ _EN_BEFORE = re.compile(
 # Other "…로" phrases ("azure cni로 배포", "같은 방식으로 설치") say how the cluster was
 # built, not that a tool was installed.
 _KO_WAYS = r"(?:헬름|helm|kubectl|데몬셋|daemonset|오퍼레이터|operator|차트|chart|매니페스트|yaml)"
+_KO_WHERE = r"(?:[0-9a-z가-힣._-]+ )?[0-9a-z가-힣._-]+ ?(?:에|에다|에다가)"
+_KO_FETCHED = r"(?:받아|받아서|내려받아|내려받아서|다운받아|다운로드해서|가져와|가져와서)"
 # A Korean install verb, then what stands right before it: read verb first, since a
 # pattern that could start at every space of a long text costs more than the rest of the
 # reading (``_korean_installs``).
@@ -103,8 +105,12 @@ _KO_VERB = re.compile(
     r"(?:설치|배포|구성|올렸|깔았|깔아)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
 )
 _KO_BEFORE_VERB = re.compile(
+    # where it went may stand between ("X 를 kube-system 에 직접 배포"), and so may
+    # fetching it first ("X.yaml 을 받아 … 배포")
+    rf"(?:[을를] (?:{_KO_FETCHED} )?(?:{_KO_WHERE} )?"
+    rf"(?:{_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로) )?"
     # a way word with the object particle after it is the name ("GPU Operator 를 helm 으로")
-    rf"(?:[을를] |[을를]?(?: {_KO_WAYS}(?! [을를] )(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? "
+    rf"|[을를]?(?: {_KO_WAYS}(?! [을를] )(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? "
     # after the object particle, any tool named in Latin letters is a way: "istio 를
     # istioctl 로 직접 설치" (without the particle, "azure cni로 배포" says how the cluster
     # was built)
