@@ -106,6 +106,7 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("저희가 helm 으로 설치한 ingress-nginx 컨트롤러가 안 뜹니다", "ingress nginx", "helm"),
         ("kured 를 kube-system 에 직접 배포해서 쓰고 있습니다", "kured", "installed"),
         ("velero 를 백업 클러스터에 helm 으로 설치했습니다", "velero", "helm"),
+        ("재부팅용으로 kured 를 helm 으로 kube-system 에 올려 두었고", "kured", "helm"),
         (
             "예전 가이드의 cluster-autoscaler.yaml 을 받아 kube-system 에 배포해 씁니다",
             "autoscaler.yaml",
@@ -133,6 +134,7 @@ def test_what_the_customer_installed_is_found_with_how(text, named, way):
         "sysbox는 설치하지 않았습니다",
         "we deployed a new version of our app",
         "Hi, we run AKS 1.29 with Azure CNI",
+        "저희 입장에서는 limit 을 올려서 쓰로틀링을 없애고 싶습니다.",
     ],
 )
 def test_a_denied_or_generic_install_is_not_one(text):

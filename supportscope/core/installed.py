@@ -102,13 +102,15 @@ _KO_FETCHED = r"(?:받아|받아서|내려받아|내려받아서|다운받아|�
 # reading (``_korean_installs``).
 _KO_VERB = re.compile(
     r"(?:직접 |별도로 |따로 |추가로 )?"
-    r"(?:설치|배포|구성|올렸|깔았|깔아)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
+    r"(?:(?:설치|배포|구성)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
+    # "올렸", "올려서" also raise a limit: only "올려 두었" (put up and left) deploys
+    r"|깔았|깔아서|(?:올려|깔아) ?(?:두었|뒀|두고|놓았|놨|놓고))"
 )
 _KO_BEFORE_VERB = re.compile(
     # where it went may stand between ("X 를 kube-system 에 직접 배포"), and so may
     # fetching it first ("X.yaml 을 받아 … 배포")
     rf"(?:[을를] (?:{_KO_FETCHED} )?(?:{_KO_WHERE} )?"
-    rf"(?:{_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로) )?"
+    rf"(?:{_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로) )?(?:{_KO_WHERE} )?"
     # a way word with the object particle after it is the name ("GPU Operator 를 helm 으로")
     rf"|[을를]?(?: {_KO_WAYS}(?! [을를] )(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로))? "
     # after the object particle, any tool named in Latin letters is a way: "istio 를
