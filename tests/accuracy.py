@@ -43,7 +43,8 @@ WORKING = ("tickets.toml", "tickets-b.toml", "tickets-c.toml", "tickets-d.toml")
 # real-d.toml (36: 24 en, 12 ko) was written the same way on 2026-12-05 (second session), split
 # from real-holdout-d.toml by a fixed rule before labelling.
 # real-e.toml (36: 18 en, 18 ko) likewise, later that session. real-f.toml (36: 18 en, 18 ko)
-# likewise on 2026-12-05 (third session).
+# likewise on 2026-12-05 (third session), and real-g.toml (36: 12 en, 24 ko) by a second
+# writer the same session, from other sources (Q&A pages, repositories other than Azure/AKS).
 REAL_WORKING = (
     "real-a.toml",
     "real-b.toml",
@@ -51,6 +52,7 @@ REAL_WORKING = (
     "real-d.toml",
     "real-e.toml",
     "real-f.toml",
+    "real-g.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -66,7 +68,8 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # session); first graded after the other changes of that session. real-holdout-e.toml: 24
 # (12 en, 12 ko), written later that session, first graded after the changes made for real-d.
 # real-holdout-f.toml: 24 (12 en, 12 ko), third session, first graded after that session's
-# first reader changes.
+# first reader changes. real-holdout-g.toml: 24 (8 en, 16 ko), the second writer's of that
+# session, first graded after the changes made for real-f.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -75,6 +78,7 @@ HOLDOUTS = (
     "real-holdout-d.toml",
     "real-holdout-e.toml",
     "real-holdout-f.toml",
+    "real-holdout-g.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

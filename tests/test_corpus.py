@@ -37,6 +37,8 @@ REAL = (
     "real-holdout-e.toml",
     "real-f.toml",
     "real-holdout-f.toml",
+    "real-g.toml",
+    "real-holdout-g.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
