@@ -128,6 +128,24 @@ def test_what_the_customer_installed_is_found_with_how(text, named, way):
 
 
 @pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("저희는 Rancher UI 로 워크로드를 배포합니다", "rancher"),
+        ("서비스는 ArgoCD 로 배포 중입니다", "argocd"),
+    ],
+)
+def test_a_korean_tool_the_customer_deploys_with_is_one_they_run(text, named):
+    haystack = normalize(text)
+    found = {haystack[i.start : i.end]: i.explicit for i in installed(haystack)}
+    assert found.get(named) is False
+
+
+def test_a_network_plugin_the_cluster_was_built_with_is_no_tool_the_customer_runs():
+    haystack = normalize("사용자 지정 서브넷을 지정해서 Azure CNI로 배포했습니다")
+    assert installed(haystack) == ()
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "We did not install anything ourselves.",

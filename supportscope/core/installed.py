@@ -129,6 +129,15 @@ _KO_USED = re.compile(
     r"(?:사용 ?중|사용하고 있|사용하는 중|운영 ?중|쓰고 있|돌리고 있)"
 )
 _KO_MANAGED = re.compile(r"(?:관리형|매니지드|managed|aks) ")
+_PLUGINS = frozenset({"cni", "kubenet", "overlay", "cilium", "calico"})
+# "Rancher UI 로 워크로드를 배포합니다", "ArgoCD 로 배포 중": the tool the customer deploys
+# with is one they run (``Installed.explicit`` is False), named in Latin letters; a network
+# plugin says how the cluster was built ("Azure CNI로 배포했습니다").
+_KO_DEPLOYS_WITH = re.compile(
+    r"(?<![0-9a-z가-힣.-])(?P<name>[a-z][0-9a-z.-]*(?: [0-9][0-9a-z.]*)?)"
+    r"(?: ui| cli| 콘솔)? ?(?:으로|로) "
+    r"(?:[가-힣a-z]+[을를]? ){0,2}?(?:배포|관리|운영) ?(?:합니다|하고|해서|했|하는|하며|중)"
+)
 _KO_AFTER = re.compile(
     r"(?:직접|저희가|우리가|제가|자체적으로|별도로|따로|헬름으로|helm으로|데몬셋으로|"
     r"daemonset으로|kubectl로) (?:[가-힣a-z]{1,8} ?(?:으로|로) )?"
@@ -251,6 +260,10 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
         if not KO_DENIED_AFTER.match(haystack[match.end() : match.end() + 8]):
             way = _way(haystack, span[0], match.end())
             _put(found, Installed(*span, way, explicit=False))
+    for match in _KO_DEPLOYS_WITH.finditer(haystack) if korean else ():
+        name = match["name"]
+        if name not in _GENERIC and not _KO_MANAGED.match(name + " ") and name not in _PLUGINS:
+            _put(found, Installed(match.start("name"), match.end("name"), "installed", False))
     for match in _KO_AFTER.finditer(haystack) if korean else ():
         span = _korean_name_after(haystack, match.end())
         if span is not None:
