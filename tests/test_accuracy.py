@@ -141,7 +141,7 @@ REAL_TARGETS = {
     "real-c.toml": (25, 5),
     "real-d.toml": (19, 3),
     "real-e.toml": (21, 2),
-    "real-f.toml": (19, 6),
+    "real-f.toml": (20, 5),
     "real-g.toml": (15, 10),
 }
 
