@@ -14,7 +14,7 @@ from supportscope.core.installed import installed
 from supportscope.core.layout import FAILURE, INPUT, OUTPUT, is_evidence, pasted_lines
 from supportscope.core.ranking import Note, rank
 from supportscope.core.tickettext import normalize, normalize_ticket
-from supportscope.core.vocabulary import REQUEST_GROUPS, suggest_answers
+from supportscope.core.vocabulary import INSTALLED_CHOICES, REQUEST_GROUPS, suggest_answers
 from tests.accuracy import shipped_tree
 
 KUBE_ROUTER = """Pods on new nodes can't reach services after scale out
@@ -185,6 +185,22 @@ def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it
 )
 def test_an_install_through_what_aks_offers_is_not_the_customers_own_copy(text):
     assert installed(normalize(text)) == ()
+
+
+def test_an_install_said_after_the_name_fills_pasted_output_is_still_read(tree):
+    # The name's first mentions are all in the pasted table; the install comes after.
+    text = (
+        "$ kubectl get pods -n gatekeeper-system\n"
+        "NAME                          READY   STATUS             RESTARTS\n"
+        "gatekeeper-audit-7c8d5d9c6    0/1     CrashLoopBackOff   41\n"
+        "gatekeeper-controller-5b9f    1/1     Running            0\n"
+        "gatekeeper-controller-8d6f    1/1     Running            0\n\n"
+        "We installed Gatekeeper with its helm chart last year. "
+        "How do we get the audit pod running again?"
+    )
+    ranked = rank(tree.questions["component"], text, installed_choices=INSTALLED_CHOICES)
+    oss = next(item for item in ranked if item.value == "third-party-oss")
+    assert Note("installed", "gatekeeper", "helm") in oss.notes
 
 
 def test_a_name_only_in_a_kubectl_table_counts_less_than_in_a_sentence(tree):

@@ -101,6 +101,7 @@ _KO_FETCHED = r"(?:받아|받아서|내려받아|내려받아서|다운받아|�
 # pattern that could start at every space of a long text costs more than the rest of the
 # reading (``_korean_installs``).
 _KO_VERB = re.compile(
+    r"(?=[직별따추설배구깔올])"  # every form starts with one of these: skip other positions
     r"(?:직접 |별도로 |따로 |추가로 )?"
     r"(?:(?:설치|배포|구성)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
     # "올렸", "올려서" also raise a limit: only "올려 두었" (put up and left) deploys
@@ -134,9 +135,13 @@ _PLUGINS = frozenset({"cni", "kubenet", "overlay", "cilium", "calico"})
 # with is one they run (``Installed.explicit`` is False), named in Latin letters; a network
 # plugin says how the cluster was built ("Azure CNI로 배포했습니다").
 _KO_DEPLOYS_WITH = re.compile(
-    r"(?<![0-9a-z가-힣.-])(?P<name>[a-z][0-9a-z.-]*(?: [0-9][0-9a-z.]*)?)"
-    r"(?: ui| cli| 콘솔)? ?(?:으로|로) "
+    r"(?=[으로])(?:으로|로) "
     r"(?:[가-힣a-z]+[을를]? ){0,2}?(?:배포|관리|운영) ?(?:합니다|하고|해서|했|하는|하며|중)"
+)
+# The tool's name right before "…로": Latin letters, a version, "UI" or "CLI".
+_KO_TOOL_BEFORE = re.compile(
+    r"(?<![0-9a-z가-힣.-])(?P<name>[a-z][0-9a-z.-]*(?: [0-9][0-9a-z.]*)?)"
+    r"(?: ui| cli| 콘솔)? ?\Z"
 )
 _KO_AFTER = re.compile(
     r"(?:직접|저희가|우리가|제가|자체적으로|별도로|따로|헬름으로|helm으로|데몬셋으로|"
@@ -261,9 +266,13 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
             way = _way(haystack, span[0], match.end())
             _put(found, Installed(*span, way, explicit=False))
     for match in _KO_DEPLOYS_WITH.finditer(haystack) if korean else ():
-        name = match["name"]
+        floor = max(0, match.start() - 40)
+        tool = _KO_TOOL_BEFORE.search(haystack, floor, match.start())
+        if tool is None:
+            continue
+        name = tool["name"]
         if name not in _GENERIC and not _KO_MANAGED.match(name + " ") and name not in _PLUGINS:
-            _put(found, Installed(match.start("name"), match.end("name"), "installed", False))
+            _put(found, Installed(tool.start("name"), tool.end("name"), "installed", False))
     for match in _KO_AFTER.finditer(haystack) if korean else ():
         span = _korean_name_after(haystack, match.end())
         if span is not None:

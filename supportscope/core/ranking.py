@@ -291,6 +291,10 @@ def _hits(
             continue
         said = 0
         for start, end in index.spans(term.term, term.first):
+            if said >= REPEATS_COUNTED and index.installed_at(start) is None:
+                # Counted often enough; only where the customer says they installed it
+                # does a later mention still tell something (said after pasted output).
+                continue
             gapped = _gapped(haystack, start, end, term)
             if negated(haystack, start, end):
                 # Denied: it scores nothing, and no shorter term inside it counts either.
@@ -322,7 +326,7 @@ def _hits(
                 where[start, end] = _Where(pasted, identifier, put)
             yield _Hit(start, end, term, term.shown, weight, gapped)
             said += 1
-            if said == REPEATS_COUNTED:
+            if said >= REPEATS_COUNTED and not index.installed:
                 break
 
 

@@ -323,14 +323,19 @@ _KO_RECENT = re.compile(
     r"(?:월|화|수|목|금|토|일)요일|며칠 전)"
 )
 _LONGER = re.compile(
-    r"\b(?:months?|years?|weeks ago)\b|작년|재작년|개월|몇 달|몇달|달 전|년 전|올해 초"
+    r"(?=[mwy작재개몇달년올])"  # every form starts with one of these: skip other positions
+    r"(?:\b(?:months?|years?|weeks ago)\b|작년|재작년|개월|몇 달|몇달|달 전|년 전|올해 초)"
 )
+# Each English form has one of these: a text with none skips the pattern.
+_EN_RECENT_WORDS = ("yesterday", "today", "night", "morning", "day", "week", "ago")
 
 
 def _recent(haystack: str) -> tuple[Duration, ...]:
     if _LONGER.search(haystack):
         return ()
-    found = _EN_RECENT.search(haystack)
+    found = (
+        _EN_RECENT.search(haystack) if any(word in haystack for word in _EN_RECENT_WORDS) else None
+    )
     if found is None and HANGUL.search(haystack):
         found = _KO_RECENT.search(haystack)
     if found is None:
