@@ -142,7 +142,7 @@ REAL_TARGETS = {
     "real-d.toml": (19, 3),
     "real-e.toml": (21, 2),
     "real-f.toml": (20, 5),
-    "real-g.toml": (16, 10),
+    "real-g.toml": (17, 10),
 }
 
 

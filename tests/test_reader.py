@@ -114,6 +114,7 @@ def test_error_codes_are_evidence_and_names_are_not():
         ),
         ("We use Sysbox (installed by their DaemonSet) for CI runners", "sysbox", "daemonset"),
         ("the exporter, deployed using the vendor's helm chart, fails", "exporter", "helm"),
+        ("We use kured (installed from the kured helm chart, v1.16)", "kured", "helm"),
         (
             "We run Linkerd 2.14 (installed via its CLI) on every namespace",
             "linkerd 2.14",
