@@ -140,9 +140,9 @@ REAL_TARGETS = {
     "real-b.toml": (35, 3),
     "real-c.toml": (25, 5),
     "real-d.toml": (19, 3),
-    "real-e.toml": (21, 2),
+    "real-e.toml": (22, 2),
     "real-f.toml": (20, 5),
-    "real-g.toml": (17, 10),
+    "real-g.toml": (18, 10),
 }
 
 
