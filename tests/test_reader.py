@@ -141,6 +141,24 @@ def test_a_korean_tool_the_customer_deploys_with_is_one_they_run(text, named):
     assert found.get(named) is False
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The konnectivity-agent pods in kube-system restart every few minutes.",
+        "The ama-logs agent on each node uses 2 GB of memory.",
+    ],
+)
+def test_an_agent_aks_runs_itself_is_not_the_customers(text):
+    assert installed(normalize(text)) == ()
+
+
+def test_a_vendors_agent_named_alone_is_still_one_the_customer_runs():
+    haystack = normalize("The Twistlock Defender DaemonSet crashes on the new nodes.")
+    assert [(haystack[i.start : i.end], i.explicit) for i in installed(haystack)] == [
+        ("twistlock defender", False)
+    ]
+
+
 def test_a_network_plugin_the_cluster_was_built_with_is_no_tool_the_customer_runs():
     haystack = normalize("사용자 지정 서브넷을 지정해서 Azure CNI로 배포했습니다")
     assert installed(haystack) == ()

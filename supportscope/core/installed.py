@@ -55,6 +55,13 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
     recently earlier previously manually ourselves separately also hi hello team
     was is are fails failed failing failure error errors hangs hung timeout"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
+# Agents and DaemonSets that AKS itself runs: named with "agent" or "daemonset", they are
+# not the customer's ("konnectivity-agent pods restart", "the ama-logs agent").
+_AKS_OWN = re.compile(
+    r"(?:konnectivity|tunnelfront|aks link|ama|ama logs|omsagent|oms|azure ip masq|ip masq|"
+    r"cloud node manager|azure cns|kube proxy|coredns|csi azuredisk|csi azurefile|"
+    r"csi blob|azure policy|container insights|insights)$"
+)
 _WAYS = (
     ("daemonset", "daemonset"),
     ("daemon set", "daemonset"),
@@ -246,6 +253,8 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
             _put(found, Installed(*span, _way(haystack, span[0], match.end())))
     for match in _EN_NAMED.finditer(haystack):
         span = _words_before(haystack, match.start(), limit=2)
+        if span is not None and _AKS_OWN.search(haystack, span[0], span[1]):
+            continue
         if span is not None and not any(span[0] < e and s < span[1] for s, e in found):
             way = _way(haystack, span[0], match.end())
             _put(found, Installed(*span, way, explicit=False))
