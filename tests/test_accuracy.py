@@ -139,9 +139,9 @@ REAL_TARGETS = {
     "real-a.toml": (35, 6),
     "real-b.toml": (35, 3),
     "real-c.toml": (25, 5),
-    "real-d.toml": (19, 3),
-    "real-e.toml": (22, 2),
-    "real-f.toml": (20, 5),
+    "real-d.toml": (20, 3),
+    "real-e.toml": (23, 2),
+    "real-f.toml": (21, 5),
     "real-g.toml": (18, 10),
 }
 
