@@ -158,9 +158,16 @@ def _without_way(
     }
     if not dropped:
         return ranked
+    return _rescored(
+        ranked, lambda item: replace(item, score=0.0) if item.value in dropped else item
+    )
+
+
+def _rescored(ranked: tuple[Ranked, ...], change: Callable[[Ranked], Ranked]) -> tuple[Ranked, ...]:
+    """``ranked`` with ``change`` applied to each choice, best first again (a tie keeps
+    the order it had)."""
     order = {item.value: position for position, item in enumerate(ranked)}
-    kept = [replace(item, score=0.0) if item.value in dropped else item for item in ranked]
-    return tuple(sorted(kept, key=lambda item: (-item.score, order[item.value])))
+    return tuple(sorted(map(change, ranked), key=lambda item: (-item.score, order[item.value])))
 
 
 # What a customer's own sentence about changing an AKS-managed resource adds to the choice
@@ -181,14 +188,14 @@ def _with_change(
     if all(item.value != choice for item in ranked):
         return ranked
     note = Note("changed", first.resource, haystack[first.start : first.end].strip())
-    order = {item.value: position for position, item in enumerate(ranked)}
-    raised = [
-        replace(item, score=item.score + CHANGE_WEIGHT, notes=(*item.notes, note))
-        if item.value == choice
-        else item
-        for item in ranked
-    ]
-    return tuple(sorted(raised, key=lambda item: (-item.score, order[item.value])))
+    return _rescored(
+        ranked,
+        lambda item: (
+            replace(item, score=item.score + CHANGE_WEIGHT, notes=(*item.notes, note))
+            if item.value == choice
+            else item
+        ),
+    )
 
 
 def suggest(
