@@ -152,10 +152,17 @@ def test_an_agent_aks_runs_itself_is_not_the_customers(text):
     assert installed(normalize(text)) == ()
 
 
-def test_a_vendors_agent_named_alone_is_still_one_the_customer_runs():
-    haystack = normalize("The Twistlock Defender DaemonSet crashes on the new nodes.")
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("The Twistlock Defender DaemonSet crashes on the new nodes.", "twistlock defender"),
+        ("Our Panorama agent crashes on every node.", "panorama"),
+    ],
+)
+def test_a_vendors_agent_named_alone_is_still_one_the_customer_runs(text, named):
+    haystack = normalize(text)
     assert [(haystack[i.start : i.end], i.explicit) for i in installed(haystack)] == [
-        ("twistlock defender", False)
+        (named, False)
     ]
 
 

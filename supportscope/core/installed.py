@@ -57,10 +57,12 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 # Agents and DaemonSets that AKS itself runs: named with "agent" or "daemonset", they are
 # not the customer's ("konnectivity-agent pods restart", "the ama-logs agent").
+# A whole word starts each name ("panorama" is a vendor's, not "ama"); a longer form such as
+# "azure ip masq" or "container insights" ends in one of these.
 _AKS_OWN = re.compile(
-    r"(?:konnectivity|tunnelfront|aks link|ama|ama logs|omsagent|oms|azure ip masq|ip masq|"
+    r"(?<![0-9a-z])(?:konnectivity|tunnelfront|aks link|ama|ama logs|omsagent|oms|ip masq|"
     r"cloud node manager|azure cns|kube proxy|coredns|csi azuredisk|csi azurefile|"
-    r"csi blob|azure policy|container insights|insights)$"
+    r"csi blob|azure policy|insights)$"
 )
 _WAYS = (
     ("daemonset", "daemonset"),
