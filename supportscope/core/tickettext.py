@@ -326,8 +326,9 @@ _LONGER = re.compile(
     r"(?=[mwy작재개몇달년올])"  # every form starts with one of these: skip other positions
     r"(?:\b(?:months?|years?|weeks ago)\b|작년|재작년|개월|몇 달|몇달|달 전|년 전|올해 초)"
 )
-# Each English form has one of these: a text with none skips the pattern.
-_EN_RECENT_WORDS = ("yesterday", "today", "night", "morning", "day", "week", "ago")
+# Each English form has one of these ("day" is in "yesterday", "today" and the weekdays): a
+# text with none skips the pattern.
+_EN_RECENT_WORDS = ("day", "night", "morning", "week", "ago")
 
 
 def _recent(haystack: str) -> tuple[Duration, ...]:

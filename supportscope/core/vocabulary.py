@@ -239,7 +239,7 @@ FALLBACKS: Mapping[tuple[str, str], tuple[str, str]] = {
 MECHANISMS: Mapping[str, re.Pattern[str]] = {
     "daemonset-script": re.compile(
         r"daemon ?sets?\b|데몬 ?셋|init ?containers?\b|초기화 컨테이너|init 컨테이너|"
-        r"scripts?\b|스크립트|nsenter|host ?path|/host\b"
+        r"scripts?\b|스크립트|nsenter|host ?path"
     ),
 }
 MAX_TICKET_CHARS = 20_000
