@@ -335,14 +335,14 @@ def _gapped(haystack: str, start: int, end: int, term: _Term) -> bool:
     return bool(term.term) and haystack.count(" ", start, end) > term.term.count(" ")
 
 
-def _dated(hits: list[_Hit], haystack: str) -> list[_Hit]:
-    """``hits`` without a recent day ("yesterday", "지난주") whose sentence names nothing
-    else the question asks about: the day dates that sentence's event, which may be
-    another one (an upgrade, not the fix the question dates)."""
+def _dated(hits: list[_Hit], haystack: str, recent: set[tuple[int, int]]) -> list[_Hit]:
+    """``hits`` without a recent day ("yesterday", "지난주"; its place in ``recent``) whose
+    sentence names nothing else the question asks about: the day dates that sentence's
+    event, which may be another one (an upgrade, not the fix the question dates)."""
     named = [hit for hit in hits if hit.term.duration is None and hit.weight > 0]
     kept = []
     for hit in hits:
-        if hit.term.duration is not None:
+        if hit.term.duration is not None and (hit.start, hit.end) in recent:
             first, last = sentence_at(haystack, hit.start, hit.end)
             if not any(first <= other.start and other.end <= last for other in named):
                 continue
@@ -384,8 +384,9 @@ def rank(
     terms = compiled.terms
     where: dict[tuple[int, int], _Where] = {}
     hits = list(_hits(_candidates(compiled, index), haystack, spans, index, where))
-    if any(span.recent for span in spans):
-        hits = _dated(hits, haystack)
+    recent = {(span.start, span.end) for span in spans if span.recent}
+    if recent:
+        hits = _dated(hits, haystack, recent)
 
     # Longest match first; a hit inside a longer accepted hit of another term is dropped.
     # A hit with a word standing between its words ("azure [network] policy") is as long
