@@ -712,6 +712,21 @@ def test_a_node_setting_named_without_a_daemonset_or_script_is_no_daemonset_cust
     assert all(item.value != "daemonset-script" or item.score == 0 for item in listed)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our pod sets a sysctl through securityContext and is rejected with SysctlForbidden. "
+        "How do we allow this unsafe sysctl on the AKS nodes?",
+        "파드에서 securityContext 로 sysctl 을 설정하면 SysctlForbidden 으로 거부됩니다. "
+        "AKS 노드에서 이 unsafe sysctl 을 허용하려면 어떻게 해야 하나요?",
+    ],
+)
+def test_how_to_allow_a_node_setting_on_aks_is_advice_in_both_languages(tree, text):
+    found = suggest_answers(tree, text)
+    assert found.answers.get("howto_about") == "aks"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
 def test_asking_how_to_recover_a_failed_upgrade_is_no_restore_request(tree):
     # "어떻게 복구해야 하나요" asks how to repair the cluster, not for a restore from backup.
     found = suggest_answers(
