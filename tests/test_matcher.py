@@ -852,3 +852,21 @@ def test_asking_for_the_supported_way_to_do_something_is_advice(tree):
     )
     assert found.answers.get("component") == "how-to"
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "During node pool upgrades AKS drains the old node before the surge node is Ready. "
+        "Is there a setting to make it wait for the surge node?",
+        "노드 풀 업그레이드 때 surge 노드가 Ready 되기 전에 기존 노드를 드레인합니다. "
+        "surge 노드를 기다리게 하는 설정이 있나요?",
+    ],
+)
+def test_asking_whether_aks_has_a_setting_for_a_behaviour_is_advice(tree, text):
+    found = run(tree, text)
+    assert found.answers["component"] == "how-to"
+    assert found.answers["howto_about"] == "aks"
+    result = resolve(tree, found.answers).result
+    assert result.level is Level.SUPPORTED
+    assert "unsupported-scenarios--aks-operations-advice" in result.citations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from supportscope.core import matcher
 from supportscope.core.engine import Level, resolve
 from supportscope.core.installed import installed
 from supportscope.core.layout import FAILURE, INPUT, OUTPUT, is_evidence, pasted_lines
@@ -538,3 +539,38 @@ def test_the_customers_own_tool_leading_a_long_ticket_needs_only_the_usual_margi
     runner_up = found.alternatives["component"][0]
     assert runner_up.value == "persistent-volume"
     assert found.chosen["component"].score < 2 * runner_up.score  # the long margin's ratio
+
+
+METRICS_ADAPTER = """Worker deployments stopped scaling out after Tuesday
+
+Hi team, cluster orders-eus-01 on 1.30.6, two user pools. Our order consumers read from a
+Service Bus queue and used to scale from 2 to 30 replicas; since Tuesday they stay at 2 while
+the queue backlog grows past 40k messages.
+
+$ kubectl get hpa -n orders
+NAME                     REFERENCE                  TARGETS            MINPODS   MAXPODS   REPLICAS
+orders-consumer-scaler   Deployment/orders-consumer  <unknown>/5 (avg)  2         30        2
+
+$ kubectl describe hpa orders-consumer-scaler -n orders
+  Warning  FailedGetExternalMetric  3m (x402 over 2h)  horizontal-pod-autoscaler
+  unable to get external metric orders/s0-queue-depth:
+  the server is currently unable to handle the request
+
+The metrics adapter pods in namespace autoscale-system look Running and restart now and then.
+We did not touch the cluster apart from the node image update on Monday night.
+Could you check why the external metrics stop answering on AKS and what we should look at?
+Thanks, Mateo
+"""
+
+
+def test_agreeing_contenders_with_thin_evidence_leave_a_long_ticket_open(tree):
+    # The node image and the API server both lead to a supported verdict, but the best of
+    # them rests on one passing mention ("the node image update"): the adapter that fails
+    # may well be the customer's own, so the question stays open with its candidates.
+    found = suggest_answers(tree, METRICS_ADAPTER)
+    assert len(normalize(METRICS_ADAPTER)) > 800
+    assert "component" not in found.answers
+    assert found.open_question is not None
+    assert found.open_question.key == "component"
+    assert [item.value for item in found.candidates[:2]] == ["node-image", "api-server"]
+    assert found.candidates[0].score < matcher.AGREE_EVIDENCE

@@ -453,6 +453,16 @@ def _theirs_leads(reading: _Reading, ranked: tuple[Ranked, ...]) -> bool:
     )
 
 
+# On a long ticket, close contenders that agree on the level settle a question only when
+# the best of them has at least this much evidence (two terms, or one long term said
+# twice). With less, the right answer is as likely to be a choice the text hardly names
+# (an open-source tool seen only in pasted output) as any of the contenders. Swept on the
+# working files: 2.25 turns two wrong answers open, 2.5 four (two of them at the wrong
+# level) and costs no right one once "is there a setting" asks for advice; 2.75 and 3
+# cost two right ones.
+AGREE_EVIDENCE = 2.5
+
+
 def _agreeing(
     reading: _Reading,
     answers: dict[str, str],
@@ -460,8 +470,11 @@ def _agreeing(
     question: Question,
     ranked: tuple[Ranked, ...],
 ) -> Ranked | None:
-    """The best choice, if every choice about as good leads to a verdict of one level."""
+    """The best choice, if every choice about as good leads to a verdict of one level
+    and, on a long ticket, the best has ``AGREE_EVIDENCE``."""
     best = ranked[0].score
+    if reading.long and best < AGREE_EVIDENCE:
+        return None
     contenders = [
         item
         for item in ranked
