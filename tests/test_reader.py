@@ -12,7 +12,14 @@ import pytest
 from supportscope.core import matcher
 from supportscope.core.engine import Level, resolve
 from supportscope.core.installed import installed
-from supportscope.core.layout import FAILURE, INPUT, OUTPUT, is_evidence, pasted_lines
+from supportscope.core.layout import (
+    FAILURE,
+    INPUT,
+    OUTPUT,
+    is_evidence,
+    pasted_lines,
+    template_blanked,
+)
 from supportscope.core.ranking import Note, rank
 from supportscope.core.tickettext import normalize, normalize_ticket
 from supportscope.core.vocabulary import INSTALLED_CHOICES, REQUEST_GROUPS, suggest_answers
@@ -574,3 +581,71 @@ def test_agreeing_contenders_with_thin_evidence_leave_a_long_ticket_open(tree):
     assert found.open_question.key == "component"
     assert [item.value for item in found.candidates[:2]] == ["node-image", "api-server"]
     assert found.candidates[0].score < matcher.AGREE_EVIDENCE
+
+
+FORM_REPORT = """Windows pods stuck in ContainerCreating after the node image update
+
+**Describe the bug**
+A clear and concise description of what went wrong: since the weekly node image update the
+pods of our win22 pool stay in ContainerCreating; events say failed to create pod sandbox.
+
+Optional: set the appropriate GitHub label(s) for the AKS feature or area.
+
+**To Reproduce**
+Steps to reproduce the behavior:
+1. Run command '...'
+2. See error
+
+**Expected behavior**
+Pods start as they did last week.
+
+**Environment**:
+- Kubernetes version (use `kubectl version`): 1.29.9
+- CLI Version [e.g. 3.22]
+- Size of cluster (how many worker nodes are in the cluster?) 6
+- General description of workloads in the cluster (e.g. APIs, a Java app, etc.): .NET
+
+**Additional context**
+Add any other context about the problem here.
+"""
+
+
+def test_an_issue_forms_headings_and_instructions_are_blanked_and_the_answers_kept():
+    kept = [line.strip() for line in template_blanked(FORM_REPORT).split("\n") if line.strip()]
+    assert kept[0] == "Windows pods stuck in ContainerCreating after the node image update"
+    assert "Pods start as they did last week." in kept
+    assert "1.29.9" in kept
+    assert "6" in kept
+    assert ".NET" in kept
+    assert kept[1].startswith("since the weekly node image update")
+    blanked = " ".join(kept).lower()
+    for gone in (
+        "describe the bug",
+        "clear and concise",
+        "github label",
+        "aks feature",
+        "steps to reproduce",
+        "see error",
+        "java app",
+        "etc",
+        "[e.g.",
+        "context",
+    ):
+        assert gone not in blanked
+    assert len(template_blanked(FORM_REPORT)) == len(FORM_REPORT)  # every place kept
+
+
+def test_a_forms_words_are_blanked_only_where_they_stand_as_its_headings():
+    text = "Environment: AKS 1.30, Azure CNI.\nErrors started after the upgrade."
+    blanked = " " * len("Environment:") + text[len("Environment:") :]
+    assert template_blanked(text) == blanked
+    assert template_blanked(KUBE_ROUTER) == KUBE_ROUTER
+
+
+def test_a_report_in_an_issue_form_is_read_by_what_was_filled_in(tree):
+    # The form's words ("the AKS feature or area", "a Java app", "etc.") named a how-to
+    # question, application code and a node sign-in; only the customer's words count.
+    found = suggest_answers(tree, FORM_REPORT)
+    assert found.answers["component"] == "node-image"
+    named = {item.value for item in found.alternatives["component"]}
+    assert named.isdisjoint({"how-to", "application-code", "node-login"})

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from supportscope.core.layout import FAILURE, OUTPUT, pasted_lines, title_line
+from supportscope.core.layout import FAILURE, OUTPUT, pasted_lines, template_blanked, title_line
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]+")
 # Curly apostrophes read as straight ones, a backtick as a space. Three str.replace calls:
@@ -106,7 +106,9 @@ _STEPS_INTRO = re.compile(
 
 
 def normalize_ticket(text: str) -> Normalized:
-    """The normalized text, with where identifiers, pasted lines and the title stand."""
+    """The normalized text, with where identifiers, pasted lines and the title stand. An
+    issue form's headings and instructions are blanked first (``template_blanked``)."""
+    text = template_blanked(text)
     lines = text.split("\n")
     # Folding keeps line breaks where they were (a line break composes with nothing, and
     # no code point folds into one: checked over all of Unicode), so the text is folded
