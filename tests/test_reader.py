@@ -642,6 +642,19 @@ def test_a_forms_words_are_blanked_only_where_they_stand_as_its_headings():
     assert template_blanked(KUBE_ROUTER) == KUBE_ROUTER
 
 
+def test_an_html_comment_left_in_a_report_is_blanked_over_its_lines():
+    text = "Pods restart.\n<!-- Tell us which\nsecurity advisory applies -->\nSince Monday."
+    blanked = template_blanked(text)
+    first, second = "<!-- Tell us which", "security advisory applies -->"
+    assert blanked.split("\n") == [
+        "Pods restart.",
+        " " * len(first),
+        " " * len(second),
+        "Since Monday.",
+    ]
+    assert template_blanked("Pods restart. <!-- never closed") == "Pods restart." + " " * 18
+
+
 def test_a_report_in_an_issue_form_is_read_by_what_was_filled_in(tree):
     # The form's words ("the AKS feature or area", "a Java app", "etc.") named a how-to
     # question, application code and a node sign-in; only the customer's words count.

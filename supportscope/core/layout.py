@@ -209,9 +209,17 @@ _TEMPLATE_HINT = re.compile(r"\[e\.g\.[^\]]*\]")
 _SENTENCE_BREAK = re.compile(r"[.:!?](?=\s|$)")
 
 
+# An HTML comment (a form's instructions, hidden when the report is shown), to its end or
+# the text's.
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_NOT_BREAK = re.compile(r"[^\n]")
+
+
 def template_blanked(text: str) -> str:
-    """The text with an issue form's headings, instructions and hints replaced by spaces
-    (every other character where it was)."""
+    """The text with an issue form's headings, instructions, hints and HTML comments
+    replaced by spaces (every other character where it was)."""
+    if "<!--" in text:
+        text = _HTML_COMMENT.sub(lambda comment: _NOT_BREAK.sub(" ", comment[0]), text)
     low = text.lower()
     if len(low) != len(text):  # a letter whose lower case is longer: read line by line
         low = ""
