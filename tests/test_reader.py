@@ -642,6 +642,25 @@ def test_a_forms_words_are_blanked_only_where_they_stand_as_its_headings():
     assert template_blanked(KUBE_ROUTER) == KUBE_ROUTER
 
 
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("### What happened?", ""),
+        ("**Expected behavior**", ""),
+        ("## Steps to reproduce", ""),
+        ("### Relevant log output", ""),
+        ("Additional context: we run Linkerd", "we run Linkerd"),
+        ("### Kubernetes version", ""),
+        ("Version: 1.30.4", "1.30.4"),
+        ("Errors started after the upgrade.", "Errors started after the upgrade."),
+        ("Version skew between the pools?", "Version skew between the pools?"),
+        ("Expected the pods to start.", "Expected the pods to start."),
+    ],
+)
+def test_a_forms_heading_is_blanked_where_it_stands_as_one(line, kept):
+    assert template_blanked(line).strip() == kept
+
+
 def test_an_html_comment_left_in_a_report_is_blanked_over_its_lines():
     text = "Pods restart.\n<!-- Tell us which\nsecurity advisory applies -->\nSince Monday."
     blanked = template_blanked(text)

@@ -145,7 +145,9 @@ _TEMPLATE_HEADING = re.compile(
     r"what happened|what you expected to happen|how to reproduce it|"
     r"anything else we need to know|is your feature request related to a problem"
     r"(?:\? please describe)?|describe the solution you'?d like|"
-    r"describe alternatives you'?ve considered|command name|errors?)"
+    r"describe alternatives you'?ve considered|command name|errors?|reproduction|"
+    r"steps to reproduce|relevant log output|what did you expect to happen|anything else|"
+    r"(?:kubernetes |aks |cluster )?version)"
     r"(?:\s*\([^)]*\))?\s*\??\.?\s*(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?:?"
 )
 # What a line of the form starts with (hashes, a heading, an environment label).
@@ -167,6 +169,14 @@ _TEMPLATE_STARTS = (
     "is your feature",
     "command name",
     "error",
+    "reproduction",
+    "steps to reproduce",
+    "relevant log",
+    "what did you",
+    "kubernetes version",
+    "aks version",
+    "cluster version",
+    "version",
 )
 # Instructions left in the form (searched only in a text that has one of ``_FRAGMENTS``).
 _TEMPLATE_LINE = re.compile(
