@@ -416,6 +416,21 @@ def test_what_the_customer_only_says_they_run_is_told_as_run_not_installed(clien
     assert "고객이 linkerd 2.14을(를) 직접 설치했거나 운영한다고" in korean["held"]["message"]
 
 
+def test_a_daemonset_the_customer_deployed_is_named_in_the_held_message(client):
+    text = (
+        "Our cluster runs kubenet. Pods on the new node pool time out on every ClusterIP "
+        "since yesterday. Two months "
+        "ago we deployed kube-router as a DaemonSet for BGP. kube-proxy pods are Running. "
+        "Is kube-proxy broken on the new nodes?"
+    )
+    body = suggest(client, {"text": text}).json()
+    assert body["outcome"]["verdict"] is None
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("third-party-oss", "deployed")
+    assert "deployed kube router as a DaemonSet of their own" in body["held"]["message"]
+    korean = suggest(client, {"text": text, "lang": "ko"}).json()
+    assert "고객이 kube router을(를) 데몬셋으로 직접 배포했다고" in korean["held"]["message"]
+
+
 def test_a_held_question_says_why_on_the_page_instead_of_nothing_found(client):
     text = (
         "API 서버에 kubectl 접속이 안 됩니다. Unable to connect to the server: TLS handshake "

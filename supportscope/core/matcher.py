@@ -40,11 +40,13 @@ class Held:
     """A question left open although the text settles it, because the supported verdict
     it leads to is in doubt (``_doubt``): ``rival`` is the choice that raised the doubt
     (the answer itself, for ``installed``), ``reason`` one of ``installed``,
-    ``rival-installed``, ``changed``, ``close``."""
+    ``rival-installed``, ``changed``, ``close``, ``deployed``; ``named`` what the customer
+    deployed, as written (for ``deployed``)."""
 
     question: str
     rival: str
     reason: str
+    named: str = ""
 
 
 @dataclass(frozen=True)
@@ -269,7 +271,13 @@ def suggest(
 #   INSTALLED_SHARE of the answer's score ("rival-installed");
 # * on a ticket longer than CAUTIOUS_TEXT, a runner-up that would lead to another level
 #   scores at least CAUTIOUS_SHARE of the answer ("close"): a real report names several
-#   parts, and such a lead is not enough to commit support.
+#   parts, and such a lead is not enough to commit support;
+# * the customer says they deployed a DaemonSet of their own ("we deployed kube-router as
+#   a DaemonSet"), whatever the answer names ("deployed"): it runs on every node and may
+#   well be what breaks the managed part the answer is about. (A tool installed with Helm
+#   or a manifest is often the customer's application, and an operator the expected way to
+#   run a chosen CNI: measured on the working files, counting those held right answers and
+#   no wrong one.)
 # Tuned on the working files modelled on real reports (tests/corpus/real-a.toml, real-b).
 CAUTIOUS_TEXT = 400  # characters of normalized text
 # A change the customer made to AKS-managed Azure resources: the choice that names it, and
@@ -281,6 +289,7 @@ CHANGE_CHOICES = {"iaas": CHANGE_CHOICE, "kube-system": "managed-component-chang
 CHANGE_QUESTION = "change_directed"
 CAUTIOUS_SHARE = 0.6
 INSTALLED_SHARE = 0.3
+DEPLOYED_WAYS = frozenset({"daemonset"})
 
 
 def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
@@ -308,6 +317,23 @@ def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
                 reading, found, key, item.value, possibly=theirs
             ):
                 return Held(key, item.value, "rival-installed" if theirs else "close")
+    return _deployed(reading, found)
+
+
+def _deployed(reading: _Reading, found: Suggestion) -> Held | None:
+    """The first question of a supported answer held for a DaemonSet the customer says they
+    deployed (``DEPLOYED_WAYS``), with their own software as the rival."""
+    key = next(iter(found.chosen), None)
+    question = reading.tree.questions.get(key) if key is not None else None
+    if question is None:
+        return None
+    rival = next((value for value in reading.software_choices if value in question.values), None)
+    if rival is None:
+        return None
+    for put in reading.index.installed:
+        if put.explicit and put.way in DEPLOYED_WAYS:
+            named = reading.haystack[put.start : put.end]
+            return Held(question.key, rival, "deployed", named)
     return None
 
 

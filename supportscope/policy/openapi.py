@@ -271,7 +271,8 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "installed (the answer names what the customer installed), "
                             "rival-installed (a runner-up that may not be supported is the "
                             "customer's own software), changed (the customer changed resources AKS "
-                            "manages), close (a near runner-up would not be supported).",
+                            "manages), close (a near runner-up would not be supported), "
+                            "deployed (the customer deployed a DaemonSet of their own).",
                             "oneOf": [
                                 {"type": "null"},
                                 {
@@ -287,6 +288,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                                 "rival-installed",
                                                 "changed",
                                                 "close",
+                                                "deployed",
                                             ],
                                         },
                                         "message": {"type": "string"},

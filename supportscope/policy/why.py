@@ -93,6 +93,12 @@ def held_text(held: Held, rival_label: str, candidates: Iterable[Ranked] = ()) -
             "(“%(label)s”), and that may not be supported. Pick what the ticket is "
             "really about."
         ) % {"named": named, **label}
+    if held.reason == "deployed":
+        return _(
+            "Left open: the customer says they deployed %(named)s as a DaemonSet of their "
+            "own. It runs on every node and may be what fails (“%(label)s”). Pick what the "
+            "ticket is really about."
+        ) % {"named": held.named, **label}
     if held.reason == "installed":
         return (
             _(
