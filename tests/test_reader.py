@@ -262,6 +262,17 @@ def test_a_daemonset_the_customer_deployed_holds_a_supported_answer_open(tree):
     assert found.candidates[0].value == "kube-proxy"
 
 
+def test_a_korean_daemonset_the_customer_deployed_holds_a_supported_answer_open(tree):
+    text = (
+        "클러스터는 kubenet 입니다. 어제부터 새 노드풀의 파드들이 ClusterIP 로 가는 요청이 전부 "
+        "타임아웃 납니다. 두 달 전에 BGP 때문에 kube-router 를 데몬셋으로 배포했습니다. "
+        "kube-proxy 파드는 Running 입니다. 새 노드에서 kube-proxy 가 고장 난 건가요?"
+    )
+    found = suggest_answers(tree, text)
+    assert resolve(tree, found.answers).result is None
+    assert found.held == Held("component", "third-party-oss", "deployed", "kube router")
+
+
 def test_a_daemonset_named_only_to_deny_it_holds_nothing(tree):
     text = KUBE_ROUTER.replace(
         "we deployed kube-router as a DaemonSet", "we did not deploy kube-router"
