@@ -260,6 +260,8 @@ def test_a_daemonset_the_customer_deployed_holds_a_supported_answer_open(tree):
     assert found.held == Held("component", "third-party-oss", "deployed", "kube router")
     assert found.open_question is not None
     assert found.candidates[0].value == "kube-proxy"
+    rival = next(item for item in found.candidates if item.value == "third-party-oss")
+    assert Note("installed", "kube router", "daemonset") in rival.notes
 
 
 def test_a_korean_daemonset_the_customer_deployed_holds_a_supported_answer_open(tree):

@@ -427,6 +427,8 @@ def test_a_daemonset_the_customer_deployed_is_named_in_the_held_message(client):
     assert body["outcome"]["verdict"] is None
     assert (body["held"]["rival"], body["held"]["reason"]) == ("third-party-oss", "deployed")
     assert "deployed kube router as a DaemonSet of their own" in body["held"]["message"]
+    oss = next(c for c in body["candidates"] if c["value"] == "third-party-oss")
+    assert "kube router: installed by the customer (DaemonSet)" in oss["why"]
     korean = suggest(client, {"text": text, "lang": "ko"}).json()
     assert "고객이 kube router을(를) 데몬셋으로 직접 배포했다고" in korean["held"]["message"]
 

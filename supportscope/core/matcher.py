@@ -259,6 +259,16 @@ def suggest(
     if held is None:
         return found
     kept = _walk(reading, answers, evidence, lookahead=True, hold=held.question)
+    if held.reason == "deployed":
+        # The rival may have matched no word: it carries what the customer deployed.
+        note = Note("installed", held.named, "daemonset")
+        kept = replace(
+            kept,
+            candidates=tuple(
+                replace(item, notes=(*item.notes, note)) if item.value == held.rival else item
+                for item in kept.candidates
+            ),
+        )
     return replace(kept, held=held)
 
 
