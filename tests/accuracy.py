@@ -45,6 +45,8 @@ WORKING = ("tickets.toml", "tickets-b.toml", "tickets-c.toml", "tickets-d.toml")
 # real-e.toml (36: 18 en, 18 ko) likewise, later that session. real-f.toml (36: 18 en, 18 ko)
 # likewise on 2026-12-05 (third session), and real-g.toml (36: 12 en, 24 ko) by a second
 # writer the same session, from other sources (Q&A pages, repositories other than Azure/AKS).
+# real-j.toml (36: 18 en, 18 ko) likewise on 2026-12-05 (fourth session), from Azure/AKS and
+# other Azure repositories' issues.
 REAL_WORKING = (
     "real-a.toml",
     "real-b.toml",
@@ -53,6 +55,7 @@ REAL_WORKING = (
     "real-e.toml",
     "real-f.toml",
     "real-g.toml",
+    "real-j.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -69,7 +72,10 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # (12 en, 12 ko), written later that session, first graded after the changes made for real-d.
 # real-holdout-f.toml: 24 (12 en, 12 ko), third session, first graded after that session's
 # first reader changes. real-holdout-g.toml: 24 (8 en, 16 ko), the second writer's of that
-# session, first graded after the changes made for real-f.
+# session, first graded after the changes made for real-f. real-holdout-j.toml: 24 (12 en,
+# 12 ko), written 2026-12-05 (fourth session) by a writer who saw neither the terms nor the
+# suggester; first graded after that session's reader changes (forms, DaemonSets, thin
+# agreement).
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -79,6 +85,7 @@ HOLDOUTS = (
     "real-holdout-e.toml",
     "real-holdout-f.toml",
     "real-holdout-g.toml",
+    "real-holdout-j.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

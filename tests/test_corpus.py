@@ -39,6 +39,8 @@ REAL = (
     "real-holdout-f.toml",
     "real-g.toml",
     "real-holdout-g.toml",
+    "real-j.toml",
+    "real-holdout-j.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}

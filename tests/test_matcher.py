@@ -870,3 +870,22 @@ def test_asking_whether_aks_has_a_setting_for_a_behaviour_is_advice(tree, text):
     result = resolve(tree, found.answers).result
     assert result.level is Level.SUPPORTED
     assert "unsupported-scenarios--aks-operations-advice" in result.citations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since the upgrade to 1.30 the cluster autoscaler keeps adding nodes while the new "
+        "ones are not Ready yet, then scales them down empty. Nothing changed in our "
+        "node pool settings. Can you find out why?",
+        "1.30 업그레이드 이후로 cluster autoscaler 가 새 노드가 Ready 되기 전에 노드를 계속 "
+        "추가하고, 비어 있는 노드는 다시 스케일 다운합니다. 노드풀 설정은 바꾼 게 없습니다. "
+        "원인 확인 부탁드립니다.",
+    ],
+)
+def test_a_misbehaving_cluster_autoscaler_is_a_managed_scaling_operation(tree, text):
+    found = run(tree, text)
+    assert found.answers["component"] == "cluster-operation"
+    result = resolve(tree, found.answers).result
+    assert result.level is Level.SUPPORTED
+    assert "managed-features-in-aks--managed-control-plane" in result.citations
