@@ -46,7 +46,8 @@ WORKING = ("tickets.toml", "tickets-b.toml", "tickets-c.toml", "tickets-d.toml")
 # likewise on 2026-12-05 (third session), and real-g.toml (36: 12 en, 24 ko) by a second
 # writer the same session, from other sources (Q&A pages, repositories other than Azure/AKS).
 # real-j.toml (36: 18 en, 18 ko) likewise on 2026-12-05 (fourth session), from Azure/AKS and
-# other Azure repositories' issues.
+# other Azure repositories' issues; real-i.toml (36: 12 en, 24 ko) by a second writer the same
+# session, from Q&A pages and the issues of projects people run on AKS.
 REAL_WORKING = (
     "real-a.toml",
     "real-b.toml",
@@ -55,6 +56,7 @@ REAL_WORKING = (
     "real-e.toml",
     "real-f.toml",
     "real-g.toml",
+    "real-i.toml",
     "real-j.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
@@ -75,7 +77,8 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # session, first graded after the changes made for real-f. real-holdout-j.toml: 24 (12 en,
 # 12 ko), written 2026-12-05 (fourth session) by a writer who saw neither the terms nor the
 # suggester; first graded after that session's reader changes (forms, DaemonSets, thin
-# agreement).
+# agreement). real-holdout-i.toml: 24 (8 en, 16 ko), the second writer's of that session,
+# first graded after the changes made for real-j.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -85,6 +88,7 @@ HOLDOUTS = (
     "real-holdout-e.toml",
     "real-holdout-f.toml",
     "real-holdout-g.toml",
+    "real-holdout-i.toml",
     "real-holdout-j.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)

@@ -41,6 +41,8 @@ REAL = (
     "real-holdout-g.toml",
     "real-j.toml",
     "real-holdout-j.toml",
+    "real-i.toml",
+    "real-holdout-i.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}

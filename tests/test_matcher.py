@@ -889,3 +889,16 @@ def test_a_misbehaving_cluster_autoscaler_is_a_managed_scaling_operation(tree, t
     result = resolve(tree, found.answers).result
     assert result.level is Level.SUPPORTED
     assert "managed-features-in-aks--managed-control-plane" in result.citations
+
+
+def test_renewing_an_application_certificate_is_that_request_whatever_serves_it(tree):
+    # The managed ingress that serves the certificate is named in passing; the ask is to
+    # renew the certificate (generate the CSR, rotate the secret).
+    found = run(
+        tree,
+        "The public certificate of our shop, kept as a TLS secret, expires next week. We "
+        "need help to generate the CSR, get it renewed and rotate the secret. AGIC serves it.",
+    )
+    assert found.answers["component"] == "app-certificate"
+    assert found.answers["cert_problem"] == "certificate"
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED

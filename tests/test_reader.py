@@ -125,6 +125,11 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("the exporter, deployed using the vendor's helm chart, fails", "exporter", "helm"),
         ("We use kured (installed from the kured helm chart, v1.16)", "kured", "helm"),
         (
+            "- ingress-nginx chart 4.2.5 / controller 1.3.1, installed by us",
+            "nginx chart 4.2.5 controller 1.3.1",
+            "installed",
+        ),
+        (
             "We run Linkerd 2.14 (installed via its CLI) on every namespace",
             "linkerd 2.14",
             "installed",

@@ -116,6 +116,8 @@ def test_a_recent_day_does_not_count_beside_a_longer_time(text):
         ("support told us not to edit the vmss", "vmss", True),
         ("pdb 없고, 업그레이드 전에 노드 쪽 변경한 거 없습니다", "pdb", True),
         ("api 서버 응답이 없습니다", "api 서버", False),
+        ("the tls handshake never starts. ingress nginx is ours", "ingress nginx", False),
+        ("we never ran az aks stop on it", "az aks stop", True),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):

@@ -190,6 +190,7 @@ def _words_after(haystack: str, position: int, limit: int = 3) -> tuple[int, int
 
 
 _LETTER = re.compile(r"[a-z가-힣]")
+_VERSION = re.compile(r"v?[0-9]+(?:\.[0-9a-z]+)+")
 # An English install names its tool in Latin letters ("helm install 할 때마다" names none).
 _LATIN = re.compile(r"[0-9a-z]")
 
@@ -199,12 +200,14 @@ def _words_before(haystack: str, position: int, limit: int = 3) -> tuple[int, in
     at a stop word or at a sentence's end."""
     words: list[tuple[int, int]] = []
     end = position
-    while len(words) < limit and end > 0:
+    counted = 0  # a version ("4.2.5", "v1.3") is not counted: "X chart 4.2.5 controller 1.3.1"
+    while counted < limit and end > 0:
         start = haystack.rfind(" ", 0, end) + 1
         word = haystack[start:end]
         if not word or word in _STOP or word[-1:] in ".:!?" or len(word) == 1:
             break
         words.insert(0, (start, end))
+        counted += _VERSION.fullmatch(word) is None
         end = start - 1
     while words and haystack[words[0][0] : words[0][1]] in _GENERIC:
         words.pop(0)
