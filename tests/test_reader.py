@@ -124,6 +124,7 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("We use Sysbox (installed by their DaemonSet) for CI runners", "sysbox", "daemonset"),
         ("the exporter, deployed using the vendor's helm chart, fails", "exporter", "helm"),
         ("We use kured (installed from the kured helm chart, v1.16)", "kured", "helm"),
+        ("구성: velero helm chart 로 설치, azure 플러그인 1.13", "velero", "helm"),
         (
             "- ingress-nginx chart 4.2.5 / controller 1.3.1, installed by us",
             "nginx chart 4.2.5 controller 1.3.1",
@@ -193,6 +194,8 @@ def test_a_network_plugin_the_cluster_was_built_with_is_no_tool_the_customer_run
         "we deployed a new version of our app",
         "Hi, we run AKS 1.29 with Azure CNI",
         "저희 입장에서는 limit 을 올려서 쓰로틀링을 없애고 싶습니다.",
+        "velero 를 helm 으로 설치 방법을 알려 주세요",
+        "velero helm chart 로 설치 예정입니다",
     ],
 )
 def test_a_denied_or_generic_install_is_not_one(text):

@@ -115,7 +115,10 @@ _KO_VERB = re.compile(
     r"(?:직접 |별도로 |따로 |추가로 )?"
     r"(?:(?:설치|배포|구성)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
     # "올렸", "올려서" also raise a limit: only "올려 두었" (put up and left) deploys
-    r"|깔았|깔아서|(?:올려|깔아) ?(?:두었|뒀|두고|놓았|놨|놓고))"
+    r"|깔았|깔아서|(?:올려|깔아) ?(?:두었|뒀|두고|놓았|놨|놓고)"
+    # the noun alone, in a terse note ("구성: velero helm chart 로 설치, …"): only after a
+    # way ("… 로"), and not "설치 방법", "설치 전", "설치 예정"
+    r"|(?P<noun>설치)(?= (?!방법|가이드|문서|예정|전|시 |하려|하면|할 |가능|절차|중)|$))"
 )
 _KO_BEFORE_VERB = re.compile(
     # where it went may stand between ("X 를 kube-system 에 직접 배포"), and so may
@@ -310,6 +313,8 @@ def _korean_installs(haystack: str) -> Iterator[tuple[int, int]]:
     for verb in _KO_VERB.finditer(haystack):
         floor = max(after, verb.start() - _KO_REACH)
         before = _KO_BEFORE_VERB.search(haystack[floor : verb.start()])
+        if before is not None and verb["noun"] and not before[0].endswith("로 "):
+            continue
         if before is not None:
             after = verb.end()
             yield floor + before.start(), verb.end()
