@@ -125,6 +125,7 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("the exporter, deployed using the vendor's helm chart, fails", "exporter", "helm"),
         ("We use kured (installed from the kured helm chart, v1.16)", "kured", "helm"),
         ("구성: velero helm chart 로 설치, azure 플러그인 1.13", "velero", "helm"),
+        ("KEDA 는 애드온이 아니라 저희가 helm 으로 직접 설치한 2.19 버전입니다", "keda", "helm"),
         (
             "- ingress-nginx chart 4.2.5 / controller 1.3.1, installed by us",
             "nginx chart 4.2.5 controller 1.3.1",
@@ -722,3 +723,19 @@ def test_a_report_in_an_issue_form_is_read_by_what_was_filled_in(tree):
     assert found.answers["component"] == "node-image"
     named = {item.value for item in found.alternatives["component"]}
     assert named.isdisjoint({"how-to", "application-code", "node-login"})
+
+
+KEDA_OWN_COPY = """Our queue workers stopped scaling. KEDA 2.14 is not the AKS add-on: we installed
+KEDA with helm ourselves. The Service Bus scaler authenticates with workload identity and the
+managed identity has the Azure Service Bus Data Owner role, yet keda-operator logs "queue not
+found: orders". az servicebus queue show with the same identity works. Can you check why the
+Service Bus connection fails?"""
+
+
+def test_a_helm_copy_of_a_project_aks_offers_holds_a_supported_answer_open(tree):
+    # KEDA names the managed add-on choice, but the customer installed their own copy with
+    # Helm: the Service Bus connection (supported) is not settled while it may be theirs.
+    found = suggest_answers(tree, KEDA_OWN_COPY)
+    assert resolve(tree, found.answers).result is None
+    assert found.held == Held("component", "third-party-oss", "rival-installed", "keda")
+    assert found.candidates[0].value == "azure-service-integration"

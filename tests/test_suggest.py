@@ -433,6 +433,15 @@ def test_a_daemonset_the_customer_deployed_is_named_in_the_held_message(client):
     assert "고객이 kube router을(를) 데몬셋으로 직접 배포했다고" in korean["held"]["message"]
 
 
+def test_a_helm_copy_of_an_add_on_project_is_named_in_the_held_message(client):
+    from tests.test_reader import KEDA_OWN_COPY
+
+    body = suggest(client, {"text": KEDA_OWN_COPY}).json()
+    assert body["outcome"]["verdict"] is None
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("third-party-oss", "rival-installed")
+    assert "installed or run keda themselves" in body["held"]["message"]
+
+
 def test_a_held_question_says_why_on_the_page_instead_of_nothing_found(client):
     text = (
         "API 서버에 kubectl 접속이 안 됩니다. Unable to connect to the server: TLS handshake "

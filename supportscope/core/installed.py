@@ -368,4 +368,16 @@ def _korean_name_after(haystack: str, position: int) -> tuple[int, int] | None:
         at += len(word) + 1
     if KO_DENIED_AFTER.match(haystack[stop : stop + 12].lstrip("은는이가을를도 ")):
         return None
+    if _KO_VERSION_NAME.match(haystack, start):
+        # "KEDA 는 … 저희가 helm 으로 직접 설치한 2.19 버전입니다": the version of the
+        # sentence's topic
+        sentence = max(haystack.rfind(end, 0, position) for end in ".!?\n") + 1
+        topic = _KO_TOPIC.search(haystack, sentence, position)
+        return topic.span("name") if topic is not None else None
     return start, stop
+
+
+# A version said as the thing installed ("2.19 버전", "v1.12 버전이"), and the topic or
+# object of a Korean sentence named in Latin letters ("KEDA 는", "Istio를").
+_KO_VERSION_NAME = re.compile(r"v?[0-9][0-9.x]* ?버전")
+_KO_TOPIC = re.compile(r"(?<![0-9a-z가-힣.-])(?P<name>[a-z][0-9a-z.-]*) ?(?:은|는|을|를) ")

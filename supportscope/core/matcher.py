@@ -41,7 +41,7 @@ class Held:
     it leads to is in doubt (``_doubt``): ``rival`` is the choice that raised the doubt
     (the answer itself, for ``installed``), ``reason`` one of ``installed``,
     ``rival-installed``, ``changed``, ``close``, ``deployed``; ``named`` what the customer
-    deployed, as written (for ``deployed``)."""
+    installed or deployed, as written, where no candidate's note says it."""
 
     question: str
     rival: str
@@ -282,6 +282,10 @@ def suggest(
 # * on a ticket longer than CAUTIOUS_TEXT, a runner-up that would lead to another level
 #   scores at least CAUTIOUS_SHARE of the answer ("close"): a real report names several
 #   parts, and such a lead is not enough to commit support;
+# * a runner-up names what the customer installed with Helm, a project AKS also offers as
+#   an add-on ("KEDA 는 애드온이 아니라 저희가 helm 으로 직접 설치한 2.19 버전"): their own
+#   copy, held like their software ("rival-installed"; crediting it to open source outright
+#   cost a holdout row its level);
 # * the customer says they deployed a DaemonSet of their own ("we deployed kube-router as
 #   a DaemonSet"), whatever the answer names ("deployed"): it runs on every node and may
 #   well be what breaks the managed part the answer is about. (A tool installed with Helm
@@ -327,7 +331,24 @@ def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
                 reading, found, key, item.value, possibly=theirs
             ):
                 return Held(key, item.value, "rival-installed" if theirs else "close")
+            copy = _own_copy(reading, key, item, chosen)
+            if copy is not None:
+                return copy
     return _deployed(reading, found)
+
+
+def _own_copy(reading: _Reading, key: str, item: Ranked, chosen: Ranked) -> Held | None:
+    """A runner-up that names what the customer says they installed with Helm, though it is
+    not a choice for their software: their own copy of a project AKS also offers (KEDA,
+    Dapr, Istio as a Helm release, not the add-on). Held with their software as the rival."""
+    if item.value in reading.installed_choices or item.score < INSTALLED_SHARE * chosen.score:
+        return None
+    note = next((n for n in item.notes if n.kind == "installed" and n.detail == "helm"), None)
+    question = reading.tree.questions[key]
+    rival = next((value for value in reading.software_choices if value in question.values), None)
+    if note is None or rival is None:
+        return None
+    return Held(key, rival, "rival-installed", note.word)
 
 
 def _deployed(reading: _Reading, found: Suggestion) -> Held | None:

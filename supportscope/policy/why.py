@@ -77,7 +77,7 @@ def held_text(held: Held, rival_label: str, candidates: Iterable[Ranked] = ()) -
     ``candidates`` (the open question's, ranked) let it name what the customer installed
     or runs ("linkerd 2.14") rather than only the choice it points to."""
     label = {"label": rival_label}
-    named = next(
+    named = held.named or next(
         (
             note.word
             for item in candidates
