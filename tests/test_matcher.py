@@ -902,3 +902,18 @@ def test_renewing_an_application_certificate_is_that_request_whatever_serves_it(
     assert found.answers["component"] == "app-certificate"
     assert found.answers["cert_problem"] == "certificate"
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since we turned on Advanced Container Networking Services, the retina-agent pods "
+        "in kube-system crash-loop and the flow logs dashboard is empty.",
+        "ACNS 를 켠 뒤로 kube-system 의 retina-agent 파드가 계속 재시작되고 flow 로그가 "
+        "비어 있습니다.",
+    ],
+)
+def test_the_network_observability_agent_aks_deploys_is_a_managed_add_on(tree, text):
+    found = run(tree, text)
+    assert found.answers["component"] == "managed-addon"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
