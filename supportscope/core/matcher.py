@@ -344,11 +344,15 @@ def _own_copy(reading: _Reading, key: str, item: Ranked, chosen: Ranked) -> Held
     if item.value in reading.installed_choices or item.score < INSTALLED_SHARE * chosen.score:
         return None
     note = next((n for n in item.notes if n.kind == "installed" and n.detail == "helm"), None)
-    question = reading.tree.questions[key]
-    rival = next((value for value in reading.software_choices if value in question.values), None)
+    rival = _software_rival(reading, reading.tree.questions[key])
     if note is None or rival is None:
         return None
     return Held(key, rival, "rival-installed", note.word)
+
+
+def _software_rival(reading: _Reading, question: Question) -> str | None:
+    """The question's first choice for the customer's own software (open source first)."""
+    return next((value for value in reading.software_choices if value in question.values), None)
 
 
 def _deployed(reading: _Reading, found: Suggestion) -> Held | None:
@@ -358,7 +362,7 @@ def _deployed(reading: _Reading, found: Suggestion) -> Held | None:
     question = reading.tree.questions.get(key) if key is not None else None
     if question is None:
         return None
-    rival = next((value for value in reading.software_choices if value in question.values), None)
+    rival = _software_rival(reading, question)
     if rival is None:
         return None
     for put in reading.index.installed:
