@@ -125,6 +125,14 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("the exporter, deployed using the vendor's helm chart, fails", "exporter", "helm"),
         ("We use kured (installed from the kured helm chart, v1.16)", "kured", "helm"),
         ("구성: velero helm chart 로 설치, azure 플러그인 1.13", "velero", "helm"),
+        ("dapr 1.14 를 helm 으로 올려 쓰고 있습니다", "dapr 1.14", "helm"),
+        (
+            "Background: ingress-nginx was installed by our platform team",
+            "ingress nginx",
+            "installed",
+        ),
+        ("cert-manager 1.15 installed with the jetstack chart", "cert manager 1.15", "installed"),
+        ("We run Istio 1.24 (installed with istioctl) in ambient mode", "istio 1.24", "installed"),
         ("KEDA 는 애드온이 아니라 저희가 helm 으로 직접 설치한 2.19 버전입니다", "keda", "helm"),
         (
             "- ingress-nginx chart 4.2.5 / controller 1.3.1, installed by us",
@@ -197,6 +205,7 @@ def test_a_network_plugin_the_cluster_was_built_with_is_no_tool_the_customer_run
         "저희 입장에서는 limit 을 올려서 쓰로틀링을 없애고 싶습니다.",
         "velero 를 helm 으로 설치 방법을 알려 주세요",
         "velero helm chart 로 설치 예정입니다",
+        "리소스 limit 을 올려 쓰고 있습니다",
     ],
 )
 def test_a_denied_or_generic_install_is_not_one(text):

@@ -92,10 +92,12 @@ _EN_BEFORE = re.compile(
     r"run|manage|rolled out)\b|"
     r"(?: we| i)(?: have| had)? (?:installed|deployed|added) (?=ourselves|ourself|manually|"
     r"on |in |last |earlier|yesterday|ago|before|recently)|"
-    r" (?:installed|deployed) (?:it |them )?(?:ourselves|by us|manually|with helm|via helm|"
+    r" (?:(?:was|were|has been|have been) )?(?:installed|deployed) (?:it |them )?"
+    r"(?:ourselves|by us|by our (?:[a-z]+ )?team|manually|with helm|via helm|"
     r"through helm|from (?:the|its|their|our) (?:[0-9a-z]+ )?(?:helm )?chart|as a daemonset|"
-    r"as daemonset|"
+    r"as daemonset|(?:with|via|using|through) (?:istioctl|kustomize|argo ?cd|flux|terraform)|"
     r"(?:by|with|via|through|from|using) (?:the|its|their|our|the vendor's) (?:own )?"
+    r"(?:[0-9a-z]+ )?"  # "with the jetstack chart", "using the upstream installer"
     r"(?:daemonset|installer|install script|script|helm chart|chart|operator|manifests?|cli|"
     r"command line))\b|"
     r" (?:daemonset|operator|agent|helm chart|chart) (?:that |which )?(?:we|i) (?:installed|"
@@ -116,6 +118,8 @@ _KO_VERB = re.compile(
     r"(?:(?:설치|배포|구성)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
     # "올렸", "올려서" also raise a limit: only "올려 두었" (put up and left) deploys
     r"|깔았|깔아서|(?:올려|깔아) ?(?:두었|뒀|두고|놓았|놨|놓고)"
+    # put up with a way and used: "dapr 1.14 를 helm 으로 올려 쓰고 있습니다"
+    r"|(?<=로 )올려 ?(?:쓰고|써|사용)"
     # the noun alone, in a terse note ("구성: velero helm chart 로 설치, …"): only after a
     # way ("… 로"), and not "설치 방법", "설치 전", "설치 예정"
     r"|(?P<noun>설치)(?= (?!방법|가이드|문서|예정|전|시 |하려|하면|할 |가능|절차|중)|$))"
