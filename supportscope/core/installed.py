@@ -136,6 +136,8 @@ _KO_BEFORE_VERB = re.compile(
     # was built)
     r"|[을를] [a-z][0-9a-z.-]* ?(?:으로|로) )\Z"
 )
+# The way, then the name in Latin letters, before the noun alone: "helm 으로 cilium 1.16.3 설치".
+_KO_WAY_THEN_NAME = re.compile(rf"{_KO_WAYS} ?(?:으로|로) (?:[0-9a-z][0-9a-z.-]* ){{1,3}}\Z")
 # How far before the verb its object and way are looked for.
 _KO_REACH = 160
 # "Aqua 에이전트를 데몬셋으로 사용 중", "kured 를 쓰고 있": what the customer runs or
@@ -317,7 +319,12 @@ def _korean_installs(haystack: str) -> Iterator[tuple[int, int]]:
     for verb in _KO_VERB.finditer(haystack):
         floor = max(after, verb.start() - _KO_REACH)
         before = _KO_BEFORE_VERB.search(haystack[floor : verb.start()])
-        if before is not None and verb["noun"] and not before[0].endswith("로 "):
+        if (
+            before is not None
+            and verb["noun"]
+            and not before[0].endswith("로 ")
+            and not _KO_WAY_THEN_NAME.search(haystack, floor, verb.start())
+        ):
             continue
         if before is not None:
             after = verb.end()
