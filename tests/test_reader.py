@@ -127,6 +127,11 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("구성: velero helm chart 로 설치, azure 플러그인 1.13", "velero", "helm"),
         ("dapr 1.14 를 helm 으로 올려 쓰고 있습니다", "dapr 1.14", "helm"),
         (
+            "fluent-bit 공식 helm chart(0.47.x)를 DaemonSet 으로 배포해서 Loki 로 보냅니다",
+            "fluent bit 공식 helm chart 0.47.x",
+            "daemonset",
+        ),
+        (
             "그 다음 helm 으로 cilium 1.16.3 설치 (kubeProxyReplacement=true)",
             "cilium 1.16.3",
             "helm",

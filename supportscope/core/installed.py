@@ -360,7 +360,31 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
         return None  # "애드온이 배포한 …": who deployed it, not what
     if particle is not None and len(last) > len(particle[0]):
         stop -= len(particle[0])
+    words = haystack[start:stop].split(" ")
+    if all(_VERSION.fullmatch(word) or word in _FORM_WORDS for word in words):
+        # "fluent-bit 공식 helm chart(0.47.x)를": the chart and its version name the tool before
+        start = _name_before_form(haystack, start)
     return start, stop
+
+
+# Words that say how a tool comes, not which tool: a chart, its version, "official".
+_FORM_WORDS = frozenset({"helm", "chart", "차트", "헬름", "공식", "official", "버전", "version"})
+
+
+def _name_before_form(haystack: str, start: int) -> int:
+    """Where the tool's name starts, before the words of how it comes that start at
+    ``start``: over more such words, then up to three words in Latin letters."""
+    named = 0
+    while start > 1 and named < 3:
+        previous = haystack.rfind(" ", 0, start - 1) + 1
+        word = haystack[previous : start - 1]
+        if not named and (word in _FORM_WORDS or _VERSION.fullmatch(word)):
+            start = previous
+            continue
+        if not _LATIN.match(word) or word in _GENERIC or word in _STOP:
+            break
+        start, named = previous, named + 1
+    return start
 
 
 def _korean_name_after(haystack: str, position: int) -> tuple[int, int] | None:
