@@ -758,3 +758,37 @@ def test_a_helm_copy_of_a_project_aks_offers_holds_a_supported_answer_open(tree)
     assert resolve(tree, found.answers).result is None
     assert found.held == Held("component", "third-party-oss", "rival-installed", "keda")
     assert found.candidates[0].value == "azure-service-integration"
+
+
+OWN_INGRESS = """Public endpoints time out since the cluster upgrade
+
+Hello, cluster web-prd-weu (AKS 1.30.4 after yesterday's upgrade from 1.29.9). Background:
+ingress-nginx was installed by our platform team a year ago with the upstream chart
+(controller v1.10), service type LoadBalancer, externalTrafficPolicy Local.
+
+Since the upgrade every request to the public IP of the ingress controller times out.
+Inside the cluster the ingress-nginx controller answers, and a port-forward to it returns
+our pages.
+
+$ kubectl -n ingress-nginx get svc ingress-nginx-controller
+NAME                       TYPE           CLUSTER-IP    EXTERNAL-IP     PORT(S)
+ingress-nginx-controller   LoadBalancer   10.0.41.12    20.61.14.201    80:31522/TCP,443:30611/TCP
+
+The load balancer probes look down. We have not changed the ingress-nginx values for
+months. What do we need to change in our ingress-nginx setup so traffic flows again?
+"""
+
+
+def test_an_ingress_controller_the_customer_installed_leading_a_long_ticket_settles(tree):
+    # Their own ingress-nginx leads the load balancer's words by less than the long margin;
+    # as with their other software, the usual margin settles it, and the next question
+    # (which controller) gives the unmanaged-ingress verdict.
+    found = suggest_answers(tree, OWN_INGRESS)
+    assert len(normalize(OWN_INGRESS)) > 800
+    assert found.answers == {"component": "ingress", "ingress": "nginx"}
+    runner_up = found.alternatives["component"][0]
+    assert runner_up.value == "load-balancer"
+    assert found.chosen["component"].score < 2 * runner_up.score  # the long margin's ratio
+    result = resolve(tree, found.answers).result
+    assert result.level is Level.UNSUPPORTED
+    assert "unsupported-scenarios--unmanaged-ingress" in result.citations

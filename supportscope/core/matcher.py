@@ -450,7 +450,8 @@ def _walk(
             break
         # The customer's own software, said to be installed, leading: judged with the
         # margin of a short ticket. The wider margin of a long one guards a supported
-        # verdict; this answer is the customer's tool, which support does not take.
+        # verdict; this answer is the customer's tool (or their own ingress controller,
+        # whose next question asks which), which support does not take.
         long = reading.long and not _theirs_leads(reading, ranked)
         chosen = ranked[0] if settled(ranked, long=long) else None
         if chosen is None and lookahead and ranked[0].score > 0:
@@ -505,11 +506,12 @@ def _fallback(
 
 
 def _theirs_leads(reading: _Reading, ranked: tuple[Ranked, ...]) -> bool:
-    """Whether the best-ranked choice is the customer's own software (open source or a
-    vendor's) and names what the text says they installed."""
+    """Whether the best-ranked choice is one for software the customer installs (open
+    source, a vendor's, an ingress controller) and names what the text says they installed
+    ("ingress-nginx was installed by our platform team")."""
     return (
         bool(ranked)
-        and ranked[0].value in reading.software_choices
+        and ranked[0].value in reading.installed_choices
         and _customer_installed(ranked[0])
     )
 
