@@ -143,7 +143,7 @@ REAL_TARGETS = {
     "real-e.toml": (23, 2),
     "real-f.toml": (22, 3),
     "real-g.toml": (19, 8),
-    "real-i.toml": (16, 0),
+    "real-i.toml": (17, 0),
     "real-j.toml": (22, 1),
 }
 
