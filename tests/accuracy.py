@@ -58,6 +58,8 @@ REAL_WORKING = (
     "real-g.toml",
     "real-i.toml",
     "real-j.toml",
+    "real-k.toml",
+    "real-l.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -78,7 +80,9 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # 12 ko), written 2026-12-05 (fourth session) by a writer who saw neither the terms nor the
 # suggester; first graded after that session's reader changes (forms, DaemonSets, thin
 # agreement). real-holdout-i.toml: 24 (8 en, 16 ko), the second writer's of that session,
-# first graded after the changes made for real-j.
+# first graded after the changes made for real-j. real-holdout-k.toml (12 en, 12 ko) and
+# real-holdout-l.toml (8 en, 16 ko): two more writers of that session, first graded after all
+# of its changes. real-k.toml / real-l.toml are their working halves (36 each).
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -90,6 +94,8 @@ HOLDOUTS = (
     "real-holdout-g.toml",
     "real-holdout-i.toml",
     "real-holdout-j.toml",
+    "real-holdout-k.toml",
+    "real-holdout-l.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

@@ -43,6 +43,10 @@ REAL = (
     "real-holdout-j.toml",
     "real-i.toml",
     "real-holdout-i.toml",
+    "real-k.toml",
+    "real-holdout-k.toml",
+    "real-l.toml",
+    "real-holdout-l.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
