@@ -319,16 +319,14 @@ def _korean_installs(haystack: str) -> Iterator[tuple[int, int]]:
     for verb in _KO_VERB.finditer(haystack):
         floor = max(after, verb.start() - _KO_REACH)
         before = _KO_BEFORE_VERB.search(haystack[floor : verb.start()])
-        if (
-            before is not None
-            and verb["noun"]
-            and not before[0].endswith("로 ")
-            and not _KO_WAY_THEN_NAME.search(haystack, floor, verb.start())
-        ):
+        if before is None:
             continue
-        if before is not None:
-            after = verb.end()
-            yield floor + before.start(), verb.end()
+        if verb["noun"] and not (
+            before[0].endswith("로 ") or _KO_WAY_THEN_NAME.search(haystack, floor, verb.start())
+        ):
+            continue  # the noun alone installs only after its way
+        after = verb.end()
+        yield floor + before.start(), verb.end()
 
 
 def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
