@@ -118,6 +118,11 @@ def test_a_recent_day_does_not_count_beside_a_longer_time(text):
         ("api 서버 응답이 없습니다", "api 서버", False),
         ("the tls handshake never starts. ingress nginx is ours", "ingress nginx", False),
         ("we never ran az aks stop on it", "az aks stop", True),
+        ("windows build agent, aks preview not installed", "aks preview", True),
+        ("the service mesh is not used by this app", "service mesh", True),
+        ("istio wasn't deployed on this cluster", "istio", True),
+        ("the aks preview extension is not working", "aks preview extension", False),
+        ("coredns not ready after the upgrade", "coredns", False),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):

@@ -419,6 +419,12 @@ _KO_ABSENT = re.compile(r"^(?:[은는도] ?(?:[가-힣]{1,4} )?| )없")
 # before a term that the next word says was (not) used or changed.
 _EN_NO = re.compile(r"\bno $")
 _NO_QUALIFIERS = frozenset({"custom", "own", "other", "additional", "extra", "manual", "self"})
+# "aks-preview not installed", "Istio is not used here": denied right after the term. Only
+# verbs of having or using it; "not ready", "not working" are symptoms and stay.
+_EN_NOT_AFTER = re.compile(
+    r"^ (?:is |are |was |were )?(?:not|isn't|aren't|wasn't|weren't|never) (?:been |being )?"
+    r"(?:installed|used|in use|deployed|involved)\b"
+)
 _NO_USED = re.compile(
     r"^ (?:[^ ]+ )?(?:changes?|changed|modifications?|features?|flags?|touching|tweaks?|"
     r"edits?|customi[sz]ations?|enabled|installed|involved|in use|used|deployed)\b"
@@ -442,6 +448,8 @@ def negated(haystack: str, start: int, end: int) -> bool:
         haystack[start:end].split(" ")[0] in _NO_QUALIFIERS
         or _NO_USED.match(haystack[end : end + 40])
     ):
+        return True
+    if _EN_NOT_AFTER.match(haystack[end : end + 40]):
         return True
     after = haystack[end : end + 28]
     if _KO_NEVER_OR_CONTRAST.match(after) or _KO_ABSENT.match(after):
