@@ -96,6 +96,14 @@ def test_a_sentence_that_starts_with_a_tools_name_is_not_a_command():
     ]
 
 
+def test_a_name_and_its_version_in_a_fence_is_printed_output_not_a_command():
+    # `az version` lists an installed extension; it is not what the ticket is about
+    assert pasted_lines(
+        ["```", "azure-cli                         2.66.0", "aks-preview   0.5.131", "```"]
+    ) == [INPUT, OUTPUT, OUTPUT, INPUT]
+    assert pasted_lines(["```", "az aks nodepool add --os-sku AzureLinux", "```"])[1] == INPUT
+
+
 def test_error_codes_are_evidence_and_names_are_not():
     assert is_evidence("ImagePullBackOff")
     assert is_evidence("x509")

@@ -61,6 +61,9 @@ _TRACE = re.compile(
 _YAML_KEY = re.compile(r"^\s*(?:- )?[\w.\-/\"']{1,60}:(?: +(\S.*))?$")
 _YAML_ITEM = re.compile(r"^\s*- (?:[\w.\-/\"']+:|\S+$)")
 _YAML_ROOT = re.compile(r"^\s*(?:apiVersion|kind|metadata|spec|data|status|items):")
+# "aks-preview        0.5.131": a name and its version, as `az version`, `az extension list`
+# or `pip list` print them (one gap, so not a table row); it says what is installed.
+_VERSION_ROW = re.compile(r"^\s*[\w.\-]+(?: {2,}|\t+)v?\d+(?:\.\d+)+[\w.+\-]*\s*$")
 _SENTENCE = re.compile(r"[.!?。]\s|[가-힣]{2,}(?:다|요|니다|까)[.?!]?$")
 
 
@@ -126,7 +129,9 @@ def _output(line: str) -> str | None:
     if _LOG.match(line) or _TRACE.search(line):
         return FAILURE if _FAILURE_WORDS.search(line.lower()) else OUTPUT
     # a table's columns are two spaces or a tab apart: most lines have neither
-    if ("  " in line or "\t" in line) and _TABLE.search(line) and not _SENTENCE.search(line):
+    if ("  " in line or "\t" in line) and (
+        (_TABLE.search(line) and not _SENTENCE.search(line)) or _VERSION_ROW.match(line)
+    ):
         return OUTPUT
     return None
 
