@@ -302,7 +302,7 @@ CHANGE_CHOICE = "node-iaas-change"
 CHANGE_CHOICES = {"iaas": CHANGE_CHOICE, "kube-system": "managed-component-change"}
 CHANGE_QUESTION = "change_directed"
 CAUTIOUS_SHARE = 0.6
-INSTALLED_SHARE = 0.3
+INSTALLED_SHARE = 0.25
 DEPLOYED_WAYS = frozenset({"daemonset"})
 
 
