@@ -33,6 +33,8 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
             "nsg that aks had created",
         ),
         ("노드풀 확장 집합에 사내 백신 확장을 포털에서 직접 추가했습니다.", "확장 집합"),
+        # a lock put on at a team's request: their change, said without "we"
+        ("보안팀 요청으로 MC_ 리소스 그룹의 공인 IP 에 삭제 잠금을 걸었습니다.", "mc 리소스 그룹"),
     ],
 )
 def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resource):
@@ -57,6 +59,8 @@ def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resourc
         # added by AKS, or applied to what is the customer's own
         "AKS added two instances to the scale set during the upgrade.",
         "We applied the manifest and the pods on the new nodes crash.",
+        # asked of AKS, not done
+        "AKS 팀 요청으로 VMSS 인스턴스 목록을 확인해서 보내드립니다.",
     ],
 )
 def test_a_denied_automatic_allowed_or_mere_mention_is_not_a_change(text):

@@ -55,7 +55,7 @@ _VERB = re.compile(
     r"reconfigured|tweaked|overrode|overwrote|applied|added|attached|associated|"
     r"disabled|enabled|installed|hardened|restricted|locked down)\b|"
     r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체|추가|적용|연결|설치|"
-    r"비활성화)"
+    r"비활성화|잠금을? 걸|잠갔)"
 )
 # A step in the customer's list of what they did, said as a command ("3. delete that
 # instance from the scale set").
@@ -67,7 +67,7 @@ _IMPERATIVE = re.compile(
 _ACTOR = re.compile(
     r"\b(?:we|i|our|us|someone|somebody|admins?|ops|colleagues?|engineers?|he|she|manually|"
     r"by hand|directly|in the portal|from the portal|via the portal|az vmss|az network)\b|"
-    r"(?:저희|제가|우리|직접|포털에서|수동으로|팀에서|담당자)"
+    r"(?:저희|제가|우리|직접|포털에서|수동으로|팀에서|팀 ?요청|담당자)"
 )
 # What AKS deploys in kube-system, changed in place: "kubectl -n kube-system edit ds
 # microsoft-defender-collector-ds", "we patched the kube-proxy DaemonSet in kube-system",
