@@ -917,3 +917,22 @@ def test_the_network_observability_agent_aks_deploys_is_a_managed_add_on(tree, t
     found = run(tree, text)
     assert found.answers["component"] == "managed-addon"
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After the tag policy's remediation task ran, the scale set lost all tags AKS had put "
+        "on it and node pool scaling fails with 'agent pool not found'.",
+        "태그 정책 remediation 이후 VMSS 의 aks-managed-poolName 태그가 사라졌고 노드풀 "
+        "스케일이 실패합니다.",
+    ],
+)
+def test_tags_aks_put_on_its_resources_removed_by_the_customer_are_a_system_tag_change(
+    tree, text
+):
+    found = run(tree, text)
+    assert found.answers["component"] == "aks-tags"
+    result = resolve(tree, found.answers).result
+    assert result.level is Level.UNSUPPORTED
+    assert "shared-responsibility--system-metadata" in result.citations
