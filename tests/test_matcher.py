@@ -936,3 +936,20 @@ def test_tags_aks_put_on_its_resources_removed_by_the_customer_are_a_system_tag_
     result = resolve(tree, found.answers).result
     assert result.level is Level.UNSUPPORTED
     assert "shared-responsibility--system-metadata" in result.citations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our self-hosted GitHub runners (actions-runner-controller from our Helm values) fail "
+        "every container job: the work volume on managed-csi mounts but stays empty.",
+        "GitHub self-hosted runner 를 actions-runner-controller 로 올려 쓰는데 job 파드의 "
+        "PVC 는 마운트되지만 안이 비어 있습니다.",
+    ],
+)
+def test_ci_runners_the_customer_runs_are_their_open_source_not_the_volume_they_use(
+    tree, text
+):
+    found = run(tree, text)
+    assert found.answers["component"] == "third-party-oss"
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
