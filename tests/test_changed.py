@@ -50,6 +50,8 @@ def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resourc
         "We never changed the node resource group.",
         "라우트 테이블은 그대로고 저희가 route table 항목을 삭제한 적 없음.",
         "고객은 route table을 직접 수정하지 않았다고 함.",
+        "저희가 VMSS 에서 직접 바꾼 설정은 없습니다.",
+        "kube-system 쪽은 저희가 변경한 내용은 전혀 없습니다.",
         # done by AKS or the autoscaler, not the customer
         "The autoscaler removed the old VMSS instances overnight.",
         # a change on the customer's own subnet NSG, which the policy allows
@@ -79,6 +81,10 @@ def test_each_sentence_is_read_on_its_own():
         "CPU limit.",
         "Our admin patched the kube-proxy DaemonSet in kube-system to add a flag.",
         "저희가 직접 kube-system 의 DaemonSet limit 을 300m 로 올렸는데 다시 원복됩니다.",
+        # an add-on's own objects, named by what created them
+        "The Azure Policy add-on creates its webhooks with failurePolicy Ignore, so we patched "
+        "them to Fail.",
+        "Azure Policy 애드온이 만든 gatekeeper 웹훅의 failurePolicy 를 저희가 Fail 로 수정했습니다.",
     ],
 )
 def test_a_managed_component_changed_in_place_in_kube_system_is_found(text):

@@ -74,10 +74,15 @@ _ACTOR = re.compile(
 # "kube-system 의 DaemonSet limit 을 올렸습니다". CoreDNS's coredns-custom ConfigMap is the
 # documented way to customize it, not a change to a managed component.
 # The namespaces AKS deploys managed components into: kube-system, and those of the
-# managed add-ons (the Istio add-on, application routing, Azure Policy's Gatekeeper).
+# managed add-ons (the Istio add-on, application routing, Azure Policy's Gatekeeper); or
+# an add-on's own objects named as such ("the webhooks the Azure Policy add-on creates").
 _KUBE_SYSTEM = re.compile(
     r"(?<![0-9a-z])(?:kube ?system|aks istio system|aks istio ingress|app routing system|"
-    r"gatekeeper system)(?![0-9a-z])"
+    r"gatekeeper system|add ?ons?(?: [^ ]+){0,6} (?:webhooks?|daemonsets?|deployments?|"
+    r"configmaps?)|(?:webhooks?|daemonsets?|deployments?|configmaps?) (?:of|from) (?:the )?"
+    r"(?:[^ ]+ ){0,2}add ?ons?)(?![0-9a-z])|"
+    r"(?:애드온|add ?on) ?(?:이 (?:만든|생성한|배포한|설치한|만드는)|의|에서 만든) "
+    r"(?:[^ ]+ ){0,2}(?:웹훅|webhook|데몬셋|daemonset|디플로이먼트|deployment|컨피그맵|configmap)"
 )
 _KUBE_SYSTEM_VERB = re.compile(
     r"\b(?:edit|edited|patch|patched|modified|changed|raised|increased|lowered|scaled|"
@@ -86,6 +91,10 @@ _KUBE_SYSTEM_VERB = re.compile(
 _DOCUMENTED = re.compile(r"coredns custom")
 # "we changed nothing in kube-system": denied after the verb.
 _NOTHING_AFTER = re.compile(r"^ (?:nothing|none of)\b")
+# "바꾼 설정은 없고", "변경한 내용은 전혀 없습니다": nothing there that was changed.
+_KO_NONE_AFTER = re.compile(
+    r"^[가-힣]{0,3} [가-힣]{1,4}[은는이가도] (?:(?:전혀|딱히|따로|별도로|아무것도) )?없"
+)
 # "nothing edited in the vmss", "we never changed the nsg": up to two words between.
 _DENIED_BEFORE = re.compile(
     r"\b(?:nothing|no one|nobody|never|not|didn't|didnt|haven't|havent|hasn't|no)"
@@ -143,6 +152,8 @@ def _denied(haystack: str, sentence: str, verb: re.Match[str], at: int) -> bool:
     before, after = sentence[: verb.start()], sentence[verb.start() :]
     if _DENIED_BEFORE.search(before) or KO_DENIED_AFTER.match(after):
         return True
-    if _NOTHING_AFTER.match(sentence[verb.end() :]):
-        return True  # "we changed nothing in kube-system"
+    if _NOTHING_AFTER.match(sentence[verb.end() :]) or _KO_NONE_AFTER.match(
+        sentence[verb.end() :]
+    ):
+        return True  # "we changed nothing in kube-system", "바꾼 설정은 없고"
     return negated(haystack, at, at + len(verb[0]))
