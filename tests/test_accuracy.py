@@ -145,8 +145,8 @@ REAL_TARGETS = {
     "real-g.toml": (19, 8),
     "real-i.toml": (17, 0),
     "real-j.toml": (22, 1),
-    "real-k.toml": (19, 12),
-    "real-l.toml": (14, 9),
+    "real-k.toml": (20, 8),
+    "real-l.toml": (14, 6),
 }
 
 
