@@ -123,6 +123,11 @@ def test_a_recent_day_does_not_count_beside_a_longer_time(text):
         ("istio wasn't deployed on this cluster", "istio", True),
         ("the aks preview extension is not working", "aks preview extension", False),
         ("coredns not ready after the upgrade", "coredns", False),
+        ("istio 는 설치되어 있지 않습니다", "istio", True),
+        ("aks-preview 확장은 깔려 있지 않고", "aks preview", True),
+        ("istio 미설치 상태입니다", "istio", True),
+        ("helm chart 가 설치되지 않습니다", "helm chart", False),
+        ("networkpolicy 가 적용되어 있지 않은 것처럼 동작합니다", "networkpolicy", False),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):

@@ -425,6 +425,13 @@ _EN_NOT_AFTER = re.compile(
     r"^ (?:is |are |was |were )?(?:not|isn't|aren't|wasn't|weren't|never) (?:been |being )?"
     r"(?:installed|used|in use|deployed|involved)\b"
 )
+# "istio 는 설치되어 있지 않습니다", "aks-preview 확장은 깔려 있지 않고", "미설치": not
+# there, said right after the term. Only being installed or deployed: "적용되어 있지 않은"
+# (a policy that seems not applied), "설치되지 않습니다" (an install that fails) are symptoms.
+_KO_NOT_THERE = re.compile(
+    r"^ ?[은는이가도]? ?(?:[가-힣]{1,4} )?(?:(?:설치|배포)(?:되어|돼) ?있지 ?않|"
+    r"깔려 ?있지 ?않|(?:설치|배포) ?안 ?(?:되어|돼) ?있|미(?:설치|사용))"
+)
 _NO_USED = re.compile(
     r"^ (?:[^ ]+ )?(?:changes?|changed|modifications?|features?|flags?|touching|tweaks?|"
     r"edits?|customi[sz]ations?|enabled|installed|involved|in use|used|deployed)\b"
@@ -449,7 +456,9 @@ def negated(haystack: str, start: int, end: int) -> bool:
         or _NO_USED.match(haystack[end : end + 40])
     ):
         return True
-    if _EN_NOT_AFTER.match(haystack[end : end + 40]):
+    if _EN_NOT_AFTER.match(haystack[end : end + 40]) or _KO_NOT_THERE.match(
+        haystack[end : end + 28]
+    ):
         return True
     after = haystack[end : end + 28]
     if _KO_NEVER_OR_CONTRAST.match(after) or _KO_ABSENT.match(after):
