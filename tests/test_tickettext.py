@@ -126,6 +126,8 @@ def test_a_recent_day_does_not_count_beside_a_longer_time(text):
         ("istio 는 설치되어 있지 않습니다", "istio", True),
         ("aks-preview 확장은 깔려 있지 않고", "aks preview", True),
         ("istio 미설치 상태입니다", "istio", True),
+        ("aks-preview 는 없습니다", "aks preview", True),
+        ("istio 는 따로 없고 add-on 만 씁니다", "istio", True),
         ("helm chart 가 설치되지 않습니다", "helm chart", False),
         ("networkpolicy 가 적용되어 있지 않은 것처럼 동작합니다", "networkpolicy", False),
     ],

@@ -408,10 +408,11 @@ _KO_SUBJECT = re.compile(r"^ ?(?:[이가]| (?:자체|쪽|파드|서비스|컨트
 SENTENCE_END = re.compile(r"[.!?\n]")
 # "접속하거나 ": a verb joined by "or" to the next one.
 _KO_OR = re.compile(r"^[가-힣]{0,4}(?: [가-힣]{1,6})?거나 ")
-# "직접 설치한 nginx는 없습니다": a term with a topic particle, then "없": not there.
+# "직접 설치한 nginx는 없습니다", "aks-preview 는 없고": a term with a topic particle (spaced
+# or not), then "없": not there.
 # Without a particle only right before "없": "PDB 없고" (there is none), but "API 서버 응답이
 # 없습니다" says the server does not answer.
-_KO_ABSENT = re.compile(r"^(?:[은는도] ?(?:[가-힣]{1,4} )?| )없")
+_KO_ABSENT = re.compile(r"^(?: ?[은는도] ?(?:[가-힣]{1,4} )?| )없")
 
 
 # "no custom subnet": a bare "no" right before a term that itself names what is used;
