@@ -35,6 +35,8 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
         ("노드풀 확장 집합에 사내 백신 확장을 포털에서 직접 추가했습니다.", "확장 집합"),
         # a lock put on at a team's request: their change, said without "we"
         ("보안팀 요청으로 MC_ 리소스 그룹의 공인 IP 에 삭제 잠금을 걸었습니다.", "mc 리소스 그룹"),
+        ("Our ops reimaged two VMSS instances from the portal last night.", "vmss"),
+        ("인프라팀에서 VMSS 인스턴스를 포털에서 직접 재이미징 했습니다.", "vmss"),
     ],
 )
 def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resource):
