@@ -60,6 +60,7 @@ REAL_WORKING = (
     "real-j.toml",
     "real-k.toml",
     "real-l.toml",
+    "real-n.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -83,6 +84,9 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # first graded after the changes made for real-j. real-holdout-k.toml (12 en, 12 ko) and
 # real-holdout-l.toml (8 en, 16 ko): two more writers of that session, first graded after all
 # of its changes. real-k.toml / real-l.toml are their working halves (36 each).
+# real-holdout-n.toml (8 en, 16 ko) and real-n.toml (36: 12 en, 24 ko): written 2026-12-05
+# (fifth session) from Q&A pages and the issues of tools run on AKS, by a writer who saw
+# neither the terms nor the suggester; first graded after that session's changes for real-k/-l.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -96,6 +100,7 @@ HOLDOUTS = (
     "real-holdout-j.toml",
     "real-holdout-k.toml",
     "real-holdout-l.toml",
+    "real-holdout-n.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

@@ -147,6 +147,7 @@ REAL_TARGETS = {
     "real-j.toml": (22, 1),
     "real-k.toml": (20, 8),
     "real-l.toml": (14, 6),
+    "real-n.toml": (17, 7),
 }
 
 

@@ -47,6 +47,8 @@ REAL = (
     "real-holdout-k.toml",
     "real-l.toml",
     "real-holdout-l.toml",
+    "real-n.toml",
+    "real-holdout-n.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
