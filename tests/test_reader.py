@@ -140,6 +140,11 @@ def test_error_codes_are_evidence_and_names_are_not():
             "daemonset",
         ),
         (
+            "Knative Serving 1.16 + net-kourier (저희가 공식 YAML 로 직접 설치)",
+            "net kourier",
+            "installed",
+        ),
+        (
             "그 다음 helm 으로 cilium 1.16.3 설치 (kubeProxyReplacement=true)",
             "cilium 1.16.3",
             "helm",
@@ -192,6 +197,11 @@ def test_a_korean_tool_the_customer_deploys_with_is_one_they_run(text, named):
 )
 def test_an_agent_aks_runs_itself_is_not_the_customers(text):
     assert installed(normalize(text)) == ()
+
+
+def test_a_korean_install_that_names_only_how_names_nothing():
+    # "공식 YAML 로" is the way: no tool is named, so none is the customer's
+    assert installed(normalize("저희가 공식 YAML 로 직접 설치했습니다")) == ()
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,9 @@ def test_case_width_and_separators_are_folded():
         ("in MC_rg_aks_westeurope today", ["mc rg aks westeurope"]),
         ("node aks-nodepool1-12345678-vmss000001 down", ["aks nodepool1 12345678 vmss000001"]),
         ("we edited /etc/sysctl.conf and the ingress yaml", []),
+        # a cluster's name is no word of the ticket; the extension and AKS's namespaces are
+        ("cluster aks-preview-fe (koreacentral) fails", ["aks preview fe"]),
+        ("with aks-preview 0.5.1 and the aks-istio-ingress gateway", []),
     ],
 )
 def test_urls_images_keys_and_generated_names_are_found_as_identifiers(text, identifiers):

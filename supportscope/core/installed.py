@@ -360,8 +360,9 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
         stop -= len(particle[0])
     words = haystack[start:stop].split(" ")
     if all(_VERSION.fullmatch(word) or word in _FORM_WORDS for word in words):
-        # "fluent-bit 공식 helm chart(0.47.x)를": the chart and its version name the tool before
-        start = _name_before_form(haystack, start)
+        # "fluent-bit 공식 helm chart(0.47.x)를": the chart and its version name the tool
+        # before; "net-kourier (저희가 공식 YAML 로 …)": over who installed it
+        return _name_before_form(haystack, start, stop)
     return start, stop
 
 
@@ -369,20 +370,25 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
 _FORM_WORDS = frozenset({"helm", "chart", "차트", "헬름", "공식", "official", "버전", "version"})
 
 
-def _name_before_form(haystack: str, start: int) -> int:
-    """Where the tool's name starts, before the words of how it comes that start at
-    ``start``: over more such words, then up to three words in Latin letters."""
+def _name_before_form(haystack: str, start: int, stop: int) -> tuple[int, int] | None:
+    """The tool's name before the words of how it comes (``start:stop``): over more such
+    words and over who installed it ("저희가", "직접"), then up to three words in Latin
+    letters. None when no such word stands there: "저희가 공식 yaml 로 설치" says only how."""
     named = 0
+    name_end = stop
     while start > 1 and named < 3:
         previous = haystack.rfind(" ", 0, start - 1) + 1
         word = haystack[previous : start - 1]
         if not named and (word in _FORM_WORDS or _VERSION.fullmatch(word)):
             start = previous
             continue
+        if not named and word in _GENERIC and HANGUL.search(word):
+            start, name_end = previous, previous - 1
+            continue
         if not _LATIN.match(word) or word in _GENERIC or word in _STOP:
             break
         start, named = previous, named + 1
-    return start
+    return (start, name_end) if named else None
 
 
 def _korean_name_after(haystack: str, position: int) -> tuple[int, int] | None:

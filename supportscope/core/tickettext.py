@@ -62,6 +62,9 @@ _IDENTIFIER = re.compile(
     rf"|{_IDENT_CHAR}*?/(?:subscriptions|resourcegroups)/"  # an ARM id
     r"|mc_[^\s_]*_"  # the node resource group's name
     r"|aks-[a-z0-9]+-\d{4,}-vmss"  # a node pool's scale set or node name
+    # a cluster's name in three parts (aks-preview-fe, aks-shop-prd), not the namespaces and
+    # tags AKS makes (aks-istio-system, aks-managed-…)
+    r"|aks-(?!istio-|managed-)[a-z0-9]+-[a-z0-9]+(?=[^a-z0-9-]|$)"
     rf"|(?:[a-z0-9-]+\.)+(?:com|io|net|org|dev|cloud|sh|ms)(?!{_IDENT_CHAR})"  # a host name
     rf"){_IDENT_CHAR}*"
 )
