@@ -61,6 +61,7 @@ REAL_WORKING = (
     "real-k.toml",
     "real-l.toml",
     "real-n.toml",
+    "real-m.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -87,6 +88,8 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # real-holdout-n.toml (8 en, 16 ko) and real-n.toml (36: 12 en, 24 ko): written 2026-12-05
 # (fifth session) from Q&A pages and the issues of tools run on AKS, by a writer who saw
 # neither the terms nor the suggester; first graded after that session's changes for real-k/-l.
+# real-holdout-m.toml (12 en, 12 ko) and real-m.toml (36: 18 en, 18 ko): the same session, from
+# Azure repositories' issues, by another such writer; first graded after the changes for real-n.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -101,6 +104,7 @@ HOLDOUTS = (
     "real-holdout-k.toml",
     "real-holdout-l.toml",
     "real-holdout-n.toml",
+    "real-holdout-m.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

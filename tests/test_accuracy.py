@@ -148,6 +148,7 @@ REAL_TARGETS = {
     "real-k.toml": (20, 8),
     "real-l.toml": (14, 6),
     "real-n.toml": (17, 7),
+    "real-m.toml": (15, 2),
 }
 
 

@@ -49,6 +49,8 @@ REAL = (
     "real-holdout-l.toml",
     "real-n.toml",
     "real-holdout-n.toml",
+    "real-m.toml",
+    "real-holdout-m.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
