@@ -62,6 +62,7 @@ REAL_WORKING = (
     "real-l.toml",
     "real-n.toml",
     "real-m.toml",
+    "real-o.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -90,6 +91,8 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # neither the terms nor the suggester; first graded after that session's changes for real-k/-l.
 # real-holdout-m.toml (12 en, 12 ko) and real-m.toml (36: 18 en, 18 ko): the same session, from
 # Azure repositories' issues, by another such writer; first graded after the changes for real-n.
+# real-holdout-o.toml (6 en, 18 ko) and real-o.toml (36: 9 en, 27 ko): a third writer of that
+# session, three quarters Korean; first graded after the same changes.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -105,6 +108,7 @@ HOLDOUTS = (
     "real-holdout-l.toml",
     "real-holdout-n.toml",
     "real-holdout-m.toml",
+    "real-holdout-o.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

@@ -149,6 +149,7 @@ REAL_TARGETS = {
     "real-l.toml": (14, 6),
     "real-n.toml": (17, 7),
     "real-m.toml": (15, 2),
+    "real-o.toml": (16, 9),
 }
 
 

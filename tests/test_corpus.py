@@ -51,6 +51,8 @@ REAL = (
     "real-holdout-n.toml",
     "real-m.toml",
     "real-holdout-m.toml",
+    "real-o.toml",
+    "real-holdout-o.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
