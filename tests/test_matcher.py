@@ -953,3 +953,20 @@ def test_ci_runners_the_customer_runs_are_their_open_source_not_the_volume_they_
     found = run(tree, text)
     assert found.answers["component"] == "third-party-oss"
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Every night we run az aks stop and every morning az aks start. Since then half the "
+        "pods come up without the sidecar that our OpenTelemetry Operator (installed by us "
+        "with Helm) injects. Is it the start order or AKS?",
+        "매일 밤 az aks stop, 아침에 az aks start 를 합니다. 저희가 직접 helm 으로 설치한 "
+        "OpenTelemetry Operator 의 사이드카가 start 후 절반의 파드에 주입되지 않습니다.",
+    ],
+)
+def test_a_stop_and_start_that_only_triggers_the_customers_operator_is_held_open(tree, text):
+    found = run(tree, text)
+    assert found.held is not None
+    assert found.held.rival == "third-party-oss"
+    assert resolve(tree, found.answers).result is None
