@@ -147,9 +147,9 @@ REAL_TARGETS = {
     "real-j.toml": (22, 1),
     "real-k.toml": (20, 8),
     "real-l.toml": (14, 6),
-    "real-n.toml": (17, 7),
+    "real-n.toml": (17, 6),
     "real-m.toml": (15, 2),
-    "real-o.toml": (16, 9),
+    "real-o.toml": (16, 8),
 }
 
 
