@@ -140,6 +140,11 @@ def test_error_codes_are_evidence_and_names_are_not():
             "daemonset",
         ),
         (
+            "sysbox 가이드대로 sysbox-deploy-k8s DaemonSet 을 배포했는데 실패합니다",
+            "sysbox deploy k8s daemonset",
+            "daemonset",
+        ),
+        (
             "Knative Serving 1.16 + net-kourier (저희가 공식 YAML 로 직접 설치)",
             "net kourier",
             "installed",

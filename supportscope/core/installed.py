@@ -363,6 +363,9 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
         # "fluent-bit 공식 helm chart(0.47.x)를": the chart and its version name the tool
         # before; "net-kourier (저희가 공식 YAML 로 …)": over who installed it
         return _name_before_form(haystack, start, stop)
+    if words in (["daemonset"], ["데몬셋"]):
+        # "sysbox-deploy-k8s DaemonSet 을 배포": the DaemonSet is named by the words before
+        return _name_before_form(haystack, start, stop, kind=True) or (start, stop)
     return start, stop
 
 
@@ -370,10 +373,13 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
 _FORM_WORDS = frozenset({"helm", "chart", "차트", "헬름", "공식", "official", "버전", "version"})
 
 
-def _name_before_form(haystack: str, start: int, stop: int) -> tuple[int, int] | None:
+def _name_before_form(
+    haystack: str, start: int, stop: int, *, kind: bool = False
+) -> tuple[int, int] | None:
     """The tool's name before the words of how it comes (``start:stop``): over more such
     words and over who installed it ("저희가", "직접"), then up to three words in Latin
-    letters. None when no such word stands there: "저희가 공식 yaml 로 설치" says only how."""
+    letters (with ``kind``, the name of a DaemonSet, common words too: "sysbox deploy k8s").
+    None when no such word stands there: "저희가 공식 yaml 로 설치" says only how."""
     named = 0
     name_end = stop
     while start > 1 and named < 3:
@@ -385,7 +391,7 @@ def _name_before_form(haystack: str, start: int, stop: int) -> tuple[int, int] |
         if not named and word in _GENERIC and HANGUL.search(word):
             start, name_end = previous, previous - 1
             continue
-        if not _LATIN.match(word) or word in _GENERIC or word in _STOP:
+        if not _LATIN.match(word) or (word in _GENERIC and not kind) or word in _STOP:
             break
         start, named = previous, named + 1
     return (start, name_end) if named else None
