@@ -326,6 +326,22 @@ def test_a_korean_daemonset_the_customer_deployed_holds_a_supported_answer_open(
     assert found.held == Held("component", "third-party-oss", "deployed", "kube router")
 
 
+def test_a_daemonset_the_customer_deployed_holds_the_answer_while_a_later_question_is_open(
+    tree,
+):
+    # No CNI named: kube-proxy leads to supported on most plugins and to unsupported on
+    # BYOCNI. The customer's own DaemonSet is doubt enough before the engineer answers it.
+    text = (
+        "Pods on the node pool we added yesterday time out on every ClusterIP. Last year we "
+        "deployed kube-router as a DaemonSet for network policy. Can you check kube-proxy "
+        "and its iptables rules on the new nodes?"
+    )
+    found = suggest_answers(tree, text)
+    assert "component" not in found.answers
+    assert found.held == Held("component", "third-party-oss", "deployed", "kube router")
+    assert found.candidates[0].value == "kube-proxy"
+
+
 def test_a_daemonset_named_only_to_deny_it_holds_nothing(tree):
     text = KUBE_ROUTER.replace(
         "we deployed kube-router as a DaemonSet", "we did not deploy kube-router"

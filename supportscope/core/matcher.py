@@ -38,7 +38,7 @@ RATIO = 1.25
 @dataclass(frozen=True, slots=True)
 class Held:
     """A question left open although the text settles it, because the supported verdict
-    it leads to is in doubt (``_doubt``): ``rival`` is the choice that raised the doubt
+    it leads to (or may lead to, with a later question open) is in doubt (``_doubt``): ``rival`` is the choice that raised the doubt
     (the answer itself, for ``installed``), ``reason`` one of ``installed``,
     ``rival-installed``, ``changed``, ``close``, ``deployed``; ``named`` what the customer
     installed or deployed, as written, where no candidate's note says it."""
@@ -307,9 +307,21 @@ DEPLOYED_WAYS = frozenset({"daemonset"})
 
 
 def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
-    """Why the supported verdict ``found`` leads to is in doubt, if it is."""
+    """Why the supported verdict ``found`` leads to (or, with a later question open, may
+    lead to) is in doubt, if it is."""
     outcome = resolve(reading.tree, found.answers)
-    if outcome.result is None or outcome.result.level is not Level.SUPPORTED:
+    if outcome.result is None:
+        # A later question is open: doubt the answers given so far where a supported
+        # verdict is still among what they lead to (the engineer's next answer may reach
+        # it), unless they already name the customer's software (which question follows
+        # is then about that software).
+        if (
+            not found.chosen
+            or any(value in reading.installed_choices for value in found.answers.values())
+            or Level.SUPPORTED not in reachable_levels(reading.tree, found.answers)
+        ):
+            return None
+    elif outcome.result.level is not Level.SUPPORTED:
         return None
     long = len(reading.haystack) > CAUTIOUS_TEXT
     if reading.changed and CHANGE_QUESTION not in found.answers and found.chosen:
