@@ -86,7 +86,8 @@ def test_each_sentence_is_read_on_its_own():
         # an add-on's own objects, named by what created them
         "The Azure Policy add-on creates its webhooks with failurePolicy Ignore, so we patched "
         "them to Fail.",
-        "Azure Policy 애드온이 만든 gatekeeper 웹훅의 failurePolicy 를 저희가 Fail 로 수정했습니다.",
+        "Azure Policy 애드온이 만든 gatekeeper 웹훅의 failurePolicy 를 저희가 Fail 로 "
+        "수정했습니다.",
     ],
 )
 def test_a_managed_component_changed_in_place_in_kube_system_is_found(text):

@@ -928,9 +928,7 @@ def test_the_network_observability_agent_aks_deploys_is_a_managed_add_on(tree, t
         "스케일이 실패합니다.",
     ],
 )
-def test_tags_aks_put_on_its_resources_removed_by_the_customer_are_a_system_tag_change(
-    tree, text
-):
+def test_tags_aks_put_on_its_resources_removed_by_the_customer_are_a_system_tag_change(tree, text):
     found = run(tree, text)
     assert found.answers["component"] == "aks-tags"
     result = resolve(tree, found.answers).result
@@ -947,9 +945,7 @@ def test_tags_aks_put_on_its_resources_removed_by_the_customer_are_a_system_tag_
         "PVC 는 마운트되지만 안이 비어 있습니다.",
     ],
 )
-def test_ci_runners_the_customer_runs_are_their_open_source_not_the_volume_they_use(
-    tree, text
-):
+def test_ci_runners_the_customer_runs_are_their_open_source_not_the_volume_they_use(tree, text):
     found = run(tree, text)
     assert found.answers["component"] == "third-party-oss"
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED

@@ -38,10 +38,11 @@ RATIO = 1.25
 @dataclass(frozen=True, slots=True)
 class Held:
     """A question left open although the text settles it, because the supported verdict
-    it leads to (or may lead to, with a later question open) is in doubt (``_doubt``): ``rival`` is the choice that raised the doubt
-    (the answer itself, for ``installed``), ``reason`` one of ``installed``,
-    ``rival-installed``, ``changed``, ``close``, ``deployed``; ``named`` what the customer
-    installed or deployed, as written, where no candidate's note says it."""
+    it leads to (or may lead to, with a later question open) is in doubt (``_doubt``):
+    ``rival`` is the choice that raised the doubt (the answer itself, for ``installed``),
+    ``reason`` one of ``installed``, ``rival-installed``, ``changed``, ``close``,
+    ``deployed``; ``named`` what the customer installed or deployed, as written, where no
+    candidate's note says it."""
 
     question: str
     rival: str
