@@ -966,3 +966,37 @@ def test_a_stop_and_start_that_only_triggers_the_customers_operator_is_held_open
     assert found.held is not None
     assert found.held.rival == "third-party-oss"
     assert resolve(tree, found.answers).result is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Velero backups of the shop namespace end PartiallyFailed: the Azure plugin cannot find "
+        "the PVC disks. Which BackupStorageLocation and VolumeSnapshotLocation settings should "
+        "we use so the disks and volumes are backed up?",
+        "Our Rancher loses the cattle-cluster-agent websocket to every imported AKS cluster a "
+        "few times a day; which agent keepalive settings do you recommend?",
+    ],
+)
+def test_a_tools_own_vocabulary_names_the_customers_tool_not_what_it_works_on(tree, text):
+    found = run(tree, text)
+    assert found.answers["component"] == "third-party-oss"
+    assert resolve(tree, found.answers).result is None or (
+        resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+    )
+
+
+@pytest.mark.xfail(
+    reason="a short Korean ticket names its storage four ways (PVC, 디스크, 볼륨, 스토리지 계정) "
+    "and Velero twice: the volume settles as supported; its English twin, which names the "
+    "tool's own objects, is read as the customer's open source",
+    strict=True,
+)
+def test_a_short_korean_velero_ticket_is_not_settled_as_a_supported_volume(tree):
+    found = run(
+        tree,
+        "Velero 백업이 PartiallyFailed 입니다. PVC 디스크를 못 찾는다고 나오는데, velero 설정에서 "
+        "스토리지 계정과 볼륨 스냅샷 위치를 어떻게 바꿔야 하나요?",
+    )
+    outcome = resolve(tree, found.answers)
+    assert outcome.result is None or outcome.result.level is not Level.SUPPORTED
