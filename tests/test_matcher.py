@@ -1000,3 +1000,19 @@ def test_a_short_korean_velero_ticket_is_not_settled_as_a_supported_volume(tree)
     )
     outcome = resolve(tree, found.answers)
     assert outcome.result is None or outcome.result.level is not Level.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since the node image update the OneAgent pods from our DynaKube crash-loop on every "
+        "node of the user pool and the node shows memory pressure. Which OneAgent settings "
+        "work on AKS?",
+        "노드 이미지 업데이트 후 뉴렐릭 인프라 에이전트(nri-bundle) 파드가 모든 노드에서 재시작을 "
+        "반복합니다. 어떤 설정을 바꿔야 하나요?",
+    ],
+)
+def test_a_vendors_agent_named_by_its_own_parts_is_the_vendors_software(tree, text):
+    found = run(tree, text)
+    assert found.answers["component"] == "third-party-closed-source"
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
