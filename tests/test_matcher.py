@@ -1016,3 +1016,28 @@ def test_a_vendors_agent_named_by_its_own_parts_is_the_vendors_software(tree, te
     found = run(tree, text)
     assert found.answers["component"] == "third-party-closed-source"
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("text", "component"),
+    [
+        (
+            "After the upgrade the csi-azuredisk-node pods on two nodes crash-loop and new "
+            "pods there stay in ContainerCreating.",
+            "persistent-volume",
+        ),
+        (
+            "coredns-autoscaler keeps scaling CoreDNS down to one replica and lookups time out.",
+            "coredns",
+        ),
+        (
+            "azure-wi-webhook 파드가 재시작을 반복해서 워크로드 아이덴티티 토큰이 파드에 주입되지 "
+            "않습니다.",
+            "managed-addon",
+        ),
+    ],
+)
+def test_a_managed_components_own_pods_name_that_component(tree, text, component):
+    found = run(tree, text)
+    assert found.answers["component"] == component
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
