@@ -140,7 +140,7 @@ REAL_TARGETS = {
     "real-b.toml": (35, 3),
     "real-c.toml": (27, 4),
     "real-d.toml": (21, 3),
-    "real-e.toml": (24, 2),
+    "real-e.toml": (25, 2),
     "real-f.toml": (22, 3),
     "real-g.toml": (19, 8),
     "real-i.toml": (18, 0),

@@ -1041,3 +1041,13 @@ def test_a_managed_components_own_pods_name_that_component(tree, text, component
     found = run(tree, text)
     assert found.answers["component"] == component
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+def test_cert_managers_own_objects_name_the_applications_certificate(tree):
+    found = run(
+        tree,
+        "The Certificate for shop.example.com stays not ready: the CertificateRequest waits on "
+        "the letsencrypt-prod ClusterIssuer and the http-01 challenge never completes.",
+    )
+    assert found.answers["component"] == "app-certificate"
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
