@@ -144,7 +144,7 @@ REAL_TARGETS = {
     "real-f.toml": (22, 3),
     "real-g.toml": (19, 8),
     "real-i.toml": (18, 0),
-    "real-j.toml": (22, 1),
+    "real-j.toml": (23, 1),
     "real-k.toml": (20, 8),
     "real-l.toml": (15, 6),
     "real-n.toml": (20, 4),

@@ -1051,3 +1051,13 @@ def test_cert_managers_own_objects_name_the_applications_certificate(tree):
     )
     assert found.answers["component"] == "app-certificate"
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+def test_the_corefile_names_coredns_customization(tree):
+    found = run(
+        tree,
+        "We forward corp.internal to our DNS servers through a server block in the Corefile "
+        "of coredns-custom; since Monday half the lookups for corp.internal fail.",
+    )
+    assert found.answers["component"] == "control-plane-customization"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
