@@ -63,6 +63,7 @@ REAL_WORKING = (
     "real-n.toml",
     "real-m.toml",
     "real-o.toml",
+    "real-p.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -93,6 +94,9 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # Azure repositories' issues, by another such writer; first graded after the changes for real-n.
 # real-holdout-o.toml (6 en, 18 ko) and real-o.toml (36: 9 en, 27 ko): a third writer of that
 # session, three quarters Korean; first graded after the same changes.
+# real-holdout-p.toml (12 en, 12 ko) and real-p.toml (36: 18 en, 18 ko): a fourth writer of
+# that session (GitHub issues of Azure repositories and tools run on AKS); first graded after
+# the tools' vocabulary.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -109,6 +113,7 @@ HOLDOUTS = (
     "real-holdout-n.toml",
     "real-holdout-m.toml",
     "real-holdout-o.toml",
+    "real-holdout-p.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"
