@@ -102,6 +102,9 @@ def test_a_name_and_its_version_in_a_fence_is_printed_output_not_a_command():
         ["```", "azure-cli                         2.66.0", "aks-preview   0.5.131", "```"]
     ) == [INPUT, OUTPUT, OUTPUT, INPUT]
     assert pasted_lines(["```", "az aks nodepool add --os-sku AzureLinux", "```"])[1] == INPUT
+    assert pasted_lines(
+        ["```", '"azure-cli": "2.66.0",', '"extensions": { "aks-preview": "2.0.0b6" }', "```"]
+    ) == [INPUT, OUTPUT, OUTPUT, INPUT]
 
 
 def test_error_codes_are_evidence_and_names_are_not():

@@ -64,6 +64,8 @@ _YAML_ROOT = re.compile(r"^\s*(?:apiVersion|kind|metadata|spec|data|status|items
 # "aks-preview        0.5.131": a name and its version, as `az version`, `az extension list`
 # or `pip list` print them (one gap, so not a table row); it says what is installed.
 _VERSION_ROW = re.compile(r"^\s*[\w.\-]+(?: {2,}|\t+)v?\d+(?:\.\d+)+[\w.+\-]*\s*$")
+# '"aks-preview": "2.0.0b6"': the same as `az version` prints it, in JSON.
+_VERSION_PAIR = re.compile(r'"[\w.\-]+"\s*:\s*"v?\d+(?:\.\d+)+[\w.+\-]*"')
 _SENTENCE = re.compile(r"[.!?。]\s|[가-힣]{2,}(?:다|요|니다|까)[.?!]?$")
 
 
@@ -132,6 +134,8 @@ def _output(line: str) -> str | None:
     if ("  " in line or "\t" in line) and (
         (_TABLE.search(line) and not _SENTENCE.search(line)) or _VERSION_ROW.match(line)
     ):
+        return OUTPUT
+    if '"' in line and _VERSION_PAIR.search(line) and not _SENTENCE.search(line):
         return OUTPUT
     return None
 
