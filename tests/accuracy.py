@@ -64,6 +64,7 @@ REAL_WORKING = (
     "real-m.toml",
     "real-o.toml",
     "real-p.toml",
+    "real-q.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -96,7 +97,9 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # session, three quarters Korean; first graded after the same changes.
 # real-holdout-p.toml (12 en, 12 ko) and real-p.toml (36: 18 en, 18 ko): a fourth writer of
 # that session (GitHub issues of Azure repositories and tools run on AKS); first graded after
-# the tools' vocabulary.
+# the tools' vocabulary. real-holdout-q.toml (8 en, 16 ko) and real-q.toml (36: 12 en, 24 ko):
+# a fifth writer of that session (issues and pages, two thirds Korean); first graded after the
+# same changes and the JSON version pairs read as output.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -114,6 +117,7 @@ HOLDOUTS = (
     "real-holdout-m.toml",
     "real-holdout-o.toml",
     "real-holdout-p.toml",
+    "real-holdout-q.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

@@ -150,7 +150,8 @@ REAL_TARGETS = {
     "real-n.toml": (20, 4),
     "real-m.toml": (15, 2),
     "real-o.toml": (18, 6),
-    "real-p.toml": (13, 8),
+    "real-p.toml": (13, 7),
+    "real-q.toml": (16, 7),
 }
 
 
