@@ -148,10 +148,10 @@ REAL_TARGETS = {
     "real-k.toml": (20, 8),
     "real-l.toml": (15, 6),
     "real-n.toml": (20, 4),
-    "real-m.toml": (15, 2),
+    "real-m.toml": (15, 3),
     "real-o.toml": (18, 6),
     "real-p.toml": (13, 7),
-    "real-q.toml": (16, 7),
+    "real-q.toml": (17, 5),
 }
 
 

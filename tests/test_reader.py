@@ -142,6 +142,12 @@ def test_error_codes_are_evidence_and_names_are_not():
             "fluent bit 공식 helm chart 0.47.x",
             "daemonset",
         ),
+        ("Dapr 는 저희가 직접 helm 으로 설치했습니다(1.12.x)", "dapr", "helm"),
+        (
+            "NeuVector 를 AKS(1.31.1, Ubuntu 22.04 노드, containerd) 에 helm 으로 설치했습니다",
+            "neuvector",
+            "helm",
+        ),
         (
             "sysbox 가이드대로 sysbox-deploy-k8s DaemonSet 을 배포했는데 실패합니다",
             "sysbox deploy k8s daemonset",
@@ -210,6 +216,9 @@ def test_an_agent_aks_runs_itself_is_not_the_customers(text):
 def test_a_korean_install_that_names_only_how_names_nothing():
     # "공식 YAML 로" is the way: no tool is named, so none is the customer's
     assert installed(normalize("저희가 공식 YAML 로 직접 설치했습니다")) == ()
+    # a place alone before the way names nothing either
+    assert installed(normalize("모든 노드에 helm 으로 설치했습니다.")) == ()
+    assert installed(normalize("이미지를 바꿨습니다. 모든 노드 에 helm 으로 설치했습니다.")) == ()
 
 
 @pytest.mark.parametrize(

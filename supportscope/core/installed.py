@@ -167,6 +167,11 @@ _KO_AFTER = re.compile(
     r"daemonset으로|kubectl로) (?:[가-힣a-z]{1,8} ?(?:으로|로) )?"
     r"(?:설치|배포|구성)(?:한|했던|해 둔|해둔) "
 )
+# A particle written apart from the name before it ("dapr 는", "velero 를").
+_APART = frozenset({"은", "는", "을", "를", "도"})
+# The last object in a clause, before a place: "neuvector 를 " (no sentence end after it; a
+# version's dots are none).
+_KO_OBJECT_BEFORE = re.compile(r"[0-9a-z가-힣._-] ?[을를] (?=(?:[^.!?\n]|\.(?=[0-9a-z]))*\Z)")
 # Korean particles that end a name: "kured를", "아르고는", "에이전트가".
 _KO_PARTICLE = re.compile(r"(?<=[0-9a-z가-힣])(?:은|는|이|가|을|를|도)$")
 # A word that says where, not what: "모든 노드에", "클러스터에서".
@@ -337,12 +342,16 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
     while end > 0 and haystack[end - 1] in "을를":
         end -= 1
     end = len(haystack[:end].rstrip(" "))  # "kured 를 …": a particle written apart
-    while True:
+    start = haystack.rfind(" ", 0, end) + 1
+    # over who installed it ("아르고는 저희가 직접 설치") and a particle written apart
+    # ("dapr 는 저희가 …")
+    while start < end and (
+        haystack[start:end] in _GENERIC or (haystack[start:end] in _APART and start > 0)
+    ):
+        end = max(start - 1, 0)
         start = haystack.rfind(" ", 0, end) + 1
-        if start < end and haystack[start:end] in _GENERIC:  # "아르고는 저희가 직접 설치"
-            end = max(start - 1, 0)
-            continue
-        break
+    if haystack[start:end] in ("에", "에서"):  # "… containerd 에 helm 으로": a place, apart
+        return _object_before_place(haystack, start)
     span = _words_before(haystack, end, limit=2)
     if span is None:
         return None
@@ -350,7 +359,7 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
     last_start = haystack.rfind(" ", start, stop) + 1
     last = haystack[last_start:stop]
     if _KO_PLACE.search(last):
-        return None
+        return None if last.endswith(("으로", "로")) else _object_before_place(haystack, last_start)
     if last_start > start and _KO_PLACE.search(haystack[start : last_start - 1]):
         start = last_start  # "백업 용도로 velero 를 …": what for, then what
     particle = _KO_PARTICLE.search(last)
@@ -367,6 +376,13 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
         # "sysbox-deploy-k8s DaemonSet 을 배포": the DaemonSet is named by the words before
         return _name_before_form(haystack, start, stop, kind=True) or (start, stop)
     return start, stop
+
+
+def _object_before_place(haystack: str, place: int) -> tuple[int, int] | None:
+    """The object said before a place that stands between it and the verb: "NeuVector 를
+    AKS(1.31, Ubuntu 노드, containerd) 에 helm 으로 설치" (a long place, in one sentence)."""
+    found = list(_KO_OBJECT_BEFORE.finditer(haystack, max(0, place - 80), place))
+    return _korean_object(haystack, found[-1].end() - 1) if found else None
 
 
 # Words that say how a tool comes, not which tool: a chart, its version, "official".
