@@ -151,7 +151,7 @@ REAL_TARGETS = {
     "real-m.toml": (15, 3),
     "real-o.toml": (18, 6),
     "real-p.toml": (13, 7),
-    "real-q.toml": (17, 5),
+    "real-q.toml": (17, 4),
 }
 
 

@@ -143,6 +143,7 @@ def test_error_codes_are_evidence_and_names_are_not():
             "daemonset",
         ),
         ("Dapr 는 저희가 직접 helm 으로 설치했습니다(1.12.x)", "dapr", "helm"),
+        ("AKS 에 helm 으로 RabbitMQ 를 올려서 쓰고 있는데", "rabbitmq", "helm"),
         (
             "NeuVector 를 AKS(1.31.1, Ubuntu 22.04 노드, containerd) 에 helm 으로 설치했습니다",
             "neuvector",
@@ -218,6 +219,8 @@ def test_a_korean_install_that_names_only_how_names_nothing():
     assert installed(normalize("저희가 공식 YAML 로 직접 설치했습니다")) == ()
     # a place alone before the way names nothing either
     assert installed(normalize("모든 노드에 helm 으로 설치했습니다.")) == ()
+    # a limit raised is no tool put up
+    assert installed(normalize("파드 한도를 올려서 쓰고 있습니다")) == ()
     assert installed(normalize("이미지를 바꿨습니다. 모든 노드 에 helm 으로 설치했습니다.")) == ()
 
 

@@ -118,8 +118,9 @@ _KO_VERB = re.compile(
     r"(?:(?:설치|배포|구성)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
     # "올렸", "올려서" also raise a limit: only "올려 두었" (put up and left) deploys
     r"|깔았|깔아서|(?:올려|깔아) ?(?:두었|뒀|두고|놓았|놨|놓고)"
-    # put up with a way and used: "dapr 1.14 를 helm 으로 올려 쓰고 있습니다"
-    r"|(?<=로 )올려 ?(?:쓰고|써|사용)"
+    # put up with a way and used: "dapr 1.14 를 helm 으로 올려 쓰고 있습니다", "helm 으로
+    # RabbitMQ 를 올려서 쓰고 있는데"
+    r"|(?<=로 |[을를] )(?P<raised>올려서? ?(?:쓰고|써|사용))"
     # the noun alone, in a terse note ("구성: velero helm chart 로 설치, …"): only after a
     # way ("… 로"), and not "설치 방법", "설치 전", "설치 예정"
     r"|(?P<noun>설치)(?= (?!방법|가이드|문서|예정|전|시 |하려|하면|할 |가능|절차|중)|$))"
@@ -138,6 +139,8 @@ _KO_BEFORE_VERB = re.compile(
 )
 # The way, then the name in Latin letters, before the noun alone: "helm 으로 cilium 1.16.3 설치".
 _KO_WAY_THEN_NAME = re.compile(rf"{_KO_WAYS} ?(?:으로|로) (?:[0-9a-z][0-9a-z.-]* ){{1,3}}\Z")
+# A way said in the clause before "… 를 올려서 쓰고" ("helm 으로 RabbitMQ 를 …").
+_KO_WAY_BEFORE = re.compile(rf"{_KO_WAYS} ?(?:으로|로) [^.!?\n]*\Z")
 # How far before the verb its object and way are looked for.
 _KO_REACH = 160
 # "Aqua 에이전트를 데몬셋으로 사용 중", "kured 를 쓰고 있": what the customer runs or
@@ -330,6 +333,8 @@ def _korean_installs(haystack: str) -> Iterator[tuple[int, int]]:
             before[0].endswith("로 ") or _KO_WAY_THEN_NAME.search(haystack, floor, verb.start())
         ):
             continue  # the noun alone installs only after its way
+        if verb["raised"] and not _KO_WAY_BEFORE.search(haystack, floor, verb.start()):
+            continue  # "한도를 올려서 쓰고": a limit raised, not a tool put up
         after = verb.end()
         yield floor + before.start(), verb.end()
 
