@@ -65,6 +65,7 @@ REAL_WORKING = (
     "real-o.toml",
     "real-p.toml",
     "real-q.toml",
+    "real-r.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -99,7 +100,9 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # that session (GitHub issues of Azure repositories and tools run on AKS); first graded after
 # the tools' vocabulary. real-holdout-q.toml (8 en, 16 ko) and real-q.toml (36: 12 en, 24 ko):
 # a fifth writer of that session (issues and pages, two thirds Korean); first graded after the
-# same changes and the JSON version pairs read as output.
+# same changes and the JSON version pairs read as output. real-holdout-r.toml (12 en, 12 ko) and
+# real-r.toml (36: 18 en, 18 ko): a sixth writer (Azure repositories' issues), first graded
+# after the Korean install forms of real-q.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -118,6 +121,7 @@ HOLDOUTS = (
     "real-holdout-o.toml",
     "real-holdout-p.toml",
     "real-holdout-q.toml",
+    "real-holdout-r.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

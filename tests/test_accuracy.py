@@ -152,6 +152,7 @@ REAL_TARGETS = {
     "real-o.toml": (18, 6),
     "real-p.toml": (13, 7),
     "real-q.toml": (17, 4),
+    "real-r.toml": (19, 2),
 }
 
 

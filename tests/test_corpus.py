@@ -57,6 +57,8 @@ REAL = (
     "real-holdout-p.toml",
     "real-q.toml",
     "real-holdout-q.toml",
+    "real-r.toml",
+    "real-holdout-r.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
