@@ -66,6 +66,7 @@ REAL_WORKING = (
     "real-p.toml",
     "real-q.toml",
     "real-r.toml",
+    "real-s.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -102,7 +103,8 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # a fifth writer of that session (issues and pages, two thirds Korean); first graded after the
 # same changes and the JSON version pairs read as output. real-holdout-r.toml (12 en, 12 ko) and
 # real-r.toml (36: 18 en, 18 ko): a sixth writer (Azure repositories' issues), first graded
-# after the Korean install forms of real-q.
+# after the Korean install forms of real-q. real-holdout-s.toml (6 en, 18 ko) and real-s.toml
+# (36: 9 en, 27 ko): a seventh writer, three quarters Korean, graded first at the same point.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -122,6 +124,7 @@ HOLDOUTS = (
     "real-holdout-p.toml",
     "real-holdout-q.toml",
     "real-holdout-r.toml",
+    "real-holdout-s.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

@@ -59,6 +59,8 @@ REAL = (
     "real-holdout-q.toml",
     "real-r.toml",
     "real-holdout-r.toml",
+    "real-s.toml",
+    "real-holdout-s.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
