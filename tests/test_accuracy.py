@@ -145,7 +145,7 @@ REAL_TARGETS = {
     "real-g.toml": (19, 8),
     "real-i.toml": (18, 0),
     "real-j.toml": (23, 1),
-    "real-k.toml": (20, 8),
+    "real-k.toml": (21, 8),
     "real-l.toml": (15, 6),
     "real-n.toml": (20, 4),
     "real-m.toml": (15, 3),

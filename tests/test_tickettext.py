@@ -126,6 +126,7 @@ def test_a_recent_day_does_not_count_beside_a_longer_time(text):
         ("istio wasn't deployed on this cluster", "istio", True),
         ("the aks preview extension is not working", "aks preview extension", False),
         ("coredns not ready after the upgrade", "coredns", False),
+        ("we don't actually need any preview feature", "preview feature", True),
         ("istio 는 설치되어 있지 않습니다", "istio", True),
         ("aks-preview 확장은 깔려 있지 않고", "aks preview", True),
         ("istio 미설치 상태입니다", "istio", True),

@@ -379,7 +379,7 @@ _EN_NEGATED = re.compile(
     r"(?:never|nobody|no one|didn't|did not|don't|do not|haven't|have not|hasn't|has not|"
     r"wasn't|was not|weren't|were not|without|instead of|rather than|other than|neither|nor|"
     r"not to) "
-    r"(?:[^ .!?]+ ){0,2}$"  # in the same sentence: "… never starts. ingress nginx" is no denial
+    r"(?:[^ .!?]+ ){0,3}$"  # in the same sentence: "… never starts. ingress nginx" is no denial
     r"|(?:not|isn't|aren't) (?:(?:on|using|use|a|an|the|from|via|upstream|self|installed|"
     r"our|any|custom|own|through|by|in|running|deployed|with) ){0,2}$"
     r"|\bnot (?:the|a|an|our|any) (?:[^ ]+ ){0,2}$"
