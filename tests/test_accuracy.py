@@ -150,7 +150,7 @@ REAL_TARGETS = {
     "real-n.toml": (20, 4),
     "real-m.toml": (15, 3),
     "real-o.toml": (18, 6),
-    "real-p.toml": (13, 7),
+    "real-p.toml": (14, 6),
     "real-q.toml": (17, 4),
     "real-r.toml": (19, 2),
     "real-s.toml": (16, 7),

@@ -1061,3 +1061,30 @@ def test_the_corefile_names_coredns_customization(tree):
     )
     assert found.answers["component"] == "control-plane-customization"
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("text", "component"),
+    [
+        (
+            "Our team uses Aptakube, a paid desktop client, instead of kubectl. Aptakube freezes "
+            "when it connects to our Entra ID cluster; kubectl in the terminal works.",
+            "third-party-closed-source",
+        ),
+        (
+            "저희는 kubectl 대신 k9s 를 씁니다. k9s 로 클러스터에 붙으면 Entra ID 로그인 창이 안 "
+            "뜨고 멈춥니다. 터미널의 kubectl 은 됩니다.",
+            "third-party-oss",
+        ),
+    ],
+)
+def test_the_customers_desktop_client_for_kubernetes_is_not_read_as_supported(
+    tree, text, component
+):
+    # A sign-in that fails only in the customer's own client: never a supported verdict,
+    # and the client is among the first candidates when the question stays open.
+    found = run(tree, text)
+    outcome = resolve(tree, found.answers)
+    assert outcome.result is None or outcome.result.level is Level.UNSUPPORTED
+    if outcome.result is None:
+        assert component in [item.value for item in found.candidates[:3]]
