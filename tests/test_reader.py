@@ -144,6 +144,7 @@ def test_error_codes_are_evidence_and_names_are_not():
         ),
         ("Dapr 는 저희가 직접 helm 으로 설치했습니다(1.12.x)", "dapr", "helm"),
         ("AKS 에 helm 으로 RabbitMQ 를 올려서 쓰고 있는데", "rabbitmq", "helm"),
+        ("Our team uses Aptakube instead of kubectl", "aptakube", "installed"),
         (
             "NeuVector 를 AKS(1.31.1, Ubuntu 22.04 노드, containerd) 에 helm 으로 설치했습니다",
             "neuvector",

@@ -34,8 +34,8 @@ class Installed:
 # Words that end the name of what was installed.
 _STOP_WORDS = (
     "as with on in to via for and which that but because from into using since after "
-    "before when while so then of at by into onto across run use we installed deployed 을 를 이 가 "
-    "은 는 으로 로"
+    "before when while so then of at by into onto across run use we installed deployed "
+    "instead rather 을 를 이 가 은 는 으로 로"
 )
 _STOP = frozenset(_STOP_WORDS.split())
 # What a customer "installs" that is not a tool: their own application, or AKS itself.
@@ -82,7 +82,7 @@ _EN_AFTER = re.compile(
     r"|kubectl (?:apply|create) (?:f|filename|k|kustomize) "
     r"|(?:we|i|our team|the team|customer|they|we've|i've) (?:have |had |also |recently |then |"
     r"just |already |initially |originally )?(?:installed|deployed|set up|added|rolled out|"
-    r"installed and configured|(?P<use>are running|run|use|are using|manage)) "
+    r"installed and configured|(?P<use>are running|runs?|uses?|are using|manages?)) "
     r"(?:our own |our |a |an |the |their |its |own )?"
     r"|(?:self installed|self managed|self hosted|homegrown|home grown) )"
 )
