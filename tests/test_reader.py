@@ -196,6 +196,8 @@ def test_what_the_customer_installed_is_found_with_how(text, named, way):
     [
         ("저희는 Rancher UI 로 워크로드를 배포합니다", "rancher"),
         ("서비스는 ArgoCD 로 배포 중입니다", "argocd"),
+        ("저희는 kubectl 대신 k9s 를 씁니다", "k9s"),
+        ("모니터링은 데이터독 에이전트를 사용합니다", "데이터독 에이전트"),
     ],
 )
 def test_a_korean_tool_the_customer_deploys_with_is_one_they_run(text, named):

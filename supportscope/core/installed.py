@@ -50,7 +50,7 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
     namespace namespaces secret secrets configmap configmaps cronjob cronjobs test
     staging prod production dev 클러스터 노드 파드 앱 애플리케이션 서비스 배포 이미지 버전
     저희 우리 저희가 우리가 제가 저희는 우리는 저는 고객이 고객사가 팀이 팀에서 개발팀이
-    운영팀이 담당자가 직접 별도로 따로 추가로 그래서 그리고 그런데 근데 그래도 또
+    운영팀이 담당자가 직접 별도로 따로 추가로 대신 말고 그래서 그리고 그런데 근데 그래도 또
     years months weeks days ago yesterday last
     recently earlier previously manually ourselves separately also hi hello team
     was is are fails failed failing failure error errors hangs hung timeout"""
@@ -149,7 +149,7 @@ _KO_REACH = 160
 # a managed product is not theirs ("관리형 NGINX 를 사용 중").
 _KO_USED = re.compile(
     rf"(?:[을를] |[을를](?: {_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로)) )"
-    r"(?:사용 ?중|사용하고 있|사용하는 중|운영 ?중|쓰고 있|돌리고 있)"
+    r"(?:사용 ?중|사용하고 있|사용하는 중|운영 ?중|쓰고 있|돌리고 있|씁니다|사용합니다)"
 )
 _KO_MANAGED = re.compile(r"(?:관리형|매니지드|managed|aks) ")
 _PLUGINS = frozenset({"cni", "kubenet", "overlay", "cilium", "calico"})
