@@ -225,6 +225,14 @@ def run(tree: Tree, text: str):
     return suggest_answers(tree, text)
 
 
+def verdict_as(tree: Tree, text: str, component: str):
+    """The verdict the text's answers reach (None while a question is open), once the text
+    is checked to settle the first question as ``component``."""
+    found = run(tree, text)
+    assert found.answers["component"] == component
+    return resolve(tree, found.answers).result
+
+
 def test_every_choice_of_the_shipped_tree_has_terms_in_both_languages(tree):
     for question in tree.questions.values():
         if question.key in tree.grouping:
@@ -235,9 +243,10 @@ def test_every_choice_of_the_shipped_tree_has_terms_in_both_languages(tree):
 
 
 def test_a_restore_request_is_judged_by_the_request_not_by_etcd(tree):
-    found = run(tree, "Can you roll etcd back to how it was yesterday?")
-    assert found.answers["component"] == "restore"
-    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+    assert (
+        verdict_as(tree, "Can you roll etcd back to how it was yesterday?", "restore").level
+        is Level.UNSUPPORTED
+    )
 
 
 def test_korean_ticket_with_particles_reaches_the_ingress_verdict(tree):
@@ -884,9 +893,7 @@ def test_asking_whether_aks_has_a_setting_for_a_behaviour_is_advice(tree, text):
     ],
 )
 def test_a_misbehaving_cluster_autoscaler_is_a_managed_scaling_operation(tree, text):
-    found = run(tree, text)
-    assert found.answers["component"] == "cluster-operation"
-    result = resolve(tree, found.answers).result
+    result = verdict_as(tree, text, "cluster-operation")
     assert result.level is Level.SUPPORTED
     assert "managed-features-in-aks--managed-control-plane" in result.citations
 
@@ -914,9 +921,7 @@ def test_renewing_an_application_certificate_is_that_request_whatever_serves_it(
     ],
 )
 def test_the_network_observability_agent_aks_deploys_is_a_managed_add_on(tree, text):
-    found = run(tree, text)
-    assert found.answers["component"] == "managed-addon"
-    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+    assert verdict_as(tree, text, "managed-addon").level is Level.SUPPORTED
 
 
 @pytest.mark.parametrize(
@@ -929,9 +934,7 @@ def test_the_network_observability_agent_aks_deploys_is_a_managed_add_on(tree, t
     ],
 )
 def test_tags_aks_put_on_its_resources_removed_by_the_customer_are_a_system_tag_change(tree, text):
-    found = run(tree, text)
-    assert found.answers["component"] == "aks-tags"
-    result = resolve(tree, found.answers).result
+    result = verdict_as(tree, text, "aks-tags")
     assert result.level is Level.UNSUPPORTED
     assert "shared-responsibility--system-metadata" in result.citations
 
@@ -946,9 +949,7 @@ def test_tags_aks_put_on_its_resources_removed_by_the_customer_are_a_system_tag_
     ],
 )
 def test_ci_runners_the_customer_runs_are_their_open_source_not_the_volume_they_use(tree, text):
-    found = run(tree, text)
-    assert found.answers["component"] == "third-party-oss"
-    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+    assert verdict_as(tree, text, "third-party-oss").level is Level.UNSUPPORTED
 
 
 @pytest.mark.parametrize(
@@ -979,11 +980,8 @@ def test_a_stop_and_start_that_only_triggers_the_customers_operator_is_held_open
     ],
 )
 def test_a_tools_own_vocabulary_names_the_customers_tool_not_what_it_works_on(tree, text):
-    found = run(tree, text)
-    assert found.answers["component"] == "third-party-oss"
-    assert resolve(tree, found.answers).result is None or (
-        resolve(tree, found.answers).result.level is Level.UNSUPPORTED
-    )
+    result = verdict_as(tree, text, "third-party-oss")
+    assert result is None or result.level is Level.UNSUPPORTED
 
 
 @pytest.mark.xfail(
@@ -1013,9 +1011,7 @@ def test_a_short_korean_velero_ticket_is_not_settled_as_a_supported_volume(tree)
     ],
 )
 def test_a_vendors_agent_named_by_its_own_parts_is_the_vendors_software(tree, text):
-    found = run(tree, text)
-    assert found.answers["component"] == "third-party-closed-source"
-    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+    assert verdict_as(tree, text, "third-party-closed-source").level is Level.UNSUPPORTED
 
 
 @pytest.mark.parametrize(
@@ -1038,29 +1034,23 @@ def test_a_vendors_agent_named_by_its_own_parts_is_the_vendors_software(tree, te
     ],
 )
 def test_a_managed_components_own_pods_name_that_component(tree, text, component):
-    found = run(tree, text)
-    assert found.answers["component"] == component
-    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+    assert verdict_as(tree, text, component).level is Level.SUPPORTED
 
 
 def test_cert_managers_own_objects_name_the_applications_certificate(tree):
-    found = run(
-        tree,
+    text = (
         "The Certificate for shop.example.com stays not ready: the CertificateRequest waits on "
-        "the letsencrypt-prod ClusterIssuer and the http-01 challenge never completes.",
+        "the letsencrypt-prod ClusterIssuer and the http-01 challenge never completes."
     )
-    assert found.answers["component"] == "app-certificate"
-    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+    assert verdict_as(tree, text, "app-certificate").level is Level.UNSUPPORTED
 
 
 def test_the_corefile_names_coredns_customization(tree):
-    found = run(
-        tree,
+    text = (
         "We forward corp.internal to our DNS servers through a server block in the Corefile "
-        "of coredns-custom; since Monday half the lookups for corp.internal fail.",
+        "of coredns-custom; since Monday half the lookups for corp.internal fail."
     )
-    assert found.answers["component"] == "control-plane-customization"
-    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+    assert verdict_as(tree, text, "control-plane-customization").level is Level.SUPPORTED
 
 
 @pytest.mark.parametrize(

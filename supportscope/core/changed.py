@@ -152,6 +152,7 @@ def _denied(haystack: str, sentence: str, verb: re.Match[str], at: int) -> bool:
     before, after = sentence[: verb.start()], sentence[verb.start() :]
     if _DENIED_BEFORE.search(before) or KO_DENIED_AFTER.match(after):
         return True
-    if _NOTHING_AFTER.match(sentence[verb.end() :]) or _KO_NONE_AFTER.match(sentence[verb.end() :]):
+    rest = sentence[verb.end() :]
+    if _NOTHING_AFTER.match(rest) or _KO_NONE_AFTER.match(rest):
         return True  # "we changed nothing in kube-system", "바꾼 설정은 없고"
     return negated(haystack, at, at + len(verb[0]))

@@ -63,9 +63,10 @@ _YAML_ITEM = re.compile(r"^\s*- (?:[\w.\-/\"']+:|\S+$)")
 _YAML_ROOT = re.compile(r"^\s*(?:apiVersion|kind|metadata|spec|data|status|items):")
 # "aks-preview        0.5.131": a name and its version, as `az version`, `az extension list`
 # or `pip list` print them (one gap, so not a table row); it says what is installed.
-_VERSION_ROW = re.compile(r"^\s*[\w.\-]+(?: {2,}|\t+)v?\d+(?:\.\d+)+[\w.+\-]*\s*$")
+_VERSION_TEXT = r"v?\d+(?:\.\d+)+[\w.+\-]*"
+_VERSION_ROW = re.compile(rf"^\s*[\w.\-]+(?: {{2,}}|\t+){_VERSION_TEXT}\s*$")
 # '"aks-preview": "2.0.0b6"': the same as `az version` prints it, in JSON.
-_VERSION_PAIR = re.compile(r'"[\w.\-]+"\s*:\s*"v?\d+(?:\.\d+)+[\w.+\-]*"')
+_VERSION_PAIR = re.compile(rf'"[\w.\-]+"\s*:\s*"{_VERSION_TEXT}"')
 _SENTENCE = re.compile(r"[.!?。]\s|[가-힣]{2,}(?:다|요|니다|까)[.?!]?$")
 
 

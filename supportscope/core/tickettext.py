@@ -460,11 +460,9 @@ def negated(haystack: str, start: int, end: int) -> bool:
         or _NO_USED.match(haystack[end : end + 40])
     ):
         return True
-    if _EN_NOT_AFTER.match(haystack[end : end + 40]) or _KO_NOT_THERE.match(
-        haystack[end : end + 28]
-    ):
-        return True
     after = haystack[end : end + 28]
+    if _EN_NOT_AFTER.match(haystack[end : end + 40]) or _KO_NOT_THERE.match(after):
+        return True
     if _KO_NEVER_OR_CONTRAST.match(after) or _KO_ABSENT.match(after):
         return True
     if _KO_SUBJECT.match(after):
