@@ -153,7 +153,7 @@ REAL_TARGETS = {
     "real-p.toml": (14, 6),
     "real-q.toml": (17, 4),
     "real-r.toml": (19, 2),
-    "real-s.toml": (16, 6),
+    "real-s.toml": (17, 6),
 }
 
 
