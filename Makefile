@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 K8S_VERSION ?= 1.32.0
 MANIFESTS = $(shell find deploy -name '*.yaml' ! -name kustomization.yaml | sort)
 
-.PHONY: run test lint bench soak rehearse messages clean
+.PHONY: run test lint bench soak rehearse messages learned clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ bench: $(STAMP)
 # per file and per language. -v lists the misses of the working files (never of the holdout).
 accuracy: $(STAMP)
 	$(BIN)/python -m tests.accuracy $(ACCURACY_ARGS)
+
+# Retrain the tie-breaker among close first answers (supportscope/core/learned.py) on the
+# working ticket files, after adding or relabelling tickets: writes supportscope/core/learned.json.
+learned: $(STAMP)
+	$(BIN)/python -m tests.learn
 
 # 60 s at 32 connections on the verdict page, the API and /policy/: errors and worker memory.
 soak: $(STAMP)

@@ -158,7 +158,7 @@ def grade(tree: Tree, ticket: dict[str, str]) -> Graded:
     outcome = resolve(tree, found.answers)
     if outcome.result is None:
         at_hand = found.open_question is not None and any(
-            _reaches(tree, {**found.answers, found.open_question.key: item.value}, ticket)
+            reaches(tree, {**found.answers, found.open_question.key: item.value}, ticket)
             for item in [item for item in found.candidates if item.score > 0][:AT_HAND]
         )
         return Graded(ticket["id"], ticket["lang"], OPEN, found.answers, "open", at_hand=at_hand)
@@ -182,7 +182,7 @@ def _right(result: Result, ticket: dict[str, str]) -> bool:
     )
 
 
-def _reaches(tree: Tree, answers: dict[str, str], ticket: dict[str, str]) -> bool:
+def reaches(tree: Tree, answers: dict[str, str], ticket: dict[str, str]) -> bool:
     """Whether some way of answering the questions ``answers`` leaves open reaches the
     ticket's expected verdict."""
     outcome = resolve(tree, answers)
@@ -191,9 +191,7 @@ def _reaches(tree: Tree, answers: dict[str, str], ticket: dict[str, str]) -> boo
     question = outcome.question
     if question is None:
         return False
-    return any(
-        _reaches(tree, {**answers, question.key: value}, ticket) for value in question.values
-    )
+    return any(reaches(tree, {**answers, question.key: value}, ticket) for value in question.values)
 
 
 def grade_file(tree: Tree, name: str) -> list[Graded]:

@@ -8,11 +8,22 @@
 * ``veto-3``: the rules' answer, left open when their component is not among BM25's top 3
   (``>400``: on tickets over 400 characters only; ``-sup``: for supported verdicts only);
 * ``tiebreak``: where the rules leave the component open, BM25's best if it is one of the
-  rules' two best candidates.
+  rules' two best candidates;
+* ``learned-fill-R``: where the rules leave the component open, the best of their first
+  three candidates by a classifier trained on labelled tickets (``Learned``), when it is at
+  least R times as probable as the next of them;
+* ``learned-veto``: the rules' answer, left open on tickets over 400 characters when the
+  classifier finds another component at least 3 times as probable as theirs.
+
+The classifier is trained on every file but the holdouts, each ticket labelled with the
+components from which its expected verdict can be reached; a working ticket is scored by
+a model trained without its fold (five folds by position), a holdout ticket by one trained
+on all the working files.
 
 It is a measurement, not a part of the suggester: docs/accuracy.md gives the figures and
-why none of the combinations was adopted. The scorer is plain Python (43 short documents
-need no numpy); Korean is cut into syllable pairs, which needs no dictionary.
+why none of the combinations was adopted. The scorers are plain Python (43 short documents
+and about 1,100 tickets need no numpy); Korean is cut into syllable pairs, which needs no
+dictionary.
 """
 
 from __future__ import annotations
@@ -24,30 +35,25 @@ from collections import Counter
 from collections.abc import Callable
 
 from supportscope.core.engine import Level, Question, Tree, resolve
+from supportscope.core.learned import Learned, tokens, words
 from supportscope.core.matcher import Suggestion, suggest
-from supportscope.core.tickettext import normalize
+from supportscope.core.tickettext import normalize, normalize_ticket
 from supportscope.core.vocabulary import (
     DEFAULTS,
+    FALLBACKS,
     INSTALLED_CHOICES,
+    MECHANISMS,
     REQUEST_GROUPS,
+    SOFTWARE_CHOICES,
     suggest_answers,
     upgrade,
 )
-from tests.accuracy import FILES, load, shipped_tree
+from tests.accuracy import FILES, HOLDOUTS, load, shipped_tree
+from tests.learn import QUESTION, labelled
 
 HANGUL = re.compile(r"[가-힣]+")
 PUNCTUATION = ".,:;()[]{}\"'"
 K1, B = 1.2, 0.75
-
-
-def tokens(text: str) -> list[str]:
-    """Latin words as they are; Hangul as overlapping syllable pairs ("설치했" → 설치, 치했)."""
-    out: list[str] = []
-    for word in normalize(text).split():
-        for run in HANGUL.findall(word):
-            out += [run[i : i + 2] for i in range(max(1, len(run) - 1))]
-        out += [part.strip(PUNCTUATION) for part in HANGUL.sub(" ", word).split()]
-    return [token for token in out if token]
 
 
 class BM25:
@@ -78,6 +84,55 @@ class BM25:
         return sorted(scores, key=lambda key: -scores[key])
 
 
+FOLDS = 5
+
+
+def fold_models(tree: Tree, tickets: dict[str, list[dict[str, str]]]) -> dict[str, Learned]:
+    """Each ticket's text -> the tie-breaker to read it with: for a working ticket, one
+    trained without its fold (five folds by position among the working tickets); for a
+    holdout ticket, one trained on all the working files (as shipped)."""
+    working = [name for name in tickets if name not in HOLDOUTS]
+    texts = [ticket["text"] for name in working for ticket in tickets[name]]
+    usable = {text: (counted, answers) for text, counted, answers in labelled(tree, tuple(working))}
+    found: dict[str, Learned] = {}
+    for fold in range(FOLDS):
+        model = Learned.train(
+            QUESTION,
+            [usable[text] for i, text in enumerate(texts) if i % FOLDS != fold and text in usable],
+        )
+        found.update((text, model) for i, text in enumerate(texts) if i % FOLDS == fold)
+    whole = Learned.train(QUESTION, usable.values())
+    for name in tickets:
+        if name in HOLDOUTS:
+            found.update((ticket["text"], whole) for ticket in tickets[name])
+    return found
+
+
+def _words(text: str) -> Counter[str]:
+    return words(normalize_ticket(text).haystack)
+
+
+def _suggest(tree: Tree, text: str, learned: Learned | None = None, **fixed: str) -> Suggestion:
+    """The suggester as shipped, with ``learned`` as its tie-breaker and the ``fixed``
+    answers given (the walk reads every other question from the text as usual)."""
+
+    def upgraded(answers: dict[str, str]) -> dict[str, str]:
+        return {**upgrade(tree, answers)[0], **fixed}
+
+    return suggest(
+        tree,
+        text,
+        priority_groups=REQUEST_GROUPS,
+        defaults=DEFAULTS,
+        upgrade=upgraded,
+        installed_choices=INSTALLED_CHOICES,
+        software_choices=SOFTWARE_CHOICES,
+        fallbacks=FALLBACKS,
+        mechanisms=MECHANISMS,
+        learned=learned,
+    )
+
+
 def _grade(tree: Tree, ticket: dict[str, str], answers: dict[str, str]) -> tuple[str, bool]:
     result = resolve(tree, answers).result
     if result is None:
@@ -93,24 +148,12 @@ def _grade(tree: Tree, ticket: dict[str, str], answers: dict[str, str]) -> tuple
 
 
 def _with_component(tree: Tree, text: str, value: str) -> dict[str, str]:
-    """The rules' answers for the text with ``component`` fixed to ``value``: the walk
-    reads every other question from the text as usual."""
-
-    def fixed(answers: dict[str, str]) -> dict[str, str]:
-        return {**upgrade(tree, answers)[0], "component": value}
-
-    found = suggest(
-        tree,
-        text,
-        priority_groups=REQUEST_GROUPS,
-        defaults=DEFAULTS,
-        upgrade=fixed,
-        installed_choices=INSTALLED_CHOICES,
-    )
-    return found.answers
+    return _suggest(tree, text, component=value).answers
 
 
-def strategies(tree: Tree, bm25: BM25) -> dict[str, Callable[[str, Suggestion], dict | None]]:
+def strategies(
+    tree: Tree, bm25: BM25, models: dict[str, Learned]
+) -> dict[str, Callable[[str, Suggestion], dict | None]]:
     def bm25_only(text: str, found: Suggestion) -> dict | None:
         return _with_component(tree, text, bm25.rank(text)[0])
 
@@ -137,6 +180,29 @@ def strategies(tree: Tree, bm25: BM25) -> dict[str, Callable[[str, Suggestion], 
             return _with_component(tree, text, best)
         return found.answers
 
+    def learned_fill(ratio: float) -> Callable[[str, Suggestion], dict | None]:
+        def check(text: str, found: Suggestion) -> dict | None:
+            question = found.open_question
+            if question is None or question.key != "component" or found.held is not None:
+                return found.answers
+            first = [item.value for item in found.candidates[:3] if item.score > 0]
+            likely = models[text].probabilities(_words(text), first)
+            probable = sorted(likely, key=lambda value: -likely[value])
+            if len(probable) < 2 or likely[probable[0]] < ratio * likely[probable[1]]:
+                return found.answers
+            return _with_component(tree, text, probable[0])
+
+        return check
+
+    def learned_veto(text: str, found: Suggestion) -> dict | None:
+        component = found.answers.get("component")
+        if not component or len(normalize(text)) <= 400:
+            return found.answers
+        probable = models[text].probabilities(_words(text), tree.questions[QUESTION].values)
+        best = max(probable, key=lambda value: probable[value])
+        vetoed = best != component and probable[best] >= 3 * probable.get(component, 0.0)
+        return {} if vetoed else found.answers
+
     return {
         "rules": lambda text, found: found.answers,
         "bm25": bm25_only,
@@ -144,6 +210,12 @@ def strategies(tree: Tree, bm25: BM25) -> dict[str, Callable[[str, Suggestion], 
         "veto-3>400": veto(3, longer_than=400),
         "veto-3-sup": veto(3, supported_only=True),
         "tiebreak": tiebreak,
+        "learned-fill-1.25": learned_fill(1.25),
+        "learned-fill-1.5": learned_fill(1.5),
+        "learned-fill-2": learned_fill(2.0),
+        "learned-fill-3": learned_fill(3.0),
+        "learned-veto": learned_veto,
+        "shipped": lambda text, found: _suggest(tree, text, models[text]).answers,
     }
 
 
@@ -152,10 +224,11 @@ def main() -> int:
     bm25 = BM25(tree.questions["component"])
     tickets = {name: load(name) for name in FILES}
     found = {
-        name: [suggest_answers(tree, ticket["text"]) for ticket in rows]
+        name: [suggest_answers(tree, ticket["text"], tie_breaker=False) for ticket in rows]
         for name, rows in tickets.items()
     }
-    for label, strategy in strategies(tree, bm25).items():
+    models = fold_models(tree, tickets)
+    for label, strategy in strategies(tree, bm25, models).items():
         cells = []
         for name, rows in tickets.items():
             counts: Counter[str] = Counter()
@@ -168,7 +241,7 @@ def main() -> int:
                 f"{name.removesuffix('.toml')} {counts['right']}/{counts['wrong']}"
                 f"/{counts['wrong level']}"
             )
-        print(f"{label:<11} " + "  ".join(cells))
+        print(f"{label:<16} " + "  ".join(cells))
     return 0
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from supportscope.core.content import read_policy
 from supportscope.core.engine import Level, Tree, build_tree, resolve
-from supportscope.core.matcher import reachable_levels, settled
+from supportscope.core.learned import Learned, words
+from supportscope.core.matcher import reachable_levels, settled, suggest
 from supportscope.core.ranking import Ranked, rank
 from supportscope.core.vocabulary import suggest_answers
 
@@ -1078,3 +1079,98 @@ def test_the_customers_desktop_client_for_kubernetes_is_not_read_as_supported(
     assert outcome.result is None or outcome.result.level is Level.UNSUPPORTED
     if outcome.result is None:
         assert component in [item.value for item in found.candidates[:3]]
+
+
+def two_level_tree() -> Tree:
+    """One question: a managed disk (supported) or the customer's application
+    (unsupported), and a managed DNS (supported) the model was never taught."""
+
+    def choice(value, terms):
+        return {"value": value, "label": {"en": value}, "terms": {"en": terms}}
+
+    def verdict(name, level):
+        return {
+            "name": name,
+            "level": level,
+            "rationale": {"en": name, "ko": name},
+            "citations": ["s--a"],
+        }
+
+    return build_tree(
+        {
+            "start": "what",
+            "questions": [
+                {
+                    "key": "what",
+                    "text": {"en": "What?"},
+                    "choices": [
+                        choice("disk", ["disk"]),
+                        choice("app", ["app"]),
+                        choice("dns", ["coredns"]),
+                        choice("quota", ["quota"]),
+                    ],
+                }
+            ],
+            "nodes": [
+                {
+                    "name": "what",
+                    "question": "what",
+                    "next": {"disk": "yes", "app": "no", "dns": "yes", "quota": "no"},
+                }
+            ],
+            "verdicts": [verdict("yes", "supported"), verdict("no", "unsupported")],
+        }
+    )
+
+
+def disk_or_app_model() -> Learned:
+    """Past tickets: about the disk when they say attach/pvc, about the app when they say
+    deploy/release; never about dns."""
+    return Learned.train(
+        "what",
+        [
+            (words("the volume will not attach, pvc pending"), ("disk",)),
+            (words("attach timeout, the pvc stays pending"), ("disk",)),
+            (words("since the release our deploy throws exceptions"), ("app",)),
+            (words("after the deploy the release logs exceptions"), ("app",)),
+            (words("quota exceeded on the subscription"), ("quota",)),
+            (words("we hit the quota of the subscription"), ("quota",)),
+        ],
+    )
+
+
+def test_the_tie_breaker_settles_close_candidates_by_the_tickets_they_read_like():
+    tree = two_level_tree()
+    text = "Since the release, our app throws exceptions about a disk on every deploy."
+    assert suggest(tree, text).open_question is not None  # the words alone: a coin flip
+    found = suggest(tree, text, learned=disk_or_app_model())
+    assert found.answers == {"what": "app"}
+    assert [note.kind for note in found.chosen["what"].notes] == ["learned"]
+    assert [item.value for item in found.alternatives["what"]] == ["disk"]
+
+
+def test_the_tie_breaker_never_picks_a_choice_it_does_not_know():
+    tree = two_level_tree()
+    found = suggest(tree, "coredns or our app, since the release", learned=disk_or_app_model())
+    assert found.open_question is not None
+    assert {item.value for item in found.candidates if item.score} == {"dns", "app"}
+
+
+def test_the_tie_breaker_never_picks_a_choice_the_words_did_not_match():
+    tree = two_level_tree()
+    # the model reads "quota" into "subscription"; the rules matched disk and app only
+    text = "our app and the disk, both on the subscription, pending"
+    found = suggest(tree, text, learned=disk_or_app_model())
+    assert found.answers.get("what") != "quota"
+
+
+def test_the_tie_breaker_never_overrules_a_settled_question():
+    tree = two_level_tree()
+    text = "disk, disk, the disk again, since the release of our app"
+    assert suggest(tree, text, learned=disk_or_app_model()).answers == {"what": "disk"}
+
+
+def test_the_tie_breaker_leaves_a_close_call_open_when_the_model_is_not_sure():
+    tree = two_level_tree()
+    found = suggest(tree, "our app and a disk", learned=disk_or_app_model())
+    assert found.open_question is not None

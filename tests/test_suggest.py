@@ -15,6 +15,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from supportscope.core import vocabulary
+from supportscope.core.learned import Learned, words
 from supportscope.core.vocabulary import MAX_TICKET_CHARS
 from supportscope.policy.models import Revision
 from supportscope.policy.snapshot import get_snapshot
@@ -467,3 +469,29 @@ def test_candidates_that_tie_are_not_called_nothing_found(client):
     fieldset = doc.find_all("fieldset", class_="proposal-open")[0]
     assert len(fieldset.find_all("input", type="radio")) >= 2
     assert not doc.find_all("p", class_="notice notice-unknown")
+
+
+def test_a_close_call_settled_by_the_tie_breaker_says_so_in_both_languages(client, monkeypatch):
+    model = Learned.train(
+        "component",
+        [
+            (words("our service crashes with a segfault in our code"), ("application-code",)),
+            (words("a segfault in the code we wrote crashes the pods"), ("application-code",)),
+            (words("a new kernel rolled out overnight"), ("node-image",)),
+            (words("the overnight rollout changed the kernel"), ("node-image",)),
+        ],
+    )
+    monkeypatch.setattr(vocabulary, "shipped", lambda: model)
+    text = "Our pods crash after the node image update; the app logs show a segfault in our code."
+    body = suggest(client, {"text": text}).json()
+    assert body["answers"]["component"] == "application-code"
+    assert body["why"]["component"] == [
+        "the words alone match other choices about as well; the ticket reads most like past "
+        "tickets about this one"
+    ]
+    image = next(c for c in body["alternatives"]["component"] if c["value"] == "node-image")
+    assert any(reason.startswith("about as close in words as") for reason in image["why"])
+    korean = suggest(client, {"text": text, "lang": "ko"}).json()
+    assert "지난 티켓들과 가장 비슷하게" in korean["why"]["component"][0]
+    monkeypatch.setattr(vocabulary, "shipped", lambda: None)
+    assert suggest(client, {"text": text}).json()["outcome"]["verdict"] is None

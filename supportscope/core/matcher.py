@@ -14,12 +14,14 @@ supported. Otherwise the ranked choices are returned for the engineer to pick fr
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from supportscope.core.changed import Changed, changed
 from supportscope.core.engine import Level, Question, Tree, resolve
+from supportscope.core.learned import Learned, words
 from supportscope.core.ranking import Note, Ranked, rank, tree_words
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import (
@@ -108,6 +110,7 @@ class _Reading:
     fallbacks: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # choice -> the words for the way it is done: ``_without_way``
     mechanisms: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
+    learned: Learned | None = None  # the tie-breaker among close candidates: ``_learned``
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 
@@ -128,6 +131,11 @@ class _Reading:
     @property
     def long(self) -> bool:
         return len(self.haystack) > LONG_TEXT
+
+    @cached_property
+    def words(self) -> Counter[str]:
+        """The text's words as the tie-breaker counts them (``core/learned.py``)."""
+        return words(self.haystack)
 
     def rank(self, question: Question) -> tuple[Ranked, ...]:
         found = self.ranked.get(question.key)
@@ -212,6 +220,7 @@ def suggest(
     software_choices: Iterable[str] = (),
     fallbacks: Mapping[tuple[str, str], tuple[str, str]] | None = None,
     mechanisms: Mapping[str, re.Pattern[str]] | None = None,
+    learned: Learned | None = None,
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -241,6 +250,7 @@ def suggest(
         tuple(software_choices),
         fallbacks or {},
         mechanisms or {},
+        learned,
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
@@ -471,6 +481,8 @@ def _walk(
             chosen = _agreeing(reading, answers, evidence, question, ranked)
         if chosen is None and lookahead:
             chosen = _fallback(reading, answers, question, ranked)
+        if chosen is None and lookahead:
+            chosen = _learned(reading, question, ranked)
         if chosen is not None:
             answers[question.key] = chosen.value
             evidence[question.key] = list(chosen.matched)
@@ -516,6 +528,31 @@ def _fallback(
             return None
         return route
     return None
+
+
+# The tie-breaker (``core/learned.py``) picks among this many of the first candidates, and
+# only when the one it finds most likely is at least LEARNED_RATIO times as likely as the
+# next of them. Measured with ``python -m tests.retrieval`` (docs/accuracy.md).
+LEARNED_REACH = 3
+LEARNED_RATIO = 1.5
+
+
+def _learned(reading: _Reading, question: Question, ranked: tuple[Ranked, ...]) -> Ranked | None:
+    """Of the close first candidates the rules leave open, the one the ticket reads most
+    like, by the classifier trained on labelled tickets, if it is clearly so; with a note
+    saying the words alone did not settle it."""
+    model = reading.learned
+    if model is None or question.key != model.question:
+        return None
+    first = [item for item in ranked[:LEARNED_REACH] if item.score > 0]
+    likely = model.probabilities(reading.words, [item.value for item in first])
+    if len(likely) < 2:
+        return None
+    best, runner_up = sorted(likely.values(), reverse=True)[:2]
+    if best < LEARNED_RATIO * runner_up:
+        return None
+    pick = next(item for item in first if likely.get(item.value) == best)
+    return replace(pick, notes=(*pick.notes, Note("learned")))
 
 
 def _theirs_leads(reading: _Reading, ranked: tuple[Ranked, ...]) -> bool:

@@ -104,7 +104,8 @@ class Note:
     ``changed`` (the customer says they changed the AKS-managed resource the word
     names; ``detail`` is their sentence), ``pasted`` (found only in pasted lines),
     ``identifier`` (only inside URLs, image or key names), ``denied`` (named only to deny
-    it), ``time`` (the text's stated time misses this choice's condition).
+    it), ``time`` (the text's stated time misses this choice's condition), ``learned``
+    (a close call on words, settled by the tie-breaker, ``core/learned.py``).
     """
 
     kind: str

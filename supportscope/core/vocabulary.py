@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from supportscope.core.engine import InvalidAnswer, Level, Tree, check_answers, resolve
+from supportscope.core.learned import shipped
 from supportscope.core.matcher import Suggestion, suggest
 
 RENAMED: Mapping[str, Mapping[str, str]] = {
@@ -262,8 +263,10 @@ INSTALLED_CHOICES = ("third-party-oss", "third-party-closed-source", "ingress")
 SOFTWARE_CHOICES = INSTALLED_CHOICES[:2]
 
 
-def suggest_answers(tree: Tree, text: str) -> Suggestion:
-    """The answers a ticket's text settles, read the same way as an old link."""
+def suggest_answers(tree: Tree, text: str, *, tie_breaker: bool = True) -> Suggestion:
+    """The answers a ticket's text settles, read the same way as an old link; with
+    ``tie_breaker``, the first question's close candidates are told apart by the model
+    learned from labelled tickets (``core/learned.py``), where it is shipped."""
     return suggest(
         tree,
         text,
@@ -274,4 +277,5 @@ def suggest_answers(tree: Tree, text: str) -> Suggestion:
         software_choices=SOFTWARE_CHOICES,
         fallbacks=FALLBACKS,
         mechanisms=MECHANISMS,
+        learned=shipped() if tie_breaker else None,
     )

@@ -56,6 +56,11 @@ def note_text(note: Note) -> str:
         }
     if note.kind == "time":
         return _("the time the text states does not meet this choice's condition")
+    if note.kind == "learned":
+        return _(
+            "the words alone match other choices about as well; the ticket reads most like "
+            "past tickets about this one"
+        )
     return word
 
 
@@ -64,7 +69,15 @@ def reasons(item: Ranked, lead: Ranked | None, lead_label: str) -> list[str]:
     in its words, and, where it simply matched less, that it did."""
     out = [note_text(note) for note in item.notes]
     if lead is not None and item.value != lead.value:
-        if item.score < lead.score:
+        if any(note.kind == "learned" for note in lead.notes):
+            out.append(
+                _(
+                    "about as close in words as %(label)s; the ticket reads more like past "
+                    "tickets about %(label)s"
+                )
+                % {"label": lead_label}
+            )
+        elif item.score < lead.score:
             out.append(_("fewer or weaker words than %(label)s") % {"label": lead_label})
         else:
             out.append(_("as strong as %(label)s: the engineer decides") % {"label": lead_label})

@@ -1,0 +1,66 @@
+"""Train the tie-breaker among close first answers (``supportscope/core/learned.py``).
+
+``python -m tests.learn`` (``make learned``) trains it on every ticket file except the
+holdouts and writes ``supportscope/core/learned.json``; ``--check`` only says whether the
+shipped file is what training gives now (``tests/test_learned.py`` runs it). Run it after
+adding or relabelling tickets.
+
+Each ticket is labelled with the first answers from which its expected verdict can be
+reached (``tests.accuracy.reaches``); a ticket reached from more than ``MOST_ANSWERS`` of
+them (one that says little about which) is left out.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+from supportscope.core.engine import Tree
+from supportscope.core.learned import SHIPPED, Learned, words
+from supportscope.core.tickettext import normalize_ticket
+from tests.accuracy import FILES, HOLDOUTS, load, reaches, shipped_tree
+
+QUESTION = "component"  # the first step's question (the one ``topic`` groups)
+MOST_ANSWERS = 5
+
+
+def labelled(tree: Tree, names: tuple[str, ...]) -> list[tuple[str, Counter[str], tuple[str, ...]]]:
+    """(text, its words as the reader has them, the answers that reach its verdict) for
+    each usable ticket of ``names``."""
+    question = tree.questions[QUESTION]
+    out = []
+    for name in names:
+        for ticket in load(name):
+            answers = tuple(
+                value for value in question.values if reaches(tree, {QUESTION: value}, ticket)
+            )
+            if 0 < len(answers) <= MOST_ANSWERS:
+                text = ticket["text"]
+                out.append((text, words(normalize_ticket(text).haystack), answers))
+    return out
+
+
+def training_files() -> tuple[str, ...]:
+    return tuple(name for name in FILES if name not in HOLDOUTS)
+
+
+def trained() -> Learned:
+    usable = labelled(shipped_tree(), training_files())
+    return Learned.train(QUESTION, [(found, answers) for _text, found, answers in usable])
+
+
+def main(argv: list[str]) -> int:
+    text = trained().to_json()
+    if "--check" in argv:
+        current = SHIPPED.read_text(encoding="utf-8") if SHIPPED.exists() else ""
+        if current != text:
+            print(f"{SHIPPED} is out of date: run python -m tests.learn", file=sys.stderr)
+            return 1
+        return 0
+    SHIPPED.write_text(text, encoding="utf-8")
+    print(f"wrote {SHIPPED} ({len(text) // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))

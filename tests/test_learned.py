@@ -1,0 +1,112 @@
+"""The tie-breaker learned from labelled tickets (supportscope/core/learned.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from supportscope.core.learned import SHIPPED, Learned, shipped, tokens, words
+from tests import learn
+from tests.accuracy import HOLDOUTS
+
+
+def small_model() -> Learned:
+    """Tickets about disks use disk words, tickets about ingress use ingress words."""
+    return Learned.train(
+        "component",
+        [
+            (words("the azure disk will not attach to the node, pvc pending"), ("volume",)),
+            (words("disk attach timeout on the pvc after a node restart"), ("volume",)),
+            (words("ingress returns 502 from the controller for every host"), ("ingress",)),
+            (words("the ingress controller drops the host header, 502 again"), ("ingress",)),
+            (words("디스크 attach 가 안 되고 pvc 가 pending 입니다"), ("volume",)),
+            (words("인그레스 컨트롤러에서 502 가 납니다"), ("ingress",)),
+            (words("the node is not ready after the disk attach and ingress 502"), ()),
+        ],
+    )
+
+
+def test_tokens_keep_latin_words_and_cut_hangul_into_syllable_pairs():
+    assert tokens("Ingress-NGINX 설치했는데 (502)") == [
+        "설치",
+        "치했",
+        "했는",
+        "는데",
+        "ingress",
+        "nginx",
+        "502",
+    ]
+
+
+def test_a_one_syllable_korean_word_is_a_token_of_its_own():
+    assert "안" in tokens("attach 가 안 되고")
+
+
+def test_words_count_each_token():
+    assert words("pvc pvc 디스크") == Counter({"pvc": 2, "디스": 1, "스크": 1})
+
+
+def test_a_ticket_reads_most_like_the_choice_whose_tickets_share_its_words():
+    model = small_model()
+    likely = model.probabilities(
+        words("our pvc is pending, the disk never attaches"), ["volume", "ingress"]
+    )
+    assert likely["volume"] > 0.5 > likely["ingress"]
+    assert sum(likely.values()) == pytest.approx(1.0)
+    korean = model.probabilities(words("인그레스에서 502 오류"), ["volume", "ingress"])
+    assert korean["ingress"] > korean["volume"]
+
+
+def test_a_ticket_labelled_with_no_choice_teaches_nothing():
+    model = small_model()
+    assert set(model.own) == {"volume", "ingress"}
+
+
+def test_choices_the_model_does_not_know_are_left_out_and_one_known_choice_is_no_contest():
+    model = small_model()
+    assert set(model.probabilities(words("disk"), ["volume", "ingress", "added-later"])) == {
+        "volume",
+        "ingress",
+    }
+    assert model.probabilities(words("disk"), ["volume", "added-later"]) == {}
+
+
+def test_a_word_seen_in_one_training_ticket_only_does_not_count():
+    model = small_model()
+    assert "restart" not in model.idf  # in one ticket
+    assert "pvc" in model.idf
+
+
+def test_the_model_survives_its_file_format():
+    model = small_model()
+    again = Learned.from_json(model.to_json())
+    asked = words("the disk will not attach")
+    for choice, value in model.probabilities(asked, ["volume", "ingress"]).items():
+        assert again.probabilities(asked, ["volume", "ingress"])[choice] == pytest.approx(
+            value, rel=1e-3
+        )
+    assert again.question == "component"
+
+
+def test_a_file_of_another_format_is_refused_by_name():
+    with pytest.raises(ValueError, match="format 99"):
+        Learned.from_json('{"format": 99}')
+
+
+def test_the_shipped_model_is_trained_on_the_working_files_only():
+    assert not set(learn.training_files()) & set(HOLDOUTS)
+    assert set(learn.training_files()) >= {"tickets.toml", "real-a.toml"}
+
+
+def test_the_shipped_model_is_what_training_on_the_corpus_gives_now():
+    """Adding or relabelling a ticket without retraining (python -m tests.learn) fails here."""
+    assert SHIPPED.exists()
+    assert learn.main(["--check"]) == 0
+
+
+def test_the_shipped_model_tells_apart_the_choices_of_the_first_question():
+    model = shipped()
+    assert model is not None
+    assert model.question == "component"
+    assert {"kubelet", "ingress", "third-party-oss", "how-to"} <= set(model.own)
