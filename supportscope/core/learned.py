@@ -158,4 +158,6 @@ def shipped() -> Learned | None:
     """The model trained on the working files, or None where it is not there."""
     if not SHIPPED.exists():
         return None
-    return Learned.from_json(SHIPPED.read_text(encoding="utf-8"))
+    model = Learned.from_json(SHIPPED.read_text(encoding="utf-8"))
+    model.probabilities({}, list(model.own)[:2])  # what every use shares, worked out once
+    return model
