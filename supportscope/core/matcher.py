@@ -540,7 +540,8 @@ LEARNED_RATIO = 1.5
 def _learned(reading: _Reading, question: Question, ranked: tuple[Ranked, ...]) -> Ranked | None:
     """Of the close first candidates the rules leave open, the one the ticket reads most
     like, by the classifier trained on labelled tickets, if it is clearly so; with a note
-    saying the words alone did not settle it."""
+    saying the words alone did not settle it (its ``detail``: the candidates it was
+    weighed against, comma-separated)."""
     model = reading.learned
     if model is None or question.key != model.question:
         return None
@@ -552,7 +553,8 @@ def _learned(reading: _Reading, question: Question, ranked: tuple[Ranked, ...]) 
     if best < LEARNED_RATIO * runner_up:
         return None
     pick = next(item for item in first if likely.get(item.value) == best)
-    return replace(pick, notes=(*pick.notes, Note("learned")))
+    weighed = ",".join(value for value in likely if value != pick.value)
+    return replace(pick, notes=(*pick.notes, Note("learned", detail=weighed)))
 
 
 def _theirs_leads(reading: _Reading, ranked: tuple[Ranked, ...]) -> bool:

@@ -105,7 +105,8 @@ class Note:
     names; ``detail`` is their sentence), ``pasted`` (found only in pasted lines),
     ``identifier`` (only inside URLs, image or key names), ``denied`` (named only to deny
     it), ``time`` (the text's stated time misses this choice's condition), ``learned``
-    (a close call on words, settled by the tie-breaker, ``core/learned.py``).
+    (a close call on words, settled by the tie-breaker, ``core/learned.py``; ``detail``
+    names the candidates it was weighed against, comma-separated).
     """
 
     kind: str

@@ -66,10 +66,12 @@ def note_text(note: Note) -> str:
 
 def reasons(item: Ranked, lead: Ranked | None, lead_label: str) -> list[str]:
     """Why ``item`` ranked below ``lead`` (the proposed or best choice): what was discounted
-    in its words, and, where it simply matched less, that it did."""
+    in its words, and, where it simply matched less, that it did (or, where the tie-breaker
+    weighed the two, that the ticket reads more like past tickets about ``lead``)."""
     out = [note_text(note) for note in item.notes]
     if lead is not None and item.value != lead.value:
-        if any(note.kind == "learned" for note in lead.notes):
+        learned = [note.detail.split(",") for note in lead.notes if note.kind == "learned"]
+        if any(item.value in weighed for weighed in learned):
             out.append(
                 _(
                     "about as close in words as %(label)s; the ticket reads more like past "
