@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 
 from supportscope.core import vocabulary
 from supportscope.core.learned import Learned, words
+from supportscope.core.ranking import Note, Ranked
 from supportscope.core.vocabulary import MAX_TICKET_CHARS
 from supportscope.policy.models import Revision
 from supportscope.policy.snapshot import get_snapshot
+from supportscope.policy.why import reasons
 from tests.triage_html import parse, squash
 
 pytestmark = pytest.mark.django_db
@@ -495,3 +497,13 @@ def test_a_close_call_settled_by_the_tie_breaker_says_so_in_both_languages(clien
     assert "지난 티켓들과 가장 비슷하게" in korean["why"]["component"][0]
     monkeypatch.setattr(vocabulary, "shipped", lambda: None)
     assert suggest(client, {"text": text}).json()["outcome"]["verdict"] is None
+
+
+def test_only_the_candidates_the_tie_breaker_weighed_read_less_like_the_pick():
+    lead = Ranked("restore", 2.0, ("restore",), (Note("learned", detail="how-to,etcd"),))
+    weighed = reasons(Ranked("etcd", 2.0, ("etcd",)), lead, "Restore")
+    weaker = reasons(Ranked("persistent-volume", 0.5, ("pvc",)), lead, "Restore")
+    assert weighed == [
+        "about as close in words as Restore; the ticket reads more like past tickets about Restore"
+    ]
+    assert weaker == ["fewer or weaker words than Restore"]
