@@ -292,7 +292,9 @@ def suggest(
 #   INSTALLED_SHARE of the answer's score ("rival-installed");
 # * on a ticket longer than CAUTIOUS_TEXT, a runner-up that would lead to another level
 #   scores at least CAUTIOUS_SHARE of the answer ("close"): a real report names several
-#   parts, and such a lead is not enough to commit support;
+#   parts, and such a lead is not enough to commit support (unless the tie-breaker chose
+#   the answer: it settled that very closeness; measured out of fold with
+#   ``python -m tests.retrieval``, one more right answer and one fewer wrong without it);
 # * a runner-up names what the customer installed with Helm, a project AKS also offers as
 #   an add-on ("KEDA 는 애드온이 아니라 저희가 helm 으로 직접 설치한 2.19 버전"): their own
 #   copy, held like their software ("rival-installed"; crediting it to open source outright
@@ -349,7 +351,11 @@ def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
                 and item.score >= INSTALLED_SHARE * chosen.score
                 and _customer_installed(item, used=item.value in reading.software_choices)
             )
-            close = long and item.score >= CAUTIOUS_SHARE * chosen.score
+            close = (
+                long
+                and item.score >= CAUTIOUS_SHARE * chosen.score
+                and not any(note.kind == "learned" for note in chosen.notes)
+            )
             if (theirs or close) and _level_elsewhere(
                 reading, found, key, item.value, possibly=theirs
             ):
