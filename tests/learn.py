@@ -1,7 +1,7 @@
 """Train the tie-breaker among close first answers (``supportscope/core/learned.py``).
 
 ``python -m tests.learn`` (``make learned``) trains it on every ticket file except the
-holdouts and writes ``supportscope/core/learned.json``; ``--check`` only says whether the
+holdouts and writes ``supportscope/core/learned.tsv``; ``--check`` only says whether the
 shipped file is what training gives now (``tests/test_learned.py`` runs it). Run it after
 adding or relabelling tickets.
 
@@ -50,7 +50,7 @@ def trained() -> Learned:
 
 
 def main(argv: list[str]) -> int:
-    text = trained().to_json()
+    text = trained().to_text()
     if "--check" in argv:
         current = SHIPPED.read_text(encoding="utf-8") if SHIPPED.exists() else ""
         if current != text:

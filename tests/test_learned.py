@@ -74,13 +74,13 @@ def test_choices_the_model_does_not_know_are_left_out_and_one_known_choice_is_no
 
 def test_a_word_seen_in_one_training_ticket_only_does_not_count():
     model = small_model()
-    assert "restart" not in model.idf  # in one ticket
-    assert "pvc" in model.idf
+    assert "restart" not in model.vocabulary  # in one ticket
+    assert "pvc" in model.vocabulary
 
 
 def test_the_model_survives_its_file_format():
     model = small_model()
-    again = Learned.from_json(model.to_json())
+    again = Learned.from_lines(model.to_text().splitlines(keepends=True))
     asked = words("the disk will not attach")
     for choice, value in model.probabilities(asked, ["volume", "ingress"]).items():
         assert again.probabilities(asked, ["volume", "ingress"])[choice] == pytest.approx(
@@ -89,9 +89,12 @@ def test_the_model_survives_its_file_format():
     assert again.question == "component"
 
 
-def test_a_file_of_another_format_is_refused_by_name():
-    with pytest.raises(ValueError, match="format 99"):
-        Learned.from_json('{"format": 99}')
+def test_a_file_of_another_format_or_cut_short_is_refused_by_name():
+    with pytest.raises(ValueError, match="format '1'"):
+        Learned.from_lines(["format\t1\n"])
+    whole = small_model().to_text().splitlines(keepends=True)
+    with pytest.raises(ValueError, match="cut short"):
+        Learned.from_lines(whole[:-1])
 
 
 def test_the_shipped_model_is_trained_on_the_working_files_only():
