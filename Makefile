@@ -48,7 +48,7 @@ accuracy: $(STAMP)
 	$(BIN)/python -m tests.accuracy $(ACCURACY_ARGS)
 
 # Retrain the tie-breaker among close first answers (supportscope/core/learned.py) on the
-# working ticket files, after adding or relabelling tickets: writes supportscope/core/learned.json.
+# working ticket files, after adding or relabelling tickets: writes supportscope/core/learned.tsv.
 learned: $(STAMP)
 	$(BIN)/python -m tests.learn
 
