@@ -2,7 +2,7 @@
 
 ``python -m tests.retrieval`` prints, per corpus file, right / wrong / wrong level for:
 
-* ``rules``: the suggester as shipped (``make accuracy``'s figures);
+* ``rules``: the suggester without its tie-breaker (``tie_breaker=False``);
 * ``bm25``: the component with the best BM25 score over each choice's labels, help and
   terms (both languages), the rest of the path walked by the rules;
 * ``veto-3``: the rules' answer, left open when their component is not among BM25's top 3
@@ -13,17 +13,19 @@
   three candidates by a classifier trained on labelled tickets (``Learned``), when it is at
   least R times as probable as the next of them;
 * ``learned-veto``: the rules' answer, left open on tickets over 400 characters when the
-  classifier finds another component at least 3 times as probable as theirs.
+  classifier finds another component at least 3 times as probable as theirs;
+* ``shipped``: the suggester as shipped (``learned-fill-1.5`` inside the walk, where the
+  holds on a supported answer still apply), read with the same out-of-fold models.
 
 The classifier is trained on every file but the holdouts, each ticket labelled with the
 components from which its expected verdict can be reached; a working ticket is scored by
 a model trained without its fold (five folds by position), a holdout ticket by one trained
 on all the working files.
 
-It is a measurement, not a part of the suggester: docs/accuracy.md gives the figures and
-why none of the combinations was adopted. The scorers are plain Python (43 short documents
-and about 1,100 tickets need no numpy); Korean is cut into syllable pairs, which needs no
-dictionary.
+It is a measurement, not a part of the suggester: docs/accuracy.md gives the figures, why
+no BM25 combination was adopted, and why the tie-breaker was. The scorers are plain Python
+(43 short documents and about 1,100 tickets need no numpy); Korean is cut into syllable
+pairs, which needs no dictionary.
 """
 
 from __future__ import annotations
