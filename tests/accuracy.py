@@ -67,6 +67,7 @@ REAL_WORKING = (
     "real-q.toml",
     "real-r.toml",
     "real-s.toml",
+    "real-t.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -105,6 +106,10 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # real-r.toml (36: 18 en, 18 ko): a sixth writer (Azure repositories' issues), first graded
 # after the Korean install forms of real-q. real-holdout-s.toml (6 en, 18 ko) and real-s.toml
 # (36: 9 en, 27 ko): a seventh writer, three quarters Korean, graded first at the same point.
+# real-holdout-t.toml (12 en, 12 ko) and real-t.toml (36: 18 en, 18 ko): written 2026-12-05
+# (sixth session) from storage, networking and ingress reports by a writer who saw neither
+# the terms nor the suggester; first graded after that session's tie-breaker. Two tickets
+# about Helm itself, labelled best effort, were relabelled by the issue 22 rule before it.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -125,6 +130,7 @@ HOLDOUTS = (
     "real-holdout-q.toml",
     "real-holdout-r.toml",
     "real-holdout-s.toml",
+    "real-holdout-t.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

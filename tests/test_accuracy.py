@@ -154,6 +154,7 @@ REAL_TARGETS = {
     "real-q.toml": (17, 4),
     "real-r.toml": (19, 2),
     "real-s.toml": (17, 6),
+    "real-t.toml": (23, 4),
 }
 
 

@@ -61,6 +61,8 @@ REAL = (
     "real-holdout-r.toml",
     "real-s.toml",
     "real-holdout-s.toml",
+    "real-t.toml",
+    "real-holdout-t.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
