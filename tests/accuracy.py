@@ -68,6 +68,8 @@ REAL_WORKING = (
     "real-r.toml",
     "real-s.toml",
     "real-t.toml",
+    "real-v.toml",
+    "real-u.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -110,6 +112,12 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # (sixth session) from storage, networking and ingress reports by a writer who saw neither
 # the terms nor the suggester; first graded after that session's tie-breaker. Two tickets
 # about Helm itself, labelled best effort, were relabelled by the issue 22 rule before it.
+# real-holdout-v.toml (12 en, 12 ko) and real-v.toml (36: 18 en, 18 ko): a second writer of
+# that session, from reports on add-ons, preview features, tools customers run on AKS and
+# requests; first graded at the same point (one Helm ticket relabelled the same way).
+# real-holdout-u.toml (8 en, 16 ko) and real-u.toml (36: 12 en, 24 ko): a third writer of
+# that session, from reports on nodes, upgrades, identity, certificates and CVEs, two thirds
+# Korean; first graded after real-v joined the tie-breaker's training.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -131,6 +139,8 @@ HOLDOUTS = (
     "real-holdout-r.toml",
     "real-holdout-s.toml",
     "real-holdout-t.toml",
+    "real-holdout-v.toml",
+    "real-holdout-u.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

@@ -63,6 +63,10 @@ REAL = (
     "real-holdout-s.toml",
     "real-t.toml",
     "real-holdout-t.toml",
+    "real-v.toml",
+    "real-holdout-v.toml",
+    "real-u.toml",
+    "real-holdout-u.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}

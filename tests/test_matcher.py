@@ -1174,3 +1174,17 @@ def test_the_tie_breaker_leaves_a_close_call_open_when_the_model_is_not_sure():
     tree = two_level_tree()
     found = suggest(tree, "our app and a disk", learned=disk_or_app_model())
     assert found.open_question is not None
+
+
+def test_the_tie_breaker_leaves_to_the_engineer_a_supported_pick_the_customer_runs():
+    tree = two_level_tree()
+    model = disk_or_app_model()
+    plain = "The disk: the pvc stays pending, the volume will not attach, and our app waits."
+    assert suggest(tree, plain, learned=model).answers == {"what": "disk"}
+    theirs = (
+        "We run our own disk operator. The pvc stays pending, the volume will not attach, "
+        "and our app waits."
+    )
+    found = suggest(tree, theirs, learned=model)
+    assert found.open_question is not None
+    assert [note.kind for note in found.candidates[0].notes] == ["runs"]

@@ -488,7 +488,7 @@ def _walk(
         if chosen is None and lookahead:
             chosen = _fallback(reading, answers, question, ranked)
         if chosen is None and lookahead:
-            chosen = _learned(reading, question, ranked)
+            chosen = _learned(reading, answers, question, ranked)
         if chosen is not None:
             answers[question.key] = chosen.value
             evidence[question.key] = list(chosen.matched)
@@ -543,7 +543,9 @@ LEARNED_REACH = 3
 LEARNED_RATIO = 1.5
 
 
-def _learned(reading: _Reading, question: Question, ranked: tuple[Ranked, ...]) -> Ranked | None:
+def _learned(
+    reading: _Reading, answers: dict[str, str], question: Question, ranked: tuple[Ranked, ...]
+) -> Ranked | None:
     """Of the close first candidates the rules leave open, the one the ticket reads most
     like, by the classifier trained on labelled tickets, if it is clearly so; with a note
     saying the words alone did not settle it (its ``detail``: the candidates it was
@@ -559,6 +561,15 @@ def _learned(reading: _Reading, question: Question, ranked: tuple[Ranked, ...]) 
     if best < LEARNED_RATIO * runner_up:
         return None
     pick = next(item for item in first if likely.get(item.value) == best)
+    if (
+        _customer_installed(pick, used=True)
+        and pick.value not in reading.installed_choices
+        and Level.SUPPORTED in reachable_levels(reading.tree, {**answers, question.key: pick.value})
+    ):
+        # its words name what the customer installed or runs ("our own KEDA, installed
+        # with Helm"): a close call between their copy and the part AKS manages is the
+        # engineer's, not a classifier's
+        return None
     weighed = ",".join(value for value in likely if value != pick.value)
     return replace(pick, notes=(*pick.notes, Note("learned", detail=weighed)))
 
