@@ -135,6 +135,9 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # What the reader reaches on the files modelled on real reports (tests/corpus/real-*.toml),
 # as right at least / wrong at most per file: held so that no change loses ground. Far from
 # the goal (right >= 75%, wrong <= 5% on the real holdout); see docs/accuracy.md.
+# The tie-breaker (core/learned.py) is trained on these files, so retraining it with a new
+# file may move a ticket: retrained with real-u (2026-12-05), it settled one more real-n
+# ticket at the right level with another clause than its writer's (real-n wrong 4 -> 5).
 REAL_TARGETS = {
     "real-a.toml": (37, 6),
     "real-b.toml": (37, 3),
