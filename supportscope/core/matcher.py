@@ -6,9 +6,11 @@ every question whose choices ``core/ranking.py`` ranks clearly enough and stoppi
 the first one it does not. A question is settled when its best choice leads the next
 one by ``MARGIN`` and by a factor of ``RATIO`` (wider on a long ticket); where two
 choices lead to a verdict of the same level, the ambiguity does not matter
-(``_agreeing``). A "supported" verdict needs more: ``_doubt`` holds it open when the
-customer installed or changed what it rests on, or a close rival would not be
-supported. Otherwise the ranked choices are returned for the engineer to pick from.
+(``_agreeing``); where the first question's best candidates stay close, a classifier
+trained on labelled tickets may break the tie (``_learned``, ``core/learned.py``). A
+"supported" verdict needs more: ``_doubt`` holds it open when the customer installed or
+changed what it rests on, or a close rival would not be supported. Otherwise the ranked
+choices are returned for the engineer to pick from.
 """
 
 from __future__ import annotations
@@ -133,7 +135,7 @@ class _Reading:
         return len(self.haystack) > LONG_TEXT
 
     @cached_property
-    def words(self) -> Counter[str]:
+    def word_counts(self) -> Counter[str]:
         """The text's words as the tie-breaker counts them (``core/learned.py``)."""
         return words(self.haystack)
 
@@ -554,7 +556,7 @@ def _learned(
     if model is None or question.key != model.question:
         return None
     first = [item for item in ranked[:LEARNED_REACH] if item.score > 0]
-    likely = model.probabilities(reading.words, [item.value for item in first])
+    likely = model.probabilities(reading.word_counts, [item.value for item in first])
     if len(likely) < 2:
         return None
     best, runner_up = sorted(likely.values(), reverse=True)[:2]
