@@ -70,6 +70,8 @@ REAL_WORKING = (
     "real-t.toml",
     "real-v.toml",
     "real-u.toml",
+    "real-w.toml",
+    "real-x.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -118,6 +120,11 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # real-holdout-u.toml (8 en, 16 ko) and real-u.toml (36: 12 en, 24 ko): a third writer of
 # that session, from reports on nodes, upgrades, identity, certificates and CVEs, two thirds
 # Korean; first graded after real-v joined the tie-breaker's training.
+# real-holdout-w.toml (6 en, 18 ko) / real-w.toml (36: 9 en, 27 ko) and real-holdout-x.toml
+# (12 en, 12 ko) / real-x.toml (36: 18 en, 18 ko): two more writers of that session, w from
+# Korean pages and issues of tools run on AKS, x from control-plane and cluster-operation
+# issues; shorter texts than the others (about 200-1,400 characters). First graded after
+# every change of the session.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -141,6 +148,8 @@ HOLDOUTS = (
     "real-holdout-t.toml",
     "real-holdout-v.toml",
     "real-holdout-u.toml",
+    "real-holdout-w.toml",
+    "real-holdout-x.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

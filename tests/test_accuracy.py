@@ -160,6 +160,8 @@ REAL_TARGETS = {
     "real-t.toml": (23, 3),
     "real-v.toml": (23, 2),
     "real-u.toml": (22, 7),
+    "real-w.toml": (25, 5),
+    "real-x.toml": (29, 5),
 }
 
 

@@ -67,6 +67,10 @@ REAL = (
     "real-holdout-v.toml",
     "real-u.toml",
     "real-holdout-u.toml",
+    "real-w.toml",
+    "real-holdout-w.toml",
+    "real-x.toml",
+    "real-holdout-x.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
