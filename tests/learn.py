@@ -24,6 +24,11 @@ QUESTION = "component"  # the first step's question (the one ``topic`` groups)
 MOST_ANSWERS = 5
 
 
+def ticket_words(text: str) -> Counter[str]:
+    """A ticket's words as the suggester counts them for its tie-breaker."""
+    return words(normalize_ticket(text).haystack)
+
+
 def labelled(tree: Tree, names: tuple[str, ...]) -> list[tuple[str, Counter[str], tuple[str, ...]]]:
     """(text, its words as the reader has them, the answers that reach its verdict) for
     each usable ticket of ``names``."""
@@ -36,7 +41,7 @@ def labelled(tree: Tree, names: tuple[str, ...]) -> list[tuple[str, Counter[str]
             )
             if 0 < len(answers) <= MOST_ANSWERS:
                 text = ticket["text"]
-                out.append((text, words(normalize_ticket(text).haystack), answers))
+                out.append((text, ticket_words(text), answers))
     return out
 
 

@@ -31,30 +31,18 @@ pairs, which needs no dictionary.
 from __future__ import annotations
 
 import math
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable
 
 from supportscope.core.engine import Level, Question, Tree, resolve
-from supportscope.core.learned import Learned, tokens, words
-from supportscope.core.matcher import Suggestion, suggest
-from supportscope.core.tickettext import normalize, normalize_ticket
-from supportscope.core.vocabulary import (
-    DEFAULTS,
-    FALLBACKS,
-    INSTALLED_CHOICES,
-    MECHANISMS,
-    REQUEST_GROUPS,
-    SOFTWARE_CHOICES,
-    suggest_answers,
-    upgrade,
-)
+from supportscope.core.learned import Learned, tokens
+from supportscope.core.matcher import Suggestion
+from supportscope.core.tickettext import normalize
+from supportscope.core.vocabulary import read_ticket, suggest_answers
 from tests.accuracy import FILES, HOLDOUTS, load, shipped_tree
-from tests.learn import QUESTION, labelled
+from tests.learn import QUESTION, labelled, ticket_words
 
-HANGUL = re.compile(r"[가-힣]+")
-PUNCTUATION = ".,:;()[]{}\"'"
 K1, B = 1.2, 0.75
 
 
@@ -110,29 +98,8 @@ def fold_models(tree: Tree, tickets: dict[str, list[dict[str, str]]]) -> dict[st
     return found
 
 
-def _words(text: str) -> Counter[str]:
-    return words(normalize_ticket(text).haystack)
-
-
-def _suggest(tree: Tree, text: str, learned: Learned | None = None, **fixed: str) -> Suggestion:
-    """The suggester as shipped, with ``learned`` as its tie-breaker and the ``fixed``
-    answers given (the walk reads every other question from the text as usual)."""
-
-    def upgraded(answers: dict[str, str]) -> dict[str, str]:
-        return {**upgrade(tree, answers)[0], **fixed}
-
-    return suggest(
-        tree,
-        text,
-        priority_groups=REQUEST_GROUPS,
-        defaults=DEFAULTS,
-        upgrade=upgraded,
-        installed_choices=INSTALLED_CHOICES,
-        software_choices=SOFTWARE_CHOICES,
-        fallbacks=FALLBACKS,
-        mechanisms=MECHANISMS,
-        learned=learned,
-    )
+def _suggest(tree: Tree, text: str, learned: Learned | None = None, **given: str) -> Suggestion:
+    return read_ticket(tree, text, learned=learned, given=given)
 
 
 def _grade(tree: Tree, ticket: dict[str, str], answers: dict[str, str]) -> tuple[str, bool]:
@@ -188,7 +155,7 @@ def strategies(
             if question is None or question.key != "component" or found.held is not None:
                 return found.answers
             first = [item.value for item in found.candidates[:3] if item.score > 0]
-            likely = models[text].probabilities(_words(text), first)
+            likely = models[text].probabilities(ticket_words(text), first)
             probable = sorted(likely, key=lambda value: -likely[value])
             if len(probable) < 2 or likely[probable[0]] < ratio * likely[probable[1]]:
                 return found.answers
@@ -200,7 +167,7 @@ def strategies(
         component = found.answers.get("component")
         if not component or len(normalize(text)) <= 400:
             return found.answers
-        probable = models[text].probabilities(_words(text), tree.questions[QUESTION].values)
+        probable = models[text].probabilities(ticket_words(text), tree.questions[QUESTION].values)
         best = max(probable, key=lambda value: probable[value])
         vetoed = best != component and probable[best] >= 3 * probable.get(component, 0.0)
         return {} if vetoed else found.answers

@@ -92,12 +92,12 @@ class Learned:
         vocabulary = tuple(sorted(token for token, seen in df.items() if seen >= MIN_DF))
         positions = {word: position for position, word in enumerate(vocabulary)}
         idf = array("d", (math.log((1 + size) / (1 + df[word])) + 1 for word in vocabulary))
-        mass = array("d", bytes(8 * len(vocabulary)))
+        mass = _zeros(len(vocabulary))
         own: dict[str, array[float]] = {}
         for found, choices in counted:
             vector = _vector(found, positions, idf)
             for choice in choices:
-                share = own.setdefault(choice, array("d", bytes(8 * len(vocabulary))))
+                share = own.setdefault(choice, _zeros(len(vocabulary)))
                 for position, value in vector.items():
                     share[position] += value / len(choices)
             for position, value in vector.items():
@@ -172,13 +172,17 @@ class Learned:
             for kind, choice, count in rows:
                 if kind != "choice":
                     raise ValueError(f"expected a choice line, found {kind!r}")
-                sums = own[choice] = array("d", bytes(8 * len(vocabulary)))
+                sums = own[choice] = _zeros(len(vocabulary))
                 for _ in range(int(count)):
                     word, value = next(rows)
                     sums[positions[word]] = float(value)
         except (StopIteration, KeyError) as error:
             raise ValueError(f"learned model cut short or inconsistent: {error!r}") from error
         return cls(question, tuple(vocabulary), idf, mass, own)
+
+
+def _zeros(size: int) -> array[float]:
+    return array("d", bytes(8 * size))
 
 
 def _vector(

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from supportscope.core.engine import InvalidAnswer, Level, Tree, check_answers, resolve
-from supportscope.core.learned import shipped
+from supportscope.core.learned import Learned, shipped
 from supportscope.core.matcher import Suggestion, suggest
 
 RENAMED: Mapping[str, Mapping[str, str]] = {
@@ -267,15 +267,30 @@ def suggest_answers(tree: Tree, text: str, *, tie_breaker: bool = True) -> Sugge
     """The answers a ticket's text settles, read the same way as an old link; with
     ``tie_breaker``, the first question's close candidates are told apart by the model
     learned from labelled tickets (``core/learned.py``), where it is shipped."""
+    return read_ticket(tree, text, learned=shipped() if tie_breaker else None)
+
+
+def read_ticket(
+    tree: Tree,
+    text: str,
+    *,
+    learned: Learned | None,
+    given: Mapping[str, str] | None = None,
+) -> Suggestion:
+    """The suggester with this vocabulary's settings, ``learned`` as its tie-breaker, and
+    the ``given`` answers fixed (the walk reads every other question from the text): the
+    one place the settings are listed, so a measurement (``tests/retrieval.py``) reads a
+    ticket exactly as the API does."""
+    fixed = dict(given or {})
     return suggest(
         tree,
         text,
         priority_groups=REQUEST_GROUPS,
         defaults=DEFAULTS,
-        upgrade=lambda answers: upgrade(tree, answers)[0],
+        upgrade=lambda answers: {**upgrade(tree, answers)[0], **fixed},
         installed_choices=INSTALLED_CHOICES,
         software_choices=SOFTWARE_CHOICES,
         fallbacks=FALLBACKS,
         mechanisms=MECHANISMS,
-        learned=shipped() if tie_breaker else None,
+        learned=learned,
     )
