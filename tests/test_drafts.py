@@ -240,7 +240,7 @@ def test_a_duplicate_clause_position_is_refused_on_the_clause_page(admin_client)
 def test_the_modifier_list_of_a_verdict_offers_only_modifiers(admin_client):
     verdict = Verdict.objects.get(name="oss-unsupported")
     form = admin_client.get(f"/admin/policy/verdict/{verdict.pk}/change/").context["adminform"].form
-    assert [q.key for q in form.fields["modifiers"].queryset] == ["preview"]
+    assert [q.key for q in form.fields["modifiers"].queryset] == ["preview", "advice"]
 
 
 def test_a_whole_revision_is_rolled_back_from_the_history(admin_client):

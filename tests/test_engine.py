@@ -122,6 +122,47 @@ def test_a_modifier_is_asked_when_an_answer_could_lower_the_verdict():
     assert resolve(tree(), {"kind": "managed"}).question.key == "status"
 
 
+def _with_advice() -> dict:
+    """BASE with a modifier that cannot lower (``advice``): listed after ``status``."""
+    data = copy.deepcopy(BASE)
+    data["questions"].append(question("advice", "no", "yes"))
+    data["verdicts"].append(verdict("advised", "supported", "s--v"))
+    data["verdicts"][0]["modifiers"].append("advice")
+    data["modifiers"].append({"question": "advice", "overlays": {"no": None, "yes": "advised"}})
+    return data
+
+
+def test_a_modifier_that_cannot_lower_is_never_asked():
+    outcome = resolve(tree(_with_advice(), CLAUSES | {"s--v"}), {"kind": "managed", "status": "ga"})
+    assert outcome.result.citations == ("s--a",)
+    assert "advice" not in dict(outcome.answers)
+
+
+def test_a_given_answer_to_an_unasked_modifier_cites_its_overlay_at_the_same_level():
+    answers = {"kind": "managed", "status": "ga", "advice": "yes"}
+    outcome = resolve(tree(_with_advice(), CLAUSES | {"s--v"}), answers)
+    assert outcome.result.level is Level.SUPPORTED
+    assert outcome.result.citations == ("s--a", "s--v")
+    assert outcome.answers == (("kind", "managed"), ("status", "ga"), ("advice", "yes"))
+
+
+def test_an_unasked_modifier_adds_nothing_once_another_has_lowered_the_verdict():
+    answers = {"kind": "managed", "status": "preview", "advice": "yes"}
+    outcome = resolve(tree(_with_advice(), CLAUSES | {"s--v"}), answers)
+    assert outcome.result.level is Level.BEST_EFFORT
+    assert outcome.result.citations == ("s--p", "s--a")
+    assert "advice" not in dict(outcome.answers)
+
+
+def test_an_unasked_modifier_answered_unknown_or_no_adds_nothing():
+    data = _with_advice()
+    data["questions"][-1]["allow_unknown"] = True
+    for value in ("no", UNKNOWN):
+        answers = {"kind": "managed", "status": "ga", "advice": value}
+        outcome = resolve(tree(data, CLAUSES | {"s--v"}), answers)
+        assert outcome.result.citations == ("s--a",), value
+
+
 def test_unknown_answer_shows_the_verdict_for_each_value():
     outcome = resolve(tree(), {"kind": "net", "cni": UNKNOWN, "status": "ga"})
     assert outcome.complete

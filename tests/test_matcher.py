@@ -238,6 +238,8 @@ def test_every_choice_of_the_shipped_tree_has_terms_in_both_languages(tree):
     for question in tree.questions.values():
         if question.key in tree.grouping:
             continue  # a group (topic) is read from the choice it groups, never from words
+        if question.key in tree.unasked_modifiers():
+            continue  # given by a link or the tie-breaker (matcher._unasked), never words
         for choice in question.choices:
             assert choice.terms.get("en"), f"{question.key}={choice.value} has no English terms"
             assert choice.terms.get("ko"), f"{question.key}={choice.value} has no Korean terms"
@@ -1081,21 +1083,25 @@ def test_the_customers_desktop_client_for_kubernetes_is_not_read_as_supported(
         assert component in [item.value for item in found.candidates[:3]]
 
 
+def hand_choice(value: str, terms: list[str]) -> dict:
+    """A choice of a small hand-made tree, with its English terms."""
+    return {"value": value, "label": {"en": value}, "terms": {"en": terms}}
+
+
+def hand_verdict(name: str, level: str, modifiers: tuple[str, ...] = ()) -> dict:
+    """A verdict of a small hand-made tree, citing one clause."""
+    return {
+        "name": name,
+        "level": level,
+        "rationale": {"en": name, "ko": name},
+        "citations": ["s--a"],
+        "modifiers": list(modifiers),
+    }
+
+
 def two_level_tree() -> Tree:
     """One question: a managed disk (supported) or the customer's application
     (unsupported), and a managed DNS (supported) the model was never taught."""
-
-    def choice(value, terms):
-        return {"value": value, "label": {"en": value}, "terms": {"en": terms}}
-
-    def verdict(name, level):
-        return {
-            "name": name,
-            "level": level,
-            "rationale": {"en": name, "ko": name},
-            "citations": ["s--a"],
-        }
-
     return build_tree(
         {
             "start": "what",
@@ -1104,10 +1110,10 @@ def two_level_tree() -> Tree:
                     "key": "what",
                     "text": {"en": "What?"},
                     "choices": [
-                        choice("disk", ["disk"]),
-                        choice("app", ["app"]),
-                        choice("dns", ["coredns"]),
-                        choice("quota", ["quota"]),
+                        hand_choice("disk", ["disk"]),
+                        hand_choice("app", ["app"]),
+                        hand_choice("dns", ["coredns"]),
+                        hand_choice("quota", ["quota"]),
                     ],
                 }
             ],
@@ -1118,7 +1124,7 @@ def two_level_tree() -> Tree:
                     "next": {"disk": "yes", "app": "no", "dns": "yes", "quota": "no"},
                 }
             ],
-            "verdicts": [verdict("yes", "supported"), verdict("no", "unsupported")],
+            "verdicts": [hand_verdict("yes", "supported"), hand_verdict("no", "unsupported")],
         }
     )
 
@@ -1188,3 +1194,93 @@ def test_the_tie_breaker_leaves_to_the_engineer_a_supported_pick_the_customer_ru
     found = suggest(tree, theirs, learned=model)
     assert found.open_question is not None
     assert [note.kind for note in found.candidates[0].notes] == ["runs"]
+
+
+# -- the answers the engine never asks (matcher._unasked) ------------------------------
+
+
+def advice_tree() -> Tree:
+    """Disk (supported) or app (unsupported); the disk's verdict lists ``asks``, a modifier
+    whose only overlay is supported too, so it is never asked."""
+    return build_tree(
+        {
+            "start": "what",
+            "questions": [
+                {
+                    "key": "what",
+                    "text": {"en": "What?"},
+                    "choices": [
+                        hand_choice("disk", ["disk"]),
+                        hand_choice("app", ["app"]),
+                        hand_choice("howto", ["guidance"]),
+                    ],
+                },
+                {
+                    "key": "asks",
+                    "text": {"en": "Advice?"},
+                    "choices": [hand_choice("no", []), hand_choice("yes", [])],
+                },
+            ],
+            "nodes": [
+                {
+                    "name": "what",
+                    "question": "what",
+                    "next": {"disk": "disk", "app": "app", "howto": "advised"},
+                }
+            ],
+            "verdicts": [
+                hand_verdict("disk", "supported", ("asks",)),
+                hand_verdict("app", "unsupported", ("asks",)),
+                hand_verdict("advised", "supported"),
+            ],
+            "modifiers": [{"question": "asks", "overlays": {"no": None, "yes": "advised"}}],
+        }
+    )
+
+
+def disk_or_howto_model() -> Learned:
+    """Past tickets: about the disk when they report a failure, advice when they ask which
+    setting or size to choose."""
+    return Learned.train(
+        "what",
+        [
+            (words("the disk will not attach, timeout error"), ("disk",)),
+            (words("attach error on the disk, timeout again"), ("disk",)),
+            (words("which size should we choose, what setting do you recommend"), ("howto",)),
+            (words("what setting should we choose, which size do you recommend"), ("howto",)),
+            (words("our app crashes"), ("app",)),
+            (words("the app crashes again"), ("app",)),
+        ],
+    )
+
+
+ASKS = {("asks", "yes"): "howto"}
+
+
+def test_a_ticket_that_reads_like_advice_requests_is_given_the_unasked_answer():
+    text = "For the disk: which size should we choose, and what setting do you recommend?"
+    found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)
+    assert found.answers == {"what": "disk", "asks": "yes"}
+    assert [(n.kind, n.detail) for n in found.chosen["asks"].notes] == [("reads-like", "howto")]
+    result = resolve(advice_tree(), found.answers).result
+    assert [part.name for part in result.parts] == ["disk", "advised"]
+
+
+def test_a_fault_report_is_not_given_the_unasked_answer():
+    text = "The disk will not attach: timeout error after the attach."
+    found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)
+    assert found.answers == {"what": "disk"}
+
+
+def test_the_unasked_answer_is_not_read_for_a_verdict_that_does_not_list_it():
+    # The app's verdict lists ``asks`` but its overlay (supported) cannot join it.
+    text = "Our app: which size should we choose, and what setting do you recommend?"
+    found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)
+    assert found.answers["what"] == "app"
+    assert resolve(advice_tree(), found.answers).result.level is Level.UNSUPPORTED
+    assert resolve(advice_tree(), found.answers).result.overlays == ()
+
+
+def test_without_a_model_no_unasked_answer_is_read():
+    text = "For the disk: which size should we choose, and what setting do you recommend?"
+    assert suggest(advice_tree(), text, stands_for=ASKS).answers == {"what": "disk"}

@@ -507,3 +507,48 @@ def test_only_the_candidates_the_tie_breaker_weighed_read_less_like_the_pick():
         "about as close in words as Restore; the ticket reads more like past tickets about Restore"
     ]
     assert weaker == ["fewer or weaker words than Restore"]
+
+
+ADVICE = "unsupported-scenarios--aks-operations-advice"
+
+
+def advice_or_volume_model() -> Learned:
+    """Past tickets: a failing volume, or a question on which setting to choose."""
+    return Learned.train(
+        "component",
+        [
+            (words("the volume fails to attach, pods stuck pending"), ("persistent-volume",)),
+            (
+                words("attach failed, the volume is stuck and pods are pending"),
+                ("persistent-volume",),
+            ),
+            (words("premium or standard: which would you pick here"), ("how-to",)),
+            (words("which would you pick: standard or premium"), ("how-to",)),
+        ],
+    )
+
+
+def test_a_question_on_a_supported_part_also_cites_the_advice_clause_and_says_why(
+    client, monkeypatch
+):
+    monkeypatch.setattr(vocabulary, "shipped", advice_or_volume_model)
+    text = "Our persistent volume on Azure Disk: premium or standard, which would you pick?"
+    body = suggest(client, {"text": text}).json()
+    assert body["answers"] == {"component": "persistent-volume", "advice": "yes"}
+    assert body["outcome"]["verdict"] == "supported"
+    assert ADVICE in [c["clause"] for c in body["outcome"]["citations"]]
+    assert body["why"]["advice"] == [
+        "no word settles it: the ticket reads more like past tickets that ask for this than "
+        "like tickets about the part it names"
+    ]
+    korean = suggest(client, {"text": text, "lang": "ko"}).json()
+    assert "이런 요청을 한 지난 티켓들과 더 비슷함" in korean["why"]["advice"][0]
+
+
+def test_a_fault_on_a_supported_part_is_not_read_as_a_request_for_advice(client, monkeypatch):
+    monkeypatch.setattr(vocabulary, "shipped", advice_or_volume_model)
+    text = "Our persistent volume fails to attach; the pods are stuck pending."
+    body = suggest(client, {"text": text}).json()
+    assert body["answers"]["component"] == "persistent-volume"
+    assert "advice" not in body["answers"]
+    assert ADVICE not in [c["clause"] for c in body["outcome"]["citations"]]

@@ -262,6 +262,47 @@ def test_request_kinds_come_before_components_on_the_first_step(tree):
     assert "requests" not in groups[first_component:]
 
 
+ADVICE_CLAUSE = "unsupported-scenarios--aks-operations-advice"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "component=api-server",
+        "component=azure-service-integration",
+        "component=node-image",
+        "component=managed-addon&preview=ga",
+        "component=control-plane-customization&preview=ga",
+    ],
+)
+def test_advice_on_a_supported_part_cites_the_advice_clause_and_stays_supported(tree, query):
+    plain = verdict(tree, query)
+    advised = verdict(tree, query + "&advice=yes")
+    assert advised.result.level is Level.SUPPORTED
+    assert advised.result.citations == (*plain.result.citations, ADVICE_CLAUSE)
+    assert ("advice", "yes") in advised.answers
+
+
+def test_advice_is_never_asked(tree):
+    assert tree.unasked_modifiers() == {"advice"}
+    for answers, outcome in _paths(tree, {}, with_unknown=False):
+        assert "advice" not in dict(outcome.answers), answers
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "component=managed-addon&preview=preview",  # lowered to best effort first
+        "component=node-login&change_directed=no",  # unsupported: no advice on it here
+        "component=third-party-oss&oss=istio",
+    ],
+)
+def test_advice_adds_nothing_to_a_verdict_below_supported(tree, query):
+    advised = verdict(tree, query + "&advice=yes")
+    assert ADVICE_CLAUSE not in advised.result.citations
+    assert "advice" not in dict(advised.answers)
+
+
 def test_preview_is_asked_while_it_can_still_lower_a_best_effort_verdict():
     # No base verdict of the shipped tree is best effort any more (Helm is unsupported, as
     # the policy lists it), so the rule is shown on the shipped tree with one verdict lowered.
@@ -332,7 +373,9 @@ def _check_outcome(tree: Tree, answers: dict[str, str], outcome: Outcome) -> Non
 
 def test_every_path_ends_in_a_cited_verdict_and_ignores_every_other_answer(tree):
     """Every distinct path of concrete values reaches a verdict with resolvable citations,
-    and giving any value to a question the path does not ask changes nothing.
+    and giving any value to a question the path does not ask changes nothing, but for a
+    modifier the engine never asks (``advice``): its answer may add its overlay, which
+    keeps the verdict's level and only cites more.
 
     (The product of every value of every key has grown past hundreds of millions of
     combinations; walking the paths and varying each ignored key one at a time checks the
@@ -347,8 +390,22 @@ def test_every_path_ends_in_a_cited_verdict_and_ignores_every_other_answer(tree)
                 continue
             for value in question.values:
                 again = resolve(tree, {**answers, key: value})
-                assert again.answers == outcome.answers, (answers, key, value)
+                if again.answers != outcome.answers:
+                    _check_unasked_overlay(tree, outcome, again, key, value)
+                    continue
                 assert again.result == outcome.result, (answers, key, value)
+
+
+def _check_unasked_overlay(
+    tree: Tree, outcome: Outcome, again: Outcome, key: str, value: str
+) -> None:
+    assert outcome.result is not None, (key, value)
+    assert again.result is not None, (key, value)
+    assert key in outcome.result.base.modifiers, (outcome.result.base.name, key)
+    assert again.answers == (*outcome.answers, (key, value))
+    overlay = tree.overlay(key, value)
+    assert again.result.overlays == (*outcome.result.overlays, overlay)
+    assert again.result.level is outcome.result.level
 
 
 def _paths(tree: Tree, answers: dict[str, str], with_unknown: bool):
@@ -396,9 +453,19 @@ def _signature(outcome: Outcome) -> tuple[str, ...]:
 def test_no_question_or_verdict_is_unreachable(tree):
     reached_verdicts = set()
     reached_keys = set()
-    for _answers, outcome in _paths(tree, {}, with_unknown=False):
+    paths = list(_paths(tree, {}, with_unknown=False))
+    for _answers, outcome in paths:
         reached_keys |= {key for key, _ in outcome.answers}
         reached_verdicts |= {part.name for part in outcome.result.parts}
+    # A modifier that is never asked is reached by giving its answer on some path.
+    unasked = set(tree.questions) - reached_keys
+    assert unasked <= set(tree.modifiers), unasked
+    for key in unasked:
+        for value in tree.questions[key].values:
+            for answers, _outcome in paths:
+                outcome = resolve(tree, {**answers, key: value})
+                reached_keys |= {key for key, _ in outcome.answers}
+                reached_verdicts |= {part.name for part in outcome.result.parts}
     assert reached_verdicts == set(tree.verdicts)
     assert reached_keys == set(tree.questions)
 

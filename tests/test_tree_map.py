@@ -37,7 +37,7 @@ def test_every_verdict_appears(doc):
     tree = get_snapshot().tree
     shown = {element.attrs["data-verdict"] for element in leaves(doc)}
     assert shown == set(tree.verdicts)
-    assert len(shown) == 66
+    assert len(shown) == 67
 
 
 def test_counts_in_the_lead_match_the_tree(doc):
@@ -138,7 +138,7 @@ def test_answers_leading_to_the_same_place_are_shown_together():
         ["byocni"],
     ]
     assert tree_map.node_count == len(snapshot.tree.nodes) == 31
-    assert tree_map.verdict_count == 66
+    assert tree_map.verdict_count == 67
 
 
 def test_map_in_korean_keeps_the_language_on_its_links(client):

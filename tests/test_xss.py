@@ -42,6 +42,7 @@ QUERY_KEYS = {
     "version_issue": {"component": "kubernetes-version"},
     "change_directed": {"component": "node-login"},
     "preview": {"component": "control-plane-customization"},
+    "advice": {"component": "api-server"},
     "q": {},
     "lang": {},
     "rev": {"component": "api-server", "preview": "ga"},

@@ -19,7 +19,10 @@ being read from it (see ``_implied``).
 
 A verdict may list *modifiers*: questions (such as ``preview``) whose answers overlay
 another verdict on it. The overlay can only lower the level, and a modifier is asked
-only while one of its overlays could still lower it.
+only while one of its overlays could still lower it. A modifier none of whose overlays
+could lower the verdict (``advice``: the customer asks how to set up or tune the part)
+is never asked; its answer, given by a link or a ticket's reading, adds its overlay
+where the overlay stands at the verdict's level, citing one more clause.
 """
 
 from __future__ import annotations
@@ -235,6 +238,21 @@ class Tree:
     def overlay(self, key: str, value: str) -> Verdict | None:
         name = self.modifiers[key].get(value)
         return self.verdicts[name] if name else None
+
+    def unasked_modifiers(self) -> frozenset[str]:
+        """The modifiers no overlay of which is below a verdict that lists them: never
+        asked, only given (by a link or a ticket's reading)."""
+        return frozenset(
+            key
+            for key, overlays in self.modifiers.items()
+            if not any(
+                self.verdicts[name].level.rank < verdict.level.rank
+                for verdict in self.verdicts.values()
+                if key in verdict.modifiers
+                for name in overlays.values()
+                if name
+            )
+        )
 
 
 # -- building ------------------------------------------------------------------
@@ -555,12 +573,18 @@ def _modify(
     for position in range(index, len(keys)):
         key = keys[position]
         rank = result.level.rank
+        value = answers.get(key)
         if not any(
             name and tree.verdicts[name].level.rank < rank for name in tree.modifiers[key].values()
         ):
-            continue  # no answer to this modifier could lower the verdict: don't ask it
+            # No answer to this modifier could lower the verdict: it is not asked, but a
+            # given answer adds an overlay of the verdict's own level.
+            overlay = tree.overlay(key, value) if value and value != UNKNOWN else None
+            if value and overlay is not None and overlay.level.rank == rank:
+                used = (*used, (key, value))
+                result = Result(result.base, (*result.overlays, overlay))
+            continue
         question = tree.questions[key]
-        value = answers.get(key)
         if value is None:
             return Outcome(answers=used, question=question)
         if value == UNKNOWN:

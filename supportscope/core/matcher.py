@@ -113,6 +113,8 @@ class _Reading:
     # choice -> the words for the way it is done: ``_without_way``
     mechanisms: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
     learned: Learned | None = None  # the tie-breaker among close candidates: ``_learned``
+    # (modifier, answer) -> the first-step choice that stands for it: ``_unasked``
+    stands_for: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 
@@ -223,6 +225,7 @@ def suggest(
     fallbacks: Mapping[tuple[str, str], tuple[str, str]] | None = None,
     mechanisms: Mapping[str, re.Pattern[str]] | None = None,
     learned: Learned | None = None,
+    stands_for: Mapping[tuple[str, str], str] | None = None,
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -253,6 +256,7 @@ def suggest(
         fallbacks or {},
         mechanisms or {},
         learned,
+        stands_for or {},
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
@@ -270,7 +274,7 @@ def suggest(
     found = _walk(reading, answers, evidence, lookahead=True)
     held = _doubt(reading, found)
     if held is None:
-        return found
+        return _unasked(reading, found)
     kept = _walk(reading, answers, evidence, lookahead=True, hold=held.question)
     if held.reason == "deployed":
         # The rival may have matched no word: it carries what the customer deployed.
@@ -536,6 +540,33 @@ def _fallback(
             return None
         return route
     return None
+
+
+def _unasked(reading: _Reading, found: Suggestion) -> Suggestion:
+    """The answers to the modifiers of the verdict reached that the engine never asks
+    (none of their overlays could lower it): an answer is read as given when the ticket
+    reads at least as much like past tickets about the first-step choice that stands
+    for it (``how-to`` for ``advice=yes``) as like tickets about the choice made. Such an
+    answer only adds a clause to cite, so the tie-breaker alone may give it."""
+    model = reading.learned
+    tree = reading.tree
+    if model is None or not reading.stands_for or model.question not in found.answers:
+        return found
+    outcome = resolve(tree, found.answers)
+    if outcome.result is None:
+        return found
+    made = found.answers[model.question]
+    answers, chosen = dict(found.answers), dict(found.chosen)
+    for (key, value), choice in reading.stands_for.items():
+        if key not in outcome.result.base.modifiers or key in answers or choice == made:
+            continue
+        likely = model.probabilities(reading.word_counts, [made, choice])
+        if likely and likely[choice] >= likely[made]:
+            answers[key] = value
+            chosen[key] = Ranked(value, 0.0, (), (Note("reads-like", detail=choice),))
+    if answers == found.answers:
+        return found
+    return replace(found, answers=answers, chosen=chosen)
 
 
 # The tie-breaker (``core/learned.py``) picks among this many of the first candidates, and

@@ -106,7 +106,9 @@ class Note:
     ``identifier`` (only inside URLs, image or key names), ``denied`` (named only to deny
     it), ``time`` (the text's stated time misses this choice's condition), ``learned``
     (a close call on words, settled by the tie-breaker, ``core/learned.py``; ``detail``
-    names the candidates it was weighed against, comma-separated).
+    names the candidates it was weighed against, comma-separated), ``reads-like`` (an
+    answer no word gives, read by the tie-breaker: the ticket reads like past tickets about
+    the first-step choice ``detail`` that stands for it, ``matcher._unasked``).
     """
 
     kind: str

@@ -243,6 +243,12 @@ MECHANISMS: Mapping[str, re.Pattern[str]] = {
         r"scripts?\b|스크립트|nsenter|host ?path"
     ),
 }
+# A modifier answer the engine never asks (it cannot lower the verdict, only cite one more
+# clause), with the first-step choice that stands for it: the tie-breaker gives the answer
+# when the ticket reads at least as much like past tickets about that choice as like
+# tickets about the one made (``matcher._unasked``). A question about how to set up or
+# tune a part of AKS reads like the tickets that ask for advice on AKS.
+STANDS_FOR: Mapping[tuple[str, str], str] = {("advice", "yes"): "how-to"}
 MAX_TICKET_CHARS = 20_000
 # Query parameters that are not answers (docs/api.md, "Parameter vocabulary"): no question
 # may take one of these names as its key, or its answers could not be told from them.
@@ -293,4 +299,5 @@ def read_ticket(
         fallbacks=FALLBACKS,
         mechanisms=MECHANISMS,
         learned=learned,
+        stands_for=STANDS_FOR,
     )

@@ -164,13 +164,19 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                 "On /api/v1/verdict: values read differently from what was"
                                 " sent. renamed: an old value read under its new name (now);"
                                 " retired: an answer no longer offered, dropped, so that its"
-                                " question is asked again."
+                                " question is asked again (both with the value sent);"
+                                " asked-since: a link made before the first step was"
+                                " reshaped stops at a question (key) its path did not ask"
+                                " then."
                             ),
                             "items": {
                                 "type": "object",
-                                "required": ["kind", "key", "value"],
+                                "required": ["kind", "key"],
                                 "properties": {
-                                    "kind": {"type": "string", "enum": ["renamed", "retired"]},
+                                    "kind": {
+                                        "type": "string",
+                                        "enum": ["renamed", "retired", "asked-since"],
+                                    },
                                     "key": {"type": "string"},
                                     "value": {"type": "string"},
                                     "now": {"type": "string"},

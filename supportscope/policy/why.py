@@ -61,6 +61,11 @@ def note_text(note: Note) -> str:
             "the words alone match other choices about as well; the ticket reads most like "
             "past tickets about this one"
         )
+    if note.kind == "reads-like":
+        return _(
+            "no word settles it: the ticket reads more like past tickets that ask for this "
+            "than like tickets about the part it names"
+        )
     return word
 
 
