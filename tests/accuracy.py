@@ -72,6 +72,9 @@ REAL_WORKING = (
     "real-u.toml",
     "real-w.toml",
     "real-x.toml",
+    "real-y.toml",
+    "real-z.toml",
+    "real-aa.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -125,6 +128,13 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # Korean pages and issues of tools run on AKS, x from control-plane and cluster-operation
 # issues; shorter texts than the others (about 200-1,400 characters). First graded after
 # every change of the session.
+# real-holdout-y.toml / real-y.toml (nodes, node pools, upgrades), real-holdout-z.toml /
+# real-z.toml (networking) and real-holdout-aa.toml / real-aa.toml (identity, storage,
+# add-ons, CVEs, requests): three writers of 2026-12-06 (seventh session), half Korean each
+# (holdouts 12 en, 12 ko; working files 18 en, 18 ko), first graded after that session's
+# advice reading; four Helm tickets relabelled by the issue 22 rule before it. The z writer
+# ordered its 60 reports after choosing them, to balance the levels across the two files,
+# before the split rule was applied.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -150,6 +160,9 @@ HOLDOUTS = (
     "real-holdout-u.toml",
     "real-holdout-w.toml",
     "real-holdout-x.toml",
+    "real-holdout-y.toml",
+    "real-holdout-z.toml",
+    "real-holdout-aa.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

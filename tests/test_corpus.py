@@ -71,6 +71,12 @@ REAL = (
     "real-holdout-w.toml",
     "real-x.toml",
     "real-holdout-x.toml",
+    "real-y.toml",
+    "real-holdout-y.toml",
+    "real-z.toml",
+    "real-holdout-z.toml",
+    "real-aa.toml",
+    "real-holdout-aa.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
