@@ -9,7 +9,7 @@ pairs, which needs no dictionary): for each choice it knows how common each word
 the tickets about the *other* choices, and a ticket is most like the choice whose
 "others" use its words least.
 
-It is only a tie-breaker among the rules' own first candidates (``matcher._learned``):
+It is only a tie-breaker among the rules' own first candidates (``tiebreak.pick``):
 it never names a choice the rules did not match, and never overrules a settled one.
 
 The model is trained by ``python -m tests.learn`` on the working ticket files (never a

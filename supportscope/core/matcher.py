@@ -7,7 +7,7 @@ the first one it does not. A question is settled when its best choice leads the 
 one by ``MARGIN`` and by a factor of ``RATIO`` (wider on a long ticket); where two
 choices lead to a verdict of the same level, the ambiguity does not matter
 (``_agreeing``); where the first question's best candidates stay close, a classifier
-trained on labelled tickets may break the tie (``_learned``, ``core/learned.py``). A
+trained on labelled tickets may break the tie (``core/tiebreak.py``). A
 "supported" verdict needs more: ``_doubt`` holds it open when the customer installed or
 changed what it rests on, or a close rival would not be supported. Otherwise the ranked
 choices are returned for the engineer to pick from.
@@ -16,22 +16,21 @@ choices are returned for the engineer to pick from.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 
-from supportscope.core.changed import Changed, changed
+from supportscope.core import tiebreak
 from supportscope.core.engine import Level, Question, Tree, resolve
-from supportscope.core.learned import Learned, words
+from supportscope.core.learned import Learned
 from supportscope.core.ranking import Note, Ranked, rank, tree_words
-from supportscope.core.textindex import TextIndex
-from supportscope.core.tickettext import (
-    Duration,
-    Normalized,
-    durations,
-    normalize_ticket,
+from supportscope.core.reading import (
+    CHANGE_CHOICES,
+    Reading,
+    customer_installed,
+    reachable_levels,
 )
+from supportscope.core.textindex import TextIndex
+from supportscope.core.tickettext import durations, normalize_ticket
 
 MARGIN = 0.5
 # The best choice must also outscore the runner-up by this factor: two choices with
@@ -71,11 +70,11 @@ class Suggestion:
     held: Held | None = None
 
 
-# A long ticket (a real report: pasted output, several components named) is read with a
-# wider margin: it names more than the one thing that matters, so a lead that settles a
-# short ticket is often a coin flip there. Tuned on the working files modelled on real
-# reports (tests/corpus/real-a.toml, real-b.toml).
-LONG_TEXT = 800  # characters of normalized text
+# A long ticket (a real report: pasted output, several components named: more than
+# ``LONG_TEXT`` characters, ``core/reading.py``) is read with a wider margin: it names more
+# than the one thing that matters, so a lead that settles a short ticket is often a coin
+# flip there. Tuned on the working files modelled on real reports (tests/corpus/real-a.toml,
+# real-b.toml).
 LONG_MARGIN = 1.0
 LONG_RATIO = 2.0
 
@@ -92,125 +91,6 @@ def settled(ranked: tuple[Ranked, ...], *, long: bool = False) -> bool:
         return False
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     return clearly_ahead(ranked[0].score, runner_up, long=long)
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """One ticket being read: the tree, the normalized text and how to read it."""
-
-    tree: Tree
-    text: Normalized
-    spans: tuple[Duration, ...]
-    priority: tuple[str, ...]
-    defaults: Mapping[str, str]
-    upgrade: Callable[[dict[str, str]], dict[str, str]] | None
-    index: TextIndex
-    installed_choices: tuple[str, ...] = ()
-    known: frozenset[str] = frozenset()
-    software_choices: tuple[str, ...] = ()
-    # (modifier, answer) -> (question, choice): ``_fallback``
-    fallbacks: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    # choice -> the words for the way it is done: ``_without_way``
-    mechanisms: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
-    learned: Learned | None = None  # the tie-breaker among close candidates: ``_learned``
-    # (modifier, answer) -> the first-step choice that stands for it: ``_unasked``
-    stands_for: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    # each question ranked once per ticket: the walk is re-run for every contender
-    ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
-
-    @property
-    def haystack(self) -> str:
-        return self.text.haystack
-
-    @cached_property
-    def changed(self) -> tuple[Changed, ...]:
-        """The customer's own sentences (not pasted output) saying they changed a
-        resource AKS manages."""
-        return tuple(
-            item
-            for item in changed(self.haystack, self.text.breaks, self.text.steps)
-            if not self.index.in_pasted(item.verb)
-        )
-
-    @property
-    def long(self) -> bool:
-        return len(self.haystack) > LONG_TEXT
-
-    @cached_property
-    def word_counts(self) -> Counter[str]:
-        """The text's words as the tie-breaker counts them (``core/learned.py``)."""
-        return words(self.haystack)
-
-    def rank(self, question: Question) -> tuple[Ranked, ...]:
-        found = self.ranked.get(question.key)
-        if found is None:
-            ranked = rank(
-                question,
-                self.haystack,
-                self.priority,
-                normalized=True,
-                spans=self.spans,
-                index=self.index,
-                installed_choices=self.installed_choices,
-                known=self.known,
-            )
-            ranked = _without_way(ranked, self.mechanisms, self.haystack)
-            found = self.ranked[question.key] = _with_change(ranked, self.changed, self.haystack)
-        return found
-
-
-def _without_way(
-    ranked: tuple[Ranked, ...], mechanisms: Mapping[str, re.Pattern[str]], haystack: str
-) -> tuple[Ranked, ...]:
-    """``ranked`` with each choice named by a way of doing something (a DaemonSet, a
-    script) scoring nothing when the text names no such way, best first again."""
-    dropped = {
-        item.value
-        for item in ranked
-        if item.score > 0
-        and item.value in mechanisms
-        and mechanisms[item.value].search(haystack) is None
-    }
-    if not dropped:
-        return ranked
-    return _rescored(
-        ranked, lambda item: replace(item, score=0.0) if item.value in dropped else item
-    )
-
-
-def _rescored(ranked: tuple[Ranked, ...], change: Callable[[Ranked], Ranked]) -> tuple[Ranked, ...]:
-    """``ranked`` with ``change`` applied to each choice, best first again (a tie keeps
-    the order it had)."""
-    order = {item.value: position for position, item in enumerate(ranked)}
-    return tuple(sorted(map(change, ranked), key=lambda item: (-item.score, order[item.value])))
-
-
-# What a customer's own sentence about changing an AKS-managed resource adds to the choice
-# that names such a change: as much as a term said in so many words, with a request's
-# bonus (the change outranks the component it broke, as in REQUEST_GROUPS).
-CHANGE_WEIGHT = 3.0
-
-
-def _with_change(
-    ranked: tuple[Ranked, ...], found: tuple[Changed, ...], haystack: str
-) -> tuple[Ranked, ...]:
-    """``ranked`` with the change choice raised when the customer says they changed a
-    resource AKS manages (``core/changed.py``), with a note saying so."""
-    if not found or not CHANGE_WEIGHT:
-        return ranked
-    first = found[0]
-    choice = CHANGE_CHOICES[first.kind]
-    if all(item.value != choice for item in ranked):
-        return ranked
-    note = Note("changed", first.resource, haystack[first.start : first.end].strip())
-    return _rescored(
-        ranked,
-        lambda item: (
-            replace(item, score=item.score + CHANGE_WEIGHT, notes=(*item.notes, note))
-            if item.value == choice
-            else item
-        ),
-    )
 
 
 def suggest(
@@ -242,7 +122,7 @@ def suggest(
     the others listed as alternatives.
     """
     read = normalize_ticket(text)
-    reading = _Reading(
+    reading = Reading(
         tree,
         read,
         durations(read.haystack),
@@ -274,7 +154,15 @@ def suggest(
     found = _walk(reading, answers, evidence, lookahead=True)
     held = _doubt(reading, found)
     if held is None:
-        return _unasked(reading, found)
+        given = tiebreak.unasked(reading, found.answers)
+        if not given:
+            return found
+        return replace(
+            found,
+            answers={**found.answers, **{key: item.value for key, item in given.items()}},
+            evidence={**found.evidence, **{key: [] for key in given}},  # no word gave it
+            chosen={**found.chosen, **given},
+        )
     kept = _walk(reading, answers, evidence, lookahead=True, hold=held.question)
     if held.reason == "deployed":
         # The rival may have matched no word: it carries what the customer deployed.
@@ -313,19 +201,15 @@ def suggest(
 #   no wrong one.)
 # Tuned on the working files modelled on real reports (tests/corpus/real-a.toml, real-b).
 CAUTIOUS_TEXT = 400  # characters of normalized text
-# A change the customer made to AKS-managed Azure resources: the choice that names it, and
-# the question that asks whether Microsoft support directed it (the policy's exception).
-CHANGE_CHOICE = "node-iaas-change"
-# The choice for each kind of change ``core/changed.py`` finds: the cluster's Azure
-# resources, or what AKS deploys in kube-system (a managed component changed in place).
-CHANGE_CHOICES = {"iaas": CHANGE_CHOICE, "kube-system": "managed-component-change"}
+# The question that asks whether Microsoft support directed a change the customer made to
+# AKS-managed resources (the policy's exception; the change choices: ``core/reading.py``).
 CHANGE_QUESTION = "change_directed"
 CAUTIOUS_SHARE = 0.6
 INSTALLED_SHARE = 0.25
 DEPLOYED_WAYS = frozenset({"daemonset"})
 
 
-def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
+def _doubt(reading: Reading, found: Suggestion) -> Held | None:
     """Why the supported verdict ``found`` leads to (or, with a later question open, may
     lead to) is in doubt, if it is."""
     outcome = resolve(reading.tree, found.answers)
@@ -349,13 +233,13 @@ def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
         key = next(iter(found.chosen))
         return Held(key, CHANGE_CHOICES[reading.changed[0].kind], "changed")
     for key, chosen in found.chosen.items():
-        if _customer_installed(chosen):
+        if customer_installed(chosen):
             return Held(key, chosen.value, "installed")
         for item in found.alternatives.get(key, ()):
             theirs = (
                 item.value in reading.installed_choices
                 and item.score >= INSTALLED_SHARE * chosen.score
-                and _customer_installed(item, used=item.value in reading.software_choices)
+                and customer_installed(item, used=item.value in reading.software_choices)
             )
             close = (
                 long
@@ -372,7 +256,7 @@ def _doubt(reading: _Reading, found: Suggestion) -> Held | None:
     return _deployed(reading, found)
 
 
-def _own_copy(reading: _Reading, key: str, item: Ranked, chosen: Ranked) -> Held | None:
+def _own_copy(reading: Reading, key: str, item: Ranked, chosen: Ranked) -> Held | None:
     """A runner-up that names what the customer says they installed with Helm, though it is
     not a choice for their software: their own copy of a project AKS also offers (KEDA,
     Dapr, Istio as a Helm release, not the add-on). Held with their software as the rival."""
@@ -385,12 +269,12 @@ def _own_copy(reading: _Reading, key: str, item: Ranked, chosen: Ranked) -> Held
     return Held(key, rival, "rival-installed", note.word)
 
 
-def _software_rival(reading: _Reading, question: Question) -> str | None:
+def _software_rival(reading: Reading, question: Question) -> str | None:
     """The question's first choice for the customer's own software (open source first)."""
     return next((value for value in reading.software_choices if value in question.values), None)
 
 
-def _deployed(reading: _Reading, found: Suggestion) -> Held | None:
+def _deployed(reading: Reading, found: Suggestion) -> Held | None:
     """The first question of a supported answer held for a DaemonSet the customer says they
     deployed (``DEPLOYED_WAYS``), with their own software as the rival."""
     key = next(iter(found.chosen), None)
@@ -408,7 +292,7 @@ def _deployed(reading: _Reading, found: Suggestion) -> Held | None:
 
 
 def _level_elsewhere(
-    reading: _Reading, found: Suggestion, key: str, value: str, *, possibly: bool = False
+    reading: Reading, found: Suggestion, key: str, value: str, *, possibly: bool = False
 ) -> bool:
     """Whether answering ``key`` with ``value`` instead leads to a verdict other than
     supported, as far as the text takes that path: every verdict the path can still
@@ -423,30 +307,8 @@ def _level_elsewhere(
     return Level.SUPPORTED not in levels
 
 
-def reachable_levels(tree: Tree, answers: Mapping[str, str]) -> frozenset[Level]:
-    """Every level a verdict can have once the questions ``answers`` leave open are
-    answered, whichever way."""
-    outcome = resolve(tree, answers)
-    if outcome.question is None:
-        return outcome.levels
-    question = outcome.question
-    return frozenset(
-        level
-        for value in question.values
-        for level in reachable_levels(tree, {**answers, question.key: value})
-    )
-
-
-def _customer_installed(item: Ranked, *, used: bool = False) -> bool:
-    """Whether the choice's words name what the text says the customer installed, with
-    an install verb ("helm install …", "we deployed …", "직접 설치한 …"), or, with
-    ``used``, merely runs ("we run Linkerd", "we use the Datadog agent")."""
-    kinds = ("installed", "runs") if used else ("installed",)
-    return any(note.kind in kinds for note in item.notes)
-
-
 def _walk(
-    reading: _Reading,
+    reading: Reading,
     answers: dict[str, str],
     evidence: dict[str, list[str]],
     *,
@@ -494,7 +356,7 @@ def _walk(
         if chosen is None and lookahead:
             chosen = _fallback(reading, answers, question, ranked)
         if chosen is None and lookahead:
-            chosen = _learned(reading, answers, question, ranked)
+            chosen = tiebreak.pick(reading, answers, question, ranked)
         if chosen is not None:
             answers[question.key] = chosen.value
             evidence[question.key] = list(chosen.matched)
@@ -521,7 +383,7 @@ FALLBACK_REACH = 3
 
 
 def _fallback(
-    reading: _Reading, answers: dict[str, str], question: Question, ranked: tuple[Ranked, ...]
+    reading: Reading, answers: dict[str, str], question: Question, ranked: tuple[Ranked, ...]
 ) -> Ranked | None:
     """The choice that stands for a settled modifier's case ("preview" → the preview-feature
     choice), when the text matched it among the first candidates of the open question and
@@ -542,79 +404,14 @@ def _fallback(
     return None
 
 
-def _unasked(reading: _Reading, found: Suggestion) -> Suggestion:
-    """The answers to the modifiers of the verdict reached that the engine never asks
-    (none of their overlays could lower it): an answer is read as given when the ticket
-    reads at least as much like past tickets about the first-step choice that stands
-    for it (``how-to`` for ``advice=yes``) as like tickets about the choice made. Such an
-    answer only adds a clause to cite, so the tie-breaker alone may give it."""
-    model = reading.learned
-    tree = reading.tree
-    if model is None or not reading.stands_for or model.question not in found.answers:
-        return found
-    outcome = resolve(tree, found.answers)
-    if outcome.result is None:
-        return found
-    made = found.answers[model.question]
-    answers, chosen = dict(found.answers), dict(found.chosen)
-    for (key, value), choice in reading.stands_for.items():
-        if key not in outcome.result.base.modifiers or key in answers or choice == made:
-            continue
-        likely = model.probabilities(reading.word_counts, [made, choice])
-        if likely and likely[choice] >= likely[made]:
-            answers[key] = value
-            chosen[key] = Ranked(value, 0.0, (), (Note("reads-like", detail=choice),))
-    if answers == found.answers:
-        return found
-    return replace(found, answers=answers, chosen=chosen)
-
-
-# The tie-breaker (``core/learned.py``) picks among this many of the first candidates, and
-# only when the one it finds most likely is at least LEARNED_RATIO times as likely as the
-# next of them. Measured with ``python -m tests.retrieval`` (docs/accuracy.md).
-LEARNED_REACH = 3
-LEARNED_RATIO = 1.5
-
-
-def _learned(
-    reading: _Reading, answers: dict[str, str], question: Question, ranked: tuple[Ranked, ...]
-) -> Ranked | None:
-    """Of the close first candidates the rules leave open, the one the ticket reads most
-    like, by the classifier trained on labelled tickets, if it is clearly so; with a note
-    saying the words alone did not settle it (its ``detail``: the candidates it was
-    weighed against, comma-separated)."""
-    model = reading.learned
-    if model is None or question.key != model.question:
-        return None
-    first = [item for item in ranked[:LEARNED_REACH] if item.score > 0]
-    likely = model.probabilities(reading.word_counts, [item.value for item in first])
-    if len(likely) < 2:
-        return None
-    best, runner_up = sorted(likely.values(), reverse=True)[:2]
-    if best < LEARNED_RATIO * runner_up:
-        return None
-    pick = next(item for item in first if likely.get(item.value) == best)
-    if (
-        _customer_installed(pick, used=True)
-        and pick.value not in reading.installed_choices
-        and Level.SUPPORTED in reachable_levels(reading.tree, {**answers, question.key: pick.value})
-    ):
-        # its words name what the customer installed or runs ("our own KEDA, installed
-        # with Helm"): a close call between their copy and the part AKS manages is the
-        # engineer's, not a classifier's
-        return None
-    weighed = ",".join(value for value in likely if value != pick.value)
-    return replace(pick, notes=(*pick.notes, Note("learned", detail=weighed)))
-
-
-def _theirs_leads(reading: _Reading, ranked: tuple[Ranked, ...]) -> bool:
+def _theirs_leads(reading: Reading, ranked: tuple[Ranked, ...]) -> bool:
     """Whether the best-ranked choice is one for software the customer installs (open
     source, a vendor's, an ingress controller) and names what the text says they installed
     ("ingress-nginx was installed by our platform team")."""
     return (
         bool(ranked)
         and ranked[0].value in reading.installed_choices
-        and _customer_installed(ranked[0])
+        and customer_installed(ranked[0])
     )
 
 
@@ -629,7 +426,7 @@ AGREE_EVIDENCE = 2.5
 
 
 def _agreeing(
-    reading: _Reading,
+    reading: Reading,
     answers: dict[str, str],
     evidence: dict[str, list[str]],
     question: Question,

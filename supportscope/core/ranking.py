@@ -108,7 +108,7 @@ class Note:
     (a close call on words, settled by the tie-breaker, ``core/learned.py``; ``detail``
     names the candidates it was weighed against, comma-separated), ``reads-like`` (an
     answer no word gives, read by the tie-breaker: the ticket reads like past tickets about
-    the first-step choice ``detail`` that stands for it, ``matcher._unasked``).
+    the first-step choice ``detail`` that stands for it, ``tiebreak.unasked``).
     """
 
     kind: str

@@ -246,7 +246,7 @@ MECHANISMS: Mapping[str, re.Pattern[str]] = {
 # A modifier answer the engine never asks (it cannot lower the verdict, only cite one more
 # clause), with the first-step choice that stands for it: the tie-breaker gives the answer
 # when the ticket reads at least as much like past tickets about that choice as like
-# tickets about the one made (``matcher._unasked``). A question about how to set up or
+# tickets about the one made (``tiebreak.unasked``). A question about how to set up or
 # tune a part of AKS reads like the tickets that ask for advice on AKS.
 STANDS_FOR: Mapping[tuple[str, str], str] = {("advice", "yes"): "how-to"}
 MAX_TICKET_CHARS = 20_000

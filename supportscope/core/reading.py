@@ -1,0 +1,176 @@
+"""One ticket as the suggester reads it (``core/matcher.py``). Pure: no Django imports.
+
+``Reading`` holds the normalized text with the settings it is read with, and what is
+found once per ticket: each question's choices ranked (``core/ranking.py``), less the
+choices named by a way of doing something the text does not name (``without_way``), and
+with the change choice raised where the customer says they changed a resource AKS
+manages (``with_change``, ``core/changed.py``). ``reachable_levels`` and
+``customer_installed`` are the facts the walk, its doubts and the tie-breaker share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from supportscope.core.changed import Changed, changed
+from supportscope.core.engine import Level, Question, Tree, resolve
+from supportscope.core.learned import Learned, words
+from supportscope.core.ranking import Note, Ranked, rank
+from supportscope.core.textindex import TextIndex
+from supportscope.core.tickettext import Duration, Normalized
+
+# A ticket longer than this is read as a real report (pasted output, several components
+# named), with the wider margins of ``matcher.LONG_MARGIN`` and ``matcher.LONG_RATIO``.
+LONG_TEXT = 800  # characters of normalized text
+# A change the customer made to AKS-managed Azure resources: the choice that names it.
+CHANGE_CHOICE = "node-iaas-change"
+# The choice for each kind of change ``core/changed.py`` finds: the cluster's Azure
+# resources, or what AKS deploys in kube-system (a managed component changed in place).
+CHANGE_CHOICES = {"iaas": CHANGE_CHOICE, "kube-system": "managed-component-change"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One ticket being read: the tree, the normalized text and how to read it (the
+    suggester's settings, ``vocabulary.read_ticket``), with what is found once per ticket:
+    its changes, its words for the tie-breaker, each question's ranked choices."""
+
+    tree: Tree
+    text: Normalized
+    spans: tuple[Duration, ...]
+    priority: tuple[str, ...]
+    defaults: Mapping[str, str]
+    upgrade: Callable[[dict[str, str]], dict[str, str]] | None
+    index: TextIndex
+    installed_choices: tuple[str, ...] = ()
+    known: frozenset[str] = frozenset()
+    software_choices: tuple[str, ...] = ()
+    # (modifier, answer) -> (question, choice): ``matcher._fallback``
+    fallbacks: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # choice -> the words for the way it is done: ``without_way``
+    mechanisms: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
+    learned: Learned | None = None  # the tie-breaker: ``core/tiebreak.py``
+    # (modifier, answer) -> the first-step choice that stands for it: ``tiebreak.unasked``
+    stands_for: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # each question ranked once per ticket: the walk is re-run for every contender
+    ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
+
+    @property
+    def haystack(self) -> str:
+        return self.text.haystack
+
+    @cached_property
+    def changed(self) -> tuple[Changed, ...]:
+        """The customer's own sentences (not pasted output) saying they changed a
+        resource AKS manages."""
+        return tuple(
+            item
+            for item in changed(self.haystack, self.text.breaks, self.text.steps)
+            if not self.index.in_pasted(item.verb)
+        )
+
+    @property
+    def long(self) -> bool:
+        return len(self.haystack) > LONG_TEXT
+
+    @cached_property
+    def word_counts(self) -> Counter[str]:
+        """The text's words as the tie-breaker counts them (``core/learned.py``)."""
+        return words(self.haystack)
+
+    def rank(self, question: Question) -> tuple[Ranked, ...]:
+        found = self.ranked.get(question.key)
+        if found is None:
+            ranked = rank(
+                question,
+                self.haystack,
+                self.priority,
+                normalized=True,
+                spans=self.spans,
+                index=self.index,
+                installed_choices=self.installed_choices,
+                known=self.known,
+            )
+            ranked = without_way(ranked, self.mechanisms, self.haystack)
+            found = self.ranked[question.key] = with_change(ranked, self.changed, self.haystack)
+        return found
+
+
+def without_way(
+    ranked: tuple[Ranked, ...], mechanisms: Mapping[str, re.Pattern[str]], haystack: str
+) -> tuple[Ranked, ...]:
+    """``ranked`` with each choice named by a way of doing something (a DaemonSet, a
+    script) scoring nothing when the text names no such way, best first again."""
+    dropped = {
+        item.value
+        for item in ranked
+        if item.score > 0
+        and item.value in mechanisms
+        and mechanisms[item.value].search(haystack) is None
+    }
+    if not dropped:
+        return ranked
+    return _rescored(
+        ranked, lambda item: replace(item, score=0.0) if item.value in dropped else item
+    )
+
+
+def _rescored(ranked: tuple[Ranked, ...], change: Callable[[Ranked], Ranked]) -> tuple[Ranked, ...]:
+    """``ranked`` with ``change`` applied to each choice, best first again (a tie keeps
+    the order it had)."""
+    order = {item.value: position for position, item in enumerate(ranked)}
+    return tuple(sorted(map(change, ranked), key=lambda item: (-item.score, order[item.value])))
+
+
+# What a customer's own sentence about changing an AKS-managed resource adds to the choice
+# that names such a change: as much as a term said in so many words, with a request's
+# bonus (the change outranks the component it broke, as in REQUEST_GROUPS).
+CHANGE_WEIGHT = 3.0
+
+
+def with_change(
+    ranked: tuple[Ranked, ...], found: tuple[Changed, ...], haystack: str
+) -> tuple[Ranked, ...]:
+    """``ranked`` with the change choice raised when the customer says they changed a
+    resource AKS manages (``core/changed.py``), with a note saying so."""
+    if not found or not CHANGE_WEIGHT:
+        return ranked
+    first = found[0]
+    choice = CHANGE_CHOICES[first.kind]
+    if all(item.value != choice for item in ranked):
+        return ranked
+    note = Note("changed", first.resource, haystack[first.start : first.end].strip())
+    return _rescored(
+        ranked,
+        lambda item: (
+            replace(item, score=item.score + CHANGE_WEIGHT, notes=(*item.notes, note))
+            if item.value == choice
+            else item
+        ),
+    )
+
+
+def reachable_levels(tree: Tree, answers: Mapping[str, str]) -> frozenset[Level]:
+    """Every level a verdict can have once the questions ``answers`` leave open are
+    answered, whichever way."""
+    outcome = resolve(tree, answers)
+    if outcome.question is None:
+        return outcome.levels
+    question = outcome.question
+    return frozenset(
+        level
+        for value in question.values
+        for level in reachable_levels(tree, {**answers, question.key: value})
+    )
+
+
+def customer_installed(item: Ranked, *, used: bool = False) -> bool:
+    """Whether the choice's words name what the text says the customer installed, with
+    an install verb ("helm install …", "we deployed …", "직접 설치한 …"), or, with
+    ``used``, merely runs ("we run Linkerd", "we use the Datadog agent")."""
+    kinds = ("installed", "runs") if used else ("installed",)
+    return any(note.kind in kinds for note in item.notes)

@@ -1,0 +1,80 @@
+"""The tie-breaker: where the words leave a choice open, the tickets a ticket reads like
+decide. Pure: no Django imports.
+
+``pick`` chooses among the first question's close candidates, the one the classifier
+trained on labelled tickets (``core/learned.py``) finds clearly most likely; ``unasked``
+gives the answers the engine never asks (``advice``) from the same classifier. The walk
+(``core/matcher.py``) calls both; the holds for what the customer installed or changed
+still apply to what they give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from supportscope.core.engine import Level, Question, resolve
+from supportscope.core.ranking import Note, Ranked
+from supportscope.core.reading import Reading, customer_installed, reachable_levels
+
+# The tie-breaker (``core/learned.py``) picks among this many of the first candidates, and
+# only when the one it finds most likely is at least LEARNED_RATIO times as likely as the
+# next of them. Measured with ``python -m tests.retrieval`` (docs/accuracy.md).
+LEARNED_REACH = 3
+LEARNED_RATIO = 1.5
+
+
+def pick(
+    reading: Reading, answers: dict[str, str], question: Question, ranked: tuple[Ranked, ...]
+) -> Ranked | None:
+    """Of the close first candidates the rules leave open, the one the ticket reads most
+    like, by the classifier trained on labelled tickets, if it is clearly so; with a note
+    saying the words alone did not settle it (its ``detail``: the candidates it was
+    weighed against, comma-separated)."""
+    model = reading.learned
+    if model is None or question.key != model.question:
+        return None
+    first = [item for item in ranked[:LEARNED_REACH] if item.score > 0]
+    likely = model.probabilities(reading.word_counts, [item.value for item in first])
+    if len(likely) < 2:
+        return None
+    best, runner_up = sorted(likely.values(), reverse=True)[:2]
+    if best < LEARNED_RATIO * runner_up:
+        return None
+    chosen = next(item for item in first if likely.get(item.value) == best)
+    if (
+        customer_installed(chosen, used=True)
+        and chosen.value not in reading.installed_choices
+        and Level.SUPPORTED
+        in reachable_levels(reading.tree, {**answers, question.key: chosen.value})
+    ):
+        # its words name what the customer installed or runs ("our own KEDA, installed
+        # with Helm"): a close call between their copy and the part AKS manages is the
+        # engineer's, not a classifier's
+        return None
+    weighed = ",".join(value for value in likely if value != chosen.value)
+    return replace(chosen, notes=(*chosen.notes, Note("learned", detail=weighed)))
+
+
+def unasked(reading: Reading, answers: Mapping[str, str]) -> dict[str, Ranked]:
+    """The answers to the modifiers of the verdict ``answers`` reach that the engine never
+    asks (none of their overlays could lower it), each as the chosen item with a note: an
+    answer is read as given when the ticket reads at least as much like past tickets about
+    the first-step choice that stands for it (``how-to`` for ``advice=yes``) as like
+    tickets about the choice made. Such an answer only adds a clause to cite, so the
+    tie-breaker alone may give it."""
+    model = reading.learned
+    if model is None or not reading.stands_for or model.question not in answers:
+        return {}
+    outcome = resolve(reading.tree, answers)
+    if outcome.result is None:
+        return {}
+    made = answers[model.question]
+    found: dict[str, Ranked] = {}
+    for (key, value), choice in reading.stands_for.items():
+        if key not in outcome.result.base.modifiers or key in answers or choice == made:
+            continue
+        likely = model.probabilities(reading.word_counts, [made, choice])
+        if likely and likely[choice] >= likely[made]:
+            found[key] = Ranked(value, 0.0, (), (Note("reads-like", detail=choice),))
+    return found

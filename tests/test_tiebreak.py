@@ -1,0 +1,211 @@
+"""The tie-breaker (supportscope/core/tiebreak.py), through the walk that calls it
+(``matcher.suggest``), on small hand-made trees and models."""
+
+from __future__ import annotations
+
+from supportscope.core.engine import Level, Tree, build_tree, resolve
+from supportscope.core.learned import Learned, words
+from supportscope.core.matcher import suggest
+
+
+def hand_choice(value: str, terms: list[str]) -> dict:
+    """A choice of a small hand-made tree, with its English terms."""
+    return {"value": value, "label": {"en": value}, "terms": {"en": terms}}
+
+
+def hand_verdict(name: str, level: str, modifiers: tuple[str, ...] = ()) -> dict:
+    """A verdict of a small hand-made tree, citing one clause."""
+    return {
+        "name": name,
+        "level": level,
+        "rationale": {"en": name, "ko": name},
+        "citations": ["s--a"],
+        "modifiers": list(modifiers),
+    }
+
+
+def two_level_tree() -> Tree:
+    """One question: a managed disk (supported) or the customer's application
+    (unsupported), and a managed DNS (supported) the model was never taught."""
+    return build_tree(
+        {
+            "start": "what",
+            "questions": [
+                {
+                    "key": "what",
+                    "text": {"en": "What?"},
+                    "choices": [
+                        hand_choice("disk", ["disk"]),
+                        hand_choice("app", ["app"]),
+                        hand_choice("dns", ["coredns"]),
+                        hand_choice("quota", ["quota"]),
+                    ],
+                }
+            ],
+            "nodes": [
+                {
+                    "name": "what",
+                    "question": "what",
+                    "next": {"disk": "yes", "app": "no", "dns": "yes", "quota": "no"},
+                }
+            ],
+            "verdicts": [hand_verdict("yes", "supported"), hand_verdict("no", "unsupported")],
+        }
+    )
+
+
+def disk_or_app_model() -> Learned:
+    """Past tickets: about the disk when they say attach/pvc, about the app when they say
+    deploy/release; never about dns."""
+    return Learned.train(
+        "what",
+        [
+            (words("the volume will not attach, pvc pending"), ("disk",)),
+            (words("attach timeout, the pvc stays pending"), ("disk",)),
+            (words("since the release our deploy throws exceptions"), ("app",)),
+            (words("after the deploy the release logs exceptions"), ("app",)),
+            (words("quota exceeded on the subscription"), ("quota",)),
+            (words("we hit the quota of the subscription"), ("quota",)),
+        ],
+    )
+
+
+def test_the_tie_breaker_settles_close_candidates_by_the_tickets_they_read_like():
+    tree = two_level_tree()
+    text = "Since the release, our app throws exceptions about a disk on every deploy."
+    assert suggest(tree, text).open_question is not None  # the words alone: a coin flip
+    found = suggest(tree, text, learned=disk_or_app_model())
+    assert found.answers == {"what": "app"}
+    assert [note.kind for note in found.chosen["what"].notes] == ["learned"]
+    assert [item.value for item in found.alternatives["what"]] == ["disk"]
+
+
+def test_the_tie_breaker_never_picks_a_choice_it_does_not_know():
+    tree = two_level_tree()
+    found = suggest(tree, "coredns or our app, since the release", learned=disk_or_app_model())
+    assert found.open_question is not None
+    assert {item.value for item in found.candidates if item.score} == {"dns", "app"}
+
+
+def test_the_tie_breaker_never_picks_a_choice_the_words_did_not_match():
+    tree = two_level_tree()
+    # the model reads "quota" into "subscription"; the rules matched disk and app only
+    text = "our app and the disk, both on the subscription, pending"
+    found = suggest(tree, text, learned=disk_or_app_model())
+    assert found.answers.get("what") != "quota"
+
+
+def test_the_tie_breaker_never_overrules_a_settled_question():
+    tree = two_level_tree()
+    text = "disk, disk, the disk again, since the release of our app"
+    assert suggest(tree, text, learned=disk_or_app_model()).answers == {"what": "disk"}
+
+
+def test_the_tie_breaker_leaves_a_close_call_open_when_the_model_is_not_sure():
+    tree = two_level_tree()
+    found = suggest(tree, "our app and a disk", learned=disk_or_app_model())
+    assert found.open_question is not None
+
+
+def test_the_tie_breaker_leaves_to_the_engineer_a_supported_pick_the_customer_runs():
+    tree = two_level_tree()
+    model = disk_or_app_model()
+    plain = "The disk: the pvc stays pending, the volume will not attach, and our app waits."
+    assert suggest(tree, plain, learned=model).answers == {"what": "disk"}
+    theirs = (
+        "We run our own disk operator. The pvc stays pending, the volume will not attach, "
+        "and our app waits."
+    )
+    found = suggest(tree, theirs, learned=model)
+    assert found.open_question is not None
+    assert [note.kind for note in found.candidates[0].notes] == ["runs"]
+
+
+# -- the answers the engine never asks (tiebreak.unasked) ------------------------------
+
+
+def advice_tree() -> Tree:
+    """Disk (supported) or app (unsupported); the disk's verdict lists ``asks``, a modifier
+    whose only overlay is supported too, so it is never asked."""
+    return build_tree(
+        {
+            "start": "what",
+            "questions": [
+                {
+                    "key": "what",
+                    "text": {"en": "What?"},
+                    "choices": [
+                        hand_choice("disk", ["disk"]),
+                        hand_choice("app", ["app"]),
+                        hand_choice("howto", ["guidance"]),
+                    ],
+                },
+                {
+                    "key": "asks",
+                    "text": {"en": "Advice?"},
+                    "choices": [hand_choice("no", []), hand_choice("yes", [])],
+                },
+            ],
+            "nodes": [
+                {
+                    "name": "what",
+                    "question": "what",
+                    "next": {"disk": "disk", "app": "app", "howto": "advised"},
+                }
+            ],
+            "verdicts": [
+                hand_verdict("disk", "supported", ("asks",)),
+                hand_verdict("app", "unsupported", ("asks",)),
+                hand_verdict("advised", "supported"),
+            ],
+            "modifiers": [{"question": "asks", "overlays": {"no": None, "yes": "advised"}}],
+        }
+    )
+
+
+def disk_or_howto_model() -> Learned:
+    """Past tickets: about the disk when they report a failure, advice when they ask which
+    setting or size to choose."""
+    return Learned.train(
+        "what",
+        [
+            (words("the disk will not attach, timeout error"), ("disk",)),
+            (words("attach error on the disk, timeout again"), ("disk",)),
+            (words("which size should we choose, what setting do you recommend"), ("howto",)),
+            (words("what setting should we choose, which size do you recommend"), ("howto",)),
+            (words("our app crashes"), ("app",)),
+            (words("the app crashes again"), ("app",)),
+        ],
+    )
+
+
+ASKS = {("asks", "yes"): "howto"}
+
+
+def test_a_ticket_that_reads_like_advice_requests_is_given_the_unasked_answer():
+    text = "For the disk: which size should we choose, and what setting do you recommend?"
+    found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)
+    assert found.answers == {"what": "disk", "asks": "yes"}
+    assert [(n.kind, n.detail) for n in found.chosen["asks"].notes] == [("reads-like", "howto")]
+    result = resolve(advice_tree(), found.answers).result
+    assert [part.name for part in result.parts] == ["disk", "advised"]
+
+
+def test_a_fault_report_is_not_given_the_unasked_answer():
+    text = "The disk will not attach: timeout error after the attach."
+    found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)
+    assert found.answers == {"what": "disk"}
+
+
+def test_the_unasked_answer_is_not_read_for_a_verdict_that_does_not_list_it():
+    # The app's verdict lists ``asks`` but its overlay (supported) cannot join it.
+    text = "Our app: which size should we choose, and what setting do you recommend?"
+    found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)
+    assert found.answers["what"] == "app"
+    assert resolve(advice_tree(), found.answers).result.level is Level.UNSUPPORTED
+    assert resolve(advice_tree(), found.answers).result.overlays == ()
+
+
+def test_without_a_model_no_unasked_answer_is_read():
+    text = "For the disk: which size should we choose, and what setting do you recommend?"
+    assert suggest(advice_tree(), text, stands_for=ASKS).answers == {"what": "disk"}
