@@ -75,6 +75,9 @@ REAL_WORKING = (
     "real-y.toml",
     "real-z.toml",
     "real-aa.toml",
+    "real-bb.toml",
+    "real-cc.toml",
+    "real-dd.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -135,6 +138,12 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # advice reading; four Helm tickets relabelled by the issue 22 rule before it. The z writer
 # ordered its 60 reports after choosing them, to balance the levels across the two files,
 # before the split rule was applied.
+# real-holdout-bb.toml / real-bb.toml (upgrades, versions, quotas, capacity, requests; half
+# Korean), real-holdout-cc.toml / real-cc.toml (any AKS problem, mostly from Korean pages;
+# two thirds Korean: holdout 8 en, 16 ko, working 12 en, 24 ko) and real-holdout-dd.toml /
+# real-dd.toml (software customers run next to what AKS manages; half Korean): three more
+# writers of that session, told to keep the order they chose their reports in; first graded
+# after its Windows term and the matcher's split; five Helm tickets relabelled first.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -163,6 +172,9 @@ HOLDOUTS = (
     "real-holdout-y.toml",
     "real-holdout-z.toml",
     "real-holdout-aa.toml",
+    "real-holdout-bb.toml",
+    "real-holdout-cc.toml",
+    "real-holdout-dd.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

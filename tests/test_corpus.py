@@ -77,6 +77,12 @@ REAL = (
     "real-holdout-z.toml",
     "real-aa.toml",
     "real-holdout-aa.toml",
+    "real-bb.toml",
+    "real-holdout-bb.toml",
+    "real-cc.toml",
+    "real-holdout-cc.toml",
+    "real-dd.toml",
+    "real-holdout-dd.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
