@@ -9,12 +9,14 @@ import pytest
 
 from supportscope.core.content import read_policy
 from supportscope.core.engine import Level, Tree, build_tree, resolve
-from supportscope.core.matcher import settled
+from supportscope.core.matcher import settled, suggest
 from supportscope.core.ranking import Ranked, rank
 from supportscope.core.reading import reachable_levels
 from supportscope.core.vocabulary import suggest_answers
+from tests.small_trees import advice_tree
 
 ROOT = Path(__file__).resolve().parent.parent
+ADVICE_CLAUSE = "unsupported-scenarios--aks-operations-advice"
 
 
 def small_tree() -> Tree:
@@ -801,9 +803,11 @@ def test_exposing_the_api_server_by_a_path_of_ones_own_is_a_network_customizatio
     ],
 )
 def test_how_planned_maintenance_behaves_is_a_question_for_advice(tree, text):
-    found = suggest_answers(tree, text)
-    assert found.answers.get("component") == "how-to"
-    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+    # Answered as the part it names (the node image) with the advice asked for, or as a
+    # question about AKS itself: either way supported, citing the advice clause.
+    result = resolve(tree, suggest_answers(tree, text).answers).result
+    assert result.level is Level.SUPPORTED
+    assert ADVICE_CLAUSE in result.citations
 
 
 def test_a_preview_feature_the_words_do_not_place_falls_back_to_the_preview_choice(tree):
@@ -862,8 +866,9 @@ def test_asking_for_the_supported_way_to_do_something_is_advice(tree):
         "What is the supported way to get these nodes rebooted one at a time? Should we drain "
         "first ourselves?",
     )
-    assert found.answers.get("component") == "how-to"
-    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+    result = resolve(tree, found.answers).result
+    assert result.level is Level.SUPPORTED
+    assert ADVICE_CLAUSE in result.citations
 
 
 @pytest.mark.parametrize(
@@ -1081,3 +1086,31 @@ def test_the_customers_desktop_client_for_kubernetes_is_not_read_as_supported(
     assert outcome.result is None or outcome.result.level is Level.UNSUPPORTED
     if outcome.result is None:
         assert component in [item.value for item in found.candidates[:3]]
+
+
+# -- a question about how to set up a part the text names (matcher._part_asked_about) ---
+
+PART_ASKS = {("asks", "yes"): ("what", "howto")}
+
+
+def test_a_how_to_question_about_a_named_part_answers_the_part_and_asks_for_advice():
+    text = "We need guidance: your guidance on how to size the disk."
+    found = suggest(advice_tree(), text, stands_for=PART_ASKS)
+    assert found.answers == {"what": "disk", "asks": "yes"}
+    assert found.evidence["asks"] == ["guidance", "how to"]
+    assert [item.value for item in found.alternatives["what"]] == ["howto"]
+    result = resolve(advice_tree(), found.answers).result
+    assert [part.name for part in result.parts] == ["disk", "advised"]
+
+
+def test_a_how_to_question_never_becomes_a_part_below_the_advice_level():
+    # The app's verdict is unsupported: advice cannot join it.
+    text = "We need guidance on how to size the app."
+    found = suggest(advice_tree(), text, stands_for=PART_ASKS)
+    assert found.answers == {"what": "howto"}
+    assert [item.value for item in found.alternatives["what"]] == ["app"]
+
+
+def test_without_the_setting_a_how_to_question_stays_one():
+    text = "We need guidance: your guidance on how to size the disk."
+    assert suggest(advice_tree(), text).answers == {"what": "howto"}

@@ -6,22 +6,7 @@ from __future__ import annotations
 from supportscope.core.engine import Level, Tree, build_tree, resolve
 from supportscope.core.learned import Learned, words
 from supportscope.core.matcher import suggest
-
-
-def hand_choice(value: str, terms: list[str]) -> dict:
-    """A choice of a small hand-made tree, with its English terms."""
-    return {"value": value, "label": {"en": value}, "terms": {"en": terms}}
-
-
-def hand_verdict(name: str, level: str, modifiers: tuple[str, ...] = ()) -> dict:
-    """A verdict of a small hand-made tree, citing one clause."""
-    return {
-        "name": name,
-        "level": level,
-        "rationale": {"en": name, "ko": name},
-        "citations": ["s--a"],
-        "modifiers": list(modifiers),
-    }
+from tests.small_trees import advice_tree, hand_choice, hand_verdict
 
 
 def two_level_tree() -> Tree:
@@ -124,45 +109,6 @@ def test_the_tie_breaker_leaves_to_the_engineer_a_supported_pick_the_customer_ru
 # -- the answers the engine never asks (tiebreak.unasked) ------------------------------
 
 
-def advice_tree() -> Tree:
-    """Disk (supported) or app (unsupported); the disk's verdict lists ``asks``, a modifier
-    whose only overlay is supported too, so it is never asked."""
-    return build_tree(
-        {
-            "start": "what",
-            "questions": [
-                {
-                    "key": "what",
-                    "text": {"en": "What?"},
-                    "choices": [
-                        hand_choice("disk", ["disk"]),
-                        hand_choice("app", ["app"]),
-                        hand_choice("howto", ["guidance"]),
-                    ],
-                },
-                {
-                    "key": "asks",
-                    "text": {"en": "Advice?"},
-                    "choices": [hand_choice("no", []), hand_choice("yes", [])],
-                },
-            ],
-            "nodes": [
-                {
-                    "name": "what",
-                    "question": "what",
-                    "next": {"disk": "disk", "app": "app", "howto": "advised"},
-                }
-            ],
-            "verdicts": [
-                hand_verdict("disk", "supported", ("asks",)),
-                hand_verdict("app", "unsupported", ("asks",)),
-                hand_verdict("advised", "supported"),
-            ],
-            "modifiers": [{"question": "asks", "overlays": {"no": None, "yes": "advised"}}],
-        }
-    )
-
-
 def disk_or_howto_model() -> Learned:
     """Past tickets: about the disk when they report a failure, advice when they ask which
     setting or size to choose."""
@@ -179,7 +125,7 @@ def disk_or_howto_model() -> Learned:
     )
 
 
-ASKS = {("asks", "yes"): "howto"}
+ASKS = {("asks", "yes"): ("what", "howto")}
 
 
 def test_a_ticket_that_reads_like_advice_requests_is_given_the_unasked_answer():

@@ -105,7 +105,7 @@ def suggest(
     fallbacks: Mapping[tuple[str, str], tuple[str, str]] | None = None,
     mechanisms: Mapping[str, re.Pattern[str]] | None = None,
     learned: Learned | None = None,
-    stands_for: Mapping[tuple[str, str], str] | None = None,
+    stands_for: Mapping[tuple[str, str], tuple[str, str]] | None = None,
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -152,6 +152,7 @@ def suggest(
             answers[key] = ranked[0].value
             evidence[key] = list(ranked[0].matched)
     found = _walk(reading, answers, evidence, lookahead=True)
+    found = _part_asked_about(reading, answers, evidence, found)
     held = _doubt(reading, found)
     if held is None:
         given = tiebreak.unasked(reading, found.answers)
@@ -305,6 +306,54 @@ def _level_elsewhere(
     if possibly:
         return bool(levels - {Level.SUPPORTED})
     return Level.SUPPORTED not in levels
+
+
+def _part_asked_about(
+    reading: Reading, answers: dict[str, str], evidence: dict[str, list[str]], found: Suggestion
+) -> Suggestion:
+    """A question about how to set up or tune a part of AKS that the text also names: where
+    a question settles on the choice that stands for an answer the engine never asks
+    (``how-to`` for ``advice=yes``), with a verdict of that answer's level and in no doubt,
+    the best runner-up whose path reaches such a verdict listing the modifier is answered
+    instead, with the modifier given (its words: those of the choice it replaces). The
+    verdict then cites both the part and the advice; nothing is answered that would be
+    in doubt."""
+    tree = reading.tree
+    outcome = resolve(tree, found.answers)
+    if outcome.result is None or _doubt(reading, found) is not None:
+        return found
+    for (key, value), (question, choice) in reading.stands_for.items():
+        overlay = tree.overlay(key, value)
+        stood = found.chosen.get(question)
+        if stood is None or stood.value != choice or overlay is None:
+            continue
+        if outcome.result.level is not overlay.level:
+            continue
+        for item in found.alternatives.get(question, ()):
+            walked = _walk(
+                reading,
+                {**answers, question: item.value},
+                {**evidence, question: list(item.matched)},
+                lookahead=True,
+            )
+            result = resolve(tree, walked.answers).result
+            if (
+                result is None
+                or key not in result.base.modifiers
+                or result.level is not overlay.level
+            ):
+                continue
+            others = (stood, *(a for a in found.alternatives[question] if a.value != item.value))
+            part = replace(
+                walked,
+                answers={**walked.answers, key: value},
+                evidence={**walked.evidence, key: list(stood.matched)},
+                chosen={**walked.chosen, question: item, key: replace(stood, value=value)},
+                alternatives={**walked.alternatives, question: others},
+            )
+            if _doubt(reading, part) is None:
+                return part
+    return found
 
 
 def _walk(

@@ -54,8 +54,9 @@ class Reading:
     # choice -> the words for the way it is done: ``without_way``
     mechanisms: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
     learned: Learned | None = None  # the tie-breaker: ``core/tiebreak.py``
-    # (modifier, answer) -> the first-step choice that stands for it: ``tiebreak.unasked``
-    stands_for: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # (modifier, answer) -> (question, choice) that stands for it: ``tiebreak.unasked``,
+    # ``matcher._part_asked_about``
+    stands_for: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 

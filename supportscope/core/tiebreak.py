@@ -71,8 +71,10 @@ def unasked(reading: Reading, answers: Mapping[str, str]) -> dict[str, Ranked]:
         return {}
     made = answers[model.question]
     found: dict[str, Ranked] = {}
-    for (key, value), choice in reading.stands_for.items():
-        if key not in outcome.result.base.modifiers or key in answers or choice == made:
+    for (key, value), (question, choice) in reading.stands_for.items():
+        if question != model.question or choice == made:
+            continue
+        if key not in outcome.result.base.modifiers or key in answers:
             continue
         likely = model.probabilities(reading.word_counts, [made, choice])
         if likely and likely[choice] >= likely[made]:

@@ -244,11 +244,13 @@ MECHANISMS: Mapping[str, re.Pattern[str]] = {
     ),
 }
 # A modifier answer the engine never asks (it cannot lower the verdict, only cite one more
-# clause), with the first-step choice that stands for it: the tie-breaker gives the answer
-# when the ticket reads at least as much like past tickets about that choice as like
-# tickets about the one made (``tiebreak.unasked``). A question about how to set up or
-# tune a part of AKS reads like the tickets that ask for advice on AKS.
-STANDS_FOR: Mapping[tuple[str, str], str] = {("advice", "yes"): "how-to"}
+# clause), with the first-step choice that stands for it. A question about how to set up or
+# tune a part of AKS reads like the tickets that ask for advice on AKS: the tie-breaker
+# gives the answer when the ticket reads at least as much like past tickets about that
+# choice as like tickets about the one made (``tiebreak.unasked``); and where the words
+# settle on that choice while also naming a part of AKS whose verdict takes the modifier,
+# the part is answered with the modifier given (``matcher._part_asked_about``).
+STANDS_FOR: Mapping[tuple[str, str], tuple[str, str]] = {("advice", "yes"): ("component", "how-to")}
 MAX_TICKET_CHARS = 20_000
 # Query parameters that are not answers (docs/api.md, "Parameter vocabulary"): no question
 # may take one of these names as its key, or its answers could not be told from them.
