@@ -3,39 +3,24 @@
 
 from __future__ import annotations
 
-from supportscope.core.engine import Level, Tree, build_tree, resolve
+from supportscope.core.engine import Level, Tree, resolve
 from supportscope.core.learned import Learned, words
 from supportscope.core.matcher import suggest
-from tests.small_trees import advice_tree, hand_choice, hand_verdict
+from tests.small_trees import advice_tree, hand_choice, hand_verdict, what_tree
 
 
 def two_level_tree() -> Tree:
     """One question: a managed disk (supported) or the customer's application
     (unsupported), and a managed DNS (supported) the model was never taught."""
-    return build_tree(
-        {
-            "start": "what",
-            "questions": [
-                {
-                    "key": "what",
-                    "text": {"en": "What?"},
-                    "choices": [
-                        hand_choice("disk", ["disk"]),
-                        hand_choice("app", ["app"]),
-                        hand_choice("dns", ["coredns"]),
-                        hand_choice("quota", ["quota"]),
-                    ],
-                }
-            ],
-            "nodes": [
-                {
-                    "name": "what",
-                    "question": "what",
-                    "next": {"disk": "yes", "app": "no", "dns": "yes", "quota": "no"},
-                }
-            ],
-            "verdicts": [hand_verdict("yes", "supported"), hand_verdict("no", "unsupported")],
-        }
+    return what_tree(
+        [
+            hand_choice("disk", ["disk"]),
+            hand_choice("app", ["app"]),
+            hand_choice("dns", ["coredns"]),
+            hand_choice("quota", ["quota"]),
+        ],
+        {"disk": "yes", "app": "no", "dns": "yes", "quota": "no"},
+        [hand_verdict("yes", "supported"), hand_verdict("no", "unsupported")],
     )
 
 
