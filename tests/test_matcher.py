@@ -1094,7 +1094,7 @@ PART_ASKS = {("asks", "yes"): ("what", "howto")}
 
 
 def test_a_how_to_question_about_a_named_part_answers_the_part_and_asks_for_advice():
-    text = "We need guidance: your guidance on how to size the disk."
+    text = "Guidance on how to size the disk: the data disk and the os disk."
     found = suggest(advice_tree(), text, stands_for=PART_ASKS)
     assert found.answers == {"what": "disk", "asks": "yes"}
     assert found.evidence["asks"] == ["guidance", "how to"]
@@ -1103,9 +1103,15 @@ def test_a_how_to_question_about_a_named_part_answers_the_part_and_asks_for_advi
     assert [part.name for part in result.parts] == ["disk", "advised"]
 
 
+def test_a_part_named_much_less_than_the_question_does_not_stand_in_for_it():
+    text = "We need guidance: your guidance on how to size the disk."
+    found = suggest(advice_tree(), text, stands_for=PART_ASKS)
+    assert found.answers == {"what": "howto"}
+
+
 def test_a_how_to_question_never_becomes_a_part_below_the_advice_level():
     # The app's verdict is unsupported: advice cannot join it.
-    text = "We need guidance on how to size the app."
+    text = "Guidance on how to size the app: the app and its app pods."
     found = suggest(advice_tree(), text, stands_for=PART_ASKS)
     assert found.answers == {"what": "howto"}
     assert [item.value for item in found.alternatives["what"]] == ["app"]
