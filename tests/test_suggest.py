@@ -552,3 +552,24 @@ def test_a_fault_on_a_supported_part_is_not_read_as_a_request_for_advice(client,
     assert body["answers"]["component"] == "persistent-volume"
     assert "advice" not in body["answers"]
     assert ADVICE not in [c["clause"] for c in body["outcome"]["citations"]]
+
+
+def test_a_how_to_question_about_a_named_part_says_why_in_both_languages(client):
+    text = (
+        "Our node image version is two months old on one node pool while the others got the "
+        "new image version. What is the recommended way to keep node image versions current, "
+        "and which auto-upgrade channel should we pick?"
+    )
+    body = suggest(client, {"text": text}).json()
+    assert body["answers"] == {"component": "node-image", "advice": "yes"}
+    assert ADVICE in [c["clause"] for c in body["outcome"]["citations"]]
+    asked = next(c for c in body["alternatives"]["component"] if c["value"] == "how-to")
+    assert asked["why"] == [
+        "its words ask how to set up or tune it: read as a request for advice on the part proposed"
+    ]
+    assert body["evidence"]["advice"] == asked["matched"]
+    korean = suggest(client, {"text": text, "lang": "ko"}).json()
+    asked = next(c for c in korean["alternatives"]["component"] if c["value"] == "how-to")
+    assert asked["why"] == [
+        "구성·튜닝 방법을 묻는 표현이라, 제안한 구성 요소에 대한 조언 요청으로 읽음"
+    ]

@@ -351,7 +351,8 @@ def _part_asked_about(
                 or result.level is not overlay.level
             ):
                 continue
-            others = (stood, *(a for a in found.alternatives[question] if a.value != item.value))
+            asked = replace(stood, notes=(*stood.notes, Note("stands-for", detail=key)))
+            others = (asked, *(a for a in found.alternatives[question] if a.value != item.value))
             part = replace(
                 walked,
                 answers={**walked.answers, key: value},

@@ -108,7 +108,9 @@ class Note:
     (a close call on words, settled by the tie-breaker, ``core/learned.py``; ``detail``
     names the candidates it was weighed against, comma-separated), ``reads-like`` (an
     answer no word gives, read by the tie-breaker: the ticket reads like past tickets about
-    the first-step choice ``detail`` that stands for it, ``tiebreak.unasked``).
+    the first-step choice ``detail`` that stands for it, ``tiebreak.unasked``),
+    ``stands-for`` (a choice whose words were read as the answer ``detail`` to a question
+    the engine never asks, beside the part the text names: ``matcher._part_asked_about``).
     """
 
     kind: str

@@ -61,6 +61,11 @@ def note_text(note: Note) -> str:
             "the words alone match other choices about as well; the ticket reads most like "
             "past tickets about this one"
         )
+    if note.kind == "stands-for":
+        return _(
+            "its words ask how to set up or tune it: read as a request for advice on the "
+            "part proposed"
+        )
     if note.kind == "reads-like":
         return _(
             "no word settles it: the ticket reads more like past tickets that ask for this "
@@ -74,6 +79,8 @@ def reasons(item: Ranked, lead: Ranked | None, lead_label: str) -> list[str]:
     in its words, and, where it simply matched less, that it did (or, where the tie-breaker
     weighed the two, that the ticket reads more like past tickets about ``lead``)."""
     out = [note_text(note) for note in item.notes]
+    if any(note.kind == "stands-for" for note in item.notes):
+        return out  # it was not outranked: its words became the advice asked for
     if lead is not None and item.value != lead.value:
         learned = [note.detail.split(",") for note in lead.notes if note.kind == "learned"]
         if any(item.value in weighed for weighed in learned):
