@@ -78,6 +78,9 @@ REAL_WORKING = (
     "real-bb.toml",
     "real-cc.toml",
     "real-dd.toml",
+    "real-ee.toml",
+    "real-ff.toml",
+    "real-gg.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -144,6 +147,12 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # real-dd.toml (software customers run next to what AKS manages; half Korean): three more
 # writers of that session, told to keep the order they chose their reports in; first graded
 # after its Windows term and the matcher's split; five Helm tickets relabelled first.
+# real-holdout-ee.toml / real-ee.toml (nodes and storage, two thirds Korean: holdout 8 en,
+# 16 ko; working 12 en, 24 ko), real-holdout-ff.toml / real-ff.toml (long GitHub issues of
+# AKS and its components, one third Korean: holdout 16 en, 8 ko; working 24 en, 12 ko) and
+# real-holdout-gg.toml / real-gg.toml (customers asking what to do: configuring, sizing,
+# scripts, restores; half Korean): three more writers of that session, first graded after
+# the how-to question read as advice on the part it names; five Helm tickets relabelled.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -175,6 +184,9 @@ HOLDOUTS = (
     "real-holdout-bb.toml",
     "real-holdout-cc.toml",
     "real-holdout-dd.toml",
+    "real-holdout-ee.toml",
+    "real-holdout-ff.toml",
+    "real-holdout-gg.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

@@ -83,6 +83,12 @@ REAL = (
     "real-holdout-cc.toml",
     "real-dd.toml",
     "real-holdout-dd.toml",
+    "real-ee.toml",
+    "real-holdout-ee.toml",
+    "real-ff.toml",
+    "real-holdout-ff.toml",
+    "real-gg.toml",
+    "real-holdout-gg.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
