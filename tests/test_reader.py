@@ -444,6 +444,32 @@ def test_a_close_rival_the_customer_installed_keeps_a_supported_answer_open(tree
     assert {"load-balancer", "ingress"} <= {item.value for item in found.candidates[:3]}
 
 
+OWN_APP_VALUES = """안녕하세요, 결제 서비스 팀입니다.
+
+AKS 1.30 클러스터(koreacentral)에서 돌리는 저희 .NET 8 API 파드가 부하가 올라가면
+OOMKilled 로 재시작됩니다. 힙 덤프를 떠 보니 저희 코드의 캐시가 계속 커지는 것
+같은데, 정확한 원인은 아직 모르겠습니다.
+
+$ kubectl get pod payments-api-7d9c -o jsonpath='{.status.containerStatuses[0].lastState}'
+{"terminated":{"exitCode":137,"reason":"OOMKilled"}}
+
+현재 리소스 설정은 requests.memory 512Mi, limits.memory 1Gi 입니다.
+
+1. 이런 워크로드에 메모리 limit 은 어떤 값을 추천하시나요?
+2. GC 설정(Server GC, DOTNET_GCHeapHardLimit)은 어떤 값이 좋을지도 알려 주세요.
+"""
+
+
+def test_a_request_for_advice_about_the_customers_own_code_is_left_open(tree):
+    # "어떤 값을 추천하시나요" alone would be a request for advice on AKS (supported); the
+    # values asked for are the customer's own application's, which support does not tune.
+    found = suggest_answers(tree, OWN_APP_VALUES)
+    assert _level(tree, found) is None
+    assert found.held is not None
+    assert (found.held.reason, found.held.rival) == ("close", "application-code")
+    assert [item.value for item in found.candidates[:2]] == ["how-to", "application-code"]
+
+
 def test_an_answer_naming_what_the_customer_installed_is_not_proposed_as_supported(tree):
     found = suggest_answers(tree, NPM_APPLIED_BY_HAND)
     assert _level(tree, found) is not Level.SUPPORTED

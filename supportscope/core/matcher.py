@@ -190,6 +190,10 @@ def suggest(
 #   parts, and such a lead is not enough to commit support (unless the tie-breaker chose
 #   the answer: it settled that very closeness; measured out of fold with
 #   ``python -m tests.retrieval``, one more right answer and one fewer wrong without it);
+#   where the answer is a question for advice (``how-to``: its words, "what value do you
+#   recommend", say little of what the question is about) and the runner-up is the
+#   customer's own software or code, ADVICE_SHARE is enough ("어떤 값을 추천하시나요"
+#   about their own application's OOMKilled pods is not advice on AKS);
 # * a runner-up names what the customer installed with Helm, a project AKS also offers as
 #   an add-on ("KEDA 는 애드온이 아니라 저희가 helm 으로 직접 설치한 2.19 버전"): their own
 #   copy, held like their software ("rival-installed"; crediting it to open source outright
@@ -206,6 +210,12 @@ CAUTIOUS_TEXT = 400  # characters of normalized text
 # AKS-managed resources (the policy's exception; the change choices: ``core/reading.py``).
 CHANGE_QUESTION = "change_directed"
 CAUTIOUS_SHARE = 0.6
+# Swept on every file: 0.4 leaves open two wrong answers of the working files and three of
+# the holdouts (each at the wrong level) and no right one; 0.5 two of the holdouts, 0.3 the
+# same as 0.4. Any runner-up (a node login the customer wants to avoid) cost a right one.
+ADVICE_SHARE = 0.4
+# The customer's own code, with the choices for their software (``installed_choices``).
+OWN_CODE = "application-code"
 INSTALLED_SHARE = 0.25
 DEPLOYED_WAYS = frozenset({"daemonset"})
 
@@ -242,9 +252,15 @@ def _doubt(reading: Reading, found: Suggestion) -> Held | None:
                 and item.score >= INSTALLED_SHARE * chosen.score
                 and customer_installed(item, used=item.value in reading.software_choices)
             )
+            share = (
+                ADVICE_SHARE
+                if _asks_advice(reading, chosen)
+                and (item.value in reading.installed_choices or item.value == OWN_CODE)
+                else CAUTIOUS_SHARE
+            )
             close = (
                 long
-                and item.score >= CAUTIOUS_SHARE * chosen.score
+                and item.score >= share * chosen.score
                 and not any(note.kind == "learned" for note in chosen.notes)
             )
             if (theirs or close) and _level_elsewhere(
@@ -255,6 +271,11 @@ def _doubt(reading: Reading, found: Suggestion) -> Held | None:
             if copy is not None:
                 return copy
     return _deployed(reading, found)
+
+
+def _asks_advice(reading: Reading, chosen: Ranked) -> bool:
+    """Whether the choice is the one that stands for a request for advice (``how-to``)."""
+    return any(chosen.value == choice for _question, choice in reading.stands_for.values())
 
 
 def _own_copy(reading: Reading, key: str, item: Ranked, chosen: Ranked) -> Held | None:
