@@ -1120,3 +1120,24 @@ def test_a_how_to_question_never_becomes_a_part_below_the_advice_level():
 def test_without_the_setting_a_how_to_question_stays_one():
     text = "We need guidance: your guidance on how to size the disk."
     assert suggest(advice_tree(), text).answers == {"what": "howto"}
+
+
+def test_a_policy_without_the_advice_modifier_reads_an_advice_ticket_without_it(tree):
+    # An admin may retire the modifier, and a database may hold a policy from before it: the
+    # suggester's settings name it, but must not need it.
+    data = read_policy(ROOT / "policy_content").tree
+    data["questions"] = [q for q in data["questions"] if q["key"] != "advice"]
+    data["modifiers"] = [m for m in data["modifiers"] if m["question"] != "advice"]
+    data["verdicts"] = [v for v in data["verdicts"] if v["name"] != "advice-requested-supported"]
+    for verdict in data["verdicts"]:
+        verdict["modifiers"] = [key for key in verdict.get("modifiers", []) if key != "advice"]
+    older = build_tree(data)
+    text = (
+        "Our node image version is two months old on one node pool while the others got the "
+        "new image version. What is the recommended way to keep node image versions current, "
+        "and which auto-upgrade channel should we pick?"
+    )
+    assert suggest_answers(tree, text).answers.get("advice") == "yes"
+    found = suggest_answers(older, text)
+    assert "advice" not in found.answers
+    assert resolve(older, found.answers).result.level is Level.SUPPORTED

@@ -350,6 +350,8 @@ def _part_asked_about(
     if outcome.result is None or _doubt(reading, found) is not None:
         return found
     for (key, value), (question, choice) in reading.stands_for.items():
+        if key not in tree.modifiers:
+            continue  # a policy without that modifier (an admin retired it, or an older one)
         overlay = tree.overlay(key, value)
         stood = found.chosen.get(question)
         if stood is None or stood.value != choice or overlay is None:
