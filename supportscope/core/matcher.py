@@ -152,9 +152,9 @@ def suggest(
             answers[key] = ranked[0].value
             evidence[key] = list(ranked[0].matched)
     found = _walk(reading, answers, evidence, lookahead=True)
-    found = _part_asked_about(reading, answers, evidence, found)
     held = _doubt(reading, found)
     if held is None:
+        found = _part_asked_about(reading, answers, evidence, found)
         given = tiebreak.unasked(reading, found.answers)
         if not given:
             return found
@@ -344,10 +344,10 @@ def _part_asked_about(
     the best runner-up whose path reaches such a verdict listing the modifier is answered
     instead, with the modifier given (its words: those of the choice it replaces). The
     verdict then cites both the part and the advice; nothing is answered that would be
-    in doubt."""
+    in doubt (``found`` itself is not: ``suggest`` asks first)."""
     tree = reading.tree
     outcome = resolve(tree, found.answers)
-    if outcome.result is None or _doubt(reading, found) is not None:
+    if outcome.result is None:
         return found
     for (key, value), (question, choice) in reading.stands_for.items():
         if key not in tree.modifiers:
