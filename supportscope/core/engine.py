@@ -579,10 +579,11 @@ def _modify(
         ):
             # No answer to this modifier could lower the verdict: it is not asked, but a
             # given answer adds an overlay of the verdict's own level.
-            overlay = tree.overlay(key, value) if value and value != UNKNOWN else None
-            if value and overlay is not None and overlay.level.rank == rank:
-                used = (*used, (key, value))
-                result = Result(result.base, (*result.overlays, overlay))
+            if value is not None and value != UNKNOWN:
+                overlay = tree.overlay(key, value)
+                if overlay is not None and overlay.level.rank == rank:
+                    used = (*used, (key, value))
+                    result = Result(result.base, (*result.overlays, overlay))
             continue
         question = tree.questions[key]
         if value is None:
