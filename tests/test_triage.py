@@ -259,6 +259,18 @@ def test_clicking_a_choice_is_the_same_get_as_the_form(client):
     assert squash(next_doc.find_all("p", class_="progress-text")[0].text) == "Step 4 of at most 5"
 
 
+def test_an_answer_the_tree_never_asks_is_removed_not_changed(client):
+    doc = page(get(client, "component=api-server&advice=yes"))
+    rows = {squash(row.find_all("dt")[0].text): row for row in doc.find_all("div", class_="answer")}
+    advice = rows["Does the customer ask how to set up, tune or operate this part of AKS?"]
+    link = advice.find_all("a", class_="change-link")[0]
+    assert squash(link.text).startswith("Remove")
+    assert query_of(link.attrs["href"]) == {"topic": "control-plane", "component": "api-server"}
+    component = rows["Which one does the ticket fit?"].find_all("a", class_="change-link")[0]
+    assert squash(component.text).startswith("Change")
+    assert badge_level(page(client.get(link.attrs["href"]))) == "supported"
+
+
 def test_change_link_drops_only_that_answer_and_keeps_the_others(client):
     doc = page(get(client, "component=cni-plugin&cni=kubenet&preview=preview"))
     rows = doc.find_all("div", class_="answer")

@@ -94,6 +94,8 @@ class AnswerRow:
     value: str
     label: str
     change_url: str
+    # a question the engine never asks (``advice``): its link removes the answer
+    removes: bool = False
 
 
 @dataclass(frozen=True)
@@ -345,6 +347,7 @@ def answer_rows(
     tree: Tree, pairs: list[tuple[str, str]], params: Params, lang: str
 ) -> list[AnswerRow]:
     rows = []
+    unasked = tree.unasked_modifiers()
     for key, value in pairs:
         question = tree.questions[key]
         # Changing a group (``topic``) also drops the answer that implies it.
@@ -358,6 +361,7 @@ def answer_rows(
                 value=value,
                 label=choice_label(question, value, lang),
                 change_url=triage_url(rest, params.carry),
+                removes=key in unasked,
             )
         )
     return rows
