@@ -573,3 +573,14 @@ def test_a_how_to_question_about_a_named_part_says_why_in_both_languages(client)
     assert asked["why"] == [
         "구성·튜닝 방법을 묻는 표현이라, 제안한 구성 요소에 대한 조언 요청으로 읽음"
     ]
+
+
+def test_an_answer_no_word_gave_says_why_without_a_list_of_words(client, monkeypatch):
+    monkeypatch.setattr(vocabulary, "shipped", advice_or_volume_model)
+    text = "Our persistent volume on Azure Disk: premium or standard, which would you pick?"
+    doc = page(client.post("/triage/suggest/", {"text": text}))
+    why = squash(doc.find_all("p", id="why-advice")[0].text)
+    assert why.startswith("No word settles it: the ticket reads more like past tickets")
+    assert "Because the text says" not in why
+    volume = squash(doc.find_all("p", id="why-component")[0].text)
+    assert volume.startswith("Because the text says")
