@@ -146,13 +146,13 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # two thirds Korean: holdout 8 en, 16 ko, working 12 en, 24 ko) and real-holdout-dd.toml /
 # real-dd.toml (software customers run next to what AKS manages; half Korean): three more
 # writers of that session, told to keep the order they chose their reports in; first graded
-# after its Windows term and the matcher's split; five Helm tickets relabelled first.
+# after its Windows term and the matcher's split; six Helm tickets relabelled first.
 # real-holdout-ee.toml / real-ee.toml (nodes and storage, two thirds Korean: holdout 8 en,
 # 16 ko; working 12 en, 24 ko), real-holdout-ff.toml / real-ff.toml (long GitHub issues of
 # AKS and its components, one third Korean: holdout 16 en, 8 ko; working 24 en, 12 ko) and
 # real-holdout-gg.toml / real-gg.toml (customers asking what to do: configuring, sizing,
 # scripts, restores; half Korean): three more writers of that session, first graded after
-# the how-to question read as advice on the part it names; five Helm tickets relabelled.
+# the how-to question read as advice on the part it names; four Helm tickets relabelled.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
