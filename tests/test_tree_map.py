@@ -157,3 +157,27 @@ def test_map_costs_one_query_once_compiled(client, django_assert_num_queries):
     client.get("/triage/map/")
     with django_assert_num_queries(1):
         assert client.get("/triage/map/").status_code == 200
+
+
+def test_a_modifier_never_asked_stands_under_its_own_heading_and_says_so(doc):
+    side = doc.find_all("aside", class_="map-side")[0]
+    headings = [squash(h.text) for h in side.find_all("h2")]
+    assert headings == ["Asked after the verdict", "Never asked"]
+    advice = side.find_all("section", id="modifier-advice")[0]
+    text = squash(advice.text)
+    assert text.count("Not asked: an answer given by a link or read from a ticket") == 1
+    assert "adds one more clause to the 24 verdicts that list it" in text
+    assert "Asked after" not in text
+    legend = squash(doc.find_all("div", class_="map-legend")[0].text)
+    assert "then asks: Is a preview feature" in legend
+    assert "then asks: Does the customer ask how" not in legend
+
+
+def test_the_never_asked_heading_is_korean_on_the_korean_map(client):
+    doc = parse(client.get("/triage/map/?lang=ko").content)
+    side = doc.find_all("aside", class_="map-side")[0]
+    assert [squash(h.text) for h in side.find_all("h2")] == [
+        "판정 뒤에 묻는 질문",
+        "묻지 않는 질문",
+    ]
+    assert "따로 묻지 않습니다" in squash(side.find_all("section", id="modifier-advice")[0].text)

@@ -76,7 +76,8 @@ class ModifierPanel:
     key: str
     question: str
     rows: list[ModifierRow]
-    applies_to: int  # how many verdict leaves it can lower
+    applies_to: int  # how many verdict leaves it can lower (or, never asked, lists it)
+    asked: bool = True  # False: none of its answers lowers a verdict (``advice``)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,11 @@ class TreeMap:
     modifiers: list[ModifierPanel]
     node_count: int
     verdict_count: int
+
+    @property
+    def unasked(self) -> bool:
+        """Whether a modifier is never asked (its panel stands under its own heading)."""
+        return any(not panel.asked for panel in self.modifiers)
 
 
 def lowerable_by(tree: Tree, verdict: Verdict) -> list[str]:
@@ -158,6 +164,7 @@ class _Builder:
 
     def panels(self, leaves: list[MapLeaf]) -> list[ModifierPanel]:
         panels = []
+        unasked = self.tree.unasked_modifiers()
         for key, overlays in self.tree.modifiers.items():
             question = self.tree.questions[key]
             rows = []
@@ -165,12 +172,21 @@ class _Builder:
                 name = overlays.get(choice.value)
                 leaf = self.leaf(self.tree.verdicts[name], None) if name else None
                 rows.append(ModifierRow(choice.value, pick(choice.label, self.lang), leaf))
+            asked = key not in unasked
+            listing = {
+                leaf.name for leaf in leaves if key in self.tree.verdicts[leaf.name].modifiers
+            }
             panels.append(
                 ModifierPanel(
                     key=key,
                     question=pick(question.text, self.lang),
                     rows=rows,
-                    applies_to=sum(1 for leaf in leaves if key in leaf.modifiers),
+                    applies_to=(
+                        sum(1 for leaf in leaves if key in leaf.modifiers)
+                        if asked
+                        else len(listing)
+                    ),
+                    asked=asked,
                 )
             )
         return panels
