@@ -173,19 +173,19 @@ class _Builder:
                 leaf = self.leaf(self.tree.verdicts[name], None) if name else None
                 rows.append(ModifierRow(choice.value, pick(choice.label, self.lang), leaf))
             asked = key not in unasked
-            listing = {
-                leaf.name for leaf in leaves if key in self.tree.verdicts[leaf.name].modifiers
-            }
+            if asked:  # the leaves marked "+": it may lower them
+                applies_to = sum(1 for leaf in leaves if key in leaf.modifiers)
+            else:  # the verdicts that list it: it adds a clause to them
+                verdicts = self.tree.verdicts
+                applies_to = len(
+                    {leaf.name for leaf in leaves if key in verdicts[leaf.name].modifiers}
+                )
             panels.append(
                 ModifierPanel(
                     key=key,
                     question=pick(question.text, self.lang),
                     rows=rows,
-                    applies_to=(
-                        sum(1 for leaf in leaves if key in leaf.modifiers)
-                        if asked
-                        else len(listing)
-                    ),
+                    applies_to=applies_to,
                     asked=asked,
                 )
             )
