@@ -239,18 +239,24 @@ class Tree:
         name = self.modifiers[key].get(value)
         return self.verdicts[name] if name else None
 
+    def lowers(self, key: str, level: Level) -> bool:
+        """Whether some answer to the modifier ``key`` overlays a verdict below ``level``:
+        only then is it asked."""
+        return any(
+            name and self.verdicts[name].level.rank < level.rank
+            for name in self.modifiers[key].values()
+        )
+
     def unasked_modifiers(self) -> frozenset[str]:
         """The modifiers no overlay of which is below a verdict that lists them: never
         asked, only given (by a link or a ticket's reading)."""
         return frozenset(
             key
-            for key, overlays in self.modifiers.items()
+            for key in self.modifiers
             if not any(
-                self.verdicts[name].level.rank < verdict.level.rank
+                self.lowers(key, verdict.level)
                 for verdict in self.verdicts.values()
                 if key in verdict.modifiers
-                for name in overlays.values()
-                if name
             )
         )
 
@@ -572,16 +578,13 @@ def _modify(
     keys = result.base.modifiers
     for position in range(index, len(keys)):
         key = keys[position]
-        rank = result.level.rank
         value = answers.get(key)
-        if not any(
-            name and tree.verdicts[name].level.rank < rank for name in tree.modifiers[key].values()
-        ):
+        if not tree.lowers(key, result.level):
             # No answer to this modifier could lower the verdict: it is not asked, but a
             # given answer adds an overlay of the verdict's own level.
             if value is not None and value != UNKNOWN:
                 overlay = tree.overlay(key, value)
-                if overlay is not None and overlay.level.rank == rank:
+                if overlay is not None and overlay.level is result.level:
                     used = (*used, (key, value))
                     result = Result(result.base, (*result.overlays, overlay))
             continue

@@ -95,14 +95,7 @@ class TreeMap:
 
 def lowerable_by(tree: Tree, verdict: Verdict) -> list[str]:
     """The verdict's modifiers that have an overlay below its level (the engine asks only those)."""
-    return [
-        key
-        for key in verdict.modifiers
-        if any(
-            name and tree.verdicts[name].level.rank < verdict.level.rank
-            for name in tree.modifiers[key].values()
-        )
-    ]
+    return [key for key in verdict.modifiers if tree.lowers(key, verdict.level)]
 
 
 class _Builder:
