@@ -109,6 +109,9 @@ _EN_BEFORE = re.compile(
 _KO_WAYS = r"(?:헬름|helm|kubectl|데몬셋|daemonset|오퍼레이터|operator|차트|chart|매니페스트|yaml)"
 _KO_WHERE = r"(?:[0-9a-z가-힣._-]+ )?[0-9a-z가-힣._-]+ ?(?:에|에다|에다가)"
 _KO_FETCHED = r"(?:받아|받아서|내려받아|내려받아서|다운받아|다운로드해서|가져와|가져와서)"
+# The noun "설치" alone says an install was done unless what follows makes it a plan or a
+# topic: "설치 방법", "설치 전", "설치 예정".
+_KO_NOUN_DONE = r"설치(?= (?!방법|가이드|문서|예정|전|시 |하려|하면|할 |가능|절차|중)|$)"
 # A Korean install verb, then what stands right before it: read verb first, since a
 # pattern that could start at every space of a long text costs more than the rest of the
 # reading (``_korean_installs``).
@@ -123,7 +126,7 @@ _KO_VERB = re.compile(
     r"|(?<=로 |[을를] )(?P<raised>올려서? ?(?:쓰고|써|사용))"
     # the noun alone, in a terse note ("구성: velero helm chart 로 설치, …"): only after a
     # way ("… 로"), and not "설치 방법", "설치 전", "설치 예정"
-    r"|(?P<noun>설치)(?= (?!방법|가이드|문서|예정|전|시 |하려|하면|할 |가능|절차|중)|$))"
+    rf"|(?P<noun>{_KO_NOUN_DONE}))"
 )
 _KO_BEFORE_VERB = re.compile(
     # where it went may stand between ("X 를 kube-system 에 직접 배포"), and so may
@@ -142,10 +145,7 @@ _KO_WAY_THEN_NAME = re.compile(rf"{_KO_WAYS} ?(?:으로|로) (?:[0-9a-z][0-9a-z.
 # A terse note, often in brackets, that names the way and the noun alone after the tool:
 # "Longhorn v1.6.2 (helm 설치)", "kube-prometheus-stack(Helm, 자체 설치)". Brackets and
 # commas are gone from the normalized text; the tool is the name before the way.
-_KO_NOTED = re.compile(
-    rf"(?<=[0-9a-z.] )(?P<way>{_KO_WAYS})(?: (?:자체|직접))? 설치"
-    r"(?= (?!방법|가이드|문서|예정|전|시 |하려|하면|할 |가능|절차|중)|$)"
-)
+_KO_NOTED = re.compile(rf"(?<=[0-9a-z.] )(?P<way>{_KO_WAYS})(?: (?:자체|직접))? {_KO_NOUN_DONE}")
 # A way said in the clause before "… 를 올려서 쓰고" ("helm 으로 RabbitMQ 를 …").
 _KO_WAY_BEFORE = re.compile(rf"{_KO_WAYS} ?(?:으로|로) [^.!?\n]*\Z")
 # How far before the verb its object and way are looked for.
