@@ -128,11 +128,12 @@ def test_a_fault_report_is_not_given_the_unasked_answer():
     assert found.answers == {"what": "disk"}
 
 
-def test_the_unasked_answer_is_not_read_for_a_verdict_that_does_not_list_it():
-    # The app's verdict lists ``asks`` but its overlay (supported) cannot join it.
+def test_the_unasked_answer_is_not_read_for_a_verdict_it_cannot_join():
+    # The app's verdict lists ``asks`` but its overlay (supported) cannot join it: the
+    # answer is not proposed, since the verdict would drop it.
     text = "Our app: which size should we choose, and what setting do you recommend?"
     found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)
-    assert found.answers["what"] == "app"
+    assert found.answers == {"what": "app"}
     assert resolve(advice_tree(), found.answers).result.level is Level.UNSUPPORTED
     assert resolve(advice_tree(), found.answers).result.overlays == ()
 

@@ -27,6 +27,7 @@ from supportscope.core.reading import (
     CHANGE_CHOICES,
     Reading,
     customer_installed,
+    joins,
     reachable_levels,
 )
 from supportscope.core.textindex import TextIndex
@@ -350,13 +351,8 @@ def _part_asked_about(
     if outcome.result is None:
         return found
     for (key, value), (question, choice) in reading.stands_for.items():
-        if key not in tree.modifiers:
-            continue  # a policy without that modifier (an admin retired it, or an older one)
-        overlay = tree.overlay(key, value)
         stood = found.chosen.get(question)
-        if stood is None or stood.value != choice or overlay is None:
-            continue
-        if outcome.result.level is not overlay.level:
+        if stood is None or stood.value != choice:
             continue
         for item in found.alternatives.get(question, ()):
             if item.score < PART_SHARE * stood.score:
@@ -368,12 +364,10 @@ def _part_asked_about(
                 lookahead=True,
             )
             result = resolve(tree, walked.answers).result
-            if (
-                result is None
-                or key not in result.base.modifiers
-                or result.level is not overlay.level
-            ):
-                continue
+            if result is None or result.level is not outcome.result.level:
+                continue  # the part would change the level the question had
+            if not joins(tree, walked.answers, key, value):
+                continue  # its verdict does not take the answer (or the tree lacks it)
             asked = replace(stood, notes=(*stood.notes, Note("stands-for", detail=key)))
             others = (asked, *(a for a in found.alternatives[question] if a.value != item.value))
             part = replace(

@@ -4,7 +4,7 @@
 found once per ticket: each question's choices ranked (``core/ranking.py``), less the
 choices named by a way of doing something the text does not name (``without_way``), and
 with the change choice raised where the customer says they changed a resource AKS
-manages (``with_change``, ``core/changed.py``). ``reachable_levels`` and
+manages (``with_change``, ``core/changed.py``). ``reachable_levels``, ``joins`` and
 ``customer_installed`` are the facts the walk, its doubts and the tie-breaker share.
 """
 
@@ -167,6 +167,18 @@ def reachable_levels(tree: Tree, answers: Mapping[str, str]) -> frozenset[Level]
         for value in question.values
         for level in reachable_levels(tree, {**answers, question.key: value})
     )
+
+
+def joins(tree: Tree, answers: Mapping[str, str], key: str, value: str) -> bool:
+    """Whether the engine takes the answer ``key=value`` into the verdict ``answers``
+    reach: an answer to a modifier it never asks joins only a verdict that lists it, where
+    its overlay stands at the verdict's level. False for a question or a value the tree
+    does not have (an admin may retire it) and for a question already answered."""
+    question = tree.questions.get(key)
+    if question is None or value not in question.values or key in answers:
+        return False
+    outcome = resolve(tree, {**answers, key: value})
+    return outcome.result is not None and (key, value) in outcome.answers
 
 
 def customer_installed(item: Ranked, *, used: bool = False) -> bool:

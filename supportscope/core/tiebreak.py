@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from supportscope.core.engine import Level, Question, resolve
+from supportscope.core.engine import Level, Question
 from supportscope.core.ranking import Note, Ranked
-from supportscope.core.reading import Reading, customer_installed, reachable_levels
+from supportscope.core.reading import Reading, customer_installed, joins, reachable_levels
 
 # The tie-breaker (``core/learned.py``) picks among this many of the first candidates, and
 # only when the one it finds most likely is at least LEARNED_RATIO times as likely as the
@@ -66,15 +66,12 @@ def unasked(reading: Reading, answers: Mapping[str, str]) -> dict[str, Ranked]:
     model = reading.learned
     if model is None or not reading.stands_for or model.question not in answers:
         return {}
-    outcome = resolve(reading.tree, answers)
-    if outcome.result is None:
-        return {}
     made = answers[model.question]
     found: dict[str, Ranked] = {}
     for (key, value), (question, choice) in reading.stands_for.items():
         if question != model.question or choice == made:
             continue
-        if key not in outcome.result.base.modifiers or key in answers:
+        if not joins(reading.tree, answers, key, value):
             continue
         likely = model.probabilities(reading.word_counts, [made, choice])
         if likely and likely[choice] >= likely[made]:
