@@ -474,6 +474,27 @@ def test_a_request_for_advice_about_the_customers_own_code_is_left_open(tree):
     assert [item.value for item in found.candidates[:2]] == ["how-to", "application-code"]
 
 
+@pytest.mark.parametrize(
+    ("english", "korean"),
+    [
+        (
+            "Our own .NET app pods get OOMKilled under load; our code's cache keeps growing. "
+            "What memory limit do you recommend for this workload, and which GC settings?",
+            "저희 .NET 앱 파드가 부하가 걸리면 OOMKilled 됩니다. 저희 코드의 캐시가 계속 커지는 "
+            "것 같습니다. 이런 워크로드에 메모리 limit 은 어떤 값을 추천하시나요? GC 설정도 "
+            "알려 주세요.",
+        )
+    ],
+)
+def test_a_short_request_for_advice_about_own_code_is_never_supported(tree, english, korean):
+    # The English names the application outright; the Korean asks in the words of a
+    # request for advice, and is left open with the customer's code as the rival.
+    assert _level(tree, suggest_answers(tree, english)) is Level.UNSUPPORTED
+    found = suggest_answers(tree, korean)
+    assert _level(tree, found) is None
+    assert (found.held.reason, found.held.rival) == ("close", "application-code")
+
+
 def test_an_answer_naming_what_the_customer_installed_is_not_proposed_as_supported(tree):
     found = suggest_answers(tree, NPM_APPLIED_BY_HAND)
     assert _level(tree, found) is not Level.SUPPORTED

@@ -193,8 +193,10 @@ def suggest(
 #   ``python -m tests.retrieval``, one more right answer and one fewer wrong without it);
 #   where the answer is a question for advice (``how-to``: its words, "what value do you
 #   recommend", say little of what the question is about) and the runner-up is the
-#   customer's own software or code, ADVICE_SHARE is enough ("어떤 값을 추천하시나요"
-#   about their own application's OOMKilled pods is not advice on AKS);
+#   customer's own software or code, ADVICE_SHARE is enough, on a ticket of any length
+#   ("어떤 값을 추천하시나요" about their own application's OOMKilled pods is not advice
+#   on AKS; a short Korean ticket asking that was answered supported where its English
+#   twin was unsupported);
 # * a runner-up names what the customer installed with Helm, a project AKS also offers as
 #   an add-on ("KEDA 는 애드온이 아니라 저희가 helm 으로 직접 설치한 2.19 버전"): their own
 #   copy, held like their software ("rival-installed"; crediting it to open source outright
@@ -214,6 +216,7 @@ CAUTIOUS_SHARE = 0.6
 # Swept on every file: 0.4 leaves open two wrong answers of the working files and three of
 # the holdouts (each at the wrong level) and no right one; 0.5 two of the holdouts, 0.3 the
 # same as 0.4. Any runner-up (a node login the customer wants to avoid) cost a right one.
+# On tickets of any length, not only long ones, it changes no suggestion of the corpus.
 ADVICE_SHARE = 0.4
 # The customer's own code, with the choices for their software (``installed_choices``).
 OWN_CODE = "application-code"
@@ -253,15 +256,12 @@ def _doubt(reading: Reading, found: Suggestion) -> Held | None:
                 and item.score >= INSTALLED_SHARE * chosen.score
                 and customer_installed(item, used=item.value in reading.software_choices)
             )
-            share = (
-                ADVICE_SHARE
-                if _asks_advice(reading, chosen)
-                and (item.value in reading.installed_choices or item.value == OWN_CODE)
-                else CAUTIOUS_SHARE
+            own = _asks_advice(reading, chosen) and (
+                item.value in reading.installed_choices or item.value == OWN_CODE
             )
             close = (
-                long
-                and item.score >= share * chosen.score
+                (long or own)
+                and item.score >= (ADVICE_SHARE if own else CAUTIOUS_SHARE) * chosen.score
                 and not any(note.kind == "learned" for note in chosen.notes)
             )
             if (theirs or close) and _level_elsewhere(
