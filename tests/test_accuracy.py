@@ -148,8 +148,14 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # real-aa wrong "supported" open, and settled a real-y ticket open before as the CI runner
 # its customer installed in passing (real-y wrong 4 -> 5, at the wrong level; the holdouts
 # one right and one wrong more).
+# The "reads-like" hold (2026-12-06, eighth session: a long ticket that reads clearly more
+# like past tickets about a runner-up that would not be supported is left open) left six
+# wrong answers open, five of them at the wrong level (real-a, real-p, real-cc, real-dd,
+# real-ee twice), and five right ones, each at hand, first among its candidates (real-m,
+# real-v, real-aa, real-cc, real-gg); on the holdouts, four wrong "supported" and no right
+# answer. Trading a right answer for a wrong "supported" is the issue's own rule.
 REAL_TARGETS = {
-    "real-a.toml": (37, 6),
+    "real-a.toml": (37, 5),
     "real-b.toml": (37, 3),
     "real-c.toml": (29, 3),
     "real-d.toml": (22, 3),
@@ -161,26 +167,26 @@ REAL_TARGETS = {
     "real-k.toml": (25, 7),
     "real-l.toml": (19, 4),
     "real-n.toml": (23, 4),
-    "real-m.toml": (17, 2),
+    "real-m.toml": (16, 2),
     "real-o.toml": (21, 5),
-    "real-p.toml": (22, 3),
+    "real-p.toml": (22, 2),
     "real-q.toml": (21, 3),
     "real-r.toml": (23, 1),
     "real-s.toml": (24, 3),
     "real-t.toml": (24, 3),
-    "real-v.toml": (24, 1),
+    "real-v.toml": (23, 1),
     "real-u.toml": (24, 5),
     "real-w.toml": (26, 4),
     "real-x.toml": (30, 3),
     "real-y.toml": (26, 5),
     "real-z.toml": (27, 3),
-    "real-aa.toml": (28, 1),
+    "real-aa.toml": (27, 1),
     "real-bb.toml": (23, 3),
-    "real-cc.toml": (25, 4),
-    "real-dd.toml": (22, 3),
-    "real-ee.toml": (26, 4),
+    "real-cc.toml": (24, 3),
+    "real-dd.toml": (22, 2),
+    "real-ee.toml": (26, 2),
     "real-ff.toml": (22, 2),
-    "real-gg.toml": (24, 2),
+    "real-gg.toml": (23, 2),
 }
 
 

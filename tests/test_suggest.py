@@ -584,3 +584,45 @@ def test_an_answer_no_word_gave_says_why_without_a_list_of_words(client, monkeyp
     assert "Because the text says" not in why
     volume = squash(doc.find_all("p", id="why-component")[0].text)
     assert volume.startswith("Because the text says")
+
+
+def release_or_volume_model() -> Learned:
+    """Past tickets: a failing volume, or the customer's own release that restarts."""
+    return Learned.train(
+        "component",
+        [
+            (words("the volume fails to attach, pods stuck pending"), ("persistent-volume",)),
+            (words("attach failed, the disk is stuck, pods pending"), ("persistent-volume",)),
+            (words("since our release the service restarts, rollout stuck"), ("application-code",)),
+            (words("the rollout of our release restarts the service again"), ("application-code",)),
+        ],
+    )
+
+
+# The words settle on the volume; the report as a whole reads like the customer's release.
+READS_LIKE_RELEASE = (
+    "Our persistent volume on Azure Disk will not attach since Tuesday; the pvc stays "
+    "Pending and the disk shows as attached to no node. Since our release on Tuesday the "
+    "orders service restarts, and the rollout of that release never finishes. The release "
+    "notes of our service list a new cache class. Since the release, each rollout logs the "
+    "same warning, and the service restarts again. The release pipeline and the rollout "
+    "look the same in every environment; the volume only fails here. We use our own code "
+    "for the cache."
+)
+
+
+def test_a_long_report_reading_like_the_customers_code_is_left_open_in_both_languages(
+    client, monkeypatch
+):
+    monkeypatch.setattr(vocabulary, "shipped", release_or_volume_model)
+    body = suggest(client, {"text": READS_LIKE_RELEASE}).json()
+    assert body["outcome"]["verdict"] is None
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("application-code", "reads-like")
+    assert "reads more like past tickets about “" in body["held"]["message"]
+    assert [c["value"] for c in body["candidates"][:2]] == ["persistent-volume", "application-code"]
+    korean = suggest(client, {"text": READS_LIKE_RELEASE, "lang": "ko"}).json()
+    assert "지난 티켓들과 더 비슷하며" in korean["held"]["message"]
+    # without the model, the words alone answer it
+    monkeypatch.setattr(vocabulary, "shipped", lambda: None)
+    body = suggest(client, {"text": READS_LIKE_RELEASE}).json()
+    assert (body["answers"]["component"], body["held"]) == ("persistent-volume", None)

@@ -24,16 +24,21 @@ def two_level_tree() -> Tree:
     )
 
 
+DISK_OR_APP = [
+    (words("the volume will not attach, pvc pending"), ("disk",)),
+    (words("attach timeout, the pvc stays pending"), ("disk",)),
+    (words("since the release our deploy throws exceptions"), ("app",)),
+    (words("after the deploy the release logs exceptions"), ("app",)),
+]
+
+
 def disk_or_app_model() -> Learned:
     """Past tickets: about the disk when they say attach/pvc, about the app when they say
-    deploy/release; never about dns."""
+    deploy/release, and about the quota; never about dns."""
     return Learned.train(
         "what",
         [
-            (words("the volume will not attach, pvc pending"), ("disk",)),
-            (words("attach timeout, the pvc stays pending"), ("disk",)),
-            (words("since the release our deploy throws exceptions"), ("app",)),
-            (words("after the deploy the release logs exceptions"), ("app",)),
+            *DISK_OR_APP,
             (words("quota exceeded on the subscription"), ("quota",)),
             (words("we hit the quota of the subscription"), ("quota",)),
         ],
@@ -141,3 +146,80 @@ def test_the_unasked_answer_is_not_read_for_a_verdict_it_cannot_join():
 def test_without_a_model_no_unasked_answer_is_read():
     text = "For the disk: which size should we choose, and what setting do you recommend?"
     assert suggest(advice_tree(), text, stands_for=ASKS).answers == {"what": "disk"}
+
+
+# -- a supported answer the ticket does not read like (tiebreak.likelier) ---------------
+
+
+def disk_app_or_dns_model() -> Learned:
+    """``disk_or_app_model`` with past tickets about the managed DNS as well."""
+    return Learned.train(
+        "what",
+        [
+            *DISK_OR_APP,
+            (words("lookups time out, names do not resolve"), ("dns",)),
+            (words("names resolve slowly, lookups time out"), ("dns",)),
+        ],
+    )
+
+
+def disk_words_tree() -> Tree:
+    """``two_level_tree`` with three terms for the disk."""
+    return what_tree(
+        [
+            hand_choice("disk", ["disk", "volume", "pvc"]),
+            hand_choice("app", ["app"]),
+            hand_choice("dns", ["coredns"]),
+            hand_choice("quota", ["quota"]),
+        ],
+        {"disk": "yes", "app": "no", "dns": "yes", "quota": "no"},
+        [hand_verdict("yes", "supported"), hand_verdict("no", "unsupported")],
+    )
+
+
+# The words name the disk three ways and the other candidate once; the rest reads like
+# past tickets about that other candidate. Over 400 characters: a long ticket.
+LONG_APP = (
+    "Since the release our deploy throws exceptions, and after every deploy the release "
+    "logs exceptions again. The exceptions name the disk, the volume and the pvc. "
+    + "Since the release, after the deploy, the release logs exceptions. " * 4
+    + "Our app is the one that logs them."
+)
+LONG_DNS = LONG_APP.replace("Our app", "The coredns").replace("exceptions", "lookups")
+
+
+def test_a_long_ticket_reading_like_a_runner_up_that_is_not_supported_is_left_open():
+    found = suggest(disk_words_tree(), LONG_APP, learned=disk_app_or_dns_model())
+    assert len(LONG_APP) > 400
+    assert found.open_question is not None
+    assert found.open_question.key == "what"
+    assert (found.held.rival, found.held.reason) == ("app", "reads-like")
+    # the words' answer stays first among the candidates, the rival beside it
+    assert [item.value for item in found.candidates[:2]] == ["disk", "app"]
+
+
+def test_the_words_answer_a_long_ticket_when_no_model_reads_it():
+    assert suggest(disk_words_tree(), LONG_APP).answers == {"what": "disk"}
+
+
+def test_a_short_ticket_is_answered_by_its_words_whatever_it_reads_like():
+    text = "Since the release the deploy logs exceptions naming the disk, volume and pvc; app."
+    assert len(text) < 400
+    assert suggest(disk_words_tree(), text, learned=disk_app_or_dns_model()).answers == {
+        "what": "disk"
+    }
+
+
+def test_a_ticket_reading_like_a_runner_up_that_is_also_supported_is_answered():
+    found = suggest(disk_words_tree(), LONG_DNS, learned=disk_app_or_dns_model())
+    assert found.held is None
+    assert found.answers == {"what": "disk"}
+
+
+def test_a_ticket_reading_only_slightly_more_like_the_runner_up_is_answered(monkeypatch):
+    from supportscope.core import tiebreak
+
+    monkeypatch.setattr(tiebreak, "READS_LIKE_RATIO", 1e6)
+    found = suggest(disk_words_tree(), LONG_APP, learned=disk_app_or_dns_model())
+    assert found.held is None
+    assert found.answers == {"what": "disk"}

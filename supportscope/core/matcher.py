@@ -45,8 +45,8 @@ class Held:
     it leads to (or may lead to, with a later question open) is in doubt (``_doubt``):
     ``rival`` is the choice that raised the doubt (the answer itself, for ``installed``),
     ``reason`` one of ``installed``, ``rival-installed``, ``changed``, ``close``,
-    ``deployed``; ``named`` what the customer installed or deployed, as written, where no
-    candidate's note says it."""
+    ``deployed``, ``reads-like``; ``named`` what the customer installed or deployed, as
+    written, where no candidate's note says it."""
 
     question: str
     rival: str
@@ -207,6 +207,12 @@ def suggest(
 #   or a manifest is often the customer's application, and an operator the expected way to
 #   run a chosen CNI: measured on the working files, counting those held right answers and
 #   no wrong one.)
+# * on a ticket longer than CAUTIOUS_TEXT, the ticket reads clearly more like past tickets
+#   about a runner-up the words also matched, which would not be supported, than like
+#   those about the answer (``tiebreak.likelier``; "reads-like"): the words of a real
+#   report name the managed part that failed, while the report as a whole reads like the
+#   customer's own software, code or node change that made it fail. Unless the
+#   tie-breaker chose the answer: it weighed exactly that.
 # Tuned on the working files modelled on real reports (tests/corpus/real-a.toml, real-b).
 CAUTIOUS_TEXT = 400  # characters of normalized text
 # The question that asks whether Microsoft support directed a change the customer made to
@@ -271,7 +277,7 @@ def _doubt(reading: Reading, found: Suggestion) -> Held | None:
             copy = _own_copy(reading, key, item, chosen)
             if copy is not None:
                 return copy
-    return _deployed(reading, found)
+    return _deployed(reading, found) or (_reads_elsewhere(reading, found) if long else None)
 
 
 def _asks_advice(reading: Reading, chosen: Ranked) -> bool:
@@ -311,6 +317,19 @@ def _deployed(reading: Reading, found: Suggestion) -> Held | None:
         if put.explicit and put.way in DEPLOYED_WAYS:
             named = reading.haystack[put.start : put.end]
             return Held(question.key, rival, "deployed", named)
+    return None
+
+
+def _reads_elsewhere(reading: Reading, found: Suggestion) -> Held | None:
+    """The first settled question whose runner-up the ticket reads clearly more like than
+    its answer (``tiebreak.likelier``), where that runner-up would not lead to a
+    supported verdict; not for an answer the tie-breaker itself chose."""
+    for key, chosen in found.chosen.items():
+        if any(note.kind == "learned" for note in chosen.notes):
+            continue
+        rival = tiebreak.likelier(reading, key, chosen, found.alternatives.get(key, ()))
+        if rival is not None and _level_elsewhere(reading, found, key, rival):
+            return Held(key, rival, "reads-like")
     return None
 
 

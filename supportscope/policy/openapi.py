@@ -278,7 +278,9 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "rival-installed (a runner-up that may not be supported is the "
                             "customer's own software), changed (the customer changed resources AKS "
                             "manages), close (a near runner-up would not be supported), "
-                            "deployed (the customer deployed a DaemonSet of their own).",
+                            "deployed (the customer deployed a DaemonSet of their own), "
+                            "reads-like (the ticket reads more like past tickets about a "
+                            "runner-up that would not be supported).",
                             "oneOf": [
                                 {"type": "null"},
                                 {
@@ -295,6 +297,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                                 "changed",
                                                 "close",
                                                 "deployed",
+                                                "reads-like",
                                             ],
                                         },
                                         "message": {"type": "string"},

@@ -142,6 +142,15 @@ def held_text(held: Held, rival_label: str, candidates: Iterable[Ranked] = ()) -
             )
             % label
         )
+    if held.reason == "reads-like":
+        return (
+            _(
+                "Left open: the words point to this answer, but the ticket as a whole reads "
+                "more like past tickets about “%(label)s”, which would not be supported. Pick "
+                "what the ticket is really about."
+            )
+            % label
+        )
     if held.reason == "changed":
         return (
             _(
