@@ -619,9 +619,12 @@ def test_a_long_report_reading_like_the_customers_code_is_left_open_in_both_lang
     assert body["outcome"]["verdict"] is None
     assert (body["held"]["rival"], body["held"]["reason"]) == ("application-code", "reads-like")
     assert "reads more like past tickets about “" in body["held"]["message"]
+    assert "another level of support" in body["held"]["message"]
     assert [c["value"] for c in body["candidates"][:2]] == ["persistent-volume", "application-code"]
     korean = suggest(client, {"text": READS_LIKE_RELEASE, "lang": "ko"}).json()
-    assert "지난 티켓들과 더 비슷하며" in korean["held"]["message"]
+    assert (
+        "지난 티켓들과 더 비슷하며, 정책상 그쪽의 지원 수준은 다릅니다" in korean["held"]["message"]
+    )
     # without the model, the words alone answer it
     monkeypatch.setattr(vocabulary, "shipped", lambda: None)
     body = suggest(client, {"text": READS_LIKE_RELEASE}).json()

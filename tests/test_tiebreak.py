@@ -223,3 +223,37 @@ def test_a_ticket_reading_only_slightly_more_like_the_runner_up_is_answered(monk
     found = suggest(disk_words_tree(), LONG_APP, learned=disk_app_or_dns_model())
     assert found.held is None
     assert found.answers == {"what": "disk"}
+
+
+def app_words_tree() -> Tree:
+    """``two_level_tree`` with three terms for the customer's application."""
+    return what_tree(
+        [
+            hand_choice("disk", ["disk"]),
+            hand_choice("app", ["app", "service", "code"]),
+            hand_choice("dns", ["coredns"]),
+            hand_choice("quota", ["quota"]),
+        ],
+        {"disk": "yes", "app": "no", "dns": "yes", "quota": "no"},
+        [hand_verdict("yes", "supported"), hand_verdict("no", "unsupported")],
+    )
+
+
+# The words name the customer's app three ways and the disk once; the rest reads like
+# past tickets about the disk. Over 400 characters.
+LONG_DISK = (
+    "The volume will not attach and the pvc stays pending; attach timeout after attach "
+    "timeout. Our app, our service and our code wait on the disk. "
+    + "The volume will not attach, the pvc stays pending, attach timeout again. "
+    * 4
+)
+
+
+def test_a_long_ticket_reading_like_a_runner_up_of_another_level_leaves_any_verdict_open():
+    tree = app_words_tree()
+    assert len(LONG_DISK) > 400
+    assert suggest(tree, LONG_DISK).answers == {"what": "app"}  # the words alone
+    found = suggest(tree, LONG_DISK, learned=disk_app_or_dns_model())
+    assert resolve(tree, {"what": "app"}).result.level is Level.UNSUPPORTED
+    assert (found.held.rival, found.held.reason) == ("disk", "reads-like")
+    assert [item.value for item in found.candidates[:2]] == ["app", "disk"]

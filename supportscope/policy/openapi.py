@@ -279,8 +279,9 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "customer's own software), changed (the customer changed resources AKS "
                             "manages), close (a near runner-up would not be supported), "
                             "deployed (the customer deployed a DaemonSet of their own), "
-                            "reads-like (the ticket reads more like past tickets about a "
-                            "runner-up that would not be supported).",
+                            "reads-like (on a long ticket, a verdict of any level: the ticket "
+                            "reads more like past tickets about a runner-up that would not "
+                            "reach its level).",
                             "oneOf": [
                                 {"type": "null"},
                                 {

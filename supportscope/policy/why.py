@@ -146,8 +146,8 @@ def held_text(held: Held, rival_label: str, candidates: Iterable[Ranked] = ()) -
         return (
             _(
                 "Left open: the words point to this answer, but the ticket as a whole reads "
-                "more like past tickets about “%(label)s”, which would not be supported. Pick "
-                "what the ticket is really about."
+                "more like past tickets about “%(label)s”, which the policy puts at another "
+                "level of support. Pick what the ticket is really about."
             )
             % label
         )
