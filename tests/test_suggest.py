@@ -618,13 +618,22 @@ def test_a_long_report_reading_like_the_customers_code_is_left_open_in_both_lang
     body = suggest(client, {"text": READS_LIKE_RELEASE}).json()
     assert body["outcome"]["verdict"] is None
     assert (body["held"]["rival"], body["held"]["reason"]) == ("application-code", "reads-like")
-    assert "reads more like past tickets about “" in body["held"]["message"]
-    assert "another level of support" in body["held"]["message"]
-    assert [c["value"] for c in body["candidates"][:2]] == ["persistent-volume", "application-code"]
+    volume, code = body["candidates"][:2]
+    assert (volume["value"], code["value"]) == ("persistent-volume", "application-code")
+    assert body["held"]["message"] == (
+        f"Left open: the words point to “{volume['label']}”, but the ticket as a whole reads "
+        f"more like past tickets about “{code['label']}”, which the policy puts at another "
+        "level of support. Pick what the ticket is really about."
+    )
+    assert code["why"][-1] == (
+        f"fewer or weaker words than {volume['label']}, but the ticket as a whole reads more "
+        "like past tickets about this one"
+    )
     korean = suggest(client, {"text": READS_LIKE_RELEASE, "lang": "ko"}).json()
     assert (
         "지난 티켓들과 더 비슷하며, 정책상 그쪽의 지원 수준은 다릅니다" in korean["held"]["message"]
     )
+    assert korean["candidates"][1]["why"][-1].endswith("이쪽에 관한 지난 티켓들과 더 비슷함")
     # without the model, the words alone answer it
     monkeypatch.setattr(vocabulary, "shipped", lambda: None)
     body = suggest(client, {"text": READS_LIKE_RELEASE}).json()

@@ -207,7 +207,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
                 "matched": list(item.matched),
                 "why": [note_text(note) for note in item.notes]
                 if item is lead
-                else reasons(item, lead, lead_label),
+                else reasons(item, lead, lead_label, found.held),
             }
             for item in found.candidates
             if found.open_question is not None
@@ -229,7 +229,10 @@ def suggest(request: HttpRequest) -> JsonResponse:
                 "rival": found.held.rival,
                 "reason": found.held.reason,
                 "message": held_text(
-                    found.held, pick(choices[found.held.rival].label, lang), found.candidates
+                    found.held,
+                    pick(choices[found.held.rival].label, lang),
+                    found.candidates,
+                    lead_label,
                 ),
             }
     query = dict(found.answers) | ({"lang": lang} if lang != "en" else {})

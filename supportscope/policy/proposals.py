@@ -112,14 +112,14 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
         why = (
             [note_text(note) for note in item.notes]
             if item is lead
-            else reasons(item, lead, lead_label)
+            else reasons(item, lead, lead_label, held)
         )
         candidates.append(ReasonedChoice(**vars(view), why=tuple(why)))
     return OpenQuestion(
         key=question.key,
         question=pick(question.text, lang),
         candidates=candidates,
-        held=held_text(held, choice_label(question, held.rival, lang), found.candidates)
+        held=held_text(held, choice_label(question, held.rival, lang), found.candidates, lead_label)
         if held
         else "",
     )

@@ -74,16 +74,27 @@ def note_text(note: Note) -> str:
     return word
 
 
-def reasons(item: Ranked, lead: Ranked | None, lead_label: str) -> list[str]:
+def reasons(
+    item: Ranked, lead: Ranked | None, lead_label: str, held: Held | None = None
+) -> list[str]:
     """Why ``item`` ranked below ``lead`` (the proposed or best choice): what was discounted
     in its words, and, where it simply matched less, that it did (or, where the tie-breaker
-    weighed the two, that the ticket reads more like past tickets about ``lead``)."""
+    weighed the two, that the ticket reads more like past tickets about ``lead``; or, where
+    the question was ``held`` open because the ticket reads more like ``item``, that)."""
     out = [note_text(note) for note in item.notes]
     if any(note.kind == "stands-for" for note in item.notes):
         return out  # it was not outranked: its words became the advice asked for
     if lead is not None and item.value != lead.value:
         learned = [note.detail.split(",") for note in lead.notes if note.kind == "learned"]
-        if any(item.value in weighed for weighed in learned):
+        if held is not None and held.reason == "reads-like" and held.rival == item.value:
+            out.append(
+                _(
+                    "fewer or weaker words than %(label)s, but the ticket as a whole reads "
+                    "more like past tickets about this one"
+                )
+                % {"label": lead_label}
+            )
+        elif any(item.value in weighed for weighed in learned):
             out.append(
                 _(
                     "about as close in words as %(label)s; the ticket reads more like past "
@@ -98,9 +109,12 @@ def reasons(item: Ranked, lead: Ranked | None, lead_label: str) -> list[str]:
     return out
 
 
-def held_text(held: Held, rival_label: str, candidates: Iterable[Ranked] = ()) -> str:
+def held_text(
+    held: Held, rival_label: str, candidates: Iterable[Ranked] = (), lead_label: str = ""
+) -> str:
     """Why a question the text settles was left open: the supported verdict it led to is
-    in doubt (``matcher._doubt``). ``rival_label`` is the label of ``held.rival``;
+    in doubt (``matcher._doubt``). ``rival_label`` is the label of ``held.rival``,
+    ``lead_label`` that of the answer the words settled (the first candidate);
     ``candidates`` (the open question's, ranked) let it name what the customer installed
     or runs ("linkerd 2.14") rather than only the choice it points to."""
     label = {"label": rival_label}
@@ -143,14 +157,11 @@ def held_text(held: Held, rival_label: str, candidates: Iterable[Ranked] = ()) -
             % label
         )
     if held.reason == "reads-like":
-        return (
-            _(
-                "Left open: the words point to this answer, but the ticket as a whole reads "
-                "more like past tickets about “%(label)s”, which the policy puts at another "
-                "level of support. Pick what the ticket is really about."
-            )
-            % label
-        )
+        return _(
+            "Left open: the words point to “%(lead)s”, but the ticket as a whole reads more "
+            "like past tickets about “%(label)s”, which the policy puts at another level of "
+            "support. Pick what the ticket is really about."
+        ) % {"lead": lead_label, **label}
     if held.reason == "changed":
         return (
             _(
