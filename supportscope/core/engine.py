@@ -2,7 +2,9 @@
 
 It imports nothing from Django. ``build_tree`` turns the plain data of a tree (the
 same shape as ``policy_content/tree.json``) into an immutable, validated ``Tree``;
-``resolve`` walks it.
+``resolve`` walks it. The types (``Tree`` and its parts, ``Outcome``, the errors) live
+in ``model.py`` and the checks that make a tree safe to serve (``validate``) in
+``validation.py``; this module re-exports them, so callers import from here.
 
 Three kinds of data are kept apart:
 
@@ -27,238 +29,54 @@ where the overlay stands at the verdict's level, citing one more clause.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from supportscope.core.languages import CODES
+from supportscope.core.model import (
+    LANGUAGES,
+    UNKNOWN,
+    Choice,
+    Group,
+    InvalidAnswer,
+    Level,
+    Node,
+    Outcome,
+    Question,
+    Result,
+    Terms,
+    Text,
+    Tree,
+    TreeError,
+    Verdict,
+    _no_terms,
+    pick,
+)
+from supportscope.core.validation import validate
 
-UNKNOWN = "unknown"
-LANGUAGES = CODES
-
-Text = Mapping[str, str]
-
-
-class Level(enum.Enum):
-    SUPPORTED = "supported"
-    BEST_EFFORT = "best_effort"
-    UNSUPPORTED = "unsupported"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-    def capped_by(self, other: Level) -> Level:
-        return self if self.rank <= other.rank else other
-
-
-_RANK = {Level.UNSUPPORTED: 0, Level.BEST_EFFORT: 1, Level.SUPPORTED: 2}
-
-
-def pick(text: Text | None, lang: str) -> str:
-    """The text in ``lang``, falling back to English."""
-    if not text:
-        return ""
-    return text.get(lang) or text.get("en", "")
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    key: str
-    label: Text
-
-
-Terms = Mapping[str, tuple[str, ...]]
-
-
-def _no_terms() -> Terms:
-    return MappingProxyType({})
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    value: str
-    label: Text
-    description: Text
-    group: str | None = None
-    # Words a ticket may use for this choice, per language: what the text matcher looks for.
-    terms: Terms = field(default_factory=_no_terms)
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    key: str
-    text: Text
-    help: Text
-    choices: tuple[Choice, ...]
-    allow_unknown: bool = False
-
-    @property
-    def values(self) -> tuple[str, ...]:
-        return tuple(choice.value for choice in self.choices)
-
-    @property
-    def allowed(self) -> tuple[str, ...]:
-        """Every value a link may carry for this key."""
-        return self.values + ((UNKNOWN,) if self.allow_unknown else ())
-
-    def choice(self, value: str) -> Choice | None:
-        return next((choice for choice in self.choices if choice.value == value), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    name: str
-    question: str
-    next: Mapping[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    name: str
-    level: Level
-    rationale: Text
-    make_supported: Text | None
-    citations: tuple[str, ...]
-    modifiers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """A verdict with the overlays that the modifiers applied to it."""
-
-    base: Verdict
-    overlays: tuple[Verdict, ...] = ()
-
-    @property
-    def parts(self) -> tuple[Verdict, ...]:
-        return (self.base, *self.overlays)
-
-    @property
-    def level(self) -> Level:
-        level = self.base.level
-        for overlay in self.overlays:
-            level = level.capped_by(overlay.level)
-        return level
-
-    @property
-    def reading_order(self) -> tuple[Verdict, ...]:
-        """The parts as the text reads: an overlay that lowers the level leads, so the
-        first sentence always explains the level shown."""
-        lowering = tuple(o for o in self.overlays if o.level.rank < self.base.level.rank)
-        rest = tuple(o for o in self.overlays if o not in lowering)
-        return (*lowering, self.base, *rest)
-
-    @property
-    def citations(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c for part in self.reading_order for c in part.citations))
-
-    def rationale(self, lang: str) -> list[str]:
-        return [pick(part.rationale, lang) for part in self.reading_order]
-
-    def make_supported(self, lang: str) -> list[str]:
-        """Advice from every part that keeps the case from full support."""
-        return [
-            pick(part.make_supported, lang)
-            for part in self.reading_order
-            if part.make_supported and part.level is not Level.SUPPORTED
-        ]
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """Where a set of answers leads.
-
-    Exactly one of ``question`` (ask this next), ``result`` (a verdict) and
-    ``branches`` (the answer to ``depends_on`` was "unknown": one outcome per value)
-    is set. ``answers`` are the answers that were used, in the order asked.
-    """
-
-    answers: tuple[tuple[str, str], ...]
-    question: Question | None = None
-    result: Result | None = None
-    depends_on: Question | None = None
-    branches: tuple[tuple[str, Outcome], ...] = ()
-
-    @property
-    def complete(self) -> bool:
-        return self.question is None
-
-    @property
-    def levels(self) -> frozenset[Level]:
-        if self.result is not None:
-            return frozenset({self.result.level})
-        return frozenset(level for _, branch in self.branches for level in branch.levels)
-
-
-class InvalidAnswer(ValueError):
-    def __init__(self, key: str, value: str, allowed: tuple[str, ...]) -> None:
-        super().__init__(f"{value!r} is not a valid answer for {key!r}; allowed: {allowed}")
-        self.key = key
-        self.value = value
-        self.allowed = allowed
-
-
-class TreeError(ValueError):
-    """The tree data is inconsistent. ``problems`` lists every problem found."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class Tree:
-    revision: int
-    start: str
-    groups: tuple[Group, ...]
-    questions: Mapping[str, Question]
-    nodes: Mapping[str, Node]
-    verdicts: Mapping[str, Verdict]
-    # modifier question key -> answer value -> overlay verdict name (or None: no change)
-    modifiers: Mapping[str, Mapping[str, str | None]]
-    # every clause anchor a citation may point to
-    clauses: frozenset[str] = field(default_factory=frozenset)
-    # node name -> its question, narrowed to the choices that node offers
-    offered: Mapping[str, Question] = field(default_factory=lambda: MappingProxyType({}))
-
-    # question key -> the question it groups: every answer to it leads to a node asking
-    # that one (``topic`` -> ``component``), so a reader may answer that one instead
-    grouping: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-
-    def asked_at(self, node: Node) -> Question:
-        """The question ``node`` asks, with only the choices it offers."""
-        return self.offered.get(node.name) or self.questions[node.question]
-
-    def target(self, name: str) -> Node | Verdict:
-        return self.nodes.get(name) or self.verdicts[name]
-
-    def overlay(self, key: str, value: str) -> Verdict | None:
-        name = self.modifiers[key].get(value)
-        return self.verdicts[name] if name else None
-
-    def lowers(self, key: str, level: Level) -> bool:
-        """Whether some answer to the modifier ``key`` overlays a verdict below ``level``:
-        only then is it asked."""
-        return any(
-            name and self.verdicts[name].level.rank < level.rank
-            for name in self.modifiers[key].values()
-        )
-
-    def unasked_modifiers(self) -> frozenset[str]:
-        """The modifiers no overlay of which is below a verdict that lists them: never
-        asked, only given (by a link or a ticket's reading)."""
-        return frozenset(
-            key
-            for key in self.modifiers
-            if not any(
-                self.lowers(key, verdict.level)
-                for verdict in self.verdicts.values()
-                if key in verdict.modifiers
-            )
-        )
+__all__ = [
+    "LANGUAGES",
+    "UNKNOWN",
+    "Choice",
+    "Group",
+    "InvalidAnswer",
+    "Level",
+    "Node",
+    "Outcome",
+    "Question",
+    "Result",
+    "Terms",
+    "Text",
+    "Tree",
+    "TreeError",
+    "Verdict",
+    "build_tree",
+    "check_answers",
+    "pick",
+    "resolve",
+    "validate",
+]
 
 
 # -- building ------------------------------------------------------------------
@@ -362,112 +180,6 @@ def _narrowed(tree: Tree) -> dict[str, Question]:
             choices = tuple(c for c in question.choices if c.value in node.next)
             out[node.name] = replace(question, choices=choices)
     return out
-
-
-def validate(tree: Tree) -> Iterator[str]:
-    """Every problem that would make the tree unsafe to serve."""
-    name: str | None
-    names = set(tree.nodes) & set(tree.verdicts)
-    for name in sorted(names):
-        yield f"{name!r} names both a question node and a verdict"
-    group_keys = {group.key for group in tree.groups}
-    question: Question | None
-    for question in tree.questions.values():
-        if not question.choices:
-            yield f"question {question.key!r} has no choices"
-        values = question.values
-        if len(set(values)) != len(values):
-            yield f"question {question.key!r} repeats a choice value"
-        if UNKNOWN in values:
-            yield f"question {question.key!r} uses the reserved value {UNKNOWN!r} as a choice"
-        for choice in question.choices:
-            if choice.group is not None and choice.group not in group_keys:
-                yield f"choice {question.key}={choice.value} is in unknown group {choice.group!r}"
-    if tree.start not in tree.nodes:
-        yield f"start {tree.start!r} is not a question node"
-    offered: dict[str, set[str]] = {}
-    for node in tree.nodes.values():
-        question = tree.questions.get(node.question)
-        if question is None:
-            yield f"node {node.name!r} asks unknown question {node.question!r}"
-            continue
-        if node.question in tree.modifiers:
-            yield f"node {node.name!r} asks modifier question {node.question!r} as a routing step"
-        if not node.next:
-            yield f"node {node.name!r} offers no choice of {node.question!r}"
-        offered.setdefault(node.question, set()).update(node.next)
-        extra = set(node.next) - set(question.values)
-        for value in sorted(extra):
-            yield f"node {node.name!r} routes {node.question}={value}, which is not a choice"
-        for value, target in node.next.items():
-            if target not in tree.nodes and target not in tree.verdicts:
-                yield f"node {node.name!r} routes {node.question}={value} to unknown {target!r}"
-    # A node may offer part of its question's choices, but each choice must be offered
-    # by some node that asks the question, or no path could ever take it.
-    for key, routed in offered.items():
-        askers = ", ".join(repr(n.name) for n in tree.nodes.values() if n.question == key)
-        for value in sorted(set(tree.questions[key].values) - routed):
-            yield f"node {askers} has no branch for {key}={value}"
-    for key, overlays in tree.modifiers.items():
-        question = tree.questions.get(key)
-        if question is None:
-            yield f"modifier {key!r} is not a question"
-            continue
-        if set(overlays) != set(question.values):
-            yield f"modifier {key!r} must map exactly the values {sorted(question.values)}"
-        for value, name in overlays.items():
-            if name is not None and name not in tree.verdicts:
-                yield f"modifier {key}={value} overlays unknown verdict {name!r}"
-            elif name is not None and tree.verdicts[name].modifiers:
-                yield f"overlay verdict {name!r} must not have modifiers of its own"
-    for verdict in tree.verdicts.values():
-        if not verdict.citations:
-            yield f"verdict {verdict.name!r} cites nothing"
-        for anchor in verdict.citations:
-            if tree.clauses and anchor not in tree.clauses:
-                yield f"verdict {verdict.name!r} cites unknown clause {anchor!r}"
-        for key in verdict.modifiers:
-            if key not in tree.modifiers:
-                yield f"verdict {verdict.name!r} uses unknown modifier {key!r}"
-        for lang in LANGUAGES:
-            if not verdict.rationale.get(lang):
-                yield f"verdict {verdict.name!r} has no {lang} rationale"
-    yield from _walk_problems(tree)
-
-
-def _walk_problems(tree: Tree) -> Iterator[str]:
-    """Cycles, questions asked twice on one path, and unreachable nodes or verdicts."""
-    if tree.start not in tree.nodes:
-        return
-    reached: set[str] = set()
-    problems: list[str] = []
-
-    def visit(name: str, asked: tuple[str, ...], stack: tuple[str, ...]) -> None:
-        if name in stack:
-            problems.append(f"cycle through {' -> '.join((*stack, name))}")
-            return
-        reached.add(name)
-        if name in tree.verdicts:
-            for key in tree.verdicts[name].modifiers:
-                if key in asked:
-                    problems.append(f"verdict {name!r} modifier {key!r} was already asked")
-                for overlay in tree.modifiers.get(key, {}).values():
-                    if overlay:
-                        reached.add(overlay)
-            return
-        node = tree.nodes.get(name)
-        if node is None:
-            return
-        if node.question in asked:
-            problems.append(f"node {name!r} asks {node.question!r} again on one path")
-            return
-        for target in dict.fromkeys(node.next.values()):
-            visit(target, (*asked, node.question), (*stack, name))
-
-    visit(tree.start, (), ())
-    for name in sorted((set(tree.nodes) | set(tree.verdicts)) - reached):
-        problems.append(f"{name!r} can never be reached")
-    yield from problems
 
 
 # -- resolving -----------------------------------------------------------------
