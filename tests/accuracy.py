@@ -81,6 +81,9 @@ REAL_WORKING = (
     "real-ee.toml",
     "real-ff.toml",
     "real-gg.toml",
+    "real-hh.toml",
+    "real-ii.toml",
+    "real-jj.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -153,6 +156,14 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # real-holdout-gg.toml / real-gg.toml (customers asking what to do: configuring, sizing,
 # scripts, restores; half Korean): three more writers of that session, first graded after
 # the how-to question read as advice on the part it names; four Helm tickets relabelled.
+# real-holdout-hh.toml / real-hh.toml (observability and agents: Container Insights and
+# managed Prometheus against self-installed monitoring stacks and vendors' agents),
+# real-holdout-ii.toml / real-ii.toml (storage, backup and restore, Windows node pools) and
+# real-holdout-jj.toml / real-jj.toml (networking: CNI modes, BYOCNI, private clusters, DNS,
+# egress, ingress controllers, meshes): three writers of 2026-12-06 (eighth session), half
+# Korean each (holdouts 12 en, 12 ko; working files 18 en, 18 ko), who kept the order they
+# chose their reports in; first graded after that session's reads-like hold and before its
+# BYOCNI terms; one Helm ticket (real-hh) relabelled by the issue 22 rule after it.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -187,6 +198,9 @@ HOLDOUTS = (
     "real-holdout-ee.toml",
     "real-holdout-ff.toml",
     "real-holdout-gg.toml",
+    "real-holdout-hh.toml",
+    "real-holdout-ii.toml",
+    "real-holdout-jj.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

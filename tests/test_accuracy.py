@@ -157,12 +157,16 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # hold for a verdict of any level left eight more wrong answers open, four at the wrong
 # level (real-a, real-e, real-g, real-o, real-t, real-y, real-bb, real-dd) and one right
 # one, at hand (real-x); on the holdouts, 11 wrong (8 at the wrong level) and 3 right.
+# Retrained with real-hh, real-ii and real-jj the same session, the classifier reads one real-t
+# ticket clearly more like another choice (left open, at hand: real-t right 24 -> 23) and one
+# real-ee ticket no longer so (a wrong "supported" it had left open: real-ee wrong 2 -> 3). The
+# BYOCNI terms moved real-c, real-e and real-cc a right answer up or a wrong one down.
 REAL_TARGETS = {
     "real-a.toml": (37, 4),
     "real-b.toml": (37, 3),
-    "real-c.toml": (29, 3),
+    "real-c.toml": (30, 2),
     "real-d.toml": (22, 3),
-    "real-e.toml": (26, 1),
+    "real-e.toml": (27, 1),
     "real-f.toml": (23, 3),
     "real-g.toml": (21, 5),
     "real-i.toml": (23, 0),
@@ -176,7 +180,7 @@ REAL_TARGETS = {
     "real-q.toml": (21, 3),
     "real-r.toml": (23, 1),
     "real-s.toml": (24, 3),
-    "real-t.toml": (24, 2),
+    "real-t.toml": (23, 2),
     "real-v.toml": (23, 1),
     "real-u.toml": (24, 5),
     "real-w.toml": (26, 4),
@@ -185,11 +189,14 @@ REAL_TARGETS = {
     "real-z.toml": (27, 3),
     "real-aa.toml": (27, 1),
     "real-bb.toml": (23, 2),
-    "real-cc.toml": (24, 3),
+    "real-cc.toml": (24, 2),
     "real-dd.toml": (22, 1),
-    "real-ee.toml": (26, 2),
+    "real-ee.toml": (26, 3),
     "real-ff.toml": (22, 2),
     "real-gg.toml": (23, 2),
+    "real-hh.toml": (22, 4),
+    "real-ii.toml": (24, 4),
+    "real-jj.toml": (21, 4),
 }
 
 

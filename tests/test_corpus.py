@@ -89,6 +89,12 @@ REAL = (
     "real-holdout-ff.toml",
     "real-gg.toml",
     "real-holdout-gg.toml",
+    "real-hh.toml",
+    "real-holdout-hh.toml",
+    "real-ii.toml",
+    "real-holdout-ii.toml",
+    "real-jj.toml",
+    "real-holdout-jj.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
