@@ -194,7 +194,7 @@ REAL_TARGETS = {
     "real-ee.toml": (26, 3),
     "real-ff.toml": (22, 2),
     "real-gg.toml": (23, 2),
-    "real-hh.toml": (22, 4),
+    "real-hh.toml": (22, 3),
     "real-ii.toml": (24, 4),
     "real-jj.toml": (21, 4),
 }
