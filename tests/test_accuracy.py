@@ -195,7 +195,7 @@ REAL_TARGETS = {
     "real-ff.toml": (22, 2),
     "real-gg.toml": (23, 2),
     "real-hh.toml": (22, 3),
-    "real-ii.toml": (24, 4),
+    "real-ii.toml": (24, 3),
     "real-jj.toml": (21, 4),
 }
 

@@ -185,6 +185,12 @@ def test_error_codes_are_evidence_and_names_are_not():
         ),
         ("- 스토리지: Longhorn v1.6.2 (helm 설치), RWX 볼륨 1개", "longhorn v1.6.2", "helm"),
         ("- 모니터링: kube-prometheus-stack(Helm, 자체 설치)", "prometheus stack", "helm"),
+        (
+            "We deployed a 3-member MongoDB replica set with the community operator",
+            "mongodb replica set",
+            "operator",
+        ),
+        ("We deployed three Kafka brokers. They restart.", "kafka brokers", "installed"),
     ],
 )
 def test_what_the_customer_installed_is_found_with_how(text, named, way):

@@ -188,11 +188,21 @@ _KO_PARTICLE = re.compile(r"(?<=[0-9a-z가-힣])(?:은|는|이|가|을|를|도)$
 _KO_PLACE = re.compile(r"(?:에|에서|에는|으로|로)$")
 
 
+# A count before a name: "3 member", "5 node", "two replica".
+_QUANTITY = re.compile(
+    r"(?:[0-9]+|two|three|four|five|six|seven|eight|nine|ten) "
+    r"(?:(?:member|node|replica|instance|shard|broker|pod)s? )?"
+)
+
+
 def _words_after(haystack: str, position: int, limit: int = 3) -> tuple[int, int] | None:
     """The span of the name that starts at ``position``: up to ``limit`` words, ending at
     a stop word or at a word that ends a sentence."""
     words: list[tuple[int, int]] = []
     at = position
+    quantity = _QUANTITY.match(haystack, position)
+    if quantity is not None:  # "we deployed a 3-member mongodb replica set": the name follows
+        at = quantity.end()
     while len(words) < limit and at < len(haystack):
         end = haystack.find(" ", at)
         end = len(haystack) if end == -1 else end
