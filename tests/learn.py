@@ -1,13 +1,15 @@
-"""Train the tie-breaker among close first answers (``supportscope/core/learned.py``).
+"""Train the models learned from labelled tickets (``supportscope/core/learned.py``): the
+tie-breaker among close first answers and the level model.
 
-``python -m tests.learn`` (``make learned``) trains it on every ticket file except the
-holdouts and writes ``supportscope/core/learned.tsv``; ``--check`` only says whether the
-shipped file is what training gives now (``tests/test_learned.py`` runs it). Run it after
-adding or relabelling tickets.
+``python -m tests.learn`` (``make learned``) trains both on every ticket file except the
+holdouts and writes ``supportscope/core/learned.tsv`` and ``levels.tsv``; ``--check`` only
+says whether the shipped files are what training gives now (``tests/test_learned.py`` runs
+it). Run it after adding or relabelling tickets.
 
-Each ticket is labelled with the first answers from which its expected verdict can be
-reached (``tests.accuracy.reaches``); a ticket reached from more than ``MOST_ANSWERS`` of
-them (one that says little about which) is left out.
+For the tie-breaker, each ticket is labelled with the first answers from which its expected
+verdict can be reached (``tests.accuracy.reaches``); a ticket reached from more than
+``MOST_ANSWERS`` of them (one that says little about which) is left out. For the level
+model, each ticket is labelled with its expected level.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sys
 from collections import Counter
 
 from supportscope.core.engine import Tree
-from supportscope.core.learned import SHIPPED, Learned, words
+from supportscope.core.learned import LEVELS_SHIPPED, SHIPPED, Learned, LevelModel, words
 from supportscope.core.tickettext import normalize_ticket
 from tests.accuracy import FILES, HOLDOUTS, load, reaches, shipped_tree
 
@@ -54,16 +56,28 @@ def trained() -> Learned:
     return Learned.train(QUESTION, [(found, answers) for _text, found, answers in usable])
 
 
+def trained_levels() -> LevelModel:
+    return LevelModel.train(
+        (ticket_words(ticket["text"]), ticket["verdict"])
+        for name in training_files()
+        for ticket in load(name)
+    )
+
+
 def main(argv: list[str]) -> int:
-    text = trained().to_text()
+    files = ((SHIPPED, trained().to_text()), (LEVELS_SHIPPED, trained_levels().to_text()))
     if "--check" in argv:
-        current = SHIPPED.read_text(encoding="utf-8") if SHIPPED.exists() else ""
-        if current != text:
-            print(f"{SHIPPED} is out of date: run python -m tests.learn", file=sys.stderr)
-            return 1
-        return 0
-    SHIPPED.write_text(text, encoding="utf-8")
-    print(f"wrote {SHIPPED} ({len(text) // 1024} KiB)")
+        stale = [
+            path
+            for path, text in files
+            if (path.read_text(encoding="utf-8") if path.exists() else "") != text
+        ]
+        for path in stale:
+            print(f"{path} is out of date: run python -m tests.learn", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in files:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path} ({len(text) // 1024} KiB)")
     return 0
 
 

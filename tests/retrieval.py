@@ -15,12 +15,13 @@
 * ``learned-veto``: the rules' answer, left open on tickets over 400 characters when the
   classifier finds another component at least 3 times as probable as theirs;
 * ``shipped``: the suggester as shipped (``learned-fill-1.5`` inside the walk, where the
-  holds on a supported answer still apply), read with the same out-of-fold models.
+  holds on a supported answer still apply, and the level model's doubt), read with the
+  same out-of-fold models.
 
 The classifier is trained on every file but the holdouts, each ticket labelled with the
-components from which its expected verdict can be reached; a working ticket is scored by
-a model trained without its fold (five folds by position), a holdout ticket by one trained
-on all the working files.
+components from which its expected verdict can be reached, and the level model with each
+ticket's level; a working ticket is scored by models trained without its fold (five folds
+by position), a holdout ticket by ones trained on all the working files.
 
 It is a measurement, not a part of the suggester: docs/accuracy.md gives the figures, why
 no BM25 combination was adopted, and why the tie-breaker was. The scorers are plain Python
@@ -36,7 +37,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from supportscope.core.engine import Level, Question, Tree, resolve
-from supportscope.core.learned import Learned, tokens
+from supportscope.core.learned import Learned, LevelModel, tokens
 from supportscope.core.matcher import Suggestion
 from supportscope.core.tickettext import normalize
 from supportscope.core.vocabulary import read_ticket, suggest_answers
@@ -77,29 +78,42 @@ class BM25:
 FOLDS = 5
 
 
-def fold_models(tree: Tree, tickets: dict[str, list[dict[str, str]]]) -> dict[str, Learned]:
-    """Each ticket's text -> the tie-breaker to read it with: for a working ticket, one
-    trained without its fold (five folds by position among the working tickets); for a
-    holdout ticket, one trained on all the working files (as shipped)."""
+# A ticket's text -> the tie-breaker and the level model to read it with.
+Models = dict[str, tuple[Learned, LevelModel]]
+
+
+def fold_models(tree: Tree, tickets: dict[str, list[dict[str, str]]]) -> Models:
+    """Each ticket's text -> the tie-breaker and the level model to read it with: for a
+    working ticket, ones trained without its fold (five folds by position among the working
+    tickets); for a holdout ticket, ones trained on all the working files (as shipped)."""
     working = [name for name in tickets if name not in HOLDOUTS]
-    texts = [ticket["text"] for name in working for ticket in tickets[name]]
+    rows = [ticket for name in working for ticket in tickets[name]]
+    texts = [ticket["text"] for ticket in rows]
     usable = {text: (counted, answers) for text, counted, answers in labelled(tree, tuple(working))}
-    found: dict[str, Learned] = {}
+    levelled = [(ticket_words(ticket["text"]), ticket["verdict"]) for ticket in rows]
+    found: Models = {}
     for fold in range(FOLDS):
         model = Learned.train(
             QUESTION,
             [usable[text] for i, text in enumerate(texts) if i % FOLDS != fold and text in usable],
         )
-        found.update((text, model) for i, text in enumerate(texts) if i % FOLDS == fold)
-    whole = Learned.train(QUESTION, usable.values())
+        levels = LevelModel.train(pair for i, pair in enumerate(levelled) if i % FOLDS != fold)
+        found.update((text, (model, levels)) for i, text in enumerate(texts) if i % FOLDS == fold)
+    whole = (Learned.train(QUESTION, usable.values()), LevelModel.train(levelled))
     for name in tickets:
         if name in HOLDOUTS:
             found.update((ticket["text"], whole) for ticket in tickets[name])
     return found
 
 
-def _suggest(tree: Tree, text: str, learned: Learned | None = None, **given: str) -> Suggestion:
-    return read_ticket(tree, text, learned=learned, given=given)
+def _suggest(
+    tree: Tree,
+    text: str,
+    learned: Learned | None = None,
+    levels: LevelModel | None = None,
+    **given: str,
+) -> Suggestion:
+    return read_ticket(tree, text, learned=learned, levels=levels, given=given)
 
 
 def _grade(tree: Tree, ticket: dict[str, str], answers: dict[str, str]) -> tuple[str, bool]:
@@ -121,7 +135,7 @@ def _with_component(tree: Tree, text: str, value: str) -> dict[str, str]:
 
 
 def strategies(
-    tree: Tree, bm25: BM25, models: dict[str, Learned]
+    tree: Tree, bm25: BM25, models: Models
 ) -> dict[str, Callable[[str, Suggestion], dict | None]]:
     def bm25_only(text: str, found: Suggestion) -> dict | None:
         return _with_component(tree, text, bm25.rank(text)[0])
@@ -155,7 +169,7 @@ def strategies(
             if question is None or question.key != "component" or found.held is not None:
                 return found.answers
             first = [item.value for item in found.candidates[:3] if item.score > 0]
-            likely = models[text].probabilities(ticket_words(text), first)
+            likely = models[text][0].probabilities(ticket_words(text), first)
             probable = sorted(likely, key=lambda value: -likely[value])
             if len(probable) < 2 or likely[probable[0]] < ratio * likely[probable[1]]:
                 return found.answers
@@ -167,7 +181,9 @@ def strategies(
         component = found.answers.get("component")
         if not component or len(normalize(text)) <= 400:
             return found.answers
-        probable = models[text].probabilities(ticket_words(text), tree.questions[QUESTION].values)
+        probable = models[text][0].probabilities(
+            ticket_words(text), tree.questions[QUESTION].values
+        )
         best = max(probable, key=lambda value: probable[value])
         vetoed = best != component and probable[best] >= 3 * probable.get(component, 0.0)
         return {} if vetoed else found.answers
@@ -184,7 +200,7 @@ def strategies(
         "learned-fill-2": learned_fill(2.0),
         "learned-fill-3": learned_fill(3.0),
         "learned-veto": learned_veto,
-        "shipped": lambda text, found: _suggest(tree, text, models[text]).answers,
+        "shipped": lambda text, found: _suggest(tree, text, *models[text]).answers,
     }
 
 

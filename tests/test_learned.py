@@ -1,4 +1,5 @@
-"""The tie-breaker learned from labelled tickets (supportscope/core/learned.py)."""
+"""The models learned from labelled tickets (supportscope/core/learned.py): the tie-breaker
+and the level model."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ from collections import Counter
 
 import pytest
 
-from supportscope.core.learned import SHIPPED, Learned, shipped, tokens, words
+from supportscope.core.learned import (
+    LEVELS_SHIPPED,
+    SHIPPED,
+    Learned,
+    LevelModel,
+    shipped,
+    shipped_levels,
+    tokens,
+    words,
+)
 from tests import learn
 from tests.accuracy import HOLDOUTS
 
@@ -102,8 +112,9 @@ def test_the_shipped_model_is_trained_on_the_working_files_only():
     assert set(learn.training_files()) >= {"tickets.toml", "real-a.toml"}
 
 
-def test_the_shipped_model_is_what_training_on_the_corpus_gives_now():
-    """Adding or relabelling a ticket without retraining (python -m tests.learn) fails here."""
+def test_the_shipped_models_are_what_training_on_the_corpus_gives_now():
+    """Adding or relabelling a ticket without retraining (python -m tests.learn) fails here,
+    for the tie-breaker and the level model alike."""
     assert SHIPPED.exists()
     assert learn.main(["--check"]) == 0
 
@@ -113,3 +124,64 @@ def test_the_shipped_model_tells_apart_the_choices_of_the_first_question():
     assert model is not None
     assert model.question == "component"
     assert {"kubelet", "ingress", "third-party-oss", "how-to"} <= set(model.own)
+
+
+# -- the level model (LevelModel) --------------------------------------------------------
+
+
+def small_level_model() -> LevelModel:
+    """Tickets where the customer installed something are unsupported, tickets about a
+    managed part failing supported, tickets about a preview flag best effort."""
+    return LevelModel.train(
+        [
+            (words("we installed our own operator with helm and it crashes"), "unsupported"),
+            (words("our own operator, installed with helm, crashes again"), "unsupported"),
+            (words("저희가 helm 으로 직접 설치한 operator 가 죽습니다"), "unsupported"),
+            (words("the managed node pool fails to scale, nodes not ready"), "supported"),
+            (words("nodes not ready after the managed upgrade of the pool"), "supported"),
+            (words("노드 풀 업그레이드 후 노드가 not ready 입니다"), "supported"),
+            (words("we registered the preview feature flag and it fails"), "best_effort"),
+            (words("the preview feature flag fails after registering"), "best_effort"),
+        ]
+    )
+
+
+def test_the_level_model_reads_the_level_tickets_worded_alike_have():
+    model = small_level_model()
+    theirs = model.probabilities(words("we installed an operator with helm; it crashes"))
+    assert max(theirs, key=theirs.get) == "unsupported"
+    assert sum(theirs.values()) == pytest.approx(1.0)
+    managed = model.probabilities(words("after the upgrade the node pool is not ready"))
+    assert max(managed, key=managed.get) == "supported"
+    korean = model.probabilities(words("helm 으로 직접 설치한 operator 가 계속 죽어요"))
+    assert max(korean, key=korean.get) == "unsupported"
+    assert model.levels == ("best_effort", "supported", "unsupported")
+
+
+def test_training_the_level_model_twice_gives_the_same_file():
+    assert small_level_model().to_text() == small_level_model().to_text()
+
+
+def test_the_level_model_survives_its_file_format():
+    model = small_level_model()
+    again = LevelModel.from_lines(model.to_text().splitlines(keepends=True))
+    asked = words("we installed it with helm")
+    for level, value in model.probabilities(asked).items():
+        assert again.probabilities(asked)[level] == pytest.approx(value, rel=1e-3)
+
+
+def test_a_level_model_file_of_another_format_cut_short_or_too_long_is_refused():
+    with pytest.raises(ValueError, match="format '2'"):
+        LevelModel.from_lines(["format\t2\n"])
+    whole = small_level_model().to_text().splitlines(keepends=True)
+    with pytest.raises(ValueError, match="cut short"):
+        LevelModel.from_lines(whole[:-1])
+    with pytest.raises(ValueError, match="after its words"):
+        LevelModel.from_lines([*whole, "extra\t1\n"])
+
+
+def test_the_shipped_level_model_knows_the_three_levels():
+    model = shipped_levels()
+    assert model is not None
+    assert model.levels == ("best_effort", "supported", "unsupported")
+    assert LEVELS_SHIPPED.exists()

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from supportscope.core import vocabulary
-from supportscope.core.learned import Learned, words
+from supportscope.core.learned import Learned, LevelModel, words
 from supportscope.core.ranking import Note, Ranked
 from supportscope.core.vocabulary import MAX_TICKET_CHARS
 from supportscope.policy.models import Revision
@@ -638,3 +638,34 @@ def test_a_long_report_reading_like_the_customers_code_is_left_open_in_both_lang
     monkeypatch.setattr(vocabulary, "shipped", lambda: None)
     body = suggest(client, {"text": READS_LIKE_RELEASE}).json()
     assert (body["answers"]["component"], body["held"]) == ("persistent-volume", None)
+
+
+def release_wording_levels() -> LevelModel:
+    """Tickets worded as the customer's own release are unsupported; as a failing volume,
+    supported."""
+    return LevelModel.train(
+        [
+            (words("since our release the service restarts, rollout stuck"), "unsupported"),
+            (words("the rollout of our release restarts the service again"), "unsupported"),
+            (words("the volume fails to attach, pods stuck pending"), "supported"),
+            (words("attach failed, the disk is stuck, pods pending"), "supported"),
+        ]
+    )
+
+
+def test_a_long_report_worded_like_unsupported_tickets_is_left_open_in_both_languages(
+    client, monkeypatch
+):
+    monkeypatch.setattr(vocabulary, "shipped", lambda: None)
+    monkeypatch.setattr(vocabulary, "shipped_levels", release_wording_levels)
+    body = suggest(client, {"text": READS_LIKE_RELEASE}).json()
+    assert body["outcome"]["verdict"] is None
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("application-code", "level")
+    volume, code = body["candidates"][:2]
+    assert body["held"]["message"] == (
+        f"Left open: the words point to “{volume['label']}”, but tickets worded like this one "
+        f"rarely get that level of support under the policy, and “{code['label']}”, which the "
+        "words also name, would get another. Pick what the ticket is really about."
+    )
+    korean = suggest(client, {"text": READS_LIKE_RELEASE, "lang": "ko"}).json()
+    assert "이렇게 쓰인 티켓이 정책상 그 지원 수준인 경우는 드뭅니다" in korean["held"]["message"]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from supportscope.core.engine import Level, Tree, resolve
-from supportscope.core.learned import Learned, words
+from supportscope.core.learned import Learned, LevelModel, words
 from supportscope.core.matcher import suggest
 from tests.small_trees import advice_tree, hand_choice, hand_verdict, what_tree
 
@@ -257,3 +257,59 @@ def test_a_long_ticket_reading_like_a_runner_up_of_another_level_leaves_any_verd
     assert resolve(tree, {"what": "app"}).result.level is Level.UNSUPPORTED
     assert (found.held.rival, found.held.reason) == ("disk", "reads-like")
     assert [item.value for item in found.candidates[:2]] == ["app", "disk"]
+
+
+# -- a verdict whose level the ticket's wording reads unlike (tiebreak.unlikely) ---------
+
+
+def release_wording_model() -> LevelModel:
+    """Tickets worded as a release of the customer's own are unsupported; tickets worded as
+    a volume that does not attach are supported."""
+    return LevelModel.train(
+        [
+            (words("since the release our deploy throws exceptions"), "unsupported"),
+            (words("after the deploy the release logs exceptions"), "unsupported"),
+            (words("the volume will not attach, pvc pending"), "supported"),
+            (words("attach timeout, the pvc stays pending"), "supported"),
+        ]
+    )
+
+
+def test_a_long_ticket_worded_like_unsupported_tickets_leaves_a_supported_answer_open():
+    tree = disk_words_tree()
+    assert suggest(tree, LONG_APP).answers == {"what": "disk"}
+    found = suggest(tree, LONG_APP, levels=release_wording_model())
+    assert (found.held.rival, found.held.reason) == ("app", "level")
+    assert [item.value for item in found.candidates[:2]] == ["disk", "app"]
+
+
+def test_a_short_ticket_is_not_doubted_for_its_wording():
+    text = "Since the release the deploy logs exceptions naming the disk, volume and pvc; app."
+    found = suggest(disk_words_tree(), text, levels=release_wording_model())
+    assert found.answers == {"what": "disk"}
+
+
+def test_without_a_runner_up_of_another_level_the_wording_holds_nothing():
+    text = LONG_APP.replace("Our app is the one that logs them.", "They are logged.")
+    assert len(text) > 400
+    model = release_wording_model()
+    assert model.probabilities(words(text))["supported"] < 0.3  # the wording alone would
+    found = suggest(disk_words_tree(), text, levels=model)
+    assert found.held is None
+    assert found.answers == {"what": "disk"}
+
+
+def test_a_verdict_the_level_model_finds_likely_enough_is_answered(monkeypatch):
+    from supportscope.core import tiebreak
+
+    monkeypatch.setattr(tiebreak, "SUPPORTED_FLOOR", 0.0)
+    found = suggest(disk_words_tree(), LONG_APP, levels=release_wording_model())
+    assert found.held is None
+    assert found.answers == {"what": "disk"}
+
+
+def test_an_unsupported_answer_worded_like_supported_tickets_is_left_open_too():
+    tree = app_words_tree()
+    found = suggest(tree, LONG_DISK, levels=release_wording_model())
+    assert resolve(tree, {"what": "app"}).result.level is Level.UNSUPPORTED
+    assert (found.held.rival, found.held.reason) == ("disk", "level")

@@ -18,7 +18,7 @@ from functools import cached_property
 
 from supportscope.core.changed import Changed, changed
 from supportscope.core.engine import Level, Question, Tree, resolve
-from supportscope.core.learned import Learned, words
+from supportscope.core.learned import Learned, LevelModel, words
 from supportscope.core.ranking import Note, Ranked, rank
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import Duration, Normalized
@@ -57,6 +57,7 @@ class Reading:
     # (modifier, answer) -> (question, choice) that stands for it: ``tiebreak.unasked``,
     # ``matcher._part_asked_about``
     stands_for: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    levels: LevelModel | None = None  # the level model: ``tiebreak.unlikely``
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 

@@ -4,10 +4,10 @@ decide. Pure: no Django imports.
 ``pick`` chooses among the first question's close candidates, the one the classifier
 trained on labelled tickets (``core/learned.py``) finds clearly most likely; ``unasked``
 gives the answers the engine never asks (``advice``) from the same classifier; ``likelier``
-names a runner-up the ticket reads more like than the answer the words settled, which
-the walk (``core/matcher.py``) uses to doubt a supported verdict. The walk calls all
-three; the holds for what the customer installed or changed still apply to what the
-first two give.
+names a runner-up the ticket reads more like than the answer the words settled, and
+``unlikely`` the level the level model finds likelier than the verdict's, which the walk
+(``core/matcher.py``) uses to doubt a verdict. The holds for what the customer installed
+or changed still apply to what the first two give.
 """
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ LEARNED_RATIO = 1.5
 # classifier's odds between the part and open-source software it names sit near 1); at
 # 1.2 and above the working files keep two more wrong ones.
 READS_LIKE_RATIO = 1.15
+# ``unlikely`` doubts a supported verdict that the level model gives less than this chance,
+# and a verdict of another level less than LEVEL_FLOOR. Measured on every file, on tickets
+# over 400 characters (docs/accuracy.md): a supported verdict below 0.3 on the real
+# holdouts 7 wrong "supported" and 2 right answers; another level below 0.1, 5 wrong at the
+# wrong level and 2 right. Below 0.3 for every level, 14 right answers for 19 wrong.
+SUPPORTED_FLOOR = 0.3
+LEVEL_FLOOR = 0.1
 
 
 def pick(
@@ -105,3 +112,17 @@ def likelier(reading: Reading, key: str, chosen: Ranked, others: tuple[Ranked, .
     if best == chosen.value or likely[best] < READS_LIKE_RATIO * likely[chosen.value]:
         return None
     return best
+
+
+def unlikely(reading: Reading, level: Level) -> Level | None:
+    """The level tickets worded like this one most likely have, by the level model
+    learned from labelled tickets, when it gives ``level`` less than its floor
+    (``SUPPORTED_FLOOR``, ``LEVEL_FLOOR``); ``None`` otherwise, or without a model."""
+    model = reading.levels
+    if model is None:
+        return None
+    likely = model.probabilities(reading.word_counts)
+    floor = SUPPORTED_FLOOR if level is Level.SUPPORTED else LEVEL_FLOOR
+    if likely.get(level.value, 1.0) >= floor:
+        return None
+    return Level(max(likely, key=lambda value: likely[value]))

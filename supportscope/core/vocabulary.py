@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from supportscope.core.engine import InvalidAnswer, Level, Tree, check_answers, resolve
-from supportscope.core.learned import Learned, shipped
+from supportscope.core.learned import Learned, LevelModel, shipped, shipped_levels
 from supportscope.core.matcher import Suggestion, suggest
 
 RENAMED: Mapping[str, Mapping[str, str]] = {
@@ -273,9 +273,12 @@ SOFTWARE_CHOICES = INSTALLED_CHOICES[:2]
 
 def suggest_answers(tree: Tree, text: str, *, tie_breaker: bool = True) -> Suggestion:
     """The answers a ticket's text settles, read the same way as an old link; with
-    ``tie_breaker``, the first question's close candidates are told apart by the model
-    learned from labelled tickets (``core/learned.py``), where it is shipped."""
-    return read_ticket(tree, text, learned=shipped() if tie_breaker else None)
+    ``tie_breaker``, the models learned from labelled tickets (``core/learned.py``), where
+    they are shipped, tell apart the first question's close candidates and doubt a verdict
+    whose level the ticket reads unlike."""
+    if not tie_breaker:
+        return read_ticket(tree, text, learned=None)
+    return read_ticket(tree, text, learned=shipped(), levels=shipped_levels())
 
 
 def read_ticket(
@@ -284,11 +287,12 @@ def read_ticket(
     *,
     learned: Learned | None,
     given: Mapping[str, str] | None = None,
+    levels: LevelModel | None = None,
 ) -> Suggestion:
-    """The suggester with this vocabulary's settings, ``learned`` as its tie-breaker, and
-    the ``given`` answers fixed (the walk reads every other question from the text): the
-    one place the settings are listed, so a measurement (``tests/retrieval.py``) reads a
-    ticket exactly as the API does."""
+    """The suggester with this vocabulary's settings, ``learned`` as its tie-breaker,
+    ``levels`` as its level model, and the ``given`` answers fixed (the walk reads every
+    other question from the text): the one place the settings are listed, so a
+    measurement (``tests/retrieval.py``) reads a ticket exactly as the API does."""
     fixed = dict(given or {})
     return suggest(
         tree,
@@ -302,4 +306,5 @@ def read_ticket(
         mechanisms=MECHANISMS,
         learned=learned,
         stands_for=STANDS_FOR,
+        levels=levels,
     )

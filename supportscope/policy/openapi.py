@@ -281,7 +281,9 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "deployed (the customer deployed a DaemonSet of their own), "
                             "reads-like (on a long ticket, a verdict of any level: the ticket "
                             "reads more like past tickets about a runner-up that would not "
-                            "reach its level).",
+                            "reach its level), level (on a long ticket, a verdict of any "
+                            "level: tickets worded like it rarely have that level, and the "
+                            "rival would not reach it).",
                             "oneOf": [
                                 {"type": "null"},
                                 {
@@ -299,6 +301,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                                 "close",
                                                 "deployed",
                                                 "reads-like",
+                                                "level",
                                             ],
                                         },
                                         "message": {"type": "string"},

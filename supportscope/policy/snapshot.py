@@ -36,6 +36,7 @@ from django.utils import timezone
 from supportscope.core.content import PolicyData
 from supportscope.core.engine import Tree, TreeError, build_tree
 from supportscope.core.learned import shipped as learned_model
+from supportscope.core.learned import shipped_levels
 from supportscope.core.ranking import warm
 from supportscope.core.rendering import render_markdown
 from supportscope.policy import freshness, serial
@@ -489,10 +490,11 @@ def warm_up() -> None:
             "starting without a compiled policy; it is compiled once the database answers"
         )
     else:
-        # the suggester's term tables and patterns, and its tie-breaker, or the first
+        # the suggester's term tables and patterns, its tie-breaker and level model, or the first
         # ticket pays for them
         warm(snapshot.tree)
         learned_model()
+        shipped_levels()
         logger.info("policy revision %s compiled at start", snapshot.revision)
     finally:
         connections.close_all()

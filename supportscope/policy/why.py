@@ -162,6 +162,12 @@ def held_text(
             "like past tickets about “%(label)s”, which the policy puts at another level of "
             "support. Pick what the ticket is really about."
         ) % {"lead": lead_label, **label}
+    if held.reason == "level":
+        return _(
+            "Left open: the words point to “%(lead)s”, but tickets worded like this one "
+            "rarely get that level of support under the policy, and “%(label)s”, which the "
+            "words also name, would get another. Pick what the ticket is really about."
+        ) % {"lead": lead_label, **label}
     if held.reason == "changed":
         return (
             _(
