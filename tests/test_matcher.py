@@ -1141,3 +1141,28 @@ def test_a_policy_without_the_advice_modifier_reads_an_advice_ticket_without_it(
     found = suggest_answers(older, text)
     assert "advice" not in found.answers
     assert resolve(older, found.answers).result.level is Level.SUPPORTED
+
+
+# Korean, our own words: a Crossplane Helm provider the customer runs cannot sign in to
+# the cluster with Entra ID. The Azure integration leads; the customer's open-source tool
+# is close behind, and both its projects the text names (Crossplane, Helm) are unsupported.
+CROSSPLANE_SIGN_IN = (
+    "안녕하세요. 저희는 Crossplane 으로 AKS 클러스터를 프로비저닝하고, crossplane-contrib 의 "
+    "provider-helm 으로 클러스터마다 공통 애드온을 배포하고 있습니다.\n보안 점검 이후 Entra ID "
+    "인증만 쓰도록 바꾸고 local account 를 막았더니, provider-helm 이 새 클러스터에 접속하지 "
+    "못합니다.\n\n로그:\ncannot create new Helm client: failed to get kubeconfig: getting "
+    "credentials: exec: executable kubelogin not found\n\nprovider 이미지에 kubelogin 바이너리가 "
+    "없어서 그런 것 같습니다.\nprovider-helm 이 managed identity 로 Entra 인증을 하게 하려면 "
+    "ProviderConfig 를 어떻게 잡아야 하는지 예시 부탁드립니다.\n버전: Crossplane 1.14, "
+    "provider-helm 0.15, AKS 1.28 (Korea Central)"
+)
+
+
+def test_a_close_rival_is_read_as_far_as_the_text_settles_its_path(tree):
+    # Answering open source instead, the text names two projects: unsettled between them,
+    # the open-source path could still reach the supported Azure integration, but both
+    # are unsupported, so the rival would not be supported and the lead is doubted.
+    found = run(tree, CROSSPLANE_SIGN_IN)
+    assert found.held is not None
+    assert (found.held.rival, found.held.reason) == ("third-party-oss", "close")
+    assert found.candidates[0].value == "azure-service-integration"
