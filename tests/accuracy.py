@@ -84,6 +84,9 @@ REAL_WORKING = (
     "real-hh.toml",
     "real-ii.toml",
     "real-jj.toml",
+    "real-kk.toml",
+    "real-ll.toml",
+    "real-mm.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -164,6 +167,14 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # Korean each (holdouts 12 en, 12 ko; working files 18 en, 18 ko), who kept the order they
 # chose their reports in; first graded after that session's reads-like hold and before its
 # BYOCNI terms; one Helm ticket (real-hh) relabelled by the issue 22 rule after it.
+# real-holdout-kk.toml / real-kk.toml (control plane and access: API server, private
+# clusters, authorized IP ranges, Entra ID, RBAC, identities; two thirds Korean: holdout 8
+# en, 16 ko, working 12 en, 24 ko), real-holdout-ll.toml / real-ll.toml (lifecycle:
+# upgrades, drains, autoscaling, stopped clusters, quotas; half Korean) and
+# real-holdout-mm.toml / real-mm.toml (the customer's own workloads and requests: crashing
+# applications, code and script requests, standby, restores, vendors' agents; two thirds
+# Korean): three more writers of that session; kk first graded after the level model, ll and
+# mm after the close rival read with the walk's lookahead; two Helm tickets relabelled after.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -201,6 +212,9 @@ HOLDOUTS = (
     "real-holdout-hh.toml",
     "real-holdout-ii.toml",
     "real-holdout-jj.toml",
+    "real-holdout-kk.toml",
+    "real-holdout-ll.toml",
+    "real-holdout-mm.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

@@ -165,6 +165,9 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # left open when a runner-up would lead there) is trained on these files, so their figures
 # flatter it: 22 wrong answers fewer and no right one here; out of fold (tests.retrieval)
 # 15 right and 15 wrong fewer; on the holdouts 4 right and 12 wrong (11 at the wrong level).
+# Retrained with real-kk, real-ll and real-mm, one real-o ticket is settled at the right
+# level with another clause than its writer's (real-o wrong 3 -> 4); the holdouts one right
+# answer fewer and three wrong more.
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (37, 3),
@@ -179,20 +182,20 @@ REAL_TARGETS = {
     "real-l.toml": (19, 3),
     "real-n.toml": (23, 3),
     "real-m.toml": (16, 2),
-    "real-o.toml": (21, 3),
+    "real-o.toml": (21, 4),
     "real-p.toml": (22, 2),
     "real-q.toml": (21, 2),
     "real-r.toml": (23, 0),
     "real-s.toml": (24, 3),
     "real-t.toml": (23, 2),
     "real-v.toml": (23, 1),
-    "real-u.toml": (24, 4),
+    "real-u.toml": (25, 4),
     "real-w.toml": (26, 1),
     "real-x.toml": (29, 3),
     "real-y.toml": (26, 1),
-    "real-z.toml": (27, 3),
+    "real-z.toml": (28, 3),
     "real-aa.toml": (27, 1),
-    "real-bb.toml": (23, 0),
+    "real-bb.toml": (24, 0),
     "real-cc.toml": (24, 2),
     "real-dd.toml": (22, 1),
     "real-ee.toml": (26, 1),
@@ -201,6 +204,9 @@ REAL_TARGETS = {
     "real-hh.toml": (22, 2),
     "real-ii.toml": (24, 3),
     "real-jj.toml": (21, 4),
+    "real-kk.toml": (18, 4),
+    "real-ll.toml": (24, 5),
+    "real-mm.toml": (22, 5),
 }
 
 

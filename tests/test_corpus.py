@@ -95,6 +95,12 @@ REAL = (
     "real-holdout-ii.toml",
     "real-jj.toml",
     "real-holdout-jj.toml",
+    "real-kk.toml",
+    "real-holdout-kk.toml",
+    "real-ll.toml",
+    "real-holdout-ll.toml",
+    "real-mm.toml",
+    "real-holdout-mm.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
