@@ -47,8 +47,9 @@ bench: $(STAMP)
 accuracy: $(STAMP)
 	$(BIN)/python -m tests.accuracy $(ACCURACY_ARGS)
 
-# Retrain the tie-breaker among close first answers (supportscope/core/learned.py) on the
-# working ticket files, after adding or relabelling tickets: writes supportscope/core/learned.tsv.
+# Retrain the models learned from labelled tickets (supportscope/core/learned.py: the
+# tie-breaker among close first answers and the level model) on the working ticket files,
+# after adding or relabelling tickets: writes supportscope/core/learned.tsv and levels.tsv.
 learned: $(STAMP)
 	$(BIN)/python -m tests.learn
 
