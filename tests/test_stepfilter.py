@@ -57,7 +57,7 @@ def test_engineers_words_find_a_first_step_choice(tree, word):
         ("ingr", "ingress"),
         ("인그", "ingress"),
         ("nginx", "ingress"),
-        ("BYOCNI", "cluster-networking"),
+        ("BYOCNI", "cni-plugin"),  # a weak term of the CNI plugin since 2026-12-06
         ("application routing", "ingress"),
     ],
 )

@@ -9,7 +9,9 @@ choices lead to a verdict of the same level, the ambiguity does not matter
 (``_agreeing``); where the first question's best candidates stay close, a classifier
 trained on labelled tickets may break the tie (``core/tiebreak.py``). A
 "supported" verdict needs more: ``_doubt`` holds it open when the customer installed or
-changed what it rests on, or a close rival would not be supported. Otherwise the ranked
+changed what it rests on, or a close rival would not be supported; and a verdict of any
+level on a long ticket, when the ticket reads like past tickets about a rival that would
+not reach its level, or is worded like tickets of another level. Otherwise the ranked
 choices are returned for the engineer to pick from.
 """
 
@@ -43,7 +45,7 @@ RATIO = 1.25
 class Held:
     """A question left open although the text settles it, because the supported verdict
     it leads to (or may lead to, with a later question open) is in doubt, or a verdict of
-    any level the ticket reads unlike (``reads-like``; ``_doubt``):
+    any level the ticket reads unlike (``reads-like``, ``level``; ``_doubt``):
     ``rival`` is the choice that raised the doubt (the answer itself, for ``installed``),
     ``reason`` one of ``installed``, ``rival-installed``, ``changed``, ``close``,
     ``deployed``, ``reads-like``, ``level``; ``named`` what the customer installed or
@@ -247,8 +249,10 @@ DEPLOYED_WAYS = frozenset({"daemonset"})
 
 def _doubt(reading: Reading, found: Suggestion) -> Held | None:
     """Why the supported verdict ``found`` leads to (or, with a later question open, may
-    lead to) is in doubt, if it is; a verdict of another level is doubted only when a
-    long ticket reads clearly more like a runner-up that would not reach its level."""
+    lead to) is in doubt, if it is; a verdict of another level is doubted only on a long
+    ticket that reads clearly more like a runner-up that would not reach its level
+    (``_reads_elsewhere``), or is worded like tickets of another level while a runner-up
+    would lead there (``_worded_elsewhere``)."""
     outcome = resolve(reading.tree, found.answers)
     long = len(reading.haystack) > CAUTIOUS_TEXT
     if outcome.result is None:
