@@ -38,9 +38,9 @@ from collections.abc import Callable
 
 from supportscope.core.engine import Level, Question, Tree, resolve
 from supportscope.core.learned import Learned, LevelModel, tokens
-from supportscope.core.matcher import Suggestion
 from supportscope.core.tickettext import normalize
 from supportscope.core.vocabulary import read_ticket, suggest_answers
+from supportscope.core.walk import Suggestion
 from tests.accuracy import FILES, HOLDOUTS, load, shipped_tree
 from tests.learn import QUESTION, labelled, ticket_words
 

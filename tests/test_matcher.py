@@ -9,10 +9,11 @@ import pytest
 
 from supportscope.core.content import read_policy
 from supportscope.core.engine import Level, Tree, build_tree, resolve
-from supportscope.core.matcher import settled, suggest
+from supportscope.core.matcher import suggest
 from supportscope.core.ranking import Ranked, rank
 from supportscope.core.reading import reachable_levels
 from supportscope.core.vocabulary import suggest_answers
+from supportscope.core.walk import settled
 from tests.small_trees import advice_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,7 +203,7 @@ def test_nothing_matched_settles_nothing():
     assert not settled(rank(small_tree().questions["what"], "hello there", ()))
 
 
-@pytest.mark.parametrize("module", ["matcher", "tickettext", "stepfilter"])
+@pytest.mark.parametrize("module", ["matcher", "walk", "doubts", "tickettext", "stepfilter"])
 def test_the_matcher_and_the_text_reader_are_pure(module):
     source = (ROOT / f"supportscope/core/{module}.py").read_text()
     imports = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportscope.core import matcher
+from supportscope.core import walk
 from supportscope.core.engine import Level, resolve
 from supportscope.core.installed import installed
 from supportscope.core.layout import (
@@ -20,10 +20,10 @@ from supportscope.core.layout import (
     pasted_lines,
     template_blanked,
 )
-from supportscope.core.matcher import Held
 from supportscope.core.ranking import Note, rank
 from supportscope.core.tickettext import normalize, normalize_ticket
 from supportscope.core.vocabulary import INSTALLED_CHOICES, REQUEST_GROUPS, suggest_answers
+from supportscope.core.walk import Held
 from tests.accuracy import shipped_tree
 
 KUBE_ROUTER = """Pods on new nodes can't reach services after scale out
@@ -408,7 +408,7 @@ def test_the_installed_signal_needs_the_install_not_just_the_name(tree):
     assert named[0].score == 0  # an unknown name alone says nothing
 
 
-# -- a "supported" verdict in doubt is left open (matcher._doubt) ----------------------
+# -- a "supported" verdict in doubt is left open (doubts.doubt) ------------------------
 
 HELM_NGINX_BEHIND_LB = """No traffic reaches our ingress after moving to 1.30
 
@@ -755,7 +755,7 @@ def test_agreeing_contenders_with_thin_evidence_leave_a_long_ticket_open(tree):
     assert found.open_question is not None
     assert found.open_question.key == "component"
     assert [item.value for item in found.candidates[:2]] == ["node-image", "api-server"]
-    assert found.candidates[0].score < matcher.AGREE_EVIDENCE
+    assert found.candidates[0].score < walk.AGREE_EVIDENCE
 
 
 FORM_REPORT = """Windows pods stuck in ContainerCreating after the node image update

@@ -13,7 +13,7 @@ the policy treats the same way (``Changed.kind``).
 ``changed`` reads a normalized text (``tickettext.normalize``) sentence by sentence and
 returns each sentence that puts a change verb and a managed resource together, said by the
 customer (not denied). It does not decide anything by itself: the suggester holds a
-supported verdict open when it finds one (``matcher._doubt``).
+supported verdict open when it finds one (``doubts.doubt``).
 """
 
 from __future__ import annotations

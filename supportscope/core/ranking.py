@@ -2,7 +2,7 @@
 
 Each choice carries search terms per language (``Choice.terms``). ``rank`` scores the
 choices of one question against a text and reports which words matched, and what it
-discounted and why (``Note``); ``core/matcher.py`` walks the tree with it.
+discounted and why (``Note``); ``core/walk.py`` walks the tree with it.
 
 Matching rules:
 

@@ -24,7 +24,7 @@ from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import Duration, Normalized
 
 # A ticket longer than this is read as a real report (pasted output, several components
-# named), with the wider margins of ``matcher.LONG_MARGIN`` and ``matcher.LONG_RATIO``.
+# named), with the wider margins of ``walk.LONG_MARGIN`` and ``walk.LONG_RATIO``.
 LONG_TEXT = 800  # characters of normalized text
 # A change the customer made to AKS-managed Azure resources: the choice that names it.
 CHANGE_CHOICE = "node-iaas-change"
@@ -49,7 +49,7 @@ class Reading:
     installed_choices: tuple[str, ...] = ()
     known: frozenset[str] = frozenset()
     software_choices: tuple[str, ...] = ()
-    # (modifier, answer) -> (question, choice): ``matcher._fallback``
+    # (modifier, answer) -> (question, choice): ``walk._fallback``
     fallbacks: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # choice -> the words for the way it is done: ``without_way``
     mechanisms: Mapping[str, re.Pattern[str]] = field(default_factory=dict)

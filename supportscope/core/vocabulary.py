@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from supportscope.core.engine import InvalidAnswer, Level, Tree, check_answers, resolve
 from supportscope.core.learned import Learned, LevelModel, shipped, shipped_levels
-from supportscope.core.matcher import Suggestion, suggest
+from supportscope.core.matcher import suggest
+from supportscope.core.walk import Suggestion
 
 RENAMED: Mapping[str, Mapping[str, str]] = {
     "component": {

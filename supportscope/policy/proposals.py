@@ -17,8 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from supportscope.core.engine import Tree, pick, resolve
-from supportscope.core.matcher import Suggestion
 from supportscope.core.vocabulary import MAX_TICKET_CHARS, suggest_answers
+from supportscope.core.walk import Suggestion
 from supportscope.policy.presenters import choice_label, current_lang
 from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from supportscope.core.matcher import Held
 from supportscope.core.ranking import Note, Ranked
+from supportscope.core.walk import Held
 
 
 def _way(way: str) -> str:
@@ -113,7 +113,7 @@ def held_text(
     held: Held, rival_label: str, candidates: Iterable[Ranked] = (), lead_label: str = ""
 ) -> str:
     """Why a question the text settles was left open: the supported verdict it led to is
-    in doubt (``matcher._doubt``). ``rival_label`` is the label of ``held.rival``,
+    in doubt (``doubts.doubt``). ``rival_label`` is the label of ``held.rival``,
     ``lead_label`` that of the answer the words settled (the first candidate);
     ``candidates`` (the open question's, ranked) let it name what the customer installed
     or runs ("linkerd 2.14") rather than only the choice it points to."""

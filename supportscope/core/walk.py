@@ -1,0 +1,228 @@
+"""The walk: answering every question a ticket's text settles, from the start of the
+tree (for ``suggest``, ``core/matcher.py``). Pure: no Django imports.
+
+The walk answers every question whose choices ``core/ranking.py`` ranks clearly enough and
+stops at the first one it does not. A question is settled when its best choice leads the
+next one by ``MARGIN`` and by a factor of ``RATIO`` (``LONG_MARGIN``, ``LONG_RATIO`` on a
+long ticket); where two choices lead to a verdict of the same level, the ambiguity does not
+matter (``_agreeing``); an open question may take the choice that stands for a settled
+modifier's case (``_fallback``); where the first question's best candidates stay close, a
+classifier trained on labelled tickets may break the tie (``core/tiebreak.py``).
+``Suggestion`` is what it finds; ``Held``, why a question the text settles was left open
+(``core/doubts.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from supportscope.core import tiebreak
+from supportscope.core.engine import Level, Question, resolve
+from supportscope.core.ranking import Ranked
+from supportscope.core.reading import Reading, customer_installed, reachable_levels
+
+MARGIN = 0.5
+# The best choice must also outscore the runner-up by this factor: two choices with
+# 2.5 and 2 points are a coin flip, whatever the margin says.
+RATIO = 1.25
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A question left open although the text settles it, because the supported verdict
+    it leads to (or may lead to, with a later question open) is in doubt, or a verdict of
+    any level the ticket reads unlike (``reads-like``, ``level``; ``doubts.doubt``):
+    ``rival`` is the choice that raised the doubt (the answer itself, for ``installed``),
+    ``reason`` one of ``installed``, ``rival-installed``, ``changed``, ``close``,
+    ``deployed``, ``reads-like``, ``level``; ``named`` what the customer installed or
+    deployed, as written, where no candidate's note says it."""
+
+    question: str
+    rival: str
+    reason: str
+    named: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    answers: dict[str, str]
+    evidence: dict[str, list[str]]
+    # the first question left open, and its choices ranked (empty when all settled)
+    open_question: Question | None
+    candidates: tuple[Ranked, ...]
+    # questions answered by a default because the text says nothing about them
+    assumed: tuple[str, ...] = ()
+    # per settled question, the runners-up that also matched (with why they lost)
+    alternatives: dict[str, tuple[Ranked, ...]] = field(default_factory=dict)
+    # per settled question, the proposed choice as ranked (its words and notes)
+    chosen: dict[str, Ranked] = field(default_factory=dict)
+    # the question left open on purpose, when a supported verdict was in doubt
+    held: Held | None = None
+
+
+# A long ticket (a real report: pasted output, several components named: more than
+# ``LONG_TEXT`` characters, ``core/reading.py``) is read with a wider margin: it names more
+# than the one thing that matters, so a lead that settles a short ticket is often a coin
+# flip there. Tuned on the working files modelled on real reports (tests/corpus/real-a.toml,
+# real-b.toml).
+LONG_MARGIN = 1.0
+LONG_RATIO = 2.0
+
+
+def clearly_ahead(best: float, other: float, *, long: bool = False) -> bool:
+    """Whether a score beats another by both the margin and the ratio."""
+    if long:
+        return best - other >= LONG_MARGIN and best >= LONG_RATIO * other
+    return best - other >= MARGIN and best >= RATIO * other
+
+
+def settled(ranked: tuple[Ranked, ...], *, long: bool = False) -> bool:
+    if not ranked or ranked[0].score <= 0:
+        return False
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    return clearly_ahead(ranked[0].score, runner_up, long=long)
+
+
+def walk(
+    reading: Reading,
+    answers: dict[str, str],
+    evidence: dict[str, list[str]],
+    *,
+    lookahead: bool,
+    hold: str | None = None,
+) -> Suggestion:
+    tree = reading.tree
+    answers = dict(answers)
+    evidence = dict(evidence)
+    alternatives: dict[str, tuple[Ranked, ...]] = {}
+    chosen_items: dict[str, Ranked] = {}
+    assumed: list[str] = []
+    open_question: Question | None = None
+    candidates: tuple[Ranked, ...] = ()
+    for _step in range(len(tree.questions) + 1):
+        current = reading.upgrade(dict(answers)) if reading.upgrade else dict(answers)
+        for key, value in current.items():
+            if answers.get(key) != value:  # the upgrade moved this answer
+                evidence[key] = evidence.get(key, []) + [
+                    word for k, words in evidence.items() if k in tree.modifiers for word in words
+                ]
+        answers = current
+        outcome = resolve(tree, answers)
+        question = outcome.question
+        if question is None:
+            used = dict(outcome.answers)
+            answers = {key: value for key, value in answers.items() if key in used}
+            break
+        if question.key in tree.grouping:
+            # A question that only picks a group (``topic``): read the question it groups,
+            # whose answer implies the group.
+            question = tree.questions[tree.grouping[question.key]]
+        ranked = reading.rank(question)
+        if question.key == hold:
+            open_question, candidates = question, ranked
+            break
+        # The customer's own software, said to be installed, leading: judged with the
+        # margin of a short ticket. The wider margin of a long one guards a supported
+        # verdict; this answer is the customer's tool (or their own ingress controller,
+        # whose next question asks which), which support does not take.
+        long = reading.long and not _theirs_leads(reading, ranked)
+        chosen = ranked[0] if settled(ranked, long=long) else None
+        if chosen is None and lookahead and ranked[0].score > 0:
+            chosen = _agreeing(reading, answers, evidence, question, ranked)
+        if chosen is None and lookahead:
+            chosen = _fallback(reading, answers, question, ranked)
+        if chosen is None and lookahead:
+            chosen = tiebreak.pick(reading, answers, question, ranked)
+        if chosen is not None:
+            answers[question.key] = chosen.value
+            evidence[question.key] = list(chosen.matched)
+            chosen_items[question.key] = chosen
+            alternatives[question.key] = tuple(
+                item for item in ranked if item.score > 0 and item.value != chosen.value
+            )
+        elif ranked[0].score <= 0 and question.key in reading.defaults:
+            answers[question.key] = reading.defaults[question.key]
+            evidence[question.key] = []
+            assumed.append(question.key)
+        else:
+            open_question, candidates = question, ranked
+            break
+    evidence = {key: words for key, words in evidence.items() if key in answers}
+    chosen_items = {key: item for key, item in chosen_items.items() if key in answers}
+    return Suggestion(
+        answers, evidence, open_question, candidates, tuple(assumed), alternatives, chosen_items
+    )
+
+
+# How many of an open question's first candidates the fallback choice may be among.
+FALLBACK_REACH = 3
+
+
+def _fallback(
+    reading: Reading, answers: dict[str, str], question: Question, ranked: tuple[Ranked, ...]
+) -> Ranked | None:
+    """The choice that stands for a settled modifier's case ("preview" → the preview-feature
+    choice), when the text matched it among the first candidates of the open question and
+    none of those is certain to be unsupported (the fallback would then promise too much)."""
+    first = [item for item in ranked[:FALLBACK_REACH] if item.score > 0]
+    for (modifier, answer), (key, value) in reading.fallbacks.items():
+        if key != question.key or answers.get(modifier) != answer:
+            continue
+        route = next((item for item in first if item.value == value), None)
+        if route is None:
+            continue
+        if any(
+            reachable_levels(reading.tree, {**answers, key: item.value}) == {Level.UNSUPPORTED}
+            for item in first
+        ):
+            return None
+        return route
+    return None
+
+
+def _theirs_leads(reading: Reading, ranked: tuple[Ranked, ...]) -> bool:
+    """Whether the best-ranked choice is one for software the customer installs (open
+    source, a vendor's, an ingress controller) and names what the text says they installed
+    ("ingress-nginx was installed by our platform team")."""
+    return (
+        bool(ranked)
+        and ranked[0].value in reading.installed_choices
+        and customer_installed(ranked[0])
+    )
+
+
+# On a long ticket, close contenders that agree on the level settle a question only when
+# the best of them has at least this much evidence (two terms, or one long term said
+# twice). With less, the right answer is as likely to be a choice the text hardly names
+# (an open-source tool seen only in pasted output) as any of the contenders. Swept on the
+# working files: 2.25 turns two wrong answers open, 2.5 four (two of them at the wrong
+# level) and costs no right one once "is there a setting" asks for advice; 2.75 and 3
+# cost two right ones.
+AGREE_EVIDENCE = 2.5
+
+
+def _agreeing(
+    reading: Reading,
+    answers: dict[str, str],
+    evidence: dict[str, list[str]],
+    question: Question,
+    ranked: tuple[Ranked, ...],
+) -> Ranked | None:
+    """The best choice, if every choice about as good leads to a verdict of one level
+    and, on a long ticket, the best has ``AGREE_EVIDENCE``."""
+    best = ranked[0].score
+    if reading.long and best < AGREE_EVIDENCE:
+        return None
+    contenders = [
+        item
+        for item in ranked
+        if item.score > 0 and not clearly_ahead(best, item.score, long=reading.long)
+    ]
+    levels = set()
+    for item in contenders:
+        after = walk(reading, {**answers, question.key: item.value}, evidence, lookahead=False)
+        outcome = resolve(reading.tree, after.answers)
+        if outcome.result is None:
+            return None
+        levels.add(outcome.result.level)
+    return ranked[0] if len(levels) == 1 else None
