@@ -87,6 +87,9 @@ REAL_WORKING = (
     "real-kk.toml",
     "real-ll.toml",
     "real-mm.toml",
+    "real-nn.toml",
+    "real-oo.toml",
+    "real-pp.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -175,6 +178,12 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # applications, code and script requests, standby, restores, vendors' agents; two thirds
 # Korean): three more writers of that session; kk first graded after the level model, ll and
 # mm after the close rival read with the walk's lookahead; two Helm tickets relabelled after.
+# real-holdout-nn.toml / real-nn.toml (long GitHub issues with heavy pasted output; one third
+# Korean: holdout 16 en, 8 ko, working 24 en, 12 ko), real-holdout-oo.toml / real-oo.toml
+# (Korean only: 24 and 36 ko) and real-holdout-pp.toml / real-pp.toml (something mentioned
+# only in passing: a self-installed tool beside a managed part, or the reverse; half
+# Korean): a third batch of that session, first graded after the matcher's split; Helm
+# tickets labelled best effort relabelled after.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -215,6 +224,9 @@ HOLDOUTS = (
     "real-holdout-kk.toml",
     "real-holdout-ll.toml",
     "real-holdout-mm.toml",
+    "real-holdout-nn.toml",
+    "real-holdout-oo.toml",
+    "real-holdout-pp.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

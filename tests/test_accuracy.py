@@ -168,6 +168,8 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # Retrained with real-kk, real-ll and real-mm, one real-o ticket is settled at the right
 # level with another clause than its writer's (real-o wrong 3 -> 4); the holdouts one right
 # answer fewer and three wrong more.
+# Retrained with real-nn, real-oo and real-pp, one real-z ticket settled right is left open
+# (real-z right 28 -> 27; the holdouts three right and one wrong more).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (37, 3),
@@ -182,7 +184,7 @@ REAL_TARGETS = {
     "real-l.toml": (19, 3),
     "real-n.toml": (23, 3),
     "real-m.toml": (16, 2),
-    "real-o.toml": (21, 4),
+    "real-o.toml": (21, 3),
     "real-p.toml": (22, 2),
     "real-q.toml": (21, 2),
     "real-r.toml": (23, 0),
@@ -193,7 +195,7 @@ REAL_TARGETS = {
     "real-w.toml": (26, 1),
     "real-x.toml": (29, 3),
     "real-y.toml": (26, 1),
-    "real-z.toml": (28, 3),
+    "real-z.toml": (27, 3),
     "real-aa.toml": (27, 1),
     "real-bb.toml": (24, 0),
     "real-cc.toml": (24, 2),
@@ -207,6 +209,9 @@ REAL_TARGETS = {
     "real-kk.toml": (18, 4),
     "real-ll.toml": (24, 5),
     "real-mm.toml": (22, 5),
+    "real-nn.toml": (13, 4),
+    "real-oo.toml": (18, 6),
+    "real-pp.toml": (15, 2),
 }
 
 

@@ -101,6 +101,12 @@ REAL = (
     "real-holdout-ll.toml",
     "real-mm.toml",
     "real-holdout-mm.toml",
+    "real-nn.toml",
+    "real-holdout-nn.toml",
+    "real-oo.toml",
+    "real-holdout-oo.toml",
+    "real-pp.toml",
+    "real-holdout-pp.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
