@@ -202,7 +202,7 @@ REAL_TARGETS = {
     "real-dd.toml": (22, 1),
     "real-ee.toml": (26, 1),
     "real-ff.toml": (22, 1),
-    "real-gg.toml": (23, 2),
+    "real-gg.toml": (24, 1),
     "real-hh.toml": (22, 2),
     "real-ii.toml": (24, 3),
     "real-jj.toml": (21, 4),
@@ -210,7 +210,7 @@ REAL_TARGETS = {
     "real-ll.toml": (24, 5),
     "real-mm.toml": (22, 5),
     "real-nn.toml": (13, 4),
-    "real-oo.toml": (18, 6),
+    "real-oo.toml": (19, 6),
     "real-pp.toml": (15, 2),
 }
 
