@@ -177,7 +177,7 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # real-holdout-mm.toml / real-mm.toml (the customer's own workloads and requests: crashing
 # applications, code and script requests, standby, restores, vendors' agents; two thirds
 # Korean): three more writers of that session; kk first graded after the level model, ll and
-# mm after the close rival read with the walk's lookahead; two Helm tickets relabelled after.
+# mm after the close rival read with the walk's lookahead; four Helm tickets relabelled after.
 # real-holdout-nn.toml / real-nn.toml (long GitHub issues with heavy pasted output; one third
 # Korean: holdout 16 en, 8 ko, working 24 en, 12 ko), real-holdout-oo.toml / real-oo.toml
 # (Korean only: 24 and 36 ko) and real-holdout-pp.toml / real-pp.toml (something mentioned
