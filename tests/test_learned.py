@@ -178,6 +178,10 @@ def test_a_level_model_file_of_another_format_cut_short_or_too_long_is_refused()
         LevelModel.from_lines(whole[:-1])
     with pytest.raises(ValueError, match="after its words"):
         LevelModel.from_lines([*whole, "extra\t1\n"])
+    with pytest.raises(ValueError, match="expected a 'bias' line"):
+        LevelModel.from_lines([whole[0], whole[1], whole[3], *whole[2:]])
+    with pytest.raises(ValueError, match="format ''"):
+        LevelModel.from_lines([])
 
 
 def test_the_shipped_level_model_knows_the_three_levels():

@@ -303,13 +303,13 @@ class LevelModel:
         """The model ``to_text`` wrote, from its lines; a file of another format, or a
         broken one, is refused with a ``ValueError`` that says where."""
         rows = (line.rstrip("\n").split("\t") for line in lines)
+        kind, value = next(rows, ("", ""))[:2]
+        if kind != "format" or value != str(LEVELS_FORMAT):
+            raise ValueError(f"level model format {value!r}, expected {LEVELS_FORMAT}")
         try:
-            kind, value = next(rows)
-            if kind != "format" or value != str(LEVELS_FORMAT):
-                raise ValueError(f"level model format {value!r}, expected {LEVELS_FORMAT}")
-            _, *levels = next(rows)
-            _, *biases = next(rows)
-            _, count = next(rows)
+            levels = _labelled(next(rows), "levels")
+            biases = _labelled(next(rows), "bias")
+            (count,) = _labelled(next(rows), "words")
             vocabulary: list[str] = []
             idf = array("d")
             columns = [array("d") for _ in levels]
@@ -327,6 +327,14 @@ class LevelModel:
         return cls(
             tuple(levels), tuple(vocabulary), idf, dict(zip(levels, columns, strict=True)), bias
         )
+
+
+def _labelled(row: list[str], label: str) -> list[str]:
+    """The values of a header line of the level model's file, which must start with
+    ``label``."""
+    if row[0] != label:
+        raise ValueError(f"expected a {label!r} line, found {row[0]!r}")
+    return row[1:]
 
 
 def _score(weights: array[float], bias: float, vector: Mapping[int, float]) -> float:
