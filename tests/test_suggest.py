@@ -667,5 +667,10 @@ def test_a_long_report_worded_like_unsupported_tickets_is_left_open_in_both_lang
         f"rarely get that level of support under the policy, and “{code['label']}”, which the "
         "words also name, would get another. Pick what the ticket is really about."
     )
+    assert code["why"][-1] == (
+        f"fewer or weaker words than {volume['label']}, but tickets worded like this one more "
+        "often get its level of support"
+    )
     korean = suggest(client, {"text": READS_LIKE_RELEASE, "lang": "ko"}).json()
     assert "이렇게 쓰인 티켓이 정책상 그 지원 수준인 경우는 드뭅니다" in korean["held"]["message"]
+    assert korean["candidates"][1]["why"][-1].endswith("이쪽의 지원 수준인 경우가 더 많음")

@@ -80,7 +80,8 @@ def reasons(
     """Why ``item`` ranked below ``lead`` (the proposed or best choice): what was discounted
     in its words, and, where it simply matched less, that it did (or, where the tie-breaker
     weighed the two, that the ticket reads more like past tickets about ``lead``; or, where
-    the question was ``held`` open because the ticket reads more like ``item``, that)."""
+    the question was ``held`` open because the ticket reads more like ``item``, or is
+    worded like tickets at ``item``'s level, that)."""
     out = [note_text(note) for note in item.notes]
     if any(note.kind == "stands-for" for note in item.notes):
         return out  # it was not outranked: its words became the advice asked for
@@ -91,6 +92,14 @@ def reasons(
                 _(
                     "fewer or weaker words than %(label)s, but the ticket as a whole reads "
                     "more like past tickets about this one"
+                )
+                % {"label": lead_label}
+            )
+        elif held is not None and held.reason == "level" and held.rival == item.value:
+            out.append(
+                _(
+                    "fewer or weaker words than %(label)s, but tickets worded like this one "
+                    "more often get its level of support"
                 )
                 % {"label": lead_label}
             )
