@@ -9,13 +9,14 @@ from supportscope.core.matcher import suggest
 from tests.small_trees import advice_tree, hand_choice, hand_verdict, what_tree
 
 
-def two_level_tree() -> Tree:
+def two_level_tree(disk: tuple[str, ...] = ("disk",), app: tuple[str, ...] = ("app",)) -> Tree:
     """One question: a managed disk (supported) or the customer's application
-    (unsupported), and a managed DNS (supported) the model was never taught."""
+    (unsupported), and a managed DNS (supported) the model was never taught; ``disk`` and
+    ``app`` are the terms of the first two."""
     return what_tree(
         [
-            hand_choice("disk", ["disk"]),
-            hand_choice("app", ["app"]),
+            hand_choice("disk", list(disk)),
+            hand_choice("app", list(app)),
             hand_choice("dns", ["coredns"]),
             hand_choice("quota", ["quota"]),
         ],
@@ -165,16 +166,7 @@ def disk_app_or_dns_model() -> Learned:
 
 def disk_words_tree() -> Tree:
     """``two_level_tree`` with three terms for the disk."""
-    return what_tree(
-        [
-            hand_choice("disk", ["disk", "volume", "pvc"]),
-            hand_choice("app", ["app"]),
-            hand_choice("dns", ["coredns"]),
-            hand_choice("quota", ["quota"]),
-        ],
-        {"disk": "yes", "app": "no", "dns": "yes", "quota": "no"},
-        [hand_verdict("yes", "supported"), hand_verdict("no", "unsupported")],
-    )
+    return two_level_tree(disk=("disk", "volume", "pvc"))
 
 
 # The words name the disk three ways and the other candidate once; the rest reads like
@@ -227,16 +219,7 @@ def test_a_ticket_reading_only_slightly_more_like_the_runner_up_is_answered(monk
 
 def app_words_tree() -> Tree:
     """``two_level_tree`` with three terms for the customer's application."""
-    return what_tree(
-        [
-            hand_choice("disk", ["disk"]),
-            hand_choice("app", ["app", "service", "code"]),
-            hand_choice("dns", ["coredns"]),
-            hand_choice("quota", ["quota"]),
-        ],
-        {"disk": "yes", "app": "no", "dns": "yes", "quota": "no"},
-        [hand_verdict("yes", "supported"), hand_verdict("no", "unsupported")],
-    )
+    return two_level_tree(app=("app", "service", "code"))
 
 
 # The words name the customer's app three ways and the disk once; the rest reads like
