@@ -620,6 +620,7 @@ def test_a_long_report_reading_like_the_customers_code_is_left_open_in_both_lang
     assert (body["held"]["rival"], body["held"]["reason"]) == ("application-code", "reads-like")
     volume, code = body["candidates"][:2]
     assert (volume["value"], code["value"]) == ("persistent-volume", "application-code")
+    assert (volume["leads_to"], code["leads_to"]) == (["supported"], ["unsupported"])
     assert body["held"]["message"] == (
         f"Left open: the words point to “{volume['label']}”, but the ticket as a whole reads "
         f"more like past tickets about “{code['label']}”, which the policy puts at another "
@@ -674,3 +675,25 @@ def test_a_long_report_worded_like_unsupported_tickets_is_left_open_in_both_lang
     korean = suggest(client, {"text": READS_LIKE_RELEASE, "lang": "ko"}).json()
     assert "이렇게 쓰인 티켓이 정책상 그 지원 수준인 경우는 드뭅니다" in korean["held"]["message"]
     assert korean["candidates"][1]["why"][-1].endswith("이쪽의 지원 수준인 경우가 더 많음")
+
+
+def test_each_candidate_on_the_page_says_which_level_it_leads_to(client, monkeypatch):
+    monkeypatch.setattr(vocabulary, "shipped", release_or_volume_model)
+    doc = page(client.post("/triage/suggest/", {"text": READS_LIKE_RELEASE}))
+    leads = {}
+    for item in doc.find_all("fieldset", class_="proposal-open")[0].find_all("li"):
+        shown = item.find_all("span", class_="leads-to")
+        if shown:
+            badge = next(
+                e for e in shown[0].find_all("span") if "badge-small" in e.attrs.get("class", "")
+            )
+            value = item.find_all("input")[0].attrs["value"]
+            leads[value] = (squash(shown[0].text), badge.attrs["class"].split())
+    text, classes = leads["persistent-volume"]
+    assert (text.startswith("leads to"), text.endswith("Supported")) == (True, True)
+    assert "badge-supported" in classes
+    text, classes = leads["application-code"]
+    assert text.endswith("Unsupported")
+    assert "badge-unsupported" in classes
+    korean = page(client.post("/triage/suggest/?lang=ko", {"text": READS_LIKE_RELEASE}))
+    assert squash(korean.find_all("span", class_="leads-to")[0].text).startswith("이 답이면 판정:")

@@ -264,6 +264,14 @@ def test_a_long_ticket_worded_like_unsupported_tickets_leaves_a_supported_answer
     found = suggest(tree, LONG_APP, levels=release_wording_model())
     assert (found.held.rival, found.held.reason) == ("app", "level")
     assert [item.value for item in found.candidates[:2]] == ["disk", "app"]
+    # each candidate the words matched says where it leads
+    assert found.leads == {"disk": {Level.SUPPORTED}, "app": {Level.UNSUPPORTED}}
+
+
+def test_a_settled_question_has_no_candidates_to_lead_anywhere():
+    found = suggest(disk_words_tree(), LONG_APP)
+    assert found.open_question is None
+    assert found.leads == {}
 
 
 def test_a_short_ticket_is_not_doubted_for_its_wording():

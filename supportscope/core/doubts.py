@@ -19,7 +19,7 @@ from supportscope.core.reading import (
     customer_installed,
     reachable_levels,
 )
-from supportscope.core.walk import Held, Suggestion, walk
+from supportscope.core.walk import Held, Suggestion, levels_after
 
 # A "supported" verdict commits support to the work, so it needs a clearer lead than the
 # other levels. It is held back (the question left open, with its candidates) when:
@@ -229,11 +229,6 @@ def _worded_elsewhere(reading: Reading, found: Suggestion, level: Level) -> Held
 
 
 def _levels_instead(reading: Reading, found: Suggestion, key: str, value: str) -> frozenset[Level]:
-    """The levels of the verdicts reachable when ``key`` is answered ``value`` instead,
-    with the other answers of ``found`` and the text read on from there as the walk reads
-    it (``lookahead``: close choices that agree on a level settle the question; without
-    it, a customer's Crossplane read as open source of an unsettled project could still
-    be the supported Azure integration, and a close supported answer was not doubted)."""
-    before = {k: v for k, v in found.answers.items() if k != key}
-    after = walk(reading, {**before, key: value}, {}, lookahead=True)
-    return reachable_levels(reading.tree, after.answers)
+    """The levels of the verdicts reachable when ``key`` is answered ``value`` instead of
+    what ``found`` answers (``walk.levels_after``)."""
+    return levels_after(reading, found.answers, key, value)

@@ -31,7 +31,7 @@ from supportscope.core.ranking import Note, rank, tree_words
 from supportscope.core.reading import Reading, joins
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import durations, normalize_ticket
-from supportscope.core.walk import Suggestion, settled, walk
+from supportscope.core.walk import Suggestion, levels_after, settled, walk
 
 
 def suggest(
@@ -100,7 +100,7 @@ def suggest(
         found = _part_asked_about(reading, answers, evidence, found)
         given = tiebreak.unasked(reading, found.answers)
         if not given:
-            return found
+            return _with_leads(reading, found)
         return replace(
             found,
             answers={**found.answers, **{key: item.value for key, item in given.items()}},
@@ -118,7 +118,22 @@ def suggest(
                 for item in kept.candidates
             ),
         )
-    return replace(kept, held=held)
+    return _with_leads(reading, replace(kept, held=held))
+
+
+def _with_leads(reading: Reading, found: Suggestion) -> Suggestion:
+    """``found`` with, for each candidate of its open question that the words matched (and
+    a held rival, which may have matched none), the levels of the verdicts it leads to."""
+    question = found.open_question
+    if question is None:
+        return found
+    rival = found.held.rival if found.held is not None else None
+    leads = {
+        item.value: levels_after(reading, found.answers, question.key, item.value)
+        for item in found.candidates
+        if item.score > 0 or item.value == rival
+    }
+    return replace(found, leads=leads)
 
 
 # The part must score at least this share of the question's words to stand in for it.

@@ -14,6 +14,7 @@ classifier trained on labelled tickets may break the tie (``core/tiebreak.py``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from supportscope.core import tiebreak
@@ -58,6 +59,9 @@ class Suggestion:
     chosen: dict[str, Ranked] = field(default_factory=dict)
     # the question left open on purpose, when a supported verdict was in doubt
     held: Held | None = None
+    # per candidate of the open question the words matched (and a held rival), the levels
+    # of the verdicts it leads to, the text read on from there (``matcher.suggest``)
+    leads: dict[str, frozenset[Level]] = field(default_factory=dict)
 
 
 # A long ticket (a real report: pasted output, several components named: more than
@@ -226,3 +230,16 @@ def _agreeing(
             return None
         levels.add(outcome.result.level)
     return ranked[0] if len(levels) == 1 else None
+
+
+def levels_after(
+    reading: Reading, answers: Mapping[str, str], key: str, value: str
+) -> frozenset[Level]:
+    """The levels of the verdicts reachable when ``key`` is answered ``value``, with the
+    other ``answers`` and the text read on from there as the walk reads it (``lookahead``:
+    close choices that agree on a level settle the question; without it, a customer's
+    Crossplane read as open source of an unsettled project could still be the supported
+    Azure integration, and a close supported answer was not doubted)."""
+    before = {k: v for k, v in answers.items() if k != key}
+    after = walk(reading, {**before, key: value}, {}, lookahead=True)
+    return reachable_levels(reading.tree, after.answers)

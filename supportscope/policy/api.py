@@ -208,6 +208,10 @@ def suggest(request: HttpRequest) -> JsonResponse:
                 "why": [note_text(note) for note in item.notes]
                 if item is lead
                 else reasons(item, lead, lead_label, found.held),
+                "leads_to": [
+                    level.value
+                    for level in sorted(found.leads.get(item.value, ()), key=lambda x: -x.rank)
+                ],
             }
             for item in found.candidates
             if found.open_question is not None

@@ -257,7 +257,11 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                         "candidates": {
                             "type": "array",
                             "description": "The choices of the first question still open, ranked; "
-                            "`why` says what counted less in each and why it is not first.",
+                            "`why` says what counted less in each and why it is not first; "
+                            "`leads_to`, for a choice the words matched (or the held rival), "
+                            "the levels of the verdicts it leads to as far as the text settles "
+                            "the questions after it (one level: the choice decides it; empty "
+                            "for a choice no word matched).",
                             "items": {
                                 "type": "object",
                                 "properties": {
@@ -267,6 +271,13 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                     "score": {"type": "number"},
                                     "matched": {"type": "array", "items": {"type": "string"}},
                                     "why": {"type": "array", "items": {"type": "string"}},
+                                    "leads_to": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "string",
+                                            "enum": ["supported", "best_effort", "unsupported"],
+                                        },
+                                    },
                                 },
                             },
                         },

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from supportscope.core.engine import Tree, pick, resolve
 from supportscope.core.vocabulary import MAX_TICKET_CHARS, suggest_answers
 from supportscope.core.walk import Suggestion
-from supportscope.policy.presenters import choice_label, current_lang
+from supportscope.policy.presenters import LevelView, choice_label, current_lang, level_view
 from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.steps import ChoiceView, choice_view, shown_words
@@ -29,9 +29,11 @@ from supportscope.policy.why import held_text, note_text, reasons
 
 @dataclass(frozen=True)
 class ReasonedChoice(ChoiceView):
-    """A choice the text matched, with why it was not proposed (or what its words show)."""
+    """A choice the text matched, with why it was not proposed (or what its words show),
+    and the level it leads to where the text settles that (``Suggestion.leads``)."""
 
     why: tuple[str, ...] = ()
+    leads: LevelView | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,9 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
             if item is lead
             else reasons(item, lead, lead_label, held)
         )
-        candidates.append(ReasonedChoice(**vars(view), why=tuple(why)))
+        leads = found.leads.get(item.value, frozenset())
+        single = level_view(next(iter(leads))) if len(leads) == 1 else None
+        candidates.append(ReasonedChoice(**vars(view), why=tuple(why), leads=single))
     return OpenQuestion(
         key=question.key,
         question=pick(question.text, lang),
