@@ -104,10 +104,7 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
         ):
             return None
     elif outcome.result.level is not Level.SUPPORTED:
-        if not long:
-            return None
-        level = outcome.result.level
-        return _reads_elsewhere(reading, found, level) or _worded_elsewhere(reading, found, level)
+        return _learned_doubt(reading, found, outcome.result.level) if long else None
     if reading.changed and CHANGE_QUESTION not in found.answers and found.chosen:
         # The customer says they changed a resource AKS manages, and nothing on the path
         # asked whether support directed it: the verdict may be about the wrong thing.
@@ -138,10 +135,9 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
             if copy is not None:
                 return copy
     if long:
-        return (
-            _deployed(reading, found)
-            or _reads_elsewhere(reading, found, Level.SUPPORTED)
-            or (_worded_elsewhere(reading, found, Level.SUPPORTED) if outcome.result else None)
+        complete = outcome.result is not None
+        return _deployed(reading, found) or _learned_doubt(
+            reading, found, Level.SUPPORTED, complete=complete
         )
     return _deployed(reading, found)
 
@@ -186,6 +182,19 @@ def _deployed(reading: Reading, found: Suggestion) -> Held | None:
     return None
 
 
+def _learned_doubt(
+    reading: Reading, found: Suggestion, level: Level, *, complete: bool = True
+) -> Held | None:
+    """The doubts learned from labelled tickets, on a long ticket whose verdict is of
+    ``level`` (or, not ``complete``, may be, a later question still open): the ticket
+    reads more like a runner-up that would not reach it; or, for a complete verdict, it is
+    worded like tickets of another level while a runner-up would lead there."""
+    held = _reads_elsewhere(reading, found, level)
+    if held is None and complete:
+        held = _worded_elsewhere(reading, found, level)
+    return held
+
+
 def _reads_elsewhere(reading: Reading, found: Suggestion, level: Level) -> Held | None:
     """The first settled question whose runner-up the ticket reads clearly more like than
     its answer (``tiebreak.likelier``), where that runner-up would not lead to a verdict
@@ -195,7 +204,7 @@ def _reads_elsewhere(reading: Reading, found: Suggestion, level: Level) -> Held 
         if any(note.kind == "learned" for note in chosen.notes):
             continue
         rival = tiebreak.likelier(reading, key, chosen, found.alternatives.get(key, ()))
-        if rival is not None and level not in _levels_instead(reading, found, key, rival):
+        if rival is not None and level not in levels_after(reading, found.answers, key, rival):
             return Held(key, rival, "reads-like")
     return None
 
@@ -208,7 +217,7 @@ def _level_elsewhere(
     reach, or (``possibly``: the rival is what the customer says they installed) any
     one of them. A tool the customer installed that no term names is open source of
     an unknown project, which may well be unsupported."""
-    levels = _levels_instead(reading, found, key, value)
+    levels = levels_after(reading, found.answers, key, value)
     if possibly:
         return bool(levels - {Level.SUPPORTED})
     return Level.SUPPORTED not in levels
@@ -223,12 +232,8 @@ def _worded_elsewhere(reading: Reading, found: Suggestion, level: Level) -> Held
         return None
     for key in found.chosen:
         for item in found.alternatives.get(key, ()):
-            if item.score > 0 and level not in _levels_instead(reading, found, key, item.value):
+            if item.score > 0 and level not in levels_after(
+                reading, found.answers, key, item.value
+            ):
                 return Held(key, item.value, "level")
     return None
-
-
-def _levels_instead(reading: Reading, found: Suggestion, key: str, value: str) -> frozenset[Level]:
-    """The levels of the verdicts reachable when ``key`` is answered ``value`` instead of
-    what ``found`` answers (``walk.levels_after``)."""
-    return levels_after(reading, found.answers, key, value)
