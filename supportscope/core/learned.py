@@ -89,11 +89,7 @@ class Learned:
         """From (a ticket's ``words``, the choices of ``question`` it is about) pairs."""
         counted = [(found, tuple(choices)) for found, choices in labelled]
         counted = [(found, choices) for found, choices in counted if choices]
-        df = Counter(token for found, _choices in counted for token in found)
-        size = len(counted)
-        vocabulary = tuple(sorted(token for token, seen in df.items() if seen >= MIN_DF))
-        positions = {word: position for position, word in enumerate(vocabulary)}
-        idf = array("d", (math.log((1 + size) / (1 + df[word])) + 1 for word in vocabulary))
+        vocabulary, positions, idf = _space([found for found, _choices in counted])
         mass = _zeros(len(vocabulary))
         own: dict[str, array[float]] = {}
         for found, choices in counted:
@@ -134,22 +130,19 @@ class Learned:
         significant digits. Tab-separated lines, read one at a time: loading it never
         holds the whole model twice."""
 
-        def short(value: float) -> str:
-            return f"{value:.{DIGITS}g}"
-
         lines = [
             f"format\t{FORMAT}",
             f"question\t{self.question}",
             f"words\t{len(self.vocabulary)}",
         ]
         for word, idf, mass in zip(self.vocabulary, self.idf, self.mass, strict=True):
-            lines.append(f"{word}\t{short(idf)}\t{short(mass)}")
+            lines.append(f"{word}\t{_short(idf)}\t{_short(mass)}")
         for choice, own in sorted(self.own.items()):
             found = [
                 (word, value) for word, value in zip(self.vocabulary, own, strict=True) if value
             ]
             lines.append(f"choice\t{choice}\t{len(found)}")
-            lines += [f"{word}\t{short(value)}" for word, value in found]
+            lines += [f"{word}\t{_short(value)}" for word, value in found]
         return "\n".join(lines) + "\n"
 
     @classmethod
@@ -181,6 +174,23 @@ class Learned:
         except (StopIteration, KeyError) as error:
             raise ValueError(f"learned model cut short or inconsistent: {error!r}") from error
         return cls(question, tuple(vocabulary), idf, mass, own)
+
+
+def _space(found: list[Mapping[str, int]]) -> tuple[tuple[str, ...], dict[str, int], array[float]]:
+    """The vocabulary both models share the shape of, from the training tickets' words:
+    the words in at least ``MIN_DF`` tickets, sorted; each one's position; and its inverse
+    document frequency."""
+    df = Counter(token for words in found for token in words)
+    size = len(found)
+    vocabulary = tuple(sorted(token for token, seen in df.items() if seen >= MIN_DF))
+    positions = {word: position for position, word in enumerate(vocabulary)}
+    idf = array("d", (math.log((1 + size) / (1 + df[word])) + 1 for word in vocabulary))
+    return vocabulary, positions, idf
+
+
+def _short(value: float) -> str:
+    """A number as the shipped files hold it: ``DIGITS`` significant digits."""
+    return f"{value:.{DIGITS}g}"
 
 
 def _zeros(size: int) -> array[float]:
@@ -237,11 +247,8 @@ class LevelModel:
         a fixed order (``SEED``), so that the same tickets always give the same model."""
         counted = list(labelled)
         levels = tuple(sorted({level for _found, level in counted}))
-        df = Counter(token for found, _level in counted for token in found)
+        vocabulary, positions, idf = _space([found for found, _level in counted])
         size = len(counted)
-        vocabulary = tuple(sorted(token for token, seen in df.items() if seen >= MIN_DF))
-        positions = {word: position for position, word in enumerate(vocabulary)}
-        idf = array("d", (math.log((1 + size) / (1 + df[word])) + 1 for word in vocabulary))
         vectors = [_vector(found, positions, idf) for found, _level in counted]
         targets = [levels.index(level) for _found, level in counted]
         weights = [_zeros(len(vocabulary)) for _ in levels]
@@ -283,18 +290,15 @@ class LevelModel:
         word (its idf and a weight per level), each number rounded to ``DIGITS``
         significant digits."""
 
-        def short(value: float) -> str:
-            return f"{value:.{DIGITS}g}"
-
         lines = [
             f"format\t{LEVELS_FORMAT}",
             "levels\t" + "\t".join(self.levels),
-            "bias\t" + "\t".join(short(self.bias[level]) for level in self.levels),
+            "bias\t" + "\t".join(_short(self.bias[level]) for level in self.levels),
             f"words\t{len(self.vocabulary)}",
         ]
         columns = [self.weights[level] for level in self.levels]
         for position, word in enumerate(self.vocabulary):
-            numbers = [short(self.idf[position]), *(short(c[position]) for c in columns)]
+            numbers = [_short(self.idf[position]), *(_short(c[position]) for c in columns)]
             lines.append("\t".join([word, *numbers]))
         return "\n".join(lines) + "\n"
 
