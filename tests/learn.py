@@ -31,41 +31,49 @@ def ticket_words(text: str) -> Counter[str]:
     return words(normalize_ticket(text).haystack)
 
 
-def labelled(tree: Tree, names: tuple[str, ...]) -> list[tuple[str, Counter[str], tuple[str, ...]]]:
-    """(text, its words as the reader has them, the answers that reach its verdict) for
-    each usable ticket of ``names``."""
+# A ticket as loaded, with its words as the reader has them (``ticket_words``).
+Counted = list[tuple[dict[str, str], Counter[str]]]
+
+
+def counted(names: tuple[str, ...]) -> Counted:
+    """Each ticket of ``names`` with its words, counted once for both models."""
+    return [(ticket, ticket_words(ticket["text"])) for name in names for ticket in load(name)]
+
+
+def labelled(tree: Tree, tickets: Counted) -> list[tuple[str, Counter[str], tuple[str, ...]]]:
+    """(text, its words, the answers that reach its verdict) for each of ``tickets`` that
+    some answers, but not too many, reach."""
     question = tree.questions[QUESTION]
     out = []
-    for name in names:
-        for ticket in load(name):
-            answers = tuple(
-                value for value in question.values if reaches(tree, {QUESTION: value}, ticket)
-            )
-            if 0 < len(answers) <= MOST_ANSWERS:
-                text = ticket["text"]
-                out.append((text, ticket_words(text), answers))
+    for ticket, found in tickets:
+        answers = tuple(
+            value for value in question.values if reaches(tree, {QUESTION: value}, ticket)
+        )
+        if 0 < len(answers) <= MOST_ANSWERS:
+            out.append((ticket["text"], found, answers))
     return out
+
+
+def levelled(tickets: Counted) -> list[tuple[Counter[str], str]]:
+    """(words, expected level) for each of ``tickets``: what the level model learns from."""
+    return [(found, ticket["verdict"]) for ticket, found in tickets]
 
 
 def training_files() -> tuple[str, ...]:
     return tuple(name for name in FILES if name not in HOLDOUTS)
 
 
-def trained() -> Learned:
-    usable = labelled(shipped_tree(), training_files())
+def trained(tickets: Counted) -> Learned:
+    usable = labelled(shipped_tree(), tickets)
     return Learned.train(QUESTION, [(found, answers) for _text, found, answers in usable])
 
 
-def trained_levels() -> LevelModel:
-    return LevelModel.train(
-        (ticket_words(ticket["text"]), ticket["verdict"])
-        for name in training_files()
-        for ticket in load(name)
-    )
-
-
 def main(argv: list[str]) -> int:
-    files = ((SHIPPED, trained().to_text()), (LEVELS_SHIPPED, trained_levels().to_text()))
+    tickets = counted(training_files())
+    files = (
+        (SHIPPED, trained(tickets).to_text()),
+        (LEVELS_SHIPPED, LevelModel.train(levelled(tickets)).to_text()),
+    )
     if "--check" in argv:
         stale = [
             path

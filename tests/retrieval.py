@@ -42,7 +42,7 @@ from supportscope.core.tickettext import normalize
 from supportscope.core.vocabulary import read_ticket, suggest_answers
 from supportscope.core.walk import Suggestion
 from tests.accuracy import FILES, HOLDOUTS, load, shipped_tree
-from tests.learn import QUESTION, labelled, ticket_words
+from tests.learn import QUESTION, labelled, levelled, ticket_words
 
 K1, B = 1.2, 0.75
 
@@ -87,19 +87,19 @@ def fold_models(tree: Tree, tickets: dict[str, list[dict[str, str]]]) -> Models:
     working ticket, ones trained without its fold (five folds by position among the working
     tickets); for a holdout ticket, ones trained on all the working files (as shipped)."""
     working = [name for name in tickets if name not in HOLDOUTS]
-    rows = [ticket for name in working for ticket in tickets[name]]
-    texts = [ticket["text"] for ticket in rows]
-    usable = {text: (counted, answers) for text, counted, answers in labelled(tree, tuple(working))}
-    levelled = [(ticket_words(ticket["text"]), ticket["verdict"]) for ticket in rows]
+    rows = [(ticket, ticket_words(ticket["text"])) for name in working for ticket in tickets[name]]
+    texts = [ticket["text"] for ticket, _found in rows]
+    usable = {text: (found, answers) for text, found, answers in labelled(tree, rows)}
+    levels_of = levelled(rows)
     found: Models = {}
     for fold in range(FOLDS):
         model = Learned.train(
             QUESTION,
             [usable[text] for i, text in enumerate(texts) if i % FOLDS != fold and text in usable],
         )
-        levels = LevelModel.train(pair for i, pair in enumerate(levelled) if i % FOLDS != fold)
+        levels = LevelModel.train(pair for i, pair in enumerate(levels_of) if i % FOLDS != fold)
         found.update((text, (model, levels)) for i, text in enumerate(texts) if i % FOLDS == fold)
-    whole = (Learned.train(QUESTION, usable.values()), LevelModel.train(levelled))
+    whole = (Learned.train(QUESTION, usable.values()), LevelModel.train(levels_of))
     for name in tickets:
         if name in HOLDOUTS:
             found.update((ticket["text"], whole) for ticket in tickets[name])

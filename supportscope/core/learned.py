@@ -177,7 +177,7 @@ class Learned:
 
 
 def _space(found: list[Mapping[str, int]]) -> tuple[tuple[str, ...], dict[str, int], array[float]]:
-    """The vocabulary both models share the shape of, from the training tickets' words:
+    """The vocabulary a model is trained over, from the training tickets' words:
     the words in at least ``MIN_DF`` tickets, sorted; each one's position; and its inverse
     document frequency."""
     df = Counter(token for words in found for token in words)
