@@ -1167,3 +1167,32 @@ def test_a_close_rival_is_read_as_far_as_the_text_settles_its_path(tree):
     assert found.held is not None
     assert (found.held.rival, found.held.reason) == ("third-party-oss", "close")
     assert found.candidates[0].value == "azure-service-integration"
+
+
+# Our own words: pods cannot reach each other, and nothing says which CNI the cluster runs.
+PODS_CANNOT_TALK = (
+    "Since this morning pods on different nodes of our AKS cluster cannot reach each other; "
+    "traffic between node pools times out. Nothing changed on our side. Please look at the "
+    "cluster networking."
+)
+
+
+def test_a_question_the_text_never_answers_says_what_each_of_its_few_answers_leads_to(tree):
+    found = suggest_answers(tree, PODS_CANNOT_TALK)
+    assert found.open_question is not None
+    assert found.open_question.key == "cni"
+    assert not any(item.score for item in found.candidates)
+    assert found.leads == {
+        "kubenet": {Level.SUPPORTED},
+        "azure-cni": {Level.SUPPORTED},
+        "azure-cni-overlay": {Level.SUPPORTED},
+        "azure-cni-cilium": {Level.SUPPORTED},
+        "byocni": {Level.UNSUPPORTED},
+    }
+
+
+def test_a_first_question_the_text_never_answers_works_out_none_of_its_many_answers(tree):
+    found = suggest_answers(tree, "Hello, a question please.")
+    assert found.open_question is not None
+    assert found.open_question.key == "component"
+    assert found.leads == {}

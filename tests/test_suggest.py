@@ -305,6 +305,19 @@ def test_the_release_status_assumed_is_said_so(client):
     assert "Assumed" in squash(doc.find_all("p", id="why-preview")[0].text)
 
 
+def test_another_assumed_answer_is_explained_as_itself_not_as_the_release_status(client):
+    # Nothing names an appliance: "none" is assumed, and said so in its own terms.
+    doc = page(client.post("/triage/suggest/", {"text": PODS_CANNOT_TALK}))
+    why = squash(doc.find_all("p", id="why-appliance")[0].text)
+    assert why == (
+        "Assumed: the text says nothing about it, and “No appliance in the path” is the usual case."
+    )
+    korean = page(client.post("/triage/suggest/?lang=ko", {"text": PODS_CANNOT_TALK}))
+    why = squash(korean.find_all("p", id="why-appliance")[0].text)
+    assert why.startswith("가정: 내용에 이에 관한 말이 없어 보통의 경우를 골랐습니다: “")
+    assert "미리 보기" not in why
+
+
 # -- the search box -----------------------------------------------------------------
 
 
@@ -697,3 +710,47 @@ def test_each_candidate_on_the_page_says_which_level_it_leads_to(client, monkeyp
     assert "badge-unsupported" in classes
     korean = page(client.post("/triage/suggest/?lang=ko", {"text": READS_LIKE_RELEASE}))
     assert squash(korean.find_all("span", class_="leads-to")[0].text).startswith("이 답이면 판정:")
+
+
+# Our own words: pods cannot reach each other, and nothing says which CNI the cluster runs.
+PODS_CANNOT_TALK = (
+    "Since this morning pods on different nodes of our AKS cluster cannot reach each other; "
+    "traffic between node pools times out. Nothing changed on our side. Please look at the "
+    "cluster networking."
+)
+
+
+def test_an_unanswered_cni_question_lists_each_mode_and_its_level_on_the_page(client):
+    doc = page(client.post("/triage/suggest/", {"text": PODS_CANNOT_TALK}))
+    fieldset = doc.find_all("fieldset", class_="proposal-open")[0]
+    assert "What each answer leads to" in squash(fieldset.text)
+    shown = {}
+    for item in fieldset.find_all("ul", class_="candidates each-answer")[0].find_all("li"):
+        value = item.find_all("input")[0].attrs["value"]
+        badge = next(e for e in item.find_all("span") if "badge-small" in e.attrs.get("class", ""))
+        shown[value] = [
+            c for c in badge.attrs["class"].split() if c.startswith("badge-") and c != "badge-small"
+        ]
+    assert shown == {
+        "kubenet": ["badge-supported"],
+        "azure-cni": ["badge-supported"],
+        "azure-cni-overlay": ["badge-supported"],
+        "azure-cni-cilium": ["badge-supported"],
+        "byocni": ["badge-unsupported"],
+    }
+    korean = page(client.post("/triage/suggest/?lang=ko", {"text": PODS_CANNOT_TALK}))
+    fieldset = korean.find_all("fieldset", class_="proposal-open")[0]
+    assert "답마다 나머지 내용과 함께 나오는 판정" in squash(fieldset.text)
+    assert len(fieldset.find_all("ul", class_="candidates each-answer")[0].find_all("input")) == 5
+
+
+def test_the_api_gives_each_unanswered_cni_mode_the_level_it_leads_to(client):
+    body = suggest(client, {"text": PODS_CANNOT_TALK}).json()
+    assert body["outcome"]["verdict"] is None
+    assert {item["value"]: item["leads_to"] for item in body["candidates"]} == {
+        "kubenet": ["supported"],
+        "azure-cni": ["supported"],
+        "azure-cni-overlay": ["supported"],
+        "azure-cni-cilium": ["supported"],
+        "byocni": ["unsupported"],
+    }

@@ -121,17 +121,27 @@ def suggest(
     return _with_leads(reading, replace(kept, held=held))
 
 
+# Where the words match none of an open question's choices, each choice's verdicts are
+# worked out if the question has at most this many (the CNI mode, the release status: "supported
+# unless the cluster brings its own CNI"); the first question's 41 would cost about 3 ms.
+EACH_CHOICE_MOST = 8
+
+
 def _with_leads(reading: Reading, found: Suggestion) -> Suggestion:
     """``found`` with, for each candidate of its open question that the words matched (and
-    a held rival, which may have matched none), the levels of the verdicts it leads to."""
+    a held rival, which may have matched none), the levels of the verdicts it leads to; and
+    for every choice, where the words matched none and the choices are few
+    (``EACH_CHOICE_MOST``): what each answer would mean is then all the text can tell."""
     question = found.open_question
     if question is None:
         return found
     rival = found.held.rival if found.held is not None else None
+    unmatched = not any(item.score > 0 for item in found.candidates)
+    every = unmatched and len(found.candidates) <= EACH_CHOICE_MOST
     leads = {
         item.value: levels_after(reading, found.answers, question.key, item.value)
         for item in found.candidates
-        if item.score > 0 or item.value == rival
+        if every or item.score > 0 or item.value == rival
     }
     return replace(found, leads=leads)
 

@@ -261,7 +261,8 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "`leads_to`, for a choice the words matched (or the held rival), "
                             "the levels of the verdicts it leads to as far as the text settles "
                             "the questions after it (one level: the choice decides it; empty "
-                            "for a choice no word matched).",
+                            "for a choice no word matched, unless no word matched any choice "
+                            "of a question with at most 8: then every choice has its levels).",
                             "items": {
                                 "type": "object",
                                 "properties": {

@@ -7,7 +7,7 @@ GET to the usual triage steps with the answers only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -17,7 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from supportscope.core.engine import Tree, pick, resolve
-from supportscope.core.vocabulary import MAX_TICKET_CHARS, suggest_answers
+from supportscope.core.ranking import Ranked
+from supportscope.core.vocabulary import MAX_TICKET_CHARS, RELEASE_KEY, suggest_answers
 from supportscope.core.walk import Suggestion
 from supportscope.policy.presenters import LevelView, choice_label, current_lang, level_view
 from supportscope.policy.querystring import read_carry, triage_url
@@ -45,7 +46,7 @@ class Proposal:
     value: str
     label: str
     matched: list[str]
-    assumed: bool
+    assumed: str  # where the text says nothing and the usual answer was taken: why
     options: list[ChoiceView]  # the proposed choice first, then those the text also matched
     also: list[ReasonedChoice]  # the other choices that the text matched, best first
     why: tuple[str, ...] = ()  # what the reader noted about the proposal's words
@@ -57,6 +58,9 @@ class OpenQuestion:
     question: str
     candidates: list[ReasonedChoice]  # ranked; only those the text matched (and the rival)
     held: str = ""  # why a question the text settles was left open (why.held_text)
+    # where the text matched no choice: every choice, with the level it leads to where the
+    # rest of the text settles that (``Suggestion.leads``), in the question's order
+    each: list[ReasonedChoice] = field(default_factory=list)
 
 
 def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
@@ -80,7 +84,7 @@ def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
                 value=value,
                 label=choice_label(question, value, lang),
                 matched=list(shown_words(tuple(found.evidence.get(key, ())), lang)),
-                assumed=key in found.assumed,
+                assumed=_assumed(key, label) if key in found.assumed else "",
                 options=options,
                 also=[
                     ReasonedChoice(
@@ -116,17 +120,41 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
             if item is lead
             else reasons(item, lead, lead_label, held)
         )
-        leads = found.leads.get(item.value, frozenset())
-        single = level_view(next(iter(leads))) if len(leads) == 1 else None
-        candidates.append(ReasonedChoice(**vars(view), why=tuple(why), leads=single))
+        candidates.append(ReasonedChoice(**vars(view), why=tuple(why), leads=_single(found, item)))
+    each = []
+    if not candidates and found.leads:
+        each = [
+            ReasonedChoice(**vars(choice_view(question, item, lang)), leads=_single(found, item))
+            for item in found.candidates
+        ]
     return OpenQuestion(
         key=question.key,
         question=pick(question.text, lang),
         candidates=candidates,
+        each=each,
         held=held_text(held, choice_label(question, held.rival, lang), found.candidates, lead_label)
         if held
         else "",
     )
+
+
+def _assumed(key: str, label: str) -> str:
+    """Why the usual answer ``label`` was taken for question ``key``, which the text never
+    mentions."""
+    if key == RELEASE_KEY:
+        return _(
+            "Assumed: the text names no preview, feature flag, beta or alpha feature, and "
+            "generally available is the usual case."
+        )
+    return _("Assumed: the text says nothing about it, and “%(choice)s” is the usual case.") % {
+        "choice": label
+    }
+
+
+def _single(found: Suggestion, item: Ranked) -> LevelView | None:
+    """The level ``item`` leads to, where the text settles it to one."""
+    leads = found.leads.get(item.value, frozenset())
+    return level_view(next(iter(leads))) if len(leads) == 1 else None
 
 
 @csrf_exempt  # reading a text changes nothing; no token means no cookie and no session
