@@ -261,7 +261,7 @@ def grade(tree: Tree, ticket: dict[str, str]) -> Graded:
     if outcome.result is None:
         at_hand = found.open_question is not None and any(
             reaches(tree, {**found.answers, found.open_question.key: item.value}, ticket)
-            for item in [item for item in found.candidates if item.score > 0][:AT_HAND]
+            for item in found.listed()[:AT_HAND]
         )
         return Graded(ticket["id"], ticket["lang"], OPEN, found.answers, "open", at_hand=at_hand)
     result = outcome.result

@@ -3,15 +3,19 @@ and the level model."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pytest
 
 from supportscope.core.learned import (
+    ALPHA,
     LEVELS_SHIPPED,
     SHIPPED,
     Learned,
     LevelModel,
+    _vector,
+    chances,
     shipped,
     shipped_levels,
     tokens,
@@ -66,6 +70,34 @@ def test_a_ticket_reads_most_like_the_choice_whose_tickets_share_its_words():
     assert sum(likely.values()) == pytest.approx(1.0)
     korean = model.probabilities(words("인그레스에서 502 오류"), ["volume", "ingress"])
     assert korean["ingress"] > korean["volume"]
+
+
+def test_a_choice_scores_the_sum_over_the_tickets_words_of_how_rare_each_is_elsewhere():
+    # The definition, summed word by word, against the shortcut ``scores`` takes (the
+    # words' shared part, less what each choice's own tickets take off).
+    model = small_model()
+    found = words("the disk will not attach, ingress 502, pvc pending")
+    vector = _vector(found, model._positions, model.idf)
+    whole = sum(model.mass) + ALPHA * len(model.vocabulary)
+    by_definition = {
+        choice: sum(
+            -value * math.log((ALPHA + model.mass[position] - own[position]) / (whole - sum(own)))
+            for position, value in vector.items()
+        )
+        for choice, own in model.own.items()
+    }
+    scores = model.scores(found)
+    assert scores == pytest.approx(by_definition, rel=1e-12)
+    assert model.probabilities(found, ["volume", "ingress"]) == pytest.approx(
+        chances(by_definition, ["volume", "ingress"]), rel=1e-12
+    )
+
+
+def test_chances_are_only_between_choices_the_scores_have_and_need_two_of_them():
+    scores = {"volume": -1.0, "ingress": -2.0}
+    both = chances(scores, ["volume", "ingress", "added-later"])
+    assert both == pytest.approx({"volume": math.e / (math.e + 1), "ingress": 1 / (math.e + 1)})
+    assert chances(scores, ["volume", "added-later"]) == {}
 
 
 def test_a_ticket_labelled_with_no_choice_teaches_nothing():

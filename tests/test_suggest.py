@@ -754,3 +754,63 @@ def test_the_api_gives_each_unanswered_cni_mode_the_level_it_leads_to(client):
         "azure-cni-cilium": ["supported"],
         "byocni": ["unsupported"],
     }
+
+
+def batch_window_model() -> Learned:
+    """Past tickets: a missed batch window is a cluster operation; node images and Helm
+    charts as their words say."""
+    return Learned.train(
+        "component",
+        [
+            (
+                words("the nightly batch window was missed, the report is late"),
+                ("cluster-operation",),
+            ),
+            (
+                words("our nightly batch window slipped, the report came late"),
+                ("cluster-operation",),
+            ),
+            (words("node image upgrade fails"), ("node-image",)),
+            (words("helm chart fails to install"), ("third-party-oss",)),
+        ],
+    )
+
+
+# Our own words: the node image and a Helm chart tie; the rest reads like a cluster operation.
+TIED_READS_OPERATION = (
+    "The node image and our Helm chart both fail; the nightly batch window was missed again "
+    "and the report is late."
+)
+
+
+def test_the_choice_the_ticket_reads_likeliest_is_listed_with_why_on_the_page_and_in_the_api(
+    client, monkeypatch
+):
+    monkeypatch.setattr(vocabulary, "shipped", batch_window_model)
+    doc = page(client.post("/triage/suggest/", {"text": TIED_READS_OPERATION}))
+    items = doc.find_all("fieldset", class_="proposal-open")[0].find_all("li")
+    values = [item.find_all("input")[0].attrs["value"] for item in items]
+    assert values == ["node-image", "third-party-oss", "cluster-operation"]
+    assert squash(items[2].find_all("span", class_="why-lost")[0].text) == (
+        "no word names it; the ticket as a whole reads most like past tickets about this one"
+    )
+    body = suggest(client, {"text": TIED_READS_OPERATION}).json()
+    third = body["candidates"][2]
+    assert (third["value"], third["score"], third["leads_to"]) == (
+        "cluster-operation",
+        0,
+        ["supported"],
+    )
+    korean = suggest(client, {"text": TIED_READS_OPERATION, "lang": "ko"}).json()
+    assert korean["candidates"][2]["why"] == [
+        "이를 가리키는 단어는 없음",
+        "티켓 전체가 이쪽에 관한 지난 티켓들과 가장 비슷함",
+    ]
+    # without the model, the page lists what the words matched, and nothing else
+    monkeypatch.setattr(vocabulary, "shipped", lambda: None)
+    doc = page(client.post("/triage/suggest/", {"text": TIED_READS_OPERATION}))
+    items = doc.find_all("fieldset", class_="proposal-open")[0].find_all("li")
+    assert [item.find_all("input")[0].attrs["value"] for item in items] == [
+        "node-image",
+        "third-party-oss",
+    ]

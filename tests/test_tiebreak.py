@@ -304,3 +304,38 @@ def test_an_unsupported_answer_worded_like_supported_tickets_is_left_open_too():
     found = suggest(tree, LONG_DISK, levels=release_wording_model())
     assert resolve(tree, {"what": "app"}).result.level is Level.UNSUPPORTED
     assert (found.held.rival, found.held.reason) == ("disk", "level")
+
+
+# -- the choice an open question should not leave out (tiebreak.likeliest) -------------
+
+# Disk and app tie on words; the rest of the ticket reads like past tickets on the quota.
+TIED_READS_QUOTA = "our app and the disk of the subscription were exceeded, we hit it"
+
+
+def test_an_open_question_lists_the_choice_the_ticket_reads_likeliest_after_the_words_two():
+    found = suggest(two_level_tree(), TIED_READS_QUOTA, learned=disk_or_app_model())
+    assert found.open_question is not None
+    assert [item.value for item in found.listed()] == ["disk", "app", "quota"]
+    quota = found.listed()[2]
+    assert (quota.score, [note.kind for note in quota.notes]) == (0, ["likely"])
+    # where it leads is worked out like any listed candidate's
+    assert found.leads["quota"] == {Level.UNSUPPORTED}
+    # without a model, only what the words matched is listed
+    plain = suggest(two_level_tree(), TIED_READS_QUOTA)
+    assert [item.value for item in plain.listed()] == ["disk", "app"]
+
+
+def test_the_likeliest_choice_is_not_moved_when_the_words_already_list_it_among_the_two():
+    # The words name disk and app alike; the ticket reads about as much like either, and
+    # least like the quota.
+    text = "our app and a disk, the release is pending"
+    found = suggest(two_level_tree(), text, learned=disk_or_app_model())
+    assert found.open_question is not None
+    assert [item.value for item in found.listed()] == ["disk", "app"]
+    assert not any(note.kind == "likely" for item in found.candidates for note in item.notes)
+
+
+def test_nothing_is_listed_for_its_reading_alone_where_the_words_match_no_choice():
+    found = suggest(two_level_tree(), "we hit it again, exceeded", learned=disk_or_app_model())
+    assert found.open_question is not None
+    assert found.listed() == ()

@@ -77,10 +77,32 @@ class Learned:
 
     @cached_property
     def _others(self) -> dict[str, float]:
-        """Per choice, the smoothed mass of the whole vocabulary in the other choices'
-        tickets."""
+        """Per choice, the log of the smoothed mass of the whole vocabulary in the other
+        choices' tickets."""
         whole = sum(self.mass) + ALPHA * len(self.vocabulary)
-        return {choice: whole - sum(own) for choice, own in self.own.items()}
+        return {choice: math.log(whole - sum(own)) for choice, own in self.own.items()}
+
+    @cached_property
+    def _postings(self) -> tuple[tuple[str, ...], array[int], array[int], array[float]]:
+        """The choices, and per word (by position: its entries run from ``offsets[p]`` to
+        ``offsets[p + 1]``) the choices whose tickets have it, as indexes into the first,
+        with how much less it counts against each than against a choice whose tickets lack
+        it. Most choices' tickets lack most words, so a ticket is scored by its words'
+        entries alone (``scores``)."""
+        choices = tuple(self.own)
+        entries: list[list[tuple[int, float]]] = [[] for _ in self.vocabulary]
+        for index, choice in enumerate(choices):
+            for position, own in enumerate(self.own[choice]):
+                if own:
+                    mass = ALPHA + self.mass[position]
+                    entries[position].append((index, math.log(mass - own) - math.log(mass)))
+        offsets, indexes, less = array("l", [0]), array("b"), array("d")
+        for found in entries:
+            for index, value in found:
+                indexes.append(index)
+                less.append(value)
+            offsets.append(len(indexes))
+        return choices, offsets, indexes, less
 
     @classmethod
     def train(
@@ -102,27 +124,37 @@ class Learned:
                 mass[position] += value
         return cls(question, vocabulary, idf, mass, own)
 
+    def scores(self, found: Mapping[str, int]) -> dict[str, float]:
+        """How much a ticket with these ``words`` reads like each choice the model knows,
+        as log-odds up to a shared constant (``chances`` turns them into probabilities).
+
+        Each word counts the rarer it is in the other choices' tickets: a choice scores
+        ``-sum(value * log((ALPHA + mass - own) / others))`` over the ticket's words, which
+        is the words' share against a choice whose tickets lack them all, plus what each
+        choice's own tickets take off (``_postings``): about a third of the time of the
+        sum itself for all 41 first-step choices of a long ticket."""
+        vector = _vector(found, self._positions, self.idf)
+        choices, offsets, indexes, less = self._postings
+        mass = self.mass
+        shared = -sum(
+            value * math.log(ALPHA + mass[position]) for position, value in vector.items()
+        )
+        total = sum(vector.values())
+        taken = [0.0] * len(choices)
+        for position, value in vector.items():
+            for entry in range(offsets[position], offsets[position + 1]):
+                taken[indexes[entry]] += value * less[entry]
+        others = self._others
+        return {
+            choice: shared + total * others[choice] - taken[index]
+            for index, choice in enumerate(choices)
+        }
+
     def probabilities(self, found: Mapping[str, int], among: Iterable[str]) -> dict[str, float]:
         """How likely a ticket with these ``words`` is about each of ``among`` that the
         model knows, against each other (summing to 1); empty when it knows fewer than
         two of them."""
-        known = [choice for choice in dict.fromkeys(among) if choice in self.own]
-        if len(known) < 2:
-            return {}
-        vector = _vector(found, self._positions, self.idf)
-        mass = self.mass
-        scores = {}
-        for choice in known:
-            own, others = self.own[choice], self._others[choice]
-            # each word counts the rarer it is in the other choices' tickets
-            scores[choice] = sum(
-                -value * math.log((ALPHA + mass[position] - own[position]) / others)
-                for position, value in vector.items()
-            )
-        top = max(scores.values())
-        weights = {choice: math.exp(score - top) for choice, score in scores.items()}
-        whole = sum(weights.values())
-        return {choice: weight / whole for choice, weight in weights.items()}
+        return chances(self.scores(found), among)
 
     def to_text(self) -> str:
         """The file ``SHIPPED`` holds: a line per word (its idf and mass), then per choice
@@ -174,6 +206,18 @@ class Learned:
         except (StopIteration, KeyError) as error:
             raise ValueError(f"learned model cut short or inconsistent: {error!r}") from error
         return cls(question, tuple(vocabulary), idf, mass, own)
+
+
+def chances(scores: Mapping[str, float], among: Iterable[str]) -> dict[str, float]:
+    """The probabilities of each of ``among`` that ``scores`` (``Learned.scores``) has,
+    against each other (summing to 1); empty when it has fewer than two of them."""
+    known = [choice for choice in dict.fromkeys(among) if choice in scores]
+    if len(known) < 2:
+        return {}
+    top = max(scores[choice] for choice in known)
+    weights = {choice: math.exp(scores[choice] - top) for choice in known}
+    whole = sum(weights.values())
+    return {choice: weight / whole for choice, weight in weights.items()}
 
 
 def _space(found: list[Mapping[str, int]]) -> tuple[tuple[str, ...], dict[str, int], array[float]]:

@@ -100,7 +100,7 @@ def suggest(
         found = _part_asked_about(reading, answers, evidence, found)
         given = tiebreak.unasked(reading, found.answers)
         if not given:
-            return _with_leads(reading, found)
+            return _with_leads(reading, _with_likely(reading, found))
         return replace(
             found,
             answers={**found.answers, **{key: item.value for key, item in given.items()}},
@@ -118,7 +118,7 @@ def suggest(
                 for item in kept.candidates
             ),
         )
-    return _with_leads(reading, replace(kept, held=held))
+    return _with_leads(reading, _with_likely(reading, replace(kept, held=held)))
 
 
 # Where the words match none of an open question's choices, each choice's verdicts are
@@ -127,21 +127,39 @@ def suggest(
 EACH_CHOICE_MOST = 8
 
 
+def _with_likely(reading: Reading, found: Suggestion) -> Suggestion:
+    """``found`` with the choice its ticket reads likeliest to be about, by the classifier
+    (``tiebreak.likeliest``), listed among the open question's candidates after the words'
+    first ``tiebreak.LIKELY_AFTER``, with a note, where it was not already there; not where
+    the words matched no choice at all (the classifier's pick would then be a guess)."""
+    question = found.open_question
+    if question is None:
+        return found
+    shown = found.listed()
+    value = tiebreak.likeliest(reading, question, shown) if shown else None
+    if value is None:
+        return found
+    item = next(item for item in found.candidates if item.value == value)
+    item = replace(item, notes=(*item.notes, Note("likely")))
+    rest = [other for other in found.candidates if other.value != value]
+    after = [other.value for other in shown if other.value != value][: tiebreak.LIKELY_AFTER]
+    at = rest.index(next(other for other in rest if other.value == after[-1])) + 1 if after else 0
+    return replace(found, candidates=(*rest[:at], item, *rest[at:]))
+
+
 def _with_leads(reading: Reading, found: Suggestion) -> Suggestion:
-    """``found`` with, for each candidate of its open question that the words matched (and
-    a held rival, which may have matched none), the levels of the verdicts it leads to; and
+    """``found`` with, for each candidate of its open question an engineer is shown
+    (``Suggestion.listed``), the levels of the verdicts it leads to; and
     for every choice, where the words matched none and the choices are few
     (``EACH_CHOICE_MOST``): what each answer would mean is then all the text can tell."""
     question = found.open_question
     if question is None:
         return found
-    rival = found.held.rival if found.held is not None else None
-    unmatched = not any(item.score > 0 for item in found.candidates)
-    every = unmatched and len(found.candidates) <= EACH_CHOICE_MOST
+    shown = found.listed()
+    every = not shown and len(found.candidates) <= EACH_CHOICE_MOST
     leads = {
         item.value: levels_after(reading, found.answers, question.key, item.value)
-        for item in found.candidates
-        if every or item.score > 0 or item.value == rival
+        for item in (found.candidates if every else shown)
     }
     return replace(found, leads=leads)
 

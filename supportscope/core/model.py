@@ -75,10 +75,11 @@ class Question:
     help: Text
     choices: tuple[Choice, ...]
     allow_unknown: bool = False
+    # the choices' values, in order: read on every step of every walk, so worked out once
+    values: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def values(self) -> tuple[str, ...]:
-        return tuple(choice.value for choice in self.choices)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", tuple(choice.value for choice in self.choices))
 
     @property
     def allowed(self) -> tuple[str, ...]:

@@ -110,7 +110,9 @@ class Note:
     answer no word gives, read by the tie-breaker: the ticket reads like past tickets about
     the first-step choice ``detail`` that stands for it, ``tiebreak.unasked``),
     ``stands-for`` (a choice whose words were read as the answer ``detail`` to a question
-    the engine never asks, beside the part the text names: ``matcher._part_asked_about``).
+    the engine never asks, beside the part the text names: ``matcher._part_asked_about``),
+    ``likely`` (an open question's candidate listed because the ticket reads likeliest to be
+    about it, by the tie-breaker's classifier, whatever its words: ``tiebreak.likeliest``).
     """
 
     kind: str

@@ -84,6 +84,12 @@ class Reading:
         """The text's words as the tie-breaker counts them (``core/learned.py``)."""
         return words(self.haystack)
 
+    @cached_property
+    def learned_scores(self) -> dict[str, float]:
+        """How much the text reads like each choice the tie-breaker knows
+        (``Learned.scores``), worked out once for all of its uses; empty without it."""
+        return self.learned.scores(self.word_counts) if self.learned is not None else {}
+
     def rank(self, question: Question) -> tuple[Ranked, ...]:
         found = self.ranked.get(question.key)
         if found is None:

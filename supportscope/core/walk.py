@@ -63,6 +63,19 @@ class Suggestion:
     # of the verdicts it leads to, the text read on from there (``matcher.suggest``)
     leads: dict[str, frozenset[Level]] = field(default_factory=dict)
 
+    def listed(self) -> tuple[Ranked, ...]:
+        """The open question's candidates an engineer is shown, best first: those the words
+        matched, the held rival and the choice the ticket reads likeliest to be about
+        (``likely``), which may have matched none."""
+        rival = self.held.rival if self.held is not None else None
+        return tuple(
+            item
+            for item in self.candidates
+            if item.score > 0
+            or item.value == rival
+            or any(note.kind == "likely" for note in item.notes)
+        )
+
 
 # A long ticket (a real report: pasted output, several components named: more than
 # ``LONG_TEXT`` characters, ``core/reading.py``) is read with a wider margin: it names more

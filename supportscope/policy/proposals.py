@@ -111,9 +111,7 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
     lead_label = choice_label(question, lead.value, lang) if lead is not None else ""
     held = found.held if found.held is not None and found.held.question == question.key else None
     candidates = []
-    for item in found.candidates:
-        if not item.score and (held is None or item.value != held.rival):
-            continue
+    for item in found.listed():
         view = choice_view(question, item, lang)
         why = (
             [note_text(note) for note in item.notes]

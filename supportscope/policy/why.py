@@ -66,6 +66,8 @@ def note_text(note: Note) -> str:
             "its words ask how to set up or tune it: read as a request for advice on the "
             "part proposed"
         )
+    if note.kind == "likely":
+        return _("the ticket as a whole reads most like past tickets about this one")
     if note.kind == "reads-like":
         return _(
             "no word settles it: the ticket reads more like past tickets that ask for this "
@@ -85,6 +87,8 @@ def reasons(
     out = [note_text(note) for note in item.notes]
     if any(note.kind == "stands-for" for note in item.notes):
         return out  # it was not outranked: its words became the advice asked for
+    if not item.score and any(note.kind == "likely" for note in item.notes):
+        return [_("no word names it"), *out]  # listed for what the ticket reads like
     if lead is not None and item.value != lead.value:
         learned = [note.detail.split(",") for note in lead.notes if note.kind == "learned"]
         if held is not None and held.reason == "reads-like" and held.rival == item.value:
