@@ -37,6 +37,16 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
         ("보안팀 요청으로 MC_ 리소스 그룹의 공인 IP 에 삭제 잠금을 걸었습니다.", "mc 리소스 그룹"),
         ("Our ops reimaged two VMSS instances from the portal last night.", "vmss"),
         ("인프라팀에서 VMSS 인스턴스를 포털에서 직접 재이미징 했습니다.", "vmss"),
+        # moving a resource out of the node resource group changes it too
+        (
+            "An admin used Move resources in the portal and moved the load balancer out of "
+            "MC_rg-web_aks-web_westeurope.",
+            "mc rg",
+        ),
+        (
+            "거버넌스 규칙 때문에 저희가 MC_ 리소스 그룹의 공인 IP 를 다른 그룹으로 옮겼습니다.",
+            "mc 리소스 그룹",
+        ),
     ],
 )
 def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resource):
