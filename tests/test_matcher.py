@@ -9,11 +9,11 @@ import pytest
 
 from supportscope.core.content import read_policy
 from supportscope.core.engine import Level, Tree, build_tree, resolve
-from supportscope.core.matcher import suggest
+from supportscope.core.matcher import _rival_second, suggest
 from supportscope.core.ranking import Ranked, rank
 from supportscope.core.reading import reachable_levels
 from supportscope.core.vocabulary import suggest_answers
-from supportscope.core.walk import settled
+from supportscope.core.walk import Held, Suggestion, settled
 from tests.small_trees import advice_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1196,3 +1196,27 @@ def test_a_first_question_the_text_never_answers_works_out_none_of_its_many_answ
     assert found.open_question is not None
     assert found.open_question.key == "component"
     assert found.leads == {}
+
+
+def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
+    # A change choice raised by what the customer changed keeps its place in the ranking
+    # (after weaker words); the message names the lead and the rival, so the list does too.
+    lead, other, weak, rival = (
+        Ranked("load-balancer", 7.0, ("lb",)),
+        Ranked("persistent-volume", 4.0, ("pvc",)),
+        Ranked("cni-plugin", 1.0, ("containercreating",)),
+        Ranked("node-iaas-change", 3.5, ("mc_",)),
+    )
+    found = Suggestion({}, {}, None, (lead, other, weak, rival))
+    held = Held("component", "node-iaas-change", "changed")
+    listed = _rival_second(found, held).candidates
+    assert [item.value for item in listed] == [
+        "load-balancer",
+        "node-iaas-change",
+        "persistent-volume",
+        "cni-plugin",
+    ]
+    # already second (or the lead itself, for "installed"): nothing moves
+    assert _rival_second(_rival_second(found, held), held).candidates == listed
+    mine = Held("component", "load-balancer", "installed")
+    assert _rival_second(found, mine).candidates == found.candidates

@@ -31,7 +31,7 @@ from supportscope.core.ranking import Note, rank, tree_words
 from supportscope.core.reading import Reading, joins
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import durations, normalize_ticket
-from supportscope.core.walk import Suggestion, levels_after, settled, walk
+from supportscope.core.walk import Held, Suggestion, levels_after, settled, walk
 
 
 def suggest(
@@ -107,7 +107,7 @@ def suggest(
             evidence={**found.evidence, **{key: [] for key in given}},  # no word gave it
             chosen={**found.chosen, **given},
         )
-    kept = walk(reading, answers, evidence, lookahead=True, hold=held.question)
+    kept = _rival_second(walk(reading, answers, evidence, lookahead=True, hold=held.question), held)
     if held.reason == "deployed":
         # The rival may have matched no word: it carries what the customer deployed.
         note = Note("installed", held.named, "daemonset")
@@ -125,6 +125,18 @@ def suggest(
 # worked out if the question has at most this many (the CNI mode, the release status: "supported
 # unless the cluster brings its own CNI"); the first question's 41 would cost about 3 ms.
 EACH_CHOICE_MOST = 8
+
+
+def _rival_second(found: Suggestion, held: Held) -> Suggestion:
+    """``found``, the question ``held`` open, with the rival that raised the doubt listed
+    right after the words' lead, where the ranking put it lower (a change choice raised by
+    what the customer changed, a rival no word matched): the message names the two."""
+    shown = [item.value for item in found.candidates]
+    if held.rival not in shown or held.rival in shown[:2]:
+        return found
+    rival = next(item for item in found.candidates if item.value == held.rival)
+    rest = [item for item in found.candidates if item.value != held.rival]
+    return replace(found, candidates=(*rest[:1], rival, *rest[1:]))
 
 
 def _with_likely(reading: Reading, found: Suggestion) -> Suggestion:
