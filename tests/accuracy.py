@@ -90,6 +90,9 @@ REAL_WORKING = (
     "real-nn.toml",
     "real-oo.toml",
     "real-pp.toml",
+    "real-qq.toml",
+    "real-rr.toml",
+    "real-ss.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -184,6 +187,17 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # only in passing: a self-installed tool beside a managed part, or the reverse; half
 # Korean): a third batch of that session, first graded after the matcher's split; Helm
 # tickets labelled best effort relabelled after.
+# real-holdout-rr.toml / real-rr.toml (add-ons and extensions AKS offers against the same
+# tools installed by the customer, preview features; two thirds Korean: holdout 8 en, 16 ko,
+# working 12 en, 24 ko), real-holdout-ss.toml / real-ss.toml (what customers ask support to
+# do: restores, standby, their own code, out-of-support versions, changes in the node
+# resource group; half Korean) and real-holdout-qq.toml / real-qq.toml (nodes: images, VM
+# sizes, spot and GPU pools, kubelet, containerd, disks, node access, auto-repair; half
+# Korean): written 2026-12-06 (ninth session) by three writers who saw neither the terms nor
+# the suggester and kept the order they chose their reports in. rr first graded after that
+# session's listing of the likeliest choice (12 / 2 / 10, 1 at the wrong level); ss and qq
+# after rr joined the models' training (ss 15 / 5 / 4, 3; qq 12 / 3 / 9, 2). Tickets labelled
+# best effort under the third-party open-source note relabelled by the issue 22 rule after.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -227,6 +241,9 @@ HOLDOUTS = (
     "real-holdout-nn.toml",
     "real-holdout-oo.toml",
     "real-holdout-pp.toml",
+    "real-holdout-qq.toml",
+    "real-holdout-rr.toml",
+    "real-holdout-ss.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

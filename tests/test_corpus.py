@@ -107,6 +107,12 @@ REAL = (
     "real-holdout-oo.toml",
     "real-pp.toml",
     "real-holdout-pp.toml",
+    "real-qq.toml",
+    "real-holdout-qq.toml",
+    "real-rr.toml",
+    "real-holdout-rr.toml",
+    "real-ss.toml",
+    "real-holdout-ss.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}

@@ -648,8 +648,9 @@ def test_a_long_report_reading_like_the_customers_code_is_left_open_in_both_lang
         "지난 티켓들과 더 비슷하며, 정책상 그쪽의 지원 수준은 다릅니다" in korean["held"]["message"]
     )
     assert korean["candidates"][1]["why"][-1].endswith("이쪽에 관한 지난 티켓들과 더 비슷함")
-    # without the model, the words alone answer it
+    # without the models (the shipped level model may doubt it too), the words alone answer it
     monkeypatch.setattr(vocabulary, "shipped", lambda: None)
+    monkeypatch.setattr(vocabulary, "shipped_levels", lambda: None)
     body = suggest(client, {"text": READS_LIKE_RELEASE}).json()
     assert (body["answers"]["component"], body["held"]) == ("persistent-volume", None)
 
