@@ -90,17 +90,16 @@ class Learned:
         it. Most choices' tickets lack most words, so a ticket is scored by its words'
         entries alone (``scores``)."""
         choices = tuple(self.own)
-        entries: list[list[tuple[int, float]]] = [[] for _ in self.vocabulary]
-        for index, choice in enumerate(choices):
-            for position, own in enumerate(self.own[choice]):
-                if own:
-                    mass = ALPHA + self.mass[position]
-                    entries[position].append((index, math.log(mass - own) - math.log(mass)))
+        owns = [self.own[choice] for choice in choices]
         offsets, indexes, less = array("l", [0]), array("b"), array("d")
-        for found in entries:
-            for index, value in found:
-                indexes.append(index)
-                less.append(value)
+        # straight into the arrays, word by word: no object per entry is ever made, which
+        # would leave a worker's memory a few megabytes larger for good
+        for position, mass in enumerate(self.mass):
+            smoothed = ALPHA + mass
+            for index, own in enumerate(owns):
+                if own[position]:
+                    indexes.append(index)
+                    less.append(math.log(smoothed - own[position]) - math.log(smoothed))
             offsets.append(len(indexes))
         return choices, offsets, indexes, less
 
