@@ -93,6 +93,9 @@ REAL_WORKING = (
     "real-qq.toml",
     "real-rr.toml",
     "real-ss.toml",
+    "real-tt.toml",
+    "real-uu.toml",
+    "real-vv.toml",
 )
 # Former holdouts: written by someone who saw neither the terms nor any other file, first
 # graded unseen (their figures then are in docs/accuracy.md), and read since to find where the
@@ -198,6 +201,15 @@ REVIEWED = ("holdout.toml", "holdout4.toml", "holdout5.toml")
 # session's listing of the likeliest choice (12 / 2 / 10, 1 at the wrong level); ss and qq
 # after rr joined the models' training (ss 15 / 5 / 4, 3; qq 12 / 3 / 9, 2). Tickets labelled
 # best effort under the third-party open-source note relabelled by the issue 22 rule after.
+# real-holdout-tt.toml / real-tt.toml (Korean only: 24 and 36 ko), real-holdout-uu.toml /
+# real-uu.toml (security and patching: CVEs, fix times, scanners, node OS patching,
+# certificates, version support; half Korean) and real-holdout-vv.toml / real-vv.toml
+# (control-plane availability and scale: API server timeouts and throttling, SLA, tunnels,
+# etcd limits, the customer's webhooks, autoscaling delays; one third Korean: holdout 16 en,
+# 8 ko, working 24 en, 12 ko): a second batch of that session, first graded after the first
+# batch joined the models' training (tt 14 / 2 / 8, 2 at the wrong level; uu 11 / 2 / 11, 0;
+# vv 12 / 2 / 10, 0); seven tickets labelled best effort under the open-source note (Helm)
+# relabelled by the issue 22 rule after.
 HOLDOUTS = (
     "holdout6.toml",
     "real-holdout-a.toml",
@@ -244,6 +256,9 @@ HOLDOUTS = (
     "real-holdout-qq.toml",
     "real-holdout-rr.toml",
     "real-holdout-ss.toml",
+    "real-holdout-tt.toml",
+    "real-holdout-uu.toml",
+    "real-holdout-vv.toml",
 )
 FILES = (*WORKING, *REAL_WORKING, *REVIEWED, *HOLDOUTS)
 RIGHT, WRONG, OPEN = "right", "wrong", "left open"

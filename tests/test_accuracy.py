@@ -174,6 +174,12 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # one are settled at the right level with another clause than their writers' (real-hh right
 # 22 -> 21 and wrong 2 -> 3; real-o wrong 3 -> 4); the 992 older holdouts two
 # right answers and three wrong ones fewer, the 72 new ones two wrong "supported" more.
+# Retrained again with real-tt, real-uu and real-vv, a right answer each in real-p and real-s
+# is settled at the right level with another clause than its writer's (right 22 -> 21 and
+# 24 -> 23, wrong 2 -> 3 and 3 -> 4) and one in real-ss is left open (26 -> 25); on the 1,136
+# real holdouts three
+# right and three wrong more (two at the wrong level): retraining moves a few tickets
+# either way (docs/accuracy.md).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (37, 3),
@@ -189,10 +195,10 @@ REAL_TARGETS = {
     "real-n.toml": (23, 3),
     "real-m.toml": (16, 2),
     "real-o.toml": (21, 4),
-    "real-p.toml": (22, 2),
+    "real-p.toml": (21, 3),
     "real-q.toml": (21, 2),
     "real-r.toml": (23, 0),
-    "real-s.toml": (24, 3),
+    "real-s.toml": (23, 4),
     "real-t.toml": (23, 2),
     "real-v.toml": (23, 1),
     "real-u.toml": (25, 4),
@@ -218,7 +224,10 @@ REAL_TARGETS = {
     "real-pp.toml": (15, 2),
     "real-qq.toml": (15, 4),
     "real-rr.toml": (17, 1),
-    "real-ss.toml": (26, 2),
+    "real-ss.toml": (25, 2),
+    "real-tt.toml": (23, 3),
+    "real-uu.toml": (16, 4),
+    "real-vv.toml": (20, 1),
 }
 
 

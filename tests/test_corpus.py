@@ -113,6 +113,12 @@ REAL = (
     "real-holdout-rr.toml",
     "real-ss.toml",
     "real-holdout-ss.toml",
+    "real-tt.toml",
+    "real-holdout-tt.toml",
+    "real-uu.toml",
+    "real-holdout-uu.toml",
+    "real-vv.toml",
+    "real-holdout-vv.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
