@@ -119,6 +119,10 @@ REAL = (
     "real-holdout-uu.toml",
     "real-vv.toml",
     "real-holdout-vv.toml",
+    "real-ww.toml",
+    "real-holdout-ww.toml",
+    "real-xx.toml",
+    "real-holdout-xx.toml",
 )
 # File name -> the fewest tickets it must hold.
 MINIMUM = {"tickets.toml": 84, "tickets-b.toml": 30, "tickets-c.toml": 30, "holdout.toml": 30}
