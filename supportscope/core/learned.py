@@ -4,20 +4,20 @@ like it (``LevelModel``). Pure: no Django imports.
 
 The rules (``core/ranking.py``) leave a question open when two or three choices match
 about equally. Many such tickets still read, word for word, much more like past tickets
-about one of them than the others. ``Learned`` is a complement naive Bayes classifier
-over a ticket's words (tf-idf, each ticket of unit length; Korean cut into syllable
-pairs, which needs no dictionary): for each choice it knows how common each word is in
-the tickets about the *other* choices, and a ticket is most like the choice whose
-"others" use its words least.
+about one of them than the others. ``Learned`` is a multinomial logistic regression over
+a ticket's words (tf-idf, each ticket of unit length; Korean cut into syllable pairs,
+which needs no dictionary), trained in plain Python; ``LevelModel`` is the same kind of
+model over the three levels.
 
-It is only a tie-breaker among the rules' own first candidates (``tiebreak.pick``):
-it never names a choice the rules did not match, and never overrules a settled one.
+``Learned`` is only a tie-breaker among the rules' own first candidates
+(``tiebreak.pick``): it never names a choice the rules did not match, and never
+overrules a settled one; it also lists the choice a ticket reads likeliest to be about,
+and doubts a supported answer that reads much more like a runner-up.
 
-The model is trained by ``python -m tests.learn`` on the working ticket files (never a
-holdout) and shipped as ``learned.tsv`` beside this module, as sums rather than
-weights, which keeps it small: per word its document frequency and its tf-idf mass over
-all tickets, and per choice the mass of its own tickets. A choice the file does not know
-(one added in the admin after training) is never picked by it.
+The models are trained by ``python -m tests.learn`` on the working ticket files (never a
+holdout) and shipped beside this module as ``learned.tsv`` and ``levels.tsv``: per word
+its inverse document frequency and a weight per choice (or level). A choice the file does
+not know (one added in the admin after training) is never picked by it.
 """
 
 from __future__ import annotations
@@ -27,20 +27,20 @@ import random
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
+from operator import mul
 from pathlib import Path
 
 from supportscope.core.tickettext import normalize
 
 SHIPPED = Path(__file__).with_name("learned.tsv")
-FORMAT = 2
+FORMAT = 3
 HANGUL = re.compile(r"[가-힣]+")
 PUNCTUATION = ".,:;()[]{}\"'"
-ALPHA = 0.3  # additive smoothing of each word's mass
 MIN_DF = 2  # a word must be in this many training tickets to count
-DIGITS = 4  # significant digits kept in the shipped sums
+DIGITS = 4  # significant digits kept in the shipped files
 
 
 def tokens(text: str) -> list[str]:
@@ -59,95 +59,48 @@ def words(text: str) -> Counter[str]:
 
 @dataclass(frozen=True, eq=False)
 class Learned:
-    """``question``: the question whose choices it tells apart; ``vocabulary``: the words
-    it knows, in order; per word, ``idf`` its inverse document frequency and ``mass`` its
-    tf-idf weight summed over every training ticket; ``own``: per choice, the same sums
-    over the tickets about that choice (a ticket about several counts a share for each).
-    Arrays rather than dictionaries keep a worker's copy to a few megabytes."""
+    """Which choice of ``question`` a ticket is most likely about, from its words: a
+    multinomial logistic regression over tf-idf vectors (``_fit``), trained on tickets
+    labelled with the choices from which their verdict can be reached (a ticket about
+    several counts a share for each).
+
+    ``choices``: the choices it knows, sorted; ``vocabulary`` and ``idf``: the words it
+    knows and how rare each is; ``weights``: per choice, a weight per word; ``bias``: per
+    choice. Arrays rather than dictionaries keep a worker's copy to a few megabytes."""
 
     question: str
+    choices: tuple[str, ...]
     vocabulary: tuple[str, ...]
     idf: array[float]
-    mass: array[float]
-    own: Mapping[str, array[float]]
+    weights: tuple[array[float], ...]
+    bias: array[float]
 
     @cached_property
     def _positions(self) -> dict[str, int]:
         return {word: position for position, word in enumerate(self.vocabulary)}
 
-    @cached_property
-    def _others(self) -> dict[str, float]:
-        """Per choice, the log of the smoothed mass of the whole vocabulary in the other
-        choices' tickets."""
-        whole = sum(self.mass) + ALPHA * len(self.vocabulary)
-        return {choice: math.log(whole - sum(own)) for choice, own in self.own.items()}
-
-    @cached_property
-    def _postings(self) -> tuple[tuple[str, ...], array[int], array[int], array[float]]:
-        """The choices, and per word (by position: its entries run from ``offsets[p]`` to
-        ``offsets[p + 1]``) the choices whose tickets have it, as indexes into the first,
-        with how much less it counts against each than against a choice whose tickets lack
-        it. Most choices' tickets lack most words, so a ticket is scored by its words'
-        entries alone (``scores``)."""
-        choices = tuple(self.own)
-        owns = [self.own[choice] for choice in choices]
-        offsets, indexes, less = array("l", [0]), array("b"), array("d")
-        # straight into the arrays, word by word: no object per entry is ever made, which
-        # would leave a worker's memory a few megabytes larger for good
-        for position, mass in enumerate(self.mass):
-            smoothed = ALPHA + mass
-            for index, own in enumerate(owns):
-                if own[position]:
-                    indexes.append(index)
-                    less.append(math.log(smoothed - own[position]) - math.log(smoothed))
-            offsets.append(len(indexes))
-        return choices, offsets, indexes, less
-
     @classmethod
     def train(
         cls, question: str, labelled: Iterable[tuple[Mapping[str, int], Iterable[str]]]
     ) -> Learned:
-        """From (a ticket's ``words``, the choices of ``question`` it is about) pairs."""
+        """From (a ticket's ``words``, the choices of ``question`` it is about) pairs:
+        ``EPOCHS`` passes in a fixed order, so that the same tickets give the same model."""
         counted = [(found, tuple(choices)) for found, choices in labelled]
         counted = [(found, choices) for found, choices in counted if choices]
-        vocabulary, positions, idf = _space([found for found, _choices in counted])
-        mass = _zeros(len(vocabulary))
-        own: dict[str, array[float]] = {}
-        for found, choices in counted:
-            vector = _vector(found, positions, idf)
-            for choice in choices:
-                share = own.setdefault(choice, _zeros(len(vocabulary)))
-                for position, value in vector.items():
-                    share[position] += value / len(choices)
-            for position, value in vector.items():
-                mass[position] += value
-        return cls(question, vocabulary, idf, mass, own)
+        choices = tuple(sorted({choice for _found, about in counted for choice in about}))
+        vocabulary, positions, idf = _space([found for found, _about in counted])
+        vectors = [_vector(found, positions, idf) for found, _about in counted]
+        targets = [
+            {choices.index(choice): 1 / len(about) for choice in about} for _found, about in counted
+        ]
+        weights, bias = _fit(vectors, targets, len(choices), len(vocabulary), SETTLED)
+        return cls(question, choices, vocabulary, idf, tuple(weights), array("d", bias))
 
     def scores(self, found: Mapping[str, int]) -> dict[str, float]:
         """How much a ticket with these ``words`` reads like each choice the model knows,
-        as log-odds up to a shared constant (``chances`` turns them into probabilities).
-
-        Each word counts the rarer it is in the other choices' tickets: a choice scores
-        ``-sum(value * log((ALPHA + mass - own) / others))`` over the ticket's words, which
-        is the words' share against a choice whose tickets lack them all, plus what each
-        choice's own tickets take off (``_postings``): about a third of the time of the
-        sum itself for all 41 first-step choices of a long ticket."""
+        as log-odds up to a shared constant (``chances`` turns them into probabilities)."""
         vector = _vector(found, self._positions, self.idf)
-        choices, offsets, indexes, less = self._postings
-        mass = self.mass
-        shared = -sum(
-            value * math.log(ALPHA + mass[position]) for position, value in vector.items()
-        )
-        total = sum(vector.values())
-        taken = [0.0] * len(choices)
-        for position, value in vector.items():
-            for entry in range(offsets[position], offsets[position + 1]):
-                taken[indexes[entry]] += value * less[entry]
-        others = self._others
-        return {
-            choice: shared + total * others[choice] - taken[index]
-            for index, choice in enumerate(choices)
-        }
+        return dict(zip(self.choices, _logits(self.weights, self.bias, vector), strict=True))
 
     def probabilities(self, found: Mapping[str, int], among: Iterable[str]) -> dict[str, float]:
         """How likely a ticket with these ``words`` is about each of ``among`` that the
@@ -156,55 +109,29 @@ class Learned:
         return chances(self.scores(found), among)
 
     def to_text(self) -> str:
-        """The file ``SHIPPED`` holds: a line per word (its idf and mass), then per choice
-        a line per word its tickets have (its own mass), each sum rounded to ``DIGITS``
+        """The file ``SHIPPED`` holds: the question, the choices and their biases, then a
+        line per word (its idf and a weight per choice), each number rounded to ``DIGITS``
         significant digits. Tab-separated lines, read one at a time: loading it never
         holds the whole model twice."""
-
-        lines = [
-            f"format\t{FORMAT}",
-            f"question\t{self.question}",
-            f"words\t{len(self.vocabulary)}",
-        ]
-        for word, idf, mass in zip(self.vocabulary, self.idf, self.mass, strict=True):
-            lines.append(f"{word}\t{_short(idf)}\t{_short(mass)}")
-        for choice, own in sorted(self.own.items()):
-            found = [
-                (word, value) for word, value in zip(self.vocabulary, own, strict=True) if value
-            ]
-            lines.append(f"choice\t{choice}\t{len(found)}")
-            lines += [f"{word}\t{_short(value)}" for word, value in found]
-        return "\n".join(lines) + "\n"
+        head = [f"format\t{FORMAT}", f"question\t{self.question}"]
+        return _table_text(
+            head, "choices", self.choices, self.bias, self.vocabulary, self.idf, self.weights
+        )
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Learned:
         """The model ``to_text`` wrote, from its lines; a file of another format, or a
         broken one, is refused with a ``ValueError`` that says where."""
         rows = (line.rstrip("\n").split("\t") for line in lines)
+        kind, value = next(rows, ("", ""))[:2]
+        if kind != "format" or value != str(FORMAT):
+            raise ValueError(f"learned model format {value!r}, expected {FORMAT}")
         try:
-            kind, value = next(rows)
-            if kind != "format" or value != str(FORMAT):
-                raise ValueError(f"learned model format {value!r}, expected {FORMAT}")
-            (_, question), (_, count) = next(rows), next(rows)
-            vocabulary: list[str] = []
-            idf, mass = array("d"), array("d")
-            for _ in range(int(count)):
-                word, word_idf, word_mass = next(rows)
-                vocabulary.append(word)
-                idf.append(float(word_idf))
-                mass.append(float(word_mass))
-            positions = {word: position for position, word in enumerate(vocabulary)}
-            own: dict[str, array[float]] = {}
-            for kind, choice, count in rows:
-                if kind != "choice":
-                    raise ValueError(f"expected a choice line, found {kind!r}")
-                sums = own[choice] = _zeros(len(vocabulary))
-                for _ in range(int(count)):
-                    word, value = next(rows)
-                    sums[positions[word]] = float(value)
-        except (StopIteration, KeyError) as error:
+            (question,) = _labelled(next(rows), "question")
+        except (StopIteration, ValueError) as error:
             raise ValueError(f"learned model cut short or inconsistent: {error!r}") from error
-        return cls(question, tuple(vocabulary), idf, mass, own)
+        choices, bias, vocabulary, idf, weights = _read_table(rows, "choices", "learned model")
+        return cls(question, choices, vocabulary, idf, weights, bias)
 
 
 def chances(scores: Mapping[str, float], among: Iterable[str]) -> dict[str, float]:
@@ -253,23 +180,30 @@ def _vector(
     return {position: value / length for position, value in vector.items()}
 
 
-# The level model (``LevelModel``): its file beside this module, and how it is trained.
-LEVELS_SHIPPED = Path(__file__).with_name("levels.tsv")
-LEVELS_FORMAT = 1
+# How both models are trained (``_fit``).
 EPOCHS = 10  # passes over the training tickets
 RATE = 0.5  # AdaGrad's step before each weight's own scaling
 DECAY = 1e-4  # L2 pull of each weight towards 0, at every step
 SEED = 0  # the order of the tickets in each pass: training gives the same model every time
+# A choice whose predicted share of a training ticket is already this close to its target
+# is not updated for it: of the first question's 41 choices most are, and skipping them
+# makes training about three times faster (a minute less over the corpus).
+SETTLED = 1e-4
+
+# The level model (``LevelModel``): its file beside this module.
+LEVELS_SHIPPED = Path(__file__).with_name("levels.tsv")
+LEVELS_FORMAT = 1
 
 
 @dataclass(frozen=True, eq=False)
 class LevelModel:
     """How likely each level of support is for a ticket, from its words: a multinomial
-    logistic regression over the tf-idf vectors ``Learned`` uses, trained on the level of
-    every labelled ticket. The rules read what a ticket is about; this reads how tickets
-    at each level are worded ("we installed", "our code", "the preview flag"), which holds
-    up on unseen reports (out of fold, it names the level of nine in ten). The walk uses
-    it to doubt a verdict whose level the ticket reads unlike (``tiebreak.unlikely``).
+    logistic regression over the same tf-idf vectors as ``Learned``, trained on the level
+    of every labelled ticket. ``Learned`` reads what a ticket is about; this reads how
+    tickets at each level are worded ("we installed", "our code", "the preview flag"),
+    which holds up on unseen reports (out of fold, it names the level of nine in ten). The
+    walk uses it to doubt a verdict whose level the ticket reads unlike
+    (``tiebreak.unlikely``).
 
     ``levels``: the level names, sorted; ``vocabulary`` and ``idf`` as in ``Learned``;
     ``weights``: per level, a weight per word of the vocabulary; ``bias``: per level."""
@@ -277,8 +211,8 @@ class LevelModel:
     levels: tuple[str, ...]
     vocabulary: tuple[str, ...]
     idf: array[float]
-    weights: Mapping[str, array[float]]
-    bias: Mapping[str, float]
+    weights: tuple[array[float], ...]
+    bias: array[float]
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -291,59 +225,25 @@ class LevelModel:
         counted = list(labelled)
         levels = tuple(sorted({level for _found, level in counted}))
         vocabulary, positions, idf = _space([found for found, _level in counted])
-        size = len(counted)
         vectors = [_vector(found, positions, idf) for found, _level in counted]
-        targets = [levels.index(level) for _found, level in counted]
-        weights = [_zeros(len(vocabulary)) for _ in levels]
-        squares = [array("d", [1e-8]) * len(vocabulary) for _ in levels]
-        bias = [0.0] * len(levels)
-        bias_squares = [1e-8] * len(levels)
-        order = list(range(size))
-        shuffle = random.Random(SEED)  # noqa: S311 (an order of tickets, not a secret)
-        for _epoch in range(EPOCHS):
-            shuffle.shuffle(order)
-            for ticket in order:
-                vector = vectors[ticket]
-                likely = _softmax([_score(weights[k], bias[k], vector) for k in range(len(levels))])
-                for k, chance in enumerate(likely):
-                    error = chance - (1.0 if k == targets[ticket] else 0.0)
-                    weight, square = weights[k], squares[k]
-                    for position, value in vector.items():
-                        step = error * value + DECAY * weight[position]
-                        square[position] += step * step
-                        weight[position] -= RATE * step / math.sqrt(square[position])
-                    bias_squares[k] += error * error
-                    bias[k] -= RATE * error / math.sqrt(bias_squares[k])
-        return cls(
-            levels,
-            vocabulary,
-            idf,
-            {level: weights[k] for k, level in enumerate(levels)},
-            {level: bias[k] for k, level in enumerate(levels)},
-        )
+        targets = [{levels.index(level): 1.0} for _found, level in counted]
+        weights, bias = _fit(vectors, targets, len(levels), len(vocabulary), 0.0)
+        return cls(levels, vocabulary, idf, tuple(weights), array("d", bias))
 
     def probabilities(self, found: Mapping[str, int]) -> dict[str, float]:
         """How likely each level is for a ticket with these ``words`` (summing to 1)."""
         vector = _vector(found, self._positions, self.idf)
-        scores = [_score(self.weights[level], self.bias[level], vector) for level in self.levels]
+        scores = _logits(self.weights, self.bias, vector)
         return dict(zip(self.levels, _softmax(scores), strict=True))
 
     def to_text(self) -> str:
         """The file ``LEVELS_SHIPPED`` holds: the levels, their biases, then a line per
         word (its idf and a weight per level), each number rounded to ``DIGITS``
         significant digits."""
-
-        lines = [
-            f"format\t{LEVELS_FORMAT}",
-            "levels\t" + "\t".join(self.levels),
-            "bias\t" + "\t".join(_short(self.bias[level]) for level in self.levels),
-            f"words\t{len(self.vocabulary)}",
-        ]
-        columns = [self.weights[level] for level in self.levels]
-        for position, word in enumerate(self.vocabulary):
-            numbers = [_short(self.idf[position]), *(_short(c[position]) for c in columns)]
-            lines.append("\t".join([word, *numbers]))
-        return "\n".join(lines) + "\n"
+        head = [f"format\t{LEVELS_FORMAT}"]
+        return _table_text(
+            head, "levels", self.levels, self.bias, self.vocabulary, self.idf, self.weights
+        )
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> LevelModel:
@@ -353,39 +253,117 @@ class LevelModel:
         kind, value = next(rows, ("", ""))[:2]
         if kind != "format" or value != str(LEVELS_FORMAT):
             raise ValueError(f"level model format {value!r}, expected {LEVELS_FORMAT}")
-        try:
-            levels = _labelled(next(rows), "levels")
-            biases = _labelled(next(rows), "bias")
-            (count,) = _labelled(next(rows), "words")
-            vocabulary: list[str] = []
-            idf = array("d")
-            columns = [array("d") for _ in levels]
-            for _ in range(int(count)):
-                word, word_idf, *weights = next(rows)
-                vocabulary.append(word)
-                idf.append(float(word_idf))
-                for column, weight in zip(columns, weights, strict=True):
-                    column.append(float(weight))
-            if next(rows, None) is not None:
-                raise ValueError("level model has lines after its words")
-            bias = dict(zip(levels, map(float, biases), strict=True))
-        except (StopIteration, ValueError) as error:
-            raise ValueError(f"level model cut short or inconsistent: {error!r}") from error
-        return cls(
-            tuple(levels), tuple(vocabulary), idf, dict(zip(levels, columns, strict=True)), bias
-        )
+        levels, bias, vocabulary, idf, weights = _read_table(rows, "levels", "level model")
+        return cls(levels, vocabulary, idf, weights, bias)
+
+
+def _fit(
+    vectors: list[dict[int, float]],
+    targets: list[dict[int, float]],
+    labels: int,
+    width: int,
+    settled: float,
+) -> tuple[list[array[float]], list[float]]:
+    """A multinomial logistic regression: per label, a weight per word and a bias, from
+    each ticket's vector and its target share of each label (1 for its only one). AdaGrad,
+    ``EPOCHS`` passes in the order ``SEED`` gives, with an L2 pull (``DECAY``); a label
+    whose predicted share is within ``settled`` of its target is not updated for that
+    ticket."""
+    weights = [_zeros(width) for _ in range(labels)]
+    squares = [array("d", [1e-8]) * width for _ in range(labels)]
+    bias = [0.0] * labels
+    bias_squares = [1e-8] * labels
+    order = list(range(len(vectors)))
+    shuffle = random.Random(SEED)  # noqa: S311 (an order of tickets, not a secret)
+    for _epoch in range(EPOCHS):
+        shuffle.shuffle(order)
+        for ticket in order:
+            vector = vectors[ticket]
+            likely = _softmax(_logits(weights, bias, vector))
+            target = targets[ticket]
+            for k, chance in enumerate(likely):
+                error = chance - target.get(k, 0.0)
+                if abs(error) < settled:
+                    continue
+                weight, square = weights[k], squares[k]
+                for position, value in vector.items():
+                    step = error * value + DECAY * weight[position]
+                    square[position] += step * step
+                    weight[position] -= RATE * step / math.sqrt(square[position])
+                bias_squares[k] += error * error
+                bias[k] -= RATE * error / math.sqrt(bias_squares[k])
+    return weights, bias
+
+
+def _logits(
+    weights: Sequence[array[float]], bias: Sequence[float], vector: Mapping[int, float]
+) -> list[float]:
+    """Each label's score for a ticket's vector: its bias plus its weights times the
+    vector's values (the sum over the ticket's words only)."""
+    positions, values = list(vector), list(vector.values())
+    return [
+        offset + sum(map(mul, map(weight.__getitem__, positions), values))
+        for weight, offset in zip(weights, bias, strict=True)
+    ]
+
+
+def _table_text(
+    head: list[str],
+    kind: str,
+    labels: tuple[str, ...],
+    bias: Sequence[float],
+    vocabulary: tuple[str, ...],
+    idf: array[float],
+    weights: Sequence[array[float]],
+) -> str:
+    """A model's file: its ``head`` lines, the labels (a line starting with ``kind``),
+    their biases, then a line per word with its idf and a weight per label."""
+    lines = [
+        *head,
+        f"{kind}\t" + "\t".join(labels),
+        "bias\t" + "\t".join(_short(value) for value in bias),
+        f"words\t{len(vocabulary)}",
+    ]
+    for position, word in enumerate(vocabulary):
+        numbers = [_short(idf[position]), *(_short(column[position]) for column in weights)]
+        lines.append("\t".join([word, *numbers]))
+    return "\n".join(lines) + "\n"
+
+
+def _read_table(
+    rows: Iterator[list[str]], kind: str, name: str
+) -> tuple[tuple[str, ...], array[float], tuple[str, ...], array[float], tuple[array[float], ...]]:
+    """The labels, biases, vocabulary, idf and weights ``_table_text`` wrote, from the
+    line of labels on; a file cut short, inconsistent or too long is refused with a
+    ``ValueError`` naming the model."""
+    try:
+        labels = _labelled(next(rows), kind)
+        biases = _labelled(next(rows), "bias")
+        (count,) = _labelled(next(rows), "words")
+        vocabulary: list[str] = []
+        idf = array("d")
+        columns = [array("d") for _ in labels]
+        for _ in range(int(count)):
+            word, word_idf, *weights = next(rows)
+            vocabulary.append(word)
+            idf.append(float(word_idf))
+            for column, weight in zip(columns, weights, strict=True):
+                column.append(float(weight))
+        if next(rows, None) is not None:
+            raise ValueError(f"{name} has lines after its words")
+        bias = array("d", map(float, biases))
+        if len(bias) != len(labels):
+            raise ValueError(f"{name} has {len(bias)} biases for {len(labels)} labels")
+    except (StopIteration, ValueError) as error:
+        raise ValueError(f"{name} cut short or inconsistent: {error!r}") from error
+    return tuple(labels), bias, tuple(vocabulary), idf, tuple(columns)
 
 
 def _labelled(row: list[str], label: str) -> list[str]:
-    """The values of a header line of the level model's file, which must start with
-    ``label``."""
+    """The values of a header line of a model's file, which must start with ``label``."""
     if row[0] != label:
         raise ValueError(f"expected a {label!r} line, found {row[0]!r}")
     return row[1:]
-
-
-def _score(weights: array[float], bias: float, vector: Mapping[int, float]) -> float:
-    return bias + sum(weights[position] * value for position, value in vector.items())
 
 
 def _softmax(scores: list[float]) -> list[float]:
@@ -411,5 +389,5 @@ def shipped() -> Learned | None:
         return None
     with SHIPPED.open(encoding="utf-8") as lines:
         model = Learned.from_lines(lines)
-    model.probabilities({}, list(model.own)[:2])  # what every use shares, worked out once
+    model.probabilities({}, model.choices[:2])  # what every use shares, worked out once
     return model
