@@ -691,6 +691,57 @@ def test_a_long_report_worded_like_unsupported_tickets_is_left_open_in_both_lang
     assert korean["candidates"][1]["why"][-1].endswith("이쪽의 지원 수준인 경우가 더 많음")
 
 
+def volume_or_invoices_model() -> Learned:
+    """Past tickets: a failing volume, or the customer's own invoices batch."""
+    return Learned.train(
+        "component",
+        [
+            (words("the volume fails to attach, pods stuck pending"), ("persistent-volume",)),
+            (words("attach failed, the disk is stuck, pods pending"), ("persistent-volume",)),
+            (words("our invoices batch prints totals twice at month end"), ("application-code",)),
+            (words("month end totals printed twice by the invoices batch"), ("application-code",)),
+        ],
+    )
+
+
+# The words name the volume and, nearly as strongly, the kubelet (both supported); the
+# report as a whole reads like past tickets about the customer's own batch, which no word
+# names.
+NARROW_VOLUME = "The batch log mentions our persistent volume and the kubelet; the kubelet "
+NARROW_VOLUME += "restarted once. " + (
+    "At month end the invoices batch prints the totals twice; the totals of the invoices "
+    "are printed twice at month end. " * 4
+)
+
+
+def test_a_long_report_with_a_narrow_lead_it_reads_unlike_is_left_open_in_both_languages(
+    client, monkeypatch
+):
+    monkeypatch.setattr(vocabulary, "shipped", volume_or_invoices_model)
+    monkeypatch.setattr(vocabulary, "shipped_levels", lambda: None)
+    body = suggest(client, {"text": NARROW_VOLUME}).json()
+    assert body["outcome"]["verdict"] is None
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("application-code", "unlike")
+    volume, code = body["candidates"][:2]
+    assert (volume["value"], code["value"]) == ("persistent-volume", "application-code")
+    assert body["held"]["message"] == (
+        f"Left open: the words point to “{volume['label']}”, but only narrowly, and the "
+        "ticket reads little like past tickets about it; it reads most like tickets about "
+        f"“{code['label']}”. Pick what the ticket is really about."
+    )
+    assert code["why"][-1] == (
+        f"fewer or weaker words than {volume['label']}, but the ticket reads most like past "
+        f"tickets about this one, and little like those about {volume['label']}"
+    )
+    korean = suggest(client, {"text": NARROW_VOLUME, "lang": "ko"}).json()
+    assert "차이가 근소하고" in korean["held"]["message"]
+    assert korean["candidates"][1]["why"][-1].endswith("거의 닮지 않음")
+    # without the model the words alone answer it
+    monkeypatch.setattr(vocabulary, "shipped", lambda: None)
+    body = suggest(client, {"text": NARROW_VOLUME}).json()
+    assert (body["answers"]["component"], body["held"]) == ("persistent-volume", None)
+
+
 def test_each_candidate_on_the_page_says_which_level_it_leads_to(client, monkeypatch):
     monkeypatch.setattr(vocabulary, "shipped", release_or_volume_model)
     doc = page(client.post("/triage/suggest/", {"text": READS_LIKE_RELEASE}))

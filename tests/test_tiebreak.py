@@ -339,3 +339,57 @@ def test_nothing_is_listed_for_its_reading_alone_where_the_words_match_no_choice
     found = suggest(two_level_tree(), "we hit it again, exceeded", learned=disk_or_app_model())
     assert found.open_question is not None
     assert found.listed() == ()
+
+
+# -- a narrow lead for a ticket that reads unlike its answer (tiebreak.unlike) -----------
+
+
+def storage_tree() -> Tree:
+    """``two_level_tree`` with the disk named as disk or storage (words no past ticket
+    has) and the managed DNS as coredns: two supported choices the words may name."""
+    return two_level_tree(disk=("disk", "storage"))
+
+
+# The words name the disk twice and the managed DNS once: a lead on a long ticket, but a
+# narrow one; everything else reads like past tickets about the subscription's quota.
+LONG_QUOTA = (
+    "We hit the limit again: exceeded on the subscription, and we hit it once more "
+    "after lunch. The disk and the storage are fine, coredns too. "
+    + "Exceeded on the subscription; we hit it again and again on the subscription. "
+    * 5
+)
+
+
+def test_a_long_ticket_with_a_narrow_lead_that_reads_unlike_its_answer_is_left_open():
+    tree = storage_tree()
+    assert len(LONG_QUOTA) > 400
+    assert suggest(tree, LONG_QUOTA).answers == {"what": "disk"}  # the words alone
+    found = suggest(tree, LONG_QUOTA, learned=disk_or_app_model())
+    assert found.open_question is not None
+    assert (found.held.rival, found.held.reason) == ("quota", "unlike")
+    # the words' answer stays first; the choice the ticket reads like, which no word
+    # named, is listed beside it
+    assert [item.value for item in found.candidates[:2]] == ["disk", "quota"]
+
+
+def test_a_clear_lead_is_answered_however_little_the_ticket_reads_like_it():
+    text = LONG_QUOTA.replace(", coredns too", "")
+    found = suggest(storage_tree(), text, learned=disk_or_app_model())
+    assert found.held is None
+    assert found.answers == {"what": "disk"}
+
+
+def test_a_short_ticket_with_a_narrow_lead_is_answered_whatever_it_reads_like():
+    text = "We hit the limit, exceeded on the subscription; the disk, the storage, coredns."
+    assert len(text) < 400
+    found = suggest(storage_tree(), text, learned=disk_or_app_model())
+    assert found.answers == {"what": "disk"}
+
+
+def test_a_narrow_lead_the_ticket_reads_enough_like_is_answered(monkeypatch):
+    from supportscope.core import tiebreak
+
+    monkeypatch.setattr(tiebreak, "UNLIKE_CHANCE", 0.0)
+    found = suggest(storage_tree(), LONG_QUOTA, learned=disk_or_app_model())
+    assert found.held is None
+    assert found.answers == {"what": "disk"}

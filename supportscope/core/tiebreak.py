@@ -48,6 +48,13 @@ LEVEL_FLOOR = 0.1
 # the first three listed went from 207 to 227 of 270 on the holdouts (words' first three
 # and the classifier's pick fourth: 240, against 224 for the words' first four).
 LIKELY_AFTER = 2
+# ``unlike`` names the choice a ticket reads likeliest to be about when it gives the answer
+# the words settled less than this chance over all the question's choices. With the doubts'
+# narrow lead (``doubts.NARROW_LEAD``), set in the eleventh session as the pair that adds
+# the most right answers less three times the wrong ones, out of fold on the working real
+# files (``python -m tests.retrieval``): there 48 right and 34 wrong answers left open
+# (0.1: 42 and 29), none of the wrong ones at the wrong level (docs/accuracy.md).
+UNLIKE_CHANCE = 0.12
 
 
 def pick(
@@ -136,6 +143,23 @@ def unlikely(reading: Reading, level: Level) -> Level | None:
     if likely.get(level.value, 1.0) >= floor:
         return None
     return Level(max(likely, key=lambda value: likely[value]))
+
+
+def unlike(reading: Reading, key: str, chosen: Ranked) -> str | None:
+    """The choice of question ``key`` the ticket reads likeliest to be about, by the
+    classifier trained on labelled tickets, when the ticket reads as little as
+    ``UNLIKE_CHANCE`` like past tickets about ``chosen`` (over all the question's
+    choices); ``None`` otherwise, when ``chosen`` is itself the likeliest, or without a
+    model for the question."""
+    model = reading.learned
+    question = reading.tree.questions.get(key)
+    if model is None or question is None or key != model.question:
+        return None
+    likely = chances(reading.learned_scores, question.values)
+    if likely.get(chosen.value, 1.0) >= UNLIKE_CHANCE:
+        return None
+    best = max(likely, key=lambda value: likely[value])
+    return None if best == chosen.value else best
 
 
 def likeliest(reading: Reading, question: Question, listed: Sequence[Ranked]) -> str | None:

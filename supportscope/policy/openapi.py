@@ -295,7 +295,10 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "reads more like past tickets about a runner-up that would not "
                             "reach its level), level (on a long ticket, a verdict of any "
                             "level: tickets worded like it rarely have that level, and the "
-                            "rival would not reach it).",
+                            "rival would not reach it), unlike (on a long ticket, a supported "
+                            "verdict: the words lead only narrowly and the ticket reads little "
+                            "like past tickets about the answer; the rival is the choice it "
+                            "reads most like).",
                             "oneOf": [
                                 {"type": "null"},
                                 {
@@ -314,6 +317,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                                 "deployed",
                                                 "reads-like",
                                                 "level",
+                                                "unlike",
                                             ],
                                         },
                                         "message": {"type": "string"},

@@ -83,7 +83,8 @@ def reasons(
     in its words, and, where it simply matched less, that it did (or, where the tie-breaker
     weighed the two, that the ticket reads more like past tickets about ``lead``; or, where
     the question was ``held`` open because the ticket reads more like ``item``, or is
-    worded like tickets at ``item``'s level, that)."""
+    worded like tickets at ``item``'s level, or reads unlike ``lead`` and most like
+    ``item``, that)."""
     out = [note_text(note) for note in item.notes]
     if any(note.kind == "stands-for" for note in item.notes):
         return out  # it was not outranked: its words became the advice asked for
@@ -96,6 +97,14 @@ def reasons(
                 _(
                     "fewer or weaker words than %(label)s, but the ticket as a whole reads "
                     "more like past tickets about this one"
+                )
+                % {"label": lead_label}
+            )
+        elif held is not None and held.reason == "unlike" and held.rival == item.value:
+            out.append(
+                _(
+                    "fewer or weaker words than %(label)s, but the ticket reads most like "
+                    "past tickets about this one, and little like those about %(label)s"
                 )
                 % {"label": lead_label}
             )
@@ -174,6 +183,12 @@ def held_text(
             "Left open: the words point to “%(lead)s”, but the ticket as a whole reads more "
             "like past tickets about “%(label)s”, which the policy puts at another level of "
             "support. Pick what the ticket is really about."
+        ) % {"lead": lead_label, **label}
+    if held.reason == "unlike":
+        return _(
+            "Left open: the words point to “%(lead)s”, but only narrowly, and the ticket "
+            "reads little like past tickets about it; it reads most like tickets about "
+            "“%(label)s”. Pick what the ticket is really about."
         ) % {"lead": lead_label, **label}
     if held.reason == "level":
         return _(
