@@ -19,6 +19,7 @@ from supportscope.core import vocabulary
 from supportscope.core.learned import Learned, LevelModel, words
 from supportscope.core.ranking import Note, Ranked
 from supportscope.core.vocabulary import MAX_TICKET_CHARS
+from supportscope.core.walk import Held
 from supportscope.policy.models import Revision
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.why import reasons
@@ -522,6 +523,25 @@ def test_only_the_candidates_the_tie_breaker_weighed_read_less_like_the_pick():
     assert weaker == ["fewer or weaker words than Restore"]
 
 
+def test_the_rival_a_ticket_reads_most_like_says_whether_any_word_named_it():
+    lead = Ranked("coredns", 3.0, ("coredns",))
+    held = Held("component", "control-plane-customization", "unlike")
+    named = reasons(
+        Ranked("control-plane-customization", 2.0, ("corefile",)), lead, "CoreDNS", held
+    )
+    unnamed = reasons(Ranked("control-plane-customization", 0.0, ()), lead, "CoreDNS", held)
+    other = reasons(Ranked("cluster-networking", 1.0, ("dns",)), lead, "CoreDNS", held)
+    assert named == [
+        "fewer or weaker words than CoreDNS, but the ticket reads most like past tickets "
+        "about this one, and little like those about CoreDNS"
+    ]
+    assert unnamed == [
+        "no word names it, but the ticket reads most like past tickets about this one, and "
+        "little like those about CoreDNS"
+    ]
+    assert other == ["fewer or weaker words than CoreDNS"]
+
+
 ADVICE = "unsupported-scenarios--aks-operations-advice"
 
 
@@ -729,13 +749,14 @@ def test_a_long_report_with_a_narrow_lead_it_reads_unlike_is_left_open_in_both_l
         "ticket reads little like past tickets about it; it reads most like tickets about "
         f"“{code['label']}”. Pick what the ticket is really about."
     )
+    assert code["score"] == 0  # listed for what the ticket reads like, not for its words
     assert code["why"][-1] == (
-        f"fewer or weaker words than {volume['label']}, but the ticket reads most like past "
-        f"tickets about this one, and little like those about {volume['label']}"
+        "no word names it, but the ticket reads most like past tickets about this one, and "
+        f"little like those about {volume['label']}"
     )
     korean = suggest(client, {"text": NARROW_VOLUME, "lang": "ko"}).json()
     assert "차이가 근소하고" in korean["held"]["message"]
-    assert korean["candidates"][1]["why"][-1].endswith("거의 닮지 않음")
+    assert korean["candidates"][1]["why"][-1].startswith("일치한 단어는 없지만")
     # without the model the words alone answer it
     monkeypatch.setattr(vocabulary, "shipped", lambda: None)
     body = suggest(client, {"text": NARROW_VOLUME}).json()

@@ -102,9 +102,16 @@ def reasons(
             )
         elif held is not None and held.reason == "unlike" and held.rival == item.value:
             out.append(
-                _(
-                    "fewer or weaker words than %(label)s, but the ticket reads most like "
-                    "past tickets about this one, and little like those about %(label)s"
+                (
+                    _(
+                        "fewer or weaker words than %(label)s, but the ticket reads most like "
+                        "past tickets about this one, and little like those about %(label)s"
+                    )
+                    if item.score
+                    else _(
+                        "no word names it, but the ticket reads most like past tickets about "
+                        "this one, and little like those about %(label)s"
+                    )
                 )
                 % {"label": lead_label}
             )
