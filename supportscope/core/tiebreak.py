@@ -50,7 +50,7 @@ LEVEL_FLOOR = 0.1
 LIKELY_AFTER = 2
 # ``unlike`` names the choice a ticket reads likeliest to be about when it gives the answer
 # the words settled less than this chance over all the question's choices. With the doubts'
-# narrow lead (``doubts.NARROW_LEAD``), set in the eleventh session as the pair that adds
+# narrow lead (``doubts.NARROW_LEAD``), set in the twelfth session as the pair that adds
 # the most right answers less three times the wrong ones, out of fold on the working real
 # files (``python -m tests.retrieval``): there 48 right and 34 wrong answers left open
 # (0.1: 42 and 29), none of the wrong ones at the wrong level (docs/accuracy.md).
