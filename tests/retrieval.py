@@ -18,6 +18,11 @@
   holds on a supported answer still apply, and the level model's doubt), read with the
   same out-of-fold models.
 
+``python -m tests.retrieval --unlike`` prints instead, for each pair of the "unlike" hold's
+settings (``tiebreak.UNLIKE_CHANCE``, ``doubts.NARROW_LEAD``), the right and wrong answers
+it would leave open, read with the same models without the hold: on the working real files
+(out of fold), then on the real holdouts.
+
 The classifier is trained on every file but the holdouts, each ticket labelled with the
 components from which its expected verdict can be reached, and the level model with each
 ticket's level; a working ticket is scored by models trained without its fold (five folds
@@ -36,9 +41,11 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 
+from supportscope.core import tiebreak
+from supportscope.core.doubts import CAUTIOUS_TEXT
 from supportscope.core.engine import Level, Question, Tree, resolve
-from supportscope.core.learned import Learned, LevelModel, tokens
-from supportscope.core.tickettext import normalize
+from supportscope.core.learned import Learned, LevelModel, chances, tokens
+from supportscope.core.tickettext import normalize, normalize_ticket
 from supportscope.core.vocabulary import read_ticket, suggest_answers
 from supportscope.core.walk import Suggestion
 from tests.accuracy import FILES, HOLDOUTS, load, shipped_tree
@@ -204,10 +211,68 @@ def strategies(
     }
 
 
-def main() -> int:
+# The settings ``--unlike`` sweeps: the tie-breaker's chance of the answer below which, and
+# the ratio of the answer's score plus one to the runner-up's plus one under which, a long
+# ticket's supported answer is left open.
+UNLIKE_CHANCES = (0.05, 0.1, 0.12, 0.15, 0.2)
+NARROW_LEADS = (1.4, 1.6, 1.8, 2.0, 2.5)
+
+
+def unlike_sweep(tree: Tree, tickets: dict[str, list[dict[str, str]]], models: Models) -> None:
+    """Print, per (chance, lead) pair, the right / wrong answers the "unlike" hold would
+    leave open: the real files' suggestions read with the out-of-fold models and without
+    the hold, each answer it could apply to (supported, on a long ticket, not the
+    tie-breaker's pick) with the tie-breaker's chance of it and its lead."""
+    held: dict[bool, list[tuple[bool, float, float]]] = {False: [], True: []}
+    saved, tiebreak.UNLIKE_CHANCE = tiebreak.UNLIKE_CHANCE, 0.0
+    try:
+        for name, rows in tickets.items():
+            if not name.startswith("real-"):
+                continue
+            for ticket in rows:
+                text = ticket["text"]
+                learned, levels = models[text]
+                found = _suggest(tree, text, learned, levels)
+                grade, _level = _grade(tree, ticket, found.answers)
+                chosen = found.chosen.get(QUESTION)
+                result = resolve(tree, found.answers).result
+                if (
+                    grade == "open"
+                    or chosen is None
+                    or result is None
+                    or result.level is not Level.SUPPORTED
+                    or len(normalize_ticket(text).haystack) <= CAUTIOUS_TEXT
+                    or any(note.kind == "learned" for note in chosen.notes)
+                ):
+                    continue
+                runner_up = max((item.score for item in found.alternatives[QUESTION]), default=0)
+                likely = chances(
+                    learned.scores(ticket_words(text)), tree.questions[QUESTION].values
+                )
+                lead = (1 + chosen.score) / (1 + runner_up)
+                held[name in HOLDOUTS].append(
+                    (grade == "right", likely.get(chosen.value, 1.0), lead)
+                )
+    finally:
+        tiebreak.UNLIKE_CHANCE = saved
+    for holdout, label in ((False, "working real, out of fold"), (True, "real holdouts")):
+        print(f"{label}: right / wrong left open, by the chance below and the lead under")
+        print("chance  " + "".join(f"{lead:>10}" for lead in NARROW_LEADS))
+        for chance in UNLIKE_CHANCES:
+            cells = []
+            for most in NARROW_LEADS:
+                caught = [right for right, p, lead in held[holdout] if p < chance and lead < most]
+                cells.append(f"{sum(caught)} / {len(caught) - sum(caught)}")
+            print(f"{chance:<8}" + "".join(f"{cell:>10}" for cell in cells))
+
+
+def main(argv: list[str]) -> int:
     tree = shipped_tree()
     bm25 = BM25(tree.questions["component"])
     tickets = {name: load(name) for name in FILES}
+    if "--unlike" in argv:
+        unlike_sweep(tree, tickets, fold_models(tree, tickets))
+        return 0
     found = {
         name: [suggest_answers(tree, ticket["text"], tie_breaker=False) for ticket in rows]
         for name, rows in tickets.items()
@@ -231,4 +296,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
