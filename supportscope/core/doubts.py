@@ -1,11 +1,12 @@
 """Why a verdict the walk (``core/walk.py``) reaches is in doubt. Pure: no Django imports.
 
 A "supported" verdict needs more than the words' lead: ``doubt`` holds it open when the
-customer installed or changed what it rests on, or a close rival would not be supported;
-and a verdict of any level on a long ticket, when the ticket reads like past tickets about
-a rival that would not reach its level, or is worded like tickets of another level
-(``core/tiebreak.py``). ``suggest`` (``core/matcher.py``) then leaves the question open,
-with its candidates and the reason (``walk.Held``).
+customer installed or changed what it rests on, or a close rival would not be supported,
+or (on a long ticket) the words chose it narrowly and the ticket reads little like past
+tickets about it; and a verdict of any level on a long ticket, when the ticket reads like
+past tickets about a rival that would not reach its level, or is worded like tickets of
+another level (``core/tiebreak.py``). ``suggest`` (``core/matcher.py``) then leaves the
+question open, with its candidates and the reason (``walk.Held``).
 """
 
 from __future__ import annotations
@@ -91,12 +92,13 @@ ADVICE_SHARE = 0.4
 OWN_CODE = "application-code"
 INSTALLED_SHARE = 0.25
 DEPLOYED_WAYS = frozenset({"daemonset"})
-NARROW_LEAD = 1.8
+NARROW_LEAD = 1.8  # with ``tiebreak.UNLIKE_CHANCE``: the "unlike" doubt above
 
 
 def doubt(reading: Reading, found: Suggestion) -> Held | None:
     """Why the supported verdict ``found`` leads to (or, with a later question open, may
-    lead to) is in doubt, if it is; a verdict of another level is doubted only on a long
+    lead to) is in doubt, if it is (the last doubt, ``_narrow_and_unlike``, only for a
+    verdict reached); a verdict of another level is doubted only on a long
     ticket that reads clearly more like a runner-up that would not reach its level
     (``_reads_elsewhere``), or is worded like tickets of another level while a runner-up
     would lead there (``_worded_elsewhere``)."""

@@ -9,12 +9,13 @@ on a long ticket); where two choices lead to a verdict of the same level, the am
 does not matter (``walk._agreeing``); where the first question's best candidates stay
 close, a classifier trained on labelled tickets may break the tie (``core/tiebreak.py``).
 A "supported" verdict needs more: ``doubts.doubt`` (``core/doubts.py``) holds it open
-when the customer installed or changed what it rests on, or a close rival would not be
-supported; and a verdict of any level on a long ticket, when the ticket reads like past
-tickets about a rival that would not reach its level, or is worded like tickets of another
-level. Otherwise the ranked choices are returned for the engineer to pick from. Where the
-text asks how to set up a part of AKS it also names, ``_part_asked_about`` answers the
-part instead, with the advice given.
+when the customer installed or changed what it rests on, a close rival would not be
+supported, or (on a long ticket) the words chose it narrowly and the ticket reads little
+like past tickets about it; and a verdict of any level on a long ticket, when the ticket
+reads like past tickets about a rival that would not reach its level, or is worded like
+tickets of another level. Otherwise the ranked choices are returned for the engineer to
+pick from. Where the text asks how to set up a part of AKS it also names,
+``_part_asked_about`` answers the part instead, with the advice given.
 """
 
 from __future__ import annotations

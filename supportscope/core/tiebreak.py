@@ -5,8 +5,9 @@ decide. Pure: no Django imports.
 trained on labelled tickets (``core/learned.py``) finds clearly most likely; ``unasked``
 gives the answers the engine never asks (``advice``) from the same classifier; ``likelier``
 names a runner-up the ticket reads more like than the answer the words settled, and
-``unlikely`` the level the level model finds likelier than the verdict's, which the doubts
-(``core/doubts.py``) use to hold a verdict open; ``likeliest`` the choice an open first
+``unlikely`` the level the level model finds likelier than the verdict's, and ``unlike``
+the choice a ticket reads likeliest to be about when it reads little like the answer, which
+the doubts (``core/doubts.py``) use to hold a verdict open; ``likeliest`` the choice an open first
 question's list should not leave out. The holds for what the customer installed
 or changed still apply to what the first two give.
 """

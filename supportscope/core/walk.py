@@ -32,8 +32,7 @@ RATIO = 1.25
 class Held:
     """A question left open although the text settles it, because the supported verdict
     it leads to (or may lead to, with a later question open) is in doubt, or a verdict of
-    any level the ticket reads unlike (``reads-like``, ``level``, ``unlike``;
-    ``doubts.doubt``):
+    any level the ticket reads unlike (``reads-like``, ``level``; ``doubts.doubt``):
     ``rival`` is the choice that raised the doubt (the answer itself, for ``installed``),
     ``reason`` one of ``installed``, ``rival-installed``, ``changed``, ``close``,
     ``deployed``, ``reads-like``, ``level``, ``unlike``; ``named`` what the customer
