@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -16,13 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from supportscope.core import vocabulary
+from supportscope.core.engine import Level
 from supportscope.core.learned import Learned, LevelModel, words
 from supportscope.core.ranking import Note, Ranked
 from supportscope.core.vocabulary import MAX_TICKET_CHARS
-from supportscope.core.walk import Held
+from supportscope.core.walk import Held, Suggestion
 from supportscope.policy.models import Revision
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.policy.why import reasons
+from supportscope.policy.why import reasons, shared_level
 from tests.triage_html import parse, squash
 
 pytestmark = pytest.mark.django_db
@@ -542,6 +544,25 @@ def test_the_rival_a_ticket_reads_most_like_says_whether_any_word_named_it():
     assert other == ["fewer or weaker words than CoreDNS"]
 
 
+def test_the_shared_level_is_one_both_the_lead_and_its_rival_lead_to():
+    lead, rival = Ranked("coredns", 3.0, ("coredns",)), Ranked("kubelet", 1.0, ("kubelet",))
+
+    def held(reason: str, rival_value: str, **leads: frozenset[Level]) -> Suggestion:
+        return Suggestion(
+            {}, {}, None, (lead, rival), held=Held("component", rival_value, reason), leads=leads
+        )
+
+    one = frozenset({Level.SUPPORTED})
+    assert shared_level(held("unlike", "kubelet", coredns=one, kubelet=one)) is Level.SUPPORTED
+    # another level, more than one level, the answer held against itself, or no hold: none
+    other = frozenset({Level.UNSUPPORTED})
+    assert shared_level(held("unlike", "kubelet", coredns=one, kubelet=other)) is None
+    both = frozenset({Level.SUPPORTED, Level.UNSUPPORTED})
+    assert shared_level(held("unlike", "kubelet", coredns=both, kubelet=both)) is None
+    assert shared_level(held("installed", "coredns", coredns=one)) is None
+    assert shared_level(replace(held("unlike", "kubelet"), held=None)) is None
+
+
 ADVICE = "unsupported-scenarios--aks-operations-advice"
 
 
@@ -761,6 +782,50 @@ def test_a_long_report_with_a_narrow_lead_it_reads_unlike_is_left_open_in_both_l
     monkeypatch.setattr(vocabulary, "shipped", lambda: None)
     body = suggest(client, {"text": NARROW_VOLUME}).json()
     assert (body["answers"]["component"], body["held"]) == ("persistent-volume", None)
+
+
+def volume_or_kubelet_model() -> Learned:
+    """Past tickets: a failing volume, or a kubelet that stops reporting."""
+    return Learned.train(
+        "component",
+        [
+            (words("the volume fails to attach, pods stuck pending"), ("persistent-volume",)),
+            (words("attach failed, the disk is stuck, pods pending"), ("persistent-volume",)),
+            (words("node status unknown, heartbeats stop every night"), ("kubelet",)),
+            (words("heartbeats stop and the node status goes unknown"), ("kubelet",)),
+        ],
+    )
+
+
+# The words name the volume and, nearly as strongly, the kubelet; the report reads like past
+# tickets about the kubelet. Either leads to a supported verdict.
+NARROW_VOLUME_KUBELET = "The log mentions our persistent volume and the kubelet; the kubelet "
+NARROW_VOLUME_KUBELET += "restarted once. " + (
+    "Every night the heartbeats stop and the node status goes unknown; the heartbeats stop "
+    "again and the status stays unknown for an hour. " * 3
+)
+
+
+def test_a_hold_between_two_answers_of_one_level_says_only_the_clause_differs(client, monkeypatch):
+    monkeypatch.setattr(vocabulary, "shipped", volume_or_kubelet_model)
+    monkeypatch.setattr(vocabulary, "shipped_levels", lambda: None)
+    body = suggest(client, {"text": NARROW_VOLUME_KUBELET}).json()
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("kubelet", "unlike")
+    volume, kubelet = body["candidates"][:2]
+    assert (volume["leads_to"], kubelet["leads_to"]) == (["supported"], ["supported"])
+    assert body["held"]["message"].endswith(
+        "Pick what the ticket is really about. Either answer leads to “Supported”; only the "
+        "clause cited differs."
+    )
+    korean = suggest(client, {"text": NARROW_VOLUME_KUBELET, "lang": "ko"}).json()
+    assert korean["held"]["message"].endswith("인용하는 조항만 다릅니다.")
+    doc = page(client.post("/triage/suggest/", {"text": NARROW_VOLUME_KUBELET}))
+    assert "only the clause cited differs" in squash(doc.text)
+    # a rival of another level says nothing of the kind
+    monkeypatch.setattr(vocabulary, "shipped", volume_or_invoices_model)
+    body = suggest(client, {"text": NARROW_VOLUME}).json()
+    assert body["held"]["reason"] == "unlike"
+    assert "Either answer" not in body["held"]["message"]
 
 
 def test_each_candidate_on_the_page_says_which_level_it_leads_to(client, monkeypatch):

@@ -32,7 +32,7 @@ from supportscope.policy.presenters import (
     read_answers,
 )
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.policy.why import held_text, note_text, reasons
+from supportscope.policy.why import held_text, note_text, reasons, shared_level
 
 LANGS = CODES
 
@@ -237,6 +237,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
                     pick(choices[found.held.rival].label, lang),
                     found.candidates,
                     lead_label,
+                    shared_level(found),
                 ),
             }
     query = dict(found.answers) | ({"lang": lang} if lang != "en" else {})

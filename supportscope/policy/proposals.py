@@ -25,7 +25,7 @@ from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.steps import ChoiceView, choice_view, shown_words
 from supportscope.policy.triage import respond
-from supportscope.policy.why import held_text, note_text, reasons
+from supportscope.policy.why import held_text, note_text, reasons, shared_level
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,13 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
         question=pick(question.text, lang),
         candidates=candidates,
         each=each,
-        held=held_text(held, choice_label(question, held.rival, lang), found.candidates, lead_label)
+        held=held_text(
+            held,
+            choice_label(question, held.rival, lang),
+            found.candidates,
+            lead_label,
+            shared_level(found),
+        )
         if held
         else "",
     )

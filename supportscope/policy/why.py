@@ -11,8 +11,10 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from supportscope.core.engine import Level
 from supportscope.core.ranking import Note, Ranked
-from supportscope.core.walk import Held
+from supportscope.core.walk import Held, Suggestion
+from supportscope.policy.presenters import level_view
 
 
 def _way(way: str) -> str:
@@ -138,14 +140,47 @@ def reasons(
     return out
 
 
+def shared_level(found: Suggestion) -> Level | None:
+    """The one level of support that both the words' lead and the rival of the held
+    question lead to, the text read on (``Suggestion.leads``), where they do: the question
+    was then held for the clause to cite, not for the level. ``None`` without a hold,
+    where the rival is the lead itself, or where either may lead to more than one level."""
+    if found.held is None or not found.candidates:
+        return None
+    lead = found.candidates[0].value
+    if lead == found.held.rival:
+        return None
+    levels = found.leads.get(lead, frozenset())
+    if len(levels) != 1 or found.leads.get(found.held.rival) != levels:
+        return None
+    return next(iter(levels))
+
+
 def held_text(
-    held: Held, rival_label: str, candidates: Iterable[Ranked] = (), lead_label: str = ""
+    held: Held,
+    rival_label: str,
+    candidates: Iterable[Ranked] = (),
+    lead_label: str = "",
+    same_level: Level | None = None,
 ) -> str:
     """Why a question the text settles was left open: the supported verdict it led to is
     in doubt (``doubts.doubt``). ``rival_label`` is the label of ``held.rival``,
     ``lead_label`` that of the answer the words settled (the first candidate);
     ``candidates`` (the open question's, ranked) let it name what the customer installed
-    or runs ("linkerd 2.14") rather than only the choice it points to."""
+    or runs ("linkerd 2.14") rather than only the choice it points to; ``same_level``,
+    the level both lead to where it is one (``shared_level``), is said at the end."""
+    why = _held_reason(held, rival_label, candidates, lead_label)
+    if same_level is None:
+        return why
+    both = _("Either answer leads to “%(level)s”; only the clause cited differs.") % {
+        "level": level_view(same_level).label
+    }
+    return f"{why} {both}"
+
+
+def _held_reason(
+    held: Held, rival_label: str, candidates: Iterable[Ranked], lead_label: str
+) -> str:
     label = {"label": rival_label}
     named = held.named or next(
         (
