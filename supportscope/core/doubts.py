@@ -137,7 +137,7 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
             close = (
                 (long or own)
                 and item.score >= (ADVICE_SHARE if own else CAUTIOUS_SHARE) * chosen.score
-                and not any(note.kind == "learned" for note in chosen.notes)
+                and not _tie_broken(chosen)
             )
             if (theirs or close) and _level_elsewhere(
                 reading, found, key, item.value, possibly=theirs
@@ -154,6 +154,11 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
             or (_narrow_and_unlike(reading, found) if complete else None)
         )
     return _deployed(reading, found)
+
+
+def _tie_broken(chosen: Ranked) -> bool:
+    """Whether the tie-breaker chose the answer (the words alone left it close)."""
+    return any(note.kind == "learned" for note in chosen.notes)
 
 
 def _asks_advice(reading: Reading, chosen: Ranked) -> bool:
@@ -215,7 +220,7 @@ def _reads_elsewhere(reading: Reading, found: Suggestion, level: Level) -> Held 
     of ``level`` (the one ``found`` reaches, or may reach); not for an answer the
     tie-breaker itself chose."""
     for key, chosen in found.chosen.items():
-        if any(note.kind == "learned" for note in chosen.notes):
+        if _tie_broken(chosen):
             continue
         rival = tiebreak.likelier(reading, key, chosen, found.alternatives.get(key, ()))
         if rival is not None and level not in levels_after(reading, found.answers, key, rival):
@@ -229,7 +234,7 @@ def _narrow_and_unlike(reading: Reading, found: Suggestion) -> Held | None:
     with the choice it reads likeliest to be about as the rival; not for an answer the
     tie-breaker itself chose."""
     for key, chosen in found.chosen.items():
-        if any(note.kind == "learned" for note in chosen.notes):
+        if _tie_broken(chosen):
             continue
         runner_up = max((item.score for item in found.alternatives.get(key, ())), default=0.0)
         if 1 + chosen.score >= NARROW_LEAD * (1 + runner_up):

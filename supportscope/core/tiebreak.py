@@ -152,11 +152,8 @@ def unlike(reading: Reading, key: str, chosen: Ranked) -> str | None:
     ``UNLIKE_CHANCE`` like past tickets about ``chosen`` (over all the question's
     choices); ``None`` otherwise, when ``chosen`` is itself the likeliest, or without a
     model for the question."""
-    model = reading.learned
     question = reading.tree.questions.get(key)
-    if model is None or question is None or key != model.question:
-        return None
-    likely = chances(reading.learned_scores, question.values)
+    likely = _over_all(reading, question) if question is not None else {}
     if likely.get(chosen.value, 1.0) >= UNLIKE_CHANCE:
         return None
     best = max(likely, key=lambda value: likely[value])
@@ -168,13 +165,19 @@ def likeliest(reading: Reading, question: Question, listed: Sequence[Ranked]) ->
     trained on labelled tickets, over all its choices, when it is not among the first
     ``LIKELY_AFTER`` of ``listed`` (the candidates an engineer is shown, best first);
     ``None`` otherwise, or without a model for the question."""
-    model = reading.learned
-    if model is None or question.key != model.question:
-        return None
-    likely = chances(reading.learned_scores, question.values)
+    likely = _over_all(reading, question)
     if not likely:
         return None
     best = max(likely, key=lambda value: likely[value])
     if best in (item.value for item in listed[:LIKELY_AFTER]):
         return None
     return best
+
+
+def _over_all(reading: Reading, question: Question) -> dict[str, float]:
+    """How likely each choice of ``question`` is for the ticket, over all the choices the
+    classifier knows; empty without a model for the question."""
+    model = reading.learned
+    if model is None or question.key != model.question:
+        return {}
+    return chances(reading.learned_scores, question.values)
