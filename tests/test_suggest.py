@@ -640,13 +640,19 @@ def test_an_answer_no_word_gave_says_why_without_a_list_of_words(client, monkeyp
     assert volume.startswith("Because the text says")
 
 
+# Past tickets about a volume that fails to attach, which several models below are taught.
+FAILING_VOLUME = [
+    (words("the volume fails to attach, pods stuck pending"), ("persistent-volume",)),
+    (words("attach failed, the disk is stuck, pods pending"), ("persistent-volume",)),
+]
+
+
 def release_or_volume_model() -> Learned:
     """Past tickets: a failing volume, or the customer's own release that restarts."""
     return Learned.train(
         "component",
         [
-            (words("the volume fails to attach, pods stuck pending"), ("persistent-volume",)),
-            (words("attach failed, the disk is stuck, pods pending"), ("persistent-volume",)),
+            *FAILING_VOLUME,
             (words("since our release the service restarts, rollout stuck"), ("application-code",)),
             (words("the rollout of our release restarts the service again"), ("application-code",)),
         ],
@@ -737,8 +743,7 @@ def volume_or_invoices_model() -> Learned:
     return Learned.train(
         "component",
         [
-            (words("the volume fails to attach, pods stuck pending"), ("persistent-volume",)),
-            (words("attach failed, the disk is stuck, pods pending"), ("persistent-volume",)),
+            *FAILING_VOLUME,
             (words("our invoices batch prints totals twice at month end"), ("application-code",)),
             (words("month end totals printed twice by the invoices batch"), ("application-code",)),
         ],
@@ -789,8 +794,7 @@ def volume_or_kubelet_model() -> Learned:
     return Learned.train(
         "component",
         [
-            (words("the volume fails to attach, pods stuck pending"), ("persistent-volume",)),
-            (words("attach failed, the disk is stuck, pods pending"), ("persistent-volume",)),
+            *FAILING_VOLUME,
             (words("node status unknown, heartbeats stop every night"), ("kubelet",)),
             (words("heartbeats stop and the node status goes unknown"), ("kubelet",)),
         ],
