@@ -249,6 +249,22 @@ def test_a_vendors_agent_named_alone_is_still_one_the_customer_runs(text, named)
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "named", "explicit"),
+    [
+        ("We are using our own autoscaler for the priority expander.", "autoscaler", True),
+        ("The team runs their own Prometheus for the control plane.", "prometheus", True),
+        ("We use the Datadog agent on every node.", "datadog agent", False),
+    ],
+)
+def test_a_tool_the_customer_runs_as_their_own_is_one_they_installed(text, named, explicit):
+    # "our own autoscaler" says whose it is as plainly as "we installed": a copy of what
+    # AKS also offers; merely using a product says less
+    haystack = normalize(text)
+    found = {haystack[i.start : i.end]: i.explicit for i in installed(haystack)}
+    assert found.get(named) is explicit
+
+
 def test_a_network_plugin_the_cluster_was_built_with_is_no_tool_the_customer_runs():
     haystack = normalize("사용자 지정 서브넷을 지정해서 Azure CNI로 배포했습니다")
     assert installed(haystack) == ()
@@ -830,6 +846,10 @@ def test_a_forms_words_are_blanked_only_where_they_stand_as_its_headings():
         ("Errors started after the upgrade.", "Errors started after the upgrade."),
         ("Version skew between the pools?", "Version skew between the pools?"),
         ("Expected the pods to start.", "Expected the pods to start."),
+        ("### Regression?", ""),
+        ("**Known Workarounds**", ""),
+        ("Regression: DNS broke after the upgrade", "Regression: DNS broke after the upgrade"),
+        ("We saw a regression in 1.29.", "We saw a regression in 1.29."),
     ],
 )
 def test_a_forms_heading_is_blanked_where_it_stands_as_one(line, kept):

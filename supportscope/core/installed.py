@@ -83,7 +83,7 @@ _EN_AFTER = re.compile(
     r"|(?:we|i|our team|the team|customer|they|we've|i've) (?:have |had |also |recently |then |"
     r"just |already |initially |originally )?(?:installed|deployed|set up|added|rolled out|"
     r"installed and configured|(?P<use>are running|runs?|uses?|are using|manages?)) "
-    r"(?:our own |our |a |an |the |their |its |own )?"
+    r"(?:(?P<own>our own |their own |own )|our |a |an |the |their |its )?"
     r"|(?:self installed|self managed|self hosted|homegrown|home grown) )"
 )
 _EN_NAMED = re.compile(r" (?:agent|agents|operator|daemonset|exporter|sidecar)\b")
@@ -284,7 +284,7 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
         span = _words_after(haystack, match.end())
         if span is not None and _LATIN.match(haystack, span[0]):
             way = _way(haystack, match.start(), span[1])
-            _put(found, Installed(*span, way, explicit=match["use"] is None))
+            _put(found, Installed(*span, way, explicit=match["use"] is None or bool(match["own"])))
     for match in _EN_BEFORE.finditer(haystack):
         span = _words_before(haystack, match.start())
         if span is not None and not negated(haystack, span[0], span[1]):

@@ -141,7 +141,8 @@ def _output(line: str) -> str | None:
     return None
 
 
-# Issue forms (GitHub's bug and feature templates, the Kubernetes one, the Azure CLI's):
+# Issue forms (GitHub's bug and feature templates, the Kubernetes one, the Azure CLI's, the
+# .NET runtime's):
 # a real report often keeps their headings and the instructions nobody deleted. None of
 # it is the customer's: "to indicate the AKS feature or area", "(e.g. HTTP microservices,
 # Java app, …)" and "Kubernetes version [e.g. …]" would otherwise read as a how-to
@@ -157,6 +158,8 @@ _TEMPLATE_HEADING = re.compile(
     r"(?:\? please describe)?|describe the solution you'?d like|"
     r"describe alternatives you'?ve considered|command name|errors?|reproduction|"
     r"steps to reproduce|relevant log output|what did you expect to happen|anything else|"
+    # the .NET runtime's form, among others: "### Regression?" asks, it does not report one
+    r"regression|known workarounds|reproduction steps|other information|"
     r"(?:kubernetes |aks |cluster )?version)"
     r"(?:\s*\([^)]*\))?\s*\??\.?\s*(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?:?"
 )
