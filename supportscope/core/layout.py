@@ -229,6 +229,12 @@ _LABEL_STARTS = (
     "others",
 )
 _TEMPLATE_HINT = re.compile(r"\[e\.g\.[^\]]*\]")
+# A form's checklist, ticked or not: "- [x] I have searched the existing issues", "- [X] Read
+# [Known Issues](…)". What the reporter says they did before filing, never the problem.
+_CHECKLIST = re.compile(
+    r"\s*[-*]\s*\[[ x]\]\s*(?:i (?:have |'ve )?)?(?:read|searched|checked|reviewed|agree|"
+    r"confirm|understand)\b"
+)
 _SENTENCE_BREAK = re.compile(r"[.:!?](?=\s|$)")
 
 
@@ -239,8 +245,8 @@ _NOT_BREAK = re.compile(r"[^\n]")
 
 
 def template_blanked(text: str) -> str:
-    """The text with an issue form's headings, instructions, hints and HTML comments
-    replaced by spaces (every other character where it was)."""
+    """The text with an issue form's headings, instructions, hints, checklist and HTML
+    comments replaced by spaces (every other character where it was)."""
     if "<!--" in text:
         text = _HTML_COMMENT.sub(lambda comment: _NOT_BREAK.sub(" ", comment[0]), text)
     low = text.lower()
@@ -253,6 +259,9 @@ def template_blanked(text: str) -> str:
         if len(folded) != len(line):
             continue
         start = folded.lstrip()
+        if start[:1] in "-*" and _CHECKLIST.match(folded):
+            lines[index] = " " * len(line)
+            continue
         listed = start[:1] in "-*" and start[1:].lstrip().startswith(_LABEL_STARTS)
         told = instructions and any(fragment in folded for fragment in _FRAGMENTS)
         if not (told or listed or start.startswith(_TEMPLATE_STARTS)):
