@@ -544,6 +544,21 @@ def test_the_rival_a_ticket_reads_most_like_says_whether_any_word_named_it():
     assert other == ["fewer or weaker words than CoreDNS"]
 
 
+def test_the_rival_of_an_answer_named_only_in_passing_says_whether_any_word_named_it():
+    lead = Ranked("persistent-volume", 1.0, ("csi",))
+    held = Held("component", "application-code", "thin")
+    named = reasons(Ranked("application-code", 0.5, ("batch",)), lead, "Volumes", held)
+    unnamed = reasons(Ranked("application-code", 0.0, ()), lead, "Volumes", held)
+    assert named == [
+        "fewer or weaker words than Volumes, but the ticket as a whole reads likelier to be "
+        "about this one"
+    ]
+    assert unnamed == [
+        "no word names it, but the ticket as a whole reads likelier to be about this one "
+        "than about Volumes"
+    ]
+
+
 def test_the_shared_level_is_one_both_the_lead_and_its_rival_lead_to():
     lead, rival = Ranked("coredns", 3.0, ("coredns",)), Ranked("kubelet", 1.0, ("kubelet",))
 
@@ -786,6 +801,44 @@ def test_a_long_report_with_a_narrow_lead_it_reads_unlike_is_left_open_in_both_l
     # without the model the words alone answer it
     monkeypatch.setattr(vocabulary, "shipped", lambda: None)
     body = suggest(client, {"text": NARROW_VOLUME}).json()
+    assert (body["answers"]["component"], body["held"]) == ("persistent-volume", None)
+
+
+# One plain word ("csi") names the volume, and nothing else names any choice; the report as
+# a whole reads like past tickets about the customer's own batch.
+THIN_VOLUME = "Our batch pod uses csi. " + (
+    "At month end the invoices batch prints the totals twice; the totals of the invoices "
+    "are printed twice at month end. " * 4
+)
+
+
+def test_a_long_report_naming_its_answer_only_in_passing_is_left_open_in_both_languages(
+    client, monkeypatch
+):
+    monkeypatch.setattr(vocabulary, "shipped", volume_or_invoices_model)
+    monkeypatch.setattr(vocabulary, "shipped_levels", lambda: None)
+    body = suggest(client, {"text": THIN_VOLUME}).json()
+    assert body["outcome"]["verdict"] is None
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("application-code", "thin")
+    volume, code = body["candidates"][:2]
+    assert (volume["value"], volume["score"]) == ("persistent-volume", 1.0)
+    assert (code["value"], code["score"]) == ("application-code", 0)
+    assert body["held"]["message"] == (
+        f"Left open: this long ticket names “{volume['label']}” only in passing (a single "
+        "plain word, or words in pasted output), too little to rest support on; the ticket "
+        f"as a whole reads likelier to be about “{code['label']}”. Pick what the ticket is "
+        "really about."
+    )
+    assert code["why"][-1] == (
+        "no word names it, but the ticket as a whole reads likelier to be about this one "
+        f"than about {volume['label']}"
+    )
+    korean = suggest(client, {"text": THIN_VOLUME, "lang": "ko"}).json()
+    assert "지나가듯 언급할 뿐이어서" in korean["held"]["message"]
+    assert korean["candidates"][1]["why"][-1].startswith("일치한 단어는 없지만, 티켓 전체로는")
+    # without the model the word alone answers it
+    monkeypatch.setattr(vocabulary, "shipped", lambda: None)
+    body = suggest(client, {"text": THIN_VOLUME}).json()
     assert (body["answers"]["component"], body["held"]) == ("persistent-volume", None)
 
 

@@ -89,12 +89,16 @@ def test_the_tie_breaker_leaves_to_the_engineer_a_supported_pick_the_customer_ru
     plain = "The disk: the pvc stays pending, the volume will not attach, and our app waits."
     assert suggest(tree, plain, learned=model).answers == {"what": "disk"}
     theirs = (
-        "We run our own disk operator. The pvc stays pending, the volume will not attach, "
+        "We run a disk operator. The pvc stays pending, the volume will not attach, "
         "and our app waits."
     )
     found = suggest(tree, theirs, learned=model)
     assert found.open_question is not None
     assert [note.kind for note in found.candidates[0].notes] == ["runs"]
+    # "our own" says they installed it
+    found = suggest(tree, theirs.replace("a disk", "our own disk"), learned=model)
+    assert found.open_question is not None
+    assert [note.kind for note in found.candidates[0].notes] == ["installed"]
 
 
 # -- the answers the engine never asks (tiebreak.unasked) ------------------------------
@@ -391,5 +395,49 @@ def test_a_narrow_lead_the_ticket_reads_enough_like_is_answered(monkeypatch):
 
     monkeypatch.setattr(tiebreak, "UNLIKE_CHANCE", 0.0)
     found = suggest(storage_tree(), LONG_QUOTA, learned=disk_or_app_model())
+    assert found.held is None
+    assert found.answers == {"what": "disk"}
+
+
+# -- an answer resting on a single plain word (doubts._thin) ------------------------------
+
+# One word names the disk, and nothing else any choice; the rest reads like past tickets
+# about the subscription's quota.
+THIN_QUOTA = "Our disk is fine. " + (
+    "Exceeded on the subscription; we hit it again and again on the subscription. " * 6
+)
+
+
+def test_a_long_ticket_naming_its_supported_answer_in_one_plain_word_is_left_open():
+    tree = two_level_tree()
+    assert len(THIN_QUOTA) > 400
+    assert suggest(tree, THIN_QUOTA).answers == {"what": "disk"}  # the words alone
+    found = suggest(tree, THIN_QUOTA, learned=disk_or_app_model())
+    assert found.open_question is not None
+    assert (found.held.rival, found.held.reason) == ("quota", "thin")
+    assert [item.value for item in found.listed()[:2]] == ["disk", "quota"]
+
+
+def test_one_plain_word_is_enough_where_the_ticket_reads_likeliest_to_be_about_it():
+    text = (
+        "Our disk again. "
+        + "Attach timeout, the pvc stays pending; the volume will not attach. " * 6
+    )
+    found = suggest(two_level_tree(), text, learned=disk_or_app_model())
+    assert found.held is None
+    assert found.answers == {"what": "disk"}
+
+
+def test_one_plain_word_is_enough_on_a_short_ticket_or_for_an_answer_not_supported():
+    short = "Our disk is fine. Exceeded on the subscription again."
+    assert suggest(two_level_tree(), short, learned=disk_or_app_model()).answers == {"what": "disk"}
+    unsupported = THIN_QUOTA.replace("disk", "app")
+    found = suggest(two_level_tree(), unsupported, learned=disk_or_app_model())
+    assert found.answers == {"what": "app"}
+
+
+def test_two_words_for_the_answer_are_more_than_thin():
+    text = THIN_QUOTA.replace("Our disk is fine.", "Our disk and its storage are fine.")
+    found = suggest(storage_tree(), text, learned=disk_or_app_model())
     assert found.held is None
     assert found.answers == {"what": "disk"}

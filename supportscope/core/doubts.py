@@ -3,7 +3,8 @@
 A "supported" verdict needs more than the words' lead: ``doubt`` holds it open when the
 customer installed or changed what it rests on, or a close rival would not be supported,
 or (on a long ticket) the words chose it narrowly and the ticket reads little like past
-tickets about it; and a verdict of any level on a long ticket, when the ticket reads like
+tickets about it, or it rests on a single plain word while the ticket reads likelier to be
+about another choice; and a verdict of any level on a long ticket, when the ticket reads like
 past tickets about a rival that would not reach its level, or is worded like tickets of
 another level (``core/tiebreak.py``). ``suggest`` (``core/matcher.py``) then leaves the
 question open, with its candidates and the reason (``walk.Held``).
@@ -77,6 +78,15 @@ from supportscope.core.walk import Held, Suggestion, levels_after
 #   rest on a few words a long report happens to contain. Out of fold on the working real
 #   files it left open 34 wrong answers for 48 right ones; on the real holdouts 36 for
 #   44, five of them a wrong "supported" (docs/accuracy.md).
+# * on a ticket longer than CAUTIOUS_TEXT, the answer rests on no more than THIN_SCORE of
+#   words (one plain term such as "kubectl" or "csi", or a few words seen only in pasted
+#   output) and the ticket reads likelier to be about another choice (``tiebreak.unlike``
+#   with any chance; "thin", that choice the rival). A real report uses the policy's
+#   words less than a ticket written for the corpus: there, a lone common word in a long
+#   report often settled "supported" for something else entirely (a .NET service's memory,
+#   the customer's own copy of metrics-server). Measured out of fold on the working real
+#   files: 1 right answer left open, no wrong one; the real holdouts the same; on 234 raw
+#   public reports, 2 wrong "supported" and no right answer (docs/accuracy.md).
 # Tuned on the working files modelled on real reports (tests/corpus/real-a.toml, real-b).
 CAUTIOUS_TEXT = 400  # characters of normalized text
 # The question that asks whether Microsoft support directed a change the customer made to
@@ -93,6 +103,10 @@ OWN_CODE = "application-code"
 INSTALLED_SHARE = 0.25
 DEPLOYED_WAYS = frozenset({"daemonset"})
 NARROW_LEAD = 1.8  # with ``tiebreak.UNLIKE_CHANCE``: the "unlike" doubt above
+# At most this score, an answer rests on a single plain term (weight 1): the "thin" doubt.
+# 1.5 (a term and a half) also left open two right answers of the working files and one
+# of the raw reports for one more wrong answer.
+THIN_SCORE = 1.0
 
 
 def doubt(reading: Reading, found: Suggestion) -> Held | None:
@@ -151,7 +165,7 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
         return (
             _deployed(reading, found)
             or _learned_doubt(reading, found, Level.SUPPORTED, complete=complete)
-            or (_narrow_and_unlike(reading, found) if complete else None)
+            or (_thin(reading, found) or _narrow_and_unlike(reading, found) if complete else None)
         )
     return _deployed(reading, found)
 
@@ -225,6 +239,19 @@ def _reads_elsewhere(reading: Reading, found: Suggestion, level: Level) -> Held 
         rival = tiebreak.likelier(reading, key, chosen, found.alternatives.get(key, ()))
         if rival is not None and level not in levels_after(reading, found.answers, key, rival):
             return Held(key, rival, "reads-like")
+    return None
+
+
+def _thin(reading: Reading, found: Suggestion) -> Held | None:
+    """The first settled question whose answer rests on little (``THIN_SCORE``) while the
+    ticket reads likelier to be about another of its choices, that choice the rival; not
+    for an answer the tie-breaker itself chose."""
+    for key, chosen in found.chosen.items():
+        if chosen.score > THIN_SCORE or _tie_broken(chosen):
+            continue
+        rival = tiebreak.unlike(reading, key, chosen, below=1.0)
+        if rival is not None:
+            return Held(key, rival, "thin")
     return None
 
 

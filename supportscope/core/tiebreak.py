@@ -146,15 +146,16 @@ def unlikely(reading: Reading, level: Level) -> Level | None:
     return Level(max(likely, key=lambda value: likely[value]))
 
 
-def unlike(reading: Reading, key: str, chosen: Ranked) -> str | None:
+def unlike(reading: Reading, key: str, chosen: Ranked, *, below: float | None = None) -> str | None:
     """The choice of question ``key`` the ticket reads likeliest to be about, by the
-    classifier trained on labelled tickets, when the ticket reads as little as
-    ``UNLIKE_CHANCE`` like past tickets about ``chosen`` (over all the question's
-    choices); ``None`` otherwise, when ``chosen`` is itself the likeliest, or without a
-    model for the question."""
+    classifier trained on labelled tickets, when the ticket reads less than ``below``
+    (``UNLIKE_CHANCE`` unless given; 1 asks only that another choice be likelier) like past
+    tickets about ``chosen``, its chance over all the question's choices; ``None``
+    otherwise, when ``chosen`` is itself the likeliest, or without a model for the
+    question."""
     question = reading.tree.questions.get(key)
     likely = _over_all(reading, question) if question is not None else {}
-    if likely.get(chosen.value, 1.0) >= UNLIKE_CHANCE:
+    if likely.get(chosen.value, 1.0) >= (UNLIKE_CHANCE if below is None else below):
         return None
     best = max(likely, key=lambda value: likely[value])
     return None if best == chosen.value else best

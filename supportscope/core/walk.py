@@ -35,7 +35,7 @@ class Held:
     any level the ticket reads unlike (``reads-like``, ``level``; ``doubts.doubt``):
     ``rival`` is the choice that raised the doubt (the answer itself, for ``installed``),
     ``reason`` one of ``installed``, ``rival-installed``, ``changed``, ``close``,
-    ``deployed``, ``reads-like``, ``level``, ``unlike``; ``named`` what the customer
+    ``deployed``, ``reads-like``, ``level``, ``unlike``, ``thin``; ``named`` what the customer
     installed or deployed, as written, where no candidate's note says it."""
 
     question: str

@@ -318,6 +318,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                                 "reads-like",
                                                 "level",
                                                 "unlike",
+                                                "thin",
                                             ],
                                         },
                                         "message": {"type": "string"},

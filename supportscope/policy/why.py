@@ -86,7 +86,8 @@ def reasons(
     weighed the two, that the ticket reads more like past tickets about ``lead``; or, where
     the question was ``held`` open because the ticket reads more like ``item``, or is
     worded like tickets at ``item``'s level, or reads unlike ``lead`` and most like
-    ``item``, that)."""
+    ``item``, or names ``lead`` only in passing and reads likelier to be about ``item``,
+    that)."""
     out = [note_text(note) for note in item.notes]
     if any(note.kind == "stands-for" for note in item.notes):
         return out  # it was not outranked: its words became the advice asked for
@@ -113,6 +114,21 @@ def reasons(
                     else _(
                         "no word names it, but the ticket reads most like past tickets about "
                         "this one, and little like those about %(label)s"
+                    )
+                )
+                % {"label": lead_label}
+            )
+        elif held is not None and held.reason == "thin" and held.rival == item.value:
+            out.append(
+                (
+                    _(
+                        "fewer or weaker words than %(label)s, but the ticket as a whole "
+                        "reads likelier to be about this one"
+                    )
+                    if item.score
+                    else _(
+                        "no word names it, but the ticket as a whole reads likelier to be "
+                        "about this one than about %(label)s"
                     )
                 )
                 % {"label": lead_label}
@@ -231,6 +247,13 @@ def _held_reason(
             "Left open: the words point to “%(lead)s”, but only narrowly, and the ticket "
             "reads little like past tickets about it; it reads most like tickets about "
             "“%(label)s”. Pick what the ticket is really about."
+        ) % {"lead": lead_label, **label}
+    if held.reason == "thin":
+        return _(
+            "Left open: this long ticket names “%(lead)s” only in passing (a single plain "
+            "word, or words in pasted output), too little to rest support on; the ticket as "
+            "a whole reads likelier to be about “%(label)s”. Pick what the ticket is really "
+            "about."
         ) % {"lead": lead_label, **label}
     if held.reason == "level":
         return _(
