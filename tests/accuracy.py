@@ -18,10 +18,15 @@ The working files (``WORKING``) are read while writing the search terms and hold
 targets; ``holdout.toml``, when present, measures generalisation: its tickets are never
 used to write the terms, and its misses are never listed. Nothing here reads the ticket
 texts except the suggester.
+
+``python -m tests.accuracy --reports FILE.json …`` grades labelled reports kept outside
+the repository the same way (``load_reports``): real reports as customers wrote them,
+which are not ours to copy into the corpus.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from collections import Counter
@@ -370,8 +375,46 @@ def table(rows: dict[str, list[Graded]]) -> str:
     return "\n".join(lines)
 
 
+def load_reports(paths: list[Path]) -> dict[str, list[dict[str, str]]]:
+    """Labelled reports kept outside the repository (real reports as customers wrote them,
+    which may not be copied here), per file: each a JSON list of objects with ``id``,
+    ``text``, ``verdict``, ``section`` and optionally ``clause`` and ``source``; a report
+    whose ``source`` an earlier one has is read once."""
+    seen: set[str] = set()
+    files: dict[str, list[dict[str, str]]] = {}
+    for path in paths:
+        reports = files.setdefault(path.name, [])
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            source = item.get("source", "")
+            if source and source in seen:
+                continue
+            seen.add(source)
+            reports.append({"lang": "en", **item})
+    return files
+
+
+def reports_table(tree: Tree, paths: list[Path]) -> str:
+    """``table`` for labelled reports kept outside the repository (``load_reports``), a
+    row per file and one for all, with the wrong "supported" answers counted below."""
+    files = load_reports(paths)
+    reports = [item for items in files.values() for item in items]
+    graded = {item["id"]: grade(tree, item) for item in reports}
+    rows = {name: [graded[item["id"]] for item in items] for name, items in files.items()}
+    rows["all"] = list(graded.values())
+    wrongly_supported = sum(
+        graded[item["id"]].grade == WRONG
+        and graded[item["id"]].got == "supported"
+        and item["verdict"] != "supported"
+        for item in reports
+    )
+    return f'{table(rows)}\nwrong "supported": {wrongly_supported} of {len(reports)}'
+
+
 def main(argv: list[str]) -> int:
     tree = shipped_tree()
+    if argv[:1] == ["--reports"]:  # labelled reports kept outside the repository
+        print(reports_table(tree, [Path(arg) for arg in argv[1:]]))
+        return 0
     rows = {name: grade_file(tree, name) for name in FILES if (CORPUS / name).exists()}
     print(table(rows))
     if "-v" in argv:  # the misses of the working files only: the holdout stays unseen

@@ -9,6 +9,7 @@ the suite fails loudly if reading them breaks; their figures are reported by
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
@@ -24,6 +25,7 @@ from tests.accuracy import (
     WRONG,
     grade,
     grade_file,
+    reports_table,
     shipped_tree,
     table,
 )
@@ -121,6 +123,24 @@ def test_the_table_has_a_row_per_file_and_language(tree):
     lines = text.splitlines()
     assert lines[0].split()[:2] == ["corpus", "tickets"]
     assert [line.split()[0] for line in lines[1:]] == ["tickets.toml", "en", "ko"]
+
+
+def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_counted(tree, tmp_path):
+    nginx = "our self-installed ingress-nginx controller returns 502 after the upgrade"
+    api = "kubectl get nodes times out against the API server of our AKS cluster since noon"
+    base = {"section": "unsupported-scenarios", "verdict": "unsupported"}
+    first = [
+        {**base, "id": "a-1", "source": "github:x/y#1", "text": nginx},
+        {**base, "id": "a-2", "source": "github:x/y#2", "text": api},  # answered supported
+    ]
+    again = [{**base, "id": "b-1", "source": "github:x/y#1", "text": nginx}]
+    (tmp_path / "a.json").write_text(json.dumps(first), encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps(again), encoding="utf-8")
+    printed = reports_table(tree, [tmp_path / "a.json", tmp_path / "b.json"])
+    rows = {line.split()[0]: line.split()[1] for line in printed.splitlines()[1:-1]}
+    assert (rows["a.json"], rows["all"]) == ("2", "2")
+    assert "b.json" not in rows  # its one report is a's first, read once
+    assert printed.splitlines()[-1] == 'wrong "supported": 1 of 2'
 
 
 @pytest.mark.parametrize("name", [*REVIEWED, *HOLDOUTS])
