@@ -860,6 +860,50 @@ def test_a_forms_heading_is_blanked_where_it_stands_as_one(line, kept):
     assert template_blanked(line).strip() == kept
 
 
+# An issue filed from a documentation page, with the footer the page adds (ours: made-up
+# ids, alias and login).
+DOCS_FEEDBACK = """Which OS disk size does a new node pool get?
+
+[Enter feedback here]
+The page does not say what OS disk size and type a node pool gets when none is given.
+
+---
+#### Document Details
+
+⚠ *Do not edit this section. It is required for learn.microsoft.com ➟ GitHub issue linking.*
+
+* ID: 0b9f3c1e-1111-2222-3333-444455556666
+* Version Independent ID: 7d2e4a10-aaaa-bbbb-cccc-ddddeeeeffff
+* Content: [Node pools in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/node-pools)
+* Content Source: [articles/aks/node-pools.md](https://github.com/MicrosoftDocs/azure-docs/blob/main/articles/aks/node-pools.md)
+* Service: **azure-kubernetes-service**
+* GitHub Login: @someone
+* Microsoft Alias: **someone**
+"""
+
+
+def test_the_footer_of_an_issue_filed_from_the_documentation_is_blanked_but_its_page():
+    kept = [line.strip() for line in template_blanked(DOCS_FEEDBACK).split("\n") if line.strip()]
+    assert kept == [
+        "Which OS disk size does a new node pool get?",
+        "The page does not say what OS disk size and type a node pool gets when none is given.",
+        "---",
+        "* Content: [Node pools in Azure Kubernetes Service (AKS)]"
+        "(https://learn.microsoft.com/azure/aks/node-pools)",
+    ]
+    # the same labels in a report without the footer are the customer's own list
+    own = "- Service: orders-api (LoadBalancer)\n- Product: our billing portal"
+    assert template_blanked(own) == own
+
+
+def test_the_documentations_footer_names_no_github_issue(tree):
+    # "GitHub issue linking" in the footer read as an upstream bug report (supported)
+    found = suggest_answers(tree, DOCS_FEEDBACK)
+    assert found.answers.get("component") != "upstream-bug"
+    named = {item.value for item in found.alternatives.get("component", found.candidates)}
+    assert "upstream-bug" not in named
+
+
 def test_an_html_comment_left_in_a_report_is_blanked_over_its_lines():
     text = "Pods restart.\n<!-- Tell us which\nsecurity advisory applies -->\nSince Monday."
     blanked = template_blanked(text)

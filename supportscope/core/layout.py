@@ -229,6 +229,18 @@ _LABEL_STARTS = (
     "others",
 )
 _TEMPLATE_HINT = re.compile(r"\[e\.g\.[^\]]*\]")
+# The footer Microsoft's documentation adds to an issue filed from a page ("#### Document
+# Details", "⚠ *Do not edit this section. It is required for learn.microsoft.com ➟ GitHub
+# issue linking.*", "* Version Independent ID: …", "* Microsoft Alias: …") and the
+# placeholder of its feedback box ("[Enter feedback here]"), in a text that has the footer.
+# Only "* Content: [the page's title](…)" stays: the page the customer read says what they
+# ask about.
+_DOCS_FOOTER = re.compile(
+    r"\s*(?:#{1,6}\s*document details\s*$|\[enter feedback here\]\s*$|"
+    r".*do not edit this section\b|"
+    r"[-*]\s*(?:id|version independent id|content source|service|sub-?service|github login|"
+    r"microsoft alias|product|technology)\s*:)"
+)
 # A form's checklist, ticked or not: "- [x] I have searched the existing issues", "- [X] Read
 # [Known Issues](…)". What the reporter says they did before filing, never the problem.
 _CHECKLIST = re.compile(
@@ -246,20 +258,24 @@ _NOT_BREAK = re.compile(r"[^\n]")
 
 def template_blanked(text: str) -> str:
     """The text with an issue form's headings, instructions, hints, checklist and HTML
-    comments replaced by spaces (every other character where it was)."""
+    comments, and the documentation's issue footer, replaced by spaces (every other
+    character where it was)."""
     if "<!--" in text:
         text = _HTML_COMMENT.sub(lambda comment: _NOT_BREAK.sub(" ", comment[0]), text)
     low = text.lower()
     if len(low) != len(text):  # a letter whose lower case is longer: read line by line
         low = ""
     instructions = any(fragment in low for fragment in _FRAGMENTS)
+    footer = "issue linking" in low or "version independent id" in low
     lines = text.split("\n")
     lows = low.split("\n") if low else [line.lower() for line in lines]
     for index, (line, folded) in enumerate(zip(lines, lows, strict=True)):
         if len(folded) != len(line):
             continue
         start = folded.lstrip()
-        if start[:1] in "-*" and _CHECKLIST.match(folded):
+        if (start[:1] in "-*" and _CHECKLIST.match(folded)) or (
+            footer and _DOCS_FOOTER.match(folded)
+        ):
             lines[index] = " " * len(line)
             continue
         listed = start[:1] in "-*" and start[1:].lstrip().startswith(_LABEL_STARTS)
