@@ -218,6 +218,12 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # (python -m tests.retrieval) 48 right and 34 wrong, on the 1,184 real holdouts 44 right
 # and 36 wrong, five of them a wrong "supported" (docs/accuracy.md). Every target below was
 # set again to what the reader reaches with it, the wrong ones tightened with the rest.
+# Thirteenth session: "our own autoscaler" is the customer's install, which settles one more
+# real-w ticket (right 26 -> 27); the "thin" hold (a supported answer resting on one plain
+# word of a long ticket that reads likelier to be about another choice) leaves one Korean
+# real-ll question on an aborted upgrade open, at hand (right 25 -> 24). Out of fold the two
+# together: working real files 1,036 -> 1,037 right, 112 wrong; real holdouts 650 -> 649
+# right, 91 wrong (docs/accuracy.md).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -240,7 +246,7 @@ REAL_TARGETS = {
     "real-t.toml": (24, 2),
     "real-v.toml": (24, 1),
     "real-u.toml": (25, 2),
-    "real-w.toml": (26, 0),
+    "real-w.toml": (27, 0),
     "real-x.toml": (31, 3),
     "real-y.toml": (27, 0),
     "real-z.toml": (28, 1),
@@ -255,7 +261,7 @@ REAL_TARGETS = {
     "real-ii.toml": (26, 2),
     "real-jj.toml": (23, 3),
     "real-kk.toml": (22, 2),
-    "real-ll.toml": (25, 4),
+    "real-ll.toml": (24, 4),
     "real-mm.toml": (23, 3),
     "real-nn.toml": (16, 2),
     "real-oo.toml": (23, 4),
