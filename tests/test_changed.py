@@ -167,6 +167,38 @@ def test_a_step_in_the_customers_list_of_what_they_did_is_their_change():
     assert changed(asked.haystack, asked.breaks, asked.steps) == ()
 
 
+# A report in the Kubernetes issue form (ours): the steps to reproduce are what the customer
+# did, said as commands.
+FORM_STEPS = """Autoscaler ignores the new minimum
+
+**What happened**:
+The node count stays at 5 after lowering the minimum.
+
+**How to reproduce it (as minimally and precisely as possible)**:
+1. Deploy cluster-autoscaler with --nodes=5:10 on the agent pool
+2. Edit the deployment with kubectl -n kube-system edit deployment cluster-autoscaler
+3. Lower the minimum to 2
+
+**Environment**:
+- Kubernetes version: 1.30.4
+- Others: changed the minimum in the portal too
+"""
+
+
+def test_the_steps_to_reproduce_of_an_issue_form_are_the_customers_own():
+    read = normalize_ticket(FORM_STEPS)
+    assert [read.haystack[start:end][:12] for start, end in read.steps] == [
+        "1. deploy cl",
+        "2. edit the ",
+        "3. lower the",
+    ]  # the environment list under the next heading is not among them
+    found = changed(read.haystack, read.breaks, read.steps)
+    assert [(item.kind, item.resource) for item in found] == [("kube-system", "kube system")]
+    # the same list under a heading that asks for nothing done is no list of steps
+    plain = normalize_ticket(FORM_STEPS.replace("How to reproduce it", "Questions"))
+    assert plain.steps == ()
+
+
 def test_a_managed_add_ons_namespace_is_managed_like_kube_system():
     # The Istio add-on's own ConfigMap, edited in place, is a managed component changed.
     read = normalize_ticket(

@@ -21,6 +21,7 @@ from supportscope.core.layout import (
     template_blanked,
 )
 from supportscope.core.ranking import Note, rank
+from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import normalize, normalize_ticket
 from supportscope.core.vocabulary import INSTALLED_CHOICES, REQUEST_GROUPS, suggest_answers
 from supportscope.core.walk import Held
@@ -263,6 +264,25 @@ def test_a_tool_the_customer_runs_as_their_own_is_one_they_installed(text, named
     haystack = normalize(text)
     found = {haystack[i.start : i.end]: i.explicit for i in installed(haystack)}
     assert found.get(named) is explicit
+
+
+def test_a_step_of_the_customers_that_installs_names_what_they_installed():
+    read = normalize_ticket(
+        "Pods cannot get a token.\n\n### Steps to reproduce\n"
+        "1. Install aad-pod-identity with the default settings\n"
+        "2. Deploy the app\n"
+        "3. Create an AKS cluster with RBAC\n"
+    )
+    index = TextIndex.of(read)
+    named = [(read.haystack[i.start : i.end], i.explicit) for i in index.installed]
+    assert named == [("aad pod identity", True)]  # the app and AKS are no tool
+    # the same command in prose, not among the customer's steps, says nothing of the kind
+    prose = normalize_ticket("Please install aad-pod-identity for us, or tell us how.")
+    assert TextIndex.of(prose).installed == ()
+
+
+def test_adding_oneself_to_a_group_installs_nothing():
+    assert installed(normalize("I added myself to the AD group, still forbidden.")) == ()
 
 
 def test_a_network_plugin_the_cluster_was_built_with_is_no_tool_the_customer_runs():

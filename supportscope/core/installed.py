@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from supportscope.core.tickettext import HANGUL, KO_DENIED_AFTER, negated
+from supportscope.core.tickettext import HANGUL, KO_DENIED_AFTER, Spans, negated
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,8 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
     저희 우리 저희가 우리가 제가 저희는 우리는 저는 고객이 고객사가 팀이 팀에서 개발팀이
     운영팀이 담당자가 직접 별도로 따로 추가로 대신 말고 그래서 그리고 그런데 근데 그래도 또
     years months weeks days ago yesterday last
-    recently earlier previously manually ourselves separately also hi hello team
+    recently earlier previously manually ourselves myself themselves me us him her
+    separately also hi hello team
     was is are fails failed failing failure error errors hangs hung timeout"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 # Agents and DaemonSets that AKS itself runs: named with "agent" or "daemonset", they are
@@ -266,12 +267,25 @@ _THROUGH_AKS = re.compile(
 )
 
 
-def installed(haystack: str) -> tuple[Installed, ...]:
-    """Where the text names something the customer installed or deployed, first to last."""
+# A step of the customer's own (``Normalized.steps``: "Steps to reproduce", "What we did:")
+# that installs, said as a command: "1. Deploy cluster autoscaler with …", "- install
+# cilium from its guide", "3. helm install …" (the last already read above).
+_STEP_INSTALL = re.compile(
+    r"(?:\d{1,2}[.)]? |[-*•·] )?(?:install|deploy|set up|add) (?:the |a |an |our |your )?"
+)
+
+
+def installed(haystack: str, steps: Spans = ()) -> tuple[Installed, ...]:
+    """Where the text names something the customer installed or deployed, first to last;
+    ``steps`` are the spans of the customer's own steps (said as commands)."""
+    found = _installed(haystack)
+    for start, end in steps:
+        command = _STEP_INSTALL.match(haystack, start, end)
+        span = _words_after(haystack[:end], command.end()) if command is not None else None
+        if span is not None and _LATIN.match(haystack, span[0]):
+            _put(found, Installed(*span, _way(haystack, start, end)))
     found = {
-        span: item
-        for span, item in _installed(haystack).items()
-        if not _THROUGH_AKS.match(haystack, span[1])
+        span: item for span, item in found.items() if not _THROUGH_AKS.match(haystack, span[1])
     }
     return tuple(sorted(found.values(), key=lambda item: item.start))
 

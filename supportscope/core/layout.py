@@ -256,6 +256,24 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _NOT_BREAK = re.compile(r"[^\n]")
 
 
+# A form's heading over the steps that reproduce the problem: the list under it is what the
+# customer did, said as commands ("1. Deploy cluster-autoscaler …", "2. Edit the
+# deployment in kube-system").
+_REPRODUCE_HEADING = re.compile(
+    r"\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?:steps to reproduce|to reproduce|how to reproduce|"
+    r"reproduction steps|repro steps)\b"
+)
+
+
+def reproduce_headings(lines: list[str]) -> frozenset[int]:
+    """The indexes of ``lines`` that head a form's steps to reproduce."""
+    return frozenset(
+        index
+        for index, line in enumerate(lines)
+        if "repro" in line.lower() and _REPRODUCE_HEADING.match(line.lower())
+    )
+
+
 def template_blanked(text: str) -> str:
     """The text with an issue form's headings, instructions, hints, checklist and HTML
     comments, and the documentation's issue footer, replaced by spaces (every other

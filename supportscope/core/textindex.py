@@ -99,6 +99,7 @@ class TextIndex:
         pasted: Spans = (),
         title: tuple[int, int] | None = None,
         written: Spans = (),
+        steps: Spans = (),
     ) -> None:
         self.haystack = haystack
         self.identifiers = identifiers
@@ -108,7 +109,7 @@ class TextIndex:
         # what the customer says they installed, in their own words: a table or a log
         # line ("vmss000002 NotReady agent …") says nothing of the kind
         self.installed: tuple[Installed, ...] = tuple(
-            item for item in installed(haystack) if not within(pasted, item.start)
+            item for item in installed(haystack, steps) if not within(pasted, item.start)
         )
         self._installed_spans = tuple((item.start, item.end) for item in self.installed)
         self._words: dict[str, list[int]] = {}  # each distinct word, where it stands
@@ -131,7 +132,9 @@ class TextIndex:
 
     @classmethod
     def of(cls, read: Normalized) -> TextIndex:
-        return cls(read.haystack, read.identifiers, read.pasted, read.title, read.written)
+        return cls(
+            read.haystack, read.identifiers, read.pasted, read.title, read.written, read.steps
+        )
 
     def in_identifier(self, position: int) -> bool:
         return within(self.identifiers, position)

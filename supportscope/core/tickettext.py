@@ -22,7 +22,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from supportscope.core.layout import FAILURE, OUTPUT, pasted_lines, template_blanked, title_line
+from supportscope.core.layout import (
+    FAILURE,
+    OUTPUT,
+    pasted_lines,
+    reproduce_headings,
+    template_blanked,
+    title_line,
+)
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]+")
 # Curly apostrophes read as straight ones, a backtick as a space. Three str.replace calls:
@@ -92,7 +99,8 @@ class Normalized:
     # spaces, but a list's items are not one sentence (prose wrapped over lines is)
     breaks: tuple[int, ...] = ()
     # the items of a list the customer introduces as what they did ("What we've been
-    # doing:", "저희가 한 조치:"): each is their own step, said without "we"
+    # doing:", "저희가 한 조치:") or that stands under a form's "Steps to reproduce": each is
+    # their own step, said without "we"
     steps: Spans = ()
 
 
@@ -111,6 +119,8 @@ _STEPS_INTRO = re.compile(
 def normalize_ticket(text: str) -> Normalized:
     """The normalized text, with where identifiers, pasted lines and the title stand. An
     issue form's headings and instructions are blanked first (``template_blanked``)."""
+    given = text.split("\n")
+    reproduce = reproduce_headings(given) if "repro" in text.lower() else frozenset()
     text = template_blanked(text)
     lines = text.split("\n")
     # Folding keeps line breaks where they were (a line break composes with nothing, and
@@ -130,16 +140,21 @@ def normalize_ticket(text: str) -> Normalized:
     item_before = False
     in_steps = False  # in a list whose introducing line says the customer did it
     said = ""  # the last line with words before this one
+    heading = False  # that line was a form's heading over the steps to reproduce
     for index, line in enumerate(folded_lines):
         item = _LIST_ITEM.match(line) is not None
         if index and (item or item_before):
             line_starts.append(offset)
         if item and not item_before:
-            in_steps = _STEPS_INTRO.search(said) is not None
+            in_steps = heading or _STEPS_INTRO.search(said) is not None
         if item and in_steps:
             steps.append((offset, offset + len(line)))
-        if line.strip():
-            item_before, said = item, line
+        if index in reproduce:
+            heading, item_before = True, False
+        elif line.strip():
+            item_before, said, heading = item, line, False
+        elif given[index].strip():  # a form's heading, blanked: it ends the list above
+            item_before = heading = False
         end = offset + len(line)
         kind = pasted[index]
         if kind is not None and kind != FAILURE:
