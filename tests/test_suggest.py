@@ -825,9 +825,9 @@ def test_a_long_report_naming_its_answer_only_in_passing_is_left_open_in_both_la
     assert (code["value"], code["score"]) == ("application-code", 0)
     assert body["held"]["message"] == (
         f"Left open: this long ticket names “{volume['label']}” only in passing (a single "
-        "plain word, or words in pasted output), too little to rest support on; the ticket "
-        f"as a whole reads likelier to be about “{code['label']}”. Pick what the ticket is "
-        "really about."
+        "plain word, or words in pasted logs or commands), too little to rest support on; "
+        f"the ticket as a whole reads likelier to be about “{code['label']}”. Pick what the "
+        "ticket is really about."
     )
     assert code["why"][-1] == (
         "no word names it, but the ticket as a whole reads likelier to be about this one "

@@ -251,9 +251,9 @@ def _held_reason(
     if held.reason == "thin":
         return _(
             "Left open: this long ticket names “%(lead)s” only in passing (a single plain "
-            "word, or words in pasted output), too little to rest support on; the ticket as "
-            "a whole reads likelier to be about “%(label)s”. Pick what the ticket is really "
-            "about."
+            "word, or words in pasted logs or commands), too little to rest support on; the "
+            "ticket as a whole reads likelier to be about “%(label)s”. Pick what the ticket "
+            "is really about."
         ) % {"lead": lead_label, **label}
     if held.reason == "level":
         return _(
