@@ -272,10 +272,11 @@ def test_a_step_of_the_customers_that_installs_names_what_they_installed():
         "1. Install aad-pod-identity with the default settings\n"
         "2. Deploy the app\n"
         "3. Create an AKS cluster with RBAC\n"
+        "4. Add the annotation to the pods\n"
     )
     index = TextIndex.of(read)
     named = [(read.haystack[i.start : i.end], i.explicit) for i in index.installed]
-    assert named == [("aad pod identity", True)]  # the app and AKS are no tool
+    assert named == [("aad pod identity", True)]  # the app, AKS and an annotation are no tool
     # the same command in prose, not among the customer's steps, says nothing of the kind
     prose = normalize_ticket("Please install aad-pod-identity for us, or tell us how.")
     assert TextIndex.of(prose).installed == ()

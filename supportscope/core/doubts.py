@@ -104,8 +104,9 @@ INSTALLED_SHARE = 0.25
 DEPLOYED_WAYS = frozenset({"daemonset"})
 NARROW_LEAD = 1.8  # with ``tiebreak.UNLIKE_CHANCE``: the "unlike" doubt above
 # At most this score, an answer rests on a single plain term (weight 1): the "thin" doubt.
-# 1.5 (a term and a half) also left open two right answers of the working files and one
-# of the raw reports for one more wrong answer.
+# Measured with any other choice as the rival (not only one the ticket reads likelier to be
+# about): 1.0 left open a right answer of the working files out of fold; 1.5 two, and one of
+# the raw reports, for one wrong answer more caught.
 THIN_SCORE = 1.0
 
 

@@ -269,9 +269,10 @@ _THROUGH_AKS = re.compile(
 
 # A step of the customer's own (``Normalized.steps``: "Steps to reproduce", "What we did:")
 # that installs, said as a command: "1. Deploy cluster autoscaler with …", "- install
-# cilium from its guide", "3. helm install …" (the last already read above).
+# cilium from its guide", "3. helm install …" (the last already read above). Not "add":
+# "3. Add the annotation to the service" adds no tool.
 _STEP_INSTALL = re.compile(
-    r"(?:\d{1,2}[.)]? |[-*•·] )?(?:install|deploy|set up|add) (?:the |a |an |our |your )?"
+    r"(?:\d{1,2}[.)]? |[-*•·] )?(?:install|deploy|set up) (?:the |a |an |our )?"
 )
 
 
