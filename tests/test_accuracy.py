@@ -223,24 +223,30 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # word of a long ticket that reads likelier to be about another choice) leaves one Korean
 # real-ll question on an aborted upgrade open, at hand (right 25 -> 24). Out of fold the two
 # together: working real files 1,036 -> 1,037 right, 112 wrong; real holdouts 650 -> 649
-# right, 91 wrong (docs/accuracy.md).
+# right, 91 wrong (docs/accuracy.md). "Azure Kubernetes Service" then read as the product's
+# short name, no longer as an "Azure … service" integration: two Korean tickets asking for
+# advice on the Entra ID integration, settled right only through the role name "Azure
+# Kubernetes Service Cluster User Role", are left open, at hand (real-k and real-q right
+# 26 -> 25; out of fold 1,037 -> 1,035 right, holdouts unchanged). Retrained on the texts so
+# read, the classifier settles a Korean real-e ticket it left open at the right level with
+# another clause than its writer's (real-e wrong 1 -> 2).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
     "real-c.toml": (30, 1),
     "real-d.toml": (24, 2),
-    "real-e.toml": (28, 1),
+    "real-e.toml": (28, 2),
     "real-f.toml": (25, 1),
     "real-g.toml": (23, 2),
     "real-i.toml": (26, 0),
     "real-j.toml": (30, 1),
-    "real-k.toml": (26, 3),
+    "real-k.toml": (25, 3),
     "real-l.toml": (20, 1),
     "real-n.toml": (27, 1),
     "real-m.toml": (20, 3),
     "real-o.toml": (20, 2),
     "real-p.toml": (23, 2),
-    "real-q.toml": (26, 1),
+    "real-q.toml": (25, 1),
     "real-r.toml": (25, 0),
     "real-s.toml": (23, 2),
     "real-t.toml": (24, 2),

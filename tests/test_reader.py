@@ -925,6 +925,15 @@ def test_the_documentations_footer_names_no_github_issue(tree):
     assert "upstream-bug" not in named
 
 
+def test_the_products_full_name_names_no_azure_service_integration(tree):
+    # "Azure Kubernetes Service" matched the "azure … service" term, a word between: an
+    # integration with another Azure service, supported, on the product's name alone
+    text = "Our team put an auto-shutdown schedule on Azure Kubernetes Service node VMs."
+    found = suggest_answers(tree, text)
+    named = {item.value for item in (*found.candidates, *found.chosen.values()) if item.score}
+    assert "azure-service-integration" not in named
+
+
 def test_an_html_comment_left_in_a_report_is_blanked_over_its_lines():
     text = "Pods restart.\n<!-- Tell us which\nsecurity advisory applies -->\nSince Monday."
     blanked = template_blanked(text)

@@ -9,12 +9,23 @@ from supportscope.core.tickettext import (
     negated,
     normalize,
     normalize_marked,
+    normalize_ticket,
     unmade_change,
 )
 
 
 def test_case_width_and_separators_are_folded():
     assert normalize("Service_Mesh-ADD‐on  Ｉｎｇｒｅｓｓ") == "service mesh add on ingress"
+
+
+def test_the_products_full_name_reads_as_aks_with_every_position_kept():
+    text = "Upgrade an Azure Kubernetes Service (AKS) cluster; Azure Kubernetes Services role"
+    assert normalize(text) == "upgrade an aks aks cluster aks role"
+    read = normalize_ticket("Azure Kubernetes Service: see https://example.org/x today")
+    start, end = read.identifiers[0]
+    assert read.haystack[start:end] == "https: example.org x"
+    # another Azure service named in full stays as it is
+    assert normalize("Azure Kubernetes Fleet Manager") == "azure kubernetes fleet manager"
 
 
 @pytest.mark.parametrize(

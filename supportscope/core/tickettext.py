@@ -40,10 +40,18 @@ WORD_CHAR = r"0-9a-z가-힣"
 WORD = re.compile(rf"[{WORD_CHAR}]")
 
 
+# The product's full name reads as its short one: "Azure Kubernetes Service" named no
+# Azure service integration ("azure … service", a word between) and no service at all.
+# Replaced by "aks" and spaces, so every position of the text stays where it was.
+_PRODUCT_NAME = re.compile(r"azure kubernetes services?(?![0-9a-z])")
+
+
 def _fold(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     for mark, plain in _APOSTROPHES:
         folded = folded.replace(mark, plain)
+    if "kubernetes serv" in folded:
+        folded = _PRODUCT_NAME.sub(lambda name: "aks".ljust(len(name[0])), folded)
     return folded
 
 
