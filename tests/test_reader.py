@@ -192,6 +192,8 @@ def test_error_codes_are_evidence_and_names_are_not():
             "operator",
         ),
         ("We deployed three Kafka brokers. They restart.", "kafka brokers", "installed"),
+        ("I have tried reinstalling dysk but without success.", "dysk", "installed"),
+        ("We re-installed the Calico operator after the upgrade.", "calico operator", "operator"),
     ],
 )
 def test_what_the_customer_installed_is_found_with_how(text, named, way):
