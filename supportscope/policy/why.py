@@ -95,52 +95,13 @@ def reasons(
         return [_("no word names it"), *out]  # listed for what the ticket reads like
     if lead is not None and item.value != lead.value:
         learned = [note.detail.split(",") for note in lead.notes if note.kind == "learned"]
-        if held is not None and held.reason == "reads-like" and held.rival == item.value:
-            out.append(
-                _(
-                    "fewer or weaker words than %(label)s, but the ticket as a whole reads "
-                    "more like past tickets about this one"
-                )
-                % {"label": lead_label}
-            )
-        elif held is not None and held.reason == "unlike" and held.rival == item.value:
-            out.append(
-                (
-                    _(
-                        "fewer or weaker words than %(label)s, but the ticket reads most like "
-                        "past tickets about this one, and little like those about %(label)s"
-                    )
-                    if item.score
-                    else _(
-                        "no word names it, but the ticket reads most like past tickets about "
-                        "this one, and little like those about %(label)s"
-                    )
-                )
-                % {"label": lead_label}
-            )
-        elif held is not None and held.reason == "thin" and held.rival == item.value:
-            out.append(
-                (
-                    _(
-                        "fewer or weaker words than %(label)s, but the ticket as a whole "
-                        "reads likelier to be about this one"
-                    )
-                    if item.score
-                    else _(
-                        "no word names it, but the ticket as a whole reads likelier to be "
-                        "about this one than about %(label)s"
-                    )
-                )
-                % {"label": lead_label}
-            )
-        elif held is not None and held.reason == "level" and held.rival == item.value:
-            out.append(
-                _(
-                    "fewer or weaker words than %(label)s, but tickets worded like this one "
-                    "more often get its level of support"
-                )
-                % {"label": lead_label}
-            )
+        held_line = (
+            _held_rival_line(held.reason, named=bool(item.score))
+            if held is not None and held.rival == item.value
+            else None
+        )
+        if held_line is not None:
+            out.append(held_line % {"label": lead_label})
         elif any(item.value in weighed for weighed in learned):
             out.append(
                 _(
@@ -154,6 +115,47 @@ def reasons(
         else:
             out.append(_("as strong as %(label)s: the engineer decides") % {"label": lead_label})
     return out
+
+
+def _held_rival_line(reason: str, *, named: bool) -> str | None:
+    """The line of a held question's rival that says why it was held for it (``reason``),
+    with ``%(label)s`` for the words' lead; ``named``: some word of the text matched the
+    rival. ``None`` for a reason whose rival is not listed for how the ticket reads."""
+    if reason == "reads-like":
+        return _(
+            "fewer or weaker words than %(label)s, but the ticket as a whole reads "
+            "more like past tickets about this one"
+        )
+    if reason == "unlike":
+        return (
+            _(
+                "fewer or weaker words than %(label)s, but the ticket reads most like "
+                "past tickets about this one, and little like those about %(label)s"
+            )
+            if named
+            else _(
+                "no word names it, but the ticket reads most like past tickets about "
+                "this one, and little like those about %(label)s"
+            )
+        )
+    if reason == "thin":
+        return (
+            _(
+                "fewer or weaker words than %(label)s, but the ticket as a whole "
+                "reads likelier to be about this one"
+            )
+            if named
+            else _(
+                "no word names it, but the ticket as a whole reads likelier to be "
+                "about this one than about %(label)s"
+            )
+        )
+    if reason == "level":
+        return _(
+            "fewer or weaker words than %(label)s, but tickets worded like this one "
+            "more often get its level of support"
+        )
+    return None
 
 
 def shared_level(found: Suggestion) -> Level | None:
