@@ -267,10 +267,9 @@ _REPRODUCE_HEADING = re.compile(
 
 def reproduce_headings(lines: list[str]) -> frozenset[int]:
     """The indexes of ``lines`` that head a form's steps to reproduce."""
+    lows = (line.lower() for line in lines)
     return frozenset(
-        index
-        for index, line in enumerate(lines)
-        if "repro" in line.lower() and _REPRODUCE_HEADING.match(line.lower())
+        index for index, low in enumerate(lows) if "repro" in low and _REPRODUCE_HEADING.match(low)
     )
 
 
