@@ -397,15 +397,12 @@ def reports_table(tree: Tree, paths: list[Path]) -> str:
     """``table`` for labelled reports kept outside the repository (``load_reports``), a
     row per file and one for all, with the wrong "supported" answers counted below."""
     files = load_reports(paths)
+    rows = {name: [grade(tree, item) for item in items] for name, items in files.items()}
     reports = [item for items in files.values() for item in items]
-    graded = {item["id"]: grade(tree, item) for item in reports}
-    rows = {name: [graded[item["id"]] for item in items] for name, items in files.items()}
-    rows["all"] = list(graded.values())
+    rows["all"] = [graded for name in files for graded in rows[name]]
     wrongly_supported = sum(
-        graded[item["id"]].grade == WRONG
-        and graded[item["id"]].got == "supported"
-        and item["verdict"] != "supported"
-        for item in reports
+        graded.grade == WRONG and graded.got == "supported" and item["verdict"] != "supported"
+        for item, graded in zip(reports, rows["all"], strict=True)
     )
     return f'{table(rows)}\nwrong "supported": {wrongly_supported} of {len(reports)}'
 
