@@ -230,6 +230,12 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # 26 -> 25; out of fold 1,037 -> 1,035 right, holdouts unchanged). Retrained on the texts so
 # read, the classifier settles a Korean real-e ticket it left open at the right level with
 # another clause than its writer's (real-e wrong 1 -> 2).
+# Fourteenth session: "who installed the part that fails" is no longer assumed to be AKS
+# where the ticket names the customer's software in their own words. A Korean real-m ticket
+# on a kernel soft lockup, which names the fluent-bit DaemonSet the customer runs, now asks
+# it (open, at hand: real-m right 20 -> 19). Out of fold: working real files 1,035 -> 1,034
+# right, 112 wrong; real holdouts one right and one wrong fewer; on 61 unseen raw reports
+# "our istio stopped working after the upgrade" is no longer a wrong "supported".
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -243,7 +249,7 @@ REAL_TARGETS = {
     "real-k.toml": (25, 3),
     "real-l.toml": (20, 1),
     "real-n.toml": (27, 1),
-    "real-m.toml": (20, 3),
+    "real-m.toml": (19, 3),
     "real-o.toml": (20, 2),
     "real-p.toml": (23, 2),
     "real-q.toml": (25, 1),

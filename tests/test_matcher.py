@@ -275,6 +275,25 @@ def test_the_usual_release_status_is_assumed_and_said_so(tree):
     assert found.evidence["preview"] == []
 
 
+def test_who_installed_the_failing_part_is_asked_when_the_customer_names_their_software(tree):
+    # "AKS's own" is the usual answer only where the text names no software of theirs
+    found = run(
+        tree,
+        "istio broken after moving AKS from 1.26 to 1.29\n\nSince the cluster upgrade our"
+        " istio no longer routes traffic. It is still on 1.9 and minor versions cannot be"
+        " skipped, so what now?",
+    )
+    assert found.answers == {"component": "kubernetes-version", "version_issue": "upgrade"}
+    assert found.open_question is not None
+    assert found.open_question.key == "installed_by"
+    assert "installed_by" not in found.assumed
+    plain = run(
+        tree, "Cluster upgrade from 1.28 to 1.30 failed halfway, nodes stuck on the old version."
+    )
+    assert plain.answers["installed_by"] == "aks"
+    assert "installed_by" in plain.assumed
+
+
 def test_an_ambiguous_text_is_left_open_with_ranked_candidates(tree):
     # Cilium runs both as Azure CNI powered by Cilium and, self-installed, on BYOCNI.
     found = run(tree, "pods on the cluster with Cilium get no IP, stuck in ContainerCreating")

@@ -284,6 +284,85 @@ def test_a_step_of_the_customers_that_installs_names_what_they_installed():
     assert TextIndex.of(prose).installed == ()
 
 
+def test_an_install_later_in_a_step_names_what_the_customer_installed():
+    read = normalize_ticket(
+        "Service IPs stop answering.\n\n### Steps to reproduce\n"
+        "1. Create a one-node cluster from the quick start and install cilium with its CLI\n"
+        "2. Expose a deployment through a LoadBalancer service\n"
+    )
+    named = [read.haystack[i.start : i.end] for i in TextIndex.of(read).installed]
+    assert named == ["cilium"]
+
+
+def test_a_step_that_only_mentions_an_install_names_nothing():
+    # "install" inside a step is the customer's only after "and" or "then": here it is
+    # what the cluster's own policy add-on does
+    read = normalize_ticket(
+        "Pods are denied.\n\n### Steps to reproduce\n"
+        "1. Enable the policy add-on, which will install gatekeeper in the cluster\n"
+    )
+    assert TextIndex.of(read).installed == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "Scale-up stopped at 3 nodes.\n\nManifest used:\n"
+            "https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/examples/"
+            "cluster-autoscaler-vmss.yaml\n",
+            "kubernetes autoscaler blob master cluster autoscaler examples cluster autoscaler"
+            " vmss.yaml",
+        ),
+        (
+            "Scale-up stopped at 3 nodes.\n\n$ kubectl apply -f https://raw.githubusercontent."
+            "com/kubernetes/autoscaler/master/cluster-autoscaler/examples/autoscaler-vmss.yaml\n",
+            "kubernetes autoscaler master cluster autoscaler examples autoscaler vmss.yaml",
+        ),
+    ],
+)
+def test_a_manifest_applied_from_a_url_is_named_by_the_urls_path(text, named):
+    # the path says which project they deployed; the scheme and host name nothing
+    read = normalize_ticket(text)
+    installs = TextIndex.of(read).installed
+    assert [(read.haystack[i.start : i.end], i.way, i.explicit) for i in installs] == [
+        (named, "manifest", True)
+    ]
+
+
+def test_a_cluster_autoscaler_deployed_from_its_upstream_manifest_is_not_supported():
+    found = suggest_answers(
+        shipped_tree(),
+        "Autoscaler does not add nodes past three\n\n"
+        "Pods stay Pending and no node is added although the maximum is 10.\n"
+        "Manifest used:\nhttps://github.com/kubernetes/autoscaler/blob/master/"
+        "cluster-autoscaler/cloudprovider/azure/examples/cluster-autoscaler-vmss.yaml\n"
+        "E1203 10:01:02.123456 1 static_autoscaler.go:300] Failed to scale up\n",
+    )
+    outcome = resolve(shipped_tree(), found.answers)
+    assert outcome.result is None or outcome.result.level is not Level.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "502 from Application Gateway after the controller upgrade\n\nWe ran helm upgrade"
+        " ingress-azure to the 1.8.1 chart and since then every backend answers 502 through"
+        " the gateway, although health probes are green.",
+        "502 on Windows pods behind Application Gateway\n\nSteps to reproduce:\n"
+        "- Create a cluster with a Windows node pool.\n"
+        "- Setup application gateway and its ingress controller from the GitHub project.\n"
+        "- Deploy an IIS container and browse to it through the gateway.",
+    ],
+)
+def test_an_application_gateway_controller_the_customer_installed_is_not_the_add_on(text):
+    # the add-on is Microsoft's; the same controller from its Helm chart or its repository
+    # is the customer's to run, so the answer stays open for the engineer
+    found = suggest_answers(shipped_tree(), text)
+    assert found.held is not None
+    assert resolve(shipped_tree(), found.answers).result is None
+
+
 def test_adding_oneself_to_a_group_installs_nothing():
     assert installed(normalize("I added myself to the AD group, still forbidden.")) == ()
 

@@ -274,23 +274,61 @@ _THROUGH_AKS = re.compile(
 # cilium from its guide", "3. helm install …" (the last already read above). Not "add":
 # "3. Add the annotation to the service" adds no tool.
 _STEP_INSTALL = re.compile(
-    r"(?:\d{1,2}[.)]? |[-*•·] )?(?:install|deploy|set up) (?:the |a |an |our )?"
+    r"(?:\d{1,2}[.)]? |[-*•·] )?(?:install|deploy|set ?up) (?:the |a |an |our )?"
 )
+# The same command later in a step: "1. Follow the guide, set the node count to 1 and
+# install cilium".
+_STEP_INSTALL_LATER = re.compile(r" (?:and|then) (?:install|deploy|set ?up) (?:the |a |an |our )?")
 
 
-def installed(haystack: str, steps: Spans = ()) -> tuple[Installed, ...]:
+# A manifest said by where it came from: "Yaml used: https://github.com/…/x.yaml".
+_MANIFEST_USED = re.compile(r"\b(?:ya?ml|manifests?)(?: (?:used|applied|deployed))?: (?=https?: )")
+# The scheme and host of a URL, as normalized: "https: raw.githubusercontent.com ".
+_URL_HOST = re.compile(r"https?: [^ ]+ ")
+
+
+def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tuple[Installed, ...]:
     """Where the text names something the customer installed or deployed, first to last;
-    ``steps`` are the spans of the customer's own steps (said as commands)."""
+    ``steps`` are the spans of the customer's own steps (said as commands), and
+    ``identifiers`` those of URLs and other names (``tickettext.Normalized``): a manifest
+    applied from a URL is named by the URL's path."""
     found = _installed(haystack)
     for start, end in steps:
-        command = _STEP_INSTALL.match(haystack, start, end)
-        span = _words_after(haystack[:end], command.end()) if command is not None else None
-        if span is not None and _LATIN.match(haystack, span[0]):
-            _put(found, Installed(*span, _way(haystack, start, end)))
+        first = _STEP_INSTALL.match(haystack, start, end)
+        later = _STEP_INSTALL_LATER.finditer(haystack, start, end)
+        for command in (first, *later) if first is not None else later:
+            span = _words_after(haystack[:end], command.end())
+            if span is not None and _LATIN.match(haystack, span[0]):
+                _put(found, Installed(*span, _way(haystack, start, end)))
+    if identifiers:
+        found = _from_urls(haystack, found, identifiers)
     found = {
         span: item for span, item in found.items() if not _THROUGH_AKS.match(haystack, span[1])
     }
     return tuple(sorted(found.values(), key=lambda item: item.start))
+
+
+def _from_urls(
+    haystack: str, found: dict[tuple[int, int], Installed], identifiers: Spans
+) -> dict[tuple[int, int], Installed]:
+    """``found`` with a URL named as what was installed ("kubectl apply -f https://…/x.yaml"
+    named "https") named by the URL's path instead, and a manifest said by its URL
+    ("Yaml used: https://…") added: the path says which project it came from."""
+    urls = {start: end for start, end in identifiers if _URL_HOST.match(haystack, start)}
+    if not urls:
+        return found
+    named: dict[tuple[int, int], Installed] = {}
+    for (start, end), item in found.items():
+        host = _URL_HOST.match(haystack, start) if start in urls else None
+        if host is not None and host.end() < urls[start]:
+            start, end = host.end(), urls[start]
+            item = Installed(start, end, item.way, item.explicit)
+        named[start, end] = item
+    for match in _MANIFEST_USED.finditer(haystack):
+        host = _URL_HOST.match(haystack, match.end())
+        if host is not None and match.end() in urls and host.end() < urls[match.end()]:
+            _put(named, Installed(host.end(), urls[match.end()], "manifest"))
+    return named
 
 
 def _installed(haystack: str) -> dict[tuple[int, int], Installed]:

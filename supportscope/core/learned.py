@@ -275,23 +275,26 @@ def _fit(
     bias_squares = [1e-8] * labels
     order = list(range(len(vectors)))
     shuffle = random.Random(SEED)  # noqa: S311 (an order of tickets, not a secret)
+    entries = [tuple(vector.items()) for vector in vectors]
+    sqrt, rate, decay = math.sqrt, RATE, DECAY  # locals: the loop below is the whole cost
     for _epoch in range(EPOCHS):
         shuffle.shuffle(order)
         for ticket in order:
-            vector = vectors[ticket]
-            likely = _softmax(_logits(weights, bias, vector))
+            likely = _softmax(_logits(weights, bias, vectors[ticket]))
             target = targets[ticket]
             for k, chance in enumerate(likely):
                 error = chance - target.get(k, 0.0)
                 if abs(error) < settled:
                     continue
                 weight, square = weights[k], squares[k]
-                for position, value in vector.items():
-                    step = error * value + DECAY * weight[position]
-                    square[position] += step * step
-                    weight[position] -= RATE * step / math.sqrt(square[position])
+                for position, value in entries[ticket]:
+                    old = weight[position]
+                    step = error * value + decay * old
+                    total = square[position] + step * step
+                    square[position] = total
+                    weight[position] = old - rate * step / sqrt(total)
                 bias_squares[k] += error * error
-                bias[k] -= RATE * error / math.sqrt(bias_squares[k])
+                bias[k] -= rate * error / sqrt(bias_squares[k])
     return weights, bias
 
 

@@ -49,13 +49,16 @@ def suggest(
     learned: Learned | None = None,
     stands_for: Mapping[tuple[str, str], tuple[str, str]] | None = None,
     levels: LevelModel | None = None,
+    owned_defaults: Iterable[str] = (),
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
     Modifier questions (the release status) are read from the whole text up front,
     since the text may settle them before the path reaches them. ``defaults`` answers
     a question that the text does not mention at all (generally available is the
-    usual release status); such answers are listed in ``assumed``. ``upgrade`` applies
+    usual release status); such answers are listed in ``assumed``. Of them,
+    ``owned_defaults`` say the part that fails is AKS's own, and are not assumed where the
+    text named the customer's software on a question already answered. ``upgrade`` applies
     the rewriting that old links get, so that the same facts give the same verdict
     whichever way they arrive.
 
@@ -81,6 +84,7 @@ def suggest(
         learned,
         stands_for or {},
         levels,
+        owned_defaults=frozenset(owned_defaults),
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}

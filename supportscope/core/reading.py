@@ -58,6 +58,8 @@ class Reading:
     # ``matcher._part_asked_about``
     stands_for: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     levels: LevelModel | None = None  # the level model: ``tiebreak.unlikely``
+    # defaults that say the failing part is AKS's own: ``walk._theirs_named``
+    owned_defaults: frozenset[str] = frozenset()
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 

@@ -109,7 +109,9 @@ class TextIndex:
         # what the customer says they installed, in their own words: a table or a log
         # line ("vmss000002 NotReady agent …") says nothing of the kind
         self.installed: tuple[Installed, ...] = tuple(
-            item for item in installed(haystack, steps) if not within(pasted, item.start)
+            item
+            for item in installed(haystack, steps, identifiers)
+            if not within(pasted, item.start)
         )
         self._installed_spans = tuple((item.start, item.end) for item in self.installed)
         self._words: dict[str, list[int]] = {}  # each distinct word, where it stands

@@ -226,6 +226,10 @@ DEFAULTS: Mapping[str, str] = {
     "cert_problem": "certificate",
     "change_directed": "no",
 }
+# Of those, the answers that say the part that fails is AKS's own: not assumed where the
+# text names the customer's software in their own words on a question already answered
+# ("our istio stopped working after the upgrade" leaves "who installed it?" open).
+OWNED_DEFAULTS = frozenset({"installed_by"})
 # Where the text settles a modifier but leaves the question it is read with open, the
 # choice that stands for that modifier's case, if the text matched it at all: a ticket
 # that plainly speaks of a preview feature, about a part the words do not settle, is a
@@ -308,4 +312,5 @@ def read_ticket(
         learned=learned,
         stands_for=STANDS_FOR,
         levels=levels,
+        owned_defaults=OWNED_DEFAULTS,
     )

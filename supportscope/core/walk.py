@@ -157,7 +157,14 @@ def walk(
             alternatives[question.key] = tuple(
                 item for item in ranked if item.score > 0 and item.value != chosen.value
             )
-        elif ranked[0].score <= 0 and question.key in reading.defaults:
+        elif (
+            ranked[0].score <= 0
+            and question.key in reading.defaults
+            and not (
+                question.key in reading.owned_defaults
+                and _theirs_named(reading, chosen_items, alternatives)
+            )
+        ):
             answers[question.key] = reading.defaults[question.key]
             evidence[question.key] = []
             assumed.append(question.key)
@@ -195,6 +202,31 @@ def _fallback(
             return None
         return route
     return None
+
+
+# The least score of a choice for the customer's software that keeps "AKS's own" from being
+# assumed (``_theirs_named``): one plain term, a product's name.
+THEIRS_NAMED = 1.0
+
+
+def _theirs_named(
+    reading: Reading,
+    chosen: Mapping[str, Ranked],
+    alternatives: Mapping[str, tuple[Ranked, ...]],
+) -> bool:
+    """Whether a question already answered ranked a choice for the customer's software
+    (``installed_choices``) on a word said in the customer's own lines ("our istio"), not
+    only in pasted output or an identifier: who installed the part that fails is then a
+    question, not an assumption."""
+    for key, item in chosen.items():
+        for ranked in (item, *alternatives.get(key, ())):
+            if ranked.value in reading.installed_choices and ranked.score >= THEIRS_NAMED:
+                discounted = {
+                    note.word for note in ranked.notes if note.kind in ("pasted", "identifier")
+                }
+                if any(word not in discounted for word in ranked.matched):
+                    return True
+    return False
 
 
 def _theirs_leads(reading: Reading, ranked: tuple[Ranked, ...]) -> bool:
