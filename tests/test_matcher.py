@@ -287,6 +287,8 @@ def test_who_installed_the_failing_part_is_asked_when_the_customer_names_their_s
     assert found.open_question is not None
     assert found.open_question.key == "installed_by"
     assert "installed_by" not in found.assumed
+    assert found.held == Held("installed_by", "customer-open-source", "named-software", "istio")
+    assert found.candidates[0].value == "customer-open-source"
     plain = run(
         tree, "Cluster upgrade from 1.28 to 1.30 failed halfway, nodes stuck on the old version."
     )

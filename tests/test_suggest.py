@@ -842,6 +842,51 @@ def test_a_long_report_naming_its_answer_only_in_passing_is_left_open_in_both_la
     assert (body["answers"]["component"], body["held"]) == ("persistent-volume", None)
 
 
+# The upgrade settles the first questions; the customer's own istio is named beside it.
+OUR_ISTIO = (
+    "istio broken after moving AKS from 1.26 to 1.29\n\nSince the cluster upgrade our istio no"
+    " longer routes traffic. It is still on 1.9 and minor versions cannot be skipped, so what"
+    " now?"
+)
+
+
+def test_who_installed_the_failing_part_is_asked_when_the_ticket_names_the_customers_software(
+    client,
+):
+    body = suggest(client, {"text": OUR_ISTIO}).json()
+    assert body["outcome"]["verdict"] is None
+    assert body["answers"] == {"component": "kubernetes-version", "version_issue": "upgrade"}
+    held = body["held"]
+    assert (held["key"], held["rival"], held["reason"]) == (
+        "installed_by",
+        "customer-open-source",
+        "named-software",
+    )
+    first = body["candidates"][0]
+    assert held["message"] == (
+        "Left open: the text names istio, which the customer may have installed themselves "
+        f"(“{first['label']}”), so the part that fails is not assumed to be AKS's own. "
+        "Check who installed it."
+    )
+    # every answer is listed with what it leads to, the one for the named software first
+    assert [(c["value"], c["leads_to"]) for c in body["candidates"]] == [
+        ("customer-open-source", ["unsupported"]),
+        ("aks", ["supported"]),
+        ("customer-ingress", ["unsupported"]),
+        ("customer-closed-source", ["unsupported"]),
+    ]
+    korean = suggest(client, {"text": OUR_ISTIO, "lang": "ko"}).json()
+    assert "AKS의 것으로 가정하지 않았습니다" in korean["held"]["message"]
+
+
+def test_with_no_software_named_the_failing_part_is_assumed_to_be_aks_own(client):
+    text = "Cluster upgrade from 1.28 to 1.30 failed halfway, nodes stuck on the old version."
+    body = suggest(client, {"text": text}).json()
+    assert body["held"] is None
+    assert body["answers"]["installed_by"] == "aks"
+    assert body["outcome"]["verdict"] == "supported"
+
+
 def volume_or_kubelet_model() -> Learned:
     """Past tickets: a failing volume, or a kubelet that stops reporting."""
     return Learned.train(

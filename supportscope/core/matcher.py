@@ -49,7 +49,7 @@ def suggest(
     learned: Learned | None = None,
     stands_for: Mapping[tuple[str, str], tuple[str, str]] | None = None,
     levels: LevelModel | None = None,
-    owned_defaults: Iterable[str] = (),
+    owned_defaults: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -58,9 +58,10 @@ def suggest(
     a question that the text does not mention at all (generally available is the
     usual release status); such answers are listed in ``assumed``. Of them,
     ``owned_defaults`` say the part that fails is AKS's own, and are not assumed where the
-    text named the customer's software on a question already answered. ``upgrade`` applies
-    the rewriting that old links get, so that the same facts give the same verdict
-    whichever way they arrive.
+    text named the customer's software on a question already answered: the question is
+    held open (``Held`` ``named-software``), the answer that names that software first.
+    ``upgrade`` applies the rewriting that old links get, so that the same facts give the
+    same verdict whichever way they arrive.
 
     Where two choices match about equally, the text is ambiguous; but if following
     each of them (with the rest of the text) reaches a verdict of the same level, the
@@ -84,7 +85,7 @@ def suggest(
         learned,
         stands_for or {},
         levels,
-        owned_defaults=frozenset(owned_defaults),
+        owned_defaults=owned_defaults or {},
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}

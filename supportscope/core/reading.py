@@ -58,8 +58,9 @@ class Reading:
     # ``matcher._part_asked_about``
     stands_for: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     levels: LevelModel | None = None  # the level model: ``tiebreak.unlikely``
-    # defaults that say the failing part is AKS's own: ``walk._theirs_named``
-    owned_defaults: frozenset[str] = frozenset()
+    # defaults that say the failing part is AKS's own, each with the answer that names
+    # the customer's software per choice for it: ``walk._theirs_named``
+    owned_defaults: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 

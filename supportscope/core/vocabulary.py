@@ -228,8 +228,15 @@ DEFAULTS: Mapping[str, str] = {
 }
 # Of those, the answers that say the part that fails is AKS's own: not assumed where the
 # text names the customer's software in their own words on a question already answered
-# ("our istio stopped working after the upgrade" leaves "who installed it?" open).
-OWNED_DEFAULTS = frozenset({"installed_by"})
+# ("our istio stopped working after the upgrade" leaves "who installed it?" open), with,
+# for each choice of the first question for such software, the answer that names it.
+OWNED_DEFAULTS: Mapping[str, Mapping[str, str]] = {
+    "installed_by": {
+        "third-party-oss": "customer-open-source",
+        "third-party-closed-source": "customer-closed-source",
+        "ingress": "customer-ingress",
+    }
+}
 # Where the text settles a modifier but leaves the question it is read with open, the
 # choice that stands for that modifier's case, if the text matched it at all: a ticket
 # that plainly speaks of a preview feature, about a part the words do not settle, is a

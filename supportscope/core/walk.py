@@ -28,6 +28,10 @@ MARGIN = 0.5
 RATIO = 1.25
 
 
+# The reason of a hold where a usual answer (AKS's own) is not assumed: ``_theirs_named``.
+NAMED_SOFTWARE = "named-software"
+
+
 @dataclass(frozen=True, slots=True)
 class Held:
     """A question left open although the text settles it, because the supported verdict
@@ -35,8 +39,9 @@ class Held:
     any level the ticket reads unlike (``reads-like``, ``level``; ``doubts.doubt``):
     ``rival`` is the choice that raised the doubt (the answer itself, for ``installed``),
     ``reason`` one of ``installed``, ``rival-installed``, ``changed``, ``close``,
-    ``deployed``, ``reads-like``, ``level``, ``unlike``, ``thin``; ``named`` what the customer
-    installed or deployed, as written, where no candidate's note says it."""
+    ``deployed``, ``reads-like``, ``level``, ``unlike``, ``thin``, or ``named-software`` (a
+    usual answer not assumed: ``walk._theirs_named``); ``named`` what the customer
+    installed, deployed or named, as written, where no candidate's note says it."""
 
     question: str
     rival: str
@@ -66,8 +71,11 @@ class Suggestion:
     def listed(self) -> tuple[Ranked, ...]:
         """The open question's candidates an engineer is shown, best first: those the words
         matched, the held rival and the choice the ticket reads likeliest to be about
-        (``likely``), which may have matched none."""
-        rival = self.held.rival if self.held is not None else None
+        (``likely``), which may have matched none. A usual answer not assumed
+        (``NAMED_SOFTWARE``) lists none: no word matched any, and every answer is shown
+        with what it leads to, the rival first (``matcher._with_leads``)."""
+        held = self.held
+        rival = held.rival if held is not None and held.reason != NAMED_SOFTWARE else None
         return tuple(
             item
             for item in self.candidates
@@ -116,6 +124,7 @@ def walk(
     assumed: list[str] = []
     open_question: Question | None = None
     candidates: tuple[Ranked, ...] = ()
+    unassumed: Held | None = None  # a usual answer not assumed (``_theirs_named``)
     for _step in range(len(tree.questions) + 1):
         current = reading.upgrade(dict(answers)) if reading.upgrade else dict(answers)
         for key, value in current.items():
@@ -157,14 +166,13 @@ def walk(
             alternatives[question.key] = tuple(
                 item for item in ranked if item.score > 0 and item.value != chosen.value
             )
-        elif (
-            ranked[0].score <= 0
-            and question.key in reading.defaults
-            and not (
-                question.key in reading.owned_defaults
-                and _theirs_named(reading, chosen_items, alternatives)
-            )
-        ):
+        elif ranked[0].score <= 0 and question.key in reading.defaults:
+            unassumed = _theirs_named(reading, question, chosen_items, alternatives)
+            if unassumed is not None:
+                first = [item for item in ranked if item.value == unassumed.rival]
+                rest = [item for item in ranked if item.value != unassumed.rival]
+                open_question, candidates = question, (*first, *rest)
+                break
             answers[question.key] = reading.defaults[question.key]
             evidence[question.key] = []
             assumed.append(question.key)
@@ -174,7 +182,14 @@ def walk(
     evidence = {key: words for key, words in evidence.items() if key in answers}
     chosen_items = {key: item for key, item in chosen_items.items() if key in answers}
     return Suggestion(
-        answers, evidence, open_question, candidates, tuple(assumed), alternatives, chosen_items
+        answers,
+        evidence,
+        open_question,
+        candidates,
+        tuple(assumed),
+        alternatives,
+        chosen_items,
+        held=unassumed,
     )
 
 
@@ -211,22 +226,30 @@ THEIRS_NAMED = 1.0
 
 def _theirs_named(
     reading: Reading,
+    question: Question,
     chosen: Mapping[str, Ranked],
     alternatives: Mapping[str, tuple[Ranked, ...]],
-) -> bool:
-    """Whether a question already answered ranked a choice for the customer's software
-    (``installed_choices``) on a word said in the customer's own lines ("our istio"), not
-    only in pasted output or an identifier: who installed the part that fails is then a
-    question, not an assumption."""
+) -> Held | None:
+    """Why ``question``'s usual answer (AKS's own) is not assumed, if it is one of
+    ``owned_defaults`` and a question already answered ranked a choice for the customer's
+    software (``installed_choices``) on a word said in the customer's own lines ("our
+    istio"), not only in pasted output or an identifier: who installed the part that fails
+    is then for the engineer to say. The rival is the answer that names that software."""
+    naming = reading.owned_defaults.get(question.key)
+    if not naming:
+        return None
     for key, item in chosen.items():
         for ranked in (item, *alternatives.get(key, ())):
-            if ranked.value in reading.installed_choices and ranked.score >= THEIRS_NAMED:
-                discounted = {
-                    note.word for note in ranked.notes if note.kind in ("pasted", "identifier")
-                }
-                if any(word not in discounted for word in ranked.matched):
-                    return True
-    return False
+            rival = naming.get(ranked.value)
+            if rival is None or rival not in question.values or ranked.score < THEIRS_NAMED:
+                continue
+            discounted = {
+                note.word for note in ranked.notes if note.kind in ("pasted", "identifier")
+            }
+            word = next((word for word in ranked.matched if word not in discounted), None)
+            if word is not None:
+                return Held(question.key, rival, NAMED_SOFTWARE, word)
+    return None
 
 
 def _theirs_leads(reading: Reading, ranked: tuple[Ranked, ...]) -> bool:

@@ -319,6 +319,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                                 "level",
                                                 "unlike",
                                                 "thin",
+                                                "named-software",
                                             ],
                                         },
                                         "message": {"type": "string"},

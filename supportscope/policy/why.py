@@ -263,6 +263,12 @@ def _held_reason(
             "rarely get that level of support under the policy, and “%(label)s”, which the "
             "words also name, would get another. Pick what the ticket is really about."
         ) % {"lead": lead_label, **label}
+    if held.reason == "named-software":
+        return _(
+            "Left open: the text names %(named)s, which the customer may have installed "
+            "themselves (“%(label)s”), so the part that fails is not assumed to be AKS's "
+            "own. Check who installed it."
+        ) % {"named": held.named, **label}
     if held.reason == "changed":
         return (
             _(
