@@ -235,7 +235,11 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # on a kernel soft lockup, which names the fluent-bit DaemonSet the customer runs, now asks
 # it (open, at hand: real-m right 20 -> 19). Out of fold: working real files 1,035 -> 1,034
 # right, 112 wrong; real holdouts one right and one wrong fewer; on 61 unseen raw reports
-# "our istio stopped working after the upgrade" is no longer a wrong "supported".
+# "our istio stopped working after the upgrade" is no longer a wrong "supported". A feature
+# flag named in one word ending in "Preview" ("AKS-NATGatewayPreview") is then read as
+# naming a preview: one English ticket each of real-m, real-q and real-v settles right (real-m
+# back to 20, real-q 25 -> 26, real-v 24 -> 25); out of fold working real files 1,034 ->
+# 1,038 right, 112 wrong, real holdouts one right more.
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -249,14 +253,14 @@ REAL_TARGETS = {
     "real-k.toml": (25, 3),
     "real-l.toml": (20, 1),
     "real-n.toml": (27, 1),
-    "real-m.toml": (19, 3),
+    "real-m.toml": (20, 3),
     "real-o.toml": (20, 2),
     "real-p.toml": (23, 2),
-    "real-q.toml": (25, 1),
+    "real-q.toml": (26, 1),
     "real-r.toml": (25, 0),
     "real-s.toml": (23, 2),
     "real-t.toml": (24, 2),
-    "real-v.toml": (24, 1),
+    "real-v.toml": (25, 1),
     "real-u.toml": (25, 2),
     "real-w.toml": (27, 0),
     "real-x.toml": (31, 3),

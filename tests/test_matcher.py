@@ -296,6 +296,17 @@ def test_who_installed_the_failing_part_is_asked_when_the_customer_names_their_s
     assert "installed_by" in plain.assumed
 
 
+def test_a_preview_feature_flag_named_in_one_word_is_a_preview_feature(tree):
+    found = run(
+        tree,
+        "Cluster creation fails with CreateVMSSAgentPoolFailed\n\nWe create the cluster with"
+        " outbound type userAssignedNATGateway from Terraform. The subscription has the"
+        " AKS-NATGatewayPreview flag registered.",
+    )
+    assert found.answers["preview"] == "preview"
+    assert resolve(tree, found.answers).result.level is Level.BEST_EFFORT
+
+
 def test_an_ambiguous_text_is_left_open_with_ranked_candidates(tree):
     # Cilium runs both as Azure CNI powered by Cilium and, self-installed, on BYOCNI.
     found = run(tree, "pods on the cluster with Cilium get no IP, stuck in ContainerCreating")

@@ -321,6 +321,20 @@ def test_another_assumed_answer_is_explained_as_itself_not_as_the_release_status
     assert "미리 보기" not in why
 
 
+def test_the_page_lists_every_answer_when_who_installed_it_is_not_assumed(client):
+    doc = page(client.post("/triage/suggest/", {"text": OUR_ISTIO}))
+    (fieldset,) = doc.find_all("fieldset", class_="proposal-open")
+    (notice,) = fieldset.find_all("p", class_="notice notice-held")
+    assert "the text names istio" in squash(notice.text)
+    assert len(fieldset.find_all("ul", class_="candidates each-answer")) == 1
+    assert [radio.attrs["value"] for radio in fieldset.find_all("input", type="radio")] == [
+        "customer-open-source",
+        "aks",
+        "customer-ingress",
+        "customer-closed-source",
+    ]
+
+
 # -- the search box -----------------------------------------------------------------
 
 

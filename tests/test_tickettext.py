@@ -29,6 +29,21 @@ def test_the_products_full_name_reads_as_aks_with_every_position_kept():
 
 
 @pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("we registered AKS-NATGatewayPreview first", "we registered aks natgateway preview first"),
+        ("EnableWorkloadIdentityPreview is on", "enableworkloadidentity preview is on"),
+        # not joined in mixed case: left as written
+        ("the aks-preview extension", "the aks preview extension"),
+        ("a PreviewFeature flag", "a previewfeature flag"),
+        ("PREVIEWED", "previewed"),
+    ],
+)
+def test_a_feature_flag_named_in_one_word_ending_in_preview_reads_preview(text, folded):
+    assert normalize(text) == folded
+
+
+@pytest.mark.parametrize(
     ("text", "identifiers"),
     [
         ("pull from mcr.microsoft.com/oss/nginx:1.2 fails", ["mcr.microsoft.com oss nginx:1.2"]),

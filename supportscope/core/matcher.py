@@ -32,7 +32,7 @@ from supportscope.core.ranking import Note, rank, tree_words
 from supportscope.core.reading import Reading, joins
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import durations, normalize_ticket
-from supportscope.core.walk import Held, Suggestion, levels_after, settled, walk
+from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_after, settled, walk
 
 
 def suggest(
@@ -169,12 +169,15 @@ def _with_leads(reading: Reading, found: Suggestion) -> Suggestion:
     """``found`` with, for each candidate of its open question an engineer is shown
     (``Suggestion.listed``), the levels of the verdicts it leads to; and
     for every choice, where the words matched none and the choices are few
-    (``EACH_CHOICE_MOST``): what each answer would mean is then all the text can tell."""
+    (``EACH_CHOICE_MOST``): what each answer would mean is then all the text can tell
+    (so too where a usual answer was not assumed, ``NAMED_SOFTWARE``)."""
     question = found.open_question
     if question is None:
         return found
     shown = found.listed()
-    every = not shown and len(found.candidates) <= EACH_CHOICE_MOST
+    # a usual answer not assumed: every answer, the one for the software named first
+    named = found.held is not None and found.held.reason == NAMED_SOFTWARE
+    every = (not shown or named) and len(found.candidates) <= EACH_CHOICE_MOST
     leads = {
         item.value: levels_after(reading, found.answers, question.key, item.value)
         for item in (found.candidates if every else shown)

@@ -46,7 +46,15 @@ WORD = re.compile(rf"[{WORD_CHAR}]")
 _PRODUCT_NAME = re.compile(r"azure kubernetes services?(?![0-9a-z])")
 
 
+# A feature flag named in one word ends in "Preview" ("AKS-NATGatewayPreview",
+# "EnableWorkloadIdentityPreview"): that word is read as its name and "preview". Only
+# written in mixed case, where the join shows; the space added moves no line break.
+_FLAG_PREVIEW = re.compile(r"(?<=[a-z0-9])(?=Preview(?![a-z]))")
+
+
 def _fold(text: str) -> str:
+    if "Preview" in text:
+        text = _FLAG_PREVIEW.sub(" ", text)
     folded = unicodedata.normalize("NFKC", text).casefold()
     for mark, plain in _APOSTROPHES:
         folded = folded.replace(mark, plain)

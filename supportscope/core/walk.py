@@ -71,11 +71,8 @@ class Suggestion:
     def listed(self) -> tuple[Ranked, ...]:
         """The open question's candidates an engineer is shown, best first: those the words
         matched, the held rival and the choice the ticket reads likeliest to be about
-        (``likely``), which may have matched none. A usual answer not assumed
-        (``NAMED_SOFTWARE``) lists none: no word matched any, and every answer is shown
-        with what it leads to, the rival first (``matcher._with_leads``)."""
-        held = self.held
-        rival = held.rival if held is not None and held.reason != NAMED_SOFTWARE else None
+        (``likely``), which may have matched none."""
+        rival = self.held.rival if self.held is not None else None
         return tuple(
             item
             for item in self.candidates

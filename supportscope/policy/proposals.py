@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from supportscope.core.engine import Tree, pick, resolve
 from supportscope.core.ranking import Ranked
 from supportscope.core.vocabulary import MAX_TICKET_CHARS, RELEASE_KEY, suggest_answers
-from supportscope.core.walk import Suggestion
+from supportscope.core.walk import NAMED_SOFTWARE, Suggestion
 from supportscope.policy.presenters import LevelView, choice_label, current_lang, level_view
 from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot
@@ -120,6 +120,8 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
         )
         candidates.append(ReasonedChoice(**vars(view), why=tuple(why), leads=_single(found, item)))
     each = []
+    if held is not None and held.reason == NAMED_SOFTWARE:
+        candidates = []  # no word matched any: every answer, the one held for first
     if not candidates and found.leads:
         each = [
             ReasonedChoice(**vars(choice_view(question, item, lang)), leads=_single(found, item))
