@@ -229,9 +229,10 @@ def _theirs_named(
 ) -> Held | None:
     """Why ``question``'s usual answer (AKS's own) is not assumed, if it is one of
     ``owned_defaults`` and a question already answered ranked a choice for the customer's
-    software (``installed_choices``) on a word said in the customer's own lines ("our
-    istio"), not only in pasted output or an identifier: who installed the part that fails
-    is then for the engineer to say. The rival is the answer that names that software."""
+    software (one that entry maps to an answer of ``question``) on a word said in the
+    customer's own lines ("our istio"), not only in pasted output or an identifier: who
+    installed the part that fails is then for the engineer to say. The rival is the answer
+    that names that software."""
     naming = reading.owned_defaults.get(question.key)
     if not naming:
         return None
