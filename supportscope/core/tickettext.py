@@ -31,7 +31,10 @@ from supportscope.core.layout import (
     title_line,
 )
 
-_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]+")
+_SEPARATOR = r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]"
+_SEPARATORS = re.compile(rf"{_SEPARATOR}+")
+# The runs that shorten the text when each becomes one space (``normalize_ticket``).
+_SEPARATOR_RUNS = re.compile(rf"{_SEPARATOR}{{2,}}")
 # Curly apostrophes read as straight ones, a backtick as a space. Three str.replace calls:
 # str.translate walks a Korean text character by character in Python's slow path.
 _APOSTROPHES = (("\u2018", "'"), ("\u2019", "'"), ("`", " "))
@@ -188,11 +191,12 @@ def normalize_ticket(text: str) -> Normalized:
     if not (found or blocks or inputs or title_span or line_starts):
         return Normalized(haystack, ())
     # Map positions of the folded text to the normalized one: each run of separators
-    # became one space.
+    # became one space. A run of one separator removed nothing, and no position lies
+    # inside it, so only the longer runs are counted.
     starts: list[int] = []
     removed_before: list[int] = [0]  # removed by the runs before the k-th
     ends: list[int] = []
-    for run in _SEPARATORS.finditer(folded):
+    for run in _SEPARATOR_RUNS.finditer(folded):
         starts.append(run.start())
         ends.append(run.end())
         removed_before.append(removed_before[-1] + run.end() - run.start() - 1)
