@@ -43,18 +43,20 @@ MIN_DF = 2  # a word must be in this many training tickets to count
 DIGITS = 4  # significant digits kept in the shipped files
 
 
-def tokens(text: str) -> list[str]:
-    """Latin words as they are; Hangul as overlapping syllable pairs ("설치했" → 설치, 치했)."""
-    plain = normalize(text)
+def tokens(text: str, *, normalized: bool = False) -> list[str]:
+    """Latin words as they are; Hangul as overlapping syllable pairs ("설치했" → 설치, 치했).
+    ``normalized``: ``text`` is normalized already (a reader's haystack)."""
+    plain = text if normalized else normalize(text)
     out = [run[i : i + 2] for run in HANGUL.findall(plain) for i in range(max(1, len(run) - 1))]
     out += [word for part in HANGUL.sub(" ", plain).split() if (word := part.strip(PUNCTUATION))]
     return out
 
 
-def words(text: str) -> Counter[str]:
-    """How often each word (``tokens``) is in a ticket's text, as the reader has it
-    (``normalize_ticket(text).haystack``): what the model is trained and asked on."""
-    return Counter(tokens(text))
+def words(haystack: str) -> Counter[str]:
+    """How often each word (``tokens``) is in a ticket's text as the reader has it
+    (``normalize_ticket(text).haystack``, not normalized again): what the model is trained
+    and asked on."""
+    return Counter(tokens(haystack, normalized=True))
 
 
 @dataclass(frozen=True, eq=False)
