@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from supportscope.core import vocabulary
 from supportscope.core.content import read_policy
 from supportscope.core.engine import Level, Tree, build_tree, resolve
 from supportscope.core.matcher import _rival_second, suggest
@@ -294,6 +295,25 @@ def test_who_installed_the_failing_part_is_asked_when_the_customer_names_their_s
     )
     assert plain.answers["installed_by"] == "aks"
     assert "installed_by" in plain.assumed
+
+
+def test_the_usual_answer_is_assumed_again_where_the_answer_naming_the_software_is_gone(
+    tree, monkeypatch
+):
+    # an admin may retire or rename the answer the setting points to: the walk then falls
+    # back to the usual answer, said to be assumed, rather than hold for a missing choice
+    monkeypatch.setattr(
+        vocabulary, "OWNED_DEFAULTS", {"installed_by": {"third-party-oss": "retired-answer"}}
+    )
+    found = run(
+        tree,
+        "istio broken after moving AKS from 1.26 to 1.29\n\nSince the cluster upgrade our"
+        " istio no longer routes traffic. It is still on 1.9 and minor versions cannot be"
+        " skipped, so what now?",
+    )
+    assert found.held is None
+    assert found.answers["installed_by"] == "aks"
+    assert "installed_by" in found.assumed
 
 
 def test_a_preview_feature_flag_named_in_one_word_is_a_preview_feature(tree):
