@@ -317,24 +317,22 @@ def _from_urls(
     """``found`` with a URL named as what was installed ("kubectl apply -f https://…/x.yaml"
     named "https") named by the URL's path instead, and a manifest said by its URL
     ("Yaml used: https://…") added: the path says which project it came from."""
-    urls = {start: end for start, end in identifiers if _URL_HOST.match(haystack, start)}
-    if not urls:
+    paths: dict[int, tuple[int, int]] = {}  # where a URL starts: where its path stands
+    for start, end in identifiers:
+        host = _URL_HOST.match(haystack, start, end)
+        if host is not None and host.end() < end:
+            paths[start] = (host.end(), end)
+    if not paths:
         return found
     named: dict[tuple[int, int], Installed] = {}
-    for (start, end), item in found.items():
-        host = _URL_HOST.match(haystack, start) if start in urls else None
-        if host is not None and host.end() < urls[start]:
-            start, end = host.end(), urls[start]
-            item = Installed(start, end, item.way, item.explicit)
-        named[start, end] = item
-    for start, end in urls.items():
-        host = _URL_HOST.match(haystack, start)
-        if (
-            host is not None
-            and host.end() < end
-            and _MANIFEST_USED.search(haystack, max(0, start - 32), start)
-        ):
-            _put(named, Installed(host.end(), end, "manifest"))
+    for span, item in found.items():
+        path = paths.get(span[0])
+        if path is not None:
+            span, item = path, Installed(*path, item.way, item.explicit)
+        named[span] = item
+    for start, path in paths.items():
+        if _MANIFEST_USED.search(haystack, max(0, start - 32), start):
+            _put(named, Installed(*path, "manifest"))
     return named
 
 
