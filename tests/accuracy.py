@@ -30,6 +30,7 @@ import json
 import sys
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,14 +319,16 @@ def grade(tree: Tree, ticket: dict[str, str]) -> Graded:
     return Graded(
         ticket["id"],
         ticket["lang"],
-        RIGHT if _right(result, ticket) else WRONG,
+        RIGHT if right(result, ticket) else WRONG,
         found.answers,
         result.level.value,
         level_right=result.level.value == ticket["verdict"],
     )
 
 
-def _right(result: Result, ticket: dict[str, str]) -> bool:
+def right(result: Result, ticket: dict[str, str]) -> bool:
+    """Whether a verdict is the ticket's: its level, its section cited (and its clause, if
+    the ticket names one)."""
     cited = set(result.citations)
     return (
         result.level.value == ticket["verdict"]
@@ -337,13 +340,21 @@ def _right(result: Result, ticket: dict[str, str]) -> bool:
 def reaches(tree: Tree, answers: dict[str, str], ticket: dict[str, str]) -> bool:
     """Whether some way of answering the questions ``answers`` leaves open reaches the
     ticket's expected verdict."""
+    return any(right(result, ticket) for result in reachable(tree, answers))
+
+
+def reachable(tree: Tree, answers: dict[str, str]) -> Iterator[Result]:
+    """The verdicts that the ways of answering the questions ``answers`` leaves open
+    reach, depth first (one per complete path)."""
     outcome = resolve(tree, answers)
     if outcome.result is not None:
-        return _right(outcome.result, ticket)
+        yield outcome.result
+        return
     question = outcome.question
     if question is None:
-        return False
-    return any(reaches(tree, {**answers, question.key: value}, ticket) for value in question.values)
+        return
+    for value in question.values:
+        yield from reachable(tree, {**answers, question.key: value})
 
 
 def grade_file(tree: Tree, name: str) -> list[Graded]:

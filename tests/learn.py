@@ -20,7 +20,7 @@ from collections import Counter
 from supportscope.core.engine import Tree
 from supportscope.core.learned import LEVELS_SHIPPED, SHIPPED, Learned, LevelModel, words
 from supportscope.core.tickettext import normalize_ticket
-from tests.accuracy import FILES, HOLDOUTS, load, reaches, shipped_tree
+from tests.accuracy import FILES, HOLDOUTS, load, reachable, right, shipped_tree
 
 QUESTION = "component"  # the first step's question (the one ``topic`` groups)
 MOST_ANSWERS = 5
@@ -44,10 +44,14 @@ def labelled(tree: Tree, tickets: Counted) -> list[tuple[str, Counter[str], tupl
     """(text, its words, the answers that reach its verdict) for each of ``tickets`` that
     some answers, but not too many, reach."""
     question = tree.questions[QUESTION]
+    # the verdicts each answer reaches, found once for every ticket
+    results = {value: tuple(reachable(tree, {QUESTION: value})) for value in question.values}
     out = []
     for ticket, found in tickets:
         answers = tuple(
-            value for value in question.values if reaches(tree, {QUESTION: value}, ticket)
+            value
+            for value in question.values
+            if any(right(result, ticket) for result in results[value])
         )
         if 0 < len(answers) <= MOST_ANSWERS:
             out.append((ticket["text"], found, answers))
