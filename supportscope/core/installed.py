@@ -275,12 +275,11 @@ _THROUGH_AKS = re.compile(
 # that installs, said as a command: "1. Deploy cluster autoscaler with …", "- install
 # cilium from its guide", "3. helm install …" (the last already read above). Not "add":
 # "3. Add the annotation to the service" adds no tool.
-_STEP_INSTALL = re.compile(
-    r"(?:\d{1,2}[.)]? |[-*•·] )?(?:install|deploy|set ?up) (?:the |a |an |our )?"
-)
+_STEP_COMMAND = r"(?:install|deploy|set ?up) (?:the |a |an |our )?"
+_STEP_INSTALL = re.compile(rf"(?:\d{{1,2}}[.)]? |[-*•·] )?{_STEP_COMMAND}")
 # The same command later in a step: "1. Follow the guide, set the node count to 1 and
 # install cilium".
-_STEP_INSTALL_LATER = re.compile(r" (?:and|then) (?:install|deploy|set ?up) (?:the |a |an |our )?")
+_STEP_INSTALL_LATER = re.compile(rf" (?:and|then) {_STEP_COMMAND}")
 
 
 # A manifest said by where it came from: "Yaml used: https://github.com/…/x.yaml", looked
@@ -298,8 +297,7 @@ def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tupl
     found = _installed(haystack)
     for start, end in steps:
         first = _STEP_INSTALL.match(haystack, start, end)
-        later = _STEP_INSTALL_LATER.finditer(haystack, start, end)
-        for command in (first, *later) if first is not None else later:
+        for command in filter(None, (first, *_STEP_INSTALL_LATER.finditer(haystack, start, end))):
             span = _words_after(haystack[:end], command.end())
             if span is not None and _LATIN.match(haystack, span[0]):
                 _put(found, Installed(*span, _way(haystack, start, end)))

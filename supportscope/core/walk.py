@@ -166,9 +166,9 @@ def walk(
         elif ranked[0].score <= 0 and question.key in reading.defaults:
             unassumed = _theirs_named(reading, question, chosen_items, alternatives)
             if unassumed is not None:
-                first = [item for item in ranked if item.value == unassumed.rival]
-                rest = [item for item in ranked if item.value != unassumed.rival]
-                open_question, candidates = question, (*first, *rest)
+                rival = unassumed.rival  # first, the rest in their order (a stable sort)
+                candidates = tuple(sorted(ranked, key=lambda item: item.value != rival))
+                open_question = question
                 break
             answers[question.key] = reading.defaults[question.key]
             evidence[question.key] = []
