@@ -35,6 +35,15 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
         ("노드풀 확장 집합에 사내 백신 확장을 포털에서 직접 추가했습니다.", "확장 집합"),
         # a lock put on at a team's request: their change, said without "we"
         ("보안팀 요청으로 MC_ 리소스 그룹의 공인 IP 에 삭제 잠금을 걸었습니다.", "mc 리소스 그룹"),
+        # a lock, in English too: it stops AKS changing what it manages
+        (
+            "Months ago we put CanNotDelete locks on the disks in the node resource group.",
+            "node resource group",
+        ),
+        (
+            "Our platform team locked the MC resource group with a ReadOnly lock.",
+            "mc resource group",
+        ),
         ("Our ops reimaged two VMSS instances from the portal last night.", "vmss"),
         ("인프라팀에서 VMSS 인스턴스를 포털에서 직접 재이미징 했습니다.", "vmss"),
         # moving a resource out of the node resource group changes it too
@@ -60,6 +69,7 @@ def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resourc
         # denied
         "To be clear, nothing edited in the VMSS and no extensions were added.",
         "We never changed the node resource group.",
+        "We did not put any locks on the node resource group.",
         "라우트 테이블은 그대로고 저희가 route table 항목을 삭제한 적 없음.",
         "고객은 route table을 직접 수정하지 않았다고 함.",
         "저희가 VMSS 에서 직접 바꾼 설정은 없습니다.",

@@ -49,12 +49,15 @@ _RESOURCE = re.compile(
     r"(?:확장 집합|mc 리소스 그룹|노드 리소스 그룹|라우팅 테이블|네트워크 인터페이스|os 디스크)"
 )
 # Deallocating or stopping the VMs is not among them: the policy rules on that as a way of
-# stopping the cluster (the cluster-stop choice asks how it was stopped).
+# stopping the cluster (the cluster-stop choice asks how it was stopped). A lock is a change
+# ("we put CanNotDelete locks on the disks in the node resource group"): it stops AKS from
+# changing what it manages.
 _VERB = re.compile(
     r"\b(?:deleted|removed|edited|modified|changed|resized|updated|replaced|detached|"
     r"reconfigured|tweaked|overrode|overwrote|applied|added|attached|associated|re-?imaged|"
     r"moved|renamed|"
-    r"disabled|enabled|installed|hardened|restricted|locked down)\b|"
+    r"disabled|enabled|installed|hardened|restricted|locked(?: down)?|"
+    r"(?:put|placed|set)(?: [^ ]+){0,2} locks?)\b|"
     r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체|추가|적용|연결|설치|"
     r"이동|옮겼|옮긴|비활성화|잠금을? 걸|잠갔|재이미징)"
 )
