@@ -370,10 +370,12 @@ def test_an_application_gateway_controller_the_customer_installed_is_not_the_add
         " the orchestrator version value is invalid.",
         "azd up fails\n\nDeploying an AKS cluster from the template ends in an internal server"
         " error after ten minutes.",
+        "Error when we delete an AKS cluster\n\nThe delete runs for an hour and the cluster"
+        " comes back as Failed.",
         "AKS 클러스터를 새로 생성하는데 내부 서버 오류로 실패합니다.",
     ],
 )
-def test_a_cluster_creation_said_with_an_article_is_a_cluster_operation(text):
+def test_a_cluster_created_or_deleted_said_with_an_article_is_a_cluster_operation(text):
     # "creating an AKS cluster", not only "creating the cluster": how most reports say it
     found = suggest_answers(shipped_tree(), text)
     assert found.answers.get("component") == "cluster-operation"
