@@ -381,6 +381,15 @@ def test_a_cluster_created_or_deleted_said_with_an_article_is_a_cluster_operatio
     assert found.answers.get("component") == "cluster-operation"
 
 
+def test_the_oms_agent_written_as_two_words_is_the_monitoring_add_on():
+    found = suggest_answers(
+        shipped_tree(),
+        "Two of three OMS agents lost their Log Analytics connection after we restarted a"
+        " node, and they stay disconnected.",
+    )
+    assert found.answers.get("component") == "managed-addon"
+
+
 def test_adding_oneself_to_a_group_installs_nothing():
     assert installed(normalize("I added myself to the AD group, still forbidden.")) == ()
 
