@@ -390,6 +390,22 @@ def test_the_oms_agent_written_as_two_words_is_the_monitoring_add_on():
     assert found.answers.get("component") == "managed-addon"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "az aks start fails\n\nWe stopped the cluster with az aks stop more than 12 months ago"
+        " and now it will not start.",
+        "az aks stop 으로 12개월 넘게 중지해 둔 클러스터가 시작되지 않습니다.",
+    ],
+)
+def test_a_cluster_stopped_more_than_twelve_months_ago_is_past_the_state_kept(text):
+    # twelve months are a year: not the 360 days that once met "under a year"
+    outcome = resolve(shipped_tree(), suggest_answers(shipped_tree(), text).answers)
+    assert outcome.result is not None
+    assert outcome.result.level is Level.UNSUPPORTED
+    assert outcome.result.citations == ("stopped-deallocated-and-not-ready-nodes--az-aks-stop",)
+
+
 def test_adding_oneself_to_a_group_installs_nothing():
     assert installed(normalize("I added myself to the AD group, still forbidden.")) == ()
 

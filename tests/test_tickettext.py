@@ -75,6 +75,11 @@ def test_urls_images_keys_and_generated_names_are_found_as_identifiers(text, ide
         ("두 달 전에 나온 패치", 60, 60),
         ("한 달 넘게 NotReady", 30, math.inf),
         ("열흘 이내", 0, 10),
+        # twelve months or more are the years they make: they meet a year's condition
+        ("stopped for more than 12 months", 365, math.inf),
+        ("12개월 넘게 중지해 두었습니다", 365, math.inf),
+        ("eighteen months ago", 547, 547),
+        ("11 months ago", 330, 330),
     ],
 )
 def test_a_stated_duration_is_read_in_days_with_its_direction(text, low, high):

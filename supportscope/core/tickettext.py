@@ -237,9 +237,22 @@ _KO_NUMBERS = {
     "한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
     "아홉": 9, "열": 10, "열두": 12, "석": 3, "넉": 4,
 }  # fmt: skip
-_EN_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+# A month counts 30 days, but twelve of them or more count as the years they make: "more
+# than 12 months" meets a year's condition (@>=365d), as "more than a year" does.
+_MONTH = 30
+_YEAR_IN_MONTHS = 12
+
+
+def _in_days(number: int, unit: int) -> int:
+    """``number`` units of ``unit`` days each, in days."""
+    if unit == _MONTH and number >= _YEAR_IN_MONTHS:
+        return number * 365 // _YEAR_IN_MONTHS
+    return number * unit
+
+
+_EN_UNITS = {"day": 1, "week": 7, "month": _MONTH, "year": 365}
 _KO_DAYS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "열흘": 10, "보름": 15}
-_KO_UNITS = {"일": 1, "주": 7, "주일": 7, "개월": 30, "달": 30, "년": 365}
+_KO_UNITS = {"일": 1, "주": 7, "주일": 7, "개월": _MONTH, "달": _MONTH, "년": 365}
 _EN_DURATION = re.compile(
     r"(?<![0-9a-z.])(?P<n>\d+|"
     + "|".join(_EN_NUMBERS)
@@ -326,7 +339,8 @@ def _durations(haystack: str) -> list[Duration]:
     found: list[Duration] = []
     for match in _EN_DURATION.finditer(haystack):
         number = match["n"]
-        days = (int(number) if number.isdigit() else _EN_NUMBERS[number]) * _EN_UNITS[match["u"]]
+        count = int(number) if number.isdigit() else _EN_NUMBERS[number]
+        days = _in_days(count, _EN_UNITS[match["u"]])
         before = haystack[max(0, match.start() - 16) : match.start()]
         found.append(_ranged(match.start(), match.end(), days, before, "", english=True))
     # Every Korean duration names its unit in Hangul: a text without any has none, and
@@ -334,11 +348,11 @@ def _durations(haystack: str) -> list[Duration]:
     for match in _KO_DURATION.finditer(haystack) if HANGUL.search(haystack) else ():
         if match["d"]:
             number = 1 if match["d"] == "일" else int(match["d"])  # 일주일, 일 년
-            days = number * _KO_UNITS[match["du"]]
+            days = _in_days(number, _KO_UNITS[match["du"]])
         elif match["day"]:
             days = _KO_DAYS[match["day"]]
         else:
-            days = _KO_NUMBERS[match["w"]] * _KO_UNITS[match["wu"]]
+            days = _in_days(_KO_NUMBERS[match["w"]], _KO_UNITS[match["wu"]])
         after = haystack[match.end() : match.end() + 10]
         found.append(_ranged(match.start(), match.end(), days, "", after, english=False))
     return found
