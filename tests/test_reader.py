@@ -452,6 +452,20 @@ def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it
 
 
 @pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("We run Cilium 1.15 that we installed; pods cannot reach the API server.", "cilium 1.15"),
+        ("We installed Falco; couldn't start it on the Windows nodes since.", "falco"),
+    ],
+)
+def test_the_next_clause_after_an_install_is_not_what_was_installed(text, name):
+    # the comma and the semicolon are gone once normalized: "cannot", "couldn't" and the
+    # like start the next clause, they name nothing installed ("cannot reach" was named)
+    haystack = normalize(text)
+    assert [haystack[i.start : i.end] for i in installed(haystack)] == [name]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "We installed Dapr as the AKS cluster extension (az k8s-extension create).",

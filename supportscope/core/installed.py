@@ -35,7 +35,9 @@ class Installed:
 _STOP_WORDS = (
     "as with on in to via for and which that but because from into using since after "
     "before when while so then of at by into onto across run use we installed deployed "
-    "instead rather 을 를 이 가 은 는 으로 로"
+    "instead rather cannot can't couldn't won't doesn't don't didn't isn't aren't wasn't "
+    "weren't "
+    "을 를 이 가 은 는 으로 로"
 )
 _STOP = frozenset(_STOP_WORDS.split())
 # What a customer "installs" that is not a tool: their own application, or AKS itself.
