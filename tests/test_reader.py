@@ -468,6 +468,19 @@ def test_the_next_clause_after_an_install_is_not_what_was_installed(text, name):
 @pytest.mark.parametrize(
     "text",
     [
+        "The vendor says their agent needs hostPID.",
+        "The dashboard now shows upgrade agent errors.",
+        "We tried the operator we installed from the chart.",
+    ],
+)
+def test_a_verb_before_agent_or_operator_is_no_name_of_what_was_installed(text):
+    # "says their agent" names no agent; "tried the operator" no operator
+    assert installed(normalize(text)) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "We installed Dapr as the AKS cluster extension (az k8s-extension create).",
         "We deployed KEDA via the managed add-on last month.",
     ],

@@ -31,12 +31,15 @@ class Installed:
     explicit: bool = True
 
 
-# Words that end the name of what was installed.
+# Words that end the name of what was installed: joining words, and verbs that start the
+# next clause once the comma is gone ("that we installed; pods cannot reach …") or stand
+# before "agent" without naming one ("the vendor says their agent …").
 _STOP_WORDS = (
     "as with on in to via for and which that but because from into using since after "
     "before when while so then of at by into onto across run use we installed deployed "
     "instead rather cannot can't couldn't won't doesn't don't didn't isn't aren't wasn't "
-    "weren't "
+    "weren't says said shows showed do does did have has had now only every made not tried "
+    "running "
     "을 를 이 가 은 는 으로 로"
 )
 _STOP = frozenset(_STOP_WORDS.split())
