@@ -479,6 +479,19 @@ def test_a_verb_before_agent_or_operator_is_no_name_of_what_was_installed(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("CI 빌드를 돌리려고 sysbox 를 직접 설치했습니다.", "sysbox"),
+        ("운영 중인데요 tidb 를 helm 으로 설치했습니다", "tidb"),
+    ],
+)
+def test_a_korean_clause_before_the_name_is_not_part_of_it(text, name):
+    # "돌리려고" (to run …) and "중인데요" end a clause: the name is what follows
+    haystack = normalize(text)
+    assert [haystack[i.start : i.end] for i in installed(haystack)] == [name]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "We installed Dapr as the AKS cluster extension (az k8s-extension create).",

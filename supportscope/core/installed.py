@@ -393,7 +393,31 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
         span = _korean_name_after(haystack, match.end())
         if span is not None:
             _put(found, Installed(*span, _way(haystack, match.start(), span[1])))
-    return found
+    return _names_only(haystack, found) if korean else found
+
+
+# A Korean word that ends a clause, not a name: "만들어서", "돌리려고", "중인데요", "없고".
+_KO_CLAUSE_END = re.compile(
+    r"(?:어서|아서|해서|하고|되고|는데|인데|은데|도록|려고|려면|니다|했고|됐고|없고|있고|"
+    r"으니|하니|니까|지만|텐데|데요|는지|은지|건지)$"
+)
+
+
+def _names_only(
+    haystack: str, found: dict[tuple[int, int], Installed]
+) -> dict[tuple[int, int], Installed]:
+    """``found`` with each name cut after a Korean clause it starts with ("돌리려고 sysbox"
+    -> "sysbox"). A name that is only such a clause ("새로 설치했는데") stays: the customer
+    still says they installed something."""
+    kept: dict[tuple[int, int], Installed] = {}
+    for item in found.values():
+        start = item.start
+        for word in haystack[item.start : item.end].split(" ")[:-1]:
+            if not _KO_CLAUSE_END.search(word):
+                break
+            start += len(word) + 1
+        _put(kept, Installed(start, item.end, item.way, item.explicit))
+    return kept
 
 
 def _put(found: dict[tuple[int, int], Installed], item: Installed) -> None:
