@@ -152,6 +152,9 @@ def test_a_recent_day_does_not_count_beside_a_longer_time(text):
         ("api 서버 응답이 없습니다", "api 서버", False),
         ("the tls handshake never starts. ingress nginx is ours", "ingress nginx", False),
         ("we never ran az aks stop on it", "az aks stop", True),
+        # what the cluster never gets is a symptom
+        ("the service never gets an external ip", "external ip", False),
+        ("the node did not receive a private ip", "private ip", False),
         ("windows build agent, aks preview not installed", "aks preview", True),
         ("the service mesh is not used by this app", "service mesh", True),
         ("istio wasn't deployed on this cluster", "istio", True),

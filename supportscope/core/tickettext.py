@@ -428,6 +428,9 @@ _EN_NEGATED = re.compile(
     r"(?:never|nobody|no one|didn't|did not|don't|do not|haven't|have not|hasn't|has not|"
     r"wasn't|was not|weren't|were not|without|instead of|rather than|other than|neither|nor|"
     r"not to) "
+    # what the cluster never gets is a symptom: "the service never gets an external ip"
+    r"(?!(?:get|gets|got|gotten|receive|receives|received|obtain|obtains|obtained|"
+    r"acquire|acquires|acquired|assign|assigns|assigned) )"
     r"(?:[^ .!?]+ ){0,3}$"  # in the same sentence: "… never starts. ingress nginx" is no denial
     r"|(?:not|isn't|aren't) (?:(?:on|using|use|a|an|the|from|via|upstream|self|installed|"
     r"our|any|custom|own|through|by|in|running|deployed|with) ){0,2}$"
