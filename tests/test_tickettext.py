@@ -155,6 +155,11 @@ def test_a_recent_day_does_not_count_beside_a_longer_time(text):
         # what the cluster never gets is a symptom
         ("the service never gets an external ip", "external ip", False),
         ("the node did not receive a private ip", "private ip", False),
+        ("the pod never starts: warning failedmount 76s", "failedmount", False),
+        # a term that is what the system fails to do, unless the customer says they didn't
+        ("the managed disks would not attach", "attach", False),
+        ("the corporate dns cannot resolve the private zone", "resolve", False),
+        ("we did not attach anything by hand", "attach", True),
         ("windows build agent, aks preview not installed", "aks preview", True),
         ("the service mesh is not used by this app", "service mesh", True),
         ("istio wasn't deployed on this cluster", "istio", True),

@@ -428,9 +428,13 @@ _EN_NEGATED = re.compile(
     r"(?:never|nobody|no one|didn't|did not|don't|do not|haven't|have not|hasn't|has not|"
     r"wasn't|was not|weren't|were not|without|instead of|rather than|other than|neither|nor|"
     r"not to) "
-    # what the cluster never gets is a symptom: "the service never gets an external ip"
+    # what the cluster never gets, or never does, is a symptom: "the service never gets an
+    # external ip", "the pod never starts: warning failedmount"
     r"(?!(?:get|gets|got|gotten|receive|receives|received|obtain|obtains|obtained|"
-    r"acquire|acquires|acquired|assign|assigns|assigned) )"
+    r"acquire|acquires|acquired|assign|assigns|assigned|start|starts|started|finish|"
+    r"finishes|finished|become|becomes|became|load|loads|loaded|respond|responds|responded|"
+    r"return|returns|returned|complete|completes|completed|succeed|succeeds|succeeded|"
+    r"come|comes|came|work|works|worked)\b)"
     r"(?:[^ .!?]+ ){0,3}$"  # in the same sentence: "… never starts. ingress nginx" is no denial
     r"|(?:not|isn't|aren't) (?:(?:on|using|use|a|an|the|from|via|upstream|self|installed|"
     r"our|any|custom|own|through|by|in|running|deployed|with) ){0,2}$"
@@ -503,10 +507,25 @@ KO_DENIED_AFTER = re.compile(
 )
 
 
+# A term that is itself what the system fails to do: "the disks would not attach", "the
+# corporate dns cannot resolve the zone", "the load balancer is not forwarding". Denied only
+# where the customer says they did not do it ("we did not detach anything").
+_FAILS_TO = frozenset(
+    {
+        "attach", "attaching", "mount", "mounting", "resolve", "resolving", "forward",
+        "forwarding", "evict", "evicted", "reboot", "reboots", "rebooted", "schedule",
+        "scheduled", "pull", "pulling", "connect", "connecting",
+    }
+)  # fmt: skip
+_EN_WHO_DID = re.compile(r"\b(?:we|i|they)\b")
+
+
 def negated(haystack: str, start: int, end: int) -> bool:
     before = haystack[max(0, start - 40) : start]
     if _EN_NEGATED.search(before):
-        return True
+        if haystack[start:end].split(" ")[0] not in _FAILS_TO:
+            return True
+        return _EN_WHO_DID.search(SENTENCE_END.split(before)[-1]) is not None
     if _EN_NO.search(before) and (
         haystack[start:end].split(" ")[0] in _NO_QUALIFIERS
         or _NO_USED.match(haystack[end : end + 40])
