@@ -144,6 +144,7 @@ def test_a_recent_day_does_not_count_beside_a_longer_time(text):
         ("저희가 노드에 직접 들어가서 바꾼 설정은 없고", "노드에 직접 들어가", True),
         ("정책 문제가 아니라 npm 자체가 동작을 안 하는 것 같습니다", "npm", False),
         ("ingress nginx 컨트롤러가 트래픽을 안 넘겨요", "ingress nginx", False),
+        ("노드 3대가 notready 로 바뀌었고 아직 안 돌아옵니다", "notready", False),
         ("helm으로 설치한 애드온은 없습니다", "helm", True),
         ("노드에 들어가서 바꾼 설정이 원인 같습니다", "노드에 들어가", False),
         ("we'd prefer not to touch the scale set directly", "scale set directly", True),

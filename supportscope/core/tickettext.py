@@ -449,7 +449,8 @@ _KO_ACTIONS = (
 _KO_LEAD = r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,4} "
 # "안 썼어요", "설치하지 않았습니다": not done.
 _KO_NOT_DONE = re.compile(
-    _KO_LEAD + r"(?:안 ?(?:썼|했|쓰|하|함|씀|해|돌|켰|켜|깔|바꿨|건드|만들)|"
+    # "안 돌아옵니다" (the node does not come back) is a symptom, not a thing left undone
+    _KO_LEAD + r"(?:안 ?(?:썼|했|쓰|하|함|씀|해|돌(?!아 ?[오와옵왔])|켰|켜|깔|바꿨|건드|만들)|"
     rf"(?:{_KO_ACTIONS})지 ?(?:않|말))"
 )
 # "쓴 적이 없습니다", "직접 설치한 게 아니라", "들어가서 바꾼 설정은 없고", "nginx 말고":
