@@ -240,6 +240,9 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # naming a preview: one English ticket each of real-m, real-q and real-v settles right (real-m
 # back to 20, real-q 25 -> 26, real-v 24 -> 25); out of fold working real files 1,034 ->
 # 1,038 right, 112 wrong, real holdouts one right more.
+# Fifteenth session: twelve months are a year, no longer 360 days (so "more than 12 months"
+# missed the year's condition): a Korean real-l ticket whose stopped cluster AKS says has
+# been stopped for more than 12 months settles right (real-l 20 -> 21).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -251,7 +254,7 @@ REAL_TARGETS = {
     "real-i.toml": (26, 0),
     "real-j.toml": (30, 1),
     "real-k.toml": (25, 3),
-    "real-l.toml": (20, 1),
+    "real-l.toml": (21, 1),
     "real-n.toml": (27, 1),
     "real-m.toml": (20, 3),
     "real-o.toml": (20, 2),
