@@ -70,6 +70,27 @@ def clean_pages():
     pages.clear()
 
 
+@pytest.fixture
+def untraced():
+    """No coverage tracing while the test runs: every running measurement is stopped, then
+    started again after it. (pytest-cov's ``no_cover`` stops only its own, and in an xdist
+    worker the one ``patch = ["subprocess"]`` started there then takes over.) For the tests
+    that run the lines the small tests cover over every ticket or a ten-thousand-question
+    tree, which tracing made three to five times slower."""
+    try:
+        import coverage
+    except ImportError:  # pragma: no cover - coverage is installed with the test extras
+        yield
+        return
+    stopped = []
+    while (running := coverage.Coverage.current()) is not None:
+        running.stop()
+        stopped.append(running)
+    yield
+    for running in reversed(stopped):
+        running.start()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

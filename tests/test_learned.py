@@ -157,9 +157,9 @@ def test_the_shipped_model_is_trained_on_the_working_files_only():
     assert set(learn.training_files()) >= {"tickets.toml", "real-a.toml"}
 
 
-# Not traced by coverage: training runs the lines the small models' tests above run, over
-# every ticket, and tracing made it take three minutes instead of one.
-@pytest.mark.no_cover
+# Not traced by coverage (``untraced``): training runs the lines the small models' tests
+# above run, over every ticket, and tracing made it take three minutes instead of one.
+@pytest.mark.usefixtures("untraced")
 def test_the_shipped_models_are_what_training_on_the_corpus_gives_now():
     """Adding or relabelling a ticket without retraining (python -m tests.learn) fails here,
     for the tie-breaker and the level model alike."""

@@ -27,9 +27,9 @@ from supportscope.policy.store import (
     verdict_data,
 )
 
-# Not traced by coverage: these run the same lines as the small trees' tests, ten thousand
-# times over, and tracing made them five times slower (``make test`` runs with coverage).
-pytestmark = pytest.mark.no_cover
+# Not traced by coverage (``untraced``): these run the same lines as the small trees'
+# tests, ten thousand times over, and tracing made them five times slower.
+pytestmark = pytest.mark.usefixtures("untraced")
 
 QUESTIONS = VERDICTS = 10_000
 
