@@ -80,6 +80,9 @@ def test_urls_images_keys_and_generated_names_are_found_as_identifiers(text, ide
         ("12개월 넘게 중지해 두었습니다", 365, math.inf),
         ("eighteen months ago", 547, 547),
         ("11 months ago", 330, 330),
+        # a fraction counts, and "N+" is at least N
+        ("stopped 1.5 years ago", 547, 547),
+        ("stopped for 12+ months", 365, math.inf),
     ],
 )
 def test_a_stated_duration_is_read_in_days_with_its_direction(text, low, high):

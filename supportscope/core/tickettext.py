@@ -243,20 +243,21 @@ _MONTH = 30
 _YEAR_IN_MONTHS = 12
 
 
-def _in_days(number: int, unit: int) -> int:
-    """``number`` units of ``unit`` days each, in days."""
+def _in_days(number: float, unit: int) -> int:
+    """``number`` units of ``unit`` days each, in whole days."""
     if unit == _MONTH and number >= _YEAR_IN_MONTHS:
-        return number * 365 // _YEAR_IN_MONTHS
-    return number * unit
+        return int(number * 365 // _YEAR_IN_MONTHS)
+    return int(number * unit)
 
 
 _EN_UNITS = {"day": 1, "week": 7, "month": _MONTH, "year": 365}
 _KO_DAYS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "열흘": 10, "보름": 15}
 _KO_UNITS = {"일": 1, "주": 7, "주일": 7, "개월": _MONTH, "달": _MONTH, "년": 365}
+# "1.5 years" counts its fraction; "3+ months" is at least three ("@>=90d" is met).
 _EN_DURATION = re.compile(
-    r"(?<![0-9a-z.])(?P<n>\d+|"
+    r"(?<![0-9a-z.])(?P<n>\d+(?:\.\d+)?|"
     + "|".join(_EN_NUMBERS)
-    + r") ?(?P<u>day|week|month|year)s?(?![a-z])"
+    + r")(?P<plus>\+)? ?(?P<u>day|week|month|year)s?(?![a-z])"
 )
 # Every Korean duration starts with a digit or one of these syllables: looking ahead for
 # them first lets the pattern skip most positions at once (a third of the time).
@@ -339,8 +340,11 @@ def _durations(haystack: str) -> list[Duration]:
     found: list[Duration] = []
     for match in _EN_DURATION.finditer(haystack):
         number = match["n"]
-        count = int(number) if number.isdigit() else _EN_NUMBERS[number]
+        count = _EN_NUMBERS[number] if number in _EN_NUMBERS else float(number)
         days = _in_days(count, _EN_UNITS[match["u"]])
+        if match["plus"]:
+            found.append(Duration(match.start(), match.end(), days, math.inf, False))
+            continue
         before = haystack[max(0, match.start() - 16) : match.start()]
         found.append(_ranged(match.start(), match.end(), days, before, "", english=True))
     # Every Korean duration names its unit in Hangul: a text without any has none, and
