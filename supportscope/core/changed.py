@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from supportscope.core.tickettext import KO_DENIED_AFTER, SENTENCE_END, negated
+from supportscope.core.negation import KO_DENIED_AFTER, SENTENCE_END, negated
 
 
 @dataclass(frozen=True, slots=True)

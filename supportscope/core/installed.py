@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from supportscope.core.tickettext import HANGUL, KO_DENIED_AFTER, Spans, negated
+from supportscope.core.negation import KO_DENIED_AFTER, negated
+from supportscope.core.tickettext import HANGUL, Spans
 
 
 @dataclass(frozen=True, slots=True)

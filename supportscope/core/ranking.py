@@ -48,6 +48,7 @@ from typing import NamedTuple
 from supportscope.core.engine import LANGUAGES, Question, Tree
 from supportscope.core.installed import Installed
 from supportscope.core.layout import is_evidence
+from supportscope.core.negation import negated, sentence_at, unmade_change
 from supportscope.core.textindex import (
     LETTERS_AND_DIGITS,
     TextIndex,
@@ -60,12 +61,9 @@ from supportscope.core.tickettext import (
     WORD,
     Duration,
     durations,
-    negated,
     normalize,
     normalize_ticket,
     satisfies,
-    sentence_at,
-    unmade_change,
 )
 
 REQUEST_BONUS = 0.5
@@ -91,7 +89,7 @@ INPUT_WEIGHT = 1.0
 TITLE_WEIGHT = 1.0
 # The first step's groups whose choices say what the customer changed: a change the text
 # only asks whether to make ("should we SSH in and patch?"), or a sign-in only to look, is
-# not counted for them (``tickettext.unmade_change``).
+# not counted for them (``negation.unmade_change``).
 ASKED_GROUPS = frozenset({"changes"})
 
 
