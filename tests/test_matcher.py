@@ -988,6 +988,22 @@ def test_the_network_observability_agent_aks_deploys_is_a_managed_add_on(tree, t
 @pytest.mark.parametrize(
     "text",
     [
+        "Node metrics from the new node pool never reach Prometheus managed by Azure; the "
+        "dashboards show the old pools only.",
+        "Since the upgrade, Azure Monitor managed service for Prometheus shows no metrics "
+        "for our pods.",
+        "업그레이드 후 관리형 Prometheus 에 새 노드 풀의 메트릭이 들어오지 않습니다.",
+    ],
+)
+def test_the_prometheus_azure_runs_for_the_customer_is_not_open_source_they_installed(tree, text):
+    ranked = rank(tree.questions["component"], text)
+    assert ranked[0].value == "managed-addon"
+    assert all(item.value != "third-party-oss" or item.score == 0 for item in ranked)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "After the tag policy's remediation task ran, the scale set lost all tags AKS had put "
         "on it and node pool scaling fails with 'agent pool not found'.",
         "태그 정책 remediation 이후 VMSS 의 aks-managed-poolName 태그가 사라졌고 노드풀 "

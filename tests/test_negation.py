@@ -46,6 +46,8 @@ from supportscope.core.tickettext import normalize
         ("the service never gets an external ip", "external ip", False),
         ("the node did not receive a private ip", "private ip", False),
         ("the pod never starts: warning failedmount 76s", "failedmount", False),
+        ("node metrics never reach prometheus managed by azure", "prometheus", False),
+        ("the new pods did not show up in container insights", "container insights", False),
         # a term that is what the system fails to do, unless the customer says they didn't
         ("the managed disks would not attach", "attach", False),
         ("the corporate dns cannot resolve the private zone", "resolve", False),

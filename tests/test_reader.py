@@ -1035,6 +1035,39 @@ def test_a_forms_heading_is_blanked_where_it_stands_as_one(line, kept):
     assert template_blanked(line).strip() == kept
 
 
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        (
+            "**Note: Please check the known issues (https://github.com/example/injector#known-"
+            "issues) before submitting**",
+            "**Note:",
+        ),
+        ("Make sure to search the open issues before filing. Pods restart.", "Pods restart."),
+        (
+            "Before submitting the job we restarted the node.",
+            "Before submitting the job we restarted the node.",
+        ),
+    ],
+)
+def test_a_forms_reminder_to_read_before_filing_is_blanked_but_the_customers_words_kept(line, kept):
+    assert template_blanked(line).strip() == kept
+
+
+def test_a_known_issue_named_only_in_the_forms_reminder_is_not_an_upstream_bug(tree):
+    text = (
+        "Secrets are not injected into our pods\n\n"
+        "**Note: Please check the known issues (https://github.com/example/injector#known-"
+        "issues) before submitting**\n\n"
+        "I'm trying to inject secrets from the vault into the pods, and the injector answers "
+        "403 when a pod starts."
+    )
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") != "upstream-bug"
+    words = [word for item in (*found.chosen.values(), *found.candidates) for word in item.matched]
+    assert "known issue" not in words
+
+
 # An issue filed from a documentation page, with the footer the page adds (ours: made-up
 # ids, alias and login).
 DOCS_FEEDBACK = """Which OS disk size does a new node pool get?

@@ -29,12 +29,14 @@ _EN_NEGATED = re.compile(
     r"wasn't|was not|weren't|were not|without|instead of|rather than|other than|neither|nor|"
     r"not to) "
     # what the cluster never gets, or never does, is a symptom: "the service never gets an
-    # external ip", "the pod never starts: warning failedmount"
+    # external ip", "the pod never starts: warning failedmount", "metrics never reach
+    # prometheus"
     r"(?!(?:get|gets|got|gotten|receive|receives|received|obtain|obtains|obtained|"
     r"acquire|acquires|acquired|assign|assigns|assigned|start|starts|started|finish|"
     r"finishes|finished|become|becomes|became|load|loads|loaded|respond|responds|responded|"
     r"return|returns|returned|complete|completes|completed|succeed|succeeds|succeeded|"
-    r"come|comes|came|work|works|worked)\b)"
+    r"come|comes|came|work|works|worked|reach|reaches|reached|arrive|arrives|arrived|"
+    r"appear|appears|appeared|show|shows|showed|shown)\b)"
     r"(?:[^ .!?]+ ){0,3}$"  # in the same sentence: "… never starts. ingress nginx" is no denial
     r"|(?:not|isn't|aren't) (?:(?:on|using|use|a|an|the|from|via|upstream|self|installed|"
     r"our|any|custom|own|through|by|in|running|deployed|with) ){0,2}$"
