@@ -986,6 +986,26 @@ def test_the_network_observability_agent_aks_deploys_is_a_managed_add_on(tree, t
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Since Tuesday the portal says Linux node(s) are not ready and heartbeat is not "
+            "updating; the pods move to other nodes.",
+            "kubelet",
+        ),
+        ("After the upgrade two nodes are not ready for an hour at a time.", "kubelet"),
+        (
+            "I ran the aks stop command; afterwards az aks show prints powerState null, not "
+            "Stopped.",
+            "cluster-stop",
+        ),
+    ],
+)
+def test_a_part_said_in_a_customers_everyday_words_ranks_first(tree, text, value):
+    assert rank(tree.questions["component"], text)[0].value == value
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Node metrics from the new node pool never reach Prometheus managed by Azure; the "
