@@ -999,6 +999,11 @@ def test_the_network_observability_agent_aks_deploys_is_a_managed_add_on(tree, t
             "Stopped.",
             "cluster-stop",
         ),
+        ("업그레이드 후 노드 두 대가 Not Ready 상태로 한 시간씩 머뭅니다.", "kubelet"),
+        (
+            "aks stop 명령을 실행한 뒤 az aks show 를 보면 powerState 가 null 로 나옵니다.",
+            "cluster-stop",
+        ),
     ],
 )
 def test_a_part_said_in_a_customers_everyday_words_ranks_first(tree, text, value):
