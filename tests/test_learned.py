@@ -88,6 +88,20 @@ def test_a_choice_scores_its_bias_plus_its_weights_times_the_tickets_tf_idf_vect
     )
 
 
+@pytest.mark.parametrize("text", ["attach", "nothing the model knows"])
+def test_a_ticket_with_one_known_word_or_none_scores_as_the_definition_says(text):
+    model = small_model()
+    found = words(text)
+    vector = _vector(found, model._positions, model.idf)
+    assert len(vector) < 2
+    by_definition = {
+        choice: model.bias[k]
+        + sum(model.weights[k][position] * value for position, value in vector.items())
+        for k, choice in enumerate(model.choices)
+    }
+    assert model.scores(found) == pytest.approx(by_definition, rel=1e-12)
+
+
 def test_a_ticket_about_two_choices_teaches_a_share_of_each():
     alone = [
         (words("the azure disk will not attach, pvc pending"), ("volume",)),

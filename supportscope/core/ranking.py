@@ -48,6 +48,7 @@ from typing import NamedTuple
 from supportscope.core.engine import LANGUAGES, Question, Tree
 from supportscope.core.installed import Installed
 from supportscope.core.layout import is_evidence
+from supportscope.core.memo import PerObject
 from supportscope.core.negation import negated, sentence_at, unmade_change
 from supportscope.core.textindex import (
     LETTERS_AND_DIGITS,
@@ -182,18 +183,18 @@ class _Compiled:
     asked: frozenset[str] = frozenset()
 
 
-_CACHE: dict[int, tuple[Question, _Compiled]] = {}
-_CACHE_SIZE = 4096
+# A question's compiled terms, per question object (a tree has about a hundred questions;
+# a worker keeps one or two trees at a time).
+_COMPILED: PerObject[_Compiled] = PerObject(4096)
 
 
 def _compiled(question: Question) -> _Compiled:
     """The question's terms, read once per question object (the tree is immutable, so
     a question's terms never change under the same object)."""
-    cached = _CACHE.get(id(question))
-    if cached is not None and cached[0] is question:
-        return cached[1]
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.clear()
+    return _COMPILED.get(question, lambda: _compile(question))
+
+
+def _compile(question: Question) -> _Compiled:
     terms: dict[tuple[str, str], _Term] = {}
     for choice in question.choices:
         for lang in LANGUAGES:
@@ -208,31 +209,25 @@ def _compiled(question: Question) -> _Compiled:
             by_prefix.setdefault(item.first[:2], []).append(item)
         else:
             others.append(item)
-    compiled = _Compiled(
+    return _Compiled(
         tuple(terms.values()),
         {key: tuple(items) for key, items in by_prefix.items()},
         tuple(others),
         frozenset(choice.value for choice in question.choices if choice.group in ASKED_GROUPS),
     )
-    _CACHE[id(question)] = (question, compiled)
-    return compiled
 
 
-_WORDS_CACHE: dict[int, tuple[Tree, frozenset[str]]] = {}
+_TREE_WORDS: PerObject[frozenset[str]] = PerObject(16)
 
 
 def tree_words(tree: Tree) -> frozenset[str]:
     """The first word of every term of the tree: what a text can be searched for."""
-    cached = _WORDS_CACHE.get(id(tree))
-    if cached is not None and cached[0] is tree:
-        return cached[1]
-    if len(_WORDS_CACHE) >= 16:
-        _WORDS_CACHE.clear()
-    words = frozenset(
-        item.first for question in tree.questions.values() for item in _compiled(question).terms
+    return _TREE_WORDS.get(
+        tree,
+        lambda: frozenset(
+            item.first for question in tree.questions.values() for item in _compiled(question).terms
+        ),
     )
-    _WORDS_CACHE[id(tree)] = (tree, words)
-    return words
 
 
 def warm(tree: Tree) -> None:

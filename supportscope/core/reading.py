@@ -19,6 +19,7 @@ from functools import cached_property
 from supportscope.core.changed import Changed, changed
 from supportscope.core.engine import Level, Question, Tree, resolve
 from supportscope.core.learned import Learned, LevelModel, words
+from supportscope.core.memo import PerObject
 from supportscope.core.ranking import Note, Ranked, rank
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import Duration, Normalized
@@ -165,9 +166,27 @@ def with_change(
     )
 
 
+# Per tree, the levels each set of answers can still reach: the suggester asks again and
+# again (every candidate of an open question, every contender of the walk), and the answer
+# depends on the tree alone. A tree has a few thousand paths; MOST_KEPT bounds the rest.
+_REACHABLE: PerObject[dict[frozenset[tuple[str, str]], frozenset[Level]]] = PerObject(16)
+MOST_KEPT = 65_536
+
+
 def reachable_levels(tree: Tree, answers: Mapping[str, str]) -> frozenset[Level]:
     """Every level a verdict can have once the questions ``answers`` leave open are
-    answered, whichever way."""
+    answered, whichever way (worked out once per tree and answers)."""
+    kept = _REACHABLE.get(tree, dict)
+    key = frozenset(answers.items())
+    levels = kept.get(key)
+    if levels is None:
+        if len(kept) >= MOST_KEPT:
+            kept.clear()
+        levels = kept[key] = _reachable(tree, answers)
+    return levels
+
+
+def _reachable(tree: Tree, answers: Mapping[str, str]) -> frozenset[Level]:
     outcome = resolve(tree, answers)
     if outcome.question is None:
         return outcome.levels

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from supportscope.core.engine import LANGUAGES, Choice, Question, Tree
+from supportscope.core.memo import PerObject
 from supportscope.core.ranking import Ranked, term_text
 from supportscope.core.textindex import TextIndex, find_term
 from supportscope.core.tickettext import normalize
@@ -32,17 +33,17 @@ class _FilterTerm:
     label: bool = False  # the choice's own label, in either language
 
 
-_FILTER_CACHE: dict[int, tuple[Tree, dict[str, tuple[_FilterTerm, ...]]]] = {}
+_FILTER_TERMS: PerObject[dict[str, tuple[_FilterTerm, ...]]] = PerObject(16)
 
 
 def _filter_terms(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
     """For each first-step choice: its labels and terms, and at half weight the labels
-    and terms of every question asked below it (so ``nginx`` finds the ingress choice)."""
-    cached = _FILTER_CACHE.get(id(tree))
-    if cached is not None and cached[0] is tree:
-        return cached[1]
-    if len(_FILTER_CACHE) >= 16:
-        _FILTER_CACHE.clear()
+    and terms of every question asked below it (so ``nginx`` finds the ingress choice),
+    worked out once per tree."""
+    return _FILTER_TERMS.get(tree, lambda: _gathered(tree))
+
+
+def _gathered(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
     out: dict[str, tuple[_FilterTerm, ...]] = {}
     for choice, target in _first_choices(tree):
         seen: dict[str, _FilterTerm] = {}
@@ -68,7 +69,6 @@ def _filter_terms(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
                     for raw in other.terms.get(lang, ()):
                         add(raw, DOWNSTREAM_WEIGHT)
         out[choice.value] = tuple(seen.values())
-    _FILTER_CACHE[id(tree)] = (tree, out)
     return out
 
 
