@@ -80,8 +80,9 @@ def normalize(text: str) -> str:
 _IDENT_CHAR = r"[^\s\"'`()<>\[\]{},;|=]"
 _IDENTIFIER = re.compile(
     # every kind below has one of these signs in it, or is a node pool's name: one look
-    # ahead rules out the other words before each kind is tried (a third of the time)
-    rf"(?<!{_IDENT_CHAR})(?={_IDENT_CHAR}*?[./:_]|aks-)(?:"
+    # ahead rules out the other words before each kind is tried (a third of the time); it
+    # runs over the word's other characters possessively, never back
+    rf"(?<!{_IDENT_CHAR})(?={_IDENT_CHAR[:-1]}./:_]*+[./:_]|aks-)(?:"
     rf"{_IDENT_CHAR}*?://"  # a URL
     r"|[a-z0-9-]+(?:\.[a-z0-9-]+)+[/:](?=[^\s])"  # a host or domain, then a path: images, keys
     rf"|{_IDENT_CHAR}*?/(?:subscriptions|resourcegroups)/"  # an ARM id
