@@ -56,6 +56,9 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
             "거버넌스 규칙 때문에 저희가 MC_ 리소스 그룹의 공인 IP 를 다른 그룹으로 옮겼습니다.",
             "mc 리소스 그룹",
         ),
+        # an engineer's summary of the case: the customer did it
+        ("The customer deleted two instances from the VMSS in the MC_ resource group.", "vmss"),
+        ("고객사가 MC_ 리소스 그룹의 VMSS 인스턴스 두 대를 삭제했습니다.", "mc 리소스 그룹"),
     ],
 )
 def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resource):
