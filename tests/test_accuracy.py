@@ -243,6 +243,14 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # Fifteenth session: twelve months are a year, no longer 360 days (so "more than 12 months"
 # missed the year's condition): a Korean real-l ticket whose stopped cluster AKS says has
 # been stopped for more than 12 months settles right (real-l 20 -> 21).
+# Sixteenth session: where the first question is answered with the customer's own software
+# (open source, a vendor's, an ingress controller), close contenders that agree on the level
+# settle the question that asks which of it on a long ticket too, without the evidence a
+# first answer needs (walk._which_of_theirs): 15 working tickets settle right (real-o,
+# real-cc and real-xx two each; real-q, real-s, real-v, real-ff, real-nn, real-pp, real-rr,
+# real-uu one each), and one real-nn ticket is settled at the right level with another
+# clause than its writer's (the community ingress-nginx read as open source, where its
+# writer named the unmanaged-ingress clause: real-nn right 16 -> 18, wrong 2 -> 3).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -257,13 +265,13 @@ REAL_TARGETS = {
     "real-l.toml": (21, 1),
     "real-n.toml": (27, 1),
     "real-m.toml": (20, 3),
-    "real-o.toml": (20, 2),
+    "real-o.toml": (22, 2),
     "real-p.toml": (23, 2),
-    "real-q.toml": (26, 1),
+    "real-q.toml": (27, 1),
     "real-r.toml": (25, 0),
-    "real-s.toml": (23, 2),
+    "real-s.toml": (24, 2),
     "real-t.toml": (24, 2),
-    "real-v.toml": (25, 1),
+    "real-v.toml": (26, 1),
     "real-u.toml": (25, 2),
     "real-w.toml": (27, 0),
     "real-x.toml": (31, 3),
@@ -271,10 +279,10 @@ REAL_TARGETS = {
     "real-z.toml": (28, 1),
     "real-aa.toml": (28, 0),
     "real-bb.toml": (27, 0),
-    "real-cc.toml": (24, 1),
+    "real-cc.toml": (26, 1),
     "real-dd.toml": (23, 1),
     "real-ee.toml": (28, 0),
-    "real-ff.toml": (25, 1),
+    "real-ff.toml": (26, 1),
     "real-gg.toml": (25, 1),
     "real-hh.toml": (25, 0),
     "real-ii.toml": (26, 2),
@@ -282,17 +290,17 @@ REAL_TARGETS = {
     "real-kk.toml": (22, 2),
     "real-ll.toml": (24, 4),
     "real-mm.toml": (23, 3),
-    "real-nn.toml": (16, 2),
+    "real-nn.toml": (18, 3),
     "real-oo.toml": (23, 4),
-    "real-pp.toml": (21, 1),
+    "real-pp.toml": (22, 1),
     "real-qq.toml": (17, 2),
-    "real-rr.toml": (20, 1),
+    "real-rr.toml": (21, 1),
     "real-ss.toml": (28, 2),
     "real-tt.toml": (24, 2),
-    "real-uu.toml": (18, 2),
+    "real-uu.toml": (19, 2),
     "real-vv.toml": (22, 0),
     "real-ww.toml": (25, 2),
-    "real-xx.toml": (28, 1),
+    "real-xx.toml": (30, 1),
 }
 
 

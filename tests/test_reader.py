@@ -949,6 +949,39 @@ def test_agreeing_contenders_with_thin_evidence_leave_a_long_ticket_open(tree):
     assert found.candidates[0].score < walk.AGREE_EVIDENCE
 
 
+STRIMZI_NIGHTLY = """Kafka brokers of our Strimzi cluster restart every night
+
+Hello, we run a Kafka cluster with the Strimzi operator, which our platform team installed
+with its Helm chart into the kafka namespace two months ago. Since last week the brokers
+restart every night around 02:00 and the producers in the shop namespace see timeouts for
+about ten minutes. The node pool itself looks healthy: no node went NotReady and the
+autoscaler did nothing at that hour. We would like to understand why the operator rolls the
+brokers and how to stop it. Below is what the operator logged at the time.
+
+```
+2026-11-30 02:00:04 INFO  KafkaReconciler - rolling pod shop-events-kafka-0 (certificate change)
+2026-11-30 02:00:41 INFO  KafkaReconciler - rolling pod shop-events-kafka-1 (certificate change)
+2026-11-30 02:01:19 INFO  KafkaReconciler - rolling pod shop-events-kafka-2 (certificate change)
+```
+
+Thanks for any pointer.
+"""
+
+
+def test_which_of_the_customers_own_software_settles_on_agreeing_contenders_however_thin(tree):
+    # The first answer is the customer's open source; which tool (the Helm chart that
+    # installed it, or Strimzi) only decides a verdict both give: no evidence threshold,
+    # a complete verdict.
+    found = suggest_answers(tree, STRIMZI_NIGHTLY)
+    assert len(normalize(STRIMZI_NIGHTLY)) > 800
+    assert found.answers["component"] == "third-party-oss"
+    assert found.chosen["oss"].score < walk.AGREE_EVIDENCE
+    outcome = resolve(tree, found.answers)
+    assert outcome.result is not None
+    assert outcome.result.level is Level.UNSUPPORTED
+    assert "unsupported-scenarios--third-party-oss" in outcome.result.citations
+
+
 FORM_REPORT = """Windows pods stuck in ContainerCreating after the node image update
 
 **Describe the bug**
