@@ -47,6 +47,9 @@ from supportscope.core.tickettext import normalize
         ("the node did not receive a private ip", "private ip", False),
         ("the pod never starts: warning failedmount 76s", "failedmount", False),
         ("node metrics never reach prometheus managed by azure", "prometheus", False),
+        # a negation is a whole word
+        ("the sidecars go stale whenever istiod restarts", "istiod", False),
+        ("the cluster is two minor versions behind", "versions", False),
         ("the new pods did not show up in container insights", "container insights", False),
         # a term that is what the system fails to do, unless the customer says they didn't
         ("the managed disks would not attach", "attach", False),

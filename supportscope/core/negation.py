@@ -25,7 +25,8 @@ from supportscope.core.tickettext import healthy_time
 # are symptoms and stay.
 
 _EN_NEGATED = re.compile(
-    r"(?:never|nobody|no one|didn't|did not|don't|do not|haven't|have not|hasn't|has not|"
+    # a whole word: "whenever istiod restarts" and "the minor version" deny nothing
+    r"\b(?:never|nobody|no one|didn't|did not|don't|do not|haven't|have not|hasn't|has not|"
     r"wasn't|was not|weren't|were not|without|instead of|rather than|other than|neither|nor|"
     r"not to) "
     # what the cluster never gets, or never does, is a symptom: "the service never gets an
