@@ -982,6 +982,40 @@ def test_which_of_the_customers_own_software_settles_on_agreeing_contenders_howe
     assert "unsupported-scenarios--third-party-oss" in outcome.result.citations
 
 
+OWN_ISTIO_AFTER_ADDON = """Sidecars stop receiving config after the control plane restarts
+
+Hello team, we installed Istio 1.22 ourselves with istioctl on our production AKS cluster
+(three node pools, Azure CNI, 1.29). Last year we tried the Istio-based service mesh add-on on
+a test cluster but went back to our own install because we needed a newer version. Since the
+node image upgrade on Tuesday, whenever istiod restarts the sidecars in the shop namespace keep
+the old routes for up to twenty minutes and new pods start without any config at all. The
+control plane pods look healthy and the nodes are all Ready. Here is what the proxies say.
+
+```
+2026-12-01T09:12:44.120Z warning envoy config gRPC config stream closed: 14, upstream connect error
+2026-12-01T09:12:45.301Z warning envoy config StreamAggregatedResources gRPC config stream closed
+2026-12-01T09:13:02.877Z info  xdsproxy connected to upstream: istiod.istio-system.svc:15012
+```
+
+Could you tell us how to make the sidecars pick up the config again right away?
+"""
+
+
+def test_which_of_the_customers_own_software_is_judged_with_a_short_tickets_margin(tree):
+    # Their own Istio leads the add-on they tried once by a short ticket's margin, not a
+    # long one's: the first answer already says the ticket is about their software.
+    # ("whenever istiod restarts" denies nothing: a negation is a whole word.)
+    found = suggest_answers(tree, OWN_ISTIO_AFTER_ADDON)
+    assert len(normalize(OWN_ISTIO_AFTER_ADDON)) > 800
+    assert found.answers["component"] == "third-party-oss"
+    assert found.answers["oss"] == "istio"
+    assert "istiod" in found.chosen["oss"].matched
+    assert not walk.clearly_ahead(
+        found.chosen["oss"].score, found.alternatives["oss"][0].score, long=True
+    )
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
 FORM_REPORT = """Windows pods stuck in ContainerCreating after the node image update
 
 **Describe the bug**

@@ -147,8 +147,15 @@ def walk(
         # The customer's own software, said to be installed, leading: judged with the
         # margin of a short ticket. The wider margin of a long one guards a supported
         # verdict; this answer is the customer's tool (or their own ingress controller,
-        # whose next question asks which), which support does not take.
-        long = reading.long and not _theirs_leads(reading, ranked)
+        # whose next question asks which), which support does not take. So is the question
+        # that asks which of their software it is, once the first answer says it is theirs
+        # (not inside an agreement check of the first question: there a later question is
+        # read as strictly as before, or the first question would settle more easily).
+        long = (
+            reading.long
+            and not _theirs_leads(reading, ranked)
+            and not (lookahead and _which_of_theirs(reading, answers))
+        )
         chosen = ranked[0] if settled(ranked, long=long) else None
         if chosen is None and lookahead and ranked[0].score > 0:
             chosen = _agreeing(reading, answers, evidence, question, ranked)
