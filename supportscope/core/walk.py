@@ -284,8 +284,9 @@ AGREE_EVIDENCE = 2.5
 
 
 def _which_of_theirs(reading: Reading, answers: Mapping[str, str]) -> bool:
-    """Whether the first question is answered with the customer's own software (open source,
-    a vendor's, an ingress controller), so that the question now is which of it."""
+    """Whether the first question is answered with a choice for the customer's own
+    software (open source, a vendor's, an ingress controller): the questions after it ask
+    which one it is (and, for an ingress controller AKS manages, its release status)."""
     tree = reading.tree
     first = tree.nodes[tree.start].question
     return answers.get(tree.grouping.get(first, first)) in reading.installed_choices
