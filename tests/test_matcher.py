@@ -1000,6 +1000,16 @@ def test_the_network_observability_agent_aks_deploys_is_a_managed_add_on(tree, t
             "cluster-stop",
         ),
         ("업그레이드 후 노드 두 대가 Not Ready 상태로 한 시간씩 머뭅니다.", "kubelet"),
+        # the customer's image does not start: their build, whichever registry holds it
+        (
+            "After pushing the image to our container registry the pod fails at once with "
+            "standard_init_linux.go:228: exec user process caused: no such file or directory.",
+            "application-code",
+        ),
+        (
+            "ACR 에 이미지를 올린 뒤로 파드가 exec format error 로 바로 죽습니다.",
+            "application-code",
+        ),
         (
             "aks stop 명령을 실행한 뒤 az aks show 를 보면 powerState 가 null 로 나옵니다.",
             "cluster-stop",
