@@ -474,11 +474,26 @@ def test_the_name_of_what_was_installed_ends_where_its_clause_does(text, name):
         "The vendor says their agent needs hostPID.",
         "The dashboard now shows upgrade agent errors.",
         "We tried the operator we installed from the chart.",
+        "Do we have to install the operator ourselves?",
+        "Please upgrade the agent to the last version.",
     ],
 )
 def test_a_verb_before_agent_or_operator_is_no_name_of_what_was_installed(text):
-    # "says their agent" names no agent; "tried the operator" no operator
+    # "says their agent" names no agent; "tried the operator" no operator; "install the
+    # operator", "upgrade the agent" neither
     assert installed(normalize(text)) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Our team wanted to deploy KEDA operator for the batch jobs.", "keda"),
+        ("We configure Dynatrace operator with a custom resource.", "dynatrace"),
+    ],
+)
+def test_a_verb_before_the_name_is_not_part_of_it(text, name):
+    haystack = normalize(text)
+    assert [haystack[i.start : i.end] for i in installed(haystack)] == [name]
 
 
 @pytest.mark.parametrize(
