@@ -991,6 +991,11 @@ def test_which_of_the_customers_own_software_settles_on_agreeing_contenders_howe
     assert len(normalize(STRIMZI_NIGHTLY)) > 800
     assert found.answers["component"] == "third-party-oss"
     assert found.chosen["oss"].score < walk.AGREE_EVIDENCE
+    # the project is the one the customer runs, not the Helm chart that installed it,
+    # although "helm chart" scored more
+    assert found.answers["oss"] == "other"
+    assert found.chosen["oss"].matched == ("strimzi",)
+    assert [item.value for item in found.alternatives["oss"]] == ["helm"]
     outcome = resolve(tree, found.answers)
     assert outcome.result is not None
     assert outcome.result.level is Level.UNSUPPORTED

@@ -317,7 +317,15 @@ def _agreeing(
         if outcome.result is None:
             return None
         levels.add(outcome.result.level)
-    return ranked[0] if len(levels) == 1 else None
+    if len(levels) != 1:
+        return None
+    if _which_of_theirs(reading, answers):
+        # Which of their software: the one the text says they run or installed ("the
+        # Strimzi operator … installed with its Helm chart" is Strimzi, not Helm).
+        named = [item for item in contenders if customer_installed(item, used=True)]
+        if len(named) == 1:
+            return named[0]
+    return ranked[0]
 
 
 def levels_after(
