@@ -462,7 +462,7 @@ def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it
         ("CI 빌드를 돌리려고 sysbox 를 직접 설치했습니다.", "sysbox"),
         ("운영 중인데요 tidb 를 helm 으로 설치했습니다", "tidb"),
         # and it starts after the verb done to it
-        ("Our team wanted to deploy KEDA operator for the batch jobs.", "keda"),
+        ("Our team wanted to install KEDA operator for the batch jobs.", "keda"),
         ("We configure Dynatrace operator with a custom resource.", "dynatrace"),
     ],
 )

@@ -40,7 +40,7 @@ _STOP_WORDS = (
     "before when while so then of at by into onto across run use we installed deployed "
     "instead rather cannot can't couldn't won't doesn't don't didn't isn't aren't wasn't "
     "weren't says said shows showed do does did have has had now only every made not tried "
-    "running install deploy upgrade update configure configuring remove delete "
+    "running install upgrade update configure configuring remove delete "
     "을 를 이 가 은 는 으로 로"
 )
 _STOP = frozenset(_STOP_WORDS.split())
