@@ -15,6 +15,7 @@ from supportscope.core.engine import (
     pick,
     resolve,
 )
+from tests.accuracy import shipped_tree
 
 
 def T(en: str) -> dict[str, str]:
@@ -374,3 +375,11 @@ def test_a_group_and_a_choice_that_do_not_fit_are_refused_before_walking():
 def test_an_answer_further_down_one_branch_does_not_imply_a_routing_answer():
     # cni is asked only after kind=net, but knowing it does not mean the kind is net.
     assert resolve(tree(), {"cni": "azure"}).question.key == "kind"
+
+
+def test_the_first_key_is_the_first_question_or_the_one_it_groups():
+    assert tree().first_key == "kind"
+    # the shipped first step (``topic``) only picks a group of ``component``
+    shipped = shipped_tree()
+    assert shipped.nodes[shipped.start].question == "topic"
+    assert shipped.first_key == "component"

@@ -210,6 +210,13 @@ class Tree:
     # that one (``topic`` -> ``component``), so a reader may answer that one instead
     grouping: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
+    @property
+    def first_key(self) -> str:
+        """The key of the first question, or of the one it groups (the first step's
+        ``topic`` only picks a group of ``component``): what most of a ticket turns on."""
+        first = self.nodes[self.start].question
+        return self.grouping.get(first, first)
+
     def asked_at(self, node: Node) -> Question:
         """The question ``node`` asks, with only the choices it offers."""
         return self.offered.get(node.name) or self.questions[node.question]

@@ -74,8 +74,7 @@ def _gathered(tree: Tree) -> dict[str, tuple[_FilterTerm, ...]]:
 
 def filter_question(tree: Tree) -> Question:
     """The question the filter box searches: the first one, or the one it groups."""
-    key = tree.nodes[tree.start].question
-    return tree.questions[tree.grouping.get(key, key)]
+    return tree.questions[tree.first_key]
 
 
 def _first_choices(tree: Tree) -> list[tuple[Choice, str]]:

@@ -287,9 +287,7 @@ def _which_of_theirs(reading: Reading, answers: Mapping[str, str]) -> bool:
     """Whether the first question is answered with a choice for the customer's own
     software (open source, a vendor's, an ingress controller): the questions after it ask
     which one it is (and, for an ingress controller AKS manages, its release status)."""
-    tree = reading.tree
-    first = tree.nodes[tree.start].question
-    return answers.get(tree.grouping.get(first, first)) in reading.installed_choices
+    return answers.get(reading.tree.first_key) in reading.installed_choices
 
 
 def _agreeing(
@@ -303,7 +301,8 @@ def _agreeing(
     and, on a long ticket, the best has ``AGREE_EVIDENCE`` (unless the question asks which
     of the customer's own software it is)."""
     best = ranked[0].score
-    if reading.long and best < AGREE_EVIDENCE and not _which_of_theirs(reading, answers):
+    theirs = _which_of_theirs(reading, answers)
+    if reading.long and best < AGREE_EVIDENCE and not theirs:
         return None
     contenders = [
         item
@@ -319,7 +318,7 @@ def _agreeing(
         levels.add(outcome.result.level)
     if len(levels) != 1:
         return None
-    if _which_of_theirs(reading, answers):
+    if theirs:
         # Which of their software: the one the text says they run or installed ("the
         # Strimzi operator … installed with its Helm chart" is Strimzi, not Helm).
         named = [item for item in contenders if customer_installed(item, used=True)]

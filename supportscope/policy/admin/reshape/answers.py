@@ -206,9 +206,7 @@ def _component_question() -> Question | None:
     """The question most new answers go to: the first one, or the one it groups (the
     first step's ``topic`` only picks a group of ``component``), as the engine reads
     the live tree."""
-    tree = current_tree()
-    first = tree.nodes[tree.start].question
-    return Question.objects.filter(key=tree.grouping.get(first, first)).first()
+    return Question.objects.filter(key=current_tree().first_key).first()
 
 
 # -- retiring an answer ----------------------------------------------------------------
