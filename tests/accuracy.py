@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from supportscope.core.content import read_policy
-from supportscope.core.engine import Result, Tree, build_tree, resolve
+from supportscope.core.engine import Level, Result, Tree, build_tree, resolve
 from supportscope.core.vocabulary import suggest_answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -390,12 +390,19 @@ def load_reports(paths: list[Path]) -> dict[str, list[dict[str, str]]]:
     """Labelled reports kept outside the repository (real reports as customers wrote them,
     which may not be copied here), per file: each a JSON list of objects with ``id``,
     ``text``, ``verdict``, ``section`` and optionally ``clause`` and ``source``; a report
-    whose ``source`` an earlier one has is read once."""
+    whose ``source`` an earlier one has is read once. A verdict that is not a level's value
+    ("best-effort" for ``best_effort``) is refused: it could never be graded right."""
+    levels = sorted(level.value for level in Level)
     seen: set[str] = set()
     files: dict[str, list[dict[str, str]]] = {}
     for path in paths:
         reports = files.setdefault(path.name, [])
         for item in json.loads(path.read_text(encoding="utf-8")):
+            if item.get("verdict") not in levels:
+                raise ValueError(
+                    f"{path.name}, report {item.get('id')!r}: verdict {item.get('verdict')!r}"
+                    f" is not one of {', '.join(levels)}"
+                )
             source = item.get("source", "")
             if source and source in seen:
                 continue

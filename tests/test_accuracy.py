@@ -10,6 +10,7 @@ the suite fails loudly if reading them breaks; their figures are reported by
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -25,6 +26,7 @@ from tests.accuracy import (
     WRONG,
     grade,
     grade_file,
+    load_reports,
     reports_table,
     shipped_tree,
     table,
@@ -143,6 +145,17 @@ def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_coun
     assert printed.splitlines()[-1] == 'wrong "supported": 1 of 2'
 
 
+def test_a_report_whose_verdict_is_no_level_is_refused_by_name(tmp_path):
+    report = {"id": "a-1", "text": "x", "section": "s", "verdict": "best-effort"}
+    (tmp_path / "a.json").write_text(json.dumps([report]), encoding="utf-8")
+    message = (
+        "a.json, report 'a-1': verdict 'best-effort' is not one of best_effort, supported,"
+        " unsupported"
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        load_reports([tmp_path / "a.json"])
+
+
 @pytest.mark.parametrize("name", [*REVIEWED, *HOLDOUTS])
 def test_each_holdout_file_can_be_graded_when_present(tree, name):
     if not (CORPUS / name).exists():
@@ -255,6 +268,10 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # English real-ll ticket asking whether AKS upgrades a cluster on its own "when its minor
 # version drops out of support" was settled right only because that denial hid its version
 # words; it is now open, at hand (real-ll right 24 -> 23). No other file moves.
+# Seventeenth session: a verdict other than "supported" on a long ticket is held open, like
+# a supported one, when it rests on a score of 1.5 at most and the ticket reads likelier to
+# be about another choice (doubts.THIN_OTHER): a Korean real-pp ticket settled as Helm's
+# open source, where its writer named application code, is left open (real-pp wrong 1 -> 0).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -296,7 +313,7 @@ REAL_TARGETS = {
     "real-mm.toml": (23, 3),
     "real-nn.toml": (18, 3),
     "real-oo.toml": (23, 4),
-    "real-pp.toml": (22, 1),
+    "real-pp.toml": (22, 0),
     "real-qq.toml": (17, 2),
     "real-rr.toml": (21, 1),
     "real-ss.toml": (28, 2),

@@ -838,8 +838,8 @@ def test_a_long_report_naming_its_answer_only_in_passing_is_left_open_in_both_la
     assert (volume["value"], volume["score"]) == ("persistent-volume", 1.0)
     assert (code["value"], code["score"]) == ("application-code", 0)
     assert body["held"]["message"] == (
-        f"Left open: this long ticket names “{volume['label']}” only in passing (a single "
-        "plain word, or words in pasted logs or commands), too little to rest support on; "
+        f"Left open: this long ticket names “{volume['label']}” only in passing (one or two "
+        "plain words, or words in pasted logs or commands), too little to decide on; "
         f"the ticket as a whole reads likelier to be about “{code['label']}”. Pick what the "
         "ticket is really about."
     )

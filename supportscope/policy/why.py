@@ -252,8 +252,8 @@ def _held_reason(
         ) % {"lead": lead_label, **label}
     if held.reason == "thin":
         return _(
-            "Left open: this long ticket names “%(lead)s” only in passing (a single plain "
-            "word, or words in pasted logs or commands), too little to rest support on; the "
+            "Left open: this long ticket names “%(lead)s” only in passing (one or two plain "
+            "words, or words in pasted logs or commands), too little to decide on; the "
             "ticket as a whole reads likelier to be about “%(label)s”. Pick what the ticket "
             "is really about."
         ) % {"lead": lead_label, **label}
