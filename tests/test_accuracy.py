@@ -272,6 +272,9 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # a supported one, when it rests on a score of 1.5 at most and the ticket reads likelier to
 # be about another choice (doubts.THIN_OTHER): a Korean real-pp ticket settled as Helm's
 # open source, where its writer named application code, is left open (real-pp wrong 1 -> 0).
+# 'aad-pod-identity', the open-source project's name, is a term of open source (the add-on
+# is "pod identity" or "pod-managed identity"): an English real-p ticket and one of real-rr
+# settle right (real-p 23 -> 24, real-rr 21 -> 22).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -287,7 +290,7 @@ REAL_TARGETS = {
     "real-n.toml": (27, 1),
     "real-m.toml": (20, 3),
     "real-o.toml": (22, 2),
-    "real-p.toml": (23, 2),
+    "real-p.toml": (24, 2),
     "real-q.toml": (27, 1),
     "real-r.toml": (25, 0),
     "real-s.toml": (24, 2),
@@ -315,7 +318,7 @@ REAL_TARGETS = {
     "real-oo.toml": (23, 4),
     "real-pp.toml": (22, 0),
     "real-qq.toml": (17, 2),
-    "real-rr.toml": (21, 1),
+    "real-rr.toml": (22, 1),
     "real-ss.toml": (28, 2),
     "real-tt.toml": (24, 2),
     "real-uu.toml": (19, 2),
