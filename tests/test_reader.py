@@ -194,6 +194,9 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("We deployed three Kafka brokers. They restart.", "kafka brokers", "installed"),
         ("I have tried reinstalling dysk but without success.", "dysk", "installed"),
         ("We re-installed the Calico operator after the upgrade.", "calico operator", "operator"),
+        # an adverb or two between who and the verb
+        ("I have successfully installed the CSI driver on AKS.", "csi driver", "installed"),
+        ("We also previously deployed Falco on the nodes.", "falco", "installed"),
     ],
 )
 def test_what_the_customer_installed_is_found_with_how(text, named, way):
@@ -209,9 +212,11 @@ def test_what_the_customer_installed_is_found_with_how(text, named, way):
         ("서비스는 ArgoCD 로 배포 중입니다", "argocd"),
         ("저희는 kubectl 대신 k9s 를 씁니다", "k9s"),
         ("모니터링은 데이터독 에이전트를 사용합니다", "데이터독 에이전트"),
+        ("I am using the bitnami redis cluster with 9 nodes", "bitnami redis cluster"),
+        ("We have been using Linkerd for two years.", "linkerd"),
     ],
 )
-def test_a_korean_tool_the_customer_deploys_with_is_one_they_run(text, named):
+def test_a_tool_the_customer_deploys_with_or_uses_is_one_they_run(text, named):
     haystack = normalize(text)
     found = {haystack[i.start : i.end]: i.explicit for i in installed(haystack)}
     assert found.get(named) is False

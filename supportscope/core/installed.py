@@ -89,11 +89,14 @@ _EN_AFTER = re.compile(
     r"\b(?=[chikostw])"
     r"(?:helm (?:upgrade (?:i |install )|install |upgrade )(?:[0-9a-z][^ ]* )?"  # <release>
     r"|kubectl (?:apply|create) (?:f|filename|k|kustomize) "
-    r"|(?:we|i|our team|the team|customer|they|we've|i've) (?:have |had |also |recently |then |"
-    r"just |already |initially |originally )?(?:installed|deployed|set up|added|rolled out|"
+    r"|(?:we|i|our team|the team|customer|they|we've|i've) (?:(?:have|had|also|recently|then|"
+    r"just|already|initially|originally|successfully|previously|now) ){0,2}"
+    r"(?:installed|deployed|set up|added|rolled out|"
     # reinstalling it says it was theirs to install: "I have tried reinstalling dysk"
     r"(?:tried )?re ?install(?:ed|ing)|"
-    r"installed and configured|(?P<use>are running|runs?|uses?|are using|manages?)) "
+    r"installed and configured|"
+    r"(?P<use>are running|runs?|uses?|are using|am using|am running|been using|been running|"
+    r"manages?)) "
     r"(?:(?P<own>our own |their own |own )|our |a |an |the |their |its )?"
     r"|(?:self installed|self managed|self hosted|homegrown|home grown) )"
 )
