@@ -108,6 +108,17 @@ def test_a_name_and_its_version_in_a_fence_is_printed_output_not_a_command():
     ) == [INPUT, OUTPUT, OUTPUT, INPUT]
 
 
+def test_the_cli_notice_that_an_extension_is_installed_is_printed_output():
+    # the Azure CLI prints it on every command once aks-preview is installed, preview
+    # feature or not; in a fence or in the customer's lines alike
+    notice = "The behavior of this command has been altered by the following extension: aks-preview"
+    assert pasted_lines(["```text", notice, "```"]) == [INPUT, OUTPUT, INPUT]
+    assert pasted_lines(["az aks create fails.", notice]) == [None, OUTPUT]
+    # the CLI's word that an argument is in preview stays the customer's evidence
+    flag = "Argument '--enable-oidc-issuer' is in preview and under development."
+    assert pasted_lines(["az aks create fails.", flag]) == [None, None]
+
+
 def test_error_codes_are_evidence_and_names_are_not():
     assert is_evidence("ImagePullBackOff")
     assert is_evidence("x509")

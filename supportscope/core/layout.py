@@ -67,6 +67,14 @@ _VERSION_TEXT = r"v?\d+(?:\.\d+)+[\w.+\-]*"
 _VERSION_ROW = re.compile(rf"^\s*[\w.\-]+(?: {{2,}}|\t+){_VERSION_TEXT}\s*$")
 # '"aks-preview": "2.0.0b6"': the same as `az version` prints it, in JSON.
 _VERSION_PAIR = re.compile(rf'"[\w.\-]+"\s*:\s*"{_VERSION_TEXT}"')
+# The Azure CLI's notice on every command once an extension is installed ("The behavior of
+# this command has been altered by the following extension: aks-preview"): it says the
+# extension is there, not that the command used a preview feature.
+_CLI_NOTICE = re.compile(
+    r"\s*(?:warning: )?the behaviou?r of this command has been altered by the following "
+    r"extensions?:",
+    re.IGNORECASE,
+)
 _SENTENCE = re.compile(r"[.!?。]\s|[가-힣]{2,}(?:다|요|니다|까)[.?!]?$")
 
 
@@ -129,6 +137,8 @@ def pasted_lines(lines: list[str]) -> list[str | None]:
 def _output(line: str) -> str | None:
     """``FAILURE`` for a log line or trace frame that reports an error, ``OUTPUT`` for
     another line a tool printed (a log line, a table row), None for any other line."""
+    if _CLI_NOTICE.match(line):
+        return OUTPUT
     if _LOG.match(line) or _TRACE.search(line):
         return FAILURE if _FAILURE_WORDS.search(line.lower()) else OUTPUT
     # a table's columns are two spaces or a tab apart: most lines have neither
