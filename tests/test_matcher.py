@@ -892,11 +892,11 @@ def test_a_preview_feature_the_words_do_not_place_falls_back_to_the_preview_choi
 )
 def test_a_subnet_too_small_for_the_pods_ips_is_the_cni_plugins(tree, text):
     # The template tool named in passing is no request for code: the subnet is the matter,
-    # and which network plugin is asked next.
+    # and the network plugin, unsaid, is assumed to be one AKS manages.
     found = suggest_answers(tree, text)
     assert found.answers.get("component") == "cni-plugin"
-    assert found.open_question is not None
-    assert found.open_question.key == "cni"
+    assert "cni" in found.assumed
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
 
 
 def test_korean_our_owns_the_next_word_only_without_a_particle(tree):
@@ -1278,19 +1278,34 @@ PODS_CANNOT_TALK = (
     "traffic between node pools times out. Nothing changed on our side. Please look at the "
     "cluster networking."
 )
+# An NSG, and nothing says on which subnet or NIC.
+NSG_SOMEWHERE = "Our NSG rules on the AKS subnet block traffic since this morning."
+
+
+def test_a_cni_the_text_never_names_is_assumed_to_be_one_aks_manages(tree):
+    found = suggest_answers(tree, PODS_CANNOT_TALK)
+    assert found.answers["cni"] == "azure-cni"
+    assert "cni" in found.assumed
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+def test_a_cni_of_the_customers_own_is_read_not_assumed(tree):
+    text = PODS_CANNOT_TALK.replace("Nothing changed on our side.", "We run flannel as our CNI.")
+    found = suggest_answers(tree, text)
+    assert found.answers["cni"] == "byocni"
+    assert "cni" not in found.assumed
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
 
 
 def test_a_question_the_text_never_answers_says_what_each_of_its_few_answers_leads_to(tree):
-    found = suggest_answers(tree, PODS_CANNOT_TALK)
+    found = suggest_answers(tree, NSG_SOMEWHERE)
     assert found.open_question is not None
-    assert found.open_question.key == "cni"
+    assert found.open_question.key == "nsg_scope"
     assert not any(item.score for item in found.candidates)
     assert found.leads == {
-        "kubenet": {Level.SUPPORTED},
-        "azure-cni": {Level.SUPPORTED},
-        "azure-cni-overlay": {Level.SUPPORTED},
-        "azure-cni-cilium": {Level.SUPPORTED},
-        "byocni": {Level.UNSUPPORTED},
+        "custom-subnet": {Level.SUPPORTED},
+        "managed-subnet": {Level.UNSUPPORTED},
+        "node-nic": {Level.UNSUPPORTED},
     }
 
 

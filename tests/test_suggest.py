@@ -321,6 +321,19 @@ def test_another_assumed_answer_is_explained_as_itself_not_as_the_release_status
     assert "미리 보기" not in why
 
 
+def test_an_assumed_cni_says_every_cni_aks_manages_leads_to_the_same_verdict(client):
+    doc = page(client.post("/triage/suggest/", {"text": PODS_CANNOT_TALK}))
+    why = squash(doc.find_all("p", id="why-cni")[0].text)
+    assert why == (
+        "Assumed: the text names no CNI of the customer's own (BYOCNI, flannel, Calico, Cilium"
+        " they installed), and every CNI that AKS manages leads to the same verdict as"
+        " “Azure CNI”."
+    )
+    korean = page(client.post("/triage/suggest/?lang=ko", {"text": PODS_CANNOT_TALK}))
+    why = squash(korean.find_all("p", id="why-cni")[0].text)
+    assert why.startswith("가정: 내용에 고객이 직접 설치한 CNI(")
+
+
 def test_the_page_lists_every_answer_when_who_installed_it_is_not_assumed(client):
     doc = page(client.post("/triage/suggest/", {"text": OUR_ISTIO}))
     (fieldset,) = doc.find_all("fieldset", class_="proposal-open")
@@ -974,8 +987,12 @@ PODS_CANNOT_TALK = (
 )
 
 
-def test_an_unanswered_cni_question_lists_each_mode_and_its_level_on_the_page(client):
-    doc = page(client.post("/triage/suggest/", {"text": PODS_CANNOT_TALK}))
+# An NSG, and nothing says on which subnet or NIC.
+NSG_SOMEWHERE = "Our NSG rules on the AKS subnet block traffic since this morning."
+
+
+def test_an_unanswered_question_lists_each_answer_and_its_level_on_the_page(client):
+    doc = page(client.post("/triage/suggest/", {"text": NSG_SOMEWHERE}))
     fieldset = doc.find_all("fieldset", class_="proposal-open")[0]
     assert "What each answer leads to" in squash(fieldset.text)
     shown = {}
@@ -986,27 +1003,23 @@ def test_an_unanswered_cni_question_lists_each_mode_and_its_level_on_the_page(cl
             c for c in badge.attrs["class"].split() if c.startswith("badge-") and c != "badge-small"
         ]
     assert shown == {
-        "kubenet": ["badge-supported"],
-        "azure-cni": ["badge-supported"],
-        "azure-cni-overlay": ["badge-supported"],
-        "azure-cni-cilium": ["badge-supported"],
-        "byocni": ["badge-unsupported"],
+        "custom-subnet": ["badge-supported"],
+        "managed-subnet": ["badge-unsupported"],
+        "node-nic": ["badge-unsupported"],
     }
-    korean = page(client.post("/triage/suggest/?lang=ko", {"text": PODS_CANNOT_TALK}))
+    korean = page(client.post("/triage/suggest/?lang=ko", {"text": NSG_SOMEWHERE}))
     fieldset = korean.find_all("fieldset", class_="proposal-open")[0]
     assert "답마다 나머지 내용과 함께 나오는 판정" in squash(fieldset.text)
-    assert len(fieldset.find_all("ul", class_="candidates each-answer")[0].find_all("input")) == 5
+    assert len(fieldset.find_all("ul", class_="candidates each-answer")[0].find_all("input")) == 3
 
 
-def test_the_api_gives_each_unanswered_cni_mode_the_level_it_leads_to(client):
-    body = suggest(client, {"text": PODS_CANNOT_TALK}).json()
+def test_the_api_gives_each_answer_of_an_unanswered_question_the_level_it_leads_to(client):
+    body = suggest(client, {"text": NSG_SOMEWHERE}).json()
     assert body["outcome"]["verdict"] is None
     assert {item["value"]: item["leads_to"] for item in body["candidates"]} == {
-        "kubenet": ["supported"],
-        "azure-cni": ["supported"],
-        "azure-cni-overlay": ["supported"],
-        "azure-cni-cilium": ["supported"],
-        "byocni": ["unsupported"],
+        "custom-subnet": ["supported"],
+        "managed-subnet": ["unsupported"],
+        "node-nic": ["unsupported"],
     }
 
 

@@ -50,6 +50,7 @@ def suggest(
     stands_for: Mapping[tuple[str, str], tuple[str, str]] | None = None,
     levels: LevelModel | None = None,
     owned_defaults: Mapping[str, Mapping[str, str]] | None = None,
+    defaults_not_weighed: Iterable[str] = (),
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -60,6 +61,8 @@ def suggest(
     ``owned_defaults`` say the part that fails is AKS's own, and are not assumed where the
     text named the customer's software on a question already answered: the question is
     held open (``Held`` ``named-software``), the answer that names that software first.
+    ``defaults_not_weighed`` are assumed for the ticket's own answers but not while
+    weighing whether close contenders reach the same level (below).
     ``upgrade`` applies the rewriting that old links get, so that the same facts give the
     same verdict whichever way they arrive.
 
@@ -86,6 +89,7 @@ def suggest(
         stands_for or {},
         levels,
         owned_defaults=owned_defaults or {},
+        defaults_not_weighed=frozenset(defaults_not_weighed),
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}

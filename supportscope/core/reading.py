@@ -62,6 +62,9 @@ class Reading:
     # defaults that say the failing part is AKS's own, each with the answer that names
     # the customer's software per choice for it: ``walk._theirs_named``
     owned_defaults: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # defaults assumed for the ticket's own answers, never while weighing whether close
+    # contenders agree on a level (``walk._agreeing``)
+    defaults_not_weighed: frozenset[str] = frozenset()
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 

@@ -170,7 +170,11 @@ def walk(
             alternatives[question.key] = tuple(
                 item for item in ranked if item.score > 0 and item.value != chosen.value
             )
-        elif ranked[0].score <= 0 and question.key in reading.defaults:
+        elif (
+            ranked[0].score <= 0
+            and question.key in reading.defaults
+            and (lookahead or question.key not in reading.defaults_not_weighed)
+        ):
             unassumed = _theirs_named(reading, question, chosen_items, alternatives)
             if unassumed is not None:
                 rival = unassumed.rival  # first, the rest in their order (a stable sort)

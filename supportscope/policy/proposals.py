@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from supportscope.core.engine import Tree, pick, resolve
 from supportscope.core.ranking import Ranked
-from supportscope.core.vocabulary import MAX_TICKET_CHARS, RELEASE_KEY, suggest_answers
+from supportscope.core.vocabulary import CNI_KEY, MAX_TICKET_CHARS, RELEASE_KEY, suggest_answers
 from supportscope.core.walk import NAMED_SOFTWARE, Suggestion
 from supportscope.policy.presenters import LevelView, choice_label, current_lang, level_view
 from supportscope.policy.querystring import read_carry, triage_url
@@ -152,6 +152,12 @@ def _assumed(key: str, label: str) -> str:
             "Assumed: the text names no preview, feature flag, beta or alpha feature, and "
             "generally available is the usual case."
         )
+    if key == CNI_KEY:
+        return _(
+            "Assumed: the text names no CNI of the customer's own (BYOCNI, flannel, Calico, "
+            "Cilium they installed), and every CNI that AKS manages leads to the same verdict "
+            "as “%(choice)s”."
+        ) % {"choice": label}
     return _("Assumed: the text says nothing about it, and “%(choice)s” is the usual case.") % {
         "choice": label
     }
