@@ -244,6 +244,15 @@ def test_an_agent_aks_runs_itself_is_not_the_customers(text):
     assert installed(normalize(text)) == ()
 
 
+def test_a_korean_sentence_that_ends_after_the_install_names_nothing_after_it():
+    # "따로 설치해 둔 상태입니다" ends the sentence: "현상" (Symptoms), the next line's
+    # heading, is no tool the customer installed
+    text = "cert-manager 를 따로 설치해 둔 상태입니다\n\n현상\n인증서가 갱신되지 않습니다"
+    read = normalize_ticket(text)
+    found = installed(read.haystack, read.steps, read.identifiers)
+    assert "현상" not in [read.haystack[item.start : item.end] for item in found]
+
+
 def test_a_korean_install_that_names_only_how_names_nothing():
     # "공식 YAML 로" is the way: no tool is named, so none is the customer's
     assert installed(normalize("저희가 공식 YAML 로 직접 설치했습니다")) == ()
