@@ -1132,6 +1132,17 @@ def test_a_forms_words_are_blanked_only_where_they_stand_as_its_headings():
         ("**Known Workarounds**", ""),
         ("Regression: DNS broke after the upgrade", "Regression: DNS broke after the upgrade"),
         ("We saw a regression in 1.29.", "We saw a regression in 1.29."),
+        ("### Is there an existing issue for this?", ""),
+        ("**Have you**", ""),
+        ("Have you tried restarting the nodes?", "Have you tried restarting the nodes?"),
+        ("### Code of Conduct", ""),
+        # Kubernetes' own form: its labels and hints go, the answers stay
+        ("- OS (e.g: `cat /etc/os-release`): Ubuntu 22.04", "Ubuntu 22.04"),
+        ("- Kernel (e.g. `uname -a`): 5.15", "5.15"),
+        ("- Install tools: Azure Portal", "Azure Portal"),
+        ("- Cloud provider or hardware configuration: AKS", "AKS"),
+        ("- Network plugin and version (if this is a network-related bug): kubenet", "kubenet"),
+        ("- OS disk resized to 256 GB by us", "- OS disk resized to 256 GB by us"),
     ],
 )
 def test_a_forms_heading_is_blanked_where_it_stands_as_one(line, kept):

@@ -557,7 +557,9 @@ def _korean_name_after(haystack: str, position: int) -> tuple[int, int] | None:
 
 # A first word that ends the sentence ("설치해 둔 상태입니다. 현상 …"): nothing is named after
 # the verb; the next sentence's first word (here a form's heading) is no name.
-_KO_PREDICATE = re.compile(r"[^ ]*(?:니다|어요|아요|에요|예요|해요|이다|였다|했다|한다|된다)(?: |\Z)")
+_KO_PREDICATE = re.compile(
+    r"[^ ]*(?:니다|어요|아요|에요|예요|해요|이다|였다|했다|한다|된다)(?: |\Z)"
+)
 # A version said as the thing installed ("2.19 버전", "v1.12 버전이"), and the topic or
 # object of a Korean sentence named in Latin letters ("KEDA 는", "Istio를").
 _KO_VERSION_NAME = re.compile(r"v?[0-9][0-9.x]* ?버전")

@@ -170,6 +170,8 @@ _TEMPLATE_HEADING = re.compile(
     r"steps to reproduce|relevant log output|what did you expect to happen|anything else|"
     # the .NET runtime's form, among others: "### Regression?" asks, it does not report one
     r"regression|known workarounds|reproduction steps|other information|"
+    # a project's form: what the reporter checked, not the problem
+    r"is there an existing issue for this|have you|code of conduct|"
     r"(?:kubernetes |aks |cluster )?version)"
     r"(?:\s*\([^)]*\))?\s*\??\.?\s*(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?:?"
 )
@@ -200,6 +202,9 @@ _TEMPLATE_STARTS = (
     "aks version",
     "cluster version",
     "version",
+    "is there an existing",
+    "have you",
+    "code of conduct",
 )
 # Instructions left in the form (searched only in a text that has one of ``_FRAGMENTS``).
 _TEMPLATE_LINE = re.compile(
@@ -231,9 +236,16 @@ _FRAGMENTS = (
 )
 # The labels of the environment list, with their hints: "- Kubernetes version (use
 # `kubectl version`):", "- CLI Version [e.g. 3.22]", "- Size of cluster (how many …?)".
+# Kubernetes' own form lists "- Cloud provider or hardware configuration:", "- OS (e.g: `cat
+# /etc/os-release`):", "- Kernel (e.g. `uname -a`):", "- Install tools:" and "- Network
+# plugin and version (if this is a network-related bug):": a hint's "/etc/" is no node
+# login, its "network plugin" no CNI question (OS and kernel only with their hint: "- OS
+# disk resized" is the customer's).
 _TEMPLATE_LABEL = re.compile(
     r"\s*[-*]\s*(?:cli version|kubernetes version|cli extension version|browser|"
-    r"size of cluster|general description of workloads in the cluster|others)\b"
+    r"size of cluster|general description of workloads in the cluster|others|"
+    r"cloud provider or hardware configuration|install tools|network plugin and version|"
+    r"(?:os|kernel)(?=\s*\(e\.g))\b"
     r"(?:\s*\([^)]*\))*(?:\s*\[e\.g\.[^\]]*\])?(?:\s*(?:if|is) applicable)?\s*:?"
 )
 _LABEL_STARTS = (
@@ -244,6 +256,11 @@ _LABEL_STARTS = (
     "size of cluster",
     "general description",
     "others",
+    "cloud provider or",
+    "install tools",
+    "network plugin and",
+    "os",
+    "kernel",
 )
 _TEMPLATE_HINT = re.compile(r"\[e\.g\.[^\]]*\]")
 # The footer Microsoft's documentation adds to an issue filed from a page ("#### Document
