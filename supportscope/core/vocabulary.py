@@ -246,9 +246,9 @@ OWNED_DEFAULTS: Mapping[str, Mapping[str, str]] = {
 # its own (BYOCNI, flannel, Calico, Cilium, "we installed"), leads elsewhere. Assumed for
 # the ticket's own answers, not while weighing whether close first answers agree on a level:
 # there an unsaid CNI keeps bring-your-own open, so networking contenders do not agree on
-# "supported" by an assumption. Measured (seventeenth session, docs/accuracy.md): working real files 1,240 ->
-# 1,253 right, 75 -> 76 wrong; assumed while weighing too, 1,256 and 77, and the real
-# holdouts gained fewer right answers for more wrong ones.
+# "supported" by an assumption. Measured (seventeenth session, docs/accuracy.md): working
+# real files 1,240 -> 1,253 right, 75 -> 76 wrong; assumed while weighing too, 1,256 and
+# 77, and the real holdouts gained fewer right answers for more wrong ones.
 DEFAULTS_NOT_WEIGHED = frozenset({CNI_KEY})
 # Where the text settles a modifier but leaves the question it is read with open, the
 # choice that stands for that modifier's case, if the text matched it at all: a ticket
