@@ -277,8 +277,9 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # settle right (real-p 23 -> 24, real-rr 21 -> 22).
 # A ticket that says nothing of its CNI is assumed to run one AKS manages (every one leads
 # where Azure CNI does; vocabulary.DEFAULTS), though not while weighing whether close first
-# answers agree on a level: 13 working tickets settle right (real-t two; real-d, real-f,
-# real-k, real-m, real-o, real-v, real-cc, real-ee, real-ff, real-mm, real-oo one each),
+# answers agree on a level, nor where an old link's preview is read: 11 working tickets
+# settle right (real-d, real-f, real-k, real-m, real-o, real-t, real-v, real-cc, real-ee,
+# real-mm, real-oo one each),
 # and one English real-cc ticket about kube-system pods failing on a new cluster is settled
 # supported as cluster networking, where its writer named the managed kube-system clause
 # (real-cc wrong 1 -> 2).
@@ -301,7 +302,7 @@ REAL_TARGETS = {
     "real-q.toml": (27, 1),
     "real-r.toml": (25, 0),
     "real-s.toml": (24, 2),
-    "real-t.toml": (26, 2),
+    "real-t.toml": (25, 2),
     "real-v.toml": (27, 1),
     "real-u.toml": (25, 2),
     "real-w.toml": (27, 0),
@@ -313,7 +314,7 @@ REAL_TARGETS = {
     "real-cc.toml": (27, 2),
     "real-dd.toml": (23, 1),
     "real-ee.toml": (29, 0),
-    "real-ff.toml": (27, 1),
+    "real-ff.toml": (26, 1),
     "real-gg.toml": (25, 1),
     "real-hh.toml": (25, 0),
     "real-ii.toml": (26, 2),

@@ -127,6 +127,15 @@ def test_an_old_value_read_anew_drops_the_group_it_sat_in(tree):
     assert resolve(tree, answers).result.level is Level.BEST_EFFORT
 
 
+def test_an_old_networking_link_in_preview_that_never_said_its_cni_still_asks_it(tree):
+    """The suggester assumes a CNI AKS manages where a ticket says nothing of it; an old
+    link is not rewritten on that assumption: bring-your-own CNI is not for the release
+    status to decide."""
+    answers, changes = upgrade(tree, {"component": "kube-proxy", "preview": "preview"})
+    assert changes == ()
+    assert resolve(tree, answers).question.key == "cni"
+
+
 def test_a_ga_release_status_is_left_alone_where_it_is_no_longer_asked(tree):
     answers, changes = upgrade(tree, {"component": "etcd", "preview": "ga"})
     assert changes == ()
