@@ -66,6 +66,7 @@ def test_a_ticket_settles_the_component_and_the_follow_up_with_the_words_behind_
         "answers",
         "evidence",
         "why",
+        "assumed",
         "alternatives",
         "candidates",
         "held",
@@ -216,6 +217,7 @@ def test_any_text_gets_a_200_with_an_outcome_or_a_400_in_the_error_shape(client,
             "answers",
             "evidence",
             "why",
+            "assumed",
             "alternatives",
             "candidates",
             "held",
@@ -332,6 +334,21 @@ def test_an_assumed_cni_says_every_cni_aks_manages_leads_to_the_same_verdict(cli
     korean = page(client.post("/triage/suggest/?lang=ko", {"text": PODS_CANNOT_TALK}))
     why = squash(korean.find_all("p", id="why-cni")[0].text)
     assert why.startswith("가정: 내용에 고객이 직접 설치한 CNI(")
+
+
+def test_the_api_says_why_each_assumed_answer_was_taken_in_the_requests_language(client):
+    body = suggest(client, {"text": PODS_CANNOT_TALK}).json()
+    assert set(body["assumed"]) == {"appliance", "cni"}
+    assert all(body["evidence"][key] == [] for key in body["assumed"])
+    assert body["assumed"]["cni"] == (
+        "Assumed: the text names no CNI of the customer's own (BYOCNI, flannel, Calico, Cilium"
+        " they installed), and every CNI that AKS manages leads to the same verdict as"
+        " “Azure CNI”."
+    )
+    korean = suggest(client, {"text": PODS_CANNOT_TALK, "lang": "ko"}).json()
+    assert korean["assumed"]["appliance"].startswith("가정: ")
+    named = suggest(client, {"text": PODS_CANNOT_TALK + " We run flannel as our CNI."}).json()
+    assert "cni" not in named["assumed"]
 
 
 def test_the_page_lists_every_answer_when_who_installed_it_is_not_assumed(client):

@@ -32,7 +32,7 @@ from supportscope.policy.presenters import (
     read_answers,
 )
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.policy.why import held_text, note_text, reasons, shared_level
+from supportscope.policy.why import assumed_text, held_text, note_text, reasons, shared_level
 
 LANGS = CODES
 
@@ -226,6 +226,11 @@ def suggest(request: HttpRequest) -> JsonResponse:
             for key, item in found.chosen.items()
             if item.notes
         }
+        assumed = {
+            key: assumed_text(key, choice_label(tree.questions[key], found.answers[key], lang))
+            for key in found.assumed
+            if key in found.answers
+        }
         held = None
         if found.held is not None and found.held.rival in choices:
             held = {
@@ -245,6 +250,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
         "answers": found.answers,
         "evidence": found.evidence,
         "why": why,
+        "assumed": assumed,
         "alternatives": alternatives,
         "candidates": candidates,
         "held": held,

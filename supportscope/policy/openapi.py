@@ -221,6 +221,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                         "answers",
                         "evidence",
                         "why",
+                        "assumed",
                         "alternatives",
                         "candidates",
                         "held",
@@ -244,6 +245,13 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "description": "Per answer, what the reader noted about its words "
                             "(e.g. 'kube-router: installed by the customer (DaemonSet)').",
                             "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "assumed": {
+                            "type": "object",
+                            "description": "Per answer the text says nothing about, why its "
+                            "usual answer was taken (e.g. for the CNI: every CNI that AKS "
+                            "manages leads to the same verdict), in the request's language.",
+                            "additionalProperties": {"type": "string"},
                         },
                         "alternatives": {
                             "type": "object",

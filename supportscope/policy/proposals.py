@@ -18,14 +18,14 @@ from django.views.decorators.http import require_POST
 
 from supportscope.core.engine import Tree, pick, resolve
 from supportscope.core.ranking import Ranked
-from supportscope.core.vocabulary import CNI_KEY, MAX_TICKET_CHARS, RELEASE_KEY, suggest_answers
+from supportscope.core.vocabulary import MAX_TICKET_CHARS, suggest_answers
 from supportscope.core.walk import NAMED_SOFTWARE, Suggestion
 from supportscope.policy.presenters import LevelView, choice_label, current_lang, level_view
 from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.steps import ChoiceView, choice_view, shown_words
 from supportscope.policy.triage import respond
-from supportscope.policy.why import held_text, note_text, reasons, shared_level
+from supportscope.policy.why import assumed_text, held_text, note_text, reasons, shared_level
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
                 value=value,
                 label=choice_label(question, value, lang),
                 matched=list(shown_words(tuple(found.evidence.get(key, ())), lang)),
-                assumed=_assumed(key, label) if key in found.assumed else "",
+                assumed=assumed_text(key, label) if key in found.assumed else "",
                 options=options,
                 also=[
                     ReasonedChoice(
@@ -142,25 +142,6 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
         if held
         else "",
     )
-
-
-def _assumed(key: str, label: str) -> str:
-    """Why the usual answer ``label`` was taken for question ``key``, which the text never
-    mentions."""
-    if key == RELEASE_KEY:
-        return _(
-            "Assumed: the text names no preview, feature flag, beta or alpha feature, and "
-            "generally available is the usual case."
-        )
-    if key == CNI_KEY:
-        return _(
-            "Assumed: the text names no CNI of the customer's own (BYOCNI, flannel, Calico, "
-            "Cilium they installed), and every CNI that AKS manages leads to the same verdict "
-            "as “%(choice)s”."
-        ) % {"choice": label}
-    return _("Assumed: the text says nothing about it, and “%(choice)s” is the usual case.") % {
-        "choice": label
-    }
 
 
 def _single(found: Suggestion, item: Ranked) -> LevelView | None:

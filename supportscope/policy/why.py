@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from supportscope.core.engine import Level
 from supportscope.core.ranking import Note, Ranked
+from supportscope.core.vocabulary import CNI_KEY, RELEASE_KEY
 from supportscope.core.walk import Held, Suggestion
 from supportscope.policy.presenters import level_view
 
@@ -284,3 +285,22 @@ def _held_reason(
         )
         % label
     )
+
+
+def assumed_text(key: str, label: str) -> str:
+    """Why the usual answer ``label`` was taken for question ``key``, which the text never
+    mentions."""
+    if key == RELEASE_KEY:
+        return _(
+            "Assumed: the text names no preview, feature flag, beta or alpha feature, and "
+            "generally available is the usual case."
+        )
+    if key == CNI_KEY:
+        return _(
+            "Assumed: the text names no CNI of the customer's own (BYOCNI, flannel, Calico, "
+            "Cilium they installed), and every CNI that AKS manages leads to the same verdict "
+            "as “%(choice)s”."
+        ) % {"choice": label}
+    return _("Assumed: the text says nothing about it, and “%(choice)s” is the usual case.") % {
+        "choice": label
+    }
