@@ -7,8 +7,8 @@ tickets about it, or it rests on a single plain word while the ticket reads like
 about another choice; and a verdict of any level on a long ticket, when the ticket reads like
 past tickets about a rival that would not reach its level, or is worded like tickets of
 another level (``core/tiebreak.py``), or rests on a term of two words at most while the
-ticket reads likelier to be about another choice. ``suggest`` (``core/matcher.py``) then leaves the
-question open, with its candidates and the reason (``walk.Held``).
+ticket reads likelier to be about another choice. ``suggest`` (``core/matcher.py``) then
+leaves the question open, with its candidates and the reason (``walk.Held``).
 """
 
 from __future__ import annotations

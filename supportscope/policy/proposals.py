@@ -82,7 +82,7 @@ def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
                 key=key,
                 question=pick(question.text, lang),
                 value=value,
-                label=choice_label(question, value, lang),
+                label=label,
                 matched=list(shown_words(tuple(found.evidence.get(key, ())), lang)),
                 assumed=assumed_text(key, label) if key in found.assumed else "",
                 options=options,
