@@ -1297,6 +1297,21 @@ def test_a_cni_of_the_customers_own_is_read_not_assumed(tree):
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
 
 
+def test_a_cni_the_customer_tried_to_install_outweighs_the_managed_one_it_names(tree):
+    # Our own words, modelled on a public report: the managed CNI is named as what is
+    # already there, the customer's own as what they install over it.
+    text = (
+        "Running our own CNI on AKS\n"
+        "The cluster came with azure-cni, but we want weavenet or flannel instead. "
+        "I tried to install flannel and weavenet, and azure-cni is still there. "
+        "How do we remove the azure-cni deployment?"
+    )
+    found = suggest_answers(tree, text)
+    assert found.answers["cni"] == "byocni"
+    assert {"flannel", "weavenet"} <= set(found.chosen["cni"].matched)
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
 def test_a_question_the_text_never_answers_says_what_each_of_its_few_answers_leads_to(tree):
     found = suggest_answers(tree, NSG_SOMEWHERE)
     assert found.open_question is not None
@@ -1338,3 +1353,31 @@ def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
     assert _rival_second(_rival_second(found, held), held).candidates == listed
     mine = Held("component", "load-balancer", "installed")
     assert _rival_second(found, mine).candidates == found.candidates
+
+
+@pytest.mark.parametrize(
+    ("text", "component"),
+    [
+        # our own words: node pools left behind the control plane's version
+        (
+            "Cannot upgrade NodePool\nThe control plane is on 1.29.4, but upgrading the "
+            "nodepools to 1.29.4 fails and the portal offers nothing newer than 1.28.9.",
+            "kubernetes-version",
+        ),
+        (
+            "컨트롤 플레인은 1.29 인데 노드 풀을 업그레이드하려고 하면 1.28 이후 버전이 목록에 "
+            "보이지 않습니다.",
+            "kubernetes-version",
+        ),
+        # AKS's own internal error on an operation
+        (
+            "Our ARM deployment of the cluster stops with ProvisioningControlPlaneError: AKS "
+            "encountered an internal error while attempting the requested operation.",
+            "cluster-operation",
+        ),
+    ],
+)
+def test_node_pool_upgrades_and_aks_internal_errors_are_read_as_such(tree, text, component):
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") == component
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED

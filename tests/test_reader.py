@@ -208,6 +208,9 @@ def test_error_codes_are_evidence_and_names_are_not():
         # an adverb or two between who and the verb
         ("I have successfully installed the CSI driver on AKS.", "csi driver", "installed"),
         ("We also previously deployed Falco on the nodes.", "falco", "installed"),
+        # trying to install it: it was theirs to install
+        ("I tried to install flannel, but azure-cni is still there.", "flannel", "installed"),
+        ("We attempted deploying Longhorn, but its pods crash.", "longhorn", "installed"),
     ],
 )
 def test_what_the_customer_installed_is_found_with_how(text, named, way):

@@ -92,8 +92,10 @@ _EN_AFTER = re.compile(
     r"|(?:we|i|our team|the team|customer|they|we've|i've) (?:(?:have|had|also|recently|then|"
     r"just|already|initially|originally|successfully|previously|now) ){0,2}"
     r"(?:installed|deployed|set up|added|rolled out|"
-    # reinstalling it says it was theirs to install: "I have tried reinstalling dysk"
-    r"(?:tried )?re ?install(?:ed|ing)|"
+    # reinstalling it says it was theirs to install: "I have tried reinstalling dysk"; so
+    # does trying to install it: "i tried to install flannel and weavenet"
+    r"(?:tried )?re ?install(?:ed|ing)|(?:tried|attempted) (?:to (?:install|deploy)|"
+    r"installing|deploying)|"
     r"installed and configured|"
     r"(?P<use>are running|runs?|uses?|are using|am using|am running|been using|been running|"
     r"manages?)) "
