@@ -211,6 +211,9 @@ def test_error_codes_are_evidence_and_names_are_not():
         # trying to install it: it was theirs to install
         ("I tried to install flannel, but azure-cni is still there.", "flannel", "installed"),
         ("We attempted deploying Longhorn, but its pods crash.", "longhorn", "installed"),
+        # a time said after the name is not part of it
+        ("We deployed Longhorn last week and the volumes hang.", "longhorn", "installed"),
+        ("I installed Velero yesterday, backups fail.", "velero", "installed"),
     ],
 )
 def test_what_the_customer_installed_is_found_with_how(text, named, way):

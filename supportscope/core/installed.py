@@ -41,6 +41,7 @@ _STOP_WORDS = (
     "instead rather cannot can't couldn't won't doesn't don't didn't isn't aren't wasn't "
     "weren't says said shows showed do does did have has had now only every made not tried "
     "running install upgrade update configure configuring remove delete "
+    "last yesterday earlier recently today "
     "을 를 이 가 은 는 으로 로"
 )
 _STOP = frozenset(_STOP_WORDS.split())
