@@ -441,6 +441,21 @@ def test_adding_oneself_to_a_group_installs_nothing():
     assert installed(normalize("I added myself to the AD group, still forbidden.")) == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # words that name no tool, before "agent" or "operator" or after an install verb
+        "I added the current user to the AD group, the result was the same.",
+        "The API version does not support multi agent pool clusters.",
+        "enableAutoScaling: true agent count 3",
+        "We assigned the Managed Identity Operator role to the kubelet identity.",
+        "I wanted to set up self hosted networking on AKS.",
+    ],
+)
+def test_words_that_name_no_tool_are_no_install(text):
+    assert installed(normalize(text)) == ()
+
+
 def test_a_network_plugin_the_cluster_was_built_with_is_no_tool_the_customer_runs():
     haystack = normalize("사용자 지정 서브넷을 지정해서 Azure CNI로 배포했습니다")
     assert installed(haystack) == ()

@@ -61,7 +61,10 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
     years months weeks days ago yesterday last
     recently earlier previously manually ourselves myself themselves me us him her
     separately also hi hello team
-    was is are fails failed failing failure error errors hangs hung timeout"""
+    was is are fails failed failing failure error errors hangs hung timeout
+    true false null none default warning info build multi support supported key control
+    plane identity identities managed user current command configuration config following
+    tutorial option options closed watch will url networking network tool tools"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 # Agents and DaemonSets that AKS itself runs: named with "agent" or "daemonset", they are
 # not the customer's ("konnectivity-agent pods restart", "the ama-logs agent").
