@@ -450,6 +450,8 @@ def test_adding_oneself_to_a_group_installs_nothing():
         "enableAutoScaling: true agent count 3",
         "We assigned the Managed Identity Operator role to the kubelet identity.",
         "I wanted to set up self hosted networking on AKS.",
+        "We use az aks commands for this.",
+        "We deployed it intentionally.",
     ],
 )
 def test_words_that_name_no_tool_are_no_install(text):
@@ -510,6 +512,9 @@ def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it
         # and it starts after the verb done to it
         ("Our team wanted to install KEDA operator for the batch jobs.", "keda"),
         ("We configure Dynatrace operator with a custom resource.", "dynatrace"),
+        # "it" or "this" starts the next clause
+        ("We installed Falco it keeps crashing on the Windows nodes", "falco"),
+        ("We installed traefik this morning and the routes broke", "traefik"),
     ],
 )
 def test_the_name_of_what_was_installed_is_its_clause_and_no_more(text, name):

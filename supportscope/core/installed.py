@@ -41,7 +41,7 @@ _STOP_WORDS = (
     "instead rather cannot can't couldn't won't doesn't don't didn't isn't aren't wasn't "
     "weren't says said shows showed do does did have has had now only every made not tried "
     "running install upgrade update configure configuring remove delete "
-    "last yesterday earlier recently today "
+    "last yesterday earlier recently today this it or intentionally successfully "
     "을 를 이 가 은 는 으로 로"
 )
 _STOP = frozenset(_STOP_WORDS.split())
@@ -64,7 +64,9 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
     was is are fails failed failing failure error errors hangs hung timeout
     true false null none default warning info build multi support supported key control
     plane identity identities managed user current command configuration config following
-    tutorial option options closed watch will url networking network tool tools"""
+    tutorial option options closed watch will url networking network tool tools az
+    architecture email several previous requested retry export hostname agentpool both
+    exceptions commands"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 # Agents and DaemonSets that AKS itself runs: named with "agent" or "daemonset", they are
 # not the customer's ("konnectivity-agent pods restart", "the ama-logs agent").
