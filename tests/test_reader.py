@@ -208,6 +208,8 @@ def test_error_codes_are_evidence_and_names_are_not():
         # an adverb or two between who and the verb
         ("I have successfully installed the CSI driver on AKS.", "csi driver", "installed"),
         ("We also previously deployed Falco on the nodes.", "falco", "installed"),
+        # the name before how it comes, longer than one word
+        ("cert-manager helm chart 를 설치했습니다", "cert manager helm", "helm"),
         # trying to install it: it was theirs to install
         ("I tried to install flannel, but azure-cni is still there.", "flannel", "installed"),
         ("We attempted deploying Longhorn, but its pods crash.", "longhorn", "installed"),
@@ -449,6 +451,7 @@ def test_adding_oneself_to_a_group_installs_nothing():
         "The API version does not support multi agent pool clusters.",
         "enableAutoScaling: true agent count 3",
         "We assigned the Managed Identity Operator role to the kubelet identity.",
+        "We granted the Virtual Machine Operator role to the control plane identity.",
         "I wanted to set up self hosted networking on AKS.",
         "We use az aks commands for this.",
         "We deployed it intentionally.",

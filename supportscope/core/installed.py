@@ -108,7 +108,8 @@ _EN_AFTER = re.compile(
     r"(?:(?P<own>our own |their own |own )|our |a |an |the |their |its )?"
     r"|(?:self installed|self managed|self hosted|homegrown|home grown) )"
 )
-_EN_NAMED = re.compile(r" (?:agent|agents|operator|daemonset|exporter|sidecar)\b")
+# ("Managed Identity Operator role" is a role, not an operator)
+_EN_NAMED = re.compile(r" (?:agent|agents|operator|daemonset|exporter|sidecar)\b(?! roles?\b)")
 _EN_BEFORE = re.compile(
     r" (?:that|which)(?: we| i| our team)(?: have| had)? (?:installed|deployed|set up|added|"
     r"run|manage|rolled out)\b|"
@@ -497,6 +498,11 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
         # "fluent-bit 공식 helm chart(0.47.x)를": the chart and its version name the tool
         # before; "net-kourier (저희가 공식 YAML 로 …)": over who installed it
         return _name_before_form(haystack, start, stop)
+    if words[-1] in _FORM_WORDS:
+        # "cert-manager helm chart 를": the name stands before how it comes, and may be
+        # longer than the word before it
+        form = stop - len(words[-1])
+        return _name_before_form(haystack, form, stop) or (start, stop)
     if words in (["daemonset"], ["데몬셋"]):
         # "sysbox-deploy-k8s DaemonSet 을 배포": the DaemonSet is named by the words before
         return _name_before_form(haystack, start, stop, kind=True) or (start, stop)
