@@ -8,6 +8,7 @@ clause anchor exists, and each file is large enough and balanced between languag
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -249,3 +250,26 @@ def test_a_ticket_modelled_on_a_real_report_names_it_and_cites_a_live_clause(nam
         assert ticket["section"] in sections, where
         assert "clause" not in ticket or ticket["clause"] in anchors, where
         assert "clause" not in ticket or ticket["clause"].startswith(ticket["section"] + "--")
+
+
+# Labels of public reports graded with ``tests.accuracy --reports`` (their texts are kept
+# outside the repository): docs/accuracy.md.
+RAW_LABELS = ROOT / "tests" / "data" / "raw-report-labels.json"
+
+
+def test_the_labels_of_public_reports_cite_live_clauses_and_name_each_source(policy):
+    sections, anchors = policy
+    data = json.loads(RAW_LABELS.read_text(encoding="utf-8"))
+    for labelled in data["sets"]:
+        ids = [report["id"] for report in labelled["reports"]]
+        assert len(set(ids)) == len(ids), labelled["set"]
+        for report in labelled["reports"]:
+            where = f"{labelled['set']}: {report['id']}"
+            assert "text" not in report, f"{where}: the report's text is not ours to keep"
+            assert report["source"], where
+            assert report["lang"] in ("en", "ko"), where
+            assert report["verdict"] in VERDICTS, where
+            assert report["section"] in sections, where
+            clause = report.get("clause")
+            assert clause is None or clause in anchors, f"{where}: {clause!r}"
+            assert clause is None or clause.startswith(report["section"] + "--"), where
