@@ -210,6 +210,12 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("We also previously deployed Falco on the nodes.", "falco", "installed"),
         # the name before how it comes, longer than one word
         ("cert-manager helm chart 를 설치했습니다", "cert manager helm", "helm"),
+        # a common word inside the name does not end it ("workload")
+        (
+            "azure-workload-identity Helm chart 를 따로 설치해 두었습니다",
+            "azure workload identity helm",
+            "helm",
+        ),
         # trying to install it: it was theirs to install
         ("I tried to install flannel, but azure-cni is still there.", "flannel", "installed"),
         ("We attempted deploying Longhorn, but its pods crash.", "longhorn", "installed"),

@@ -538,9 +538,13 @@ def _name_before_form(
         if not named and word in _GENERIC and HANGUL.search(word):
             start, name_end = previous, previous - 1
             continue
-        if not _LATIN.match(word) or (word in _GENERIC and not kind) or word in _STOP:
+        if not _LATIN.match(word) or word in _STOP:
             break
         start, named = previous, named + 1
+    # a common word may stand inside a name ("azure workload identity"), not start it
+    while named and not kind and haystack[start:name_end].split(" ")[0] in _GENERIC:
+        start = haystack.find(" ", start) + 1
+        named -= 1
     return (start, name_end) if named else None
 
 
