@@ -283,6 +283,10 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # and one English real-cc ticket about kube-system pods failing on a new cluster is settled
 # supported as cluster networking, where its writer named the managed kube-system clause
 # (real-cc wrong 1 -> 2).
+# Eighteenth session: "the" ends the name of what the customer installed, so "our helm
+# install to the application routing add on" names nothing after the release name: an
+# English real-nn ticket held open by "routing" as an install settles right (real-nn 18 ->
+# 19).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -322,7 +326,7 @@ REAL_TARGETS = {
     "real-kk.toml": (22, 2),
     "real-ll.toml": (23, 4),
     "real-mm.toml": (24, 3),
-    "real-nn.toml": (18, 3),
+    "real-nn.toml": (19, 3),
     "real-oo.toml": (24, 4),
     "real-pp.toml": (22, 0),
     "real-qq.toml": (17, 2),

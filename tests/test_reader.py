@@ -461,6 +461,8 @@ def test_adding_oneself_to_a_group_installs_nothing():
         "I wanted to set up self hosted networking on AKS.",
         "We use az aks commands for this.",
         "We deployed it intentionally.",
+        # the release name, then where they moved to: the add-on is not their install
+        "We migrated from our helm install to the application routing add-on.",
     ],
 )
 def test_words_that_name_no_tool_are_no_install(text):
@@ -524,6 +526,10 @@ def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it
         # "it" or "this" starts the next clause
         ("We installed Falco it keeps crashing on the Windows nodes", "falco"),
         ("We installed traefik this morning and the routes broke", "traefik"),
+        # an article starts the next phrase; where it went and what it printed are no name
+        ("We installed Istio the pods could not start afterwards", "istio"),
+        ("We deployed resources.yaml error: no matches for kind", "resources.yaml"),
+        ("We installed Bitnami WordPress namespace wp with Helm", "bitnami wordpress"),
     ],
 )
 def test_the_name_of_what_was_installed_is_its_clause_and_no_more(text, name):

@@ -41,7 +41,7 @@ _STOP_WORDS = (
     "instead rather cannot can't couldn't won't doesn't don't didn't isn't aren't wasn't "
     "weren't says said shows showed do does did have has had now only every made not tried "
     "running install upgrade update configure configuring remove delete "
-    "last yesterday earlier recently today this it or intentionally successfully "
+    "last yesterday earlier recently today this it or intentionally successfully the "
     "을 를 이 가 은 는 으로 로"
 )
 _STOP = frozenset(_STOP_WORDS.split())
@@ -68,6 +68,7 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
     architecture email several previous requested retry export hostname agentpool both
     exceptions commands"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
+_NOT_NAME_ENDS = frozenset({"namespace", "namespaces", "error", "errors"})
 # Agents and DaemonSets that AKS itself runs: named with "agent" or "daemonset", they are
 # not the customer's ("konnectivity-agent pods restart", "the ama-logs agent").
 # A whole word starts each name ("panorama" is a vendor's, not "ama"); a longer form such as
@@ -239,6 +240,10 @@ def _words_after(haystack: str, position: int, limit: int = 3) -> tuple[int, int
         at = end + 1
     while words and haystack[words[0][0] : words[0][1]] in _GENERIC and len(words) > 1:
         words.pop(0)
+    # nor do where it went and what it printed end it: "the bitnami wordpress namespace",
+    # "resources.yaml error"
+    while len(words) > 1 and haystack[words[-1][0] : words[-1][1]] in _NOT_NAME_ENDS:
+        words.pop()
     if not words or haystack[words[0][0] : words[-1][1]] in _GENERIC:
         return None
     if not _LETTER.search(haystack[words[0][0] : words[-1][1]]):
