@@ -271,11 +271,18 @@ def _words_before(haystack: str, position: int, limit: int = 3) -> tuple[int, in
         words.insert(0, (start, end))
         counted += _VERSION.fullmatch(word) is None
         end = start - 1
-    while words and haystack[words[0][0] : words[0][1]] in _GENERIC:
-        words.pop(0)
+    words = _without_common_start(haystack, words)
     if not words or not _LETTER.search(haystack[words[0][0] : words[-1][1]]):
         return None
     return words[0][0], words[-1][1]
+
+
+def _without_common_start(haystack: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``words`` (their spans, first to last) without the common words that start them: a
+    common word may stand inside a name ("azure workload identity"), not start it."""
+    while words and haystack[words[0][0] : words[0][1]] in _GENERIC:
+        words = words[1:]
+    return words
 
 
 def _way(haystack: str, start: int, end: int) -> str:
@@ -530,11 +537,12 @@ def _name_before_form(
 ) -> tuple[int, int] | None:
     """The tool's name before the words of how it comes (``start:stop``): over more such
     words and over who installed it ("저희가", "직접"), then up to three words in Latin
-    letters (with ``kind``, the name of a DaemonSet, common words too: "sysbox deploy k8s").
+    letters, not starting with a common word (with ``kind``, the name of a DaemonSet, it may:
+    "sysbox deploy k8s").
     None when no such word stands there: "저희가 공식 yaml 로 설치" says only how."""
-    named = 0
+    named: list[tuple[int, int]] = []  # the name's words, first to last
     name_end = stop
-    while start > 1 and named < 3:
+    while start > 1 and len(named) < 3:
         previous = haystack.rfind(" ", 0, start - 1) + 1
         word = haystack[previous : start - 1]
         if not named and (word in _FORM_WORDS or _VERSION.fullmatch(word)):
@@ -545,12 +553,11 @@ def _name_before_form(
             continue
         if not _LATIN.match(word) or word in _STOP:
             break
-        start, named = previous, named + 1
-    # a common word may stand inside a name ("azure workload identity"), not start it
-    while named and not kind and haystack[start:name_end].split(" ")[0] in _GENERIC:
-        start = haystack.find(" ", start) + 1
-        named -= 1
-    return (start, name_end) if named else None
+        named.insert(0, (previous, start - 1))
+        start = previous
+    if not kind:
+        named = _without_common_start(haystack, named)
+    return (named[0][0], name_end) if named else None
 
 
 def _korean_name_after(haystack: str, position: int) -> tuple[int, int] | None:
