@@ -1314,6 +1314,27 @@ def test_a_helm_copy_of_a_project_aks_offers_holds_a_supported_answer_open(tree)
     assert found.candidates[0].value == "azure-service-integration"
 
 
+def test_a_cni_the_customer_installed_holds_a_supported_managed_cni_open(tree):
+    # "azure cni" (two words) outscores a lone "flannel", but the customer says they
+    # installed flannel: which CNI the cluster runs is not settled.
+    found = suggest_answers(tree, "I tried to install flannel on AKS but azure-cni is still there.")
+    assert found.answers == {"component": "cni-plugin"}
+    assert found.held == Held("cni", "byocni", "rival-installed")
+    assert [item.value for item in found.candidates[:2]] == ["azure-cni", "byocni"]
+
+
+def test_a_cni_the_customer_installed_is_context_for_another_component(tree):
+    # Only within the question about which CNI: at the component question a CNI they
+    # installed is where the cluster stands, not what the ticket asks about.
+    text = (
+        "BYOCNI cluster with calico installed by us. kubectl get nodes hangs, then says "
+        '"context deadline exceeded"; the API server FQDN resolves. Is the control plane ok?'
+    )
+    found = suggest_answers(tree, text)
+    assert found.answers == {"component": "api-server"}
+    assert found.held is None
+
+
 OWN_INGRESS = """Public endpoints time out since the cluster upgrade
 
 Hello, cluster web-prd-weu (AKS 1.30.4 after yesterday's upgrade from 1.29.9). Background:

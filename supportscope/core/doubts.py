@@ -30,7 +30,12 @@ from supportscope.core.walk import Held, Suggestion, levels_after
 #   supports what AKS manages, not a copy the customer deployed ("installed");
 # * a runner-up that may lead to another level is the customer's software, named as
 #   installed (or, for their own software, as something they run or use), with at least
-#   INSTALLED_SHARE of the answer's score ("rival-installed");
+#   INSTALLED_SHARE of the answer's score ("rival-installed"); after the first question,
+#   any runner-up named as installed, such as a CNI of their own against a managed one
+#   ("I tried to install flannel, but azure-cni is still there"; at the first question
+#   a CNI they installed is where the cluster stands, not what the ticket is about:
+#   measured on every file, there it left open three right answers of the written and
+#   working files, and one wrong answer of the holdouts);
 # * on a ticket longer than CAUTIOUS_TEXT, a runner-up that would lead to another level
 #   scores at least CAUTIOUS_SHARE of the answer ("close"): a real report names several
 #   parts, and such a lead is not enough to commit support (unless the tie-breaker chose
@@ -154,14 +159,15 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
         # asked whether support directed it: the verdict may be about the wrong thing.
         key = next(iter(found.chosen))
         return Held(key, CHANGE_CHOICES[reading.changed[0].kind], "changed")
+    first = next(iter(found.chosen), None)
     for key, chosen in found.chosen.items():
         if customer_installed(chosen):
             return Held(key, chosen.value, "installed")
         for item in found.alternatives.get(key, ()):
-            theirs = (
-                item.value in reading.installed_choices
-                and item.score >= INSTALLED_SHARE * chosen.score
-                and customer_installed(item, used=item.value in reading.software_choices)
+            theirs = item.score >= INSTALLED_SHARE * chosen.score and (
+                customer_installed(item, used=item.value in reading.software_choices)
+                if item.value in reading.installed_choices
+                else key != first and customer_installed(item)
             )
             own = _asks_advice(reading, chosen) and (
                 item.value in reading.installed_choices or item.value == OWN_CODE
