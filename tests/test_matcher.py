@@ -1381,3 +1381,45 @@ def test_node_pool_upgrades_and_aks_internal_errors_are_read_as_such(tree, text,
     found = suggest_answers(tree, text)
     assert found.answers.get("component") == component
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("text", "component", "level"),
+    [
+        # our own words: running commands on a cluster through AKS's own command invoke
+        (
+            "Every call of az aks command invoke has ended with 'Operation returned an "
+            "invalid status code Forbidden' since Monday.",
+            "api-server",
+            Level.SUPPORTED,
+        ),
+        (
+            "az aks command invoke 로 보내는 명령이 어제부터 전부 Forbidden 으로 실패합니다.",
+            "api-server",
+            Level.SUPPORTED,
+        ),
+        # Cilium's own load balancer IPAM switched on over the managed Cilium dataplane
+        (
+            "Services stay Pending on our Azure CNI powered by Cilium cluster since we "
+            "created a CiliumLoadBalancerIPPool to turn on LB-IPAM; the external IP never "
+            "comes.",
+            "network-customization",
+            Level.UNSUPPORTED,
+        ),
+    ],
+)
+def test_command_invoke_and_cilium_lb_ipam_are_read_as_such(tree, text, component, level):
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") == component
+    assert resolve(tree, found.answers).result.level is level
+
+
+def test_a_cluster_autoscaler_the_customer_deploys_is_their_open_source(tree):
+    # our own words: not the autoscaler AKS runs for a node pool
+    text = (
+        "After we raised min to 5 on our deployment of cluster autoscaler, nodes no longer "
+        "scale up and its logs say the group is outside its limits."
+    )
+    found = suggest_answers(tree, text)
+    assert found.answers["component"] == "third-party-oss"
+    assert found.alternatives["component"][0].value == "cluster-operation"
