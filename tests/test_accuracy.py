@@ -287,6 +287,9 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # install to the application routing add on" names nothing after the release name: an
 # English real-nn ticket held open by "routing" as an install settles right (real-nn 18 ->
 # 19).
+# Nineteenth session: "az aks command invoke" reaches the API server, so a Korean real-v
+# ticket about the command failing inside the pod AKS creates for it settles right
+# (real-v 27 -> 28).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -307,7 +310,7 @@ REAL_TARGETS = {
     "real-r.toml": (25, 0),
     "real-s.toml": (24, 2),
     "real-t.toml": (25, 2),
-    "real-v.toml": (27, 1),
+    "real-v.toml": (28, 1),
     "real-u.toml": (25, 2),
     "real-w.toml": (27, 0),
     "real-x.toml": (31, 3),
