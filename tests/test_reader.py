@@ -1314,6 +1314,42 @@ def test_a_helm_copy_of_a_project_aks_offers_holds_a_supported_answer_open(tree)
     assert found.candidates[0].value == "azure-service-integration"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # our own words: KEDA named only as a project, in English and in Korean
+        "Since Tuesday every restart of keda-operator rewrites our ScaledJob objects, so the "
+        "jobs roll out again.",
+        "화요일부터 keda-operator 가 재시작될 때마다 ScaledJob 이 다시 배포됩니다.",
+    ],
+)
+def test_a_project_aks_also_offers_named_without_the_add_on_is_held_open(tree, text):
+    # KEDA is an AKS add-on and an open-source project customers install themselves: a
+    # text that never says it is the add-on may be about their own copy.
+    found = suggest_answers(tree, text)
+    assert found.answers == {}
+    assert found.held == Held("component", "third-party-oss", "named-software", "keda")
+    assert [item.value for item in found.candidates[:2]] == ["managed-addon", "third-party-oss"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We enabled the KEDA add-on. Since Tuesday every restart of keda-operator rewrites "
+        "our ScaledJob objects, so the jobs roll out again.",
+        "KEDA 애드온을 켜 두었는데 화요일부터 keda-operator 가 재시작될 때마다 ScaledJob 이 "
+        "다시 배포됩니다.",
+        # the Flux extension's own command says it is the extension
+        "az k8s-configuration flux update fails with ValidationFailed: invalid source kind "
+        "for GitRepository.",
+    ],
+)
+def test_a_project_said_to_be_the_add_on_is_the_managed_one(tree, text):
+    found = suggest_answers(tree, text)
+    assert found.answers["component"] == "managed-addon"
+    assert _level(tree, found) is Level.SUPPORTED
+
+
 def test_a_cni_the_customer_installed_holds_a_supported_managed_cni_open(tree):
     # "azure cni" (two words) outscores a lone "flannel", but the customer says they
     # installed flannel: which CNI the cluster runs is not settled.

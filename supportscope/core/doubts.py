@@ -22,7 +22,7 @@ from supportscope.core.reading import (
     customer_installed,
     reachable_levels,
 )
-from supportscope.core.walk import Held, Suggestion, levels_after
+from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_after
 
 # A "supported" verdict commits support to the work, so it needs a clearer lead than the
 # other levels. It is held back (the question left open, with its candidates) when:
@@ -51,6 +51,10 @@ from supportscope.core.walk import Held, Suggestion, levels_after
 #   an add-on ("KEDA 는 애드온이 아니라 저희가 helm 으로 직접 설치한 2.19 버전"): their own
 #   copy, held like their software ("rival-installed"; crediting it to open source outright
 #   cost a holdout row its level);
+# * the answer is a managed add-on named only as a project customers also install on their
+#   own (KEDA, Dapr, Flux: ``Reading.shared_projects``), and the text never says it is the
+#   add-on or extension ("named-software", their open source the rival): "keda-operator
+#   restarts recreate our ScaledJobs" may be about their own copy;
 # * the customer says they deployed a DaemonSet of their own ("we deployed kube-router as
 #   a DaemonSet"), whatever the answer names ("deployed"): it runs on every node and may
 #   well be what breaks the managed part the answer is about. (A tool installed with Helm
@@ -184,6 +188,9 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
             copy = _own_copy(reading, key, item, chosen)
             if copy is not None:
                 return copy
+    shared = _shared_project(reading, found)
+    if shared is not None:
+        return shared
     if long:
         complete = outcome.result is not None
         return (
@@ -215,6 +222,23 @@ def _own_copy(reading: Reading, key: str, item: Ranked, chosen: Ranked) -> Held 
     if note is None or rival is None:
         return None
     return Held(key, rival, "rival-installed", note.word)
+
+
+def _shared_project(reading: Reading, found: Suggestion) -> Held | None:
+    """An answer for a managed add-on that rests only on the name of a project customers
+    also install on their own (``Reading.shared_projects``: KEDA, Dapr, Flux), in a text
+    that never says it is the add-on: held with their own software as the rival
+    (``named-software``), since it may be their copy that fails."""
+    for key, chosen in found.chosen.items():
+        shared = reading.shared_projects.get(chosen.value)
+        if shared is None or not chosen.matched:
+            continue
+        names, managed = shared
+        if set(chosen.matched) <= names and managed.search(reading.haystack) is None:
+            rival = _software_rival(reading, reading.tree.questions[key])
+            if rival is not None:
+                return Held(key, rival, NAMED_SOFTWARE, chosen.matched[0])
+    return None
 
 
 def _software_rival(reading: Reading, question: Question) -> str | None:

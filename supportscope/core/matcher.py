@@ -51,6 +51,7 @@ def suggest(
     levels: LevelModel | None = None,
     owned_defaults: Mapping[str, Mapping[str, str]] | None = None,
     defaults_not_weighed: Iterable[str] = (),
+    shared_projects: Mapping[str, tuple[frozenset[str], re.Pattern[str]]] | None = None,
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -62,7 +63,9 @@ def suggest(
     text named the customer's software on a question already answered: the question is
     held open (``Held`` ``named-software``), the answer that names that software first.
     ``defaults_not_weighed`` are assumed for the ticket's own answers but not while
-    weighing whether close contenders reach the same level (below).
+    weighing whether close contenders reach the same level (below). ``shared_projects``
+    name, for a choice, the projects it stands for that customers also install on their
+    own, with the words that say it is the managed one (``doubts._shared_project``).
     ``upgrade`` applies the rewriting that old links get, so that the same facts give the
     same verdict whichever way they arrive.
 
@@ -90,6 +93,7 @@ def suggest(
         levels,
         owned_defaults=owned_defaults or {},
         defaults_not_weighed=frozenset(defaults_not_weighed),
+        shared_projects=shared_projects or {},
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}

@@ -65,6 +65,11 @@ class Reading:
     # defaults assumed for the ticket's own answers, never while weighing whether close
     # contenders agree on a level (``walk._agreeing``)
     defaults_not_weighed: frozenset[str] = frozenset()
+    # choice -> the names of projects it stands for that customers also install on their
+    # own, and the words that say it is the managed one: ``doubts._shared_project``
+    shared_projects: Mapping[str, tuple[frozenset[str], re.Pattern[str]]] = field(
+        default_factory=dict
+    )
     # each question ranked once per ticket: the walk is re-run for every contender
     ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict, compare=False)
 

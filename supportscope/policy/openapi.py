@@ -306,7 +306,11 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "rival would not reach it), unlike (on a long ticket, a supported "
                             "verdict: the words lead only narrowly and the ticket reads little "
                             "like past tickets about the answer; the rival is the choice it "
-                            "reads most like).",
+                            "reads most like), thin (on a long ticket, the answer rests on one "
+                            "plain word while the ticket reads likelier to be about the rival), "
+                            "named-software (the text names software the customer may have "
+                            "installed themselves, or a project AKS also offers as an add-on "
+                            "without saying it is the add-on, so AKS's own is not assumed).",
                             "oneOf": [
                                 {"type": "null"},
                                 {
