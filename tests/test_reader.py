@@ -222,6 +222,15 @@ def test_error_codes_are_evidence_and_names_are_not():
         # a time said after the name is not part of it
         ("We deployed Longhorn last week and the volumes hang.", "longhorn", "installed"),
         ("I installed Velero yesterday, backups fail.", "velero", "installed"),
+        # the Korean words around a name in Latin letters are the sentence, not the name
+        ("안녕하세요 Dynatrace operator 가 설치된 클러스터입니다.", "dynatrace", "operator"),
+        ("테스트 클러스터를 만들고 flannel 을 직접 설치했습니다.", "flannel", "installed"),
+        ("velero 백업 을 헬름으로 설치했습니다", "velero", "helm"),
+        (
+            "트래픽 관측용으로 opentelemetry operator 를 helm 으로 설치했습니다.",
+            "opentelemetry",
+            "helm",
+        ),
     ],
 )
 def test_what_the_customer_installed_is_found_with_how(text, named, way):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from supportscope.core.negation import KO_DENIED_AFTER, negated
 from supportscope.core.tickettext import HANGUL, Spans
@@ -315,6 +315,11 @@ _STEP_INSTALL_LATER = re.compile(rf" (?:and|then) {_STEP_COMMAND}")
 # A manifest said by where it came from: "Yaml used: https://github.com/…/x.yaml", looked
 # for right before each URL (a pattern tried at every word of the text cost 0.1 ms).
 _MANIFEST_USED = re.compile(r"\b(?:ya?ml|manifests?)(?: (?:used|applied|deployed))?: \Z")
+_NON_SPACE = re.compile(r"[^ ]+")
+_LATIN_LETTER = re.compile(r"[a-z]")
+_KOREAN_ONLY = re.compile(r"[^a-z ]*[가-힣][^a-z ]*")  # a word of Hangul, with no Latin letter
+# Korean words for what kind of software it is: part of its name ("Aqua 에이전트").
+_KO_KINDS = frozenset({"에이전트", "오퍼레이터", "데몬셋", "드라이버", "컨트롤러", "플러그인"})
 # The scheme and host of a URL, as normalized: "https: raw.githubusercontent.com ".
 _URL_HOST = re.compile(r"https?: [^ ]+ ")
 
@@ -333,10 +338,22 @@ def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tupl
                 _put(found, Installed(*span, _way(haystack, start, end)))
     if identifiers:
         found = _from_urls(haystack, found, identifiers)
-    found = {
-        span: item for span, item in found.items() if not _THROUGH_AKS.match(haystack, span[1])
-    }
-    return tuple(sorted(found.values(), key=lambda item: item.start))
+    kept = [_latin_core(haystack, item) for item in found.values()]
+    kept = [item for item in kept if not _THROUGH_AKS.match(haystack, item.end)]
+    return tuple(sorted(set(kept), key=lambda item: (item.start, item.end)))
+
+
+def _latin_core(haystack: str, item: Installed) -> Installed:
+    """``item`` without the Korean words around a name in Latin letters: they are the
+    sentence it stands in ("안녕하세요 dynatrace", "재부팅은 kured", "sysbox 설치"), but
+    one after it may say what kind of software it is ("aqua 에이전트")."""
+    words = [(m.start(), m.end()) for m in _NON_SPACE.finditer(haystack, item.start, item.end)]
+    own = [_KOREAN_ONLY.fullmatch(haystack, *span) is None for span in words]
+    if all(own) or not _LATIN_LETTER.search(haystack, item.start, item.end):
+        return item
+    first = own.index(True)
+    last = max(k for k, (a, b) in enumerate(words) if own[k] or haystack[a:b] in _KO_KINDS)
+    return replace(item, start=words[first][0], end=words[last][1])
 
 
 def _from_urls(
