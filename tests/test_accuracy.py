@@ -289,7 +289,10 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # 19).
 # Nineteenth session: "az aks command invoke" reaches the API server, so a Korean real-v
 # ticket about the command failing inside the pod AKS creates for it settles right
-# (real-v 27 -> 28).
+# (real-v 27 -> 28). A managed add-on named only as a project customers also install on
+# their own (KEDA, Dapr, Flux) is held open where the text never says it is the add-on: a
+# wrong answer of real-oo (supported, as labelled, for another clause) and a wrong
+# "supported" of real-rr are left open (real-oo wrong 4 -> 3, real-rr 1 -> 0).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -330,10 +333,10 @@ REAL_TARGETS = {
     "real-ll.toml": (23, 4),
     "real-mm.toml": (24, 3),
     "real-nn.toml": (19, 3),
-    "real-oo.toml": (24, 4),
+    "real-oo.toml": (24, 3),
     "real-pp.toml": (22, 0),
     "real-qq.toml": (17, 2),
-    "real-rr.toml": (22, 1),
+    "real-rr.toml": (22, 0),
     "real-ss.toml": (28, 2),
     "real-tt.toml": (24, 2),
     "real-uu.toml": (19, 2),
