@@ -923,6 +923,28 @@ def test_who_installed_the_failing_part_is_asked_when_the_ticket_names_the_custo
     assert "AKS의 것으로 가정하지 않았습니다" in korean["held"]["message"]
 
 
+# Our own words: KEDA named only as the project, never as the add-on.
+OWN_KEDA_MAYBE = (
+    "Since Tuesday every restart of keda-operator rewrites our ScaledJob objects, so the "
+    "jobs roll out again."
+)
+
+
+def test_a_project_that_may_be_the_customers_copy_lists_the_add_on_and_their_open_source(
+    client,
+):
+    # Unlike a question no word answers, the words matched here: the page lists the
+    # matched add-on and the rival, not every answer of the first question.
+    doc = page(client.post("/triage/suggest/", {"text": OWN_KEDA_MAYBE}))
+    fieldset = doc.find_all("fieldset", class_="proposal-open")[0]
+    assert "the text names keda" in squash(fieldset.text)
+    assert not fieldset.find_all("ul", class_="candidates each-answer")
+    listed = [i.attrs["value"] for i in fieldset.find_all("input") if i.attrs["type"] == "radio"]
+    assert listed[:2] == ["managed-addon", "third-party-oss"]
+    body = suggest(client, {"text": OWN_KEDA_MAYBE}).json()
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("third-party-oss", "named-software")
+
+
 def test_with_no_software_named_the_failing_part_is_assumed_to_be_aks_own(client):
     text = "Cluster upgrade from 1.28 to 1.30 failed halfway, nodes stuck on the old version."
     body = suggest(client, {"text": text}).json()

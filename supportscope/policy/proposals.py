@@ -120,7 +120,11 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
         )
         candidates.append(ReasonedChoice(**vars(view), why=tuple(why), leads=_single(found, item)))
     each = []
-    if held is not None and held.reason == NAMED_SOFTWARE:
+    if (
+        held is not None
+        and held.reason == NAMED_SOFTWARE
+        and not any(item.matched for item in found.candidates)
+    ):
         candidates = []  # no word matched any: every answer, the one held for first
     if not candidates and found.leads:
         each = [
