@@ -941,8 +941,12 @@ def test_a_project_that_may_be_the_customers_copy_lists_the_add_on_and_their_ope
     assert not fieldset.find_all("ul", class_="candidates each-answer")
     listed = [i.attrs["value"] for i in fieldset.find_all("input") if i.attrs["type"] == "radio"]
     assert listed[:2] == ["managed-addon", "third-party-oss"]
+    # the rival says why it is listed, not only that it matched fewer words
+    assert "may be the customer's own copy rather than" in squash(fieldset.text)
     body = suggest(client, {"text": OWN_KEDA_MAYBE}).json()
     assert (body["held"]["rival"], body["held"]["reason"]) == ("third-party-oss", "named-software")
+    korean = page(client.post("/triage/suggest/?lang=ko", {"text": OWN_KEDA_MAYBE}))
+    assert "고객이 직접 설치한 것일 수 있음" in squash(korean.text)
 
 
 def test_with_no_software_named_the_failing_part_is_assumed_to_be_aks_own(client):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from supportscope.core.engine import Level
 from supportscope.core.ranking import Note, Ranked
 from supportscope.core.vocabulary import CNI_KEY, RELEASE_KEY
-from supportscope.core.walk import Held, Suggestion
+from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion
 from supportscope.policy.presenters import level_view
 
 
@@ -156,6 +156,8 @@ def _held_rival_line(reason: str, *, named: bool) -> str | None:
             "fewer or weaker words than %(label)s, but tickets worded like this one "
             "more often get its level of support"
         )
+    if reason == NAMED_SOFTWARE:
+        return _("the project the text names may be the customer's own copy rather than %(label)s")
     return None
 
 
