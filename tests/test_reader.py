@@ -1330,6 +1330,11 @@ def test_a_helm_copy_of_a_project_aks_offers_holds_a_supported_answer_open(tree)
         "Since Tuesday every restart of keda-operator rewrites our ScaledJob objects, so the "
         "jobs roll out again.",
         "화요일부터 keda-operator 가 재시작될 때마다 ScaledJob 이 다시 배포됩니다.",
+        # the workload identity webhook, too, comes as a Helm chart of the project
+        "Pods of our Jobs get no AZURE_CLIENT_ID or token file from workload identity, while "
+        "Deployments do.",
+        "Job 파드에는 워크로드 아이덴티티가 AZURE_CLIENT_ID 와 토큰 파일을 넣어 주지 않는데 "
+        "Deployment 파드에는 들어갑니다.",
     ],
 )
 def test_a_project_aks_also_offers_named_without_the_add_on_is_held_open(tree, text):
@@ -1337,7 +1342,9 @@ def test_a_project_aks_also_offers_named_without_the_add_on_is_held_open(tree, t
     # text that never says it is the add-on may be about their own copy.
     found = suggest_answers(tree, text)
     assert found.answers == {}
-    assert found.held == Held("component", "third-party-oss", "named-software", "keda")
+    assert found.held is not None
+    assert (found.held.rival, found.held.reason) == ("third-party-oss", "named-software")
+    assert found.held.named == found.candidates[0].matched[0]
     assert [item.value for item in found.candidates[:2]] == ["managed-addon", "third-party-oss"]
 
 
@@ -1348,6 +1355,8 @@ def test_a_project_aks_also_offers_named_without_the_add_on_is_held_open(tree, t
         "our ScaledJob objects, so the jobs roll out again.",
         "KEDA 애드온을 켜 두었는데 화요일부터 keda-operator 가 재시작될 때마다 ScaledJob 이 "
         "다시 배포됩니다.",
+        "We enabled workload identity on the cluster; pods of our Jobs get no AZURE_CLIENT_ID "
+        "or token file, while Deployments do.",
         # the Flux extension's own command says it is the extension
         "az k8s-configuration flux update fails with ValidationFailed: invalid source kind "
         "for GitRepository.",
