@@ -286,12 +286,11 @@ STANDS_FOR: Mapping[tuple[str, str], tuple[str, str]] = {("advice", "yes"): ("co
 # Projects AKS runs as a managed add-on or extension that customers also install on their
 # own from the project (KEDA, Dapr, Flux and GitOps, the Secrets Store CSI driver and its
 # Key Vault provider, the workload identity webhook), by the choice for the add-on, with
-# the words that say a text means
-# the add-on ("add-on", "extension", "enable", "managed", the Flux extension's "az
-# k8s-configuration", "애드온", "확장", "관리형"): a supported answer that rests on such a
-# name alone ("keda-operator restarts recreate our ScaledJobs"), in a text that never says
-# it is the add-on, may be about the customer's own copy, and is left open with their open
-# source as the rival (``doubts._shared_project``).
+# the words that say a text means the add-on ("add-on", "extension", "enable", "managed",
+# the Flux extension's "az k8s-configuration", "애드온", "확장", "관리형"): a supported
+# answer that rests on such a name alone ("keda-operator restarts recreate our
+# ScaledJobs"), in a text that never says it is the add-on, may be about the customer's own
+# copy, and is left open with their open source as the rival (``doubts._shared_project``).
 # Measured in the nineteenth session: the working real files 2 wrong answers fewer (one at
 # the wrong level) and no right one lost, the real holdouts unchanged; of 60 public reports
 # read that session, one wrong "supported" (a KEDA operator of the customer's own) left open.
