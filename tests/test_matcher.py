@@ -1356,37 +1356,29 @@ def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
 
 
 @pytest.mark.parametrize(
-    ("text", "component"),
+    ("text", "component", "level"),
     [
         # our own words: node pools left behind the control plane's version
         (
             "Cannot upgrade NodePool\nThe control plane is on 1.29.4, but upgrading the "
             "nodepools to 1.29.4 fails and the portal offers nothing newer than 1.28.9.",
             "kubernetes-version",
+            Level.SUPPORTED,
         ),
         (
             "컨트롤 플레인은 1.29 인데 노드 풀을 업그레이드하려고 하면 1.28 이후 버전이 목록에 "
             "보이지 않습니다.",
             "kubernetes-version",
+            Level.SUPPORTED,
         ),
         # AKS's own internal error on an operation
         (
             "Our ARM deployment of the cluster stops with ProvisioningControlPlaneError: AKS "
             "encountered an internal error while attempting the requested operation.",
             "cluster-operation",
+            Level.SUPPORTED,
         ),
-    ],
-)
-def test_node_pool_upgrades_and_aks_internal_errors_are_read_as_such(tree, text, component):
-    found = suggest_answers(tree, text)
-    assert found.answers.get("component") == component
-    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
-
-
-@pytest.mark.parametrize(
-    ("text", "component", "level"),
-    [
-        # our own words: running commands on a cluster through AKS's own command invoke
+        # running commands on a cluster through AKS's own command invoke
         (
             "Every call of az aks command invoke has ended with 'Operation returned an "
             "invalid status code Forbidden' since Monday.",
@@ -1408,7 +1400,8 @@ def test_node_pool_upgrades_and_aks_internal_errors_are_read_as_such(tree, text,
         ),
     ],
 )
-def test_command_invoke_and_cilium_lb_ipam_are_read_as_such(tree, text, component, level):
+def test_the_part_a_ticket_names_is_read_with_its_level(tree, text, component, level):
+    # node pool upgrades, AKS's internal errors, command invoke and Cilium's LB-IPAM
     found = suggest_answers(tree, text)
     assert found.answers.get("component") == component
     assert resolve(tree, found.answers).result.level is level
