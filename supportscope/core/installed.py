@@ -338,9 +338,12 @@ def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tupl
                 _put(found, Installed(*span, _way(haystack, start, end)))
     if identifiers:
         found = _from_urls(haystack, found, identifiers)
-    kept = [_latin_core(haystack, item) for item in found.values()]
-    kept = [item for item in kept if not _THROUGH_AKS.match(haystack, item.end)]
-    return tuple(sorted(set(kept), key=lambda item: (item.start, item.end)))
+    kept: dict[tuple[int, int], Installed] = {}
+    for item in found.values():
+        trimmed = _latin_core(haystack, item)
+        if not _THROUGH_AKS.match(haystack, trimmed.end):
+            _put(kept, trimmed)  # two names trimmed to one span are one install
+    return tuple(sorted(kept.values(), key=lambda item: (item.start, item.end)))
 
 
 def _latin_core(haystack: str, item: Installed) -> Installed:
