@@ -24,7 +24,7 @@ from supportscope.core.vocabulary import MAX_TICKET_CHARS
 from supportscope.core.walk import Held, Suggestion
 from supportscope.policy.models import Revision
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.policy.why import reasons, shared_level
+from supportscope.policy.why import Rivals, shared_level
 from tests.triage_html import parse, squash
 
 pytestmark = pytest.mark.django_db
@@ -561,8 +561,9 @@ def test_a_close_call_settled_by_the_tie_breaker_says_so_in_both_languages(clien
 
 def test_only_the_candidates_the_tie_breaker_weighed_read_less_like_the_pick():
     lead = Ranked("restore", 2.0, ("restore",), (Note("learned", detail="how-to,etcd"),))
-    weighed = reasons(Ranked("etcd", 2.0, ("etcd",)), lead, "Restore")
-    weaker = reasons(Ranked("persistent-volume", 0.5, ("pvc",)), lead, "Restore")
+    rivals = Rivals(lead, "Restore")
+    weighed = rivals.why(Ranked("etcd", 2.0, ("etcd",)))
+    weaker = rivals.why(Ranked("persistent-volume", 0.5, ("pvc",)))
     assert weighed == [
         "about as close in words as Restore; the ticket reads more like past tickets about Restore"
     ]
@@ -572,11 +573,10 @@ def test_only_the_candidates_the_tie_breaker_weighed_read_less_like_the_pick():
 def test_the_rival_a_ticket_reads_most_like_says_whether_any_word_named_it():
     lead = Ranked("coredns", 3.0, ("coredns",))
     held = Held("component", "control-plane-customization", "unlike")
-    named = reasons(
-        Ranked("control-plane-customization", 2.0, ("corefile",)), lead, "CoreDNS", held
-    )
-    unnamed = reasons(Ranked("control-plane-customization", 0.0, ()), lead, "CoreDNS", held)
-    other = reasons(Ranked("cluster-networking", 1.0, ("dns",)), lead, "CoreDNS", held)
+    rivals = Rivals(lead, "CoreDNS", held)
+    named = rivals.why(Ranked("control-plane-customization", 2.0, ("corefile",)))
+    unnamed = rivals.why(Ranked("control-plane-customization", 0.0, ()))
+    other = rivals.why(Ranked("cluster-networking", 1.0, ("dns",)))
     assert named == [
         "fewer or weaker words than CoreDNS, but the ticket reads most like past tickets "
         "about this one, and little like those about CoreDNS"
@@ -591,8 +591,9 @@ def test_the_rival_a_ticket_reads_most_like_says_whether_any_word_named_it():
 def test_the_rival_of_an_answer_named_only_in_passing_says_whether_any_word_named_it():
     lead = Ranked("persistent-volume", 1.0, ("csi",))
     held = Held("component", "application-code", "thin")
-    named = reasons(Ranked("application-code", 0.5, ("batch",)), lead, "Volumes", held)
-    unnamed = reasons(Ranked("application-code", 0.0, ()), lead, "Volumes", held)
+    rivals = Rivals(lead, "Volumes", held)
+    named = rivals.why(Ranked("application-code", 0.5, ("batch",)))
+    unnamed = rivals.why(Ranked("application-code", 0.0, ()))
     assert named == [
         "fewer or weaker words than Volumes, but the ticket as a whole reads likelier to be "
         "about this one"

@@ -32,7 +32,7 @@ from supportscope.policy.presenters import (
     read_answers,
 )
 from supportscope.policy.snapshot import get_snapshot
-from supportscope.policy.why import assumed_text, held_text, note_text, reasons, shared_level
+from supportscope.policy.why import Rivals, assumed_text, held_text, note_text, shared_level
 
 LANGS = CODES
 
@@ -198,6 +198,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
         choices = {c.value: c for c in found.open_question.choices} if found.open_question else {}
         lead = found.candidates[0] if found.candidates else None
         lead_label = pick(choices[lead.value].label, lang) if lead is not None else ""
+        rivals = Rivals(lead, lead_label, found.held)
         candidates = [
             {
                 "key": open_key,
@@ -207,7 +208,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
                 "matched": list(item.matched),
                 "why": [note_text(note) for note in item.notes]
                 if item is lead
-                else reasons(item, lead, lead_label, found.held),
+                else rivals.why(item),
                 "leads_to": [
                     level.value
                     for level in sorted(found.leads.get(item.value, ()), key=lambda x: -x.rank)
@@ -267,13 +268,14 @@ def _alternatives(
 ) -> list[dict[str, Any]]:
     """The other choices of a settled question that the text matched, and why they lost."""
     lead_label = choice_label(question, chosen.value, lang) if chosen is not None else ""
+    rivals = Rivals(chosen, lead_label)
     return [
         {
             "value": item.value,
             "label": choice_label(question, item.value, lang),
             "score": round(item.score, 2),
             "matched": list(item.matched),
-            "why": reasons(item, chosen, lead_label),
+            "why": rivals.why(item),
         }
         for item in items
     ]

@@ -25,7 +25,7 @@ from supportscope.policy.querystring import read_carry, triage_url
 from supportscope.policy.snapshot import get_snapshot
 from supportscope.policy.steps import ChoiceView, choice_view, shown_words
 from supportscope.policy.triage import respond
-from supportscope.policy.why import assumed_text, held_text, note_text, reasons, shared_level
+from supportscope.policy.why import Rivals, assumed_text, held_text, note_text, shared_level
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
         chosen = found.chosen.get(key)
         ranked = {item.value: item for item in found.alternatives.get(key, ())}
         label = choice_label(question, value, lang)
+        rivals = Rivals(chosen, label)
         rows.append(
             Proposal(
                 key=key,
@@ -92,7 +93,7 @@ def proposal_rows(tree: Tree, found: Suggestion, lang: str) -> list[Proposal]:
                         o.label,
                         "",
                         shown_words(o.matched, lang),
-                        tuple(reasons(ranked[o.value], chosen, label)) if o.value in ranked else (),
+                        tuple(rivals.why(ranked[o.value])) if o.value in ranked else (),
                     )
                     for o in options[1:]
                     if o.matched
@@ -110,14 +111,11 @@ def open_question(found: Suggestion, lang: str) -> OpenQuestion | None:
     lead = found.candidates[0] if found.candidates else None
     lead_label = choice_label(question, lead.value, lang) if lead is not None else ""
     held = found.held if found.held is not None and found.held.question == question.key else None
+    rivals = Rivals(lead, lead_label, held)
     candidates = []
     for item in found.listed():
         view = choice_view(question, item, lang)
-        why = (
-            [note_text(note) for note in item.notes]
-            if item is lead
-            else reasons(item, lead, lead_label, held)
-        )
+        why = [note_text(note) for note in item.notes] if item is lead else rivals.why(item)
         candidates.append(ReasonedChoice(**vars(view), why=tuple(why), leads=_single(found, item)))
     each = []
     if (

@@ -8,6 +8,7 @@ by the customer (DaemonSet)".
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -79,43 +80,75 @@ def note_text(note: Note) -> str:
     return word
 
 
-def reasons(
-    item: Ranked, lead: Ranked | None, lead_label: str, held: Held | None = None
-) -> list[str]:
-    """Why ``item`` ranked below ``lead`` (the proposed or best choice): what was discounted
-    in its words, and, where it simply matched less, that it did (or, where the tie-breaker
-    weighed the two, that the ticket reads more like past tickets about ``lead``; or, where
-    the question was ``held`` open because the ticket reads more like ``item``, or is
-    worded like tickets at ``item``'s level, or reads unlike ``lead`` and most like
-    ``item``, or names ``lead`` only in passing and reads likelier to be about ``item``,
-    that)."""
-    out = [note_text(note) for note in item.notes]
-    if any(note.kind == "stands-for" for note in item.notes):
-        return out  # it was not outranked: its words became the advice asked for
-    if not item.score and any(note.kind == "likely" for note in item.notes):
-        return [_("no word names it"), *out]  # listed for what the ticket reads like
-    if lead is not None and item.value != lead.value:
-        learned = [note.detail.split(",") for note in lead.notes if note.kind == "learned"]
-        held_line = (
-            _held_rival_line(held.reason, named=bool(item.score))
-            if held is not None and held.rival == item.value
-            else None
+class Rivals:
+    """Why each other choice ranked below ``lead`` (the proposed or best choice): what was
+    discounted in its words, and, where it simply matched less, that it did (or, where the
+    tie-breaker weighed the two, that the ticket reads more like past tickets about
+    ``lead``; or, where the question was ``held`` open because the ticket reads more like
+    the rival, or is worded like tickets at its level, or reads unlike ``lead`` and most
+    like the rival, or names ``lead`` only in passing and reads likelier to be about the
+    rival, that).
+
+    The lines that name ``lead`` are translated once, when first needed, and shared by
+    every rival: an open first question lists some forty of them. Make one per request
+    (the active language is read when a line is first needed)."""
+
+    def __init__(self, lead: Ranked | None, lead_label: str, held: Held | None = None) -> None:
+        self.lead = lead
+        self.label = {"label": lead_label}
+        self.held = held
+        self.weighed = frozenset(
+            value
+            for note in (lead.notes if lead is not None else ())
+            if note.kind == "learned"
+            for value in note.detail.split(",")
         )
-        if held_line is not None:
-            out.append(held_line % {"label": lead_label})
-        elif any(item.value in weighed for weighed in learned):
-            out.append(
-                _(
-                    "about as close in words as %(label)s; the ticket reads more like past "
-                    "tickets about %(label)s"
-                )
-                % {"label": lead_label}
+
+    @cached_property
+    def _unnamed(self) -> str:
+        return _("no word names it")
+
+    @cached_property
+    def _closer(self) -> str:
+        return (
+            _(
+                "about as close in words as %(label)s; the ticket reads more like past "
+                "tickets about %(label)s"
             )
-        elif item.score < lead.score:
-            out.append(_("fewer or weaker words than %(label)s") % {"label": lead_label})
-        else:
-            out.append(_("as strong as %(label)s: the engineer decides") % {"label": lead_label})
-    return out
+            % self.label
+        )
+
+    @cached_property
+    def _fewer(self) -> str:
+        return _("fewer or weaker words than %(label)s") % self.label
+
+    @cached_property
+    def _as_strong(self) -> str:
+        return _("as strong as %(label)s: the engineer decides") % self.label
+
+    def why(self, item: Ranked) -> list[str]:
+        out = [note_text(note) for note in item.notes]
+        if any(note.kind == "stands-for" for note in item.notes):
+            return out  # it was not outranked: its words became the advice asked for
+        if not item.score and any(note.kind == "likely" for note in item.notes):
+            return [self._unnamed, *out]  # listed for what the ticket reads like
+        lead = self.lead
+        if lead is not None and item.value != lead.value:
+            held = self.held
+            held_line = (
+                _held_rival_line(held.reason, named=bool(item.score))
+                if held is not None and held.rival == item.value
+                else None
+            )
+            if held_line is not None:
+                out.append(held_line % self.label)
+            elif item.value in self.weighed:
+                out.append(self._closer)
+            elif item.score < lead.score:
+                out.append(self._fewer)
+            else:
+                out.append(self._as_strong)
+        return out
 
 
 def _held_rival_line(reason: str, *, named: bool) -> str | None:
