@@ -332,6 +332,39 @@ def test_a_step_of_the_customers_that_installs_names_what_they_installed():
     assert TextIndex.of(prose).installed == ()
 
 
+def test_a_step_written_on_its_own_line_under_the_heading_is_the_customers():
+    # a form's steps are often one a line, without a list: each is still what they did
+    read = normalize_ticket(
+        "The vault cannot sign in to Key Vault with its managed identity.\n\n"
+        "**To Reproduce**\nAzure side:\n\nCreate a key vault and a federated credential\n\n"
+        "Cluster side:\n\nInstall OpenBao on the AKS cluster\nRestart the server pods\n"
+    )
+    named = [(read.haystack[i.start : i.end], i.explicit) for i in TextIndex.of(read).installed]
+    assert named == [("openbao", True)]
+
+
+def test_a_line_after_the_next_heading_is_no_step_to_reproduce():
+    read = normalize_ticket(
+        "The vault cannot sign in.\n\n**To Reproduce**\nRestart the server pods\n\n"
+        "**Expected behavior**\nInstall OpenBao on the AKS cluster and it signs in\n"
+    )
+    assert TextIndex.of(read).installed == ()
+
+
+def test_a_vault_installed_in_the_steps_holds_its_azure_integration_open():
+    found = suggest_answers(
+        shipped_tree(),
+        "Auto-unseal with Azure Key Vault fails after the chart upgrade\n\n"
+        "**To Reproduce**\nCreate a key vault and give the managed identity access to it\n"
+        "Install OpenBao on the AKS cluster with workload identity\n"
+        "Configure the azurekeyvault seal and restart\n\n"
+        "**Error message**\n```\nManagedIdentityCredential authentication failed: "
+        "Identity not found\n```\n",
+    )
+    outcome = resolve(shipped_tree(), found.answers)
+    assert outcome.result is None or outcome.result.level is not Level.SUPPORTED
+
+
 def test_an_install_later_in_a_step_names_what_the_customer_installed():
     read = normalize_ticket(
         "Service IPs stop answering.\n\n### Steps to reproduce\n"

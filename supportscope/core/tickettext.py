@@ -160,22 +160,25 @@ def normalize_ticket(text: str) -> Normalized:
     in_steps = False  # in a list whose introducing line says the customer did it
     said = ""  # the last line with words before this one
     heading = False  # that line was a form's heading over the steps to reproduce
+    reproducing = False  # under that heading, until the form's next one
     for index, line in enumerate(folded_lines):
         item = _LIST_ITEM.match(line) is not None
+        kind = pasted[index]
         if index and (item or item_before):
             line_starts.append(offset)
         if item and not item_before:
             in_steps = heading or _STEPS_INTRO.search(said) is not None
-        if item and in_steps:
+        if (item and in_steps) or (reproducing and kind is None and line.strip()):
+            # a list's item, or any line of the customer's own under the heading: a form's
+            # steps are often written one a line, without a list ("Install X on AKS")
             steps.append((offset, offset + len(line)))
         if index in reproduce:
-            heading, item_before = True, False
+            heading, item_before, reproducing = True, False, True
         elif line.strip():
             item_before, said, heading = item, line, False
         elif given[index].strip():  # a form's heading, blanked: it ends the list above
-            item_before = heading = False
+            item_before = heading = reproducing = False
         end = offset + len(line)
-        kind = pasted[index]
         if kind is not None and kind != FAILURE:
             spans = blocks if kind == OUTPUT else inputs
             if spans and spans[-1][1] >= offset - 1:
