@@ -68,6 +68,19 @@ from supportscope.core.tickettext import normalize
         ("istio 는 따로 없고 add-on 만 씁니다", "istio", True),
         ("helm chart 가 설치되지 않습니다", "helm chart", False),
         ("networkpolicy 가 적용되어 있지 않은 것처럼 동작합니다", "networkpolicy", False),
+        # a clause ended ("-고", "-며", "-는데") starts another: its denial is its own
+        ("인그레스는 앱 라우팅 애드온을 쓰고 있고 저희가 바꾼 것은 없습니다", "앱 라우팅", False),
+        ("argocd로 배포하고 있으며 수동으로 바꾼 건 없습니다", "argocd", False),
+        ("kured를 돌리고 있는데 재부팅은 안 했습니다", "kured", False),
+        ("calico를 설치하고 나서 바꾼 것은 없습니다", "calico", False),
+        (
+            "metrics server 는 기본 설치된 것이고 저희가 건드린 적은 없습니다",
+            "metrics server",
+            False,
+        ),
+        # "-고" going on with the verb is one clause: "쓰고 있지 않습니다" is not using it
+        ("istio 애드온은 쓰고 있지 않습니다", "istio", True),
+        ("keda는 켜고 있지 않아요", "keda", True),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):

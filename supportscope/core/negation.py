@@ -49,12 +49,17 @@ _KO_ACTIONS = (
     "켜|쓰|하|사용하|설치하|실행하|건드리|바꾸|변경하|추가하|적용하|만들|수정하|배포하|"
     "등록하|활성화하|구성하|설정하|올리|깔"
 )
-_KO_LEAD = r"^[가-힣]{0,3}(?: [가-힣]{1,4}){0,4} "
+# The words between a term and the verb that denies it, in one clause: a word that ends
+# a clause ("쓰고 있고", "배포하고 있으며", "설치하고 나서") starts another, whose "바꾼 것은
+# 없습니다" denies only what it names; "-고" before "있", "싶" or "계" goes on with the verb
+# ("쓰고 있지 않습니다").
+_KO_CLAUSE_END = r"[가-힣]{0,3}(?:고|며|지만|는데|은데|니까)(?= (?!있|싶|계))"
+_KO_LEAD = rf"^[가-힣]{{0,3}}(?: (?!{_KO_CLAUSE_END})[가-힣]{{1,4}}){{0,4}} "
 # "안 썼어요", "설치하지 않았습니다": not done.
 _KO_NOT_DONE = re.compile(
     # "안 돌아옵니다" (the node does not come back) is a symptom, not a thing left undone
     _KO_LEAD + r"(?:안 ?(?:썼|했|쓰|하|함|씀|해|돌(?!아 ?[오와옵왔])|켰|켜|깔|바꿨|건드|만들)|"
-    rf"(?:{_KO_ACTIONS})지 ?(?:않|말))"
+    rf"(?:{_KO_ACTIONS})(?:고 ?있)?지 ?(?:않|말))"
 )
 # "쓴 적이 없습니다", "직접 설치한 게 아니라", "들어가서 바꾼 설정은 없고", "nginx 말고":
 # never done, or contrasted away.
