@@ -81,6 +81,10 @@ from supportscope.core.tickettext import normalize
         # "-고" going on with the verb is one clause: "쓰고 있지 않습니다" is not using it
         ("istio 애드온은 쓰고 있지 않습니다", "istio", True),
         ("keda는 켜고 있지 않아요", "keda", True),
+        # "씁니다", "써요": the plain forms of "use" deny as "안 썼어요" does
+        ("keda 는 헬름으로 설치해서 쓰고 있고 add-on 은 안 씁니다", "add on", True),
+        ("keda 는 헬름으로 설치해서 쓰고 있고 add-on 은 안 씁니다", "keda", False),
+        ("퍼블릭 ip 는 안 써요", "퍼블릭 ip", True),
     ],
 )
 def test_a_mention_is_denied_only_when_it_says_the_thing_was_not_used(text, term, denied):
