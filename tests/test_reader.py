@@ -156,6 +156,10 @@ def test_error_codes_are_evidence_and_names_are_not():
         ),
         ("Dapr 는 저희가 직접 helm 으로 설치했습니다(1.12.x)", "dapr", "helm"),
         ("AKS 에 helm 으로 RabbitMQ 를 올려서 쓰고 있는데", "rabbitmq", "helm"),
+        # "올렸", "띄워서" after a way put a tool up; "직접 올려서 씁니다" by themselves
+        ("cert-manager 를 helm 차트로 올렸습니다", "cert manager", "helm"),
+        ("falco 를 데몬셋으로 띄워서 쓰는 중입니다", "falco", "daemonset"),
+        ("클러스터에 linkerd 를 직접 올려서 씁니다", "linkerd", "installed"),
         ("Our team uses Aptakube instead of kubectl", "aptakube", "installed"),
         (
             "NeuVector 를 AKS(1.31.1, Ubuntu 22.04 노드, containerd) 에 helm 으로 설치했습니다",
@@ -283,6 +287,7 @@ def test_a_korean_install_that_names_only_how_names_nothing():
     assert installed(normalize("모든 노드에 helm 으로 설치했습니다.")) == ()
     # a limit raised is no tool put up
     assert installed(normalize("파드 한도를 올려서 쓰고 있습니다")) == ()
+    assert installed(normalize("노드 수를 최대치로 올렸습니다")) == ()
     assert installed(normalize("이미지를 바꿨습니다. 모든 노드 에 helm 으로 설치했습니다.")) == ()
 
 
@@ -935,6 +940,7 @@ def test_a_korean_relative_clause_names_what_follows_the_verb_not_what_precedes_
     [
         ("보안 솔루션으로 Aqua 에이전트를 데몬셋으로 사용 중입니다", [("aqua 에이전트", False)]),
         ("kured 를 쓰고 있습니다", [("kured", False)]),
+        ("오픈소스 velero 를 저희가 운영하고 있습니다", [("velero", False)]),
         # what kind of ingress, not a tool they run; a managed product is not theirs
         ("인그레스는 nginx 쓰고 있는데 이번 건은 디스크 문제입니다", []),
         ("애플리케이션 라우팅의 관리형 NGINX 를 사용 중이고", []),

@@ -140,14 +140,16 @@ _KO_NOUN_DONE = r"설치(?= (?!방법|가이드|문서|예정|전|시 |하려|�
 # pattern that could start at every space of a long text costs more than the rest of the
 # reading (``_korean_installs``).
 _KO_VERB = re.compile(
-    r"(?=[직별따추설배구깔올])"  # every form starts with one of these: skip other positions
+    r"(?=[직별따추설배구깔올띄])"  # every form starts with one of these: skip other positions
     r"(?:직접 |별도로 |따로 |추가로 )?"
     r"(?:(?:설치|배포|구성)(?:했|하였|해서|한 |하고|해 |됨|했습니다|한$)"
     # "올렸", "올려서" also raise a limit: only "올려 두었" (put up and left) deploys
     r"|깔았|깔아서|(?:올려|깔아) ?(?:두었|뒀|두고|놓았|놨|놓고)"
-    # put up with a way and used: "dapr 1.14 를 helm 으로 올려 쓰고 있습니다", "helm 으로
-    # RabbitMQ 를 올려서 쓰고 있는데"
-    r"|(?<=로 |[을를] )(?P<raised>올려서? ?(?:쓰고|써|사용))"
+    # put up (or launched) with a way and used: "dapr 1.14 를 helm 으로 올려 쓰고
+    # 있습니다", "helm 으로 RabbitMQ 를 올려서 쓰고 있는데", "cert-manager 를 helm 차트로
+    # 올렸습니다", "falco 를 데몬셋으로 띄워서"; or by themselves: "linkerd 를 직접 올려서 씁니다"
+    r"|(?:(?<=로 |[을를] )|(?<=직접 ))"
+    r"(?P<raised>(?:올려|띄워)서? ?(?:쓰고|써|씁|사용)|(?<=로 )(?:올렸|띄웠|띄워서))"
     # the noun alone, in a terse note ("구성: velero helm chart 로 설치, …"): only after a
     # way ("… 로"), and not "설치 방법", "설치 전", "설치 예정"
     rf"|(?P<noun>{_KO_NOUN_DONE}))"
@@ -180,7 +182,8 @@ _KO_REACH = 160
 # a managed product is not theirs ("관리형 NGINX 를 사용 중").
 _KO_USED = re.compile(
     rf"(?:[을를] |[을를](?: {_KO_WAYS}(?: [0-9a-z가-힣]+){{0,5}}? ?(?:으로|로)) )"
-    r"(?:사용 ?중|사용하고 있|사용하는 중|운영 ?중|쓰고 있|돌리고 있|씁니다|사용합니다)"
+    r"(?:(?:저희가|우리가|제가|저희 팀에서|직접) )?"
+    r"(?:사용 ?중|사용하고 있|사용하는 중|운영 ?중|운영하고 있|쓰고 있|돌리고 있|씁니다|사용합니다)"
 )
 _KO_MANAGED = re.compile(r"(?:관리형|매니지드|managed|aks) ")
 _PLUGINS = frozenset({"cni", "kubenet", "overlay", "cilium", "calico"})
@@ -486,7 +489,11 @@ def _korean_installs(haystack: str) -> Iterator[tuple[int, int]]:
             before[0].endswith("로 ") or _KO_WAY_THEN_NAME.search(haystack, floor, verb.start())
         ):
             continue  # the noun alone installs only after its way
-        if verb["raised"] and not _KO_WAY_BEFORE.search(haystack, floor, verb.start()):
+        if (
+            verb["raised"]
+            and not verb[0].startswith("직접")
+            and not _KO_WAY_BEFORE.search(haystack, floor, verb.start())
+        ):
             continue  # "한도를 올려서 쓰고": a limit raised, not a tool put up
         after = verb.end()
         yield floor + before.start(), verb.end()
