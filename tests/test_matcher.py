@@ -1398,10 +1398,29 @@ def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
             "network-customization",
             Level.UNSUPPORTED,
         ),
+        # a network set up in a way AKS does not document, said in Korean
+        (
+            "AKS 문서에 없는 방식으로 Azure CNI 오버레이 설정을 바꿔서 쓰고 싶습니다.",
+            "network-customization",
+            Level.UNSUPPORTED,
+        ),
+        # a cluster left stopped for more than twelve months, said in English
+        (
+            "Our cluster was stopped for 13 months and now it cannot be started again.",
+            "cluster-stop",
+            Level.UNSUPPORTED,
+        ),
+        # changed by hand on a node the customer signed in to, said in Korean
+        (
+            "노드에 SSH로 들어가서 kubelet 설정을 직접 바꿨는데 지금 노드가 NotReady 입니다.",
+            "node-login",
+            Level.UNSUPPORTED,
+        ),
     ],
 )
 def test_the_part_a_ticket_names_is_read_with_its_level(tree, text, component, level):
-    # node pool upgrades, AKS's internal errors, command invoke and Cilium's LB-IPAM
+    # node pool upgrades, AKS's internal errors, command invoke, Cilium's LB-IPAM, and
+    # the Korean or English twin of a ticket the other language already read right
     found = suggest_answers(tree, text)
     assert found.answers.get("component") == component
     assert resolve(tree, found.answers).result.level is level
