@@ -58,6 +58,15 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
         ),
         # an engineer's summary of the case: the customer did it
         ("The customer deleted two instances from the VMSS in the MC_ resource group.", "vmss"),
+        # the NSG AKS made, named with its rules or in Korean
+        (
+            "We changed the NSG rules that AKS created on the node subnet.",
+            "nsg rules that aks created",
+        ),
+        ("AKS가 만든 NSG 규칙을 저희가 바꿨더니 트래픽이 끊깁니다.", "aks가 만든 nsg"),
+        # a scale set resized directly is scaled, or its capacity raised ("늘렸")
+        ("We scaled the VMSS directly with az vmss scale to add capacity.", "vmss"),
+        ("확장 집합의 용량을 저희가 직접 늘렸습니다.", "확장 집합"),
         ("고객사가 MC_ 리소스 그룹의 VMSS 인스턴스 두 대를 삭제했습니다.", "mc 리소스 그룹"),
     ],
 )

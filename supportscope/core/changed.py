@@ -43,10 +43,11 @@ class Changed:
 _RESOURCE = re.compile(
     r"(?<![0-9a-z])(?:vmss|virtual machine scale sets?|scale sets?|mc_[0-9a-z_]*|mc rg|"
     r"mc resource group|node resource group|aks (?:managed )?nsg|aks agentpool [0-9a-z]+ nsg|"
-    r"nsg (?:that )?aks (?:had |has )?(?:created|creates|manages|made)|route table|"
+    r"nsg(?: rules?)? (?:that )?aks (?:had |has )?(?:created|creates|manages|made)|route table|"
     r"network interfaces?|nics?|"
     r"os disks?)(?![0-9a-z])|"
-    r"(?:확장 집합|mc 리소스 그룹|노드 리소스 그룹|라우팅 테이블|네트워크 인터페이스|os 디스크)"
+    r"(?:확장 집합|mc 리소스 그룹|노드 리소스 그룹|라우팅 테이블|네트워크 인터페이스|os 디스크|"
+    r"aks ?(?:가|이) (?:만든|생성한|관리하는|만들어 둔) nsg)"
 )
 # Deallocating or stopping the VMs is not among them: the policy rules on that as a way of
 # stopping the cluster (the cluster-stop choice asks how it was stopped). A lock is a change
@@ -55,11 +56,11 @@ _RESOURCE = re.compile(
 _VERB = re.compile(
     r"\b(?:deleted|removed|edited|modified|changed|resized|updated|replaced|detached|"
     r"reconfigured|tweaked|overrode|overwrote|applied|added|attached|associated|re-?imaged|"
-    r"moved|renamed|"
+    r"moved|renamed|scaled|"
     r"disabled|enabled|installed|hardened|restricted|locked(?: down)?|"
     r"(?:put|placed|set)(?: [^ ]+){0,2} locks?)\b|"
     r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체|추가|적용|연결|설치|"
-    r"이동|옮겼|옮긴|비활성화|잠금을? 걸|잠갔|재이미징)"
+    r"이동|옮겼|옮긴|비활성화|잠금을? 걸|잠갔|재이미징|늘렸|줄였)"
 )
 # A step in the customer's list of what they did, said as a command ("3. delete that
 # instance from the scale set").
