@@ -293,6 +293,9 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # their own (KEDA, Dapr, Flux) is held open where the text never says it is the add-on: a
 # wrong answer of real-oo (supported, as labelled, for another clause) and a wrong
 # "supported" of real-rr are left open (real-oo wrong 4 -> 3, real-rr 1 -> 0).
+# Twentieth session: the customer's scale set 'scaled' or its capacity raised ('늘렸') is
+# a change to what AKS manages, so a Korean real-w ticket about a VMSS resized by hand
+# settles right (real-w 27 -> 28).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -315,7 +318,7 @@ REAL_TARGETS = {
     "real-t.toml": (25, 2),
     "real-v.toml": (28, 1),
     "real-u.toml": (25, 2),
-    "real-w.toml": (27, 0),
+    "real-w.toml": (28, 0),
     "real-x.toml": (31, 3),
     "real-y.toml": (27, 0),
     "real-z.toml": (28, 1),
