@@ -1416,6 +1416,34 @@ def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
             "node-login",
             Level.UNSUPPORTED,
         ),
+        # a third-party firewall appliance, in Korean words
+        (
+            "아웃바운드는 전부 허브 VNet 의 서드파티 방화벽 어플라이언스를 지나갑니다. 이미지 "
+            "pull 이 되도록 방화벽 설정을 도와주세요.",
+            "egress-appliance",
+            Level.UNSUPPORTED,
+        ),
+        # containerd's own snapshots are no backup to restore
+        (
+            "작은 공개 이미지도 containerd 에서 snapshot unpack 에러가 나면서 pull 이 가끔 "
+            "실패합니다.",
+            "containerd",
+            Level.SUPPORTED,
+        ),
+        # an undocumented network setup, said in English
+        (
+            "We would like pods to take addresses from two VNets at once, with a custom setup "
+            "that isn't in the AKS docs.",
+            "network-customization",
+            Level.UNSUPPORTED,
+        ),
+        # addresses a self-installed CNI on BYOCNI fails to hand out, in Korean
+        (
+            "BYOCNI 로 클러스터를 만들고 Calico 는 저희가 설치했는데 CNI 에서 주소 할당이 "
+            "실패합니다.",
+            "cni-plugin",
+            Level.UNSUPPORTED,
+        ),
     ],
 )
 def test_the_part_a_ticket_names_is_read_with_its_level(tree, text, component, level):

@@ -74,7 +74,8 @@ _ACTOR = re.compile(
     r"by hand|directly|in the portal|from the portal|via the portal|az vmss|az network|"
     # an engineer's summary of the case: "the customer deleted the VMSS instances"
     r"customers?)\b|"
-    r"(?:저희|제가|우리|직접|포털에서|수동으로|팀에서|팀 ?요청|담당자|고객(?:사)?(?:가|이|께서|측))"
+    r"(?:저희|제가|우리|직접|포털에서|수동으로|손으로|수작업으로|팀에서|팀 ?요청|담당자|"
+    r"고객(?:사)?(?:가|이|께서|측))"
 )
 # What AKS deploys in kube-system, changed in place: "kubectl -n kube-system edit ds
 # microsoft-defender-collector-ds", "we patched the kube-proxy DaemonSet in kube-system",
