@@ -1437,6 +1437,26 @@ def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
             "network-customization",
             Level.UNSUPPORTED,
         ),
+        # a version left past support on purpose, in both languages
+        (
+            "The cluster is still on a Kubernetes version AKS stopped supporting a year ago "
+            "and some workloads misbehave; we don't plan to upgrade yet.",
+            "kubernetes-version",
+            Level.UNSUPPORTED,
+        ),
+        (
+            "지원이 1년 전에 끝난 쿠버네티스 버전을 그대로 쓰는데 일부 워크로드가 이상합니다. "
+            "업그레이드는 아직 안 할 생각입니다.",
+            "kubernetes-version",
+            Level.UNSUPPORTED,
+        ),
+        # certificates for mutual TLS between the customer's services are theirs
+        (
+            "결제 서비스 사이 mTLS 에 쓰는 인증서를 바꿔야 합니다. 갱신 작업을 지원받을 수 "
+            "있을까요?",
+            "app-certificate",
+            Level.UNSUPPORTED,
+        ),
         # addresses a self-installed CNI on BYOCNI fails to hand out, in Korean
         (
             "BYOCNI 로 클러스터를 만들고 Calico 는 저희가 설치했는데 CNI 에서 주소 할당이 "
