@@ -125,6 +125,11 @@ def test_each_sentence_is_read_on_its_own():
         "them to Fail.",
         "Azure Policy 애드온이 만든 gatekeeper 웹훅의 failurePolicy 를 저희가 Fail 로 "
         "수정했습니다.",
+        # an object said to be AKS's own, wherever it stands
+        "We edited the memory limit on the metrics-server deployment that AKS manages and it "
+        "keeps going back.",
+        "AKS가 관리하는 metrics-server 디플로이먼트의 limit 을 저희가 수정했는데 원래대로 "
+        "돌아갑니다.",
     ],
 )
 def test_a_managed_component_changed_in_place_in_kube_system_is_found(text):

@@ -88,9 +88,12 @@ _KUBE_SYSTEM = re.compile(
     r"(?<![0-9a-z])(?:kube ?system|aks istio system|aks istio ingress|app routing system|"
     r"gatekeeper system|add ?ons?(?: [^ ]+){0,6} (?:webhooks?|daemonsets?|deployments?|"
     r"configmaps?)|(?:webhooks?|daemonsets?|deployments?|configmaps?) (?:of|from) (?:the )?"
-    r"(?:[^ ]+ ){0,2}add ?ons?)(?![0-9a-z])|"
-    r"(?:애드온|add ?on) ?(?:이 (?:만든|생성한|배포한|설치한|만드는)|의|에서 만든) "
-    r"(?:[^ ]+ ){0,2}(?:웹훅|webhook|데몬셋|daemonset|디플로이먼트|deployment|컨피그맵|configmap)"
+    r"(?:[^ ]+ ){0,2}add ?ons?|(?:deployments?|daemonsets?|configmaps?) (?:that|which) aks "
+    r"(?:manages|deploys|runs))(?![0-9a-z])|"
+    r"(?:애드온|add ?on|aks ?가 관리하는|aks ?가 배포한) ?"
+    r"(?:이 (?:만든|생성한|배포한|설치한|만드는)|의|에서 만든|) "
+    r"(?:[^ ]+ ){0,2}(?:웹훅|webhook|데몬셋|daemonset|디플로이먼트|deployment|"
+    r"컨피그맵|configmap)"
 )
 _KUBE_SYSTEM_VERB = re.compile(
     r"\b(?:edit|edited|patch|patched|modified|changed|raised|increased|lowered|scaled|"
