@@ -295,7 +295,9 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # "supported" of real-rr are left open (real-oo wrong 4 -> 3, real-rr 1 -> 0).
 # Twentieth session: the customer's scale set 'scaled' or its capacity raised ('늘렸') is
 # a change to what AKS manages, so a Korean real-w ticket about a VMSS resized by hand
-# settles right (real-w 27 -> 28).
+# settles right (real-w 27 -> 28). A Terraform module asked to be written ("terraform
+# module", "module written") is custom code: an English real-jj ticket settles right
+# (real-jj 23 -> 24).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -331,7 +333,7 @@ REAL_TARGETS = {
     "real-gg.toml": (25, 1),
     "real-hh.toml": (25, 0),
     "real-ii.toml": (26, 2),
-    "real-jj.toml": (23, 3),
+    "real-jj.toml": (24, 3),
     "real-kk.toml": (22, 2),
     "real-ll.toml": (23, 4),
     "real-mm.toml": (24, 3),

@@ -1450,6 +1450,19 @@ def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
             "kubernetes-version",
             Level.UNSUPPORTED,
         ),
+        # a Terraform module written for the customer's own environment is custom code
+        (
+            "We need a Terraform module written for our environment, with our naming rules, "
+            "private DNS zones and hub-spoke peering.",
+            "code-sample",
+            Level.UNSUPPORTED,
+        ),
+        (
+            "저희 환경에 맞는 Terraform 모듈 작성 부탁드립니다. 프라이빗 DNS 존과 허브-스포크 "
+            "피어링까지 포함해서요.",
+            "code-sample",
+            Level.UNSUPPORTED,
+        ),
         # certificates for mutual TLS between the customer's services are theirs
         (
             "결제 서비스 사이 mTLS 에 쓰는 인증서를 바꿔야 합니다. 갱신 작업을 지원받을 수 "
