@@ -1463,6 +1463,31 @@ def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
             "code-sample",
             Level.UNSUPPORTED,
         ),
+        # the customer lets support sign in to a node: AKS's support at work
+        (
+            "The support engineer wants to run diagnostic commands on node aks-sys-000002; we "
+            "approve it, go ahead.",
+            "support-node-access",
+            Level.SUPPORTED,
+        ),
+        (
+            "디스크 압박 원인 확인을 위해 노드에 로그인하셔도 됩니다. 필요한 로그는 수집하셔도 "
+            "됩니다.",
+            "support-node-access",
+            Level.SUPPORTED,
+        ),
+        # a VM size that cannot be allocated is a failed operation, not a change by hand
+        (
+            "az aks create stops with an allocation error for our VM size in Korea Central.",
+            "cluster-operation",
+            Level.SUPPORTED,
+        ),
+        # signed in to a node and changed it by hand, in Korean
+        (
+            "노드에 로그인해서 시간 동기화 설정을 수동으로 바꿨습니다.",
+            "node-login",
+            Level.UNSUPPORTED,
+        ),
         # certificates for mutual TLS between the customer's services are theirs
         (
             "결제 서비스 사이 mTLS 에 쓰는 인증서를 바꿔야 합니다. 갱신 작업을 지원받을 수 "
