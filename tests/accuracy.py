@@ -22,6 +22,10 @@ texts except the suggester.
 ``python -m tests.accuracy --reports FILE.json …`` grades labelled reports kept outside
 the repository the same way (``load_reports``): real reports as customers wrote them,
 which are not ours to copy into the corpus.
+
+``python -m tests.accuracy --twins [FILE.json]`` grades the bilingual probes
+(``tests/data/twins.json``) by level alone, per language, and counts the pairs whose
+English and Korean reach different levels (``grade_twins``).
 """
 
 from __future__ import annotations
@@ -425,10 +429,71 @@ def reports_table(tree: Tree, paths: list[Path]) -> str:
     return f'{table(rows)}\nwrong "supported": {wrongly_supported} of {len(reports)}'
 
 
+TWINS = Path(__file__).resolve().parent / "data" / "twins.json"
+
+
+@dataclass(frozen=True)
+class TwinCounts:
+    """Bilingual probes (``TWINS``) graded by level: per language, how many reach the
+    labelled level, another level (of which how many "supported" where the label is not),
+    or stay open; and the pairs whose two languages reach different levels, neither open."""
+
+    right: dict[str, int]
+    other: dict[str, int]
+    supported: dict[str, int]
+    open: dict[str, int]
+    apart: tuple[str, ...]
+
+
+def grade_twins(tree: Tree, probes: list[dict[str, str]]) -> TwinCounts:
+    counts: dict[str, Counter[str]] = {"en": Counter(), "ko": Counter()}
+    apart = []
+    for probe in probes:
+        levels = {}
+        for lang, tally in counts.items():
+            result = resolve(tree, suggest_answers(tree, probe[lang]).answers).result
+            level = levels[lang] = result.level.value if result is not None else None
+            if level is None:
+                tally["open"] += 1
+            elif level == probe["level"]:
+                tally["right"] += 1
+            else:
+                tally["other"] += 1
+                tally["supported"] += level == Level.SUPPORTED.value
+        if None not in levels.values() and levels["en"] != levels["ko"]:
+            apart.append(probe["id"])
+    return TwinCounts(
+        *(
+            {lang: tally[key] for lang, tally in counts.items()}
+            for key in ("right", "other", "supported", "open")
+        ),
+        tuple(apart),
+    )
+
+
+def twins_table(tree: Tree, path: Path = TWINS) -> str:
+    probes = json.loads(path.read_text(encoding="utf-8"))["probes"]
+    lines = []
+    for name in sorted({probe["set"] for probe in probes}):
+        part = [probe for probe in probes if probe["set"] == name]
+        graded = grade_twins(tree, part)
+        for lang in ("en", "ko"):
+            lines.append(
+                f"{name} {lang}: {len(part)} probes, {graded.right[lang]} at the labelled "
+                f"level, {graded.other[lang]} at another ({graded.supported[lang]} "
+                f'"supported"), {graded.open[lang]} open'
+            )
+        lines.append(f"{name}: the two languages reach different levels: {len(graded.apart)}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     tree = shipped_tree()
     if argv[:1] == ["--reports"]:  # labelled reports kept outside the repository
         print(reports_table(tree, [Path(arg) for arg in argv[1:]]))
+        return 0
+    if argv[:1] == ["--twins"]:  # the bilingual probes, by level
+        print(twins_table(tree, Path(argv[1]) if len(argv) > 1 else TWINS))
         return 0
     rows = {name: grade_file(tree, name) for name in FILES if (CORPUS / name).exists()}
     print(table(rows))

@@ -22,14 +22,17 @@ from tests.accuracy import (
     REAL_WORKING,
     REVIEWED,
     RIGHT,
+    TWINS,
     WORKING,
     WRONG,
     grade,
     grade_file,
+    grade_twins,
     load_reports,
     reports_table,
     shipped_tree,
     table,
+    twins_table,
 )
 
 
@@ -143,6 +146,59 @@ def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_coun
     assert (rows["a.json"], rows["all"]) == ("2", "2")
     assert "b.json" not in rows  # its one report is a's first, read once
     assert printed.splitlines()[-1] == 'wrong "supported": 1 of 2'
+
+
+# The bilingual probes read while writing terms (tw1, twentieth session): what each
+# language reaches now. At the session's start: English 96 at the labelled level, 7 at
+# another (4 of them "supported"); Korean 95 and 13 (11 "supported").
+TWIN_TARGETS = {"tw1": {"en": (104, 2, 1), "ko": (106, 4, 3), "apart": 2}}
+
+
+@pytest.mark.parametrize("name", sorted(TWIN_TARGETS))
+def test_each_language_reads_the_bilingual_probes_at_their_level(tree, name):
+    probes = [
+        p for p in json.loads(TWINS.read_text(encoding="utf-8"))["probes"] if p["set"] == name
+    ]
+    graded = grade_twins(tree, probes)
+    for lang in ("en", "ko"):
+        least_right, most_other, most_supported = TWIN_TARGETS[name][lang]
+        assert graded.right[lang] >= least_right, lang
+        assert graded.other[lang] <= most_other, lang
+        assert graded.supported[lang] <= most_supported, lang
+    assert len(graded.apart) <= TWIN_TARGETS[name]["apart"], graded.apart
+
+
+def test_a_probe_is_graded_by_level_in_each_language(tree):
+    probes = [
+        {
+            "id": "p-1",
+            "set": "t",
+            "level": "unsupported",
+            "en": "We installed Istio ourselves with istioctl and sidecars are not injected.",
+            "ko": "istioctl 로 Istio 를 직접 설치했는데 사이드카가 주입되지 않습니다.",
+        },
+        {  # a request to restore is not supported, whatever the label says
+            "id": "p-2",
+            "set": "t",
+            "level": "supported",
+            "en": "Can you restore an etcd backup of our cluster from last week?",
+            "ko": "무슨 일인지 모르겠습니다.",
+        },
+    ]
+    graded = grade_twins(tree, probes)
+    assert (graded.right, graded.other, graded.open) == (
+        {"en": 1, "ko": 1},
+        {"en": 1, "ko": 0},
+        {"en": 0, "ko": 1},
+    )
+    assert graded.supported == {"en": 0, "ko": 0}
+    assert graded.apart == ()  # the second pair's Korean is open
+
+
+def test_the_twins_table_has_two_lines_and_a_count_per_set(tree):
+    printed = twins_table(tree).splitlines()
+    assert len(printed) == 3 * len(TWIN_TARGETS)
+    assert printed[0].startswith("tw1 en: 120 probes, ")
 
 
 def test_a_report_whose_verdict_is_no_level_is_refused_by_name(tmp_path):
