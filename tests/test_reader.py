@@ -280,6 +280,17 @@ def test_a_korean_sentence_that_ends_after_the_install_names_nothing_after_it():
     assert "현상" not in [read.haystack[item.start : item.end] for item in found]
 
 
+def test_a_korean_install_whose_way_is_a_command_names_the_topic_before_it():
+    # "dapr init -k로": the way is the project's own command; what was installed is the
+    # topic said before it, and who did it may stand between
+    haystack = normalize("Dapr는 저희가 dapr init -k로 직접 설치했습니다.")
+    assert [(haystack[i.start : i.end], i.explicit) for i in installed(haystack)] == [
+        ("dapr", True)
+    ]
+    # a network plugin as the way, without a particle before it, builds the cluster
+    assert installed(normalize("클러스터는 azure cni로 배포했습니다.")) == ()
+
+
 def test_a_korean_install_that_names_only_how_names_nothing():
     # "공식 YAML 로" is the way: no tool is named, so none is the customer's
     assert installed(normalize("저희가 공식 YAML 로 직접 설치했습니다")) == ()
@@ -1360,6 +1371,18 @@ def test_a_helm_copy_of_a_project_aks_offers_holds_a_supported_answer_open(tree)
     assert resolve(tree, found.answers).result is None
     assert found.held == Held("component", "third-party-oss", "rival-installed", "keda")
     assert found.candidates[0].value == "azure-service-integration"
+
+
+def test_a_copy_of_a_project_aks_offers_installed_its_own_way_is_theirs_too(tree):
+    # Dapr installed with its own CLI, not Helm, the extension denied: the node image that
+    # changed under it (supported) is not settled while the failing Dapr is their own copy
+    text = (
+        "Dapr는 저희가 dapr init -k로 직접 설치했고 AKS Dapr 확장은 안 씁니다. 노드 풀이 새 "
+        "노드 이미지로 바뀐 뒤로 dapr-operator가 계속 재시작합니다."
+    )
+    found = suggest_answers(tree, text)
+    assert resolve(tree, found.answers).result is None
+    assert (found.held.rival, found.held.reason) == ("third-party-oss", "rival-installed")
 
 
 @pytest.mark.parametrize(

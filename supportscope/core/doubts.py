@@ -217,7 +217,15 @@ def _own_copy(reading: Reading, key: str, item: Ranked, chosen: Ranked) -> Held 
     Dapr, Istio as a Helm release, not the add-on). Held with their software as the rival."""
     if item.value in reading.installed_choices or item.score < INSTALLED_SHARE * chosen.score:
         return None
-    note = next((n for n in item.notes if n.kind == "installed" and n.detail == "helm"), None)
+    shared = reading.shared_projects.get(item.value, (frozenset(), None))[0]
+    note = next(
+        (
+            n
+            for n in item.notes
+            if n.kind == "installed" and (n.detail == "helm" or n.word in shared)
+        ),
+        None,
+    )
     rival = _software_rival(reading, reading.tree.questions[key])
     if note is None or rival is None:
         return None

@@ -524,7 +524,9 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
     last_start = haystack.rfind(" ", start, stop) + 1
     last = haystack[last_start:stop]
     if _KO_PLACE.search(last):
-        return None if last.endswith(("으로", "로")) else _object_before_place(haystack, last_start)
+        if last.endswith(("으로", "로")):
+            return _object_before_command(haystack, last_start)
+        return _object_before_place(haystack, last_start)
     if last_start > start and _KO_PLACE.search(haystack[start : last_start - 1]):
         start = last_start  # "백업 용도로 velero 를 …": what for, then what
     particle = _KO_PARTICLE.search(last)
@@ -546,6 +548,29 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
         # "sysbox-deploy-k8s DaemonSet 을 배포": the DaemonSet is named by the words before
         return _name_before_form(haystack, start, stop, kind=True) or (start, stop)
     return start, stop
+
+
+# A command or tool in Latin letters said as the way ("dapr init -k로", "istioctl 로"), and
+# the topic or object named before it and who did it: "Dapr는 저희가 dapr init -k로 직접
+# 설치" installed Dapr.
+_KO_TOPIC_BEFORE_COMMAND = re.compile(
+    r"(?<![0-9a-z가-힣._-])(?P<name>[a-z][0-9a-z._-]*(?: [a-z][0-9a-z._-]*)?) ?[은는을를] "
+    r"(?:(?:저희가|우리가|제가|저희 팀에서|직접) )?"
+    r"(?:[0-9a-z._-]+ ){0,3}[0-9a-z._-]+ ?(?:으로|로)\Z"
+)
+
+
+def _object_before_command(haystack: str, way: int) -> tuple[int, int] | None:
+    """The object of an install whose way is a command or tool in Latin letters, said with
+    a topic or object particle before it (``_KO_TOPIC_BEFORE_COMMAND``); ``None`` where
+    the way is Korean or nothing Latin stands before it ("azure cni로 배포" says how a
+    cluster was built, and has no particle)."""
+    end = haystack.find(" ", way)
+    end = end if end > 0 else len(haystack)
+    found = _KO_TOPIC_BEFORE_COMMAND.search(haystack, max(0, way - 80), end)
+    if found is None or found["name"] in _GENERIC:
+        return None
+    return found.start("name"), found.end("name")
 
 
 def _object_before_place(haystack: str, place: int) -> tuple[int, int] | None:
