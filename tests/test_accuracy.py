@@ -353,7 +353,10 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # a change to what AKS manages, so a Korean real-w ticket about a VMSS resized by hand
 # settles right (real-w 27 -> 28). A Terraform module asked to be written ("terraform
 # module", "module written") is custom code: an English real-jj ticket settles right
-# (real-jj 23 -> 24).
+# (real-jj 23 -> 24). An image from a public Helm chart the customer deployed ("bitnami",
+# "docker.io", "헬름 차트로 배포한") is theirs where a CVE is found in it, and Portworx is a
+# vendor's product: a Korean real-ii ticket and a real-ww one settle right (real-ii 26 ->
+# 27, wrong 2 -> 1; real-ww 25 -> 26).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -388,7 +391,7 @@ REAL_TARGETS = {
     "real-ff.toml": (26, 1),
     "real-gg.toml": (25, 1),
     "real-hh.toml": (25, 0),
-    "real-ii.toml": (26, 2),
+    "real-ii.toml": (27, 1),
     "real-jj.toml": (24, 3),
     "real-kk.toml": (22, 2),
     "real-ll.toml": (23, 4),
@@ -402,7 +405,7 @@ REAL_TARGETS = {
     "real-tt.toml": (24, 2),
     "real-uu.toml": (19, 2),
     "real-vv.toml": (22, 0),
-    "real-ww.toml": (25, 2),
+    "real-ww.toml": (26, 2),
     "real-xx.toml": (30, 1),
 }
 

@@ -1488,6 +1488,20 @@ def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
             "node-login",
             Level.UNSUPPORTED,
         ),
+        # a storage layer licensed from a vendor is their software, not AKS's volumes
+        (
+            "스토리지 레이어로 벤더 라이선스를 받은 Portworx Enterprise 를 씁니다. 노드 두 대에서 "
+            "Portworx 파드가 Ready 가 안 되고 px-db 스토리지 클래스 PVC 가 Pending 입니다.",
+            "third-party-closed-source",
+            Level.UNSUPPORTED,
+        ),
+        # a CVE in an image the customer deployed from a public chart is in their image
+        (
+            "저희 CI 의 Trivy 스캔에서 Bitnami 헬름 차트로 배포한 Redis 이미지에 High 등급 CVE 가 "
+            "나왔습니다. 픽스는 60일 전에 나왔고 노드 풀은 최신 노드 이미지입니다.",
+            "cve",
+            Level.UNSUPPORTED,
+        ),
         # certificates for mutual TLS between the customer's services are theirs
         (
             "결제 서비스 사이 mTLS 에 쓰는 인증서를 바꿔야 합니다. 갱신 작업을 지원받을 수 "
