@@ -291,6 +291,30 @@ def test_a_korean_install_whose_way_is_a_command_names_the_topic_before_it():
     assert installed(normalize("클러스터는 azure cni로 배포했습니다.")) == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The NVIDIA GPU Operator we installed with Helm runs fine on the first two nodes.",
+        "헬름으로 설치한 NVIDIA GPU Operator는 기존 2대에서 잘 돌고 있고요.",
+        "Linkerd를 CLI로 직접 설치해서 쓰고는 있는데 컨트롤 플레인은 정상입니다.",
+    ],
+)
+def test_an_install_said_to_work_is_context_not_what_failed(text):
+    haystack = normalize(text)
+    assert installed(haystack) == ()
+
+
+def test_a_scale_out_that_fails_beside_a_tool_that_works_is_not_the_tools(tree):
+    text = (
+        "Scaling our GPU node pool from 2 to 6 with az aks nodepool scale fails every time "
+        "with ZonalAllocationFailed. The NVIDIA GPU Operator we installed with Helm runs "
+        "fine on the first two nodes."
+    )
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") != "third-party-oss"
+    assert "cluster-operation" in [item.value for item in found.listed()[:2]]
+
+
 def test_a_korean_install_that_names_only_how_names_nothing():
     # "공식 YAML 로" is the way: no tool is named, so none is the customer's
     assert installed(normalize("저희가 공식 YAML 로 직접 설치했습니다")) == ()

@@ -344,9 +344,25 @@ def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tupl
     kept: dict[tuple[int, int], Installed] = {}
     for item in found.values():
         trimmed = _latin_core(haystack, item)
-        if not _THROUGH_AKS.match(haystack, trimmed.end):
+        if not _THROUGH_AKS.match(haystack, trimmed.end) and not _said_fine(haystack, trimmed):
             _put(kept, trimmed)  # two names trimmed to one span are one install
     return tuple(sorted(kept.values(), key=lambda item: (item.start, item.end)))
+
+
+# What the customer installed, said in the same sentence to be working: "Linkerd 를 CLI 로
+# 직접 설치해서 쓰고는 있는데 컨트롤 플레인은 정상입니다", "the GPU Operator we installed with
+# Helm runs fine on the first two nodes". Context, not what the ticket is about.
+_FINE = re.compile(
+    r"[^.!?\n]{0,80}?(?:정상(?:입니다|이에요|이고|이며|으로 (?:동작|돌아)|적으로)|"
+    r"잘 (?:돌|동작|작동|되)|문제(?:가)? ?없|이상(?:은)? ?없|"
+    r"\b(?:is|are|looks?|seems?|runs?|running|works?|working)"
+    r"(?: [a-z]+){0,2} (?:fine|healthy|normally|as expected)\b)"
+)
+
+
+def _said_fine(haystack: str, item: Installed) -> bool:
+    """Whether the sentence goes on to say that what was installed works (``_FINE``)."""
+    return _FINE.match(haystack, item.end) is not None
 
 
 def _latin_core(haystack: str, item: Installed) -> Installed:
