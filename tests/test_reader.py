@@ -297,6 +297,9 @@ def test_a_korean_install_whose_way_is_a_command_names_the_topic_before_it():
         "The NVIDIA GPU Operator we installed with Helm runs fine on the first two nodes.",
         "헬름으로 설치한 NVIDIA GPU Operator는 기존 2대에서 잘 돌고 있고요.",
         "Linkerd를 CLI로 직접 설치해서 쓰고는 있는데 컨트롤 플레인은 정상입니다.",
+        # said in passing: "there is one, but …", "… but it is not involved"
+        "헬름으로 직접 설치한 Kyverno도 있긴 한데 flux-system에 걸리는 정책은 없습니다.",
+        "We installed Kyverno with Helm too, but it is not involved here.",
     ],
 )
 def test_an_install_said_to_work_is_context_not_what_failed(text):

@@ -349,12 +349,14 @@ def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tupl
     return tuple(sorted(kept.values(), key=lambda item: (item.start, item.end)))
 
 
-# What the customer installed, said in the same sentence to be working: "Linkerd 를 CLI 로
-# 직접 설치해서 쓰고는 있는데 컨트롤 플레인은 정상입니다", "the GPU Operator we installed with
-# Helm runs fine on the first two nodes". Context, not what the ticket is about.
+# What the customer installed, said in the same sentence to be working or beside the point:
+# "Linkerd 를 CLI 로 직접 설치해서 쓰고는 있는데 컨트롤 플레인은 정상입니다", "the GPU Operator
+# we installed with Helm runs fine on the first two nodes", "헬름으로 직접 설치한 Kyverno 도
+# 있긴 한데 …", "… but it is not involved". Context, not what the ticket is about.
 _FINE = re.compile(
     r"[^.!?\n]{0,80}?(?:정상(?:입니다|이에요|이고|이며|으로 (?:동작|돌아)|적으로)|"
-    r"잘 (?:돌|동작|작동|되)|문제(?:가)? ?없|이상(?:은)? ?없|"
+    r"잘 (?:돌|동작|작동|되)|문제(?:가)? ?없|이상(?:은)? ?없|긴 한데|긴 하지만|긴 하는데|"
+    r"\bnot (?:involved|related)\b|"
     r"\b(?:is|are|looks?|seems?|runs?|running|works?|working)"
     r"(?: [a-z]+){0,2} (?:fine|healthy|normally|as expected)\b)"
 )
