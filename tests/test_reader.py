@@ -307,6 +307,22 @@ def test_an_install_said_to_work_is_context_not_what_failed(text):
     assert installed(haystack) == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We use the application routing add-on for ingress and changed nothing ourselves.",
+        "인그레스는 애플리케이션 라우팅 애드온을 쓰고 있고 저희가 바꾼 것은 없습니다.",
+    ],
+)
+def test_an_add_on_the_customer_uses_is_not_software_they_run(text):
+    # the proposals page had said "routing add-on: run by the customer"
+    assert installed(normalize(text)) == ()
+    assert [
+        normalize("We use kured for reboots.")[i.start : i.end]
+        for i in installed(normalize("We use kured for reboots."))
+    ] == ["kured"]
+
+
 def test_a_scale_out_that_fails_beside_a_tool_that_works_is_not_the_tools(tree):
     text = (
         "Scaling our GPU node pool from 2 to 6 with az aks nodepool scale fails every time "

@@ -344,7 +344,13 @@ def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tupl
     kept: dict[tuple[int, int], Installed] = {}
     for item in found.values():
         trimmed = _latin_core(haystack, item)
-        if not _THROUGH_AKS.match(haystack, trimmed.end) and not _said_fine(haystack, trimmed):
+        if (
+            not _THROUGH_AKS.match(haystack, trimmed.end)
+            and not _said_fine(haystack, trimmed)
+            and not (
+                not trimmed.explicit and _ADD_ON.search(haystack, trimmed.start, trimmed.end + 6)
+            )
+        ):
             _put(kept, trimmed)  # two names trimmed to one span are one install
     return tuple(sorted(kept.values(), key=lambda item: (item.start, item.end)))
 
@@ -360,6 +366,11 @@ _FINE = re.compile(
     r"\b(?:is|are|looks?|seems?|runs?|running|works?|working)"
     r"(?: [a-z]+){0,2} (?:fine|healthy|normally|as expected)\b)"
 )
+
+
+# What the customer uses, named as an add-on or extension ("we use the application routing
+# add-on", "애플리케이션 라우팅 애드온을 쓰고 있고"), is AKS's own, not software they run.
+_ADD_ON = re.compile(r"\badd ?ons?\b|\baddons?\b|\bextensions?\b|애드온|확장")
 
 
 def _said_fine(haystack: str, item: Installed) -> bool:
