@@ -67,6 +67,8 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
         # a scale set resized directly is scaled, or its capacity raised ("늘렸")
         ("We scaled the VMSS directly with az vmss scale to add capacity.", "vmss"),
         ("확장 집합의 용량을 저희가 직접 늘렸습니다.", "확장 집합"),
+        # an identity attached ("붙였습니다") to the scale set by hand
+        ("팀원이 포털에서 노드 풀 VMSS 에 사용자 할당 관리 ID 를 직접 붙였습니다.", "vmss"),
         # by hand ("손으로"), with no one named
         (
             "비용 정리 중에 MC_ 리소스 그룹의 디스크와 NIC 몇 개를 손으로 지웠습니다.",

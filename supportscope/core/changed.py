@@ -60,7 +60,7 @@ _VERB = re.compile(
     r"disabled|enabled|installed|hardened|restricted|locked(?: down)?|"
     r"(?:put|placed|set)(?: [^ ]+){0,2} locks?)\b|"
     r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체|추가|적용|연결|설치|"
-    r"이동|옮겼|옮긴|비활성화|잠금을? 걸|잠갔|재이미징|늘렸|줄였)"
+    r"이동|옮겼|옮긴|비활성화|잠금을? 걸|잠갔|재이미징|늘렸|줄였|붙였|달았)"
 )
 # A step in the customer's list of what they did, said as a command ("3. delete that
 # instance from the scale set").
