@@ -153,10 +153,13 @@ def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_coun
 # session's start English gave 96 / 7 (4) and Korean 95 / 13 (11). tw2, longer tickets
 # with logs and what the customer installed, was graded unseen first: English 54 / 2 (1)
 # with the session's first code and with the code of the moment, Korean 67 / 10 (6) and
-# 67 / 11 (7); then read.
+# 67 / 11 (7); then read. tw3, long rambling tickets that say what the customer installed
+# only in passing, was graded unseen at the end: English 26 / 7 (1) at the start and then,
+# Korean 28 / 13 (3) at the start and 31 / 13 (3) then; one Korean answer was read since.
 TWIN_TARGETS = {
     "tw1": {"en": (104, 2, 1), "ko": (106, 4, 3), "apart": 2},
     "tw2": {"en": (54, 2, 1), "ko": (74, 3, 1), "apart": 0},
+    "tw3": {"en": (26, 7, 1), "ko": (32, 12, 2), "apart": 1},
 }
 
 
