@@ -344,13 +344,7 @@ def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tupl
     kept: dict[tuple[int, int], Installed] = {}
     for item in found.values():
         trimmed = _latin_core(haystack, item)
-        if (
-            not _THROUGH_AKS.match(haystack, trimmed.end)
-            and not _said_fine(haystack, trimmed)
-            and not (
-                not trimmed.explicit and _ADD_ON.search(haystack, trimmed.start, trimmed.end + 6)
-            )
-        ):
+        if not _context_only(haystack, trimmed):
             _put(kept, trimmed)  # two names trimmed to one span are one install
     return tuple(sorted(kept.values(), key=lambda item: (item.start, item.end)))
 
@@ -370,12 +364,18 @@ _FINE = re.compile(
 
 # What the customer uses, named as an add-on or extension ("we use the application routing
 # add-on", "애플리케이션 라우팅 애드온을 쓰고 있고"), is AKS's own, not software they run.
-_ADD_ON = re.compile(r"\badd ?ons?\b|\baddons?\b|\bextensions?\b|애드온|확장")
+_ADD_ON = re.compile(r"\badd ?ons?\b|\bextensions?\b|애드온|확장")
 
 
-def _said_fine(haystack: str, item: Installed) -> bool:
-    """Whether the sentence goes on to say that what was installed works (``_FINE``)."""
-    return _FINE.match(haystack, item.end) is not None
+def _context_only(haystack: str, item: Installed) -> bool:
+    """Whether a name found is no install the ticket is about: one installed through
+    what AKS offers (``_THROUGH_AKS``), one the sentence goes on to say works or is beside
+    the point (``_FINE``), or an add-on the customer only says they use (``_ADD_ON``)."""
+    return (
+        _THROUGH_AKS.match(haystack, item.end) is not None
+        or _FINE.match(haystack, item.end) is not None
+        or (not item.explicit and _ADD_ON.search(haystack, item.start, item.end + 6) is not None)
+    )
 
 
 def _latin_core(haystack: str, item: Installed) -> Installed:
@@ -579,9 +579,9 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
     return start, stop
 
 
-# A command or tool in Latin letters said as the way ("dapr init -k로", "istioctl 로"), and
-# the topic or object named before it and who did it: "Dapr는 저희가 dapr init -k로 직접
-# 설치" installed Dapr.
+# A command or tool in Latin letters said as the way ("dapr init -k로"), and the topic or
+# object named before it and who did it: "Dapr는 저희가 dapr init -k로 직접 설치" installed
+# Dapr.
 _KO_TOPIC_BEFORE_COMMAND = re.compile(
     r"(?<![0-9a-z가-힣._-])(?P<name>[a-z][0-9a-z._-]*(?: [a-z][0-9a-z._-]*)?) ?[은는을를] "
     r"(?:(?:저희가|우리가|제가|저희 팀에서|직접) )?"
