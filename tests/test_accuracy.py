@@ -159,7 +159,7 @@ def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_coun
 TWIN_TARGETS = {
     "tw1": {"en": (104, 2, 1), "ko": (106, 4, 3), "apart": 2},
     "tw2": {"en": (54, 2, 1), "ko": (74, 3, 1), "apart": 0},
-    "tw3": {"en": (26, 7, 1), "ko": (32, 12, 2), "apart": 1},
+    "tw3": {"en": (26, 7, 1), "ko": (32, 11, 2), "apart": 1},
 }
 
 
@@ -365,12 +365,14 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # (real-jj 23 -> 24). An image from a public Helm chart the customer deployed ("bitnami",
 # "docker.io", "헬름 차트로 배포한") is theirs where a CVE is found in it, and Portworx is a
 # vendor's product: a Korean real-ii ticket and a real-ww one settle right (real-ii 26 ->
-# 27, wrong 2 -> 1; real-ww 25 -> 26).
+# 27, wrong 2 -> 1; real-ww 25 -> 26). Gatekeeper is also the Azure Policy add-on's (a
+# term of the add-on choice too, and a project customers install on their own): an English
+# real-d ticket settles right (real-d 25 -> 26).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
     "real-c.toml": (30, 1),
-    "real-d.toml": (25, 2),
+    "real-d.toml": (26, 2),
     "real-e.toml": (28, 2),
     "real-f.toml": (26, 1),
     "real-g.toml": (23, 2),

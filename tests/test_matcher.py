@@ -1502,6 +1502,19 @@ def test_a_held_questions_rival_is_listed_right_after_the_lead_that_it_doubts():
             "cve",
             Level.UNSUPPORTED,
         ),
+        # Gatekeeper the Azure Policy add-on deploys is the add-on's
+        (
+            "We enabled the Azure Policy add-on and since Monday the gatekeeper-audit pod in "
+            "gatekeeper-system keeps restarting with OOMKilled.",
+            "managed-addon",
+            Level.SUPPORTED,
+        ),
+        (
+            "We installed Gatekeeper from its Helm chart and its webhook now times out on "
+            "every kubectl apply.",
+            "third-party-oss",
+            Level.UNSUPPORTED,
+        ),
         # certificates for mutual TLS between the customer's services are theirs
         (
             "결제 서비스 사이 mTLS 에 쓰는 인증서를 바꿔야 합니다. 갱신 작업을 지원받을 수 "

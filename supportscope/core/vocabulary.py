@@ -310,6 +310,7 @@ SHARED_PROJECTS: Mapping[str, tuple[frozenset[str], re.Pattern[str]]] = {
                 "gitops",
                 "key vault provider",
                 "워크로드 아이덴티티",
+                "gatekeeper",
             }
         ),
         re.compile(
