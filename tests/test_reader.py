@@ -1428,6 +1428,17 @@ def test_a_copy_of_a_project_aks_offers_installed_its_own_way_is_theirs_too(tree
     assert (found.held.rival, found.held.reason) == ("third-party-oss", "rival-installed")
 
 
+def test_gatekeeper_named_alone_may_be_the_add_ons_or_the_customers(tree):
+    # Azure Policy's add-on deploys Gatekeeper, and customers install it from its chart
+    found = suggest_answers(
+        tree,
+        "Since Monday the gatekeeper-audit pod keeps restarting with OOMKilled and our "
+        "constraints are not evaluated.",
+    )
+    assert found.answers == {}
+    assert {item.value for item in found.listed()[:2]} == {"managed-addon", "third-party-oss"}
+
+
 @pytest.mark.parametrize(
     "text",
     [
