@@ -323,6 +323,21 @@ def test_an_add_on_the_customer_uses_is_not_software_they_run(text):
     ] == ["kured"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scaling our GPU node pool fails with ZonalAllocationFailed. We installed Kyverno with "
+        "Helm too, but it is not involved.",
+        "GPU 노드 풀 스케일 아웃이 ZonalAllocationFailed 로 계속 실패합니다. 헬름으로 설치한 "
+        "Kyverno 도 있긴 한데 이번 건과는 무관합니다.",
+    ],
+)
+def test_the_customers_software_said_to_be_beside_the_point_counts_for_less(tree, text):
+    # its name and "helm" are terms of their open source; said beside the point, the
+    # allocation failure leads
+    assert suggest_answers(tree, text).answers == {"component": "cluster-operation"}
+
+
 def test_a_scale_out_that_fails_beside_a_tool_that_works_is_not_the_tools(tree):
     text = (
         "Scaling our GPU node pool from 2 to 6 with az aks nodepool scale fails every time "

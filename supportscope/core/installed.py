@@ -140,17 +140,28 @@ def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tupl
     return tuple(sorted(kept.values(), key=lambda item: (item.start, item.end)))
 
 
-# What the customer installed, said in the same sentence to be working or beside the point:
-# "Linkerd 를 CLI 로 직접 설치해서 쓰고는 있는데 컨트롤 플레인은 정상입니다", "the GPU Operator
-# we installed with Helm runs fine on the first two nodes", "헬름으로 직접 설치한 Kyverno 도
-# 있긴 한데 …", "… but it is not involved". Context, not what the ticket is about.
+# Said of something in the same sentence, after it: that it is beside the point ("헬름으로
+# 직접 설치한 Kyverno 도 있긴 한데 …", "… but it is not involved", "이번 건과는 무관"), or
+# that it works ("Linkerd 를 CLI 로 직접 설치해서 쓰고는 있는데 컨트롤 플레인은 정상입니다",
+# "the GPU Operator we installed with Helm runs fine on the first two nodes"). What the
+# customer installed, said so, is context, not what the ticket is about.
+_ASIDE_WORDS = (
+    r"\bnot (?:involved|related)\b|긴 한데|긴 하지만|긴 하는데|과는 무관|와는 무관|상관없"
+)
+_ASIDE = re.compile(rf"[^.!?\n]{{0,80}}?(?:{_ASIDE_WORDS})")
 _FINE = re.compile(
     r"[^.!?\n]{0,80}?(?:정상(?:입니다|이에요|이고|이며|으로 (?:동작|돌아)|적으로)|"
-    r"잘 (?:돌|동작|작동|되)|문제(?:가)? ?없|이상(?:은)? ?없|긴 한데|긴 하지만|긴 하는데|"
-    r"\bnot (?:involved|related)\b|"
+    rf"잘 (?:돌|동작|작동|되)|문제(?:가)? ?없|이상(?:은)? ?없|{_ASIDE_WORDS}|"
     r"\b(?:is|are|looks?|seems?|runs?|running|works?|working)"
     r"(?: [a-z]+){0,2} (?:fine|healthy|normally|as expected)\b)"
 )
+
+
+def said_aside(haystack: str, position: int) -> bool:
+    """Whether the sentence goes on from ``position`` to say that what it named is beside
+    the point (``_ASIDE``): the customer's software named so counts for less in the ranking
+    (``ranking.rank``)."""
+    return _ASIDE.match(haystack, position) is not None
 
 
 # What the customer uses, named as an add-on or extension ("we use the application routing

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from supportscope.core.engine import LANGUAGES, Question, Tree
-from supportscope.core.installed import Installed
+from supportscope.core.installed import Installed, said_aside
 from supportscope.core.layout import is_evidence
 from supportscope.core.memo import PerObject
 from supportscope.core.negation import negated, sentence_at, unmade_change
@@ -385,6 +385,14 @@ def rank(
     terms = compiled.terms
     where: dict[tuple[int, int], _Where] = {}
     hits = list(_hits(_candidates(compiled, index), haystack, spans, index, where))
+    if installed_choices:
+        # the customer's software said to be beside the point ("… but it is not involved")
+        hits = [
+            hit._replace(weight=hit.weight * PASTED_WEIGHT)
+            if hit.weight and hit.term.value in installed_choices and said_aside(haystack, hit.end)
+            else hit
+            for hit in hits
+        ]
     recent = {(span.start, span.end) for span in spans if span.recent}
     if recent:
         hits = _dated(hits, haystack, recent)
