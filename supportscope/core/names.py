@@ -45,6 +45,7 @@ _GENERIC_WORDS = """the a an our my their its it them this that these those it's
     exceptions commands"""
 GENERIC = frozenset(_GENERIC_WORDS.split())
 _NOT_NAME_ENDS = frozenset({"namespace", "namespaces", "error", "errors"})
+# Words near an install that say how it was done (``install_way``), the first found wins.
 _WAYS = (
     ("daemonset", "daemonset"),
     ("daemon set", "daemonset"),
@@ -134,6 +135,8 @@ def without_common_start(haystack: str, words: list[tuple[int, int]]) -> list[tu
 
 
 def install_way(haystack: str, start: int, end: int) -> str:
+    """How the install said at ``start:end`` was done (``Installed.way``): the first of
+    ``_WAYS`` within 40 characters either side, else "installed"."""
     window = haystack[max(0, start - 40) : end + 40]
     for word, way in _WAYS:
         if word in window:
