@@ -300,6 +300,11 @@ def test_a_korean_install_whose_way_is_a_command_names_the_topic_before_it():
         # said in passing: "there is one, but …", "… but it is not involved"
         "헬름으로 직접 설치한 Kyverno도 있긴 한데 flux-system에 걸리는 정책은 없습니다.",
         "We installed Kyverno with Helm too, but it is not involved here.",
+        # ruled out by the customer: taken off, and nothing changed
+        "Our Falco DaemonSet, installed from its Helm chart, runs there too, but taking it "
+        "off changed nothing.",
+        "We deployed Datadog with Helm as well; removing it didn't help.",
+        "헬름으로 설치한 Falco 데몬셋도 같이 돌지만 빼도 증상은 똑같습니다.",
     ],
 )
 def test_an_install_said_to_work_is_context_not_what_failed(text):

@@ -146,7 +146,13 @@ def installed(haystack: str, steps: Spans = (), identifiers: Spans = ()) -> tupl
 # "the GPU Operator we installed with Helm runs fine on the first two nodes"). What the
 # customer installed, said so, is context, not what the ticket is about.
 _ASIDE_WORDS = (
-    r"\bnot (?:involved|related)\b|긴 한데|긴 하지만|긴 하는데|과는 무관|와는 무관|상관없"
+    r"\bnot (?:involved|related|the cause)\b|긴 한데|긴 하지만|긴 하는데|과는 무관|와는 무관|상관없"
+    # ruled out by the customer: taken off, and nothing changed
+    r"|\b(?:taking|turning|switching|scaling) (?:it|them) (?:off|down)|"
+    r"\b(?:removing|disabling|uninstalling|deleting) (?:it|them)\b[^.!?\n]{0,30}?"
+    r"\b(?:did ?n[o']t|does ?n[o']t) (?:change|help|fix|make)"
+    r"|(?:빼|지워|꺼|내려|삭제해|제거해|비활성화해)도 "
+    r"[^.!?\n]{0,20}?(?:똑같|동일|같|그대로|마찬가지)"
 )
 _ASIDE = re.compile(rf"[^.!?\n]{{0,80}}?(?:{_ASIDE_WORDS})")
 _FINE = re.compile(
