@@ -515,6 +515,38 @@ def test_a_term_that_starts_inside_a_denied_mention_does_not_count(tree):
     assert scores["coredns"] > 0
 
 
+def test_a_project_the_customer_says_is_not_theirs_counts_nowhere_as_their_software(tree):
+    text = (
+        "The Gatekeeper in gatekeeper-system came with the Azure Policy add-on; we never "
+        "installed Gatekeeper ourselves. Since Monday the gatekeeper-audit pod is OOMKilled "
+        "and Gatekeeper stops reporting."
+    )
+    choices = ("third-party-oss", "third-party-closed-source")
+    ranked = {
+        item.value: item
+        for item in rank(tree.questions["component"], text, software_choices=choices)
+    }
+    assert ranked["third-party-oss"].score == 0, ranked["third-party-oss"]
+    assert ranked["managed-addon"].score > 0
+    # without it, the later mentions still count for their software
+    before = {item.value: item for item in rank(tree.questions["component"], text)}
+    assert before["third-party-oss"].score > 0
+
+
+def test_a_name_denied_inside_another_choices_term_is_not_disowned(tree):
+    # "관리형 Prometheus는 안 씁니다" denies the managed one, not their own Prometheus
+    text = (
+        "Azure Monitor 관리형 Prometheus는 안 씁니다. 헬름으로 올린 Prometheus 파드가 "
+        "OOMKilled 납니다."
+    )
+    choices = ("third-party-oss", "third-party-closed-source")
+    ranked = {
+        item.value: item
+        for item in rank(tree.questions["component"], text, software_choices=choices)
+    }
+    assert "prometheus" in ranked["third-party-oss"].matched, ranked["third-party-oss"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

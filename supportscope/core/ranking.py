@@ -331,6 +331,26 @@ def _hits(
                 break
 
 
+def _disowned(hits: list[_Hit], software_choices: tuple[str, ...]) -> set[tuple[str, str]]:
+    """The (choice, term) pairs of the customer's software that the text says is not
+    theirs ("we never installed Gatekeeper ourselves"): no other mention of that name
+    counts for that choice either. A name denied only inside a longer term of another
+    choice ("관리형 Prometheus는 안 씁니다": the managed one) is not disowned."""
+    denied = [hit for hit in hits if not hit.weight]
+    return {
+        (hit.term.value, hit.shown)
+        for hit in denied
+        if hit.term.value in software_choices
+        and not any(
+            other.term.value != hit.term.value
+            and other.start <= hit.start
+            and hit.end <= other.end
+            and other.end - other.start > hit.end - hit.start
+            for other in denied
+        )
+    }
+
+
 def _gapped(haystack: str, start: int, end: int, term: _Term) -> bool:
     """Whether another word stands between the words of a term where it matched."""
     return bool(term.term) and haystack.count(" ", start, end) > term.term.count(" ")
@@ -361,6 +381,7 @@ def rank(
     index: TextIndex | None = None,
     installed_choices: tuple[str, ...] = (),
     known: frozenset[str] = frozenset(),
+    software_choices: tuple[str, ...] = (),
 ) -> tuple[Ranked, ...]:
     """The question's choices, best first, with the terms each matched (all choices).
 
@@ -419,8 +440,9 @@ def rank(
         if not hit.weight:
             denied[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
             _note(notes, hit.term.value, Note("denied", hit.shown))
+    disowned = _disowned(hits, software_choices)
     for start, end, term, shown, weight, gapped in hits:
-        if not weight or denied[start]:
+        if not weight or denied[start] or (term.value, shown) in disowned:
             continue
         if reach[start] >= end and not (reach[start] == end and (start, end) in accepted):
             continue

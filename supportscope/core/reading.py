@@ -114,6 +114,7 @@ class Reading:
                 index=self.index,
                 installed_choices=self.installed_choices,
                 known=self.known,
+                software_choices=self.software_choices,
             )
             ranked = without_way(ranked, self.mechanisms, self.haystack)
             found = self.ranked[question.key] = with_change(ranked, self.changed, self.haystack)
