@@ -161,8 +161,9 @@ def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_coun
 TWIN_TARGETS = {
     "tw1": {"en": (104, 2, 1), "ko": (106, 4, 3), "apart": 2},
     "tw2": {"en": (54, 2, 1), "ko": (75, 3, 1), "apart": 0},
-    "tw3": {"en": (27, 5, 1), "ko": (32, 10, 2), "apart": 0},
+    "tw3": {"en": (27, 5, 1), "ko": (32, 9, 2), "apart": 0},
     "tw4": {"en": (18, 2, 0), "ko": (19, 4, 1), "apart": 1},
+    "tw5": {"en": (39, 3, 1), "ko": (48, 6, 3), "apart": 1},
 }
 
 
