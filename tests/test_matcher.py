@@ -11,7 +11,7 @@ from supportscope.core import vocabulary
 from supportscope.core.content import read_policy
 from supportscope.core.engine import Level, Tree, build_tree, resolve
 from supportscope.core.matcher import _rival_second, suggest
-from supportscope.core.ranking import Ranked, rank
+from supportscope.core.ranking import Ranked, rank, timed
 from supportscope.core.reading import reachable_levels
 from supportscope.core.vocabulary import suggest_answers
 from supportscope.core.walk import Held, Suggestion, settled
@@ -581,6 +581,16 @@ def test_a_recent_day_dates_only_its_own_sentence(tree):
         "The scanner flags 23 CVEs in our image. Node image is current (upgraded yesterday).",
     )
     assert all("yesterday" not in item.matched for item in ranked)
+
+
+def test_only_a_question_with_timed_terms_needs_the_texts_stated_times(tree):
+    # the walk works out the text's times only for these (``Reading.spans``)
+    assert {key for key, question in tree.questions.items() if timed(question)} == {
+        "cve_fix_age",
+        "not_ready_for",
+        "stop_method",
+        "subscription_state",
+    }
 
 
 def test_without_a_stated_time_no_timed_choice_is_ruled_out(tree):

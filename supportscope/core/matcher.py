@@ -28,10 +28,10 @@ from supportscope.core import tiebreak
 from supportscope.core.doubts import doubt
 from supportscope.core.engine import Tree, resolve
 from supportscope.core.learned import Learned, LevelModel
-from supportscope.core.ranking import Note, rank, tree_words
+from supportscope.core.ranking import Note, rank, timed, tree_words
 from supportscope.core.reading import Reading, joins
 from supportscope.core.textindex import TextIndex
-from supportscope.core.tickettext import durations, normalize_ticket
+from supportscope.core.tickettext import normalize_ticket
 from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_after, settled, walk
 
 
@@ -78,7 +78,6 @@ def suggest(
     reading = Reading(
         tree,
         read,
-        durations(read.haystack),
         tuple(priority_groups),
         defaults or {},
         upgrade,
@@ -102,7 +101,7 @@ def suggest(
             tree.questions[key],
             read.haystack,
             normalized=True,
-            spans=reading.spans,
+            spans=reading.spans if timed(tree.questions[key]) else (),
             index=reading.index,
         )
         if settled(ranked, long=reading.long):

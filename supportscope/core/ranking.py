@@ -217,6 +217,12 @@ def _compile(question: Question) -> _Compiled:
     )
 
 
+def timed(question: Question) -> bool:
+    """Whether any of the question's terms is a stated time ("@>=365d"): only then does
+    ranking it need the times the text states (``rank``'s ``spans``)."""
+    return any(term.duration is not None for term in _compiled(question).others)
+
+
 _TREE_WORDS: PerObject[frozenset[str]] = PerObject(16)
 
 

@@ -20,9 +20,9 @@ from supportscope.core.changed import Changed, changed
 from supportscope.core.engine import Level, Question, Tree, resolve
 from supportscope.core.learned import Learned, LevelModel, words
 from supportscope.core.memo import PerObject
-from supportscope.core.ranking import Note, Ranked, rank
+from supportscope.core.ranking import Note, Ranked, rank, timed
 from supportscope.core.textindex import TextIndex
-from supportscope.core.tickettext import Duration, Normalized
+from supportscope.core.tickettext import Duration, Normalized, durations
 
 # A ticket longer than this is read as a real report (pasted output, several components
 # named), with the wider margins of ``walk.LONG_MARGIN`` and ``walk.LONG_RATIO``.
@@ -42,7 +42,6 @@ class Reading:
 
     tree: Tree
     text: Normalized
-    spans: tuple[Duration, ...]
     priority: tuple[str, ...]
     defaults: Mapping[str, str]
     upgrade: Callable[[dict[str, str]], dict[str, str]] | None
@@ -87,6 +86,12 @@ class Reading:
             if not self.index.in_pasted(item.verb)
         )
 
+    @cached_property
+    def spans(self) -> tuple[Duration, ...]:
+        """The times the text states ("14 months ago", "지난주"), found only once a question
+        whose terms are times is ranked (``ranking.timed``): most tickets reach none."""
+        return durations(self.haystack)
+
     @property
     def long(self) -> bool:
         return len(self.haystack) > LONG_TEXT
@@ -110,7 +115,7 @@ class Reading:
                 self.haystack,
                 self.priority,
                 normalized=True,
-                spans=self.spans,
+                spans=self.spans if timed(question) else (),
                 index=self.index,
                 installed_choices=self.installed_choices,
                 known=self.known,
