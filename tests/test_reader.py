@@ -315,6 +315,23 @@ def test_an_install_said_to_work_is_context_not_what_failed(text):
 @pytest.mark.parametrize(
     "text",
     [
+        "Our Trivy Operator, installed from its Helm chart, still reports CVE-2024-45337 in "
+        "the ama-metrics image after the node image upgrade.",
+        "헬름으로 설치해 둔 Trivy Operator 스캔에서 kube-system 이미지에 CVE 하나가 남습니다.",
+    ],
+)
+def test_a_scanner_the_customer_runs_is_the_messenger_of_the_cves_it_reports(text):
+    assert installed(normalize(text)) == ()
+
+
+def test_a_scanner_that_itself_fails_is_still_the_customers_install():
+    haystack = normalize("The Trivy Operator we installed with Helm is OOMKilled every night.")
+    assert [haystack[i.start : i.end] for i in installed(haystack)] == ["trivy"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "We use the application routing add-on for ingress and changed nothing ourselves.",
         "인그레스는 애플리케이션 라우팅 애드온을 쓰고 있고 저희가 바꾼 것은 없습니다.",
     ],

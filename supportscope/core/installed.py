@@ -175,14 +175,25 @@ def said_aside(haystack: str, position: int) -> bool:
 _ADD_ON = re.compile(r"\badd ?ons?\b|\bextensions?\b|애드온|확장")
 
 
+# Vulnerability scanners: in a ticket about a CVE they found, the one the customer runs is
+# the messenger ("our Trivy Operator, installed from its Helm chart, still reports
+# CVE-2024-45337 in an AKS image"), not what the ticket is about.
+_SCANNERS = re.compile(
+    r"(?:trivy|grype|anchore|snyk|clair|kubescape|qualys|prisma|twistlock|neuvector)\b"
+)
+_CVE = re.compile(r"\bcves?\b")
+
+
 def _context_only(haystack: str, item: Installed) -> bool:
     """Whether a name found is no install the ticket is about: one installed through
     what AKS offers (``_THROUGH_AKS``), one the sentence goes on to say works or is beside
-    the point (``_FINE``), or an add-on the customer only says they use (``_ADD_ON``)."""
+    the point (``_FINE``), an add-on the customer only says they use (``_ADD_ON``), or a
+    scanner in a ticket about the CVEs it reports (``_SCANNERS``)."""
     return (
         _THROUGH_AKS.match(haystack, item.end) is not None
         or _FINE.match(haystack, item.end) is not None
         or (not item.explicit and _ADD_ON.search(haystack, item.start, item.end + 6) is not None)
+        or (_SCANNERS.match(haystack, item.start) is not None and _CVE.search(haystack) is not None)
     )
 
 
