@@ -159,7 +159,7 @@ def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_coun
 # tw4, forty more of the kind, was written last and only graded: English 15 / 2 (0) with the
 # session's first code and 18 / 2 (0) with its last, Korean 16 / 5 (2) and 19 / 4 (1).
 TWIN_TARGETS = {
-    "tw1": {"en": (104, 2, 1), "ko": (106, 4, 3), "apart": 2},
+    "tw1": {"en": (104, 2, 1), "ko": (108, 2, 1), "apart": 0},
     "tw2": {"en": (56, 2, 1), "ko": (77, 3, 1), "apart": 0},
     "tw3": {"en": (27, 5, 1), "ko": (32, 8, 2), "apart": 0},
     "tw4": {"en": (18, 2, 0), "ko": (19, 4, 1), "apart": 1},
@@ -372,6 +372,12 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # 27, wrong 2 -> 1; real-ww 25 -> 26). Gatekeeper is also the Azure Policy add-on's (a
 # term of the add-on choice too, and a project customers install on their own): an English
 # real-d ticket settles right (real-d 25 -> 26).
+# Twenty-first session: a Korean sentence that drops its subject and says in the past tense
+# that a managed component's object in kube-system was changed ("… 레플리카를 1개로
+# 줄였더니", "… limit 을 수정했는데") is the writer's change. Two wrong "supported" answers
+# of the bilingual probes go, and a Korean real-rr ticket, labelled supported for the
+# add-on's own memory limit although the customer raised it in its ConfigMap, is now held
+# open for that change (real-rr 22 -> 21): a right answer traded for two wrong "supported".
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -415,7 +421,7 @@ REAL_TARGETS = {
     "real-oo.toml": (24, 3),
     "real-pp.toml": (22, 0),
     "real-qq.toml": (17, 2),
-    "real-rr.toml": (22, 0),
+    "real-rr.toml": (21, 0),
     "real-ss.toml": (28, 2),
     "real-tt.toml": (24, 2),
     "real-uu.toml": (19, 2),

@@ -132,6 +132,10 @@ def test_each_sentence_is_read_on_its_own():
         "keeps going back.",
         "AKS가 관리하는 metrics-server 디플로이먼트의 limit 을 저희가 수정했는데 원래대로 "
         "돌아갑니다.",
+        # a Korean sentence without its subject: the writer's change, in the past tense
+        "비용 때문에 kube-system 의 CoreDNS 디플로이먼트 레플리카를 1개로 줄였더니 조회가 "
+        "느립니다.",
+        "AKS가 관리하는 metrics-server 디플로이먼트의 limit 을 수정했는데 자꾸 되돌아갑니다.",
     ],
 )
 def test_a_managed_component_changed_in_place_in_kube_system_is_found(text):
@@ -149,6 +153,8 @@ def test_a_managed_component_changed_in_place_in_kube_system_is_found(text):
         "kube-system 쪽은 저희가 수정하지 않았습니다.",
         # named, not changed
         "We looked at the pods in kube-system and they restart every hour.",
+        # without a subject, and no past change: a question about one
+        "kube-system 의 CoreDNS 디플로이먼트 레플리카를 줄여도 되나요?",
     ],
 )
 def test_the_documented_route_a_denial_or_a_look_in_kube_system_is_not_a_change(text):

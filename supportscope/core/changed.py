@@ -100,6 +100,10 @@ _KUBE_SYSTEM_VERB = re.compile(
     r"overrode|overwrote|replaced)\b|(?:수정|변경|편집|올렸|내렸|바꿨|바꾼|늘렸|줄였)"
 )
 _DOCUMENTED = re.compile(r"coredns custom")
+# A Korean sentence drops its subject: a managed component's own object changed in the
+# past tense, then what followed ("kube-system 의 CoreDNS 디플로이먼트 레플리카를 1개로
+# 줄였더니 …", "metrics-server 디플로이먼트의 limit 을 수정했는데 …"), is the writer's change.
+_KO_DID = re.compile(r"(?:했|였|었|됐)?(?:더니|는데|지만|습니다|어요|고 )")
 # "we changed nothing in kube-system": denied after the verb.
 _NOTHING_AFTER = re.compile(r"^ (?:nothing|none of)\b")
 # "바꾼 설정은 없고", "변경한 내용은 전혀 없습니다": nothing there that was changed.
@@ -131,12 +135,14 @@ def changed(
             continue
         sentence = haystack[start:end]
         step = any(first <= start + 1 < last for first, last in steps)
-        if step or _ACTOR.search(sentence):
-            for kind, resource, verb in _candidates(sentence, imperative=step):
-                at = start + verb.start()
-                if not _denied(haystack, sentence, verb, at):
-                    found.append(Changed(start, end, resource[0], at, kind))
-                    break
+        actor = step or _ACTOR.search(sentence) is not None
+        for kind, resource, verb in _candidates(sentence, imperative=step):
+            if not actor and not (kind == "kube-system" and _KO_DID.match(sentence, verb.end())):
+                continue
+            at = start + verb.start()
+            if not _denied(haystack, sentence, verb, at):
+                found.append(Changed(start, end, resource[0], at, kind))
+                break
         start = end + 1
     return tuple(found)
 
