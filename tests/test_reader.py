@@ -280,6 +280,14 @@ def test_a_korean_sentence_that_ends_after_the_install_names_nothing_after_it():
     assert "현상" not in [read.haystack[item.start : item.end] for item in found]
 
 
+def test_an_add_on_the_customer_installed_from_a_chart_is_their_install():
+    # "add-on" is normalized to "add on", whose "on" had ended the name before it
+    haystack = normalize("저희 팀이 헬름 차트로 KEDA HTTP add-on을 따로 설치했습니다.")
+    assert [(haystack[i.start : i.end], i.way) for i in installed(haystack)] == [
+        ("http add on", "helm")
+    ]
+
+
 def test_a_korean_install_whose_way_is_a_command_names_the_topic_before_it():
     # "dapr init -k로": the way is the project's own command; what was installed is the
     # topic said before it, and who did it may stand between

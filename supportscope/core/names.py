@@ -115,6 +115,9 @@ def words_before(haystack: str, position: int, limit: int = 3) -> tuple[int, int
     while counted < limit and end > 0:
         start = haystack.rfind(" ", 0, end) + 1
         word = haystack[start:end]
+        if word == "on" and haystack.endswith(" add", 0, start - 1):
+            start -= 4  # "keda http add on": an add-on ends the name ("add-on" normalized)
+            word = "add on"
         if not word or word in STOP or word[-1:] in ".:!?" or len(word) == 1:
             break
         words.insert(0, (start, end))
