@@ -100,7 +100,7 @@ from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_afte
 #   for a verdict of another level, up to THIN_OTHER: a lone "java" in a long upgrade
 #   report is no reason to turn it away as the customer's own code.
 # Tuned on the working files modelled on real reports (tests/corpus/real-a.toml, real-b).
-CAUTIOUS_TEXT = 400  # characters of normalized text
+CAUTIOUS_TEXT = 400  # characters of normalized text, as English would take them
 # The question that asks whether Microsoft support directed a change the customer made to
 # AKS-managed resources (the policy's exception; the change choices: ``core/reading.py``).
 CHANGE_QUESTION = "change_directed"
@@ -140,7 +140,7 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
     would lead there (``_worded_elsewhere``), or whose answer rests on a term of two words
     at most while the ticket reads likelier to be about another choice (``_thin``)."""
     outcome = resolve(reading.tree, found.answers)
-    long = len(reading.haystack) > CAUTIOUS_TEXT
+    long = reading.size > CAUTIOUS_TEXT
     if outcome.result is None:
         # A later question is open: doubt the answers given so far where a supported
         # verdict is still among what they lead to (the engineer's next answer may reach
