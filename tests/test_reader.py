@@ -1056,6 +1056,9 @@ def test_a_korean_text_says_what_the_customer_runs_with_its_object(text, found):
         # after the object particle, a tool in Latin letters is the way it was installed
         ("1.21 클러스터에 istio 를 istioctl 로 직접 설치해서 쓰고 있습니다", [("istio", True)]),
         ("argo 를 kustomize 로 배포했습니다", [("argo", True)]),
+        # the topic, and the way's particle written apart
+        ("istio 는 istioctl 로 직접 설치했습니다", [("istio", True)]),
+        ("클러스터는 azure cni 로 배포했습니다", []),
         # a way word carrying the object particle is the name, and the install verb wins
         # over "the X operator" said alone
         ("GPU Operator 를 helm 으로 설치해서 쓰고 있습니다", [("gpu operator", True)]),

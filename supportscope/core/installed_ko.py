@@ -184,6 +184,9 @@ def _korean_object(haystack: str, position: int) -> tuple[int, int] | None:
         end -= 1
     end = len(haystack[:end].rstrip(" "))  # "kured 를 …": a particle written apart
     start = haystack.rfind(" ", 0, end) + 1
+    if haystack[start:end] in ("로", "으로"):
+        # the way's particle written apart: "istio 는 istioctl 로 직접 설치"
+        return _object_before_command(haystack, start)
     # over who installed it ("아르고는 저희가 직접 설치") and a particle written apart
     # ("dapr 는 저희가 …")
     while start < end and (
