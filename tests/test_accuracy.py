@@ -160,10 +160,10 @@ def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_coun
 # session's first code and 18 / 2 (0) with its last, Korean 16 / 5 (2) and 19 / 4 (1).
 TWIN_TARGETS = {
     "tw1": {"en": (104, 2, 1), "ko": (108, 2, 1), "apart": 0},
-    "tw2": {"en": (56, 2, 1), "ko": (70, 3, 1), "apart": 0},
-    "tw3": {"en": (29, 4, 0), "ko": (31, 6, 1), "apart": 0},
+    "tw2": {"en": (56, 2, 1), "ko": (69, 3, 1), "apart": 0},
+    "tw3": {"en": (30, 4, 0), "ko": (31, 6, 1), "apart": 0},
     "tw4": {"en": (18, 2, 0), "ko": (19, 2, 0), "apart": 1},
-    "tw5": {"en": (39, 2, 1), "ko": (46, 2, 1), "apart": 0},
+    "tw5": {"en": (39, 1, 0), "ko": (46, 2, 1), "apart": 0},
 }
 
 
@@ -409,7 +409,7 @@ REAL_TARGETS = {
     "real-cc.toml": (27, 2),
     "real-dd.toml": (23, 1),
     "real-ee.toml": (29, 0),
-    "real-ff.toml": (26, 1),
+    "real-ff.toml": (27, 1),
     "real-gg.toml": (25, 1),
     "real-hh.toml": (25, 0),
     "real-ii.toml": (27, 1),
