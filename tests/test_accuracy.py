@@ -378,6 +378,8 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # of the bilingual probes go, and a Korean real-rr ticket, labelled supported for the
 # add-on's own memory limit although the customer raised it in its ConfigMap, is now held
 # open for that change (real-rr 22 -> 21): a right answer traded for two wrong "supported".
+# The customer's own Helm chart ("our own helm chart", "자체 헬름 차트") is their
+# application's configuration: a real-ff ticket settles right (real-ff 26 -> 27).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
