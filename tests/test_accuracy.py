@@ -161,7 +161,7 @@ def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_coun
 TWIN_TARGETS = {
     "tw1": {"en": (104, 2, 1), "ko": (108, 2, 1), "apart": 0},
     "tw2": {"en": (56, 2, 1), "ko": (69, 3, 1), "apart": 0},
-    "tw3": {"en": (30, 4, 0), "ko": (31, 6, 1), "apart": 0},
+    "tw3": {"en": (30, 3, 0), "ko": (31, 5, 1), "apart": 0},
     "tw4": {"en": (18, 2, 0), "ko": (19, 2, 0), "apart": 1},
     "tw5": {"en": (39, 1, 0), "ko": (46, 2, 1), "apart": 0},
 }
