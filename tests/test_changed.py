@@ -143,6 +143,12 @@ def test_a_managed_component_changed_in_place_in_kube_system_is_found(text):
     assert [item.kind for item in found] == ["kube-system"]
 
 
+def test_a_managed_namespace_is_named_as_it_is_written():
+    # the proposals page says "kube-system: the customer says they changed it themselves"
+    found = changed(normalize("We patched the kube-proxy DaemonSet in kube-system."))
+    assert [item.resource for item in found] == ["kube-system"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -233,7 +239,7 @@ def test_the_steps_to_reproduce_of_an_issue_form_are_the_customers_own():
         "3. lower the",
     ]  # the environment list under the next heading is not among them
     found = changed(read.haystack, read.breaks, read.steps)
-    assert [(item.kind, item.resource) for item in found] == [("kube-system", "kube system")]
+    assert [(item.kind, item.resource) for item in found] == [("kube-system", "kube-system")]
     # the same list under a heading that asks for nothing done is no list of steps
     plain = normalize_ticket(FORM_STEPS.replace("How to reproduce it", "Questions"))
     assert plain.steps == ()
@@ -248,4 +254,4 @@ def test_a_managed_add_ons_namespace_is_managed_like_kube_system():
     )
     assert len(read.steps) == 2
     found = changed(read.haystack, read.breaks, read.steps)
-    assert [(item.kind, item.resource) for item in found] == [("kube-system", "aks istio system")]
+    assert [(item.kind, item.resource) for item in found] == [("kube-system", "aks-istio-system")]

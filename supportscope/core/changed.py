@@ -100,6 +100,16 @@ _KUBE_SYSTEM_VERB = re.compile(
     r"overrode|overwrote|replaced)\b|(?:수정|변경|편집|올렸|내렸|바꿨|바꾼|늘렸|줄였)"
 )
 _DOCUMENTED = re.compile(r"coredns custom")
+# The managed namespaces as they are written: the normalized text has no hyphens, and the
+# proposals page names the resource the customer changed.
+_NAMESPACES = {
+    "kube system": "kube-system",
+    "kubesystem": "kube-system",
+    "aks istio system": "aks-istio-system",
+    "aks istio ingress": "aks-istio-ingress",
+    "app routing system": "app-routing-system",
+    "gatekeeper system": "gatekeeper-system",
+}
 # A Korean sentence drops its subject: a managed component's own object changed in the
 # past tense, then what followed ("kube-system 의 CoreDNS 디플로이먼트 레플리카를 1개로
 # 줄였더니 …", "metrics-server 디플로이먼트의 limit 을 수정했는데 …"), is the writer's change.
@@ -141,7 +151,9 @@ def changed(
                 continue
             at = start + verb.start()
             if not _denied(haystack, sentence, verb, at):
-                found.append(Changed(start, end, resource[0], at, kind))
+                found.append(
+                    Changed(start, end, _NAMESPACES.get(resource[0], resource[0]), at, kind)
+                )
                 break
         start = end + 1
     return tuple(found)
