@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from supportscope.core.negation import KO_DENIED_AFTER, SENTENCE_END, negated
+from supportscope.core.tickettext import HANGUL
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +141,16 @@ def changed(
     ends = {m.start() for m in SENTENCE_END.finditer(haystack)}
     ends.update(position - 1 for position in breaks if position > 0)
     steps = tuple(steps)
+    korean = HANGUL.search(haystack) is not None
     for end in [*sorted(ends), len(haystack)]:
         if end < start:
             continue
         sentence = haystack[start:end]
         step = any(first <= start + 1 < last for first, last in steps)
         actor = step or _ACTOR.search(sentence) is not None
+        if not actor and (not korean or _KO_DID.search(sentence) is None):
+            start = end + 1  # neither who did it nor a Korean past tense that implies it
+            continue
         for kind, resource, verb in _candidates(sentence, imperative=step):
             if not actor and not (kind == "kube-system" and _KO_DID.match(sentence, verb.end())):
                 continue
