@@ -521,16 +521,11 @@ def test_a_project_the_customer_says_is_not_theirs_counts_nowhere_as_their_softw
         "installed Gatekeeper ourselves. Since Monday the gatekeeper-audit pod is OOMKilled "
         "and Gatekeeper stops reporting."
     )
-    choices = ("third-party-oss", "third-party-closed-source")
-    ranked = {
-        item.value: item
-        for item in rank(tree.questions["component"], text, software_choices=choices)
-    }
+    ranked = _by_choice(tree, text, software_choices=vocabulary.SOFTWARE_CHOICES)
     assert ranked["third-party-oss"].score == 0, ranked["third-party-oss"]
     assert ranked["managed-addon"].score > 0
     # without it, the later mentions still count for their software
-    before = {item.value: item for item in rank(tree.questions["component"], text)}
-    assert before["third-party-oss"].score > 0
+    assert _by_choice(tree, text)["third-party-oss"].score > 0
 
 
 def test_a_name_denied_inside_another_choices_term_is_not_disowned(tree):
@@ -539,12 +534,13 @@ def test_a_name_denied_inside_another_choices_term_is_not_disowned(tree):
         "Azure Monitor 관리형 Prometheus는 안 씁니다. 헬름으로 올린 Prometheus 파드가 "
         "OOMKilled 납니다."
     )
-    choices = ("third-party-oss", "third-party-closed-source")
-    ranked = {
-        item.value: item
-        for item in rank(tree.questions["component"], text, software_choices=choices)
-    }
+    ranked = _by_choice(tree, text, software_choices=vocabulary.SOFTWARE_CHOICES)
     assert "prometheus" in ranked["third-party-oss"].matched, ranked["third-party-oss"]
+
+
+def _by_choice(tree: Tree, text: str, **settings) -> dict[str, Ranked]:
+    """The first question's choices ranked for ``text``, by value."""
+    return {item.value: item for item in rank(tree.questions["component"], text, **settings)}
 
 
 @pytest.mark.parametrize(
