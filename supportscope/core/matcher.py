@@ -28,7 +28,7 @@ from supportscope.core import tiebreak
 from supportscope.core.doubts import doubt
 from supportscope.core.engine import Tree, resolve
 from supportscope.core.learned import Learned, LevelModel
-from supportscope.core.ranking import Note, rank, timed, tree_words
+from supportscope.core.ranking import Note, rank, tree_words
 from supportscope.core.reading import Reading, joins
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import normalize_ticket
@@ -101,7 +101,7 @@ def suggest(
             tree.questions[key],
             read.haystack,
             normalized=True,
-            spans=reading.spans if timed(tree.questions[key]) else (),
+            spans=reading.spans_for(tree.questions[key]),
             index=reading.index,
         )
         if settled(ranked, long=reading.long):

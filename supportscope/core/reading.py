@@ -99,8 +99,13 @@ class Reading:
     @cached_property
     def spans(self) -> tuple[Duration, ...]:
         """The times the text states ("14 months ago", "지난주"), found only once a question
-        whose terms are times is ranked (``ranking.timed``): most tickets reach none."""
+        whose terms are times is ranked (``spans_for``): most tickets reach none."""
         return durations(self.haystack)
+
+    def spans_for(self, question: Question) -> tuple[Duration, ...]:
+        """The times ranking ``question`` needs: the text's, where any of its terms is a
+        stated time (``ranking.timed``), else none."""
+        return self.spans if timed(question) else ()
 
     @cached_property
     def size(self) -> float:
@@ -132,7 +137,7 @@ class Reading:
                 self.haystack,
                 self.priority,
                 normalized=True,
-                spans=self.spans if timed(question) else (),
+                spans=self.spans_for(question),
                 index=self.index,
                 installed_choices=self.installed_choices,
                 known=self.known,
