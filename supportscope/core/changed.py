@@ -63,6 +63,10 @@ _VERB = re.compile(
     r"(?:삭제|수정|변경|편집|바꿨|바꾸|바꾼|지웠|지운|크기를? 조정|교체|추가|적용|연결|설치|"
     r"이동|옮겼|옮긴|비활성화|잠금을? 걸|잠갔|재이미징|늘렸|줄였|붙였|달았)"
 )
+# A past participle that describes the resource rather than saying what was done to it:
+# after an article, with at most two words between, and right before the resource ("i had
+# to create a temporary manually scaled vmss pool" is a new pool, not the scale set changed).
+_DESCRIBING = re.compile(r"\b(?:a|an|the)(?: [a-z]+){0,2} $")
 # A step in the customer's list of what they did, said as a command ("3. delete that
 # instance from the scale set").
 _IMPERATIVE = re.compile(
@@ -170,7 +174,7 @@ def _candidates(
     """A managed resource and a change verb in one sentence, by kind of resource (with
     ``imperative``, a step of the customer's: "delete that instance" counts)."""
     resource = _RESOURCE.search(sentence)
-    verb = _VERB.search(sentence) if resource is not None else None
+    verb = _change_verb(sentence, resource) if resource is not None else None
     if resource is not None and verb is None and imperative:
         verb = _IMPERATIVE.search(sentence)
     if resource is not None and verb is not None:
@@ -180,6 +184,17 @@ def _candidates(
         verb = _KUBE_SYSTEM_VERB.search(sentence)
         if verb is not None:
             yield "kube-system", resource, verb
+
+
+def _change_verb(sentence: str, resource: re.Match[str]) -> re.Match[str] | None:
+    """The sentence's first change verb that is not a participle describing ``resource``
+    (``_DESCRIBING``)."""
+    for verb in _VERB.finditer(sentence):
+        if not (
+            verb.end() + 1 == resource.start() and _DESCRIBING.search(sentence, 0, verb.start())
+        ):
+            return verb
+    return None
 
 
 def _denied(haystack: str, sentence: str, verb: re.Match[str], at: int) -> bool:
