@@ -64,6 +64,11 @@ CONTENT = Path(__file__).resolve().parent.parent / "policy_content"
             "nsg rules that aks created",
         ),
         ("AKS가 만든 NSG 규칙을 저희가 바꿨더니 트래픽이 끊깁니다.", "aks가 만든 nsg"),
+        # the default NSG is the one AKS created with the cluster
+        (
+            "We moved our rules to our own NSG and deleted the default NSG afterwards.",
+            "default nsg",
+        ),
         # a scale set resized directly is scaled, or its capacity raised ("늘렸")
         ("We scaled the VMSS directly with az vmss scale to add capacity.", "vmss"),
         ("확장 집합의 용량을 저희가 직접 늘렸습니다.", "확장 집합"),

@@ -39,11 +39,12 @@ class Changed:
 
 
 # Resources AKS creates and manages for the cluster (the node resource group and what is in
-# it). A network security group counts only as AKS's own: one on the customer's own subnet
-# may be changed.
+# it). A network security group counts only as AKS's own (the "default nsg" AKS created with
+# the cluster among them): one on the customer's own subnet may be changed.
 _RESOURCE = re.compile(
     r"(?<![0-9a-z])(?:vmss|virtual machine scale sets?|scale sets?|mc_[0-9a-z_]*|mc rg|"
-    r"mc resource group|node resource group|aks (?:managed )?nsg|aks agentpool [0-9a-z]+ nsg|"
+    r"mc resource group|node resource group|aks (?:managed )?nsg|default nsg|"
+    r"aks agentpool [0-9a-z]+ nsg|"
     r"nsg(?: rules?)? (?:that )?aks (?:had |has )?(?:created|creates|manages|made)|route table|"
     r"network interfaces?|nics?|"
     r"os disks?)(?![0-9a-z])|"
