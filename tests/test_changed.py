@@ -185,6 +185,24 @@ def test_a_managed_add_on_changed_in_kube_system_leads_to_the_managed_component_
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We raised the memory limit of the dashboard deployment AKS runs, but every edit is "
+        "rollbacked to the original spec within minutes.",
+        "AKS 가 배포한 대시보드 디플로이먼트의 메모리 limit 을 올려도 몇 분 뒤 원래 설정으로 "
+        "되돌아갑니다.",
+    ],
+)
+def test_a_managed_component_that_puts_the_customers_edit_back_is_a_managed_component_change(
+    text,
+):
+    tree = build_tree(read_policy(CONTENT).tree)
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") == "managed-component-change", found
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
 def test_each_line_of_a_list_is_read_on_its_own():
     # Folding makes line breaks spaces; the items of a list still are separate statements.
     text = (
