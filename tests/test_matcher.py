@@ -1586,3 +1586,20 @@ def test_a_cluster_autoscaler_the_customer_deploys_is_their_open_source(tree):
     found = suggest_answers(tree, text)
     assert found.answers["component"] == "third-party-oss"
     assert found.alternatives["component"][0].value == "cluster-operation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "metrics-server restarts in a loop since Monday. When I apply a network policy to "
+        "kube-system that only admits traffic from inside the namespace it fails to start; "
+        "when I delete the network policy it comes back.",
+        "월요일부터 metrics-server 가 계속 재시작됩니다. kube-system 에 네임스페이스 안 트래픽만 "
+        "허용하는 네트워크 정책을 적용하면 기동에 실패하고, 네트워크 정책을 삭제하면 정상입니다.",
+    ],
+)
+def test_a_network_policy_the_customer_applies_and_deletes_is_their_own_rule_set(tree, text):
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") == "network-policy", found
+    assert found.answers.get("netpol") == "custom", found
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
