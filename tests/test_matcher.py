@@ -1603,3 +1603,9 @@ def test_a_network_policy_the_customer_applies_and_deletes_is_their_own_rule_set
     assert found.answers.get("component") == "network-policy", found
     assert found.answers.get("netpol") == "custom", found
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+def test_core_dns_written_with_a_hyphen_is_coredns(tree):
+    ranked = rank(tree.questions["component"], "The core-dns pods restart every few minutes.")
+    assert ranked[0].value == "coredns"
+    assert "core dns" in ranked[0].matched
