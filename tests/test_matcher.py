@@ -1609,3 +1609,11 @@ def test_core_dns_written_with_a_hyphen_is_coredns(tree):
     ranked = rank(tree.questions["component"], "The core-dns pods restart every few minutes.")
     assert ranked[0].value == "coredns"
     assert "core dns" in ranked[0].matched
+
+
+def test_a_point_in_time_in_prose_is_no_restore_but_a_restore_to_one_is(tree):
+    question = tree.questions["component"]
+    prose = rank(question, "Every cluster created after some point in time in June fails.")
+    assert "restore" not in [item.value for item in prose if item.score > 0]
+    asked = rank(question, "Can you bring our cluster back to a point in time before Friday?")
+    assert asked[0].value == "restore"
