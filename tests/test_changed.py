@@ -111,6 +111,8 @@ def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resourc
         "AKS 팀 요청으로 VMSS 인스턴스 목록을 확인해서 보내드립니다.",
         # a participle that describes a new pool, not a change made to the scale set
         "As a stopgap I had to create a temporary manually scaled VMSS pool with more headroom.",
+        # how things stand, said with "is"
+        "I checked and Kubernetes says the disk is attached, yet the VMSS instance shows none.",
     ],
 )
 def test_a_denied_automatic_allowed_or_mere_mention_is_not_a_change(text):

@@ -68,6 +68,11 @@ _VERB = re.compile(
 # after an article, with at most two words between, and right before the resource ("i had
 # to create a temporary manually scaled vmss pool" is a new pool, not the scale set changed).
 _DESCRIBING = re.compile(r"\b(?:a|an|the)(?: [a-z]+){0,2} $")
+# A participle after a present "is" or "are" says how things stand, not what anyone did
+# ("the node thinks the disk is attached, but the vmss instance has no such disk").
+_STATE = re.compile(r"\b(?:is|are)(?: not)? $")
+# Unless it is gone: "when the default nsg is deleted, scaling fails" tells what was done.
+_EVENTS = frozenset({"deleted", "removed"})
 # A step in the customer's list of what they did, said as a command ("3. delete that
 # instance from the scale set").
 _IMPERATIVE = re.compile(
@@ -189,8 +194,10 @@ def _candidates(
 
 def _change_verb(sentence: str, resource: re.Match[str]) -> re.Match[str] | None:
     """The sentence's first change verb that is not a participle describing ``resource``
-    (``_DESCRIBING``)."""
+    (``_DESCRIBING``) or how things stand (``_STATE``)."""
     for verb in _VERB.finditer(sentence):
+        if _STATE.search(sentence, 0, verb.start()) and verb[0] not in _EVENTS:
+            continue
         if not (
             verb.end() + 1 == resource.start() and _DESCRIBING.search(sentence, 0, verb.start())
         ):
