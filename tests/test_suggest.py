@@ -464,6 +464,44 @@ def test_a_supported_answer_in_doubt_is_left_open_and_the_api_says_why(client):
     assert clear.json()["held"] is None
 
 
+PREVIEW_POOL_UPGRADE = (
+    "(preview) az aks nodepool upgrade fails on our second node pool\n\n"
+    "Our second node pool will not upgrade: az aks nodepool upgrade to 1.33.4 stops with an "
+    "OperationNotAllowed error after ten minutes, while the system pool upgraded fine an hour "
+    "earlier. The Kubernetes version of the cluster is 1.33.2 and the control plane upgrade "
+    "finished without errors. Could you check why the node pool upgrade fails?"
+)
+
+
+def test_a_supported_answer_that_ignores_a_preview_the_text_names_is_left_open(client):
+    # Upgrading a node pool is supported whatever its release status, so that verdict never
+    # asks it; the title says a preview is involved, which the policy gives best effort.
+    body = suggest(client, {"text": PREVIEW_POOL_UPGRADE}).json()
+    assert body["outcome"]["verdict"] is None
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("preview-feature", "release")
+    version, preview = body["candidates"][:2]
+    assert (version["value"], preview["value"]) == ("kubernetes-version", "preview-feature")
+    assert body["held"]["message"] == (
+        f"Left open: the words point to “{version['label']}”, which the policy supports "
+        "whatever the release status, but the text says a preview is involved; a preview "
+        f"feature gets best-effort support only (“{preview['label']}”). Check what is in "
+        "preview."
+    )
+    korean = suggest(client, {"text": PREVIEW_POOL_UPGRADE, "lang": "ko"}).json()
+    assert "미리 보기 기능은 최선의 노력 지원만 받습니다" in korean["held"]["message"]
+
+
+def test_the_preview_cli_extension_named_in_passing_does_not_hold_a_supported_answer(client):
+    text = (
+        "Since this morning az aks start has kept our QA cluster in Starting for an hour and "
+        "kubectl gets connection refused. We normally stop it at night with az aks stop and "
+        "start it at 8 with az aks start. Someone installed the aks-preview extension long "
+        "ago for a demo; we will remove it. Please check why the cluster does not start."
+    )
+    body = suggest(client, {"text": text}).json()
+    assert body["held"] is None or body["held"]["reason"] != "release"
+
+
 def test_what_the_customer_only_says_they_run_is_told_as_run_not_installed(client):
     text = (
         "Meshed pods fail after the node image update. We run Linkerd 2.14 on the cluster; "

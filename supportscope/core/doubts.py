@@ -22,7 +22,7 @@ from supportscope.core.reading import (
     customer_installed,
     reachable_levels,
 )
-from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_after
+from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_after, settled
 
 # A "supported" verdict commits support to the work, so it needs a clearer lead than the
 # other levels. It is held back (the question left open, with its candidates) when:
@@ -113,6 +113,7 @@ ADVICE_SHARE = 0.4
 # The customer's own code, with the choices for their software (``installed_choices``).
 OWN_CODE = "application-code"
 INSTALLED_SHARE = 0.25
+RELEASE_SHARE = 0.4
 DEPLOYED_WAYS = frozenset({"daemonset"})
 NARROW_LEAD = 1.8  # with ``tiebreak.UNLIKE_CHANCE``: the "unlike" doubt above
 # At most this score, an answer rests on a single plain term (weight 1): the "thin" doubt.
@@ -158,6 +159,9 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
         return _learned_doubt(reading, found, outcome.result.level) or _thin(
             reading, found, THIN_OTHER
         )
+    ignored = _release_ignored(reading, found) if outcome.result is not None else None
+    if ignored is not None:
+        return ignored
     if reading.changed and CHANGE_QUESTION not in found.answers and found.chosen:
         # The customer says they changed a resource AKS manages, and nothing on the path
         # asked whether support directed it: the verdict may be about the wrong thing.
@@ -199,6 +203,25 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
             or (_thin(reading, found) or _narrow_and_unlike(reading, found) if complete else None)
         )
     return _deployed(reading, found)
+
+
+def _release_ignored(reading: Reading, found: Suggestion) -> Held | None:
+    """A supported verdict that takes no release status, in a text that clearly says a
+    modifier's case its verdict would not hear ("(preview) can't upgrade the node pool"):
+    held with the choice that stands for that case as the rival (``Reading.fallbacks``)."""
+    for (modifier, answer), (key, value) in reading.fallbacks.items():
+        if modifier in found.answers or key not in found.chosen:
+            continue
+        chosen = found.chosen[key]
+        rival = next(
+            (item for item in found.alternatives.get(key, ()) if item.value == value), None
+        )
+        if rival is None or rival.score < RELEASE_SHARE * chosen.score:
+            continue
+        ranked = reading.rank(reading.tree.questions[modifier])
+        if settled(ranked, long=reading.long) and ranked[0].value == answer:
+            return Held(key, value, "release")
+    return None
 
 
 def _tie_broken(chosen: Ranked) -> bool:

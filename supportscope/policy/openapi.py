@@ -310,7 +310,10 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                             "plain word while the ticket reads likelier to be about the rival), "
                             "named-software (the text names software the customer may have "
                             "installed themselves, or a project AKS also offers as an add-on "
-                            "without saying it is the add-on, so AKS's own is not assumed).",
+                            "without saying it is the add-on, so AKS's own is not assumed), "
+                            "release (a supported verdict that does not ask the release "
+                            "status, while the text clearly says a preview is involved; the "
+                            "rival is the preview feature choice).",
                             "oneOf": [
                                 {"type": "null"},
                                 {
@@ -332,6 +335,7 @@ def openapi_document(tree: Tree) -> dict[str, Any]:
                                                 "unlike",
                                                 "thin",
                                                 "named-software",
+                                                "release",
                                             ],
                                         },
                                         "message": {"type": "string"},

@@ -305,6 +305,12 @@ def _held_reason(
             "themselves (“%(label)s”), so the part that fails is not assumed to be AKS's "
             "own. Check who installed it."
         ) % {"named": held.named, **label}
+    if held.reason == "release":
+        return _(
+            "Left open: the words point to “%(lead)s”, which the policy supports whatever "
+            "the release status, but the text says a preview is involved; a preview "
+            "feature gets best-effort support only (“%(label)s”). Check what is in preview."
+        ) % {"lead": lead_label, **label}
     if held.reason == "changed":
         return (
             _(
