@@ -1617,3 +1617,13 @@ def test_a_point_in_time_in_prose_is_no_restore_but_a_restore_to_one_is(tree):
     assert "restore" not in [item.value for item in prose if item.score > 0]
     asked = rank(question, "Can you bring our cluster back to a point in time before Friday?")
     assert asked[0].value == "restore"
+
+
+def test_a_feature_turned_on_with_an_aks_custom_header_is_a_preview(tree):
+    found = suggest_answers(
+        tree,
+        "The disk CSI driver pods fail on the virtual node. We created the cluster with "
+        "--aks-custom-headers EnableAzureDiskFileCSIDriver=true to get the CSI drivers.",
+    )
+    assert found.answers.get("preview") == "preview", found
+    assert resolve(tree, found.answers).result.level is Level.BEST_EFFORT
