@@ -28,7 +28,7 @@ from supportscope.core import tiebreak
 from supportscope.core.doubts import doubt
 from supportscope.core.engine import Tree, resolve
 from supportscope.core.learned import Learned, LevelModel
-from supportscope.core.ranking import Note, rank, tree_words
+from supportscope.core.ranking import Note, tree_words
 from supportscope.core.reading import Reading, joins
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import normalize_ticket
@@ -97,13 +97,7 @@ def suggest(
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}
     for key in tree.modifiers:
-        ranked = rank(
-            tree.questions[key],
-            read.haystack,
-            normalized=True,
-            spans=reading.spans_for(tree.questions[key]),
-            index=reading.index,
-        )
+        ranked = reading.rank(tree.questions[key])
         if settled(ranked, long=reading.long):
             answers[key] = ranked[0].value
             evidence[key] = list(ranked[0].matched)
