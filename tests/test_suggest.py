@@ -487,6 +487,10 @@ def test_a_supported_answer_that_ignores_a_preview_the_text_names_is_left_open(c
         f"feature gets best-effort support only (“{preview['label']}”). Check what is in "
         "preview."
     )
+    assert preview["why"] == [
+        f"fewer or weaker words than {version['label']}, but the text says a preview is "
+        "involved, which that answer never asks about"
+    ]
     korean = suggest(client, {"text": PREVIEW_POOL_UPGRADE, "lang": "ko"}).json()
     assert "미리 보기 기능은 최선의 노력 지원만 받습니다" in korean["held"]["message"]
 

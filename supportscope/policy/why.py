@@ -189,6 +189,11 @@ def _held_rival_line(reason: str, *, named: bool) -> str | None:
             "fewer or weaker words than %(label)s, but tickets worded like this one "
             "more often get its level of support"
         )
+    if reason == "release":
+        return _(
+            "fewer or weaker words than %(label)s, but the text says a preview is "
+            "involved, which that answer never asks about"
+        )
     if reason == NAMED_SOFTWARE:
         return _("the project the text names may be the customer's own copy rather than %(label)s")
     return None
