@@ -356,6 +356,30 @@ def test_an_add_on_the_customer_uses_is_not_software_they_run(text):
 @pytest.mark.parametrize(
     "text",
     [
+        "Dapr extension update fails\n\n**To Reproduce**\nDeploy Bicep dapr extensions on a "
+        "cluster that was upgraded last week.\n\n**Expected behavior**\nNo error",
+        "저희가 az k8s-extension create 로 flux 확장을 설치했습니다.",
+        "We installed the aks-preview extension for a demo long ago.",
+    ],
+)
+def test_an_extension_the_customer_deploys_is_installed_the_way_aks_offers_it(text):
+    read = normalize_ticket(text)
+    assert installed(read.haystack, read.steps, read.identifiers) == ()
+
+
+def test_a_vm_extension_on_the_nodes_is_still_the_customers_install():
+    haystack = normalize("We installed the Aqua Enforcer VM extension on the node scale set.")
+    assert [haystack[i.start : i.end] for i in installed(haystack)] == ["aqua enforcer vm"]
+
+
+def test_a_project_named_an_add_on_installed_from_its_chart_is_still_theirs():
+    haystack = normalize("We installed the KEDA HTTP add-on with its Helm chart last week.")
+    assert [haystack[i.start : i.end] for i in installed(haystack)] != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Scaling our GPU node pool fails with ZonalAllocationFailed. We installed Kyverno with "
         "Helm too, but it is not involved.",
         "GPU 노드 풀 스케일 아웃이 ZonalAllocationFailed 로 계속 실패합니다. 헬름으로 설치한 "
