@@ -230,6 +230,8 @@ def test_error_codes_are_evidence_and_names_are_not():
         ("안녕하세요 Dynatrace operator 가 설치된 클러스터입니다.", "dynatrace", "operator"),
         ("테스트 클러스터를 만들고 flannel 을 직접 설치했습니다.", "flannel", "installed"),
         ("velero 백업 을 헬름으로 설치했습니다", "velero", "helm"),
+        # the install said as a noun
+        ("A customer has trouble with their KEDA install via Helm2 on AKS.", "keda", "helm"),
         (
             "트래픽 관측용으로 opentelemetry operator 를 helm 으로 설치했습니다.",
             "opentelemetry",

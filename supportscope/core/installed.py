@@ -83,7 +83,11 @@ _EN_BEFORE = re.compile(
     r"(?:daemonset|installer|install script|script|helm chart|chart|operator|manifests?|cli|"
     r"command line))\b|"
     r" (?:daemonset|operator|agent|helm chart|chart) (?:that |which )?(?:we|i) (?:installed|"
-    r"deployed|run|added)\b"
+    r"deployed|run|added)\b|"
+    # the install said as a noun: "their keda install via helm2", "our istio installation
+    # with istioctl"
+    r" (?:install|installation) (?:via|with|using|through) (?:helm ?[0-9]?|"
+    r"(?:the |its )?helm charts?|istioctl|kustomize|argo ?cd|flux|terraform)\b"
 )
 
 
