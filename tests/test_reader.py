@@ -223,6 +223,8 @@ def test_error_codes_are_evidence_and_names_are_not():
         # trying to install it: it was theirs to install
         ("I tried to install flannel, but azure-cni is still there.", "flannel", "installed"),
         ("We attempted deploying Longhorn, but its pods crash.", "longhorn", "installed"),
+        ("Hi, I'm trying to install Sysbox in my AKS cluster.", "sysbox", "installed"),
+        ("We are trying to deploy Falco on the nodes.", "falco", "installed"),
         # a time said after the name is not part of it
         ("We deployed Longhorn last week and the volumes hang.", "longhorn", "installed"),
         ("I installed Velero yesterday, backups fail.", "velero", "installed"),

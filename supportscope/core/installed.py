@@ -54,13 +54,14 @@ _EN_AFTER = re.compile(
     r"\b(?=[chikostw])"
     r"(?:helm (?:upgrade (?:i |install )|install |upgrade )(?:[0-9a-z][^ ]* )?"  # <release>
     r"|kubectl (?:apply|create) (?:f|filename|k|kustomize) "
-    r"|(?:we|i|our team|the team|customer|they|we've|i've) (?:(?:have|had|also|recently|then|"
+    r"|(?:we|i|i'm|we're|our team|the team|customer|they|we've|i've) "
+    r"(?:(?:have|had|also|recently|then|"
     r"just|already|initially|originally|successfully|previously|now) ){0,2}"
     r"(?:installed|deployed|set up|added|rolled out|"
     # reinstalling it says it was theirs to install: "I have tried reinstalling dysk"; so
     # does trying to install it: "i tried to install flannel and weavenet"
     r"(?:tried )?re ?install(?:ed|ing)|(?:tried|attempted) (?:to (?:install|deploy)|"
-    r"installing|deploying)|"
+    r"installing|deploying)|(?:am |are )?trying to (?:install|deploy)|"
     r"installed and configured|"
     r"(?P<use>are running|runs?|uses?|are using|am using|am running|been using|been running|"
     r"manages?)) "
