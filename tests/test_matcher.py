@@ -1627,3 +1627,14 @@ def test_a_feature_turned_on_with_an_aks_custom_header_is_a_preview(tree):
     )
     assert found.answers.get("preview") == "preview", found
     assert resolve(tree, found.answers).result.level is Level.BEST_EFFORT
+
+
+def test_the_custom_ca_trust_daemonset_is_a_component_aks_runs(tree):
+    found = suggest_answers(
+        tree,
+        "Since we turned on custom CA certificates, the custom-ca-trust pod "
+        "(aks-node-ca-watcher) on one node never starts: image not present with pull policy "
+        "Never.",
+    )
+    assert found.answers.get("component") == "managed-addon", found
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
