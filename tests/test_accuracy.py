@@ -381,6 +381,9 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # open for that change (real-rr 22 -> 21): a right answer traded for two wrong "supported".
 # The customer's own Helm chart ("our own helm chart", "자체 헬름 차트") is their
 # application's configuration: a real-ff ticket settles right (real-ff 26 -> 27).
+# Twenty-second session: "a point in time" said in passing is no request to restore (real-ee
+# 29 -> 30), and a feature turned on with an AKS custom header is a preview (real-ww 26 ->
+# 27).
 REAL_TARGETS = {
     "real-a.toml": (37, 3),
     "real-b.toml": (39, 2),
@@ -411,7 +414,7 @@ REAL_TARGETS = {
     "real-bb.toml": (27, 0),
     "real-cc.toml": (27, 2),
     "real-dd.toml": (23, 1),
-    "real-ee.toml": (29, 0),
+    "real-ee.toml": (30, 0),
     "real-ff.toml": (27, 1),
     "real-gg.toml": (25, 1),
     "real-hh.toml": (25, 0),
@@ -429,7 +432,7 @@ REAL_TARGETS = {
     "real-tt.toml": (24, 2),
     "real-uu.toml": (19, 2),
     "real-vv.toml": (22, 0),
-    "real-ww.toml": (26, 2),
+    "real-ww.toml": (27, 2),
     "real-xx.toml": (30, 1),
 }
 
