@@ -178,17 +178,15 @@ def said_aside(haystack: str, position: int) -> bool:
 # What the customer uses, named as an add-on or extension ("we use the application routing
 # add-on", "애플리케이션 라우팅 애드온을 쓰고 있고"), is AKS's own, not software they run.
 _ADD_ON = re.compile(r"\badd ?ons?\b|\bextensions?\b|애드온|확장")
-# A name that is itself an extension ("deploy the bicep dapr extensions"): what AKS
-# offers, installed the way AKS offers it. Not one named an add-on: the
-# KEDA HTTP add-on is a project of its own, installed from its chart.
-# A VM extension is not one of them: "the Aqua Enforcer VM extension", a custom script
-# extension or an agent's extension put on the nodes is the customer's own software.
-_NAMED_EXTENSION = re.compile(
-    r"(?<!\bvm)(?<!vmss)(?<!script)(?<!agent)(?<!에이전트) (?:extensions?|확장)$"
-)
-# Or named right before the word ("flux 확장을 설치했습니다"); not a scale set ("확장 집합").
+# An extension the customer deploys, named as one ("deploy the bicep dapr extensions") or
+# named right before the word ("flux 확장을 설치했습니다"): what AKS offers, installed the way
+# AKS offers it. Not a project named an add-on (the KEDA HTTP add-on is one of its own,
+# installed from its chart), nor a scale set ("확장 집합"), nor a VM extension: "the Aqua
+# Enforcer VM extension", a custom script extension or an agent's extension put on the
+# nodes is the customer's own software.
+_EXTENSION_NAMED = re.compile(r" (?:extensions?|확장)$")
 _EXTENSION_AFTER = re.compile(r" (?:extensions?\b|확장(?! ?집합))")
-_VM_NAMED = re.compile(r"(?:\bvm|vmss|script|agent|에이전트)$")
+_VM_EXTENSION = re.compile(r"(?:\bvm|vmss|script|agent|에이전트)$")
 
 
 # Vulnerability scanners: in a ticket about a CVE they found, the one the customer runs is
@@ -203,19 +201,26 @@ _CVE = re.compile(r"\bcves?\b")
 def _context_only(haystack: str, item: Installed) -> bool:
     """Whether a name found is no install the ticket is about: one installed through
     what AKS offers (``_THROUGH_AKS``), one the sentence goes on to say works or is beside
-    the point (``_FINE``), an add-on the customer only says they use (``_ADD_ON``), or a
-    scanner in a ticket about the CVEs it reports (``_SCANNERS``)."""
+    the point (``_FINE``), an add-on the customer only says they use (``_ADD_ON``), an
+    extension AKS offers (``_aks_extension``), or a scanner in a ticket about the CVEs it
+    reports (``_SCANNERS``)."""
     return (
         _THROUGH_AKS.match(haystack, item.end) is not None
         or _FINE.match(haystack, item.end) is not None
         or (not item.explicit and _ADD_ON.search(haystack, item.start, item.end + 6) is not None)
-        or _NAMED_EXTENSION.search(haystack, item.start, item.end) is not None
-        or (
-            _EXTENSION_AFTER.match(haystack, item.end) is not None
-            and _VM_NAMED.search(haystack, item.start, item.end) is None
-        )
+        or _aks_extension(haystack, item)
         or (_SCANNERS.match(haystack, item.start) is not None and _CVE.search(haystack) is not None)
     )
+
+
+def _aks_extension(haystack: str, item: Installed) -> bool:
+    """Whether the name found is an extension AKS offers (``_EXTENSION_NAMED``), not a VM
+    extension on the nodes."""
+    named = _EXTENSION_NAMED.search(haystack, item.start, item.end)
+    if named is None and _EXTENSION_AFTER.match(haystack, item.end) is None:
+        return False
+    end = named.start() if named is not None else item.end
+    return _VM_EXTENSION.search(haystack, item.start, end) is None
 
 
 def _latin_core(haystack: str, item: Installed) -> Installed:
