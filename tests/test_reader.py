@@ -371,6 +371,11 @@ def test_an_extension_the_customer_deploys_is_installed_the_way_aks_offers_it(te
     assert installed(read.haystack, read.steps, read.identifiers) == ()
 
 
+def test_a_project_named_an_add_on_is_named_whole_in_english_as_in_korean():
+    haystack = normalize("We installed the KEDA HTTP add-on with its Helm chart last week.")
+    assert [haystack[i.start : i.end] for i in installed(haystack)] == ["keda http add on"]
+
+
 def test_a_vm_extension_on_the_nodes_is_still_the_customers_install():
     haystack = normalize("We installed the Aqua Enforcer VM extension on the node scale set.")
     assert [haystack[i.start : i.end] for i in installed(haystack)] == ["aqua enforcer vm"]

@@ -79,6 +79,9 @@ def words_after(haystack: str, position: int, limit: int = 3) -> tuple[int, int]
     while len(words) < limit and at < len(haystack):
         end = haystack.find(" ", at)
         end = len(haystack) if end == -1 else end
+        on = _ON.match(haystack, end) if haystack[at:end] == "add" else None
+        if on is not None:  # "keda http add on": an add-on ends the name ("add-on" normalized)
+            end = on.end() - on[0].endswith(" ")
         word = haystack[at:end]
         bare = word.rstrip(".:!?")
         if not bare or bare in STOP or len(bare) == 1:
@@ -101,6 +104,7 @@ def words_after(haystack: str, position: int, limit: int = 3) -> tuple[int, int]
 
 
 _LETTER = re.compile(r"[a-z가-힣]")
+_ON = re.compile(r" on[.:!?]?(?: |$)")
 VERSION = re.compile(r"v?[0-9]+(?:\.[0-9a-z]+)+")
 # An English install names its tool in Latin letters ("helm install 할 때마다" names none).
 LATIN = re.compile(r"[0-9a-z]")
