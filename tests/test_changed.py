@@ -145,6 +145,8 @@ def test_each_sentence_is_read_on_its_own():
         "비용 때문에 kube-system 의 CoreDNS 디플로이먼트 레플리카를 1개로 줄였더니 조회가 "
         "느립니다.",
         "AKS가 관리하는 metrics-server 디플로이먼트의 limit 을 수정했는데 자꾸 되돌아갑니다.",
+        # a managed object the customer deleted
+        "We run our own webhook, so we manually deleted the copy in kube-system; it comes back.",
     ],
 )
 def test_a_managed_component_changed_in_place_in_kube_system_is_found(text):
@@ -168,6 +170,8 @@ def test_a_managed_namespace_is_named_as_it_is_written():
         "kube-system 쪽은 저희가 수정하지 않았습니다.",
         # named, not changed
         "We looked at the pods in kube-system and they restart every hour.",
+        # deleted, but not by the customer: AKS keeps its own objects
+        "I created an extra service in kube-system for the add-on, but it was deleted soon.",
         # without a subject, and no past change: a question about one
         "kube-system 의 CoreDNS 디플로이먼트 레플리카를 줄여도 되나요?",
     ],

@@ -108,7 +108,9 @@ _KUBE_SYSTEM = re.compile(
 )
 _KUBE_SYSTEM_VERB = re.compile(
     r"\b(?:edit|edited|patch|patched|modified|changed|raised|increased|lowered|scaled|"
-    r"overrode|overwrote|replaced)\b|(?:수정|변경|편집|올렸|내렸|바꿨|바꾼|늘렸|줄였)"
+    r"overrode|overwrote|replaced)\b|(?:수정|변경|편집|올렸|내렸|바꿨|바꾼|늘렸|줄였)|"
+    # deleted by them, not "it was deleted" (by AKS, which keeps its own objects)
+    r"(?<!was )(?<!were )(?<!been )(?<!got )(?<!is )(?<!are )\bdeleted\b"
 )
 _DOCUMENTED = re.compile(r"coredns custom")
 # The managed namespaces as they are written: the normalized text has no hyphens, and the
