@@ -13,6 +13,8 @@ leaves the question open, with its candidates and the reason (``walk.Held``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from supportscope.core import tiebreak
 from supportscope.core.engine import Level, Question, resolve
 from supportscope.core.ranking import Ranked
@@ -22,7 +24,7 @@ from supportscope.core.reading import (
     customer_installed,
     reachable_levels,
 )
-from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_after, settled
+from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_after
 
 # A "supported" verdict commits support to the work, so it needs a clearer lead than the
 # other levels. It is held back (the question left open, with its candidates) when:
@@ -140,14 +142,16 @@ THIN_SCORE = 1.0
 THIN_OTHER = 1.5
 
 
-def doubt(reading: Reading, found: Suggestion) -> Held | None:
+def doubt(reading: Reading, found: Suggestion, modifiers: Mapping[str, str]) -> Held | None:
     """Why the supported verdict ``found`` leads to (or, with a later question open, may
     lead to) is in doubt, if it is (the last doubt, ``_narrow_and_unlike``, only for a
     verdict reached); a verdict of another level is doubted only on a long
     ticket that reads clearly more like a runner-up that would not reach its level
     (``_reads_elsewhere``), or is worded like tickets of another level while a runner-up
     would lead there (``_worded_elsewhere``), or whose answer rests on a term of two words
-    at most while the ticket reads likelier to be about another choice (``_thin``)."""
+    at most while the ticket reads likelier to be about another choice (``_thin``).
+    ``modifiers`` are the modifiers' answers the text settles (``matcher.suggest``), which
+    a verdict that never asks them drops (``_release_ignored``)."""
     outcome = resolve(reading.tree, found.answers)
     long = reading.size > CAUTIOUS_TEXT
     if outcome.result is None:
@@ -167,7 +171,7 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
         return _learned_doubt(reading, found, outcome.result.level) or _thin(
             reading, found, THIN_OTHER
         )
-    ignored = _release_ignored(reading, found) if outcome.result is not None else None
+    ignored = _release_ignored(reading, found, modifiers) if outcome.result is not None else None
     if ignored is not None:
         return ignored
     if reading.changed and CHANGE_QUESTION not in found.answers and found.chosen:
@@ -213,21 +217,21 @@ def doubt(reading: Reading, found: Suggestion) -> Held | None:
     return _deployed(reading, found)
 
 
-def _release_ignored(reading: Reading, found: Suggestion) -> Held | None:
+def _release_ignored(
+    reading: Reading, found: Suggestion, modifiers: Mapping[str, str]
+) -> Held | None:
     """A supported verdict that takes no release status, in a text that clearly says a
-    modifier's case its verdict would not hear ("(preview) can't upgrade the node pool"):
-    held with the choice that stands for that case as the rival (``Reading.fallbacks``)."""
+    modifier's case its verdict would not hear (``modifiers``: the modifiers' answers the
+    text settles, "(preview) can't upgrade the node pool"): held with the choice that
+    stands for that case as the rival (``Reading.fallbacks``)."""
     for (modifier, answer), (key, value) in reading.fallbacks.items():
-        if modifier in found.answers or key not in found.chosen:
+        if modifiers.get(modifier) != answer or modifier in found.answers:
             continue
-        chosen = found.chosen[key]
+        chosen = found.chosen.get(key)
         rival = next(
             (item for item in found.alternatives.get(key, ()) if item.value == value), None
         )
-        if rival is None or rival.score < RELEASE_SHARE * chosen.score:
-            continue
-        ranked = reading.rank(reading.tree.questions[modifier])
-        if settled(ranked, long=reading.long) and ranked[0].value == answer:
+        if chosen is not None and rival is not None and rival.score >= RELEASE_SHARE * chosen.score:
             return Held(key, value, "release")
     return None
 

@@ -102,7 +102,7 @@ def suggest(
             answers[key] = ranked[0].value
             evidence[key] = list(ranked[0].matched)
     found = walk(reading, answers, evidence, lookahead=True)
-    held = doubt(reading, found)
+    held = doubt(reading, found, answers)
     if held is None:
         found = _part_asked_about(reading, answers, evidence, found)
         given = tiebreak.unasked(reading, found.answers)
@@ -233,6 +233,6 @@ def _part_asked_about(
                 chosen={**walked.chosen, question: item, key: replace(stood, value=value)},
                 alternatives={**walked.alternatives, question: others},
             )
-            if doubt(reading, part) is None:
+            if doubt(reading, part, answers) is None:
                 return part
     return found
