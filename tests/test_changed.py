@@ -147,6 +147,9 @@ def test_each_sentence_is_read_on_its_own():
         "AKS가 관리하는 metrics-server 디플로이먼트의 limit 을 수정했는데 자꾸 되돌아갑니다.",
         # a managed object the customer deleted
         "We run our own webhook, so we manually deleted the copy in kube-system; it comes back.",
+        # deleted with kubectl, in the command the customer ran
+        "To swap in our own, I ran kubectl delete service metrics-server -n kube-system and "
+        "the HPA recovered for a minute.",
     ],
 )
 def test_a_managed_component_changed_in_place_in_kube_system_is_found(text):
@@ -172,6 +175,9 @@ def test_a_managed_namespace_is_named_as_it_is_written():
         "We looked at the pods in kube-system and they restart every hour.",
         # deleted, but not by the customer: AKS keeps its own objects
         "I created an extra service in kube-system for the add-on, but it was deleted soon.",
+        # a pod deleted is recreated by its owner: the documented way to restart CoreDNS
+        "After editing coredns-custom we ran kubectl delete pod -n kube-system -l "
+        "k8s-app=kube-dns as the docs say.",
         # without a subject, and no past change: a question about one
         "kube-system 의 CoreDNS 디플로이먼트 레플리카를 줄여도 되나요?",
     ],

@@ -110,7 +110,11 @@ _KUBE_SYSTEM_VERB = re.compile(
     r"\b(?:edit|edited|patch|patched|modified|changed|raised|increased|lowered|scaled|"
     r"overrode|overwrote|replaced)\b|(?:수정|변경|편집|올렸|내렸|바꿨|바꾼|늘렸|줄였)|"
     # deleted by them, not "it was deleted" (by AKS, which keeps its own objects)
-    r"(?<!was )(?<!were )(?<!been )(?<!got )(?<!is )(?<!are )\bdeleted\b"
+    r"(?<!was )(?<!were )(?<!been )(?<!got )(?<!is )(?<!are )\bdeleted\b|"
+    # a managed object deleted with kubectl ("i tried running this: kubectl delete
+    # deployment.apps/metrics-server -n kube-system"), not a pod, which its owner recreates
+    # (the documented way to restart CoreDNS)
+    r"\bkubectl(?: n kube ?system)? delete (?!pods?\b|po\b)"
 )
 _DOCUMENTED = re.compile(r"coredns custom")
 # The managed namespaces as they are written: the normalized text has no hyphens, and the
