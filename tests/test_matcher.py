@@ -1638,3 +1638,25 @@ def test_the_custom_ca_trust_daemonset_is_a_component_aks_runs(tree):
     )
     assert found.answers.get("component") == "managed-addon", found
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The inbound rules in aks-agentpool-51234-nsg keep going back to the defaults after "
+        "each upgrade; our extra rule for port 8443 disappears.",
+        "Our network team tweaked the outbound rules in the NSG for AKS; since then the "
+        "vmssCSE extension fails.",
+        "We narrowed the NSG rule auto created by AKS to our office IP, and after a node "
+        "restart the NSG is back to the default.",
+        "AKS 가 자동으로 만든 NSG 규칙을 저희 사무실 IP 로만 좁혔는데, 노드를 재시작하면 NSG 가 "
+        "기본값으로 돌아갑니다.",
+    ],
+)
+def test_the_nsg_aks_created_for_its_nodes_is_on_the_managed_subnet(tree, text):
+    found = suggest_answers(tree, text)
+    assert found.answers.get("nsg_scope") == "managed-subnet", found
+    outcome = resolve(tree, found.answers)
+    assert outcome.result is not None
+    assert outcome.result.level is Level.UNSUPPORTED
+    assert outcome.result.citations == ("network-ports-access-and-nsgs--custom-subnet-nsgs",)
