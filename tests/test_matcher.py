@@ -1660,3 +1660,24 @@ def test_the_nsg_aks_created_for_its_nodes_is_on_the_managed_subnet(tree, text):
     assert outcome.result is not None
     assert outcome.result.level is Level.UNSUPPORTED
     assert outcome.result.citations == ("network-ports-access-and-nsgs--custom-subnet-nsgs",)
+
+
+def test_a_preview_said_of_the_answers_own_words_holds_a_supported_answer(tree):
+    # Stopping a cluster with az aks stop is supported and never asks the release status;
+    # "preview" stands right by the words the answer rests on ("start/stop preview
+    # feature"), though the preview choice matched far fewer words than the answer.
+    text = (
+        "We use the AKS start/stop preview feature on our test cluster. After az aks stop, "
+        "az aks show returns null for powerState and the node VM is still running; running "
+        "az aks stop again says the cluster is already stopped."
+    )
+    found = suggest_answers(tree, text)
+    assert found.held is not None
+    assert (found.held.question, found.held.rival, found.held.reason) == (
+        "component",
+        "preview-feature",
+        "release",
+    )
+    stop, preview = found.listed()[:2]
+    assert (stop.value, preview.value) == ("cluster-stop", "preview-feature")
+    assert preview.score < 0.4 * stop.score

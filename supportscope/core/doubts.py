@@ -24,6 +24,7 @@ from supportscope.core.reading import (
     customer_installed,
     reachable_levels,
 )
+from supportscope.core.tickettext import normalize
 from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_after
 
 # A "supported" verdict commits support to the work, so it needs a clearer lead than the
@@ -35,7 +36,11 @@ from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_afte
 #   at least RELEASE_SHARE of the answer's words ("release"). Measured on every file and
 #   193 raw public reports: at 0.4 two wrong "supported" answers of the raw reports and a
 #   wrong answer of the real holdouts are left open, and no right one; at 0.3 a working
-#   file loses one (the aks-preview CLI extension, installed long ago for a demo).
+#   file loses one (the aks-preview CLI extension, installed long ago for a demo). Or
+#   with any share, where the preview is said within SAID_OF characters of a word the
+#   answer matched, in the customer's own lines ("we use the AKS start/stop preview
+#   feature"): of every corpus text and 553 raw reports, it holds one raw report's wrong
+#   "supported" and nothing else (at 80 characters, nothing more either).
 # * the answer that led to it names what the customer says they installed: Microsoft
 #   supports what AKS manages, not a copy the customer deployed ("installed");
 # * a runner-up that may lead to another level is the customer's software, named as
@@ -124,6 +129,7 @@ ADVICE_SHARE = 0.4
 OWN_CODE = "application-code"
 INSTALLED_SHARE = 0.25
 RELEASE_SHARE = 0.4
+SAID_OF = 30  # characters: the release status said of the answer's own words (``_said_of``)
 DEPLOYED_WAYS = frozenset({"daemonset"})
 NARROW_LEAD = 1.8  # with ``tiebreak.UNLIKE_CHANCE``: the "unlike" doubt above
 # At most this score, an answer rests on a single plain term (weight 1): the "thin" doubt.
@@ -231,9 +237,36 @@ def _release_ignored(
         rival = next(
             (item for item in found.alternatives.get(key, ()) if item.value == value), None
         )
-        if chosen is not None and rival is not None and rival.score >= RELEASE_SHARE * chosen.score:
+        if chosen is None or rival is None:
+            continue
+        if rival.score >= RELEASE_SHARE * chosen.score or _said_of(
+            reading, reading.tree.questions[modifier], answer, chosen
+        ):
             return Held(key, value, "release")
     return None
+
+
+def _said_of(reading: Reading, modifier: Question, answer: str, chosen: Ranked) -> bool:
+    """Whether the text says the modifier's case of the very thing the answer rests on, in
+    the customer's own lines: a word for it within ``SAID_OF`` characters of a word the
+    answer matched ("I used the AKS start/stop preview feature")."""
+    case = next((item for item in reading.rank(modifier) if item.value == answer), None)
+    if case is None:
+        return False
+    index = reading.index
+    said = [
+        span
+        for word in case.matched
+        for span in index.spans(normalize(word), normalize(word).split(" ")[0])
+        if not index.in_pasted(span[0]) and not index.in_identifier(span[0])
+    ]
+    return any(
+        start - SAID_OF <= position < end + SAID_OF
+        for word in chosen.matched
+        for start, end in index.spans(normalize(word), normalize(word).split(" ")[0])
+        if not index.in_pasted(start)
+        for position, _ in said
+    )
 
 
 def _tie_broken(chosen: Ranked) -> bool:
