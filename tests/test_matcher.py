@@ -1681,3 +1681,19 @@ def test_a_preview_said_of_the_answers_own_words_holds_a_supported_answer(tree):
     stop, preview = found.listed()[:2]
     assert (stop.value, preview.value) == ("cluster-stop", "preview-feature")
     assert preview.score < 0.4 * stop.score
+
+
+def test_best_practice_wording_alone_does_not_make_a_question_about_aks_nodes_generic(tree):
+    # "What is the best way" is how any advice question is put; the nodes are AKS's, and
+    # customizing them is a question about AKS, not general Kubernetes (unsupported).
+    found = suggest_answers(
+        tree,
+        "We need the same corporate settings (proxy, internal DNS) on our AKS nodes every "
+        "time they are provisioned or upgraded. What is the best way to apply them?",
+    )
+    assert found.answers.get("howto_about") != "kubernetes", found
+    assert found.listed()[0].value == "aks"
+    generic = suggest_answers(
+        tree, "What is the best way to run a StatefulSet with three replicas across zones?"
+    )
+    assert generic.answers.get("howto_about") == "kubernetes", generic
