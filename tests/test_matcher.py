@@ -1697,3 +1697,18 @@ def test_best_practice_wording_alone_does_not_make_a_question_about_aks_nodes_ge
         tree, "What is the best way to run a StatefulSet with three replicas across zones?"
     )
     assert generic.answers.get("howto_about") == "kubernetes", generic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since we deployed the new version of our order service, half of the requests time "
+        "out; rolling back fixes it.",
+        "주문 서비스 새 버전을 배포한 뒤로 요청 절반이 타임아웃 납니다. 이전 버전으로 되돌리면 "
+        "괜찮습니다.",
+    ],
+)
+def test_a_failure_that_follows_a_new_release_of_their_service_is_their_application(tree, text):
+    found = suggest_answers(tree, text)
+    assert found.answers.get("component") == "application-code", found
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
