@@ -1712,3 +1712,18 @@ def test_a_failure_that_follows_a_new_release_of_their_service_is_their_applicat
     found = suggest_answers(tree, text)
     assert found.answers.get("component") == "application-code", found
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+def test_nodes_the_customer_turns_off_themselves_are_a_manual_deallocation(tree):
+    found = suggest_answers(
+        tree,
+        "To save money we turn off the nodes of our lab cluster every evening. Since this "
+        "morning kubectl cannot reach the cluster at all.",
+    )
+    assert found.answers == {"component": "cluster-stop", "stop_method": "manual-deallocation"}
+    outcome = resolve(tree, found.answers)
+    assert outcome.result is not None
+    assert outcome.result.level is Level.UNSUPPORTED
+    assert "stopped-deallocated-and-not-ready-nodes--manual-deallocation" in (
+        outcome.result.citations
+    )
