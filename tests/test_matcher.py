@@ -1727,3 +1727,23 @@ def test_nodes_the_customer_turns_off_themselves_are_a_manual_deallocation(tree)
     assert "stopped-deallocated-and-not-ready-nodes--manual-deallocation" in (
         outcome.result.citations
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The kured pods we installed crash right after start with 'failed to acquire lock'; "
+        "kured 1.16 from the upstream manifest.",
+        "직접 설치한 kured 파드가 시작하자마자 'failed to acquire lock' 으로 죽습니다. kured "
+        "1.16 을 공식 매니페스트로 설치했습니다.",
+    ],
+)
+def test_a_project_named_as_the_customers_open_source_is_named_again_by_which_one(tree, text):
+    # The first step's terms for open source and the follow-up's "another project" name the
+    # same projects: kured settles both, so the verdict is reached without a second guess.
+    found = suggest_answers(tree, text)
+    assert found.answers == {"component": "third-party-oss", "oss": "other"}
+    outcome = resolve(tree, found.answers)
+    assert outcome.result is not None
+    assert outcome.result.level is Level.UNSUPPORTED
+    assert outcome.result.citations[0] == "unsupported-scenarios--third-party-oss"
