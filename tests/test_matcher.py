@@ -1747,3 +1747,15 @@ def test_a_project_named_as_the_customers_open_source_is_named_again_by_which_on
     assert outcome.result is not None
     assert outcome.result.level is Level.UNSUPPORTED
     assert outcome.result.citations[0] == "unsupported-scenarios--third-party-oss"
+
+
+def test_a_controller_the_customer_programmed_is_their_code_not_the_api_server(tree):
+    # The throttling is in the client of the customer's own controller: the API server is
+    # not the only reading, so the supported answer is not given on "throttling" alone.
+    found = suggest_answers(
+        tree,
+        "I programmed a custom controller that logs 'Throttling request took 45s' when it "
+        "calls the API server about 100 times a second. What is the API server's limit?",
+    )
+    assert resolve(tree, found.answers).result is None
+    assert found.listed()[0].value == "application-code"
