@@ -113,6 +113,10 @@ def test_a_change_the_customer_made_to_a_managed_resource_is_found(text, resourc
         "As a stopgap I had to create a temporary manually scaled VMSS pool with more headroom.",
         # how things stand, said with "is"
         "I checked and Kubernetes says the disk is attached, yet the VMSS instance shows none.",
+        # a Korean question whether they may make the change
+        "MC_ 리소스 그룹의 VMSS 크기를 직접 변경해도 되나요?",
+        "노드 NIC 의 NSG 는 그대로 두고 서브넷 NSG 만 추가해도 문제가 없을까요?",
+        "MC_ 리소스 그룹의 라우팅 테이블을 직접 수정해도 괜찮을까요?",
     ],
 )
 def test_a_denied_automatic_allowed_or_mere_mention_is_not_a_change(text):

@@ -1759,3 +1759,19 @@ def test_a_controller_the_customer_programmed_is_their_code_not_the_api_server(t
     )
     assert resolve(tree, found.answers).result is None
     assert found.listed()[0].value == "application-code"
+
+
+def test_a_subnet_the_customer_says_they_own_is_their_own_subnet(tree):
+    # A long Korean ticket that also names the NSG AKS attached to the NICs, only to say it
+    # stays as it is, and asks whether adding their own is fine: not a change made.
+    found = suggest_answers(
+        tree,
+        "안녕하세요, 보안팀입니다. 감사 요구사항 때문에 AKS 노드 서브넷에 인바운드를 막는 NSG 를 "
+        "붙이려고 합니다. 클러스터는 저희가 만든 서브넷을 쓰고, 이 서브넷은 저희 소유라 NSG 도 "
+        "저희가 관리합니다.\n\n넣으려는 규칙\n"
+        "- 100 Allow VirtualNetwork → 443\n- 110 Allow AzureLoadBalancer → *\n"
+        "- 4000 Deny * → *\n\n노드 NIC 에 AKS 가 붙인 aks-agentpool-1234-nsg 는 그대로 두고 "
+        "서브넷 NSG 만 추가해도 컨트롤 플레인과 노드 사이 통신에 문제가 없을까요?",
+    )
+    assert found.answers == {"component": "nsg", "nsg_scope": "custom-subnet"}, found
+    assert set(found.chosen["nsg_scope"].matched) == {"저희가 만든 서브넷", "저희 소유"}

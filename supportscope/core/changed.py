@@ -131,6 +131,12 @@ _NAMESPACES = {
 # past tense, then what followed ("kube-system 의 CoreDNS 디플로이먼트 레플리카를 1개로
 # 줄였더니 …", "metrics-server 디플로이먼트의 limit 을 수정했는데 …"), is the writer's change.
 _KO_DID = re.compile(r"(?:했|였|었|됐)?(?:더니|는데|지만|습니다|어요|고 )")
+# A Korean question whether the change may be made ("직접 변경해도 되나요?", "서브넷 NSG 만
+# 추가해도 문제가 없을까요?", "수정해도 괜찮을까요"): not made yet.
+_KO_MAY_WE = re.compile(
+    r"[가-힣]{0,3}도 (?:[^ .!?]+ ){0,8}?(?:되나요|되나|될까요|되는지|되는 건가요|괜찮|"
+    r"문제(?:가|는)? 없[을나는]|상관(?:이 )?없|무방)"
+)
 # "we changed nothing in kube-system": denied after the verb.
 _NOTHING_AFTER = re.compile(r"^ (?:nothing|none of)\b")
 # "바꾼 설정은 없고", "변경한 내용은 전혀 없습니다": nothing there that was changed.
@@ -215,6 +221,8 @@ def _denied(haystack: str, sentence: str, verb: re.Match[str], at: int) -> bool:
     before, after = sentence[: verb.start()], sentence[verb.start() :]
     if _DENIED_BEFORE.search(before) or KO_DENIED_AFTER.match(after):
         return True
+    if _KO_MAY_WE.match(sentence, verb.end()):
+        return True  # "직접 변경해도 되나요?": asks whether they may, has not done it
     rest = sentence[verb.end() :]
     if _NOTHING_AFTER.match(rest) or _KO_NONE_AFTER.match(rest):
         return True  # "we changed nothing in kube-system", "바꾼 설정은 없고"
