@@ -1532,6 +1532,11 @@ def test_gatekeeper_named_alone_may_be_the_add_ons_or_the_customers(tree):
         "Deployments do.",
         "Job 파드에는 워크로드 아이덴티티가 AZURE_CLIENT_ID 와 토큰 파일을 넣어 주지 않는데 "
         "Deployment 파드에는 들어갑니다.",
+        # the add-on's word said only to deny it
+        "Flux is not the AKS GitOps extension here; since we upgraded some of its components "
+        "by hand last week, the flux controllers crash-loop.",
+        "Flux 는 GitOps 확장 안 쓰고 있고, 지난주 일부 컴포넌트를 수동으로 올린 뒤로 flux "
+        "컨트롤러가 CrashLoop 돕니다.",
     ],
 )
 def test_a_project_aks_also_offers_named_without_the_add_on_is_held_open(tree, text):
