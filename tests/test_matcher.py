@@ -1706,6 +1706,9 @@ def test_best_practice_wording_alone_does_not_make_a_question_about_aks_nodes_ge
         "out; rolling back fixes it.",
         "주문 서비스 새 버전을 배포한 뒤로 요청 절반이 타임아웃 납니다. 이전 버전으로 되돌리면 "
         "괜찮습니다.",
+        # the service named before its new version, words between it and the deploying
+        "checkout 서비스 새 버전을 LoadBalancer 타입 Service 뒤에 배포한 뒤로 공인 IP 접속이 "
+        "타임아웃 납니다. 파드는 Readiness probe failed 404 입니다.",
     ],
 )
 def test_a_failure_that_follows_a_new_release_of_their_service_is_their_application(tree, text):
