@@ -158,13 +158,17 @@ def test_reports_kept_outside_are_graded_once_each_with_the_wrong_supported_coun
 # Korean 28 / 13 (3) at the start and 31 / 13 (3) then; one Korean answer was read since.
 # tw4, forty more of the kind, was written last and only graded: English 15 / 2 (0) with the
 # session's first code and 18 / 2 (0) with its last, Korean 16 / 5 (2) and 19 / 4 (1).
+# Twenty-third session: three Korean "supported" answers where their English twins were left
+# open were read and are now open as in English (tw2, tw3, tw6); tw6 gained a Korean answer
+# at the labelled level, tw3 and tw5 an English one (the NSG AKS created; a how-to about AKS
+# nodes).
 TWIN_TARGETS = {
     "tw1": {"en": (104, 2, 1), "ko": (108, 2, 1), "apart": 0},
-    "tw2": {"en": (56, 2, 1), "ko": (69, 3, 1), "apart": 0},
-    "tw3": {"en": (30, 3, 0), "ko": (31, 5, 1), "apart": 0},
+    "tw2": {"en": (56, 2, 1), "ko": (69, 2, 0), "apart": 0},
+    "tw3": {"en": (31, 3, 0), "ko": (32, 4, 0), "apart": 0},
     "tw4": {"en": (18, 2, 0), "ko": (19, 2, 0), "apart": 1},
-    "tw5": {"en": (39, 1, 0), "ko": (46, 2, 1), "apart": 0},
-    "tw6": {"en": (38, 4, 2), "ko": (47, 3, 3), "apart": 0},
+    "tw5": {"en": (40, 1, 0), "ko": (46, 2, 1), "apart": 0},
+    "tw6": {"en": (38, 4, 2), "ko": (48, 2, 2), "apart": 0},
 }
 
 
@@ -384,8 +388,11 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # Twenty-second session: "a point in time" said in passing is no request to restore (real-ee
 # 29 -> 30), and a feature turned on with an AKS custom header is a preview (real-ww 26 ->
 # 27).
+# Twenty-third session: the NSG AKS created named as written ("aks-agentpool-…-nsg") is on
+# the managed subnet (real-a 37 -> 38, real-y 27 -> 28), and the follow-up "which open
+# source?" names the projects the first step names (real-rr 21 -> 22).
 REAL_TARGETS = {
-    "real-a.toml": (37, 3),
+    "real-a.toml": (38, 3),
     "real-b.toml": (39, 2),
     "real-c.toml": (30, 1),
     "real-d.toml": (26, 2),
@@ -408,7 +415,7 @@ REAL_TARGETS = {
     "real-u.toml": (25, 2),
     "real-w.toml": (28, 0),
     "real-x.toml": (31, 3),
-    "real-y.toml": (27, 0),
+    "real-y.toml": (28, 0),
     "real-z.toml": (28, 1),
     "real-aa.toml": (28, 0),
     "real-bb.toml": (27, 0),
@@ -427,7 +434,7 @@ REAL_TARGETS = {
     "real-oo.toml": (24, 3),
     "real-pp.toml": (22, 0),
     "real-qq.toml": (17, 2),
-    "real-rr.toml": (21, 0),
+    "real-rr.toml": (22, 0),
     "real-ss.toml": (28, 2),
     "real-tt.toml": (24, 2),
     "real-uu.toml": (19, 2),
