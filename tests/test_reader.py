@@ -371,6 +371,20 @@ def test_an_extension_the_customer_deploys_is_installed_the_way_aks_offers_it(te
     assert installed(read.haystack, read.steps, read.identifiers) == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We use the AKS start/stop preview feature on our test cluster.",
+        "저희는 노드 자동 프로비저닝 기능을 쓰고 있습니다.",
+    ],
+)
+def test_a_feature_of_aks_the_customer_uses_is_not_software_they_run(text):
+    # named as a feature, it is what AKS offers: the proposals page said "start stop: run
+    # by the customer" under the stopped-cluster choice
+    read = normalize_ticket(text)
+    assert installed(read.haystack, read.steps, read.identifiers) == ()
+
+
 def test_a_project_named_an_add_on_is_named_whole_in_english_as_in_korean():
     haystack = normalize("We installed the KEDA HTTP add-on with its Helm chart last week.")
     assert [haystack[i.start : i.end] for i in installed(haystack)] == ["keda http add on"]

@@ -187,6 +187,10 @@ _ADD_ON = re.compile(r"\badd ?ons?\b|\bextensions?\b|애드온|확장")
 _EXTENSION_NAMED = re.compile(r" (?:extensions?|확장)$")
 _EXTENSION_AFTER = re.compile(r" (?:extensions?\b|확장(?! ?집합))")
 _VM_EXTENSION = re.compile(r"(?:\bvm|vmss|script|agent|에이전트)$")
+# A feature named as one ("we use the AKS start/stop preview feature", "노드 자동 프로비저닝
+# 기능을 켰습니다"): what AKS offers, not software the customer runs.
+_FEATURE_AFTER = re.compile(r" (?:preview )?features?\b| (?:미리 ?보기 |프리뷰 )?기능")
+_FEATURE_NAMED = re.compile(r"(?:\bfeatures?| 기능)$")
 
 
 # Vulnerability scanners: in a ticket about a CVE they found, the one the customer runs is
@@ -202,13 +206,16 @@ def _context_only(haystack: str, item: Installed) -> bool:
     """Whether a name found is no install the ticket is about: one installed through
     what AKS offers (``_THROUGH_AKS``), one the sentence goes on to say works or is beside
     the point (``_FINE``), an add-on the customer only says they use (``_ADD_ON``), an
-    extension AKS offers (``_aks_extension``), or a scanner in a ticket about the CVEs it
+    extension AKS offers (``_aks_extension``), a feature named as one (``_FEATURE_AFTER``),
+    or a scanner in a ticket about the CVEs it
     reports (``_SCANNERS``)."""
     return (
         _THROUGH_AKS.match(haystack, item.end) is not None
         or _FINE.match(haystack, item.end) is not None
         or (not item.explicit and _ADD_ON.search(haystack, item.start, item.end + 6) is not None)
         or _aks_extension(haystack, item)
+        or _FEATURE_AFTER.match(haystack, item.end) is not None
+        or _FEATURE_NAMED.search(haystack, item.start, item.end) is not None
         or (_SCANNERS.match(haystack, item.start) is not None and _CVE.search(haystack) is not None)
     )
 
