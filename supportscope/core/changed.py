@@ -111,9 +111,9 @@ _KUBE_SYSTEM_VERB = re.compile(
     r"overrode|overwrote|replaced)\b|(?:수정|변경|편집|올렸|내렸|바꿨|바꾼|늘렸|줄였)|"
     # deleted by them, not "it was deleted" (by AKS, which keeps its own objects)
     r"(?<!was )(?<!were )(?<!been )(?<!got )(?<!is )(?<!are )\bdeleted\b|"
-    # a managed object deleted with kubectl ("i tried running this: kubectl delete
-    # deployment.apps/metrics-server -n kube-system"), not a pod, which its owner recreates
-    # (the documented way to restart CoreDNS)
+    # a managed object deleted with kubectl ("i tried running this: kubectl delete service
+    # metrics-server -n kube-system"), not a pod, which its owner recreates (the documented
+    # way to restart CoreDNS)
     r"\bkubectl(?: n kube ?system)? delete (?!pods?\b|po\b)"
 )
 _DOCUMENTED = re.compile(r"coredns custom")

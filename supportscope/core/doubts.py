@@ -26,6 +26,7 @@ from supportscope.core.reading import (
     customer_installed,
     reachable_levels,
 )
+from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import normalize
 from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion, levels_after
 
@@ -257,18 +258,24 @@ def _said_of(reading: Reading, modifier: Question, answer: str, chosen: Ranked) 
         return False
     index = reading.index
     said = [
-        span
+        start
         for word in case.matched
-        for span in index.spans(normalize(word), normalize(word).split(" ")[0])
-        if not index.in_pasted(span[0]) and not index.in_identifier(span[0])
+        for start, _ in _where(index, word)
+        if not index.in_pasted(start) and not index.in_identifier(start)
     ]
     return any(
         start - SAID_OF <= position < end + SAID_OF
         for word in chosen.matched
-        for start, end in index.spans(normalize(word), normalize(word).split(" ")[0])
+        for start, end in _where(index, word)
         if not index.in_pasted(start)
-        for position, _ in said
+        for position in said
     )
+
+
+def _where(index: TextIndex, word: str) -> tuple[tuple[int, int], ...]:
+    """Where a matched word, as the tree writes it, stands in the text."""
+    term = normalize(word)
+    return index.spans(term, term.split(" ")[0])
 
 
 def _tie_broken(chosen: Ranked) -> bool:

@@ -206,9 +206,9 @@ def _context_only(haystack: str, item: Installed) -> bool:
     """Whether a name found is no install the ticket is about: one installed through
     what AKS offers (``_THROUGH_AKS``), one the sentence goes on to say works or is beside
     the point (``_FINE``), an add-on the customer only says they use (``_ADD_ON``), an
-    extension AKS offers (``_aks_extension``), a feature named as one (``_FEATURE_AFTER``),
-    or a scanner in a ticket about the CVEs it
-    reports (``_SCANNERS``)."""
+    extension AKS offers (``_aks_extension``), a feature named as one (``_FEATURE_AFTER``,
+    ``_FEATURE_NAMED``), or a scanner in a ticket about the CVEs it reports
+    (``_SCANNERS``)."""
     return (
         _THROUGH_AKS.match(haystack, item.end) is not None
         or _FINE.match(haystack, item.end) is not None
