@@ -1778,3 +1778,26 @@ def test_a_subnet_the_customer_says_they_own_is_their_own_subnet(tree):
     )
     assert found.answers == {"component": "nsg", "nsg_scope": "custom-subnet"}, found
     assert set(found.chosen["nsg_scope"].matched) == {"저희가 만든 서브넷", "저희 소유"}
+
+
+def test_a_cni_the_customer_installed_on_a_cluster_that_kept_its_own_holds_supported(tree):
+    # Cilium installed from its own guide runs on every node as the customer's DaemonSet:
+    # a supported answer about the load balancer is not settled while it may be what fails.
+    text = (
+        "Single-node cluster does not answer on external IPs\n\n"
+        "Steps to reproduce:\n"
+        "1. Create an AKS cluster with one node and install cilium with kube-proxy "
+        "replacement from the Cilium docs.\n"
+        "2. Create a LoadBalancer service; Azure gives it a public IP.\n"
+        "3. Requests to the external IP time out."
+    )
+    found = suggest_answers(tree, text)
+    assert found.held is not None
+    assert (found.held.rival, found.held.reason, found.held.named) == (
+        "third-party-oss",
+        "deployed",
+        "cilium",
+    )
+    # with bring-your-own CNI the CNI question says whose it is: no such hold
+    byocni = suggest_answers(tree, text.replace("one node", "one node and --network-plugin none"))
+    assert byocni.held is None or byocni.held.reason != "deployed"

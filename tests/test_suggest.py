@@ -532,11 +532,14 @@ def test_a_daemonset_the_customer_deployed_is_named_in_the_held_message(client):
     body = suggest(client, {"text": text}).json()
     assert body["outcome"]["verdict"] is None
     assert (body["held"]["rival"], body["held"]["reason"]) == ("third-party-oss", "deployed")
-    assert "deployed kube router as a DaemonSet of their own" in body["held"]["message"]
+    assert (
+        "installed kube router, which runs on every node as a DaemonSet of their own"
+        in (body["held"]["message"])
+    )
     oss = next(c for c in body["candidates"] if c["value"] == "third-party-oss")
     assert "kube router: installed by the customer (DaemonSet)" in oss["why"]
     korean = suggest(client, {"text": text, "lang": "ko"}).json()
-    assert "고객이 kube router을(를) 데몬셋으로 직접 배포했다고" in korean["held"]["message"]
+    assert "고객이 kube router을(를) 직접 설치했다고" in korean["held"]["message"]
 
 
 def test_a_helm_copy_of_an_add_on_project_is_named_in_the_held_message(client):

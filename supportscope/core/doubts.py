@@ -134,6 +134,11 @@ INSTALLED_SHARE = 0.25
 RELEASE_SHARE = 0.4
 SAID_OF = 30  # characters: the release status said of the answer's own words (``_said_of``)
 DEPLOYED_WAYS = frozenset({"daemonset"})
+# Networking the customer installs on every node themselves, however they say it ("install
+# cilium" in their steps), on a cluster whose own CNI they kept (with bring-your-own CNI,
+# the CNI question says whose it is).
+_NODE_NETWORKING = re.compile(r"(?:cilium|calico|flannel|weave|antrea|kube router)\b")
+_BYOCNI = re.compile(r"\bbyo ?cni\b|network plugin none|bring your own cni")
 NARROW_LEAD = 1.8  # with ``tiebreak.UNLIKE_CHANCE``: the "unlike" doubt above
 # At most this score, an answer rests on a single plain term (weight 1): the "thin" doubt.
 # Measured with any other choice as the rival (not only one the ticket reads likelier to be
@@ -341,7 +346,9 @@ def _software_rival(reading: Reading, question: Question) -> str | None:
 
 def _deployed(reading: Reading, found: Suggestion) -> Held | None:
     """The first question of a supported answer held for a DaemonSet the customer says they
-    deployed (``DEPLOYED_WAYS``), with their own software as the rival."""
+    deployed (``DEPLOYED_WAYS``), or networking for every node they say they installed
+    (``_NODE_NETWORKING``) on a cluster that kept its own CNI, with their own software as
+    the rival."""
     key = next(iter(found.chosen), None)
     question = reading.tree.questions.get(key) if key is not None else None
     if question is None:
@@ -350,9 +357,14 @@ def _deployed(reading: Reading, found: Suggestion) -> Held | None:
     if rival is None:
         return None
     for put in reading.index.installed:
-        if put.explicit and put.way in DEPLOYED_WAYS:
-            named = reading.haystack[put.start : put.end]
+        if not put.explicit:
+            continue
+        named = reading.haystack[put.start : put.end]
+        if put.way in DEPLOYED_WAYS:
             return Held(question.key, rival, "deployed", named)
+        networking = _NODE_NETWORKING.match(named)
+        if networking is not None and _BYOCNI.search(reading.haystack) is None:
+            return Held(question.key, rival, "deployed", networking[0])
     return None
 
 

@@ -259,9 +259,9 @@ def _held_reason(
         ) % {"named": named, **label}
     if held.reason == "deployed":
         return _(
-            "Left open: the customer says they deployed %(named)s as a DaemonSet of their "
-            "own. It runs on every node and may be what fails (“%(label)s”). Pick what the "
-            "ticket is really about."
+            "Left open: the customer says they installed %(named)s, which runs on every "
+            "node as a DaemonSet of their own and may be what fails (“%(label)s”). Pick "
+            "what the ticket is really about."
         ) % {"named": held.named, **label}
     if held.reason == "installed":
         return (
