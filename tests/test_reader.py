@@ -275,13 +275,18 @@ def test_an_agent_aks_runs_itself_is_not_the_customers(text):
     assert installed(normalize(text)) == ()
 
 
+def _installed_names(text: str) -> list[str]:
+    """What a whole ticket says the customer installed, as the text names it."""
+    read = normalize_ticket(text)
+    found = installed(read.haystack, read.steps, read.identifiers)
+    return [read.haystack[item.start : item.end] for item in found]
+
+
 def test_a_korean_sentence_that_ends_after_the_install_names_nothing_after_it():
     # "따로 설치해 둔 상태입니다" ends the sentence: "현상" (Symptoms), the next line's
     # heading, is no tool the customer installed
     text = "cert-manager 를 따로 설치해 둔 상태입니다\n\n현상\n인증서가 갱신되지 않습니다"
-    read = normalize_ticket(text)
-    found = installed(read.haystack, read.steps, read.identifiers)
-    assert "현상" not in [read.haystack[item.start : item.end] for item in found]
+    assert "현상" not in _installed_names(text)
 
 
 def test_an_add_on_the_customer_installed_from_a_chart_is_their_install():
@@ -367,8 +372,7 @@ def test_an_add_on_the_customer_uses_is_not_software_they_run(text):
     ],
 )
 def test_an_extension_the_customer_deploys_is_installed_the_way_aks_offers_it(text):
-    read = normalize_ticket(text)
-    assert installed(read.haystack, read.steps, read.identifiers) == ()
+    assert _installed_names(text) == []
 
 
 @pytest.mark.parametrize(
@@ -381,8 +385,7 @@ def test_an_extension_the_customer_deploys_is_installed_the_way_aks_offers_it(te
 def test_a_feature_of_aks_the_customer_uses_is_not_software_they_run(text):
     # named as a feature, it is what AKS offers: the proposals page said "start stop: run
     # by the customer" under the stopped-cluster choice
-    read = normalize_ticket(text)
-    assert installed(read.haystack, read.steps, read.identifiers) == ()
+    assert _installed_names(text) == []
 
 
 def test_a_project_named_an_add_on_is_named_whole_in_english_as_in_korean():

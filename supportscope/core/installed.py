@@ -214,8 +214,7 @@ def _context_only(haystack: str, item: Installed) -> bool:
         or _FINE.match(haystack, item.end) is not None
         or (not item.explicit and _ADD_ON.search(haystack, item.start, item.end + 6) is not None)
         or _aks_extension(haystack, item)
-        or _FEATURE_AFTER.match(haystack, item.end) is not None
-        or _FEATURE_NAMED.search(haystack, item.start, item.end) is not None
+        or _said_to_be(haystack, item, _FEATURE_NAMED, _FEATURE_AFTER) is not None
         or (_SCANNERS.match(haystack, item.start) is not None and _CVE.search(haystack) is not None)
     )
 
@@ -223,11 +222,20 @@ def _context_only(haystack: str, item: Installed) -> bool:
 def _aks_extension(haystack: str, item: Installed) -> bool:
     """Whether the name found is an extension AKS offers (``_EXTENSION_NAMED``), not a VM
     extension on the nodes."""
-    named = _EXTENSION_NAMED.search(haystack, item.start, item.end)
-    if named is None and _EXTENSION_AFTER.match(haystack, item.end) is None:
-        return False
-    end = named.start() if named is not None else item.end
-    return _VM_EXTENSION.search(haystack, item.start, end) is None
+    end = _said_to_be(haystack, item, _EXTENSION_NAMED, _EXTENSION_AFTER)
+    return end is not None and _VM_EXTENSION.search(haystack, item.start, end) is None
+
+
+def _said_to_be(
+    haystack: str, item: Installed, named: re.Pattern[str], after: re.Pattern[str]
+) -> int | None:
+    """Where the name found ends before a word that says what kind of thing it is, at the
+    end of the name (``named``: "flux 확장", "프로비저닝 기능") or right after it (``after``:
+    "start stop preview feature"); ``None`` where no such word stands."""
+    found = named.search(haystack, item.start, item.end)
+    if found is not None:
+        return found.start()
+    return item.end if after.match(haystack, item.end) is not None else None
 
 
 def _latin_core(haystack: str, item: Installed) -> Installed:
