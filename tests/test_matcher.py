@@ -985,7 +985,7 @@ def test_asking_whether_aks_has_a_setting_for_a_behaviour_is_advice(tree, text):
     [
         # asking for the way out of a half-finished operation
         "시스템 노드풀 교체 작업 중 az aks nodepool upgrade 가 중간에 멈췄고 노드 두 대가 예전 "
-        "버전에 남아 있습니다. 남은 노드를 맞추는 정상적인 방법 안내 부탁드립니다.",
+        "버전에 남아 있습니다. 남은 노드를 정상화하는 방법 부탁드립니다.",
         # asking whether they must do a step themselves
         "기존 system 노드풀을 지우기 전에 cordon 과 drain 을 저희가 직접 해야 하는지, 아니면 "
         "AKS 가 알아서 옮겨 주는지 알려 주세요.",
@@ -997,12 +997,12 @@ def test_korean_asking_for_the_way_to_run_an_aks_operation_is_advice(tree, text)
     assert "unsupported-scenarios--aks-operations-advice" in result.citations
 
 
-def test_korean_wondering_whether_there_is_a_way_leaves_aks_or_kubernetes_open_aks_first(tree):
-    # "방법이 있는지 궁금" asks for a way; it is no sign of a general Kubernetes question, so
-    # a node pool named beside it leads.
+def test_korean_wondering_how_leaves_aks_or_kubernetes_open_aks_first(tree):
+    # "방법이 궁금" asks for a way; it is no sign of a general Kubernetes question, so a node
+    # pool named beside it leads.
     found = run(
         tree,
-        "노드풀 업그레이드 전에 코어 할당량이 모자랄지 미리 알 수 있는 방법이 있는지 궁금합니다. "
+        "노드풀 업그레이드 전에 코어 할당량이 모자랄지 미리 확인하는 방법이 궁금합니다. "
         "지난번에는 surge 노드를 만들다 멈췄습니다.",
     )
     assert found.answers["component"] == "how-to"
