@@ -422,7 +422,25 @@ THIN_QUOTA = "Our disk is fine. " + (
 )
 def test_a_long_ticket_naming_its_answer_in_little_is_left_open(app_terms, said, answer):
     tree = two_level_tree(app=app_terms)
-    text = THIN_QUOTA.replace("Our disk is fine.", said)
+    _assert_left_open_for_quota(tree, THIN_QUOTA.replace("Our disk is fine.", said), answer)
+
+
+@pytest.mark.parametrize(
+    ("disk_terms", "said"),
+    [
+        # one plain word, said again
+        (("disk",), "Our disk is fine, the disk again."),
+        # generic wording of two words, said three times ("pod ip" in a long report about
+        # the customer's own Redis)
+        (("~disk volume",), "Disk volume fine, disk volume again, disk volume."),
+    ],
+)
+def test_a_supported_answer_on_one_term_said_again_is_left_open(disk_terms, said):
+    tree = two_level_tree(disk=disk_terms)
+    _assert_left_open_for_quota(tree, THIN_QUOTA.replace("Our disk is fine.", said), "disk")
+
+
+def _assert_left_open_for_quota(tree, text, answer):
     assert len(text) > 400
     assert suggest(tree, text).answers == {"what": answer}  # the words alone
     found = suggest(tree, text, learned=disk_or_app_model())
