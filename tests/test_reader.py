@@ -380,12 +380,30 @@ def test_an_extension_the_customer_deploys_is_installed_the_way_aks_offers_it(te
     [
         "We use the AKS start/stop preview feature on our test cluster.",
         "저희는 노드 자동 프로비저닝 기능을 쓰고 있습니다.",
+        # a mode of AKS, turned on as the docs say
+        "After installing NAP mode from the docs on an existing cluster, only one release "
+        "shows up.",
     ],
 )
 def test_a_feature_of_aks_the_customer_uses_is_not_software_they_run(text):
     # named as a feature, it is what AKS offers: the proposals page said "start stop: run
     # by the customer" under the stopped-cluster choice
     assert _installed_names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "After installing the Weaveworks GitOps for VSCODE, selecting a cluster and "
+            "clicking Enable GitOps gives an error.",
+            "weaveworks gitops",
+        ),
+        ("Since deploying the aad-pod-identity chart, pods lose their token.", "aad pod identity"),
+    ],
+)
+def test_a_step_of_their_own_said_without_a_subject_installs_the_tool(text, name):
+    assert name in _installed_names(text)
 
 
 def test_a_project_named_an_add_on_is_named_whole_in_english_as_in_korean():

@@ -51,7 +51,7 @@ _AKS_OWN = re.compile(
 )
 _EN_AFTER = re.compile(
     # every form starts with one of these letters: one look rules out most other words
-    r"\b(?=[chikostw])"
+    r"\b(?=[achikostw])"
     r"(?:helm (?:upgrade (?:i |install )|install |upgrade )(?:[0-9a-z][^ ]* )?"  # <release>
     r"|kubectl (?:apply|create) (?:f|filename|k|kustomize) "
     r"|(?:we|i|i'm|we're|our team|the team|customer|they|we've|i've) "
@@ -66,7 +66,10 @@ _EN_AFTER = re.compile(
     r"(?P<use>are running|runs?|uses?|are using|am using|am running|been using|been running|"
     r"manages?)) "
     r"(?:(?P<own>our own |their own |own )|our |a |an |the |their |its )?"
-    r"|(?:self installed|self managed|self hosted|homegrown|home grown) )"
+    r"|(?:self installed|self managed|self hosted|homegrown|home grown) "
+    # their own step, said without a subject: "After installing the Weaveworks GitOps for
+    # VS Code, selecting a cluster …"
+    r"|(?:after|since|then|tried) (?:installing|deploying) (?:the |a |an |our )?)"
 )
 # ("Managed Identity Operator role" is a role, not an operator)
 _EN_NAMED = re.compile(r" (?:agent|agents|operator|daemonset|exporter|sidecar)\b(?! roles?\b)")
@@ -188,9 +191,10 @@ _EXTENSION_NAMED = re.compile(r" (?:extensions?|확장)$")
 _EXTENSION_AFTER = re.compile(r" (?:extensions?\b|확장(?! ?집합))")
 _VM_EXTENSION = re.compile(r"(?:\bvm|vmss|script|agent|에이전트)$")
 # A feature named as one ("we use the AKS start/stop preview feature", "노드 자동 프로비저닝
-# 기능을 켰습니다"): what AKS offers, not software the customer runs.
-_FEATURE_AFTER = re.compile(r" (?:preview )?features?\b| (?:미리 ?보기 |프리뷰 )?기능")
-_FEATURE_NAMED = re.compile(r"(?:\bfeatures?| 기능)$")
+# 기능을 켰습니다", "after installing NAP mode from the docs"): what AKS offers, not
+# software the customer runs.
+_FEATURE_AFTER = re.compile(r" (?:preview )?(?:features?|mode)\b| (?:미리 ?보기 |프리뷰 )?기능")
+_FEATURE_NAMED = re.compile(r"(?:\bfeatures?|\bmode| 기능)$")
 
 
 # Vulnerability scanners: in a ticket about a CVE they found, the one the customer runs is
