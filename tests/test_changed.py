@@ -254,6 +254,24 @@ def test_a_step_in_the_customers_list_of_what_they_did_is_their_change():
     assert changed(asked.haystack, asked.breaks, asked.steps) == ()
 
 
+def test_a_verb_after_to_or_an_article_in_a_step_is_no_command_of_theirs():
+    # what the cloud controller tries, and the command as a noun, in the step's own lines
+    read = normalize_ticket(
+        "Internal LB service cannot be deleted.\n\n**How to reproduce it**:\n"
+        "1. Scale one node pool to 0 nodes\n"
+        "2. Run kubectl delete service my-ilb. The delete command keeps looping; the "
+        "controller manager is trying to delete the lb but the vmss is still registered "
+        "with it\n"
+    )
+    assert len(read.steps) == 2
+    assert changed(read.haystack, read.breaks, read.steps) == ()
+    # the same step said as their command is their change
+    told = normalize_ticket(
+        "**How to reproduce it**:\n1. Scale one node pool to 0 nodes\n2. Delete the vmss instance\n"
+    )
+    assert [item.resource for item in changed(told.haystack, told.breaks, told.steps)] == ["vmss"]
+
+
 # A report in the Kubernetes issue form (ours): the steps to reproduce are what the customer
 # did, said as commands.
 FORM_STEPS = """Autoscaler ignores the new minimum

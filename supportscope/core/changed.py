@@ -74,8 +74,10 @@ _STATE = re.compile(r"\b(?:is|are)(?: not)? $")
 # Unless it is gone: "when the default nsg is deleted, scaling fails" tells what was done.
 _EVENTS = frozenset({"deleted", "removed"})
 # A step in the customer's list of what they did, said as a command ("3. delete that
-# instance from the scale set").
+# instance from the scale set"); not a verb after "to" or an article, which no command
+# is ("controller manager is trying to delete the lb", "the delete command loops").
 _IMPERATIVE = re.compile(
+    r"(?<!\bto )(?<!\bthe )(?<!\ba )"
     r"\b(?:delete|remove|edit|modify|change|resize|update|replace|detach|add|attach|apply)\b"
 )
 # The customer (or someone on their side) did it, by hand: a sentence about what AKS or
