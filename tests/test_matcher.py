@@ -1832,3 +1832,25 @@ def test_a_cni_the_customer_installed_on_a_cluster_that_kept_its_own_holds_suppo
     # with bring-your-own CNI the CNI question says whose it is: no such hold
     byocni = suggest_answers(tree, text.replace("one node", "one node and --network-plugin none"))
     assert byocni.held is None or byocni.held.reason != "deployed"
+
+
+def test_nsg_rules_the_cloud_provider_writes_for_a_service_are_about_the_load_balancer(tree):
+    # the rule comes from the Service's service tag: the cloud provider's integration, not
+    # an NSG the customer customized
+    found = run(
+        tree,
+        "We restrict the LoadBalancer service with the service tag AzureFrontDoor.Backend; "
+        "the NSG rule is there but Front Door requests get 504.",
+    )
+    assert found.answers["component"] == "load-balancer"
+    result = resolve(tree, found.answers).result
+    assert result.level is Level.SUPPORTED
+    assert "supported-scenarios--azure-cloud-provider" in result.citations
+    # the ranges the Service lists: the load balancer stands level with the NSG
+    found = run(
+        tree,
+        "The LoadBalancer service lists our office in loadBalancerSourceRanges and AKS writes "
+        "the NSG rule for it, yet clients from that range time out.",
+    )
+    assert found.answers.get("component") != "nsg"
+    assert "load-balancer" in [item.value for item in found.listed()[:2]]
