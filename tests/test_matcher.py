@@ -1854,3 +1854,17 @@ def test_nsg_rules_the_cloud_provider_writes_for_a_service_are_about_the_load_ba
     )
     assert found.answers.get("component") != "nsg"
     assert "load-balancer" in [item.value for item in found.listed()[:2]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have been trying node auto provisioning on a test cluster. When is it expected to "
+        "reach general availability, and what still blocks it?",
+        "테스트 클러스터에서 node auto provisioning 을 써 보고 있습니다. 정식 출시 일정이 "
+        "나와 있는지, 그 전에 알려진 제약이 있는지 궁금합니다.",
+    ],
+)
+def test_asking_when_a_feature_reaches_general_availability_says_it_is_in_preview(tree, text):
+    found = run(tree, text)
+    assert found.answers.get("preview") == "preview"
