@@ -1868,3 +1868,20 @@ def test_nsg_rules_the_cloud_provider_writes_for_a_service_are_about_the_load_ba
 def test_asking_when_a_feature_reaches_general_availability_says_it_is_in_preview(tree, text):
     found = run(tree, text)
     assert found.answers.get("preview") == "preview"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cluster start failing. We run a scheduled start/stop for the dev cluster and since "
+        "Monday it fails to start it from stopped state: the node pool VMSS reports a "
+        "provisioning error.",
+        "개발 클러스터를 밤마다 중지했다가 아침에 시작하는데, 오늘은 중지 상태에서 시작이 "
+        "안 되고 노드풀 VMSS 에서 프로비저닝 오류가 납니다.",
+    ],
+)
+def test_a_cluster_started_from_its_stopped_state_was_stopped_through_aks(tree, text):
+    # the scale set named in the error is where it fails, not how the cluster was stopped
+    found = run(tree, text)
+    assert found.answers.get("stop_method") == "az-aks-stop"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
