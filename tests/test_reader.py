@@ -97,6 +97,20 @@ def test_a_sentence_that_starts_with_a_tools_name_is_not_a_command():
     ]
 
 
+def test_a_line_wholly_in_inline_code_is_quoted_not_the_customers_own_words():
+    # a message quoted on its own line says what the tool printed, not what anyone did
+    assert pasted_lines(
+        [
+            "None of the nodes are reachable by the load balancer, displaying error:",
+            "`Backend pool 'kubernetes' was added to scale set 'aks-pool-1-vmss'. Upgrade all "
+            "the instances for this change to work`",
+            "`kubectl get nodes -o wide`",
+            "`failed to sync: timeout`",
+            "We ran `az aks update` twice.",
+        ]
+    ) == [None, OUTPUT, INPUT, FAILURE, None]
+
+
 def test_a_name_and_its_version_in_a_fence_is_printed_output_not_a_command():
     # `az version` lists an installed extension; it is not what the ticket is about
     assert pasted_lines(

@@ -97,6 +97,10 @@ _FAILURE_WORDS = re.compile(
 )
 
 
+# A line that is one inline-code span and nothing else.
+_QUOTED_LINE = re.compile(r"^\s*`([^`]+)`\s*$")
+
+
 def pasted_lines(lines: list[str]) -> list[str | None]:
     """For each line of a ticket, what was pasted there (``OUTPUT`` or ``INPUT``), or None
     for the customer's own sentences."""
@@ -114,6 +118,17 @@ def pasted_lines(lines: list[str]) -> list[str | None]:
         stripped = line.strip()
         if not stripped:
             yaml_run = False
+            continue
+        quoted = _QUOTED_LINE.match(line)
+        if quoted is not None:
+            # a whole line in inline code: a message or a command, quoted as it was printed
+            # or typed ("`Backend pool 'kubernetes' was added to … scale set`")
+            inner = quoted[1]
+            out[index] = (
+                INPUT
+                if _COMMAND.match(inner)
+                else _output(inner) or (FAILURE if _FAILURE_WORDS.search(inner.lower()) else OUTPUT)
+            )
             continue
         command = _COMMAND.match(line) is not None and not _SENTENCE.search(line)
         printed = _output(line)
