@@ -134,18 +134,6 @@ def test_a_ticket_that_reads_like_advice_requests_is_given_the_unasked_answer():
     assert [part.name for part in result.parts] == ["disk", "advised"]
 
 
-def test_a_fault_report_that_also_asks_for_advice_is_given_the_unasked_answer():
-    # it reads about two-thirds as much like the advice tickets as like the disk's: at least
-    # ASKED_SHARE, so the advice is cited beside the disk
-    text = "Disk attach timeout again. Which size should we choose?"
-    found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)
-    assert found.answers == {"what": "disk", "asks": "yes"}
-    # one word more of the fault ("error") and it reads less than half as much like them
-    text = "Disk attach timeout error. Which size should we choose?"
-    found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)
-    assert found.answers == {"what": "disk"}
-
-
 def test_a_fault_report_is_not_given_the_unasked_answer():
     text = "The disk will not attach: timeout error after the attach."
     found = suggest(advice_tree(), text, learned=disk_or_howto_model(), stands_for=ASKS)

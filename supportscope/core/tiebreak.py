@@ -90,24 +90,13 @@ def pick(
     return replace(chosen, notes=(*chosen.notes, Note("learned", detail=weighed)))
 
 
-# How much like past tickets about the choice that stands for an unasked answer (``how-to``
-# for ``advice=yes``) a ticket must read, against those about the choice made, for the
-# answer to be given (``unasked``). A missed answer leaves out the clause the ticket turns
-# on; a given one only cites one clause more at the same level. Swept in the twenty-fourth
-# session: 1.0 (as before) to 0.5 gave the real holdouts 2 right answers more (the advice
-# clause cited where the label names it), no grade lost anywhere, and the advice clause
-# cited on 8 more holdout tickets labelled with another clause (20 against 18 labelled with
-# it); 0.25 gained 4 for 17, 0 (every verdict that takes it) 9 for many more.
-ASKED_SHARE = 0.5
-
-
 def unasked(reading: Reading, answers: Mapping[str, str]) -> dict[str, Ranked]:
     """The answers to the modifiers of the verdict ``answers`` reach that the engine never
     asks (none of their overlays could lower it), each as the chosen item with a note: an
-    answer is read as given when the ticket reads at least ``ASKED_SHARE`` as much like
-    past tickets about the first-step choice that stands for it (``how-to`` for
-    ``advice=yes``) as like tickets about the choice made. Such an answer only adds a
-    clause to cite, so the tie-breaker alone may give it."""
+    answer is read as given when the ticket reads at least as much like past tickets about
+    the first-step choice that stands for it (``how-to`` for ``advice=yes``) as like
+    tickets about the choice made. Such an answer only adds a clause to cite, so the
+    tie-breaker alone may give it."""
     model = reading.learned
     if model is None or not reading.stands_for or model.question not in answers:
         return {}
@@ -119,7 +108,7 @@ def unasked(reading: Reading, answers: Mapping[str, str]) -> dict[str, Ranked]:
         if not joins(reading.tree, answers, key, value):
             continue
         likely = chances(reading.learned_scores, [made, choice])
-        if likely and likely[choice] >= ASKED_SHARE * likely[made]:
+        if likely and likely[choice] >= likely[made]:
             found[key] = Ranked(value, 0.0, (), (Note("reads-like", detail=choice),))
     return found
 

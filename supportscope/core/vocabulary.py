@@ -278,7 +278,7 @@ MECHANISMS: Mapping[str, re.Pattern[str]] = {
 # A modifier answer the engine never asks (it cannot lower the verdict, only cite one more
 # clause), with the first-step choice that stands for it. A question about how to set up or
 # tune a part of AKS reads like the tickets that ask for advice on AKS: the tie-breaker
-# gives the answer when the ticket reads at least half as much like past tickets about that
+# gives the answer when the ticket reads at least as much like past tickets about that
 # choice as like tickets about the one made (``tiebreak.unasked``); and where the words
 # settle on that choice while also naming a part of AKS whose verdict takes the modifier,
 # the part is answered with the modifier given (``matcher._part_asked_about``).
