@@ -1909,3 +1909,19 @@ def test_policies_the_managed_engine_does_not_add_up_are_the_engine_s(tree, text
         assert "netpol" not in found.answers
         assert found.open_question.key == "netpol"
         assert found.listed()[0].value == "managed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our image runs sshd. On the old Windows nodes we port-forward 22 and ssh into the pod; "
+        "on the new node pool the same image refuses the connection.",
+        "저희 이미지에 sshd 를 켜 두고 port-forward 로 파드에 ssh 접속을 하는데, 새 노드풀에서는 "
+        "같은 이미지인데도 접속이 거부됩니다.",
+    ],
+)
+def test_ssh_into_their_own_pod_is_no_login_to_a_node(tree, text):
+    # their container's sshd is their application, not a sign-in to an AKS node
+    found = run(tree, text)
+    assert found.answers.get("component") != "node-login"
+    assert "node-login" not in [item.value for item in found.listed()[:1]]
