@@ -420,6 +420,14 @@ def test_a_step_of_their_own_said_without_a_subject_installs_the_tool(text, name
     assert name in _installed_names(text)
 
 
+def test_a_projects_issue_form_asking_which_release_they_run_names_their_own_copy():
+    text = (
+        "Sidecar missing after a node pool scale\n\n## What version of Dapr?\n\n1.12.1\n\n"
+        "## What version of Kubernetes?\n\n1.29\n\n## Expected Behavior\nAll pods get it."
+    )
+    assert _installed_names(text) == ["dapr"]  # not Kubernetes, which AKS runs
+
+
 def test_a_project_named_an_add_on_is_named_whole_in_english_as_in_korean():
     haystack = normalize("We installed the KEDA HTTP add-on with its Helm chart last week.")
     assert [haystack[i.start : i.end] for i in installed(haystack)] == ["keda http add on"]

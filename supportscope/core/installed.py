@@ -114,6 +114,15 @@ _STEP_INSTALL = re.compile(rf"(?:\d{{1,2}}[.)]? |[-*•·] )?{_STEP_COMMAND}")
 _STEP_INSTALL_LATER = re.compile(rf" (?:and|then) {_STEP_COMMAND}")
 
 
+# A project's own issue form asks which of its releases the reporter runs ("## What version
+# of Dapr? 1.8.3"): a release of theirs, not the add-on AKS runs. Not Kubernetes, AKS or
+# the form's own "the component".
+_VERSION_ASKED = re.compile(
+    r"\bwhat version of (?!kubernetes\b|k8s\b|aks\b|the\b|your\b|helm\b)"
+    r"([a-z][0-9a-z]*(?: [a-z][0-9a-z]*)?)\?? v?\d"
+)
+
+
 # A manifest said by where it came from: "Yaml used: https://github.com/…/x.yaml", looked
 # for right before each URL (a pattern tried at every word of the text cost 0.1 ms).
 _MANIFEST_USED = re.compile(r"\b(?:ya?ml|manifests?)(?: (?:used|applied|deployed))?: \Z")
@@ -301,6 +310,8 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
         if span is not None and not any(span[0] < e and s < span[1] for s, e in found):
             way = install_way(haystack, span[0], match.end())
             _put(found, Installed(*span, way, explicit=False))
+    for match in _VERSION_ASKED.finditer(haystack):
+        _put(found, Installed(match.start(1), match.end(1), "installed"))
     korean = HANGUL.search(haystack) is not None  # the Korean patterns need Hangul
     for start, end, way, explicit in installed_ko.installs(haystack) if korean else ():
         _put(found, Installed(start, end, way, explicit))
