@@ -438,7 +438,7 @@ REAL_TARGETS = {
     "real-ss.toml": (28, 2),
     "real-tt.toml": (24, 2),
     "real-uu.toml": (19, 2),
-    "real-vv.toml": (22, 0),
+    "real-vv.toml": (23, 0),
     "real-ww.toml": (27, 2),
     "real-xx.toml": (31, 1),
 }
