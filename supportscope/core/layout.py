@@ -124,11 +124,7 @@ def pasted_lines(lines: list[str]) -> list[str | None]:
             # a whole line in inline code: a message or a command, quoted as it was printed
             # or typed ("`Backend pool 'kubernetes' was added to … scale set`")
             inner = quoted[1]
-            out[index] = (
-                INPUT
-                if _COMMAND.match(inner)
-                else _output(inner) or (FAILURE if _FAILURE_WORDS.search(inner.lower()) else OUTPUT)
-            )
+            out[index] = INPUT if _COMMAND.match(inner) else _output(inner) or _printed(inner)
             continue
         command = _COMMAND.match(line) is not None and not _SENTENCE.search(line)
         printed = _output(line)
@@ -143,10 +139,15 @@ def pasted_lines(lines: list[str]) -> list[str | None]:
             if yaml_run or _yaml_like(following) or _INDENTED.match(following):
                 out[index], yaml_run = INPUT, True
         elif _INDENTED.match(line):
-            out[index] = FAILURE if _FAILURE_WORDS.search(line.lower()) else OUTPUT
+            out[index] = _printed(line)
         else:
             yaml_run = False
     return out
+
+
+def _printed(line: str) -> str:
+    """``FAILURE`` for printed text that reports an error, ``OUTPUT`` for any other."""
+    return FAILURE if _FAILURE_WORDS.search(line.lower()) else OUTPUT
 
 
 def _output(line: str) -> str | None:
@@ -155,7 +156,7 @@ def _output(line: str) -> str | None:
     if _CLI_NOTICE.match(line):
         return OUTPUT
     if _LOG.match(line) or _TRACE.search(line):
-        return FAILURE if _FAILURE_WORDS.search(line.lower()) else OUTPUT
+        return _printed(line)
     # a table's columns are two spaces or a tab apart: most lines have neither
     if ("  " in line or "\t" in line) and (
         (_TABLE.search(line) and not _SENTENCE.search(line)) or _VERSION_ROW.match(line)
