@@ -1170,3 +1170,37 @@ def test_the_choice_the_ticket_reads_likeliest_is_listed_with_why_on_the_page_an
         "node-image",
         "third-party-oss",
     ]
+
+
+# Dapr's own issue form: the release the reporter runs, so their own copy of it.
+THEIR_DAPR = (
+    "Sidecar missing after the node pool scaled\n\n## What version of Dapr?\n\n1.13.2\n\n"
+    "## Expected Behavior\nEvery annotated deployment comes back with its sidecar after we "
+    "scale the AKS node pool down and up."
+)
+
+
+def test_an_add_on_the_customer_installed_themselves_lists_their_own_copy_beside_it(client):
+    body = suggest(client, {"text": THEIR_DAPR}).json()
+    assert body["outcome"]["verdict"] is None
+    assert (body["held"]["rival"], body["held"]["reason"]) == ("managed-addon", "installed")
+    addon, theirs = body["candidates"][:2]
+    assert addon["value"] == "managed-addon"
+    # no word names open source, but the text says they installed Dapr: listed second
+    assert (theirs["value"], theirs["score"]) == ("third-party-oss", 0)
+    assert theirs["why"] == [
+        "no word names it",
+        "dapr: the customer says they installed it; their own copy is this",
+    ]
+    korean = suggest(client, {"text": THEIR_DAPR, "lang": "ko"}).json()
+    assert korean["candidates"][1]["why"][-1] == (
+        "dapr: 고객이 직접 설치했다고 함. 고객 자신의 것이라면 이 선택지"
+    )
+
+
+def test_the_choice_for_their_own_copy_says_so_without_a_word_too():
+    rivals = Rivals(Ranked("managed-addon", 2.0, ("keda",)), "Add-on")
+    assert rivals.why(Ranked("third-party-oss", 0.0, (), (Note("theirs"),))) == [
+        "no word names it",
+        "the customer says they installed it; their own copy is this",
+    ]

@@ -125,7 +125,32 @@ def suggest(
                 for item in kept.candidates
             ),
         )
+    if held.reason == "installed":
+        kept = _theirs_listed(reading, kept, held)
     return _with_leads(reading, _with_likely(reading, replace(kept, held=held)))
+
+
+def _theirs_listed(reading: Reading, found: Suggestion, held: Held) -> Suggestion:
+    """``found``, held open because the text says the customer installed the rival
+    themselves ("## What version of Dapr? 1.13.2"), with the question's first choice for
+    software of their own (open source first: ``Reading.software_choices``) listed right
+    after the rival, with a note naming what they installed, where no word listed it: the
+    engineer then sees both readings, AKS's add-on and their own copy."""
+    question = found.open_question
+    if question is None:
+        return found
+    target = next((value for value in reading.software_choices if value in question.values), None)
+    if target is None or target in {item.value for item in found.listed()}:
+        return found
+    rival = next((item for item in found.candidates if item.value == held.rival), None)
+    word = next(
+        (note.word for note in (rival.notes if rival else ()) if note.kind == "installed"), ""
+    )
+    item = next(item for item in found.candidates if item.value == target)
+    item = replace(item, notes=(*item.notes, Note("theirs", word)))
+    rest = [other for other in found.candidates if other.value != target]
+    at = next((i + 1 for i, other in enumerate(rest) if other.value == held.rival), 0)
+    return replace(found, candidates=(*rest[:at], item, *rest[at:]))
 
 
 # Where the words match none of an open question's choices, each choice's verdicts are

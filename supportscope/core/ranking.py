@@ -111,7 +111,10 @@ class Note:
     ``stands-for`` (a choice whose words were read as the answer ``detail`` to a question
     the engine never asks, beside the part the text names: ``matcher._part_asked_about``),
     ``likely`` (an open question's candidate listed because the ticket reads likeliest to be
-    about it, by the tie-breaker's classifier, whatever its words: ``tiebreak.likeliest``).
+    about it, by the tie-breaker's classifier, whatever its words: ``tiebreak.likeliest``),
+    ``theirs`` (an open question's candidate listed because the text says the customer
+    installed ``word`` themselves, and this choice is for software of their own:
+    ``matcher._theirs_listed``).
     """
 
     kind: str

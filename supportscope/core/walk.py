@@ -70,16 +70,21 @@ class Suggestion:
 
     def listed(self) -> tuple[Ranked, ...]:
         """The open question's candidates an engineer is shown, best first: those the words
-        matched, the held rival and the choice the ticket reads likeliest to be about
-        (``likely``), which may have matched none."""
+        matched, the held rival, the choice the ticket reads likeliest to be about
+        (``likely``) and the choice for the customer's own software where the text says they
+        installed the rival (``theirs``), which may have matched none."""
         rival = self.held.rival if self.held is not None else None
         return tuple(
             item
             for item in self.candidates
             if item.score > 0
             or item.value == rival
-            or any(note.kind == "likely" for note in item.notes)
+            or any(note.kind in LISTED_NOTES for note in item.notes)
         )
+
+
+# Notes that list a candidate no word matched (``Suggestion.listed``).
+LISTED_NOTES = frozenset({"likely", "theirs"})
 
 
 # A long ticket (a real report: pasted output, several components named: more than

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from supportscope.core.engine import Level
 from supportscope.core.ranking import Note, Ranked
 from supportscope.core.vocabulary import CNI_KEY, RELEASE_KEY
-from supportscope.core.walk import NAMED_SOFTWARE, Held, Suggestion
+from supportscope.core.walk import LISTED_NOTES, NAMED_SOFTWARE, Held, Suggestion
 from supportscope.policy.presenters import level_view
 
 
@@ -72,6 +72,12 @@ def note_text(note: Note) -> str:
         )
     if note.kind == "likely":
         return _("the ticket as a whole reads most like past tickets about this one")
+    if note.kind == "theirs":
+        if word:
+            return _("%(word)s: the customer says they installed it; their own copy is this") % {
+                "word": word
+            }
+        return _("the customer says they installed it; their own copy is this")
     if note.kind == "reads-like":
         return _(
             "no word settles it: the ticket reads more like past tickets that ask for this "
@@ -130,8 +136,8 @@ class Rivals:
         out = [note_text(note) for note in item.notes]
         if any(note.kind == "stands-for" for note in item.notes):
             return out  # it was not outranked: its words became the advice asked for
-        if not item.score and any(note.kind == "likely" for note in item.notes):
-            return [self._unnamed, *out]  # listed for what the ticket reads like
+        if not item.score and any(note.kind in LISTED_NOTES for note in item.notes):
+            return [self._unnamed, *out]  # listed for what the ticket reads like or says
         lead = self.lead
         if lead is not None and item.value != lead.value:
             held = self.held
