@@ -146,11 +146,7 @@ def _theirs_listed(reading: Reading, found: Suggestion, held: Held) -> Suggestio
     word = next(
         (note.word for note in (rival.notes if rival else ()) if note.kind == "installed"), ""
     )
-    item = next(item for item in found.candidates if item.value == target)
-    item = replace(item, notes=(*item.notes, Note("theirs", word)))
-    rest = [other for other in found.candidates if other.value != target]
-    at = next((i + 1 for i, other in enumerate(rest) if other.value == held.rival), 0)
-    return replace(found, candidates=(*rest[:at], item, *rest[at:]))
+    return _listed_after(found, target, Note("theirs", word), held.rival)
 
 
 # Where the words match none of an open question's choices, each choice's verdicts are
@@ -183,11 +179,17 @@ def _with_likely(reading: Reading, found: Suggestion) -> Suggestion:
     value = tiebreak.likeliest(reading, question, shown) if shown else None
     if value is None:
         return found
-    item = next(item for item in found.candidates if item.value == value)
-    item = replace(item, notes=(*item.notes, Note("likely")))
-    rest = [other for other in found.candidates if other.value != value]
     after = [other.value for other in shown if other.value != value][: tiebreak.LIKELY_AFTER]
-    at = rest.index(next(other for other in rest if other.value == after[-1])) + 1 if after else 0
+    return _listed_after(found, value, Note("likely"), after[-1] if after else None)
+
+
+def _listed_after(found: Suggestion, value: str, note: Note, after: str | None) -> Suggestion:
+    """``found`` with the open question's candidate ``value`` given ``note`` and moved right
+    after the candidate ``after`` (first, for none)."""
+    item = next(item for item in found.candidates if item.value == value)
+    item = replace(item, notes=(*item.notes, note))
+    rest = [other for other in found.candidates if other.value != value]
+    at = next((i + 1 for i, other in enumerate(rest) if other.value == after), 0)
     return replace(found, candidates=(*rest[:at], item, *rest[at:]))
 
 
