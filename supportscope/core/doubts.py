@@ -313,7 +313,7 @@ def _own_copy(reading: Reading, key: str, item: Ranked, chosen: Ranked) -> Held 
         ),
         None,
     )
-    rival = _software_rival(reading, reading.tree.questions[key])
+    rival = software_rival(reading, reading.tree.questions[key])
     if note is None or rival is None:
         return None
     return Held(key, rival, "rival-installed", note.word)
@@ -330,7 +330,7 @@ def _shared_project(reading: Reading, found: Suggestion) -> Held | None:
             continue
         names, managed = shared
         if set(chosen.matched) <= names and not _said_managed(reading.haystack, managed):
-            rival = _software_rival(reading, reading.tree.questions[key])
+            rival = software_rival(reading, reading.tree.questions[key])
             if rival is not None:
                 return Held(key, rival, NAMED_SOFTWARE, chosen.matched[0])
     return None
@@ -344,7 +344,7 @@ def _said_managed(haystack: str, managed: re.Pattern[str]) -> bool:
     )
 
 
-def _software_rival(reading: Reading, question: Question) -> str | None:
+def software_rival(reading: Reading, question: Question) -> str | None:
     """The question's first choice for the customer's own software (open source first)."""
     return next((value for value in reading.software_choices if value in question.values), None)
 
@@ -358,7 +358,7 @@ def _deployed(reading: Reading, found: Suggestion) -> Held | None:
     question = reading.tree.questions.get(key) if key is not None else None
     if question is None:
         return None
-    rival = _software_rival(reading, question)
+    rival = software_rival(reading, question)
     if rival is None:
         return None
     for put in reading.index.installed:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from supportscope.core import tiebreak
-from supportscope.core.doubts import doubt
+from supportscope.core.doubts import doubt, software_rival
 from supportscope.core.engine import Tree, resolve
 from supportscope.core.learned import Learned, LevelModel
 from supportscope.core.ranking import Note, tree_words
@@ -139,7 +139,7 @@ def _theirs_listed(reading: Reading, found: Suggestion, held: Held) -> Suggestio
     question = found.open_question
     if question is None:
         return found
-    target = next((value for value in reading.software_choices if value in question.values), None)
+    target = software_rival(reading, question)
     if target is None or target in {item.value for item in found.listed()}:
         return found
     rival = next((item for item in found.candidates if item.value == held.rival), None)
