@@ -1925,3 +1925,14 @@ def test_ssh_into_their_own_pod_is_no_login_to_a_node(tree, text):
     found = run(tree, text)
     assert found.answers.get("component") != "node-login"
     assert "node-login" not in [item.value for item in found.listed()[:1]]
+
+
+def test_azure_security_center_is_microsofts_add_on_not_a_vendors_agent(tree):
+    # Microsoft's own security service, named by its former name: not third-party software
+    found = run(
+        tree,
+        "Azure Security Center shows its agent running on our AKS nodes. Does AKS keep "
+        "supporting the cluster with it there, or must we remove it?",
+    )
+    assert found.answers.get("component") == "managed-addon"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
