@@ -1936,3 +1936,19 @@ def test_azure_security_center_is_microsofts_add_on_not_a_vendors_agent(tree):
     )
     assert found.answers.get("component") == "managed-addon"
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NeuVector enforcer pods restart every few minutes on the new node pool and block "
+        "traffic between our namespaces while they are down.",
+        "Security Profiles Operator's recorder crashes on our AKS nodes when we record a "
+        "seccomp profile for the checkout service.",
+    ],
+)
+def test_security_tools_the_customer_runs_are_their_open_source(tree, text):
+    found = run(tree, text)
+    assert found.answers.get("component") == "third-party-oss"
+    assert found.answers.get("oss") == "other"
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
