@@ -422,7 +422,7 @@ REAL_TARGETS = {
     "real-cc.toml": (27, 2),
     "real-dd.toml": (23, 1),
     "real-ee.toml": (30, 0),
-    "real-ff.toml": (27, 1),
+    "real-ff.toml": (28, 1),
     "real-gg.toml": (25, 1),
     "real-hh.toml": (25, 0),
     "real-ii.toml": (27, 1),
