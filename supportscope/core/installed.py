@@ -50,8 +50,8 @@ _AKS_OWN = re.compile(
     r"csi blob|azure policy|insights)$"
 )
 _EN_AFTER = re.compile(
-    # every form starts with one of these letters: one look rules out most other words
-    r"\b(?=[achikostw])"
+    # every form starts with one of these letters: one look rules out most other places
+    r"(?=[achikostw])\b"
     r"(?:helm (?:upgrade (?:i |install )|install |upgrade )(?:[0-9a-z][^ ]* )?"  # <release>
     r"|kubectl (?:apply|create) (?:f|filename|k|kustomize) "
     r"|(?:we|i|i'm|we're|our team|the team|customer|they|we've|i've) "
@@ -117,8 +117,10 @@ _STEP_INSTALL_LATER = re.compile(rf" (?:and|then) {_STEP_COMMAND}")
 # A project's own issue form asks which of its releases the reporter runs ("## What version
 # of Dapr? 1.8.3"): a release of theirs, not the add-on AKS runs. Not Kubernetes, AKS or
 # the form's own "the component".
+# ("what" first, then the word boundary behind it: a pattern that starts with a word is
+# looked for as a string, 0.07 -> 0.002 ms on 5,000 characters)
 _VERSION_ASKED = re.compile(
-    r"\bwhat version of (?!kubernetes\b|k8s\b|aks\b|the\b|your\b|helm\b)"
+    r"what(?<=\bwhat) version of (?!kubernetes\b|k8s\b|aks\b|the\b|your\b|helm\b)"
     r"([a-z][0-9a-z]*(?: [a-z][0-9a-z]*)?)\?? v?\d"
 )
 
