@@ -1,9 +1,11 @@
 """Reading a ticket's text: folding, identifiers, stated durations."""
 
 import math
+import re
 
 import pytest
 
+from supportscope.core import tickettext
 from supportscope.core.tickettext import (
     durations,
     normalize,
@@ -14,6 +16,30 @@ from supportscope.core.tickettext import (
 
 def test_case_width_and_separators_are_folded():
     assert normalize("Service_Mesh-ADD‐on  Ｉｎｇｒｅｓｓ") == "service mesh add on ingress"
+
+
+def test_the_ticket_readers_separators_are_normalizes_but_the_space_over_all_of_unicode():
+    every = "".join(map(chr, range(0x110000)))
+    separators = set(re.findall(tickettext._SEPARATOR, every)) - {" "}
+    assert set(tickettext._OTHER_SEPARATOR.findall(every)) == separators
+    assert {"\u3000", "\xa0", "\t", "\u2028", "\u2014", "“", ";"} <= separators
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u3000\u3000Pods\xa0\xa0fail — see https://example.org/a/b;\tthen\u2028retry",
+        "  (leading) separators, then [brackets]\n\n\nand “quotes”  https://example.org/q",
+        "plain text with single spaces only https://example.org/z",
+    ],
+)
+def test_every_run_of_separators_reads_as_one_space_with_identifiers_kept_in_place(text):
+    read = normalize_ticket(text)
+    assert read.haystack == normalize(text)
+    assert "  " not in read.haystack
+    assert read.haystack == read.haystack.strip()
+    start, end = read.identifiers[0]
+    assert read.haystack[start:end].startswith("https: example.org ")
 
 
 def test_the_products_full_name_reads_as_aks_with_every_position_kept():

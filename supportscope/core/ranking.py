@@ -51,8 +51,8 @@ from supportscope.core.layout import is_evidence
 from supportscope.core.memo import PerObject
 from supportscope.core.negation import negated, sentence_at, unmade_change
 from supportscope.core.textindex import (
-    LETTERS_AND_DIGITS,
     TextIndex,
+    plain_words,
     term_search,
     within,
 )
@@ -144,7 +144,9 @@ class _Term:
     weak: bool = False  # generic wording ("~how do we"): half weight, no request bonus
     exact: bool = False  # written with '.', '/' or ':': meant for identifiers too
     evidence: bool = False  # an error code or failure reason: counts in full in a log
-    plain: bool = False  # its first word is letters and digits only (``TextIndex.heads``)
+    # its words of letters and digits (``textindex.plain_words``): where it matches, each
+    # starts a word of the text (``TextIndex.heads``)
+    plain: frozenset[str] = frozenset()
 
 
 def term_text(raw: str) -> str:
@@ -168,7 +170,7 @@ def _term(value: str, raw: str, weight: float | None = None) -> _Term | None:
     exact = any(sign in shown for sign in "./:")
     first = term.split(" ")[0]
     evidence = is_evidence(shown)
-    plain = bool(LETTERS_AND_DIGITS.fullmatch(first))
+    plain = plain_words(term)
     return _Term(
         value, shown, weight, term, first, weak=weak, exact=exact, evidence=evidence, plain=plain
     )
@@ -268,11 +270,10 @@ def _candidates(compiled: _Compiled, index: TextIndex) -> Iterator[_Term]:
     yield from compiled.others
     heads = index.heads
     for prefix in compiled.by_prefix.keys() & index.prefixes:
-        # Most share their first letters with a word of the text but not their first
-        # word: one set look-up each rules them out, before any other work.
-        yield from [
-            term for term in compiled.by_prefix[prefix] if term.first in heads or not term.plain
-        ]
+        # Most share their first letters with a word of the text but not all their
+        # words: one subset test each rules them out, before any other work (as
+        # ``TextIndex.spans`` would, after two look-ups).
+        yield from [term for term in compiled.by_prefix[prefix] if term.plain <= heads]
 
 
 class _Where(NamedTuple):

@@ -71,9 +71,14 @@ def term_search(term: str) -> Search:
         # so may a Korean particle: "nginx가", "BYOCNI를"); after a Korean word,
         # particles and endings may follow.
         body += r"(?:e?s)?(?![0-9a-z])"
-    plain = frozenset(word for word in words if LETTERS_AND_DIGITS.fullmatch(word))
+    plain = plain_words(term)
     search = _SEARCHES[term] = Search(re.compile(body), len(words) == 1 and bool(plain), plain)
     return search
+
+
+def plain_words(term: str) -> frozenset[str]:
+    """A normalized term's words of letters and digits only (``Search.plain``)."""
+    return frozenset(word for word in term.split(" ") if LETTERS_AND_DIGITS.fullmatch(word))
 
 
 def _starts_word(haystack: str, index: int) -> bool:

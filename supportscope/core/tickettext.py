@@ -32,8 +32,17 @@ from supportscope.core.layout import (
 
 _SEPARATOR = r"[\s_\-\u2010-\u2015/·()\[\]{}\"“”,;]"
 _SEPARATORS = re.compile(rf"{_SEPARATOR}+")
-# The runs that shorten the text when each becomes one space (``normalize_ticket``).
-_SEPARATOR_RUNS = re.compile(rf"{_SEPARATOR}{{2,}}")
+# ``normalize_ticket`` first makes every separator but the space a space, then folds each run
+# of spaces into one. Listed as one class, with the whitespace ``\s`` stands for spelled out
+# (what ``str.isspace`` says; the tests check it against ``\s`` over all of Unicode), the
+# separators are found at C speed; a run of a class with ``\s`` in it is tried at every
+# character (0.19 -> 0.12 ms on 5,000 characters).
+_OTHER_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_OTHER_SEPARATOR = re.compile(rf"[{_OTHER_WHITESPACE}_\-\u2010-\u2015/·()\[\]{{}}\"“”,;]")
+# The runs that shorten the text when each becomes one space.
+_SPACE_RUNS = re.compile(" {2,}")
 # Curly apostrophes read as straight ones, a backtick as a space. Three str.replace calls:
 # str.translate walks a Korean text character by character in Python's slow path.
 _APOSTROPHES = (("\u2018", "'"), ("\u2019", "'"), ("`", " "))
@@ -188,9 +197,9 @@ def normalize_ticket(text: str) -> Normalized:
         if index == title:
             title_span = (offset, end)
         offset = end + 1
-    haystack = _SEPARATORS.sub(" ", folded)
-    lead = len(haystack) - len(haystack.lstrip())
-    haystack = haystack.strip()
+    spaced = _OTHER_SEPARATOR.sub(" ", folded)  # as long as ``folded``: positions hold
+    haystack = " ".join(spaced.split())
+    lead = 1 if spaced.startswith(" ") else 0  # a leading run became one space, stripped
     if not (found or blocks or inputs or title_span or line_starts):
         return Normalized(haystack, ())
     # Map positions of the folded text to the normalized one: each run of separators
@@ -199,7 +208,7 @@ def normalize_ticket(text: str) -> Normalized:
     starts: list[int] = []
     removed_before: list[int] = [0]  # removed by the runs before the k-th
     ends: list[int] = []
-    for run in _SEPARATOR_RUNS.finditer(folded):
+    for run in _SPACE_RUNS.finditer(spaced):
         starts.append(run.start())
         ends.append(run.end())
         removed_before.append(removed_before[-1] + run.end() - run.start() - 1)
