@@ -618,24 +618,33 @@ def test_a_cluster_autoscaler_deployed_from_its_upstream_manifest_is_not_support
     assert outcome.result is None or outcome.result.level is not Level.SUPPORTED
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "502 from Application Gateway after the controller upgrade\n\nWe ran helm upgrade"
-        " ingress-azure to the 1.8.1 chart and since then every backend answers 502 through"
-        " the gateway, although health probes are green.",
+def test_an_application_gateway_controller_the_customer_set_up_from_its_project_is_held():
+    # the add-on is Microsoft's; the same controller set up from its repository is the
+    # customer's to run, and nothing says which: the answer stays open for the engineer
+    text = (
         "502 on Windows pods behind Application Gateway\n\nSteps to reproduce:\n"
         "- Create a cluster with a Windows node pool.\n"
         "- Setup application gateway and its ingress controller from the GitHub project.\n"
-        "- Deploy an IIS container and browse to it through the gateway.",
-    ],
-)
-def test_an_application_gateway_controller_the_customer_installed_is_not_the_add_on(text):
-    # the add-on is Microsoft's; the same controller from its Helm chart or its repository
-    # is the customer's to run, so the answer stays open for the engineer
+        "- Deploy an IIS container and browse to it through the gateway."
+    )
     found = suggest_answers(shipped_tree(), text)
     assert found.held is not None
     assert resolve(shipped_tree(), found.answers).result is None
+
+
+def test_an_application_gateway_controller_upgraded_with_helm_is_the_customers_own():
+    # the add-on is never installed or upgraded with Helm: this controller is one the
+    # customer manages (``vocabulary.OWN_COPIES``)
+    text = (
+        "502 from Application Gateway after the controller upgrade\n\nWe ran helm upgrade"
+        " ingress-azure to the 1.8.1 chart and since then every backend answers 502 through"
+        " the gateway, although health probes are green."
+    )
+    found = suggest_answers(shipped_tree(), text)
+    assert found.answers["ingress"] == "other"
+    result = resolve(shipped_tree(), found.answers).result
+    assert result.level is Level.UNSUPPORTED
+    assert result.citations == ("unsupported-scenarios--unmanaged-ingress",)
 
 
 @pytest.mark.parametrize(
@@ -1680,3 +1689,46 @@ def test_an_ingress_controller_the_customer_installed_leading_a_long_ticket_sett
     result = resolve(tree, found.answers).result
     assert result.level is Level.UNSUPPORTED
     assert "unsupported-scenarios--unmanaged-ingress" in result.citations
+
+
+AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale
+
+We run the Application Gateway Ingress Controller from its Helm chart on AKS 1.29. After we
+scaled the user node pool from 3 to 6 nodes, new pods never show up in the gateway's backend
+pool and the gateway answers 502 for half of the requests.
+
+$ kubectl get pods -n default
+NAME                                        READY   STATUS    RESTARTS   AGE
+ingress-azure-7d9c6b5f4d-q8xzt              1/1     Running   3          12d
+
+The controller logs keep saying it could not update the gateway. Why does the ingress
+controller not pick up the new endpoints?"""
+AGIC_ADD_ON = """Application Gateway ingress stops updating backend pools after a node pool scale
+
+We enabled the AGIC add-on on AKS 1.29 with az aks enable-addons. After we scaled the user
+node pool from 3 to 6 nodes, new pods never show up in the gateway's backend pool and the
+gateway answers 502 for half of the requests.
+
+$ kubectl get pods -n kube-system
+NAME                                        READY   STATUS    RESTARTS   AGE
+ingress-appgw-deployment-6c5f8d7b9-k2lmn    1/1     Running   3          12d
+
+The controller logs keep saying it could not update the gateway. Why does the ingress
+controller not pick up the new endpoints?"""
+
+
+@pytest.mark.parametrize(
+    ("text", "controller", "level", "clause"),
+    [
+        (AGIC_FROM_HELM, "other", Level.UNSUPPORTED, "unsupported-scenarios--unmanaged-ingress"),
+        (AGIC_ADD_ON, "agic", Level.SUPPORTED, "supported-scenarios--networking-ingress-lb"),
+    ],
+)
+def test_agic_run_from_its_helm_chart_is_a_self_managed_controller_the_add_on_is_not(
+    tree, text, controller, level, clause
+):
+    found = suggest_answers(tree, text)
+    assert found.answers["ingress"] == controller
+    result = resolve(tree, found.answers).result
+    assert result.level is level
+    assert clause in result.citations

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import statistics
 
 import pytest
 
 from supportscope.core.engine import Level, Tree, build_tree
-from supportscope.core.reading import Reading, reachable_levels
+from supportscope.core.ranking import Note, Ranked
+from supportscope.core.reading import Reading, reachable_levels, with_own_copies
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import normalize_ticket
 from tests.accuracy import TWINS, shipped_tree
@@ -68,3 +70,42 @@ def test_a_korean_ticket_is_about_as_long_as_its_english_twin(tree):
 def test_latin_text_is_as_long_as_its_characters(tree):
     text = "The node pool upgrade fails with OperationNotAllowed."
     assert _size(tree, text) == len(normalize_ticket(text).haystack)
+
+
+COPIES = {"agic": ("other", re.compile(r"\badd ?ons?\b"))}
+
+
+def _ingress_ranked(note: Note) -> tuple[Ranked, ...]:
+    return (
+        Ranked("agic", 3.0, ("agic",), (note,)),
+        Ranked("nginx", 1.0, ("nginx",)),
+        Ranked("other", 0.0, ()),
+    )
+
+
+def test_a_managed_choice_the_customer_put_up_with_helm_counts_for_their_own_copy():
+    helm = Note("runs", "application gateway ingress controller", "helm")
+    ranked = with_own_copies(_ingress_ranked(helm), COPIES, "we run agic from its helm chart")
+    assert [(item.value, item.score) for item in ranked] == [
+        ("other", 3.0),
+        ("nginx", 1.0),
+        ("agic", 0.0),
+    ]
+    assert ranked[0].matched == ("agic",)
+    assert helm in ranked[0].notes
+
+
+@pytest.mark.parametrize(
+    ("note", "text"),
+    [
+        # the text also says the add-on is meant
+        (Note("installed", "agic", "helm"), "we installed agic with helm, then the add on"),
+        # installed, but not in a way only a customer's copy is put up
+        (Note("installed", "agic", "installed"), "we installed agic last week"),
+        # only found in pasted lines: nothing said of how it came
+        (Note("pasted", "agic"), "ingress appgw deployment agic"),
+    ],
+)
+def test_a_managed_choice_stays_where_the_text_does_not_say_the_customer_put_it_up(note, text):
+    ranked = _ingress_ranked(note)
+    assert with_own_copies(ranked, COPIES, text) == ranked

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 from supportscope.core import tiebreak
 from supportscope.core.engine import Level, Question, resolve
-from supportscope.core.negation import negated
+from supportscope.core.negation import said
 from supportscope.core.ranking import Ranked
 from supportscope.core.reading import (
     CHANGE_CHOICES,
@@ -329,19 +329,11 @@ def _shared_project(reading: Reading, found: Suggestion) -> Held | None:
         if shared is None or not chosen.matched:
             continue
         names, managed = shared
-        if set(chosen.matched) <= names and not _said_managed(reading.haystack, managed):
+        if set(chosen.matched) <= names and not said(reading.haystack, managed):
             rival = software_rival(reading, reading.tree.questions[key])
             if rival is not None:
                 return Held(key, rival, NAMED_SOFTWARE, chosen.matched[0])
     return None
-
-
-def _said_managed(haystack: str, managed: re.Pattern[str]) -> bool:
-    """Whether the text says the managed add-on is meant: one of its words, not denied
-    ("the AKS GitOps extension is not used", "GitOps 확장 안 쓰고" say the opposite)."""
-    return any(
-        not negated(haystack, found.start(), found.end()) for found in managed.finditer(haystack)
-    )
 
 
 def software_rival(reading: Reading, question: Question) -> str | None:

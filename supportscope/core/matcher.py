@@ -52,6 +52,7 @@ def suggest(
     owned_defaults: Mapping[str, Mapping[str, str]] | None = None,
     defaults_not_weighed: Iterable[str] = (),
     shared_projects: Mapping[str, tuple[frozenset[str], re.Pattern[str]]] | None = None,
+    own_copies: Mapping[str, Mapping[str, tuple[str, re.Pattern[str]]]] | None = None,
 ) -> Suggestion:
     """Answer every question the text settles, from the start of the tree.
 
@@ -65,7 +66,9 @@ def suggest(
     ``defaults_not_weighed`` are assumed for the ticket's own answers but not while
     weighing whether close contenders reach the same level (below). ``shared_projects``
     name, for a choice, the projects it stands for that customers also install on their
-    own, with the words that say it is the managed one (``doubts._shared_project``).
+    own, with the words that say it is the managed one (``doubts._shared_project``);
+    ``own_copies``, per question, a managed choice whose project customers also put up
+    themselves, with the choice for their copy (``reading.with_own_copies``).
     ``upgrade`` applies the rewriting that old links get, so that the same facts give the
     same verdict whichever way they arrive.
 
@@ -93,6 +96,7 @@ def suggest(
         owned_defaults=owned_defaults or {},
         defaults_not_weighed=frozenset(defaults_not_weighed),
         shared_projects=shared_projects or {},
+        own_copies=own_copies or {},
     )
     answers: dict[str, str] = {}
     evidence: dict[str, list[str]] = {}

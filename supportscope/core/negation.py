@@ -218,3 +218,11 @@ def unmade_change(haystack: str, start: int, end: int) -> str | None:
     if _LOOKED.search(sentence) is not None and _CHANGED.search(sentence) is None:
         return "looked"
     return None
+
+
+def said(haystack: str, words: re.Pattern[str]) -> bool:
+    """Whether the text says one of ``words`` without denying it ("the AKS GitOps extension
+    is not used", "GitOps 확장 안 쓰고" deny it)."""
+    return any(
+        not negated(haystack, found.start(), found.end()) for found in words.finditer(haystack)
+    )

@@ -20,6 +20,7 @@ from supportscope.core.changed import Changed, changed
 from supportscope.core.engine import Level, Question, Tree, resolve
 from supportscope.core.learned import Learned, LevelModel, words
 from supportscope.core.memo import PerObject
+from supportscope.core.negation import said
 from supportscope.core.ranking import Note, Ranked, rank, timed
 from supportscope.core.textindex import TextIndex
 from supportscope.core.tickettext import HANGUL, Duration, Normalized, durations
@@ -77,6 +78,11 @@ class Reading:
     # choice -> the names of projects it stands for that customers also install on their
     # own, and the words that say it is the managed one: ``doubts._shared_project``
     shared_projects: Mapping[str, tuple[frozenset[str], re.Pattern[str]]] = field(
+        default_factory=dict
+    )
+    # question -> managed choice -> (the choice for the customer's own copy, the words that
+    # say the managed one is meant): ``with_own_copies``
+    own_copies: Mapping[str, Mapping[str, tuple[str, re.Pattern[str]]]] = field(
         default_factory=dict
     )
     # each question ranked once per ticket: the walk is re-run for every contender
@@ -144,6 +150,9 @@ class Reading:
                 software_choices=self.software_choices,
             )
             ranked = without_way(ranked, self.mechanisms, self.haystack)
+            copies = self.own_copies.get(question.key)
+            if copies:
+                ranked = with_own_copies(ranked, copies, self.haystack)
             found = self.ranked[question.key] = with_change(ranked, self.changed, self.haystack)
         return found
 
@@ -165,6 +174,45 @@ def without_way(
     return _rescored(
         ranked, lambda item: replace(item, score=0.0) if item.value in dropped else item
     )
+
+
+# How a customer puts up their own copy of a project AKS also runs as an add-on
+# (``Note.detail`` of an install, ``names.install_way``): the add-on is enabled, never
+# installed with Helm or applied from manifests.
+OWN_WAYS = frozenset({"helm", "manifest"})
+_INSTALLS = frozenset({"installed", "runs"})  # the notes of an install said (``Note``)
+
+
+def with_own_copies(
+    ranked: tuple[Ranked, ...], copies: Mapping[str, tuple[str, re.Pattern[str]]], haystack: str
+) -> tuple[Ranked, ...]:
+    """``ranked`` with each managed choice of ``copies`` that the text says the customer
+    installed or runs by one of ``OWN_WAYS`` ("we run the Application Gateway Ingress
+    Controller from its Helm chart") counted for the choice of their own copy instead, with
+    the install noted, unless the text also says the managed one is meant (its words, not
+    denied: "the AGIC add-on"); best first again."""
+    moved: dict[str, Ranked] = {}
+    for item in ranked:
+        copy = copies.get(item.value)
+        if copy is None or not item.score:
+            continue
+        own, managed = copy
+        put = next(
+            (note for note in item.notes if note.kind in _INSTALLS and note.detail in OWN_WAYS),
+            None,
+        )
+        if put is not None and not said(haystack, managed):
+            moved[item.value] = replace(item, score=0.0)
+            target = next(other for other in ranked if other.value == own)
+            moved[own] = replace(
+                target,
+                score=target.score + item.score,
+                matched=(*target.matched, *item.matched),
+                notes=(*target.notes, put),
+            )
+    if not moved:
+        return ranked
+    return _rescored(ranked, lambda item: moved.get(item.value, item))
 
 
 def _rescored(ranked: tuple[Ranked, ...], change: Callable[[Ranked], Ranked]) -> tuple[Ranked, ...]:

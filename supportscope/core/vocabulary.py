@@ -319,6 +319,19 @@ SHARED_PROJECTS: Mapping[str, tuple[frozenset[str], re.Pattern[str]]] = {
         ),
     ),
 }
+# A managed choice whose project customers also put up themselves, by question: the choice
+# for their own copy, and the words that say the managed one is meant. AGIC the text says
+# was installed with Helm or applied from manifests ("we run the Application Gateway
+# Ingress Controller from its Helm chart") is a controller the customer manages: the
+# add-on is enabled on the cluster, never installed so (``reading.with_own_copies``).
+OWN_COPIES: Mapping[str, Mapping[str, tuple[str, re.Pattern[str]]]] = {
+    "ingress": {
+        "agic": (
+            "other",
+            re.compile(r"\badd ?ons?\b|\benable ?addons?\b|\bingress appgw\b|애드온|추가 기능"),
+        )
+    }
+}
 MAX_TICKET_CHARS = 20_000
 # Query parameters that are not answers (docs/api.md, "Parameter vocabulary"): no question
 # may take one of these names as its key, or its answers could not be told from them.
@@ -378,4 +391,5 @@ def read_ticket(
         owned_defaults=OWNED_DEFAULTS,
         defaults_not_weighed=DEFAULTS_NOT_WEIGHED,
         shared_projects=SHARED_PROJECTS,
+        own_copies=OWN_COPIES,
     )
