@@ -322,7 +322,8 @@ _KO_REMOVED_AFTER = re.compile(r"^[^.!?\n]{0,24}?(?:제외|뺐|빼고|걸러 냈
 
 def healthy_time(haystack: str, start: int, end: int) -> bool:
     """Whether the time at ``start:end`` says how long something worked before the problem."""
-    if _EN_HEALTHY_BEFORE.search(haystack[max(0, start - 48) : start]):
+    before = haystack[max(0, start - 48) : start]
+    if " for " in before and _EN_HEALTHY_BEFORE.search(before):  # no " for ", no match
         return True
     return _KO_HEALTHY_AFTER.match(haystack[end : end + 24]) is not None
 
