@@ -109,3 +109,9 @@ def test_a_managed_choice_the_customer_put_up_with_helm_counts_for_their_own_cop
 def test_a_managed_choice_stays_where_the_text_does_not_say_the_customer_put_it_up(note, text):
     ranked = _ingress_ranked(note)
     assert with_own_copies(ranked, COPIES, text) == ranked
+
+
+def test_a_tree_without_the_choice_for_their_own_copy_keeps_the_ranking_as_it_is():
+    helm = Note("runs", "agic", "helm")
+    ranked = _ingress_ranked(helm)[:2]  # an admin took "other" out of the question
+    assert with_own_copies(ranked, COPIES, "we run agic from its helm chart") == ranked

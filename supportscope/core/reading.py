@@ -2,10 +2,12 @@
 
 ``Reading`` holds the normalized text with the settings it is read with, and what is
 found once per ticket: each question's choices ranked (``core/ranking.py``), less the
-choices named by a way of doing something the text does not name (``without_way``), and
-with the change choice raised where the customer says they changed a resource AKS
-manages (``with_change``, ``core/changed.py``). ``reachable_levels``, ``joins`` and
-``customer_installed`` are the facts the walk, its doubts and the tie-breaker share.
+choices named by a way of doing something the text does not name (``without_way``), a
+managed choice the customer put up their own copy of counted for that copy
+(``with_own_copies``), and with the change choice raised where the customer says they
+changed a resource AKS manages (``with_change``, ``core/changed.py``).
+``reachable_levels``, ``joins`` and ``customer_installed`` are the facts the walk, its
+doubts and the tie-breaker share.
 """
 
 from __future__ import annotations
@@ -201,9 +203,10 @@ def with_own_copies(
             (note for note in item.notes if note.kind in _INSTALLS and note.detail in OWN_WAYS),
             None,
         )
-        if put is not None and not said(haystack, managed):
+        # (a tree an admin reshaped may have lost the choice for their copy)
+        target = next((other for other in ranked if other.value == own), None)
+        if put is not None and target is not None and not said(haystack, managed):
             moved[item.value] = replace(item, score=0.0)
-            target = next(other for other in ranked if other.value == own)
             moved[own] = replace(
                 target,
                 score=target.score + item.score,
