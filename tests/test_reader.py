@@ -594,6 +594,12 @@ def test_a_step_that_only_mentions_an_install_names_nothing():
             "com/kubernetes/autoscaler/master/cluster-autoscaler/examples/autoscaler-vmss.yaml\n",
             "kubernetes autoscaler master cluster autoscaler examples autoscaler vmss.yaml",
         ),
+        (
+            "Nodes never scale out.\n\nWe are using the following [deployment]"
+            "(https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/examples/"
+            "autoscaler-vmss.yaml) with our own service principal.\n",
+            "kubernetes autoscaler blob master cluster autoscaler examples autoscaler vmss.yaml",
+        ),
     ],
 )
 def test_a_manifest_applied_from_a_url_is_named_by_the_urls_path(text, named):

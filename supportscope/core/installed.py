@@ -125,9 +125,14 @@ _VERSION_ASKED = re.compile(
 )
 
 
-# A manifest said by where it came from: "Yaml used: https://github.com/…/x.yaml", looked
-# for right before each URL (a pattern tried at every word of the text cost 0.1 ms).
-_MANIFEST_USED = re.compile(r"\b(?:ya?ml|manifests?)(?: (?:used|applied|deployed))?: \Z")
+# A manifest said by where it came from: "Yaml used: https://github.com/…/x.yaml", "I'm
+# using the following [deployment](https://github.com/…/x.yaml)", looked for right before
+# each URL (a pattern tried at every word of the text cost 0.1 ms).
+_MANIFEST_USED = re.compile(
+    r"\b(?:(?:ya?ml|manifests?)(?: (?:used|applied|deployed))?:|"
+    r"(?:using|used|applied|deployed) (?:the following|this|these) "
+    r"(?:deployment|manifests?|ya?ml)(?: files?)?) \Z"
+)
 _NON_SPACE = re.compile(r"[^ ]+")
 _LATIN_LETTER = re.compile(r"[a-z]")
 _KOREAN_ONLY = re.compile(r"[^a-z ]*[가-힣][^a-z ]*")  # a word of Hangul, with no Latin letter
@@ -286,7 +291,7 @@ def _from_urls(
             span, item = path, Installed(*path, item.way, item.explicit)
         named[span] = item
     for start, path in paths.items():
-        if _MANIFEST_USED.search(haystack, max(0, start - 32), start):
+        if _MANIFEST_USED.search(haystack, max(0, start - 48), start):
             _put(named, Installed(*path, "manifest"))
     return named
 
