@@ -1738,3 +1738,26 @@ def test_agic_run_from_its_helm_chart_is_a_self_managed_controller_the_add_on_is
     result = resolve(tree, found.answers).result
     assert result.level is level
     assert clause in result.citations
+
+
+GPU_DRIVER_EN = """CUDA 12.4 jobs fail on the A10 pool
+
+Our training jobs need CUDA 12.4. On our GPU nodes nvidia-smi reports 550 on
+the A100 pool but 535 on the A10 pool, where the jobs fail with a CUDA version mismatch.
+Will the preinstalled driver on A10 move to a newer branch, and when?"""
+GPU_DRIVER_KO = """A10 풀에서 CUDA 12.4 잡이 실패합니다
+
+학습 잡이 CUDA 12.4 를 필요로 합니다. 지금 GPU 노드에서 nvidia-smi 를 보면 A100 풀은 550,
+A10 풀은 535 이고, A10 풀에서는 CUDA 버전이 맞지 않아 잡이 실패합니다. A10 풀의 사전 설치된
+드라이버가 새 버전으로 올라갈 예정인지, 언제인지 궁금합니다."""
+
+
+@pytest.mark.parametrize("text", [GPU_DRIVER_EN, GPU_DRIVER_KO])
+def test_the_nvidia_driver_preinstalled_on_gpu_nodes_is_the_node_images(tree, text):
+    # AKS's GPU node images carry the NVIDIA driver: which branch they carry is the node
+    # image's, Microsoft's part of the node
+    found = suggest_answers(tree, text)
+    assert found.answers["component"] == "node-image"
+    result = resolve(tree, found.answers).result
+    assert result.level is Level.SUPPORTED
+    assert "microsoft-responsibilities-for-aks-agent-nodes--base-image" in result.citations
