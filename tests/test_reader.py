@@ -1761,3 +1761,37 @@ def test_the_nvidia_driver_preinstalled_on_gpu_nodes_is_the_node_images(tree, te
     result = resolve(tree, found.answers).result
     assert result.level is Level.SUPPORTED
     assert "microsoft-responsibilities-for-aks-agent-nodes--base-image" in result.citations
+
+
+IMDS_ERROR = (
+    "azure.identity._exceptions.CredentialUnavailableError: ManagedIdentityCredential "
+    "authentication unavailable, no response from the IMDS endpoint."
+)
+OWN_CODE_EN = f"""Managed identity token fails from a pod, works from a VM
+
+Our Python service calls Azure Blob Storage with ManagedIdentityCredential and the client ID
+of a user-assigned identity. The same code runs fine on a VM with that identity. From a pod
+on AKS 1.30 every call fails:
+
+{IMDS_ERROR}
+
+Is there something special about managed identity on AKS?"""
+OWN_CODE_KO = f"""파드에서 관리 ID 토큰을 못 받습니다 (VM 에서는 됨)
+
+저희 Python 서비스가 사용자 할당 관리 ID 의 client ID 로 ManagedIdentityCredential 을 써서
+Azure Blob Storage 를 호출합니다. 같은 코드가 그 ID 를 붙인 VM 에서는 잘 돕니다.
+AKS 1.30 파드에서는 호출마다 실패합니다:
+
+{IMDS_ERROR}
+
+AKS 에서 관리 ID 를 쓸 때 따로 해야 하는 게 있나요?"""
+
+
+@pytest.mark.parametrize("text", [OWN_CODE_EN, OWN_CODE_KO])
+def test_the_customers_code_that_runs_elsewhere_is_their_application_first(tree, text):
+    # "the same code runs fine on a VM": the failing call is in their own code, which
+    # leads; no supported verdict is given for the Azure integration it calls
+    found = suggest_answers(tree, text)
+    assert found.listed()[0].value == "application-code"
+    result = resolve(tree, found.answers).result
+    assert result is None or result.level is not Level.SUPPORTED
