@@ -209,14 +209,6 @@ TICKET_PATTERNS = [
     # BYOCNI: reaching the API server and load balancers stay supported whatever the CNI.
     ("component=api-server", S, SUP, f"{SUP}--connectivity"),
     ("component=load-balancer", S, SUP, f"{SUP}--azure-cloud-provider"),
-    # Volumes: the cloud provider's integration, served by CSI drivers AKS runs in kube-system.
-    ("component=persistent-volume", S, SUP, f"{SUP}--azure-cloud-provider"),
-    (
-        "component=persistent-volume",
-        S,
-        "managed-features-in-aks",
-        "managed-features-in-aks--monitored-kube-system",
-    ),
     ("component=cluster-networking&appliance=none&cni=byocni", U, UNS, f"{UNS}--byocni-plugins"),
 ]
 
