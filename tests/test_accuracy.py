@@ -391,8 +391,6 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # Twenty-third session: the NSG AKS created named as written ("aks-agentpool-…-nsg") is on
 # the managed subnet (real-a 37 -> 38, real-y 27 -> 28), and the follow-up "which open
 # source?" names the projects the first step names (real-rr 21 -> 22).
-# Twenty-fifth session: a persistent-volume verdict also cites the kube-system clause its
-# CSI drivers fall under (real-ww 27 -> 29, wrong 2 -> 0).
 REAL_TARGETS = {
     "real-a.toml": (38, 3),
     "real-b.toml": (39, 2),
@@ -441,7 +439,7 @@ REAL_TARGETS = {
     "real-tt.toml": (24, 2),
     "real-uu.toml": (19, 2),
     "real-vv.toml": (23, 0),
-    "real-ww.toml": (29, 0),
+    "real-ww.toml": (27, 2),
     "real-xx.toml": (31, 1),
 }
 
