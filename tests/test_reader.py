@@ -1709,6 +1709,16 @@ ingress-azure-7d9c6b5f4d-q8xzt              1/1     Running   3          12d
 
 The controller logs keep saying it could not update the gateway. Why does the ingress
 controller not pick up the new endpoints?"""
+AGIC_FROM_HELM_KO = """노드풀 스케일 후 Application Gateway 백엔드 풀이 갱신되지 않습니다
+
+AKS 1.29 에서 AGIC 를 helm 으로 설치해서 운영하고 있습니다. 사용자 노드풀을 3대에서 6대로
+늘린 뒤로 새 파드가 게이트웨이 백엔드 풀에 안 들어오고, 요청 절반이 502 로 떨어집니다.
+
+$ kubectl get pods -n default
+NAME                                        READY   STATUS    RESTARTS   AGE
+ingress-azure-7d9c6b5f4d-q8xzt              1/1     Running   3          12d
+
+인그레스 컨트롤러가 새 엔드포인트를 못 잡는 이유가 뭘까요?"""
 AGIC_ADD_ON = """Application Gateway ingress stops updating backend pools after a node pool scale
 
 We enabled the AGIC add-on on AKS 1.29 with az aks enable-addons. After we scaled the user
@@ -1727,6 +1737,8 @@ controller not pick up the new endpoints?"""
     ("text", "controller", "level", "clause"),
     [
         (AGIC_FROM_HELM, "other", Level.UNSUPPORTED, "unsupported-scenarios--unmanaged-ingress"),
+        # the install said of the words for their copy ("AGIC 를 helm 으로 설치")
+        (AGIC_FROM_HELM_KO, "other", Level.UNSUPPORTED, "unsupported-scenarios--unmanaged-ingress"),
         (AGIC_ADD_ON, "agic", Level.SUPPORTED, "supported-scenarios--networking-ingress-lb"),
     ],
 )

@@ -115,3 +115,14 @@ def test_a_tree_without_the_choice_for_their_own_copy_keeps_the_ranking_as_it_is
     helm = Note("runs", "agic", "helm")
     ranked = _ingress_ranked(helm)[:2]  # an admin took "other" out of the question
     assert with_own_copies(ranked, COPIES, "we run agic from its helm chart") == ranked
+
+
+def test_an_install_said_of_the_words_for_their_copy_moves_the_managed_choice_too():
+    # "AGIC 를 helm 으로 설치": the longer term of their copy ("agic helm") took the install
+    ranked = (
+        Ranked("agic", 1.5, ("application gateway",)),
+        Ranked("other", 1.5, ("agic helm",), (Note("installed", "agic", "helm"),)),
+    )
+    moved = with_own_copies(ranked, COPIES, "agic를 helm으로 설치해서 운영합니다")
+    assert [(item.value, item.score) for item in moved] == [("other", 3.0), ("agic", 0.0)]
+    assert moved[0].notes == (Note("installed", "agic", "helm"),)

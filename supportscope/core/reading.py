@@ -199,19 +199,26 @@ def with_own_copies(
         if copy is None or not item.score:
             continue
         own, managed = copy
-        put = next(
-            (note for note in item.notes if note.kind in _INSTALLS and note.detail in OWN_WAYS),
-            None,
-        )
         # (a tree an admin reshaped may have lost the choice for their copy)
         target = next((other for other in ranked if other.value == own), None)
-        if put is not None and target is not None and not said(haystack, managed):
+        if target is None:
+            continue
+        # said of the managed choice's words, or of their copy's ("AGIC 를 helm 으로 설치")
+        put = next(
+            (
+                note
+                for note in (*item.notes, *target.notes)
+                if note.kind in _INSTALLS and note.detail in OWN_WAYS
+            ),
+            None,
+        )
+        if put is not None and not said(haystack, managed):
             moved[item.value] = replace(item, score=0.0)
             moved[own] = replace(
                 target,
                 score=target.score + item.score,
                 matched=(*target.matched, *item.matched),
-                notes=(*target.notes, put),
+                notes=target.notes if put in target.notes else (*target.notes, put),
             )
     if not moved:
         return ranked
