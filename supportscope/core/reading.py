@@ -190,9 +190,10 @@ def with_own_copies(
 ) -> tuple[Ranked, ...]:
     """``ranked`` with each managed choice of ``copies`` that the text says the customer
     installed or runs by one of ``OWN_WAYS`` ("we run the Application Gateway Ingress
-    Controller from its Helm chart") counted for the choice of their own copy instead, with
-    the install noted, unless the text also says the managed one is meant (its words, not
-    denied: "the AGIC add-on"); best first again."""
+    Controller from its Helm chart"; said of the words for their copy too: "AGIC 를 helm 으로
+    설치") counted for the choice of their own copy instead, with the install noted, unless
+    the text also says the managed one is meant (its words, not denied: "the AGIC add-on");
+    best first again."""
     moved: dict[str, Ranked] = {}
     for item in ranked:
         copy = copies.get(item.value)
