@@ -18,7 +18,7 @@ def test_case_width_and_separators_are_folded():
     assert normalize("Service_Mesh-ADD‐on  Ｉｎｇｒｅｓｓ") == "service mesh add on ingress"
 
 
-def test_the_ticket_readers_separators_are_normalizes_but_the_space_over_all_of_unicode():
+def test_the_ticket_reader_spaces_out_every_separator_normalize_knows_but_the_space():
     every = "".join(map(chr, range(0x110000)))
     separators = set(re.findall(tickettext._SEPARATOR, every)) - {" "}
     assert set(tickettext._OTHER_SEPARATOR.findall(every)) == separators
