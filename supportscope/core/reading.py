@@ -182,7 +182,9 @@ def without_way(
 # (``Note.detail`` of an install, ``names.install_way``): the add-on is enabled, never
 # installed with Helm or applied from manifests.
 OWN_WAYS = frozenset({"helm", "manifest"})
-_INSTALLS = frozenset({"installed", "runs"})  # the notes of an install said (``Note``)
+# The notes of an install said (``Note``): with an install verb, or only that it runs.
+_INSTALLED = frozenset({"installed"})
+_INSTALLS = _INSTALLED | {"runs"}
 
 
 def with_own_copies(
@@ -309,5 +311,5 @@ def customer_installed(item: Ranked, *, used: bool = False) -> bool:
     """Whether the choice's words name what the text says the customer installed, with
     an install verb ("helm install …", "we deployed …", "직접 설치한 …"), or, with
     ``used``, merely runs ("we run Linkerd", "we use the Datadog agent")."""
-    kinds = ("installed", "runs") if used else ("installed",)
+    kinds = _INSTALLS if used else _INSTALLED
     return any(note.kind in kinds for note in item.notes)
