@@ -500,6 +500,10 @@ def test_a_vendors_agent_named_alone_is_still_one_the_customer_runs(text, named)
         ("We are using our own autoscaler for the priority expander.", "autoscaler", True),
         ("The team runs their own Prometheus for the control plane.", "prometheus", True),
         ("We use the Datadog agent on every node.", "datadog agent", False),
+        # the contracted forms say the same: "I'm running", "we're using"
+        ("I'm running Traefik on the cluster and want a fixed IP.", "traefik", False),
+        ("We're using Kong as our gateway.", "kong", False),
+        ("We've been running Linkerd for a year.", "linkerd", False),
     ],
 )
 def test_a_tool_the_customer_runs_as_their_own_is_one_they_installed(text, named, explicit):
@@ -1695,6 +1699,21 @@ def test_an_ingress_controller_the_customer_installed_leading_a_long_ticket_sett
     result = resolve(tree, found.answers).result
     assert result.level is Level.UNSUPPORTED
     assert "unsupported-scenarios--unmanaged-ingress" in result.citations
+
+
+def test_a_controller_the_customer_says_they_are_running_keeps_the_load_balancer_open(tree):
+    # "I'm running Traefik" says the controller is theirs as plainly as "we are running":
+    # the static IP it asks for is not the load balancer's alone to answer
+    text = (
+        "I'm running Traefik on our AKS cluster and want it to use a static public IP that"
+        " I created, instead of letting it request a new one from Azure each time. How do I"
+        " assign the IP?"
+    )
+    found = suggest_answers(tree, text)
+    assert resolve(tree, found.answers).result is None
+    listed = {item.value: item for item in found.listed()}
+    assert "ingress" in listed
+    assert [note.word for note in listed["ingress"].notes if note.kind == "runs"] == ["traefik"]
 
 
 AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale

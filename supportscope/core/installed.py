@@ -63,7 +63,7 @@ _EN_AFTER = re.compile(
     r"(?:tried )?re ?install(?:ed|ing)|(?:tried|attempted) (?:to (?:install|deploy)|"
     r"installing|deploying)|(?:am |are )?trying to (?:install|deploy)|"
     r"installed and configured|"
-    r"(?P<use>are running|runs?|uses?|are using|am using|am running|been using|been running|"
+    r"(?P<use>(?:are |am |been )?running|runs?|uses?|(?:are |am |been )?using|"
     r"manages?)) "
     r"(?:(?P<own>our own |their own |own )|our |a |an |the |their |its )?"
     r"|(?:self installed|self managed|self hosted|homegrown|home grown) "
