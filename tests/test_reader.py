@@ -428,6 +428,45 @@ def test_a_projects_issue_form_asking_which_release_they_run_names_their_own_cop
     assert _installed_names(text) == ["dapr"]  # not Kubernetes, which AKS runs
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Internal IP not kept\n\n### Bug Summary\nThe annotation is lost.\n\n"
+            "### Harbor operator version\n\n1.3.2\n\n### Kubernetes version\n\n1.29.4",
+            ["harbor operator"],
+        ),
+        ("### Kubernetes platform version\n\n1.27.3\n\n### Modifications\n\nno", []),
+        ("### Azure CLI version\n\n2.61.0", []),
+        ("### Node image version\n\nAKSUbuntu-2204gen2containerd-202405.03.0", []),
+        # a field with a colon is not read: kubectl prints "Client Version: v1.29.2"
+        ("Client Version: v1.29.2\nServer Version: v1.29.4", []),
+    ],
+)
+def test_a_forms_heading_asking_for_a_projects_version_names_their_own_copy(text, names):
+    found = _installed_names(text)
+    assert set(names) <= set(found)
+    assert bool(found) is bool(names)
+    assert not any("#" in name for name in found)  # the heading's marks are no name
+
+
+def test_a_report_on_a_projects_form_about_the_load_balancer_is_held_open(tree):
+    # filed on the project's own form, which asks which release of it they run: the
+    # Service that project creates is theirs to configure, not the load balancer alone
+    text = (
+        "Internal load balancer annotation ignored\n\n### Bug Summary\nWe add"
+        ' service.beta.kubernetes.io/azure-load-balancer-internal: "true" to the custom'
+        " resource, as the AKS docs describe, but the Service it creates still gets a public"
+        " EXTERNAL-IP from the Azure load balancer.\n\n### Superset version\n\n3.1.0\n\n"
+        "### Kubernetes version\n\n1.29.4"
+    )
+    found = suggest_answers(tree, text)
+    assert resolve(tree, found.answers).result is None
+    assert found.held is not None
+    assert found.held.rival == "third-party-oss"
+    assert [item.value for item in found.listed()[:2]] == ["load-balancer", "third-party-oss"]
+
+
 def test_a_project_named_an_add_on_is_named_whole_in_english_as_in_korean():
     haystack = normalize("We installed the KEDA HTTP add-on with its Helm chart last week.")
     assert [haystack[i.start : i.end] for i in installed(haystack)] == ["keda http add on"]

@@ -125,6 +125,17 @@ _VERSION_ASKED = re.compile(
 )
 
 
+# The same question as a form's heading: "### AWX Operator version 2.5.2". Not where the
+# name is the platform's, a client's or the form's own ("### Kubernetes platform version").
+# (A field said with a colon, "Karpenter Version: v0.7.4", is left alone: kubectl's and
+# Helm's own output print "Client Version:", "BuildInfo{Version:" and the like, and a
+# supported add-on's ticket lost its answer to a YAML key.)
+_VERSION_HEADING = re.compile(r"### ([a-z][0-9a-z-]*(?: [a-z][0-9a-z-]*){0,2}) version v?\d")
+_VERSION_NOT_INSTALLED = frozenset(
+    "kubernetes k8s aks kubectl cli az azure client server node image os kernel containerd "  # noqa: SIM905
+    "docker runc helm go golang terraform provider azurerm platform cluster api chart module "
+    "sdk powershell extension preview the your current latest".split()
+)
 # A manifest said by where it came from: "Yaml used: https://github.com/…/x.yaml", "I'm
 # using the following [deployment](https://github.com/…/x.yaml)", looked for right before
 # each URL (a pattern tried at every word of the text cost 0.1 ms).
@@ -319,6 +330,9 @@ def _installed(haystack: str) -> dict[tuple[int, int], Installed]:
             _put(found, Installed(*span, way, explicit=False))
     for match in _VERSION_ASKED.finditer(haystack):
         _put(found, Installed(match.start(1), match.end(1), "installed"))
+    for match in _VERSION_HEADING.finditer(haystack):
+        if _VERSION_NOT_INSTALLED.isdisjoint(match[1].split(" ")):
+            _put(found, Installed(match.start(1), match.end(1), "installed"))
     korean = HANGUL.search(haystack) is not None  # the Korean patterns need Hangul
     for start, end, way, explicit in installed_ko.installs(haystack) if korean else ():
         _put(found, Installed(start, end, way, explicit))

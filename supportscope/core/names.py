@@ -122,7 +122,8 @@ def words_before(haystack: str, position: int, limit: int = 3) -> tuple[int, int
         if word == "on" and haystack.endswith(" add", 0, start - 1):
             start -= 4  # "keda http add on": an add-on ends the name ("add-on" normalized)
             word = "add on"
-        if not word or word in STOP or word[-1:] in ".:!?" or len(word) == 1:
+        # a markdown heading's marks ("### Harbor operator version") start the name
+        if not word.strip("#") or word in STOP or word[-1:] in ".:!?" or len(word) == 1:
             break
         words.insert(0, (start, end))
         counted += VERSION.fullmatch(word) is None
