@@ -543,6 +543,12 @@ def test_a_vendors_agent_named_alone_is_still_one_the_customer_runs(text, named)
         ("I'm running Traefik on the cluster and want a fixed IP.", "traefik", False),
         ("We're using Kong as our gateway.", "kong", False),
         ("We've been running Linkerd for a year.", "linkerd", False),
+        # "setup" as one word is the verb as often as "set up"; a name stops at "without"
+        (
+            "I've setup Robusta minimal without Prometheus to catch evictions.",
+            "robusta minimal",
+            True,
+        ),
     ],
 )
 def test_a_tool_the_customer_runs_as_their_own_is_one_they_installed(text, named, explicit):
@@ -755,6 +761,7 @@ def test_adding_oneself_to_a_group_installs_nothing():
         "I wanted to set up self hosted networking on AKS.",
         "We use az aks commands for this.",
         "We deployed it intentionally.",
+        "We setup the cluster last week from the portal.",
         # the release name, then where they moved to: the add-on is not their install
         "We migrated from our helm install to the application routing add-on.",
     ],

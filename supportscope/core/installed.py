@@ -57,7 +57,7 @@ _EN_AFTER = re.compile(
     r"|(?:we|i|i'm|we're|our team|the team|customer|they|we've|i've) "
     r"(?:(?:have|had|also|recently|then|"
     r"just|already|initially|originally|successfully|previously|now) ){0,2}"
-    r"(?:installed|deployed|set up|added|rolled out|"
+    r"(?:installed|deployed|set ?up|added|rolled out|"
     # reinstalling it says it was theirs to install: "I have tried reinstalling dysk"; so
     # does trying to install it: "i tried to install flannel and weavenet"
     r"(?:tried )?re ?install(?:ed|ing)|(?:tried|attempted) (?:to (?:install|deploy)|"

@@ -12,7 +12,7 @@ import re
 # next clause once the comma is gone ("that we installed; pods cannot reach …") or stand
 # before "agent" without naming one ("the vendor says their agent …").
 _STOP_WORDS = (
-    "as with on in to via for and which that but because from into using since after "
+    "as with without on in to via for and which that but because from into using since after "
     "before when while so then of at by into onto across run use we installed deployed "
     "instead rather cannot can't couldn't won't doesn't don't didn't isn't aren't wasn't "
     "weren't says said shows showed do does did have has had now only every made not tried "
