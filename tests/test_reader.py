@@ -762,6 +762,9 @@ def test_adding_oneself_to_a_group_installs_nothing():
         "We use az aks commands for this.",
         "We deployed it intentionally.",
         "We setup the cluster last week from the portal.",
+        # "anything" and the like name no tool, and no tool is "about 25 charts"
+        "To reproduce, deploy anything requesting memory: 2Gi on the spot pool.",
+        "Our release pipeline runs helm upgrade --install for about 25 charts.",
         # the release name, then where they moved to: the add-on is not their install
         "We migrated from our helm install to the application routing add-on.",
     ],
@@ -831,6 +834,10 @@ def test_a_name_ends_where_the_install_verb_begins_and_the_install_verb_makes_it
         ("We installed Istio the pods could not start afterwards", "istio"),
         ("We deployed resources.yaml error: no matches for kind", "resources.yaml"),
         ("We installed Bitnami WordPress namespace wp with Helm", "bitnami wordpress"),
+        # "is" and "are" end it too ("datadog agent is" was the name)
+        ("Our Datadog agent is installed with Helm.", "datadog"),
+        # a version before the name is not part of it
+        ("We installed 1.30.2 Cilium on the nodes.", "cilium"),
     ],
 )
 def test_the_name_of_what_was_installed_is_its_clause_and_no_more(text, name):

@@ -18,6 +18,7 @@ _STOP_WORDS = (
     "weren't says said shows showed do does did have has had now only every made not tried "
     "running install upgrade update configure configuring remove delete "
     "last yesterday earlier recently today this it or intentionally successfully the "
+    "is are about "
     "을 를 이 가 은 는 으로 로"
 )
 STOP = frozenset(_STOP_WORDS.split())
@@ -91,6 +92,16 @@ def words_after(haystack: str, position: int, limit: int = 3) -> tuple[int, int]
             break
         at = end + 1
     while words and haystack[words[0][0] : words[0][1]] in GENERIC and len(words) > 1:
+        if haystack[words[0][0] : words[0][1]] in _NO_TOOL:
+            return None
+        words.pop(0)
+    # a version before a Latin name is not part of it ("1.30.2 cilium"); before a Korean
+    # word it is what the name is ("2.19 버전입니다": the release of the topic said before)
+    while (
+        len(words) > 1
+        and VERSION.fullmatch(haystack[words[0][0] : words[0][1]])
+        and LATIN.match(haystack, words[1][0])
+    ):
         words.pop(0)
     # nor do where it went and what it printed end it: "the bitnami wordpress namespace",
     # "resources.yaml error"
@@ -104,6 +115,7 @@ def words_after(haystack: str, position: int, limit: int = 3) -> tuple[int, int]
 
 
 _LETTER = re.compile(r"[a-z가-힣]")
+_NO_TOOL = frozenset({"anything", "something", "everything", "nothing"})
 _ON = re.compile(r" on[.:!?]?(?: |$)")
 VERSION = re.compile(r"v?[0-9]+(?:\.[0-9a-z]+)+")
 # An English install names its tool in Latin letters ("helm install 할 때마다" names none).
