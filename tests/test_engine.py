@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from supportscope.core import engine
 from supportscope.core.engine import (
     UNKNOWN,
     InvalidAnswer,
@@ -98,6 +99,32 @@ def test_a_bad_value_of_a_known_key_is_refused_even_off_the_path():
         resolve(tree(), {"kind": "custom", "cni": "flannel"})
     assert (error.value.key, error.value.value) == ("cni", "flannel")
     assert error.value.allowed == ("azure", "byo", UNKNOWN)
+
+
+def test_the_same_answers_in_any_order_are_resolved_once():
+    small = tree()
+    first = resolve(small, {"kind": "managed", "status": "ga"})
+    assert resolve(small, {"status": "ga", "kind": "managed"}) is first
+    assert resolve(small, {"kind": "custom"}) is not first
+
+
+def test_a_refused_answer_is_refused_every_time_and_kept_for_no_tree():
+    small = tree()
+    for _ in range(2):
+        with pytest.raises(InvalidAnswer):
+            resolve(small, {"kind": "custom", "cni": "flannel"})
+    with pytest.raises(InvalidAnswer):  # a value that cannot be a key is named, not a 500
+        resolve(small, {"kind": ["managed"]})
+    assert resolve(small, {"kind": "custom"}).result.level is Level.UNSUPPORTED
+
+
+def test_the_outcomes_kept_for_a_tree_are_bounded(monkeypatch):
+    monkeypatch.setattr(engine, "RESOLVED_KEPT", 2)
+    small = tree()
+    for answers in ({}, {"kind": "custom"}, {"kind": "managed"}):
+        resolve(small, answers)
+    assert 1 <= len(engine._RESOLVED.get(small, dict)) <= 2
+    assert resolve(small, {"kind": "custom"}).result.level is Level.UNSUPPORTED
 
 
 def test_unknown_is_refused_where_the_question_does_not_allow_it():

@@ -34,6 +34,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
+from supportscope.core.memo import PerObject
 from supportscope.core.model import (
     LANGUAGES,
     UNKNOWN,
@@ -223,15 +224,35 @@ def _offering(tree: Tree, node: Node, answer: str) -> list[str]:
     return [value for value, target in node.next.items() if answer in tree.nodes[target].next]
 
 
+# Outcomes already worked out, per tree, by the answers given (in any order): the
+# suggester resolves the same few sets of answers some thirty times for one ticket, and
+# the pages ask for the same paths again and again. An outcome is immutable and depends on
+# the tree and the answers alone. At most RESOLVED_KEPT per tree, forgotten all at once.
+RESOLVED_KEPT = 4096
+_RESOLVED: PerObject[dict[frozenset[tuple[str, str]], Outcome]] = PerObject(16)
+
+
 def resolve(tree: Tree, answers: Mapping[str, str]) -> Outcome:
     """The next question to ask, or the verdict, for ``answers``.
 
     Keys that are not questions of the tree, and answers that the path never asks
     for, are ignored. A known key with a value outside its choices raises
-    ``InvalidAnswer``.
+    ``InvalidAnswer`` (and nothing is kept).
     """
-    check_answers(tree, answers)
-    return _resolve_from(tree, answers, tree.start, ())
+    kept = _RESOLVED.get(tree, dict)
+    try:
+        key = frozenset(answers.items())
+    except TypeError:  # a value that cannot be a key (the checks below name it)
+        check_answers(tree, answers)
+        return _resolve_from(tree, answers, tree.start, ())
+    outcome = kept.get(key)
+    if outcome is None:
+        check_answers(tree, answers)
+        outcome = _resolve_from(tree, answers, tree.start, ())
+        if len(kept) >= RESOLVED_KEPT:
+            kept.clear()
+        kept[key] = outcome
+    return outcome
 
 
 def _resolve_from(
