@@ -391,9 +391,14 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # Twenty-third session: the NSG AKS created named as written ("aks-agentpool-…-nsg") is on
 # the managed subnet (real-a 37 -> 38, real-y 27 -> 28), and the follow-up "which open
 # source?" names the projects the first step names (real-rr 21 -> 22).
+# Twenty-sixth session: the name of what the customer installed ends at "is" ("our datadog
+# agent is installed with helm" named "datadog agent is", which starts a term and so read
+# as a project the tree knows): an English real-b ticket's wrong answer (the vendor's agent,
+# where its writer named the application) is open (real-b wrong 2 -> 1), and an English
+# real-ss ticket whose "hosted agents" had read as an install settles right (28 -> 29).
 REAL_TARGETS = {
     "real-a.toml": (38, 3),
-    "real-b.toml": (39, 2),
+    "real-b.toml": (39, 1),
     "real-c.toml": (30, 1),
     "real-d.toml": (26, 2),
     "real-e.toml": (28, 2),
@@ -435,7 +440,7 @@ REAL_TARGETS = {
     "real-pp.toml": (22, 0),
     "real-qq.toml": (18, 2),
     "real-rr.toml": (22, 0),
-    "real-ss.toml": (28, 2),
+    "real-ss.toml": (29, 2),
     "real-tt.toml": (24, 2),
     "real-uu.toml": (19, 2),
     "real-vv.toml": (23, 0),
