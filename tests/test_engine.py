@@ -106,6 +106,8 @@ def test_the_same_answers_in_any_order_are_resolved_once():
     first = resolve(small, {"kind": "managed", "status": "ga"})
     assert resolve(small, {"status": "ga", "kind": "managed"}) is first
     assert resolve(small, {"kind": "custom"}) is not first
+    # keys that are no question of the tree change nothing, and are not kept apart
+    assert resolve(small, {"kind": "managed", "status": "ga", "utm_source": "x"}) is first
 
 
 def test_a_refused_answer_is_refused_every_time_and_kept_for_no_tree():

@@ -227,7 +227,10 @@ def _offering(tree: Tree, node: Node, answer: str) -> list[str]:
 # Outcomes already worked out, per tree, by the answers given (in any order): the
 # suggester resolves the same few sets of answers some thirty times for one ticket, and
 # the pages ask for the same paths again and again. An outcome is immutable and depends on
-# the tree and the answers alone. At most RESOLVED_KEPT per tree, forgotten all at once.
+# the tree and the answers to its questions alone; other keys of a query string are left
+# out of the key (they change nothing, and a stranger could send any number of them), and
+# a value outside a question's choices is refused before anything is kept. At most
+# RESOLVED_KEPT per tree, forgotten all at once.
 RESOLVED_KEPT = 4096
 _RESOLVED: PerObject[dict[frozenset[tuple[str, str]], Outcome]] = PerObject(16)
 
@@ -240,8 +243,9 @@ def resolve(tree: Tree, answers: Mapping[str, str]) -> Outcome:
     ``InvalidAnswer`` (and nothing is kept).
     """
     kept = _RESOLVED.get(tree, dict)
+    questions = tree.questions
     try:
-        key = frozenset(answers.items())
+        key = frozenset(item for item in answers.items() if item[0] in questions)
     except TypeError:  # a value that cannot be a key (the checks below name it)
         check_answers(tree, answers)
         return _resolve_from(tree, answers, tree.start, ())
