@@ -1769,6 +1769,18 @@ def test_a_controller_the_customer_says_they_are_running_keeps_the_load_balancer
     assert [note.word for note in listed["ingress"].notes if note.kind == "runs"] == ["traefik"]
 
 
+def test_an_upgrade_blocked_by_the_customers_own_operator_is_not_supported(tree):
+    # "our operator" calling an API the new version removed is their software, not what
+    # AKS upgraded: the question of who installed the failing part is answered so
+    text = (
+        "The upgrade is blocked: our operator still calls autoscaling/v2beta2"
+        " HorizontalPodAutoscaler which was removed in 1.26."
+    )
+    found = suggest_answers(tree, text)
+    assert found.answers["installed_by"] == "customer-open-source"
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
 AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale
 
 We run the Application Gateway Ingress Controller from its Helm chart on AKS 1.29. After we
