@@ -336,6 +336,11 @@ def test_a_korean_install_whose_way_is_a_command_names_the_topic_before_it():
         "off changed nothing.",
         "We deployed Datadog with Helm as well; removing it didn't help.",
         "헬름으로 설치한 Falco 데몬셋도 같이 돌지만 빼도 증상은 똑같습니다.",
+        # nothing of theirs moved, it was not there when it failed, it fails without it
+        "We run Argo CD in the cluster, installed with helm, but nothing changed there.",
+        "We installed Velero for backups, but it was not running at the time.",
+        "We also run Linkerd, installed with its CLI; the issue happens in unmeshed "
+        "namespaces too.",
     ],
 )
 def test_an_install_said_to_work_is_context_not_what_failed(text):
@@ -1779,6 +1784,21 @@ def test_an_upgrade_blocked_by_the_customers_own_operator_is_not_supported(tree)
     found = suggest_answers(tree, text)
     assert found.answers["installed_by"] == "customer-open-source"
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
+API_SERVER_WITH_OWN_TOOLS = """kubectl times out since this morning
+
+Since this morning kubectl times out against our cluster and the portal shows the API
+server as unhealthy. We run Argo CD and Prometheus in the cluster, both installed with helm,
+but nothing changed there. Nodes look Ready in the portal."""
+
+
+def test_tools_the_customer_says_did_not_change_leave_a_managed_failure_supported(tree):
+    # their Argo CD and Prometheus are named, and ruled out in the same sentence: the
+    # API server that fails is AKS's (it was answered as their open source, unsupported)
+    found = suggest_answers(tree, API_SERVER_WITH_OWN_TOOLS)
+    assert found.answers["component"] == "api-server"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
 
 
 AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale

@@ -188,6 +188,11 @@ _ASIDE_WORDS = (
     r"\b(?:did ?n[o']t|does ?n[o']t) (?:change|help|fix|make)"
     r"|(?:빼|지워|꺼|내려|삭제해|제거해|비활성화해)도 "
     r"[^.!?\n]{0,20}?(?:똑같|동일|같|그대로|마찬가지)"
+    # nothing of theirs moved, or it was not there when it failed, or it fails without it
+    r"|\bnothing (?:has )?changed (?:there|on (?:it|them|that side|their side))\b"
+    r"|\b(?:it|they) (?:was|were) (?:not|n't) (?:running|installed|deployed) (?:at the time|then)\b"
+    r"|\b(?:also )?happens (?:in|on|for|with|without) [^.!?\n]{0,40}? too\b"
+    r"|\beven without (?:it|them)\b"
 )
 _ASIDE = re.compile(rf"[^.!?\n]{{0,80}}?(?:{_ASIDE_WORDS})")
 _FINE = re.compile(
