@@ -193,6 +193,9 @@ _ASIDE_WORDS = (
     r"|\b(?:it|they) (?:was|were) (?:not|n't) (?:running|installed|deployed) (?:at the time|then)\b"
     r"|\b(?:also )?happens (?:in|on|for|with|without) [^.!?\n]{0,40}? too\b"
     r"|\beven without (?:it|them)\b"
+    r"|(?:당시에?는?|그때는?) [^.!?\n]{0,12}?(?:실행|동작|설치)(?: 중이 아니|되어 있지 않|하지 않)"
+    r"|에서도 (?:똑같이|동일하게|마찬가지로) (?:발생|재현|나)"
+    r"|(?:없어도|없이도|빼고도) [^.!?\n]{0,20}?(?:똑같|동일|같|그대로|마찬가지)"
 )
 _ASIDE = re.compile(rf"[^.!?\n]{{0,80}}?(?:{_ASIDE_WORDS})")
 _FINE = re.compile(
