@@ -47,6 +47,11 @@ from supportscope.core.tickettext import normalize
         ("the node did not receive a private ip", "private ip", False),
         ("the pod never starts: warning failedmount 76s", "failedmount", False),
         ("node metrics never reach prometheus managed by azure", "prometheus", False),
+        # nor what it never leaves
+        ("half of the pods never leave containercreating", "containercreating", False),
+        ("the nodes did not get past notready", "notready", False),
+        # a change never made stays denied
+        ("we never changed the nsg on that subnet", "nsg", True),
         # a negation is a whole word
         ("the sidecars go stale whenever istiod restarts", "istiod", False),
         ("the cluster is two minor versions behind", "versions", False),

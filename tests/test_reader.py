@@ -344,6 +344,8 @@ def test_a_korean_install_whose_way_is_a_command_names_the_topic_before_it():
         "백업용으로 Velero 를 설치해 두었지만 당시에는 실행 중이 아니었습니다.",
         "Linkerd 를 직접 설치해서 쓰고 있지만 메시 밖 네임스페이스에서도 똑같이 발생합니다.",
         "Falco 를 헬름으로 설치했는데 없어도 증상은 그대로입니다.",
+        "We also run Datadog, installed with helm, both unchanged for months.",
+        "We installed Linkerd with its CLI; pods outside the mesh fail the same way.",
     ],
 )
 def test_an_install_said_to_work_is_context_not_what_failed(text):

@@ -193,6 +193,8 @@ _ASIDE_WORDS = (
     r"|\b(?:it|they) (?:was|were) (?:not|n't) (?:running|installed|deployed) (?:at the time|then)\b"
     r"|\b(?:also )?happens (?:in|on|for|with|without) [^.!?\n]{0,40}? too\b"
     r"|\beven without (?:it|them)\b"
+    r"|\b(?:both |all |is |are |have been |has been )?unchanged (?:for|since)\b"
+    r"|\b(?:fail|fails|failed|break|breaks|behave|behaves) the same way\b"
     r"|(?:당시에?는?|그때는?) [^.!?\n]{0,12}?(?:실행|동작|설치)(?: 중이 아니|되어 있지 않|하지 않)"
     r"|에서도 (?:똑같이|동일하게|마찬가지로) (?:발생|재현|나)"
     r"|(?:없어도|없이도|빼고도) [^.!?\n]{0,20}?(?:똑같|동일|같|그대로|마찬가지)"

@@ -40,7 +40,11 @@ _EN_NEGATED = re.compile(
     r"finishes|finished|become|becomes|became|load|loads|loaded|respond|responds|responded|"
     r"return|returns|returned|complete|completes|completed|succeed|succeeds|succeeded|"
     r"come|comes|came|work|works|worked|reach|reaches|reached|arrive|arrives|arrived|"
-    r"appear|appears|appeared|show|shows|showed|shown)\b)"
+    r"appear|appears|appeared|show|shows|showed|shown|"
+    # nor what it never leaves: "pods never leave ContainerCreating"
+    r"leave|leaves|left|exit|exits|exited|progress|progresses|progressed|recover|recovers|"
+    r"recovered|transition|transitions|transitioned|pass|passes|passed|get past|gets past|"
+    r"go past|move past|go beyond|come out of)\b)"
     r"(?:[^ .!?]+ ){0,3}$"  # in the same sentence: "… never starts. ingress nginx" is no denial
     r"|(?:not|isn't|aren't) (?:(?:on|using|use|a|an|the|from|via|upstream|self|installed|"
     r"our|any|custom|own|through|by|in|running|deployed|with) ){0,2}$"
