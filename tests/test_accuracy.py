@@ -396,6 +396,8 @@ def test_each_holdout_file_can_be_graded_when_present(tree, name):
 # as a project the tree knows): an English real-b ticket's wrong answer (the vendor's agent,
 # where its writer named the application) is open (real-b wrong 2 -> 1), and an English
 # real-ss ticket whose "hosted agents" had read as an install settles right (28 -> 29).
+# A version that "left support" is one out of support, and "we can't upgrade yet" (ko "아직
+# 업그레이드를 못 하고") keeps the cluster on it: a real-mm ticket settles right (24 -> 25).
 REAL_TARGETS = {
     "real-a.toml": (38, 3),
     "real-b.toml": (39, 1),
@@ -434,7 +436,7 @@ REAL_TARGETS = {
     "real-jj.toml": (24, 2),
     "real-kk.toml": (22, 2),
     "real-ll.toml": (23, 4),
-    "real-mm.toml": (24, 3),
+    "real-mm.toml": (25, 3),
     "real-nn.toml": (19, 3),
     "real-oo.toml": (24, 3),
     "real-pp.toml": (22, 0),

@@ -1806,6 +1806,25 @@ def test_tools_the_customer_says_did_not_change_leave_a_managed_failure_supporte
     assert resolve(tree, found.answers).result.level is Level.SUPPORTED
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our cluster is on 1.27, which left support last month, and we can't upgrade yet."
+        " Will we keep getting support until then?",
+        "AKS 에서 쓰는 Kubernetes 1.27 이 지원 종료되었는데 아직 업그레이드를 못 하고"
+        " 있습니다. 계속 지원받을 수 있나요?",
+    ],
+)
+def test_a_cluster_kept_on_a_version_past_support_is_the_customers_to_upgrade(tree, text):
+    found = suggest_answers(tree, text)
+    assert found.answers["version_issue"] == "past-support"
+    result = resolve(tree, found.answers).result
+    assert result.level is Level.UNSUPPORTED
+    assert result.citations == (
+        "customer-responsibilities-for-aks-agent-nodes--kubernetes-versions",
+    )
+
+
 AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale
 
 We run the Application Gateway Ingress Controller from its Helm chart on AKS 1.29. After we
