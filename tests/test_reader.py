@@ -1825,6 +1825,21 @@ def test_a_cluster_kept_on_a_version_past_support_is_the_customers_to_upgrade(tr
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We accidentally deleted our AKS cluster yesterday. Can you recover it? The resource"
+        " group still exists.",
+        "AKS 클러스터를 실수로 삭제했습니다. 복구할 수 있나요? 리소스 그룹은 남아 있습니다.",
+    ],
+)
+def test_a_cluster_deleted_by_mistake_is_asked_back_as_a_restore(tree, text):
+    # not a failed deletion (a cluster operation, supported): the customer wants it back
+    found = suggest_answers(tree, text)
+    assert found.answers["component"] == "restore"
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
 AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale
 
 We run the Application Gateway Ingress Controller from its Helm chart on AKS 1.29. After we
