@@ -1840,6 +1840,22 @@ def test_a_cluster_deleted_by_mistake_is_asked_back_as_a_restore(tree, text):
     assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can we create a node pool from our own custom VM image with our security agent baked in?",
+        "직접 만든 커스텀 노드 이미지로 노드풀을 만들 수 있나요? 저희 보안 에이전트를 미리 넣어"
+        " 두고 싶습니다.",
+    ],
+)
+def test_a_node_image_of_the_customers_own_is_a_change_to_the_nodes(tree, text):
+    found = suggest_answers(tree, text)
+    assert found.answers["component"] == "node-iaas-change"
+    result = resolve(tree, found.answers).result
+    assert result.level is Level.UNSUPPORTED
+    assert "shared-responsibility--iaas-modification" in result.citations
+
+
 AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale
 
 We run the Application Gateway Ingress Controller from its Helm chart on AKS 1.29. After we
