@@ -1856,6 +1856,21 @@ def test_a_node_image_of_the_customers_own_is_a_change_to_the_nodes(tree, text):
     assert "shared-responsibility--iaas-modification" in result.citations
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "저희 앱을 AKS 에 배포하는 헬름 차트와 파이프라인 YAML 을 대신 작성해 주실 수 있나요?",
+        "Could you write the Helm chart and the pipeline YAML that deploy our services for us?"
+        " We would rather you write them for us.",
+    ],
+)
+def test_code_asked_to_be_written_for_the_customer_is_a_custom_sample(tree, text):
+    found = suggest_answers(tree, text)
+    assert found.answers.get("sample_kind") == "custom"
+    result = resolve(tree, found.answers).result
+    assert result.citations == ("unsupported-scenarios--custom-code-samples",)
+
+
 AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale
 
 We run the Application Gateway Ingress Controller from its Helm chart on AKS 1.29. After we
