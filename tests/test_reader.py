@@ -1871,6 +1871,17 @@ def test_code_asked_to_be_written_for_the_customer_is_a_custom_sample(tree, text
     assert result.citations == ("unsupported-scenarios--custom-code-samples",)
 
 
+def test_a_korean_network_policy_of_the_customers_own_blocking_traffic_is_theirs(tree):
+    found = suggest_answers(
+        tree,
+        "저희가 작성한 NetworkPolicy 때문에 특정 네임스페이스의 파드가 서로 통신을 못 합니다."
+        " 정책을 검토해 주세요.",
+    )
+    assert found.answers == {"component": "network-policy", "netpol": "custom"}
+    result = resolve(tree, found.answers).result
+    assert result.citations == ("unsupported-scenarios--custom-network-policy",)
+
+
 AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale
 
 We run the Application Gateway Ingress Controller from its Helm chart on AKS 1.29. After we
