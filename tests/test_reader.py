@@ -393,6 +393,8 @@ def test_an_add_on_the_customer_uses_is_not_software_they_run(text):
         "cluster that was upgraded last week.\n\n**Expected behavior**\nNo error",
         "저희가 az k8s-extension create 로 flux 확장을 설치했습니다.",
         "We installed the aks-preview extension for a demo long ago.",
+        # the name read before the verb may be the word alone
+        "Dapr 클러스터 확장을 설치했는데 사이드카가 주입되지 않습니다.",
     ],
 )
 def test_an_extension_the_customer_deploys_is_installed_the_way_aks_offers_it(text):
@@ -480,6 +482,12 @@ def test_a_report_on_a_projects_form_about_the_load_balancer_is_held_open(tree):
 def test_a_project_named_an_add_on_is_named_whole_in_english_as_in_korean():
     haystack = normalize("We installed the KEDA HTTP add-on with its Helm chart last week.")
     assert [haystack[i.start : i.end] for i in installed(haystack)] == ["keda http add on"]
+
+
+def test_an_extension_put_on_the_scale_set_is_still_the_customers_install():
+    # the word alone, after the scale set it was put on: a VM extension, not AKS's
+    haystack = normalize("VMSS 에 확장을 설치했습니다.")
+    assert [haystack[i.start : i.end] for i in installed(haystack)] == ["확장"]
 
 
 def test_a_vm_extension_on_the_nodes_is_still_the_customers_install():

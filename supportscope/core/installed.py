@@ -224,9 +224,11 @@ _ADD_ON = re.compile(r"\badd ?ons?\b|\bextensions?\b|애드온|확장")
 # installed from its chart), nor a scale set ("확장 집합"), nor a VM extension: "the Aqua
 # Enforcer VM extension", a custom script extension or an agent's extension put on the
 # nodes is the customer's own software.
-_EXTENSION_NAMED = re.compile(r" (?:extensions?|확장)$")
+# (the name may be the word alone: "dapr 클러스터 확장을 설치" names "확장")
+_EXTENSION_NAMED = re.compile(r"(?<![^ ])(?:extensions?|확장)$")
 _EXTENSION_AFTER = re.compile(r" (?:extensions?\b|확장(?! ?집합))")
 _VM_EXTENSION = re.compile(r"(?:\bvm|vmss|script|agent|에이전트)$")
+_VM_NEAR = re.compile(r"\b(?:vm|vmss|script|agent)\b|에이전트|노드에|확장 ?집합")
 # A feature named as one ("we use the AKS start/stop preview feature", "노드 자동 프로비저닝
 # 기능을 켰습니다", "after installing NAP mode from the docs"): what AKS offers, not
 # software the customer runs.
@@ -264,7 +266,11 @@ def _aks_extension(haystack: str, item: Installed) -> bool:
     """Whether the name found is an extension AKS offers (``_EXTENSION_NAMED``), not a VM
     extension on the nodes."""
     end = _said_to_be(haystack, item, _EXTENSION_NAMED, _EXTENSION_AFTER)
-    return end is not None and _VM_EXTENSION.search(haystack, item.start, end) is None
+    if end is None:
+        return False
+    if end == item.start:  # the name is the kind word alone: the words before say whose
+        return _VM_NEAR.search(haystack, max(0, end - 16), end) is None
+    return _VM_EXTENSION.search(haystack, item.start, end) is None
 
 
 def _said_to_be(
