@@ -1870,6 +1870,8 @@ def test_a_node_image_of_the_customers_own_is_a_change_to_the_nodes(tree, text):
         "저희 앱을 AKS 에 배포하는 헬름 차트와 파이프라인 YAML 을 대신 작성해 주실 수 있나요?",
         "Could you write the Helm chart and the pipeline YAML that deploy our services for us?"
         " We would rather you write them for us.",
+        "Could you review our Terraform module for the AKS cluster and tell us why the apply"
+        " keeps replacing the node pool?",
     ],
 )
 def test_code_asked_to_be_written_for_the_customer_is_a_custom_sample(tree, text):
