@@ -1892,6 +1892,17 @@ def test_a_korean_network_policy_of_the_customers_own_blocking_traffic_is_theirs
     assert result.citations == ("unsupported-scenarios--custom-network-policy",)
 
 
+def test_an_operator_the_customer_developed_is_their_own_code(tree):
+    # the API server answers 429 because of what their own operator asks of it
+    found = suggest_answers(
+        tree,
+        "The operator we developed in-house floods the API server with list calls and now we"
+        " get 429 Too Many Requests.",
+    )
+    assert found.answers == {"component": "application-code"}
+    assert resolve(tree, found.answers).result.level is Level.UNSUPPORTED
+
+
 AGIC_FROM_HELM = """Application Gateway ingress stops updating backend pools after a node pool scale
 
 We run the Application Gateway Ingress Controller from its Helm chart on AKS 1.29. After we
