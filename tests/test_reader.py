@@ -1244,6 +1244,9 @@ def test_a_korean_text_says_what_the_customer_runs_with_its_object(text, found):
         ("GPU Operator 를 helm 으로 설치해서 쓰고 있습니다", [("gpu operator", True)]),
         # without it, how the cluster was built
         ("클러스터는 azure cni로 배포했습니다", []),
+        # built or spun up by them: "직접 구축한", "저희가 띄운"
+        ("직접 구축한 ELK 스택의 filebeat 데몬셋이 로그를 못 읽습니다", [("elk", True)]),
+        ("저희가 띄운 minio 가 재시작됩니다", [("minio", True)]),
     ],
 )
 def test_a_korean_install_may_name_its_tool_before_the_verb(text, found):

@@ -101,7 +101,7 @@ _KO_TOOL_BEFORE = re.compile(
 _KO_AFTER = re.compile(
     r"(?:직접|저희가|우리가|제가|자체적으로|별도로|따로|헬름으로|helm으로|데몬셋으로|"
     r"daemonset으로|kubectl로) (?:[가-힣a-z]{1,8} ?(?:으로|로) )?"
-    r"(?:설치|배포|구성)(?:한|했던|해 둔|해둔) "
+    r"(?:(?:설치|배포|구성|구축)(?:한|했던|해 둔|해둔)|띄운) "
 )
 # A particle written apart from the name before it ("dapr 는", "velero 를").
 _APART = frozenset({"은", "는", "을", "를", "도"})
