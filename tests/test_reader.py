@@ -515,6 +515,17 @@ def test_the_customers_software_said_to_be_beside_the_point_counts_for_less(tree
     assert suggest_answers(tree, text).answers == {"component": "cluster-operation"}
 
 
+def test_a_korean_controller_said_to_work_does_not_outweigh_the_failing_coredns(tree):
+    # "그건 정상입니다": their nginx ingress is named only to say it works
+    found = suggest_answers(
+        tree,
+        "AKS 1.29 로 업그레이드한 뒤 CoreDNS 파드가 계속 재시작됩니다. 저희가 설치한 건 nginx"
+        " ingress 하나뿐이고 그건 정상입니다.",
+    )
+    assert found.answers["component"] == "coredns"
+    assert resolve(tree, found.answers).result.level is Level.SUPPORTED
+
+
 def test_a_scale_out_that_fails_beside_a_tool_that_works_is_not_the_tools(tree):
     text = (
         "Scaling our GPU node pool from 2 to 6 with az aks nodepool scale fails every time "
