@@ -246,16 +246,16 @@ def resolve(tree: Tree, answers: Mapping[str, str]) -> Outcome:
     questions = tree.questions
     try:
         key = frozenset(item for item in answers.items() if item[0] in questions)
-    except TypeError:  # a value that cannot be a key (the checks below name it)
-        check_answers(tree, answers)
-        return _resolve_from(tree, answers, tree.start, ())
-    outcome = kept.get(key)
+    except TypeError:  # a value that cannot be a key: never kept (the checks name it)
+        key = None
+    outcome = kept.get(key) if key is not None else None
     if outcome is None:
         check_answers(tree, answers)
         outcome = _resolve_from(tree, answers, tree.start, ())
-        if len(kept) >= RESOLVED_KEPT:
-            kept.clear()
-        kept[key] = outcome
+        if key is not None:
+            if len(kept) >= RESOLVED_KEPT:
+                kept.clear()
+            kept[key] = outcome
     return outcome
 
 
